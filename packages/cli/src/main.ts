@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate.ts';
+import { EXIT } from './exit-codes.ts';
+
+/** Builds the `mbprov` program; `setStatus` receives each command's exit status. */
+export function createProgram(setStatus: (status: number) => void): Command {
+  const program = new Command('mbprov')
+    .description('Operator side of Windows mobile broadband provisioning: validate, sign and test CarrierProvisioning documents.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(program, setStatus);
+  return program;
+}
+
+/** Runs the CLI with process-style argv and returns the exit status (2 for usage errors). */
+export async function main(argv: string[]): Promise<number> {
+  let status: number = EXIT.ok;
+  const program = createProgram((s) => {
+    status = s;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`mbprov: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  return status;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,81 @@
+import { XmlC14NMode, XmlElement } from 'libxml2-wasm';
+import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import type { ElementSpec, ScalarType } from '../model/spec.ts';
+import type { SafeXml } from '../xml/safe-parse.ts';
+
+/** Reading context: the parsed source (for locations) and where findings go. */
+export interface ReadContext {
+  readonly xml: SafeXml;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Serializes an element as exclusive canonical XML: self-contained, with the namespace declarations it uses. */
+export function fragmentOf(element: XmlElement): string {
+  return element.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0, withComments: false });
+}
+
+/** Reads an element into a model value following its spec. */
+export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadContext): unknown {
+  if (spec.opaque) return fragmentOf(element);
+  if (spec.text) return readScalar(element.content, spec.text, element, ctx) ?? '';
+  const record: Record<string, unknown> = {};
+  for (const attr of spec.attrs ?? []) {
+    const raw = element.attr(attr.name)?.value;
+    if (raw === undefined) continue;
+    const value = readScalar(raw, attr.type, element, ctx, `attribute ${attr.name}`);
+    if (value !== undefined) record[attr.name] = value;
+  }
+  for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
+  for (let node = element.firstChild; node; node = node.next) {
+    if (!(node instanceof XmlElement)) continue;
+    const childSpec = spec.children?.find((c) => c.name === node.name && c.ns === node.namespaceUri);
+    if (childSpec) {
+      const key = childSpec.key ?? childSpec.name;
+      const value = readElement(node, childSpec, ctx);
+      if (childSpec.many) ((record[key] ??= []) as unknown[]).push(value);
+      else if (!(key in record)) record[key] = value;
+    } else if (spec.wildcard && node.namespaceUri !== spec.ns) {
+      ((record[spec.wildcard] ??= []) as string[]).push(fragmentOf(node));
+    } else {
+      report(ctx, node, 'MBPROV_MODEL_UNKNOWN_ELEMENT', `Element ${describe(node)} is not allowed in ${spec.name}.`);
+    }
+  }
+  return record;
+}
+
+function describe(element: XmlElement): string {
+  return element.namespaceUri ? `{${element.namespaceUri}}${element.name}` : element.name;
+}
+
+function report(ctx: ReadContext, element: XmlElement, code: Diagnostic['code'], message: string): void {
+  const path = ctx.xml.pathOf(element);
+  const where = ctx.xml.locate(path);
+  ctx.diagnostics.push(diagnostic(code, message, where ? { ...where } : { path }));
+}
+
+const collapse = (s: string) => s.replace(/[\t\n\r ]+/g, ' ').trim();
+
+function readScalar(raw: string, type: ScalarType, element: XmlElement, ctx: ReadContext, what = 'value'): unknown {
+  switch (type) {
+    case 'string':
+      return raw;
+    case 'token':
+      return collapse(raw);
+    case 'tokens':
+      return collapse(raw) === '' ? [] : collapse(raw).split(' ');
+    case 'boolean': {
+      const v = raw.trim();
+      if (v === 'true' || v === '1') return true;
+      if (v === 'false' || v === '0') return false;
+      report(ctx, element, 'MBPROV_MODEL_BAD_VALUE', `${element.name} ${what} "${raw}" is not a boolean (true, false, 1, 0).`);
+      return undefined;
+    }
+    case 'integer': {
+      const v = raw.trim();
+      const n = Number(v);
+      if (/^[+-]?\d+$/.test(v) && Number.isSafeInteger(n)) return n;
+      report(ctx, element, 'MBPROV_MODEL_BAD_VALUE', `${element.name} ${what} "${raw}" is not an integer in range.`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { type Diagnostic, hasErrors } from '../errors/diagnostic.ts';
+import type { CarrierProvisioning } from '../model/carrier-provisioning.ts';
+import { checkRules } from '../rules/index.ts';
+import { validateXsd } from '../schema/xsd.ts';
+import type { SafeXml } from '../xml/safe-parse.ts';
+import { buildDocument } from './build.ts';
+import { type ParseOptions, readModel, withProvisioningXml } from './parse.ts';
+
+/** Result of validation: whether Windows would accept the document, and why not. */
+export interface ValidationResult {
+  /** True when there is no error (warnings allowed). */
+  valid: boolean;
+  /** Every finding, sorted by position. */
+  diagnostics: Diagnostic[];
+  /** The model, when the XML could be read. */
+  model?: CarrierProvisioning;
+}
+
+/**
+ * Validates a document as Windows would before applying it: safe parsing, the corrected XSDs, then the
+ * semantic rules of the account provisioning documentation. Never throws for bad input.
+ */
+export function validateDocument(input: string | Uint8Array, options: ParseOptions = {}): ValidationResult {
+  return withProvisioningXml<ValidationResult>(
+    input,
+    options,
+    (xml, diagnostics) => {
+      const schema = validateXsd(xml);
+      const model = readModel(xml, diagnostics);
+      const semantic = locate(xml, checkRules(model));
+      // A rule's message about an element is clearer than libxml2's; drop schema errors on the same element.
+      // Reading problems at an element the schema already rejected add nothing.
+      const ruled = new Set(semantic.filter((d) => d.severity === 'error').map((d) => d.path));
+      const schemaPaths = new Set(schema.map((d) => d.path));
+      const all = [
+        ...schema.filter((d) => !d.path || !ruled.has(d.path)),
+        ...diagnostics.filter((d) => !d.path || !schemaPaths.has(d.path)),
+        ...semantic,
+      ];
+      return { valid: !hasErrors(all), diagnostics: sortDiagnostics(all), model };
+    },
+    (diagnostics) => ({ valid: false, diagnostics }),
+  );
+}
+
+/** Validates a model built in code: its serialization goes through the same checks as a received document. */
+export function validateModel(model: CarrierProvisioning): ValidationResult {
+  return { ...validateDocument(buildDocument(model)), model };
+}
+
+function locate(xml: SafeXml, diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => {
+    const where = d.path ? xml.locate(d.path) : undefined;
+    return where ? { ...d, line: where.line, column: where.column } : d;
+  });
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .map(({ d }) => d);
+}

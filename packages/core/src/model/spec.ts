@@ -1,0 +1,60 @@
+/**
+ * Declarative description of how model objects map to XML elements. One generic builder and one
+ * generic parser walk these specs, so element order, namespaces and value types are written once.
+ * Model property names are the XML element and attribute names, exactly as the reference spells them.
+ */
+
+/** How a text or attribute value is typed in the model. */
+export type ScalarType =
+  /** xs:string: kept byte for byte. */
+  | 'string'
+  /** xs:token and collapsed normalizedString: whitespace collapsed on parse. */
+  | 'token'
+  /** integers of any XSD integer type, as JS numbers. */
+  | 'integer'
+  /** xs:boolean, as true/false. */
+  | 'boolean'
+  /** xs:list of tokens, as a string array. */
+  | 'tokens';
+
+/** One attribute of an element. */
+export interface AttrSpec {
+  readonly name: string;
+  readonly type: ScalarType;
+}
+
+/** One element: its name, namespace, model key and content. */
+export interface ElementSpec {
+  /** Local name in XML. */
+  readonly name: string;
+  /** Namespace URI. */
+  readonly ns: string;
+  /** Model property; defaults to `name`. Only differs where two namespaces use the same name in one parent. */
+  readonly key?: string;
+  /** Repeated element: the model holds an array. */
+  readonly many?: boolean;
+  /** For a repeated element whose array the model always has (empty when no element is present). */
+  readonly always?: boolean;
+  /** Simple content of this type. */
+  readonly text?: ScalarType;
+  readonly attrs?: readonly AttrSpec[];
+  /** Child elements in schema order. */
+  readonly children?: readonly ElementSpec[];
+  /** Kept as XML text (exclusive canonical form) instead of being modelled. */
+  readonly opaque?: boolean;
+  /** Model property collecting elements of other namespaces (xs:any) as XML text, written last. */
+  readonly wildcard?: string;
+}
+
+/** Shorthand for a leaf element with simple content. */
+export function leaf(name: string, ns: string, text: ScalarType, extra: Partial<ElementSpec> = {}): ElementSpec {
+  return { name, ns, text, ...extra };
+}
+
+/** Shorthand for an attribute list. */
+export function attrs(types: Record<string, ScalarType>): AttrSpec[] {
+  return Object.entries(types).map(([name, type]) => ({ name, type }));
+}
+
+/** An element serialized as XML text with the namespace declarations it uses, e.g. a OneX configuration. */
+export type XmlFragment = string;

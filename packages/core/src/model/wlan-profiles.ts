@@ -1,0 +1,183 @@
+import { NS } from '../xml/namespaces.ts';
+import { type ElementSpec, type XmlFragment, attrs, leaf } from './spec.ts';
+
+/** An SSID given by name (1–32 characters) or by hex bytes; exactly one is set. */
+export interface SSID {
+  hex?: string;
+  name?: string;
+}
+
+/** SSIDConfig: up to 25 v1 SSIDs, plus up to 10,000 WLAN v2 SSIDs and 32 v2 SSID prefixes (Windows 8.1+). */
+export interface SSIDConfig {
+  SSID: SSID[];
+  /** `SSID` elements of the WLAN/v2 namespace. */
+  v2SSID?: SSID[];
+  /** `SSIDPrefix` elements of the WLAN/v2 namespace: networks whose SSID starts with these 4–32 bytes. */
+  v2SSIDPrefix?: SSID[];
+  any?: XmlFragment[];
+}
+
+/** Authentication and encryption of the network. */
+export interface AuthEncryption {
+  authentication: 'open' | 'shared' | 'WPA' | 'WPAPSK' | 'WPA2' | 'WPA2PSK';
+  encryption: 'none' | 'WEP' | 'TKIP' | 'AES';
+  useOneX?: boolean;
+  any?: XmlFragment[];
+}
+
+/** Pre-shared key or WEP key. */
+export interface SharedKey {
+  keyType: 'networkKey' | 'passPhrase';
+  /** true when keyMaterial is encrypted for one machine; such keys cannot be provisioned elsewhere. */
+  protected: boolean;
+  keyMaterial: string;
+  any?: XmlFragment[];
+}
+
+/** An extra SSID for a hotspot profile: by name, hex, or as a prefix. */
+export interface HotspotSSID {
+  hex?: string;
+  hexPrefix?: string;
+  name?: string;
+  namePrefix?: string;
+}
+
+/** WISPr hotspot authentication (HotspotProfile/v1). */
+export interface HotspotProfile {
+  /** Static WISPr credentials. */
+  BasicAuth?: { UserName: string; Password: string };
+  /** An app (package family name) supplies credentials. */
+  ExtAuth?: { ExtensionId: string };
+  /** Legacy direct credentials, as the account provisioning page's WISPr example shows. */
+  UserName?: string;
+  Password?: string;
+  /** Hosts trusted to receive credentials over HTTPS: host names or `.domain` wildcards. */
+  TrustedDomains?: { TrustedDomain: string[] };
+  UserAgent?: string;
+  /** Up to 250 extra SSIDs handled by this profile (no auto-connect until the user connects once). */
+  SSIDConfig?: { SSID: HotspotSSID[] };
+  any?: XmlFragment[];
+}
+
+/** Security settings of the MSM section. */
+export interface Security {
+  authEncryption: AuthEncryption;
+  sharedKey?: SharedKey;
+  keyIndex?: number;
+  PMKCacheMode?: 'disabled' | 'enabled';
+  PMKCacheTTL?: number;
+  PMKCacheSize?: number;
+  preAuthMode?: 'disabled' | 'enabled';
+  preAuthThrottle?: number;
+  /** 802.1X / EAP configuration (OneX/v1), kept intact as XML. */
+  OneX?: XmlFragment;
+  HotspotProfile?: HotspotProfile;
+  /** Other extension elements (for example Passpoint Hotspot2 or WLAN profile v2 FIPSMode). */
+  any?: XmlFragment[];
+}
+
+/** A Wi-Fi profile (WLAN CarrierWLANProfile). */
+export interface WLANProfile {
+  /** 0–9, default 5. */
+  Priority?: number;
+  name: string;
+  /** Name of a Plan in the Plans section. */
+  AssociatedPlan?: string;
+  SSIDConfig: SSIDConfig;
+  MSM?: { security?: Security; any?: XmlFragment[] };
+}
+
+/** WLANProfiles: when present, the complete set of the operator's Wi-Fi profiles (unlisted ones are deleted). */
+export interface WLANProfiles {
+  WLANProfile: WLANProfile[];
+}
+
+const ssid = (ns: string, name: string, key?: string): ElementSpec => ({
+  name,
+  ns,
+  many: true,
+  ...(key ? { key } : { always: true }),
+  children: [leaf('hex', ns, 'token'), leaf('name', ns, 'string')],
+});
+
+const hotspotSpec: ElementSpec = {
+  name: 'HotspotProfile',
+  ns: NS.hotspot,
+  children: [
+    { name: 'BasicAuth', ns: NS.hotspot, children: [leaf('UserName', NS.hotspot, 'token'), leaf('Password', NS.hotspot, 'token')] },
+    { name: 'ExtAuth', ns: NS.hotspot, children: [leaf('ExtensionId', NS.hotspot, 'token')] },
+    leaf('UserName', NS.hotspot, 'token'),
+    leaf('Password', NS.hotspot, 'token'),
+    { name: 'TrustedDomains', ns: NS.hotspot, children: [leaf('TrustedDomain', NS.hotspot, 'token', { many: true, always: true })] },
+    leaf('UserAgent', NS.hotspot, 'token'),
+    {
+      name: 'SSIDConfig',
+      ns: NS.hotspot,
+      children: [
+        {
+          name: 'SSID',
+          ns: NS.hotspot,
+          many: true,
+          always: true,
+          children: ['hex', 'hexPrefix', 'name', 'namePrefix'].map((n) =>
+            leaf(n, NS.hotspot, n.startsWith('hex') ? 'token' : 'string'),
+          ),
+        },
+      ],
+    },
+  ],
+  wildcard: 'any',
+};
+
+const securitySpec: ElementSpec = {
+  name: 'security',
+  ns: NS.wlan,
+  children: [
+    {
+      name: 'authEncryption',
+      ns: NS.wlan,
+      children: [leaf('authentication', NS.wlan, 'token'), leaf('encryption', NS.wlan, 'token'), leaf('useOneX', NS.wlan, 'boolean')],
+      wildcard: 'any',
+    },
+    {
+      name: 'sharedKey',
+      ns: NS.wlan,
+      children: [leaf('keyType', NS.wlan, 'token'), leaf('protected', NS.wlan, 'boolean'), leaf('keyMaterial', NS.wlan, 'string')],
+      wildcard: 'any',
+    },
+    leaf('keyIndex', NS.wlan, 'integer'),
+    leaf('PMKCacheMode', NS.wlan, 'token'),
+    leaf('PMKCacheTTL', NS.wlan, 'integer'),
+    leaf('PMKCacheSize', NS.wlan, 'integer'),
+    leaf('preAuthMode', NS.wlan, 'token'),
+    leaf('preAuthThrottle', NS.wlan, 'integer'),
+    { name: 'OneX', ns: NS.onex, opaque: true },
+    hotspotSpec,
+  ],
+  wildcard: 'any',
+};
+
+export const wlanProfilesSpec: ElementSpec = {
+  name: 'WLANProfiles',
+  ns: NS.cc,
+  children: [
+    {
+      name: 'WLANProfile',
+      ns: NS.wlan,
+      many: true,
+      always: true,
+      attrs: attrs({ Priority: 'integer' }),
+      children: [
+        leaf('name', NS.wlan, 'token'),
+        leaf('AssociatedPlan', NS.wlan, 'string'),
+        {
+          name: 'SSIDConfig',
+          ns: NS.wlan,
+          children: [ssid(NS.wlan, 'SSID'), ssid(NS.wlan2, 'SSID', 'v2SSID'), ssid(NS.wlan2, 'SSIDPrefix', 'v2SSIDPrefix')],
+          wildcard: 'any',
+        },
+        { name: 'MSM', ns: NS.wlan, children: [securitySpec], wildcard: 'any' },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,90 @@
+import type { MessageFields } from '../model/messages.ts';
+import { ROOT, type Rule, step } from './rule.ts';
+
+/** Compiles an operator message Pattern. Windows' documented catch-all `[^]*` is ECMAScript syntax, so patterns are ECMAScript regular expressions. */
+export function compilePattern(pattern: string): { regex: RegExp; groups: number } | { error: string } {
+  try {
+    const regex = new RegExp(pattern);
+    // An alternative that matches the empty string exposes the number of capturing groups.
+    const groups = (new RegExp(`(?:${pattern})|`).exec('') as RegExpExecArray).length - 1;
+    return { regex, groups };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** Identifiers a UsageTimestamp Format may use (the account provisioning page's table), plus %% for a literal percent sign. */
+const TIMESTAMP_IDENTIFIER = /%(#?[dHImMSyY]|p|%)/y;
+
+/** The unsupported identifiers of a UsageTimestamp Format, if any. */
+export function unsupportedTimestampIdentifiers(format: string): string[] {
+  const bad: string[] = [];
+  for (let i = format.indexOf('%'); i >= 0; i = format.indexOf('%', i)) {
+    TIMESTAMP_IDENTIFIER.lastIndex = i;
+    const m = TIMESTAMP_IDENTIFIER.exec(format);
+    if (m) {
+      i += m[0].length;
+    } else {
+      bad.push(format.slice(i, i + 3).replace(/(%#?.).*/, '$1'));
+      i += 1;
+    }
+  }
+  return bad;
+}
+
+const USAGE_FIELDS = ['Usage', 'UsagePercentage', 'UsageOverage', 'UsageOveragePercentage'] as const;
+
+/** Every (field, attribute, group) reference of a Fields element. */
+function groupReferences(fields: MessageFields): Array<{ field: string; attr: string; group: number }> {
+  const refs: Array<{ field: string; attr: string; group: number }> = [];
+  for (const [field, value] of Object.entries(fields)) {
+    const v = value as { Group?: number; UnitGroup?: number };
+    if (v.Group !== undefined) refs.push({ field, attr: 'Group', group: v.Group });
+    if (v.UnitGroup !== undefined) refs.push({ field, attr: 'UnitGroup', group: v.UnitGroup });
+  }
+  return refs;
+}
+
+/** Operator SMS/USSD message rules. */
+export const messageRules: Rule = (doc, report) => {
+  const messages = doc.MBNProfiles?.Messages?.Message ?? [];
+  messages.forEach((message, i) => {
+    const at = `${ROOT}/MBNProfiles/Messages/${step('Message', i, messages.length)}`;
+    const compiled = compilePattern(message.Pattern);
+    if ('error' in compiled) {
+      report('MBPROV_SMS_PATTERN_INVALID', `Message Pattern "${message.Pattern}" is not a valid regular expression: ${compiled.error}.`, `${at}/Pattern`);
+    }
+    const bearers = message.SMSBearer ?? [];
+    bearers.forEach((bearer, b) => {
+      const bearerPath = `${at}/${step('SMSBearer', b, bearers.length)}`;
+      if (bearer.Sender === undefined) {
+        report('MBPROV_SMS_NO_SENDER', 'SMSBearer has no Sender: messages from any sender would match this rule.', bearerPath);
+      } else if (!/^(\+?\d{2,15}|[A-Za-z0-9 ]{1,11})$/.test(bearer.Sender)) {
+        report('MBPROV_SMS_SENDER_FORMAT', `SMSBearer Sender "${bearer.Sender}" is neither a phone number, a short code nor an alphanumeric sender id.`, bearerPath);
+      }
+    });
+    const fields = message.Fields;
+    if (!fields) return;
+    if ('groups' in compiled) {
+      for (const ref of groupReferences(fields)) {
+        if (ref.group > compiled.groups) {
+          report(
+            'MBPROV_SMS_GROUP_MISSING',
+            `Field ${ref.field} ${ref.attr}="${ref.group}" but the Pattern has ${compiled.groups} capturing group${compiled.groups === 1 ? '' : 's'}.`,
+            `${at}/Fields/${ref.field}`,
+          );
+        }
+      }
+    }
+    const usage = USAGE_FIELDS.filter((f) => fields[f] !== undefined);
+    if (usage.length && !fields.UsageTimestamp) {
+      report('MBPROV_SMS_USAGE_WITHOUT_TIMESTAMP', `Fields ${usage.join(', ')} need a UsageTimestamp field.`, `${at}/Fields`);
+    }
+    if (fields.UsageTimestamp) {
+      const bad = unsupportedTimestampIdentifiers(fields.UsageTimestamp.Format);
+      if (bad.length) {
+        report('MBPROV_SMS_TIMESTAMP_FORMAT', `UsageTimestamp Format "${fields.UsageTimestamp.Format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`, `${at}/Fields/UsageTimestamp`);
+      }
+    }
+  });
+};

@@ -1,0 +1,222 @@
+import { ParseOption, XmlDocument, XmlElement, XmlParseError } from 'libxml2-wasm';
+import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { SourceMap } from './source-map.ts';
+
+/** Limits applied before and while parsing untrusted XML. */
+export interface ParseLimits {
+  /** Largest accepted input in bytes (UTF-8). Default 8 MiB: a WLAN document with 10,000 SSIDs is under 1 MiB. */
+  maxBytes?: number;
+  /** Deepest accepted element nesting. Default 64; real documents stay under 20 (EAP configuration is the deepest). */
+  maxDepth?: number;
+}
+
+/** Default limits; see {@link ParseLimits}. */
+export const defaultLimits: Required<ParseLimits> = { maxBytes: 8 * 1024 * 1024, maxDepth: 64 };
+
+/** Where an element starts in the source, and its path from the root. */
+export interface ElementLocation {
+  line: number;
+  column: number;
+  path: string;
+}
+
+/** A parsed document plus source locations; call dispose() when done (libxml2 memory lives outside the JS heap). */
+export interface SafeXml {
+  readonly doc: XmlDocument;
+  readonly text: string;
+  /** Location of an element met while walking the tree, by path. */
+  locate(path: string): ElementLocation | undefined;
+  /** Path of an element (same form as the paths of {@link locate}). */
+  pathOf(element: XmlElement): string;
+  /** All elements that start on a line, in document order. */
+  elementsOnLine(line: number): XmlElement[];
+  dispose(): void;
+}
+
+/** Result of {@link parseXmlSafely}: a document, or the diagnostics that refused it. */
+export type SafeParseResult = { ok: true; xml: SafeXml } | { ok: false; diagnostics: Diagnostic[] };
+
+// No network, no external entities, merge CDATA into text, line numbers above 65535.
+const PARSE_OPTIONS =
+  ParseOption.XML_PARSE_NONET |
+  ParseOption.XML_PARSE_NO_XXE |
+  ParseOption.XML_PARSE_NOCDATA |
+  ParseOption.XML_PARSE_BIG_LINES;
+
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+
+/**
+ * Parses untrusted XML with no DTD, no entity expansion, no network access and size/depth limits.
+ * Every refusal is a diagnostic with a stable code; nothing is thrown for bad input.
+ */
+export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits = {}): SafeParseResult {
+  const { maxBytes, maxDepth } = { ...defaultLimits, ...limits };
+  const decoded = decode(input, maxBytes);
+  if (typeof decoded !== 'string') return { ok: false, diagnostics: [decoded] };
+  const text = decoded;
+  if (text.trim() === '') return fail('MBPROV_XML_EMPTY', 'The input is empty.');
+
+  const prolog = scanProlog(text);
+  if (prolog) return { ok: false, diagnostics: [prolog] };
+
+  let doc: XmlDocument;
+  try {
+    doc = XmlDocument.fromString(text, { option: PARSE_OPTIONS });
+  } catch (error) {
+    return { ok: false, diagnostics: parseErrors(error) };
+  }
+  if (doc.dtd) {
+    doc.dispose();
+    return fail('MBPROV_XML_DTD_FORBIDDEN', 'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.');
+  }
+  const index = indexElements(doc, text, maxDepth);
+  if ('code' in index) {
+    doc.dispose();
+    return { ok: false, diagnostics: [index] };
+  }
+  return {
+    ok: true,
+    xml: {
+      doc,
+      text,
+      locate: (path) => index.byPath.get(path),
+      pathOf: (element) => index.paths.get(nodeId(element)) ?? '',
+      elementsOnLine: (line) => index.byLine.get(line) ?? [],
+      dispose: () => doc.dispose(),
+    },
+  };
+}
+
+function fail(code: Diagnostic['code'], message: string, where: Partial<Diagnostic> = {}): SafeParseResult {
+  return { ok: false, diagnostics: [diagnostic(code, message, where)] };
+}
+
+/** Decodes bytes as strict UTF-8 and enforces the size limit before any parsing work. */
+function decode(input: string | Uint8Array, maxBytes: number): string | Diagnostic {
+  const tooLarge = (size: number) =>
+    diagnostic('MBPROV_XML_TOO_LARGE', `The input is ${size} bytes; the limit is ${maxBytes} bytes.`);
+  if (typeof input === 'string') {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so the exact count is only needed near the limit.
+    if (input.length > maxBytes) return tooLarge(input.length);
+    if (input.length * 3 > maxBytes) {
+      const size = Buffer.byteLength(input, 'utf8');
+      if (size > maxBytes) return tooLarge(size);
+    }
+    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  }
+  if (input.byteLength > maxBytes) return tooLarge(input.byteLength);
+  if ((input[0] === 0xfe && input[1] === 0xff) || (input[0] === 0xff && input[1] === 0xfe) || input.subarray(0, 4).includes(0)) {
+    return diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is UTF-16 or UTF-32; only UTF-8 is accepted.');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
+  } catch {
+    return diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is not valid UTF-8.');
+  }
+}
+
+/** Checks the prolog: declared encoding must be UTF-8 and no DOCTYPE may appear before the root element. */
+function scanProlog(text: string): Diagnostic | undefined {
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    if (text.startsWith('<?', i)) {
+      const end = text.indexOf('?>', i);
+      if (end < 0) return undefined; // the parser reports it
+      const pi = text.slice(i, end);
+      const encoding = /^<\?xml\s[^]*?encoding\s*=\s*["']([^"']*)["']/.exec(pi)?.[1];
+      if (encoding !== undefined && !UTF8_NAMES.has(encoding.toLowerCase())) {
+        return diagnostic(
+          'MBPROV_XML_ENCODING_UNSUPPORTED',
+          `The XML declaration says encoding="${encoding}"; only UTF-8 is accepted.`,
+          { line: 1, column: 1 },
+        );
+      }
+      i = end + 2;
+    } else if (text.startsWith('<!--', i)) {
+      const end = text.indexOf('-->', i);
+      if (end < 0) return undefined;
+      i = end + 3;
+    } else if (text.startsWith('<!DOCTYPE', i)) {
+      const line = text.slice(0, i).split('\n').length;
+      return diagnostic(
+        'MBPROV_XML_DTD_FORBIDDEN',
+        'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities (refused before parsing).',
+        { line, column: i - text.lastIndexOf('\n', i - 1) },
+      );
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function parseErrors(error: unknown): Diagnostic[] {
+  if (!(error instanceof XmlParseError)) {
+    return [diagnostic('MBPROV_XML_MALFORMED', `The XML parser failed: ${String(error)}`)];
+  }
+  const details = error.details.length ? error.details : [{ message: error.message, line: 0, col: 0 }];
+  const first = details[0] as { message: string; line?: number; col?: number };
+  const message = first.message.trim();
+  const where = first.line ? { line: first.line, column: first.col || 1 } : {};
+  if (/Excessive depth|MaxDepth/i.test(message)) {
+    return [diagnostic('MBPROV_XML_TOO_DEEP', `Elements are nested too deeply (${message}).`, where)];
+  }
+  if (/entity/i.test(message)) {
+    return [diagnostic('MBPROV_XML_MALFORMED', `${message}; entity references are not allowed (no DTD is accepted).`, where)];
+  }
+  return [diagnostic('MBPROV_XML_MALFORMED', message, where)];
+}
+
+/** Stable identity of a libxml2 node (its pointer in wasm memory). */
+function nodeId(element: XmlElement): number {
+  return (element as unknown as { _nodePtr: number })._nodePtr;
+}
+
+interface ElementIndex {
+  byPath: Map<string, ElementLocation>;
+  /** Keyed by the libxml2 node pointer: libxml2-wasm hands out a new wrapper object on every traversal. */
+  paths: Map<number, string>;
+  byLine: Map<number, XmlElement[]>;
+}
+
+/** Walks the tree once: enforces the depth limit and records each element's path, line and column. */
+function indexElements(doc: XmlDocument, text: string, maxDepth: number): ElementIndex | Diagnostic {
+  const map = new SourceMap(text);
+  const index: ElementIndex = { byPath: new Map(), paths: new Map(), byLine: new Map() };
+  const stack: Array<{ element: XmlElement; path: string; depth: number }> = [];
+  const root = doc.root;
+  stack.push({ element: root, path: `/${root.name}`, depth: 1 });
+  // Iterative pre-order walk (document order) so hostile nesting cannot overflow the JS stack.
+  while (stack.length) {
+    const { element, path, depth } = stack.pop() as (typeof stack)[number];
+    if (depth > maxDepth) {
+      return diagnostic('MBPROV_XML_TOO_DEEP', `Elements are nested deeper than ${maxDepth} levels.`, {
+        line: element.line,
+        path,
+      });
+    }
+    const qname = element.prefix ? `${element.prefix}:${element.name}` : element.name;
+    const location = { line: element.line, column: map.nextStartTag(element.line, qname), path };
+    index.byPath.set(path, location);
+    index.paths.set(nodeId(element), path);
+    const onLine = index.byLine.get(element.line);
+    if (onLine) onLine.push(element);
+    else index.byLine.set(element.line, [element]);
+
+    const children: Array<{ element: XmlElement; path: string; depth: number }> = [];
+    const counts = new Map<string, number>();
+    for (let child = element.firstChild; child; child = child.next) {
+      if (!(child instanceof XmlElement)) continue;
+      const el = child;
+      const n = (counts.get(el.name) ?? 0) + 1;
+      counts.set(el.name, n);
+      children.push({ element: el, path: `${path}/${el.name}[${n}]`, depth: depth + 1 });
+    }
+    // Paths of single children drop the [1]: "/CarrierProvisioning/Global/CarrierId".
+    for (const c of children) if (counts.get(c.element.name) === 1) c.path = c.path.replace(/\[1\]$/, '');
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as (typeof children)[number]);
+  }
+  return index;
+}
+

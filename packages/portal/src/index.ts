@@ -1,0 +1,2 @@
+/** @mbprov/portal public API. */
+export {};

@@ -1,0 +1,2 @@
+/** @mbprov/simulator public API. */
+export {};

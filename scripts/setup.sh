@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what mbprov needs on a fresh Debian machine: the Debian packages the tests and benchmarks
+# use (xmllint, xmlsec1, Chromium), then the npm packages. Safe to run again.
+set -e
+need=""
+command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
+command -v xmlsec1 >/dev/null 2>&1 || need="$need xmlsec1"
+if [ -n "$need" ]; then
+  echo "mbprov setup: installing Debian packages:$need"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need
+fi
+echo "mbprov setup: installing npm packages"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
