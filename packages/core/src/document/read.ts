@@ -1,6 +1,6 @@
 import { XmlC14NMode, XmlElement } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
-import type { ElementSpec, ScalarType } from '../model/spec.ts';
+import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 
 /** Reading context: the parsed source (for locations) and where findings go. */
@@ -19,16 +19,20 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
   if (spec.opaque) return fragmentOf(element);
   if (spec.text) return readScalar(element.content, spec.text, element, ctx) ?? '';
   const record: Record<string, unknown> = {};
-  for (const attr of spec.attrs ?? []) {
-    const raw = element.attr(attr.name)?.value;
-    if (raw === undefined) continue;
-    const value = readScalar(raw, attr.type, element, ctx, `attribute ${attr.name}`);
-    if (value !== undefined) record[attr.name] = value;
+  const { attrs, children } = lookup(spec);
+  // One pass over the attributes present (usually none) costs fewer wasm calls than asking for each declared one.
+  if (attrs.size) {
+    for (const attribute of element.attrs) {
+      const attr = attribute.namespaceUri ? undefined : attrs.get(attribute.name);
+      if (!attr) continue;
+      const value = readScalar(attribute.value, attr.type, element, ctx, `attribute ${attr.name}`);
+      if (value !== undefined) record[attr.name] = value;
+    }
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
   for (let node = element.firstChild; node; node = node.next) {
     if (!(node instanceof XmlElement)) continue;
-    const childSpec = spec.children?.find((c) => c.name === node.name && c.ns === node.namespaceUri);
+    const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
     if (childSpec) {
       const key = childSpec.key ?? childSpec.name;
       const value = readElement(node, childSpec, ctx);
@@ -41,6 +45,26 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
     }
   }
   return record;
+}
+
+interface SpecLookup {
+  attrs: Map<string, AttrSpec>;
+  children: Map<string, ElementSpec>;
+}
+
+const lookups = new WeakMap<ElementSpec, SpecLookup>();
+
+/** Attribute and child specs of a spec by name, built once per spec. */
+function lookup(spec: ElementSpec): SpecLookup {
+  let found = lookups.get(spec);
+  if (!found) {
+    found = {
+      attrs: new Map((spec.attrs ?? []).map((a) => [a.name, a])),
+      children: new Map((spec.children ?? []).map((c) => [`${c.ns}|${c.name}`, c])),
+    };
+    lookups.set(spec, found);
+  }
+  return found;
 }
 
 function describe(element: XmlElement): string {

@@ -20,6 +20,10 @@ export interface PercentField {
 export interface DateTimeField {
   Format: string;
   Group: number;
+  /** Text that %p matches for the morning (element-usagetimestamp). */
+  AmToken?: string;
+  /** Text that %p matches for the afternoon. */
+  PmToken?: string;
 }
 
 /** A flag: true when the group matches TrueToken, false on FalseToken, else Default. */
@@ -128,7 +132,7 @@ export const messagesSpec: ElementSpec = {
           children: [
             field('Usage', number),
             field('UsagePercentage', percent),
-            field('UsageTimestamp', attrs({ Format: 'string', Group: 'integer' })),
+            field('UsageTimestamp', attrs({ Format: 'string', Group: 'integer', AmToken: 'string', PmToken: 'string' })),
             field('UsageOverage', number),
             field('UsageOveragePercentage', percent),
             field('DataLimit', number),

@@ -59,6 +59,15 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
   const prolog = scanProlog(text);
   if (prolog) return { ok: false, diagnostics: [prolog] };
 
+  const tooDeep = nestingBeyond(text, maxDepth);
+  if (tooDeep >= 0) {
+    const line = lineAt(text, tooDeep);
+    return fail('MBPROV_XML_TOO_DEEP', `Elements are nested deeper than ${maxDepth} levels (refused before parsing).`, {
+      line,
+      column: tooDeep - text.lastIndexOf('\n', tooDeep - 1),
+    });
+  }
+
   let doc: XmlDocument;
   try {
     doc = XmlDocument.fromString(text, { option: PARSE_OPTIONS });
@@ -69,22 +78,71 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
     doc.dispose();
     return fail('MBPROV_XML_DTD_FORBIDDEN', 'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.');
   }
-  const index = indexElements(doc, text, maxDepth);
-  if ('code' in index) {
-    doc.dispose();
-    return { ok: false, diagnostics: [index] };
-  }
+  // Locations are only needed to report findings, so the tree is indexed on first use.
+  let index: ElementIndex | undefined;
+  const indexed = () => {
+    index ??= indexElements(doc, text);
+    return index;
+  };
   return {
     ok: true,
     xml: {
       doc,
       text,
-      locate: (path) => index.byPath.get(path),
-      pathOf: (element) => index.paths.get(nodeId(element)) ?? '',
-      elementsOnLine: (line) => index.byLine.get(line) ?? [],
+      locate: (path) => indexed().byPath.get(path),
+      pathOf: (element) => indexed().paths.get(nodeId(element)) ?? '',
+      elementsOnLine: (line) => indexed().byLine.get(line) ?? [],
       dispose: () => doc.dispose(),
     },
   };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Offset of the first start tag nested deeper than `max`, or -1. A linear scan of the text before libxml2
+ * sees it: comments, CDATA, processing instructions and quoted attribute values are skipped.
+ */
+export function nestingBeyond(text: string, max: number): number {
+  let depth = 0;
+  let i = text.indexOf('<');
+  while (i >= 0) {
+    const next = text.charCodeAt(i + 1);
+    let end: number;
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', i)) end = text.indexOf('-->', i + 4) + 2;
+      else if (text.startsWith('<![CDATA[', i)) end = text.indexOf(']]>', i + 9) + 2;
+      else end = text.indexOf('>', i + 2);
+    } else if (next === 63 /* ? */) {
+      end = text.indexOf('?>', i + 2) + 1;
+    } else if (next === 47 /* / */) {
+      depth--;
+      end = text.indexOf('>', i + 2);
+    } else {
+      let quote = 0;
+      end = -1;
+      for (let j = i + 1; j < text.length; j++) {
+        const c = text.charCodeAt(j);
+        if (quote) {
+          if (c === quote) quote = 0;
+        } else if (c === 34 || c === 39) {
+          quote = c;
+        } else if (c === 62 /* > */) {
+          end = j;
+          break;
+        }
+      }
+      if (end < 0) return -1; // unterminated: the parser reports it
+      if (text.charCodeAt(end - 1) !== 47 && ++depth > max) return i;
+    }
+    if (end < 0) return -1;
+    i = text.indexOf('<', end + 1);
+  }
+  return -1;
 }
 
 function fail(code: Diagnostic['code'], message: string, where: Partial<Diagnostic> = {}): SafeParseResult {
@@ -180,8 +238,8 @@ interface ElementIndex {
   byLine: Map<number, XmlElement[]>;
 }
 
-/** Walks the tree once: enforces the depth limit and records each element's path, line and column. */
-function indexElements(doc: XmlDocument, text: string, maxDepth: number): ElementIndex | Diagnostic {
+/** Walks the tree once and records each element's path, line and column. */
+function indexElements(doc: XmlDocument, text: string): ElementIndex {
   const map = new SourceMap(text);
   const index: ElementIndex = { byPath: new Map(), paths: new Map(), byLine: new Map() };
   const stack: Array<{ element: XmlElement; path: string; depth: number }> = [];
@@ -190,12 +248,6 @@ function indexElements(doc: XmlDocument, text: string, maxDepth: number): Elemen
   // Iterative pre-order walk (document order) so hostile nesting cannot overflow the JS stack.
   while (stack.length) {
     const { element, path, depth } = stack.pop() as (typeof stack)[number];
-    if (depth > maxDepth) {
-      return diagnostic('MBPROV_XML_TOO_DEEP', `Elements are nested deeper than ${maxDepth} levels.`, {
-        line: element.line,
-        path,
-      });
-    }
     const qname = element.prefix ? `${element.prefix}:${element.name}` : element.name;
     const location = { line: element.line, column: map.nextStartTag(element.line, qname), path };
     index.byPath.set(path, location);

@@ -1,0 +1,78 @@
+// Build and parse are inverse: parse(build(m)) equals m, and build(parse(x)) validates, for every fixture.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { buildDocument, parseDocument, validateDocument } from '../src/index.ts';
+import { fullModel, minimalModel } from './helpers/samples.ts';
+
+const dir = new URL('./fixtures/reference/', import.meta.url);
+const validFixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.xml'))
+  .filter((f) => validateDocument(readFileSync(new URL(f, dir))).valid);
+
+describe('model round trips', () => {
+  it('parse(build(m)) equals m for a document using every section', () => {
+    const model = fullModel();
+    const xml = buildDocument(model);
+    const parsed = parseDocument(xml);
+    assert.deepEqual(parsed.diagnostics, []);
+    assert.deepStrictEqual(parsed.model, model);
+  });
+
+  it('the built full document validates without errors', () => {
+    const result = validateDocument(buildDocument(fullModel()));
+    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(result.valid, true);
+  });
+
+  it('parse(build(m)) equals m for the minimal document, compact or indented', () => {
+    for (const indent of ['', '  ', '\t']) {
+      assert.deepStrictEqual(parseDocument(buildDocument(minimalModel(), { indent })).model, minimalModel());
+    }
+  });
+
+  it('writes sections in schema order whatever the order of the model keys', () => {
+    const m = fullModel();
+    const reversed = Object.fromEntries(Object.entries(m).reverse()) as typeof m;
+    const xml = buildDocument(reversed);
+    const order = ['<Global', '<Activation', '<MBNProfiles', '<WLANProfiles', '<Plans', '<Provisioning', '<Extensions'].map((t) => xml.indexOf(t));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.equal(xml, buildDocument(m));
+  });
+
+  it('escapes markup in text and attributes and reads it back', () => {
+    const m = minimalModel();
+    m.Plans = { Plan: [{ Name: 'A "quoted" <plan> & more', Usage: { CurrentUsage: 1, UsageTimestamp: '2026-01-01T00:00:00Z' } }] };
+    const xml = buildDocument(m);
+    assert.ok(xml.includes('Name="A &quot;quoted&quot; &lt;plan&gt; &amp; more"'));
+    assert.deepStrictEqual(parseDocument(xml).model, m);
+  });
+
+  it('keeps OneX configuration and unknown extension elements intact as XML', () => {
+    const m = fullModel();
+    const oneX = m.WLANProfiles?.WLANProfile[1]?.MSM?.security?.OneX;
+    const parsed = parseDocument(buildDocument(m)).model;
+    assert.equal(parsed?.WLANProfiles?.WLANProfile[1]?.MSM?.security?.OneX, oneX);
+    m.Global.any = ['<Tag xmlns="urn:example:operator">value</Tag>'];
+    assert.deepStrictEqual(parseDocument(buildDocument(m)).model, m);
+  });
+
+  it('an empty WLANProfiles section survives as an empty list (it means: delete all)', () => {
+    const m = minimalModel();
+    m.WLANProfiles = { WLANProfile: [] };
+    const xml = buildDocument(m);
+    assert.match(xml, /<WLANProfiles\/>/);
+    assert.deepStrictEqual(parseDocument(xml).model, m);
+  });
+
+  for (const file of validFixtures) {
+    it(`build(parse(x)) validates and is stable for ${file}`, () => {
+      const parsed = parseDocument(readFileSync(new URL(file, dir)));
+      assert.ok(parsed.model);
+      const rebuilt = buildDocument(parsed.model);
+      const result = validateDocument(rebuilt);
+      assert.equal(result.valid, true, JSON.stringify(result.diagnostics));
+      assert.deepStrictEqual(parseDocument(rebuilt).model, parsed.model);
+    });
+  }
+});

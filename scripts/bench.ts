@@ -1,0 +1,42 @@
+// npm run bench: runs every benchmark suite and writes docs/benchmarks.md.
+// Ratios compare against a baseline measured in the same run on the same machine.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { type SuiteResult, fmt } from './bench/measure.ts';
+import { runValidation } from './bench/validation.ts';
+
+const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [['validation', runValidation]];
+const only = process.argv.slice(2);
+
+const results: SuiteResult[] = [];
+for (const [name, run] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  const result = await run();
+  results.push(result);
+  for (const row of result.rows) {
+    process.stderr.write(`  ${row.name}: ${fmt(row.value)} ${row.unit}${row.ratio !== undefined ? ` (${row.ratio.toFixed(2)}x ${row.baseline})` : ''}\n`);
+  }
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines = [
+  '# Benchmarks',
+  '',
+  'Reproduce with `npm run bench` (after `npm run setup`). Numbers are from one run on one machine;',
+  'compare the ratios, which set each result against a baseline measured in the same run.',
+  '',
+  `Machine: ${cpu}, ${cpus().length} cores, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+];
+for (const r of results) {
+  lines.push(`## ${r.title}`, '', r.description, '', '| measurement | rate | ratio |', '|---|---:|---:|');
+  for (const row of r.rows) {
+    const ratio = row.ratio === undefined ? '' : row.baseline === 'baseline' ? 'baseline' : `${row.ratio.toFixed(2)}x ${row.baseline}`;
+    lines.push(`| ${row.name} | ${fmt(row.value)} ${row.unit} | ${ratio} |`);
+  }
+  for (const note of r.notes ?? []) lines.push('', note);
+  lines.push('');
+}
+if (!only.length) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), `${lines.join('\n')}\n`);
+else process.stderr.write('bench: partial run, docs/benchmarks.md not rewritten\n');
