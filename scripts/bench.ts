@@ -2,7 +2,7 @@
 // Ratios compare against a baseline measured in the same run on the same machine.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { type SuiteResult, fmt } from './bench/measure.ts';
+import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runValidation } from './bench/validation.ts';
 
 const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [['validation', runValidation]];
@@ -15,7 +15,9 @@ for (const [name, run] of suites) {
   const result = await run();
   results.push(result);
   for (const row of result.rows) {
-    process.stderr.write(`  ${row.name}: ${fmt(row.value)} ${row.unit}${row.ratio !== undefined ? ` (${row.ratio.toFixed(2)}x ${row.baseline})` : ''}\n`);
+    process.stderr.write(
+      `  ${row.name}: ${fmt(row.value)} ${row.unit}${row.ratio !== undefined ? ` (${row.ratio.toFixed(2)}x ${row.baseline})` : ''}\n`,
+    );
   }
 }
 
@@ -32,7 +34,12 @@ const lines = [
 for (const r of results) {
   lines.push(`## ${r.title}`, '', r.description, '', '| measurement | rate | ratio |', '|---|---:|---:|');
   for (const row of r.rows) {
-    const ratio = row.ratio === undefined ? '' : row.baseline === 'baseline' ? 'baseline' : `${row.ratio.toFixed(2)}x ${row.baseline}`;
+    const ratio =
+      row.ratio === undefined
+        ? ''
+        : row.baseline === 'baseline'
+          ? 'baseline'
+          : `${row.ratio.toFixed(2)}x ${row.baseline}`;
     lines.push(`| ${row.name} | ${fmt(row.value)} ${row.unit} | ${ratio} |`);
   }
   for (const note of r.notes ?? []) lines.push('', note);

@@ -27,7 +27,11 @@ if (selected.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -6,11 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseXmlSafely, schemaDir, validateDocument, validateXsd } from '../../packages/core/src/index.ts';
 import { typicalDocument, wlan100Document } from './documents.ts';
-import { type Row, type SuiteResult, fmt, opsPerSecond } from './measure.ts';
+import { fmt, opsPerSecond, type Row, type SuiteResult } from './measure.ts';
 
 /** xmllint validations per second: one process validating `copies` copies of the file, so start-up and schema compilation are amortized. */
 function xmllintRate(file: string, copies: number): number {
-  const args = ['--noout', '--schema', join(schemaDir, 'carrier-control-v1.xsd'), ...Array(copies).fill(file)];
+  const args = [
+    '--noout',
+    '--schema',
+    join(schemaDir, 'carrier-control-v1.xsd'),
+    ...Array(copies).fill(file),
+  ];
   const run = () => {
     const start = performance.now();
     execFileSync('xmllint', args, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 26 });
@@ -26,8 +31,14 @@ export function runValidation(): SuiteResult {
   const rows: Row[] = [];
   try {
     for (const [label, xml] of [
-      [`typical document (${(Buffer.byteLength(typicalDocument()) / 1024).toFixed(1)} KB)`, typicalDocument()],
-      [`WLAN document with 100 SSIDs (${(Buffer.byteLength(wlan100Document()) / 1024).toFixed(1)} KB)`, wlan100Document()],
+      [
+        `typical document (${(Buffer.byteLength(typicalDocument()) / 1024).toFixed(1)} KB)`,
+        typicalDocument(),
+      ],
+      [
+        `WLAN document with 100 SSIDs (${(Buffer.byteLength(wlan100Document()) / 1024).toFixed(1)} KB)`,
+        wlan100Document(),
+      ],
     ] as const) {
       const file = join(dir, 'doc.xml');
       writeFileSync(file, xml);
@@ -42,9 +53,27 @@ export function runValidation(): SuiteResult {
         parsed.xml.dispose();
       });
       const whole = opsPerSecond(() => validateDocument(bytes));
-      rows.push({ name: `${label}: xmllint --schema`, value: lint, unit: 'validations/s', baseline: 'baseline', ratio: 1 });
-      rows.push({ name: `${label}: mbprov parse + XSD`, value: xsdOnly, unit: 'validations/s', baseline: 'xmllint', ratio: xsdOnly / lint });
-      rows.push({ name: `${label}: mbprov validateDocument (parse + XSD + model + rules)`, value: whole, unit: 'validations/s', baseline: 'xmllint', ratio: whole / lint });
+      rows.push({
+        name: `${label}: xmllint --schema`,
+        value: lint,
+        unit: 'validations/s',
+        baseline: 'baseline',
+        ratio: 1,
+      });
+      rows.push({
+        name: `${label}: mbprov parse + XSD`,
+        value: xsdOnly,
+        unit: 'validations/s',
+        baseline: 'xmllint',
+        ratio: xsdOnly / lint,
+      });
+      rows.push({
+        name: `${label}: mbprov validateDocument (parse + XSD + model + rules)`,
+        value: whole,
+        unit: 'validations/s',
+        baseline: 'xmllint',
+        ratio: whole / lint,
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ export async function readInput(file: string): Promise<Uint8Array> {
     }
     return await readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new MbprovError('MBPROV_IO_ERROR', `cannot read ${file}: ${reason}`, { cause: error });
   }
 }

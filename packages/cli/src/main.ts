@@ -5,7 +5,9 @@ import { EXIT } from './exit-codes.ts';
 /** Builds the `mbprov` program; `setStatus` receives each command's exit status. */
 export function createProgram(setStatus: (status: number) => void): Command {
   const program = new Command('mbprov')
-    .description('Operator side of Windows mobile broadband provisioning: validate, sign and test CarrierProvisioning documents.')
+    .description(
+      'Operator side of Windows mobile broadband provisioning: validate, sign and test CarrierProvisioning documents.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

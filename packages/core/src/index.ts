@@ -2,31 +2,28 @@
  * @mbprov/core: the CarrierProvisioning document model, safe XML parsing, XSD and semantic validation.
  * No HTTP and no database here.
  */
-export { type Code, type CodeInfo, type Severity, codeInfo, codes } from './errors/codes.ts';
+
+export { type BuildOptions, buildDocument } from './document/build.ts';
+export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
+export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';
+export { type Code, type CodeInfo, codeInfo, codes, type Severity } from './errors/codes.ts';
 export { type Diagnostic, diagnostic, formatDiagnostic, hasErrors } from './errors/diagnostic.ts';
 export { MbprovError } from './errors/mbprov-error.ts';
-
 export type * from './model/activation.ts';
 export type * from './model/carrier-provisioning.ts';
+export { carrierProvisioningSpec } from './model/carrier-provisioning.ts';
 export type * from './model/extensions.ts';
 export type * from './model/global.ts';
 export type * from './model/mbn-profiles.ts';
 export type * from './model/messages.ts';
 export type * from './model/plans.ts';
 export type * from './model/provisioning.ts';
-export type * from './model/wlan-profiles.ts';
 export type { XmlFragment } from './model/spec.ts';
-export { carrierProvisioningSpec } from './model/carrier-provisioning.ts';
-
-export { type BuildOptions, buildDocument } from './document/build.ts';
-export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
-export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';
-
-export { NS } from './xml/namespaces.ts';
-export { type ParseLimits, type SafeXml, defaultLimits, parseXmlSafely } from './xml/safe-parse.ts';
-export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
-
-export { checkRules, rules } from './rules/index.ts';
+export type * from './model/wlan-profiles.ts';
 export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/global-rules.ts';
+export { checkRules, rules } from './rules/index.ts';
 export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
+export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
+export { NS } from './xml/namespaces.ts';
+export { defaultLimits, type ParseLimits, parseXmlSafely, type SafeXml } from './xml/safe-parse.ts';

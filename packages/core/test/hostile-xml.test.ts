@@ -2,12 +2,14 @@
 // (The per-test timeout only guards against hangs; no test asserts on elapsed time.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Diagnostic, buildDocument, parseDocument, validateDocument } from '../src/index.ts';
+import { buildDocument, type Diagnostic, parseDocument, validateDocument } from '../src/index.ts';
 import { minimalModel } from './helpers/samples.ts';
 
 const CC = 'http://www.microsoft.com/networking/CarrierControl/v1';
-const GLOBAL = '<Global><CarrierId>{00000000-1111-2222-3333-444444444444}</CarrierId><SubscriberId>1234567890</SubscriberId></Global>';
-const doc = (body = GLOBAL, root = `CarrierProvisioning xmlns="${CC}"`) => `<${root}>${body}</${root.split(' ')[0]}>`;
+const GLOBAL =
+  '<Global><CarrierId>{00000000-1111-2222-3333-444444444444}</CarrierId><SubscriberId>1234567890</SubscriberId></Global>';
+const doc = (body = GLOBAL, root = `CarrierProvisioning xmlns="${CC}"`) =>
+  `<${root}>${body}</${root.split(' ')[0]}>`;
 
 function refusedWith(input: string | Uint8Array, code: Diagnostic['code'], options = {}): Diagnostic {
   const validated = validateDocument(input, options);
@@ -25,7 +27,8 @@ const guard = { timeout: 20_000 };
 describe('hostile XML', () => {
   it('refuses billion laughs (internal entities) before parsing', guard, () => {
     const entities = ['<!ENTITY lol "lol">'];
-    for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
+    for (let i = 1; i <= 9; i++)
+      entities.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE CarrierProvisioning [${entities.join('')}]>\n${doc(`${GLOBAL}<Extensions>&lol9;</Extensions>`)}`;
     const d = refusedWith(xml, 'MBPROV_XML_DTD_FORBIDDEN');
     assert.equal(d.line, 2);
@@ -37,8 +40,14 @@ describe('hostile XML', () => {
   });
 
   it('refuses an external DTD, also when hidden after comments and processing instructions', guard, () => {
-    refusedWith(`<!DOCTYPE CarrierProvisioning SYSTEM "http://127.0.0.1:9/evil.dtd">${doc()}`, 'MBPROV_XML_DTD_FORBIDDEN');
-    refusedWith(`<?xml version="1.0"?><!-- hi --><?pi x?>\n<!DOCTYPE x PUBLIC "-//x" "x.dtd">${doc()}`, 'MBPROV_XML_DTD_FORBIDDEN');
+    refusedWith(
+      `<!DOCTYPE CarrierProvisioning SYSTEM "http://127.0.0.1:9/evil.dtd">${doc()}`,
+      'MBPROV_XML_DTD_FORBIDDEN',
+    );
+    refusedWith(
+      `<?xml version="1.0"?><!-- hi --><?pi x?>\n<!DOCTYPE x PUBLIC "-//x" "x.dtd">${doc()}`,
+      'MBPROV_XML_DTD_FORBIDDEN',
+    );
   });
 
   it('refuses an entity reference without a DTD as malformed', guard, () => {
@@ -47,7 +56,8 @@ describe('hostile XML', () => {
   });
 
   it('does not process XInclude: the include element is kept as inert XML', guard, () => {
-    const include = '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>';
+    const include =
+      '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>';
     const xml = doc(GLOBAL.replace('</Global>', `${include}</Global>`));
     const parsed = parseDocument(xml);
     assert.equal(parsed.model?.Global.any?.length, 1);
@@ -68,11 +78,20 @@ describe('hostile XML', () => {
     assert.equal(validateDocument(xml, { maxBytes: 10_000 }).valid, true);
   });
 
-  it('counts depth correctly around comments, CDATA, self-closing tags and ">" in attribute values', guard, () => {
-    const body = `${GLOBAL}<Extensions><!-- <a><a><a> --><x xmlns="urn:x" y="a>b"><![CDATA[<a><a><a>]]><z/><z/></x></Extensions>`;
-    assert.equal(validateDocument(doc(body), { maxDepth: 3 }).diagnostics.some((d) => d.code === 'MBPROV_XML_TOO_DEEP'), false);
-    refusedWith(doc(body), 'MBPROV_XML_TOO_DEEP', { maxDepth: 2 });
-  });
+  it(
+    'counts depth correctly around comments, CDATA, self-closing tags and ">" in attribute values',
+    guard,
+    () => {
+      const body = `${GLOBAL}<Extensions><!-- <a><a><a> --><x xmlns="urn:x" y="a>b"><![CDATA[<a><a><a>]]><z/><z/></x></Extensions>`;
+      assert.equal(
+        validateDocument(doc(body), { maxDepth: 3 }).diagnostics.some(
+          (d) => d.code === 'MBPROV_XML_TOO_DEEP',
+        ),
+        false,
+      );
+      refusedWith(doc(body), 'MBPROV_XML_TOO_DEEP', { maxDepth: 2 });
+    },
+  );
 
   it('refuses 10,000-deep nesting', guard, () => {
     const deep = `${'<x xmlns="urn:x">'.repeat(10_000)}${'</x>'.repeat(10_000)}`;
@@ -83,12 +102,18 @@ describe('hostile XML', () => {
     const xml = buildDocument(minimalModel());
     const d = refusedWith(xml, 'MBPROV_XML_TOO_DEEP', { maxDepth: 2 });
     const line = xml.split('\n')[(d.line ?? 0) - 1] ?? '';
-    assert.ok(line.slice((d.column ?? 0) - 1).startsWith('<CarrierId>'), `points at the third level: ${line}`);
+    assert.ok(
+      line.slice((d.column ?? 0) - 1).startsWith('<CarrierId>'),
+      `points at the third level: ${line}`,
+    );
   });
 
   it('refuses a non-UTF-8 declared encoding', guard, () => {
     for (const encoding of ['ISO-8859-1', 'UTF-16', 'Shift_JIS']) {
-      const d = refusedWith(`<?xml version="1.0" encoding="${encoding}"?>${doc()}`, 'MBPROV_XML_ENCODING_UNSUPPORTED');
+      const d = refusedWith(
+        `<?xml version="1.0" encoding="${encoding}"?>${doc()}`,
+        'MBPROV_XML_ENCODING_UNSUPPORTED',
+      );
       assert.match(d.message, new RegExp(encoding));
     }
   });
@@ -100,11 +125,17 @@ describe('hostile XML', () => {
   });
 
   it('accepts a UTF-8 byte order mark', guard, () => {
-    assert.equal(validateDocument(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc())])).valid, true);
+    assert.equal(
+      validateDocument(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc())])).valid,
+      true,
+    );
   });
 
   it('refuses a wrong root namespace or root element', guard, () => {
-    const d = refusedWith(doc(GLOBAL, 'CarrierProvisioning xmlns="http://www.microsoft.com/networking/CarrierControl/v2"'), 'MBPROV_XML_WRONG_ROOT');
+    const d = refusedWith(
+      doc(GLOBAL, 'CarrierProvisioning xmlns="http://www.microsoft.com/networking/CarrierControl/v2"'),
+      'MBPROV_XML_WRONG_ROOT',
+    );
     assert.match(d.message, /CarrierControl\/v2/);
     refusedWith(doc(GLOBAL, 'CarrierProvisioning'), 'MBPROV_XML_WRONG_ROOT');
     refusedWith(doc(GLOBAL, `Provisioning xmlns="${CC}"`), 'MBPROV_XML_WRONG_ROOT');

@@ -31,13 +31,22 @@ describe('diagnostic locations', () => {
   it('locates a schema error on the offending element', () => {
     const d = result.diagnostics.find((x) => x.code === 'MBPROV_SCHEMA_INVALID');
     assert.equal(d?.line, 8);
-    assert.equal(xml.split('\n')[7]?.slice((d?.column ?? 0) - 1).startsWith('<w:Bogus'), true);
+    assert.equal(
+      xml
+        .split('\n')[7]
+        ?.slice((d?.column ?? 0) - 1)
+        .startsWith('<w:Bogus'),
+      true,
+    );
     assert.match(d?.message ?? '', /wlan:Bogus/);
   });
 
   it('formats as file:line:col: severity CODE: message, sorted by position', () => {
     const lines = result.diagnostics.map((d) => formatDiagnostic('doc.xml', d));
-    assert.match(lines[0] ?? '', /^doc\.xml:7:107: error MBPROV_PLAN_MISSING: WLANProfile "B" names plan "Missing"/);
+    assert.match(
+      lines[0] ?? '',
+      /^doc\.xml:7:107: error MBPROV_PLAN_MISSING: WLANProfile "B" names plan "Missing"/,
+    );
     assert.match(lines[1] ?? '', /^doc\.xml:8:\d+: error MBPROV_SCHEMA_INVALID: /);
   });
 });

@@ -24,7 +24,10 @@ const read = (name: string) => readFileSync(new URL(name, dir));
 describe('published reference examples', () => {
   it('covers both seeds and the account provisioning page', () => {
     const sources = new Set(manifest.map((e) => e.source));
-    assert.ok([...sources].some((s) => s.includes('seeds/004')), 'the Japanese account provisioning seed');
+    assert.ok(
+      [...sources].some((s) => s.includes('seeds/004')),
+      'the Japanese account provisioning seed',
+    );
     assert.ok(sources.has('windows-docs/account-provisioning.md'));
     assert.ok(manifest.length >= 30);
   });
@@ -46,17 +49,25 @@ describe('published reference examples', () => {
             })()
           : parsed.diagnostics;
         assert.equal(errors.length === 0 ? 'valid' : 'invalid', entry.expected, JSON.stringify(errors));
-        for (const code of entry.expectedCodes) assert.ok(errors.some((d) => d.code === code), `expected ${code}`);
+        for (const code of entry.expectedCodes)
+          assert.ok(
+            errors.some((d) => d.code === code),
+            `expected ${code}`,
+          );
         return;
       }
       const result = validateDocument(read(target));
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       assert.equal(result.valid ? 'valid' : 'invalid', entry.expected, JSON.stringify(errors, null, 1));
       for (const code of entry.expectedCodes) {
-        assert.ok(result.diagnostics.some((d) => d.code === code), `expected ${code} in ${JSON.stringify(result.diagnostics)}`);
+        assert.ok(
+          result.diagnostics.some((d) => d.code === code),
+          `expected ${code} in ${JSON.stringify(result.diagnostics)}`,
+        );
       }
       if (entry.expected === 'invalid') {
-        for (const e of errors) assert.ok(e.line && e.line > 0, `error ${e.code} carries a line: ${JSON.stringify(e)}`);
+        for (const e of errors)
+          assert.ok(e.line && e.line > 0, `error ${e.code} carries a line: ${JSON.stringify(e)}`);
       }
       if (entry.wrapped) {
         // The bare fragment is not a document: it is refused for its root element.

@@ -1,6 +1,6 @@
 // Build and parse are inverse: parse(build(m)) equals m, and build(parse(x)) validates, for every fixture.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildDocument, parseDocument, validateDocument } from '../src/index.ts';
 import { fullModel, minimalModel } from './helpers/samples.ts';
@@ -21,7 +21,10 @@ describe('model round trips', () => {
 
   it('the built full document validates without errors', () => {
     const result = validateDocument(buildDocument(fullModel()));
-    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     assert.equal(result.valid, true);
   });
 
@@ -35,14 +38,32 @@ describe('model round trips', () => {
     const m = fullModel();
     const reversed = Object.fromEntries(Object.entries(m).reverse()) as typeof m;
     const xml = buildDocument(reversed);
-    const order = ['<Global', '<Activation', '<MBNProfiles', '<WLANProfiles', '<Plans', '<Provisioning', '<Extensions'].map((t) => xml.indexOf(t));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    const order = [
+      '<Global',
+      '<Activation',
+      '<MBNProfiles',
+      '<WLANProfiles',
+      '<Plans',
+      '<Provisioning',
+      '<Extensions',
+    ].map((t) => xml.indexOf(t));
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.equal(xml, buildDocument(m));
   });
 
   it('escapes markup in text and attributes and reads it back', () => {
     const m = minimalModel();
-    m.Plans = { Plan: [{ Name: 'A "quoted" <plan> & more', Usage: { CurrentUsage: 1, UsageTimestamp: '2026-01-01T00:00:00Z' } }] };
+    m.Plans = {
+      Plan: [
+        {
+          Name: 'A "quoted" <plan> & more',
+          Usage: { CurrentUsage: 1, UsageTimestamp: '2026-01-01T00:00:00Z' },
+        },
+      ],
+    };
     const xml = buildDocument(m);
     assert.ok(xml.includes('Name="A &quot;quoted&quot; &lt;plan&gt; &amp; more"'));
     assert.deepStrictEqual(parseDocument(xml).model, m);

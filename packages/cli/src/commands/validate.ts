@@ -1,4 +1,10 @@
-import { type Diagnostic, MbprovError, type ParseLimits, formatDiagnostic, validateDocument } from '@mbprov/core';
+import {
+  type Diagnostic,
+  formatDiagnostic,
+  MbprovError,
+  type ParseLimits,
+  validateDocument,
+} from '@mbprov/core';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.ts';
 import { readInput } from '../io.ts';
@@ -37,7 +43,8 @@ export async function validateFiles(
     const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
     reports.push({ file, valid: result.valid, errors, warnings, diagnostics: result.diagnostics });
     if (options.json) continue;
-    for (const d of result.diagnostics) if (!options.quiet || d.severity === 'error') out(formatDiagnostic(file, d));
+    for (const d of result.diagnostics)
+      if (!options.quiet || d.severity === 'error') out(formatDiagnostic(file, d));
     if (!options.quiet) {
       const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
       out(`${file}: ${result.valid ? 'valid' : 'INVALID'} (${counts})`);
@@ -52,7 +59,9 @@ export async function validateFiles(
 export function registerValidate(program: Command, setStatus: (status: number) => void): void {
   program
     .command('validate')
-    .description('Check provisioning documents against the schemas and the documented rules (like Test-ValidProvisioningXml).')
+    .description(
+      'Check provisioning documents against the schemas and the documented rules (like Test-ValidProvisioningXml).',
+    )
     .argument('<file...>', 'XML files to check; - reads standard input')
     .option('--json', 'print a JSON report instead of text')
     .option('-q, --quiet', 'print errors only')
@@ -63,9 +72,14 @@ export function registerValidate(program: Command, setStatus: (status: number) =
       '\nExit status: 0 all valid (warnings allowed), 1 some file invalid, 2 usage or I/O error.\n' +
         'Output: file:line:col: severity CODE: message (codes are listed in docs/error-codes.md).',
     )
-    .action(async (files: string[], opts: { json?: boolean; quiet?: boolean; maxBytes?: number; maxDepth?: number }) => {
-      setStatus(await validateFiles(files, opts, (line) => process.stdout.write(`${line}\n`)));
-    });
+    .action(
+      async (
+        files: string[],
+        opts: { json?: boolean; quiet?: boolean; maxBytes?: number; maxDepth?: number },
+      ) => {
+        setStatus(await validateFiles(files, opts, (line) => process.stdout.write(`${line}\n`)));
+      },
+    );
 }
 
 function toPositiveInt(value: string): number {

@@ -1,7 +1,7 @@
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { type CarrierProvisioning, carrierProvisioningSpec } from '../model/carrier-provisioning.ts';
 import { NS } from '../xml/namespaces.ts';
-import { type ParseLimits, type SafeXml, parseXmlSafely } from '../xml/safe-parse.ts';
+import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { readElement } from './read.ts';
 
 /** Result of {@link parseDocument}: the model when the XML could be read, and every finding. */
@@ -31,9 +31,13 @@ export function withProvisioningXml<T>(
     if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
       const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : `${root.name} (no namespace)`;
       return refused([
-        diagnostic('MBPROV_XML_WRONG_ROOT', `The root element is ${found}; expected CarrierProvisioning in ${NS.cc}.`, {
-          ...xml.locate(`/${root.name}`),
-        }),
+        diagnostic(
+          'MBPROV_XML_WRONG_ROOT',
+          `The root element is ${found}; expected CarrierProvisioning in ${NS.cc}.`,
+          {
+            ...xml.locate(`/${root.name}`),
+          },
+        ),
       ]);
     }
     return use(xml, []);

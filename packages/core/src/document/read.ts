@@ -36,15 +36,29 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
     if (childSpec) {
       const key = childSpec.key ?? childSpec.name;
       const value = readElement(node, childSpec, ctx);
-      if (childSpec.many) ((record[key] ??= []) as unknown[]).push(value);
+      if (childSpec.many) listAt(record, key).push(value);
       else if (!(key in record)) record[key] = value;
     } else if (spec.wildcard && node.namespaceUri !== spec.ns) {
-      ((record[spec.wildcard] ??= []) as string[]).push(fragmentOf(node));
+      listAt(record, spec.wildcard).push(fragmentOf(node));
     } else {
-      report(ctx, node, 'MBPROV_MODEL_UNKNOWN_ELEMENT', `Element ${describe(node)} is not allowed in ${spec.name}.`);
+      report(
+        ctx,
+        node,
+        'MBPROV_MODEL_UNKNOWN_ELEMENT',
+        `Element ${describe(node)} is not allowed in ${spec.name}.`,
+      );
     }
   }
   return record;
+}
+
+/** The array at record[key], created empty on first use. */
+function listAt(record: Record<string, unknown>, key: string): unknown[] {
+  const existing = record[key];
+  if (Array.isArray(existing)) return existing;
+  const list: unknown[] = [];
+  record[key] = list;
+  return list;
 }
 
 interface SpecLookup {
@@ -79,7 +93,13 @@ function report(ctx: ReadContext, element: XmlElement, code: Diagnostic['code'],
 
 const collapse = (s: string) => s.replace(/[\t\n\r ]+/g, ' ').trim();
 
-function readScalar(raw: string, type: ScalarType, element: XmlElement, ctx: ReadContext, what = 'value'): unknown {
+function readScalar(
+  raw: string,
+  type: ScalarType,
+  element: XmlElement,
+  ctx: ReadContext,
+  what = 'value',
+): unknown {
   switch (type) {
     case 'string':
       return raw;
@@ -91,14 +111,24 @@ function readScalar(raw: string, type: ScalarType, element: XmlElement, ctx: Rea
       const v = raw.trim();
       if (v === 'true' || v === '1') return true;
       if (v === 'false' || v === '0') return false;
-      report(ctx, element, 'MBPROV_MODEL_BAD_VALUE', `${element.name} ${what} "${raw}" is not a boolean (true, false, 1, 0).`);
+      report(
+        ctx,
+        element,
+        'MBPROV_MODEL_BAD_VALUE',
+        `${element.name} ${what} "${raw}" is not a boolean (true, false, 1, 0).`,
+      );
       return undefined;
     }
     case 'integer': {
       const v = raw.trim();
       const n = Number(v);
       if (/^[+-]?\d+$/.test(v) && Number.isSafeInteger(n)) return n;
-      report(ctx, element, 'MBPROV_MODEL_BAD_VALUE', `${element.name} ${what} "${raw}" is not an integer in range.`);
+      report(
+        ctx,
+        element,
+        'MBPROV_MODEL_BAD_VALUE',
+        `${element.name} ${what} "${raw}" is not an integer in range.`,
+      );
       return undefined;
     }
   }

@@ -2,7 +2,9 @@ import type { ElementSpec, ScalarType } from '../model/spec.ts';
 
 /** Escapes text content. */
 export function escapeText(value: string): string {
-  return value.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
+  return value.replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
+  );
 }
 
 const ATTR_ESCAPES: Record<string, string> = {
@@ -36,14 +38,26 @@ export interface WriteOptions {
  * Writes `value` as the element `spec`, children in schema order, declaring a default namespace
  * wherever the element's namespace differs from its parent's (the style of the published examples).
  */
-export function writeElement(spec: ElementSpec, value: unknown, parentNs: string | null, options: WriteOptions = {}): string {
+export function writeElement(
+  spec: ElementSpec,
+  value: unknown,
+  parentNs: string | null,
+  options: WriteOptions = {},
+): string {
   const indent = options.indent ?? '  ';
   const out: string[] = [];
   write(spec, value, parentNs, 0, indent, out);
   return out.join(indent ? '\n' : '');
 }
 
-function write(spec: ElementSpec, value: unknown, parentNs: string | null, depth: number, unit: string, out: string[]): void {
+function write(
+  spec: ElementSpec,
+  value: unknown,
+  parentNs: string | null,
+  depth: number,
+  unit: string,
+  out: string[],
+): void {
   const pad = unit.repeat(depth);
   if (spec.opaque) {
     out.push(pad + String(value));
@@ -68,7 +82,8 @@ function write(spec: ElementSpec, value: unknown, parentNs: string | null, depth
     else write(child, v, spec.ns, depth + 1, unit, out);
   }
   if (spec.wildcard) {
-    for (const fragment of (record[spec.wildcard] as string[] | undefined) ?? []) out.push(unit.repeat(depth + 1) + fragment);
+    for (const fragment of (record[spec.wildcard] as string[] | undefined) ?? [])
+      out.push(unit.repeat(depth + 1) + fragment);
   }
   if (out.length === start) {
     out.push(`${open}/>`);

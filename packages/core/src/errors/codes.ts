@@ -27,8 +27,12 @@ export const codes = {
   MBPROV_XML_EMPTY: e('The input is empty.'),
   MBPROV_XML_TOO_LARGE: e('The input is larger than the configured size limit.', 413),
   MBPROV_XML_TOO_DEEP: e('Elements are nested deeper than the configured depth limit.'),
-  MBPROV_XML_DTD_FORBIDDEN: e('A DOCTYPE (DTD, entity declarations) is present; provisioning documents must not have one.'),
-  MBPROV_XML_ENCODING_UNSUPPORTED: e('The document is not UTF-8 (declared or detected encoding other than UTF-8).'),
+  MBPROV_XML_DTD_FORBIDDEN: e(
+    'A DOCTYPE (DTD, entity declarations) is present; provisioning documents must not have one.',
+  ),
+  MBPROV_XML_ENCODING_UNSUPPORTED: e(
+    'The document is not UTF-8 (declared or detected encoding other than UTF-8).',
+  ),
   MBPROV_XML_MALFORMED: e('The input is not well-formed XML.'),
   MBPROV_XML_WRONG_ROOT: e('The root element is not CarrierProvisioning in the CarrierControl v1 namespace.'),
 
@@ -37,27 +41,37 @@ export const codes = {
   MBPROV_SCHEMA_LOAD_FAILED: e('The bundled XSD files could not be compiled.', 500),
 
   // Model mapping
-  MBPROV_MODEL_BAD_VALUE: e('A value cannot be represented in the document model (for example a non-number where a number is required).'),
+  MBPROV_MODEL_BAD_VALUE: e(
+    'A value cannot be represented in the document model (for example a non-number where a number is required).',
+  ),
   MBPROV_MODEL_UNKNOWN_ELEMENT: e('An element the schema does not allow at this place.'),
 
   // Semantic rules: Global
   MBPROV_CARRIER_ID_FORMAT: e('CarrierId must be a GUID in braces, {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}.'),
-  MBPROV_SUBSCRIBER_ID_FORMAT: e('SubscriberId must be 1 to 20 word characters (letters, digits, underscore).'),
-  MBPROV_DEVICE_ID_FORMAT: e('DeviceId must be 15 or 16 digits (IMEI/MEID) or a MAC address aa:bb:cc:dd:ee:ff.'),
+  MBPROV_SUBSCRIBER_ID_FORMAT: e(
+    'SubscriberId must be 1 to 20 word characters (letters, digits, underscore).',
+  ),
+  MBPROV_DEVICE_ID_FORMAT: e(
+    'DeviceId must be 15 or 16 digits (IMEI/MEID) or a MAC address aa:bb:cc:dd:ee:ff.',
+  ),
 
   // Plans
   MBPROV_PLAN_MISSING: e('A profile names a plan (AssociatedPlan) that the document does not define.'),
   MBPROV_PLAN_UNREFERENCED: w('A plan is defined but no profile in the document names it.'),
   MBPROV_PLAN_DUPLICATE: e('Two plans have the same Name.'),
   MBPROV_PLAN_BANDWIDTH_TOO_HIGH: e('A bandwidth is above the 2 Gbps maximum (2,000,000 kbps).'),
-  MBPROV_PLAN_FIXED_WITHOUT_LIMIT: w('A Fixed plan has no DataLimitInMegabytes, so Windows cannot track the allowance.'),
+  MBPROV_PLAN_FIXED_WITHOUT_LIMIT: w(
+    'A Fixed plan has no DataLimitInMegabytes, so Windows cannot track the allowance.',
+  ),
   MBPROV_PLAN_LIMIT_NOT_FIXED: w('DataLimitInMegabytes is only meaningful for a Fixed plan.'),
   MBPROV_PLAN_USAGE_OVER_LIMIT: w('CurrentUsage exceeds DataLimitInMegabytes but OverLimit is not true.'),
   MBPROV_PLAN_TRANSFER_ABOVE_LIMIT: w('MaxTransferSizeInMegabytes is larger than the plan data limit.'),
   MBPROV_PLAN_BAD_TIMESTAMP: e('A dateTime is not a valid date and time.'),
 
   // Mobile broadband profiles
-  MBPROV_BRANDING_IGNORED: w('Branding is ignored since Windows 10 version 1709; set Branding Name and Icon in the COSA database instead.'),
+  MBPROV_BRANDING_IGNORED: w(
+    'Branding is ignored since Windows 10 version 1709; set Branding Name and Icon in the COSA database instead.',
+  ),
   MBPROV_BRANDING_LOGO_FORMAT: e('Branding Logo must be a base64 PNG or BMP image.'),
   MBPROV_MBN_DEFAULT_PROFILE_INCOMPLETE: e('DefaultProfile needs a Context with an AccessString to connect.'),
   MBPROV_MBN_PASSWORD_WITHOUT_AUTH: w('A context password is set but AuthProtocol is NONE.'),
@@ -67,30 +81,40 @@ export const codes = {
   MBPROV_SMS_GROUP_MISSING: e('A message field names a capturing group that the Pattern does not have.'),
   MBPROV_SMS_USAGE_WITHOUT_TIMESTAMP: e('A message rule with a Usage* field must also have UsageTimestamp.'),
   MBPROV_SMS_TIMESTAMP_FORMAT: e('A UsageTimestamp Format uses an identifier that Windows does not support.'),
-  MBPROV_SMS_SENDER_FORMAT: w('An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.'),
+  MBPROV_SMS_SENDER_FORMAT: w(
+    'An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.',
+  ),
   MBPROV_SMS_NO_SENDER: w('An SMSBearer has no Sender: any sender could then drive usage and refresh.'),
 
   // Wi-Fi profiles
   MBPROV_WLAN_EMPTY_DELETES_ALL: w('An empty WLANProfiles section deletes every Wi-Fi profile on the PC.'),
   MBPROV_WLAN_DUPLICATE_NAME: e('Two WLAN profiles have the same name.'),
-  MBPROV_WLAN_TOO_MANY_SSIDS: e('Too many SSIDs: at most 25 in the v1 namespace, 10,000 in v2 and 32 SSID prefixes.'),
+  MBPROV_WLAN_TOO_MANY_SSIDS: e(
+    'Too many SSIDs: at most 25 in the v1 namespace, 10,000 in v2 and 32 SSID prefixes.',
+  ),
   MBPROV_WLAN_SSID_TOO_LONG: e('An SSID is longer than 32 bytes (UTF-8).'),
   MBPROV_WLAN_SSID_PREFIX_TOO_SHORT: e('An SSID prefix is shorter than 4 bytes.'),
   MBPROV_WLAN_KEY_REQUIRED: e('The authentication method needs a sharedKey.'),
   MBPROV_WLAN_KEY_FORMAT: e('The sharedKey keyMaterial does not fit its keyType and authentication.'),
   MBPROV_WLAN_KEY_PROTECTED: e('A protected (machine-encrypted) key cannot be provisioned to another PC.'),
-  MBPROV_WLAN_AUTH_COMBINATION: e('The authentication, encryption and useOneX combination is not one Windows accepts.'),
+  MBPROV_WLAN_AUTH_COMBINATION: e(
+    'The authentication, encryption and useOneX combination is not one Windows accepts.',
+  ),
   MBPROV_WLAN_ONEX_MISSING: e('useOneX is true but no OneX configuration is present.'),
   MBPROV_WLAN_HOTSPOT_NOT_OPEN: w('A HotspotProfile (WISPr) is only used on open networks.'),
   MBPROV_WLAN_TRUSTED_DOMAIN_FORMAT: e('A TrustedDomain must be a host name or a .domain wildcard.'),
-  MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w('HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.'),
+  MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w(
+    'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
+  ),
 
   // Provisioning section
   MBPROV_REFRESH_URL_NOT_HTTPS: e('RefreshURL must be an https:// URL.'),
   MBPROV_REFRESH_DELAY_RANGE: e('DelayInDays must be between 1 and 730.'),
   MBPROV_REFRESH_PASSWORD_WITHOUT_USER: e('RefreshParameters has a Password but no UserName.'),
   MBPROV_REFRESH_USER_WITHOUT_PASSWORD: w('RefreshParameters has a UserName but no Password.'),
-  MBPROV_TRUSTED_CERT_NAME_FORMAT: w('A TrustedCertificate SubjectName or IssuerName is not a distinguished name.'),
+  MBPROV_TRUSTED_CERT_NAME_FORMAT: w(
+    'A TrustedCertificate SubjectName or IssuerName is not a distinguished name.',
+  ),
 
   // Usage
   MBPROV_CLI_USAGE: e('The command line is not valid.', 400),

@@ -1,4 +1,4 @@
-import { type Code, type Severity, codes } from './codes.ts';
+import { type Code, codes, type Severity } from './codes.ts';
 
 /** One finding about a document: what, where, how bad. */
 export interface Diagnostic {
@@ -16,7 +16,11 @@ export interface Diagnostic {
 }
 
 /** Makes a diagnostic with the code's default severity. */
-export function diagnostic(code: Code, message: string, where: Partial<Pick<Diagnostic, 'line' | 'column' | 'path'>> = {}): Diagnostic {
+export function diagnostic(
+  code: Code,
+  message: string,
+  where: Partial<Pick<Diagnostic, 'line' | 'column' | 'path'>> = {},
+): Diagnostic {
   return { code, severity: codes[code].severity, message, ...where };
 }
 

@@ -1,5 +1,5 @@
 import { NS } from '../xml/namespaces.ts';
-import { type ElementSpec, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf } from './spec.ts';
 
 /** Timing shared by every activation directive (WWAN ActivationMethodType). */
 export interface ActivationTiming {
@@ -34,6 +34,11 @@ export const activationSpec: ElementSpec = {
   children: [
     { name: 'ReregisterToNetwork', ns: NS.wwan, attrs: timing },
     { name: 'ReconnectToNetwork', ns: NS.wwan, attrs: timing },
-    { name: 'ServiceActivation', ns: NS.wwan, attrs: timing, children: [leaf('CarrierSpecificData', NS.wwan, 'token')] },
+    {
+      name: 'ServiceActivation',
+      ns: NS.wwan,
+      attrs: timing,
+      children: [leaf('CarrierSpecificData', NS.wwan, 'token')],
+    },
   ],
 };

@@ -1,6 +1,6 @@
 import { NS } from '../xml/namespaces.ts';
 import { type Context, contextChildren } from './mbn-profiles.ts';
-import { type ElementSpec, type XmlFragment, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf, type XmlFragment } from './spec.ts';
 
 /** DNS retries on the mobile broadband link. */
 export interface DNSRetrySettings {
@@ -53,8 +53,14 @@ export interface ExtensionsV2 {
     CustomerSupportPhoneNumber?: string;
   };
   AdditionalPDPContexts?: {
-    MultiplePDPContextPolicies?: { MultiplePDPContextSupport?: boolean; PDPContextPolicy?: PDPContextPolicy[] };
-    TetheringSettings?: { TetheringProfile?: { Name: string; Context: Context }; MaxNumberOfDevices?: number };
+    MultiplePDPContextPolicies?: {
+      MultiplePDPContextSupport?: boolean;
+      PDPContextPolicy?: PDPContextPolicy[];
+    };
+    TetheringSettings?: {
+      TetheringProfile?: { Name: string; Context: Context };
+      MaxNumberOfDevices?: number;
+    };
   };
 }
 
@@ -65,8 +71,21 @@ export interface Extensions {
 }
 
 const dataClasses = [
-  'NONE', 'GPRS', 'EDGE', 'UMTS', 'HSDPA', 'HSUPA', 'LTE', 'ONEXRTT', 'ONEXEVDO',
-  'ONEXEVDO_REVA', 'ONEXEVDV', 'THREEXRTT', 'ONEXEVDO_REVB', 'UMB', 'CUSTOM',
+  'NONE',
+  'GPRS',
+  'EDGE',
+  'UMTS',
+  'HSDPA',
+  'HSUPA',
+  'LTE',
+  'ONEXRTT',
+  'ONEXEVDO',
+  'ONEXEVDO_REVA',
+  'ONEXEVDV',
+  'THREEXRTT',
+  'ONEXEVDO_REVB',
+  'UMB',
+  'CUSTOM',
 ];
 
 const apnContext: ElementSpec = { name: 'Context', ns: NS.cc2, children: contextChildren(NS.cc2) };
@@ -92,11 +111,18 @@ export const extensionsSpec: ElementSpec = {
                 {
                   name: 'DNSRetrySettings',
                   ns: NS.cc2,
-                  children: [leaf('DNSRetryIntervalInSeconds', NS.cc2, 'integer'), leaf('DNSRetryCount', NS.cc2, 'integer')],
+                  children: [
+                    leaf('DNSRetryIntervalInSeconds', NS.cc2, 'integer'),
+                    leaf('DNSRetryCount', NS.cc2, 'integer'),
+                  ],
                 },
               ],
             },
-            { name: 'DataClassFriendlyNames', ns: NS.cc2, children: dataClasses.map((n) => leaf(n, NS.cc2, 'token')) },
+            {
+              name: 'DataClassFriendlyNames',
+              ns: NS.cc2,
+              children: dataClasses.map((n) => leaf(n, NS.cc2, 'token')),
+            },
             leaf('CustomerSupportPhoneNumber', NS.cc2, 'token'),
           ],
         },
@@ -116,7 +142,11 @@ export const extensionsSpec: ElementSpec = {
                   children: [
                     leaf('Name', NS.cc2, 'token'),
                     apnContext,
-                    { name: 'AppIDList', ns: NS.cc2, children: [leaf('AppID', NS.cc2, 'string', { many: true })] },
+                    {
+                      name: 'AppIDList',
+                      ns: NS.cc2,
+                      children: [leaf('AppID', NS.cc2, 'string', { many: true })],
+                    },
                   ],
                 },
               ],
@@ -125,7 +155,11 @@ export const extensionsSpec: ElementSpec = {
               name: 'TetheringSettings',
               ns: NS.cc2,
               children: [
-                { name: 'TetheringProfile', ns: NS.cc2, children: [leaf('Name', NS.cc2, 'token'), apnContext] },
+                {
+                  name: 'TetheringProfile',
+                  ns: NS.cc2,
+                  children: [leaf('Name', NS.cc2, 'token'), apnContext],
+                },
                 leaf('MaxNumberOfDevices', NS.cc2, 'integer'),
               ],
             },

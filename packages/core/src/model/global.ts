@@ -1,5 +1,5 @@
 import { NS } from '../xml/namespaces.ts';
-import { type ElementSpec, type XmlFragment, leaf } from './spec.ts';
+import { type ElementSpec, leaf, type XmlFragment } from './spec.ts';
 
 /** Global: who authored the document and whom it is for. Required in every document. */
 export interface Global {
@@ -16,6 +16,10 @@ export interface Global {
 export const globalSpec: ElementSpec = {
   name: 'Global',
   ns: NS.cc,
-  children: [leaf('CarrierId', NS.cc, 'token'), leaf('SubscriberId', NS.cc, 'token'), leaf('DeviceId', NS.cc, 'token')],
+  children: [
+    leaf('CarrierId', NS.cc, 'token'),
+    leaf('SubscriberId', NS.cc, 'token'),
+    leaf('DeviceId', NS.cc, 'token'),
+  ],
   wildcard: 'any',
 };

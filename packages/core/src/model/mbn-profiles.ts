@@ -1,6 +1,6 @@
 import { NS } from '../xml/namespaces.ts';
 import { type Messages, messagesSpec } from './messages.ts';
-import { type ElementSpec, type XmlFragment, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf, type XmlFragment } from './spec.ts';
 
 /** Credentials for the packet data context. */
 export interface UserLogonCred {
@@ -102,6 +102,11 @@ export const mbnProfilesSpec: ElementSpec = {
     profileSpec('DefaultProfile'),
     profileSpec('PurchaseProfile'),
     messagesSpec,
-    { name: 'Branding', ns: NS.wwan, children: [leaf('Logo', NS.wwan, 'token'), leaf('Name', NS.wwan, 'string')], wildcard: 'any' },
+    {
+      name: 'Branding',
+      ns: NS.wwan,
+      children: [leaf('Logo', NS.wwan, 'token'), leaf('Name', NS.wwan, 'string')],
+      wildcard: 'any',
+    },
   ],
 };

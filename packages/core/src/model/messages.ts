@@ -1,5 +1,5 @@
 import { NS } from '../xml/namespaces.ts';
-import { type ElementSpec, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf } from './spec.ts';
 
 /** A field holding a number; values may carry a unit from another group or a default unit. */
 export interface NumberField {
@@ -117,14 +117,28 @@ export const messagesSpec: ElementSpec = {
       always: true,
       attrs: attrs({ RuleId: 'token', Silent: 'boolean' }),
       children: [
-        { name: 'SMSBearer', ns: NS.wwan, many: true, attrs: attrs({ Sender: 'token', ClassZeroOnly: 'boolean' }) },
+        {
+          name: 'SMSBearer',
+          ns: NS.wwan,
+          many: true,
+          attrs: attrs({ Sender: 'token', ClassZeroOnly: 'boolean' }),
+        },
         { name: 'USSDBearer', ns: NS.wwan },
         leaf('Pattern', NS.wwan, 'string'),
         leaf('Locale', NS.wwan, 'token'),
         {
           name: 'Units',
           ns: NS.wwan,
-          attrs: attrs({ K: 'tokens', M: 'tokens', G: 'tokens', T: 'tokens', Ki: 'tokens', Mi: 'tokens', Gi: 'tokens', Ti: 'tokens' }),
+          attrs: attrs({
+            K: 'tokens',
+            M: 'tokens',
+            G: 'tokens',
+            T: 'tokens',
+            Ki: 'tokens',
+            Mi: 'tokens',
+            Gi: 'tokens',
+            Ti: 'tokens',
+          }),
         },
         {
           name: 'Fields',
@@ -132,7 +146,10 @@ export const messagesSpec: ElementSpec = {
           children: [
             field('Usage', number),
             field('UsagePercentage', percent),
-            field('UsageTimestamp', attrs({ Format: 'string', Group: 'integer', AmToken: 'string', PmToken: 'string' })),
+            field(
+              'UsageTimestamp',
+              attrs({ Format: 'string', Group: 'integer', AmToken: 'string', PmToken: 'string' }),
+            ),
             field('UsageOverage', number),
             field('UsageOveragePercentage', percent),
             field('DataLimit', number),
@@ -142,7 +159,13 @@ export const messagesSpec: ElementSpec = {
             field('OutboundBandwidth', number),
             field(
               'PlanType',
-              attrs({ Group: 'integer', Default: 'token', UnrestrictedTokens: 'tokens', FixedTokens: 'tokens', VariableTokens: 'tokens' }),
+              attrs({
+                Group: 'integer',
+                Default: 'token',
+                UnrestrictedTokens: 'tokens',
+                FixedTokens: 'tokens',
+                VariableTokens: 'tokens',
+              }),
             ),
             field('RefreshProvisioning', flag),
             field('ActivationComplete', flag),

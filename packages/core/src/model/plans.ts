@@ -1,5 +1,5 @@
 import { NS } from '../xml/namespaces.ts';
-import { type ElementSpec, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf } from './spec.ts';
 
 /** Incremental cost of a plan: Unrestricted (no cost), Fixed (a purchased allowance), Variable (billed per use). */
 export type PlanType = 'Unrestricted' | 'Fixed' | 'Variable';
@@ -72,7 +72,11 @@ export const plansSpec: ElementSpec = {
           ns: NS.plans,
           attrs: attrs({ PlanType: 'string' }),
           children: [
-            { name: 'BillingCycle', ns: NS.plans, attrs: attrs({ StartDate: 'token', Duration: 'token', Resets: 'boolean' }) },
+            {
+              name: 'BillingCycle',
+              ns: NS.plans,
+              attrs: attrs({ StartDate: 'token', Duration: 'token', Resets: 'boolean' }),
+            },
             leaf('DataLimitInMegabytes', NS.plans, 'integer'),
             leaf('InboundBandwidthInKbps', NS.plans, 'integer'),
             leaf('OutboundBandwidthInKbps', NS.plans, 'integer'),
@@ -85,7 +89,12 @@ export const plansSpec: ElementSpec = {
         {
           name: 'Usage',
           ns: NS.plans,
-          attrs: attrs({ OverLimit: 'boolean', Congested: 'boolean', CurrentUsage: 'integer', UsageTimestamp: 'token' }),
+          attrs: attrs({
+            OverLimit: 'boolean',
+            Congested: 'boolean',
+            CurrentUsage: 'integer',
+            UsageTimestamp: 'token',
+          }),
         },
       ],
     },

@@ -47,7 +47,12 @@ export interface ElementSpec {
 }
 
 /** Shorthand for a leaf element with simple content. */
-export function leaf(name: string, ns: string, text: ScalarType, extra: Partial<ElementSpec> = {}): ElementSpec {
+export function leaf(
+  name: string,
+  ns: string,
+  text: ScalarType,
+  extra: Partial<ElementSpec> = {},
+): ElementSpec {
   return { name, ns, text, ...extra };
 }
 

@@ -1,5 +1,5 @@
 import { NS } from '../xml/namespaces.ts';
-import { type ElementSpec, type XmlFragment, attrs, leaf } from './spec.ts';
+import { attrs, type ElementSpec, leaf, type XmlFragment } from './spec.ts';
 
 /** An SSID given by name (1–32 characters) or by hex bytes; exactly one is set. */
 export interface SSID {
@@ -104,11 +104,19 @@ const hotspotSpec: ElementSpec = {
   name: 'HotspotProfile',
   ns: NS.hotspot,
   children: [
-    { name: 'BasicAuth', ns: NS.hotspot, children: [leaf('UserName', NS.hotspot, 'token'), leaf('Password', NS.hotspot, 'token')] },
+    {
+      name: 'BasicAuth',
+      ns: NS.hotspot,
+      children: [leaf('UserName', NS.hotspot, 'token'), leaf('Password', NS.hotspot, 'token')],
+    },
     { name: 'ExtAuth', ns: NS.hotspot, children: [leaf('ExtensionId', NS.hotspot, 'token')] },
     leaf('UserName', NS.hotspot, 'token'),
     leaf('Password', NS.hotspot, 'token'),
-    { name: 'TrustedDomains', ns: NS.hotspot, children: [leaf('TrustedDomain', NS.hotspot, 'token', { many: true, always: true })] },
+    {
+      name: 'TrustedDomains',
+      ns: NS.hotspot,
+      children: [leaf('TrustedDomain', NS.hotspot, 'token', { many: true, always: true })],
+    },
     leaf('UserAgent', NS.hotspot, 'token'),
     {
       name: 'SSIDConfig',
@@ -136,13 +144,21 @@ const securitySpec: ElementSpec = {
     {
       name: 'authEncryption',
       ns: NS.wlan,
-      children: [leaf('authentication', NS.wlan, 'token'), leaf('encryption', NS.wlan, 'token'), leaf('useOneX', NS.wlan, 'boolean')],
+      children: [
+        leaf('authentication', NS.wlan, 'token'),
+        leaf('encryption', NS.wlan, 'token'),
+        leaf('useOneX', NS.wlan, 'boolean'),
+      ],
       wildcard: 'any',
     },
     {
       name: 'sharedKey',
       ns: NS.wlan,
-      children: [leaf('keyType', NS.wlan, 'token'), leaf('protected', NS.wlan, 'boolean'), leaf('keyMaterial', NS.wlan, 'string')],
+      children: [
+        leaf('keyType', NS.wlan, 'token'),
+        leaf('protected', NS.wlan, 'boolean'),
+        leaf('keyMaterial', NS.wlan, 'string'),
+      ],
       wildcard: 'any',
     },
     leaf('keyIndex', NS.wlan, 'integer'),
@@ -173,7 +189,11 @@ export const wlanProfilesSpec: ElementSpec = {
         {
           name: 'SSIDConfig',
           ns: NS.wlan,
-          children: [ssid(NS.wlan, 'SSID'), ssid(NS.wlan2, 'SSID', 'v2SSID'), ssid(NS.wlan2, 'SSIDPrefix', 'v2SSIDPrefix')],
+          children: [
+            ssid(NS.wlan, 'SSID'),
+            ssid(NS.wlan2, 'SSID', 'v2SSID'),
+            ssid(NS.wlan2, 'SSIDPrefix', 'v2SSIDPrefix'),
+          ],
           wildcard: 'any',
         },
         { name: 'MSM', ns: NS.wlan, children: [securitySpec], wildcard: 'any' },

@@ -1,7 +1,8 @@
 import { ROOT, type Rule } from './rule.ts';
 
 /** A GUID in braces, as base:GUID requires. */
-export const GUID_PATTERN = /^\{[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\}$/;
+export const GUID_PATTERN =
+  /^\{[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\}$/;
 /** base:SubscriberType: XSD's \w (any character but punctuation, separators and controls), 1 to 20. */
 export const SUBSCRIBER_ID_PATTERN = /^[^\p{P}\p{Z}\p{C}]{1,20}$/u;
 /** Global DeviceId: 15–16 digits (IMEI, MEID in decimal) or a MAC address. */

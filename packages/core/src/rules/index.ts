@@ -10,7 +10,14 @@ import type { Rule } from './rule.ts';
 import { wlanRules } from './wlan-rules.ts';
 
 /** Every semantic rule, in document order of the sections they check. */
-export const rules: readonly Rule[] = [globalRules, mbnRules, messageRules, wlanRules, planRules, provisioningRules];
+export const rules: readonly Rule[] = [
+  globalRules,
+  mbnRules,
+  messageRules,
+  wlanRules,
+  planRules,
+  provisioningRules,
+];
 
 /** Runs the semantic rules on a model; diagnostics carry element paths (locations are added by the caller). */
 export function checkRules(doc: CarrierProvisioning): Diagnostic[] {

@@ -52,15 +52,27 @@ export const messageRules: Rule = (doc, report) => {
     const at = `${ROOT}/MBNProfiles/Messages/${step('Message', i, messages.length)}`;
     const compiled = compilePattern(message.Pattern);
     if ('error' in compiled) {
-      report('MBPROV_SMS_PATTERN_INVALID', `Message Pattern "${message.Pattern}" is not a valid regular expression: ${compiled.error}.`, `${at}/Pattern`);
+      report(
+        'MBPROV_SMS_PATTERN_INVALID',
+        `Message Pattern "${message.Pattern}" is not a valid regular expression: ${compiled.error}.`,
+        `${at}/Pattern`,
+      );
     }
     const bearers = message.SMSBearer ?? [];
     bearers.forEach((bearer, b) => {
       const bearerPath = `${at}/${step('SMSBearer', b, bearers.length)}`;
       if (bearer.Sender === undefined) {
-        report('MBPROV_SMS_NO_SENDER', 'SMSBearer has no Sender: messages from any sender would match this rule.', bearerPath);
+        report(
+          'MBPROV_SMS_NO_SENDER',
+          'SMSBearer has no Sender: messages from any sender would match this rule.',
+          bearerPath,
+        );
       } else if (!/^(\+?\d{2,15}|[A-Za-z0-9 ]{1,11})$/.test(bearer.Sender)) {
-        report('MBPROV_SMS_SENDER_FORMAT', `SMSBearer Sender "${bearer.Sender}" is neither a phone number, a short code nor an alphanumeric sender id.`, bearerPath);
+        report(
+          'MBPROV_SMS_SENDER_FORMAT',
+          `SMSBearer Sender "${bearer.Sender}" is neither a phone number, a short code nor an alphanumeric sender id.`,
+          bearerPath,
+        );
       }
     });
     const fields = message.Fields;
@@ -78,12 +90,20 @@ export const messageRules: Rule = (doc, report) => {
     }
     const usage = USAGE_FIELDS.filter((f) => fields[f] !== undefined);
     if (usage.length && !fields.UsageTimestamp) {
-      report('MBPROV_SMS_USAGE_WITHOUT_TIMESTAMP', `Fields ${usage.join(', ')} need a UsageTimestamp field.`, `${at}/Fields`);
+      report(
+        'MBPROV_SMS_USAGE_WITHOUT_TIMESTAMP',
+        `Fields ${usage.join(', ')} need a UsageTimestamp field.`,
+        `${at}/Fields`,
+      );
     }
     if (fields.UsageTimestamp) {
       const bad = unsupportedTimestampIdentifiers(fields.UsageTimestamp.Format);
       if (bad.length) {
-        report('MBPROV_SMS_TIMESTAMP_FORMAT', `UsageTimestamp Format "${fields.UsageTimestamp.Format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`, `${at}/Fields/UsageTimestamp`);
+        report(
+          'MBPROV_SMS_TIMESTAMP_FORMAT',
+          `UsageTimestamp Format "${fields.UsageTimestamp.Format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`,
+          `${at}/Fields/UsageTimestamp`,
+        );
       }
     }
   });

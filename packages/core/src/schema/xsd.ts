@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   XmlBufferInputProvider,
@@ -53,9 +53,13 @@ export function xsdValidator(kind: SchemaKind = 'provisioning'): XsdValidator {
     validators.set(kind, validator);
     return validator;
   } catch (error) {
-    throw new MbprovError('MBPROV_SCHEMA_LOAD_FAILED', `The bundled schema ${name} does not compile: ${String(error)}`, {
-      cause: error,
-    });
+    throw new MbprovError(
+      'MBPROV_SCHEMA_LOAD_FAILED',
+      `The bundled schema ${name} does not compile: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -62,10 +62,14 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
   const tooDeep = nestingBeyond(text, maxDepth);
   if (tooDeep >= 0) {
     const line = lineAt(text, tooDeep);
-    return fail('MBPROV_XML_TOO_DEEP', `Elements are nested deeper than ${maxDepth} levels (refused before parsing).`, {
-      line,
-      column: tooDeep - text.lastIndexOf('\n', tooDeep - 1),
-    });
+    return fail(
+      'MBPROV_XML_TOO_DEEP',
+      `Elements are nested deeper than ${maxDepth} levels (refused before parsing).`,
+      {
+        line,
+        column: tooDeep - text.lastIndexOf('\n', tooDeep - 1),
+      },
+    );
   }
 
   let doc: XmlDocument;
@@ -76,7 +80,10 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
   }
   if (doc.dtd) {
     doc.dispose();
-    return fail('MBPROV_XML_DTD_FORBIDDEN', 'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.');
+    return fail(
+      'MBPROV_XML_DTD_FORBIDDEN',
+      'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.',
+    );
   }
   // Locations are only needed to report findings, so the tree is indexed on first use.
   let index: ElementIndex | undefined;
@@ -163,8 +170,15 @@ function decode(input: string | Uint8Array, maxBytes: number): string | Diagnost
     return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   }
   if (input.byteLength > maxBytes) return tooLarge(input.byteLength);
-  if ((input[0] === 0xfe && input[1] === 0xff) || (input[0] === 0xff && input[1] === 0xfe) || input.subarray(0, 4).includes(0)) {
-    return diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is UTF-16 or UTF-32; only UTF-8 is accepted.');
+  if (
+    (input[0] === 0xfe && input[1] === 0xff) ||
+    (input[0] === 0xff && input[1] === 0xfe) ||
+    input.subarray(0, 4).includes(0)
+  ) {
+    return diagnostic(
+      'MBPROV_XML_ENCODING_UNSUPPORTED',
+      'The document is UTF-16 or UTF-32; only UTF-8 is accepted.',
+    );
   }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
@@ -182,7 +196,7 @@ function scanProlog(text: string): Diagnostic | undefined {
       const end = text.indexOf('?>', i);
       if (end < 0) return undefined; // the parser reports it
       const pi = text.slice(i, end);
-      const encoding = /^<\?xml\s[^]*?encoding\s*=\s*["']([^"']*)["']/.exec(pi)?.[1];
+      const encoding = /^<\?xml\s[\s\S]*?encoding\s*=\s*["']([^"']*)["']/.exec(pi)?.[1];
       if (encoding !== undefined && !UTF8_NAMES.has(encoding.toLowerCase())) {
         return diagnostic(
           'MBPROV_XML_ENCODING_UNSUPPORTED',
@@ -221,7 +235,13 @@ function parseErrors(error: unknown): Diagnostic[] {
     return [diagnostic('MBPROV_XML_TOO_DEEP', `Elements are nested too deeply (${message}).`, where)];
   }
   if (/entity/i.test(message)) {
-    return [diagnostic('MBPROV_XML_MALFORMED', `${message}; entity references are not allowed (no DTD is accepted).`, where)];
+    return [
+      diagnostic(
+        'MBPROV_XML_MALFORMED',
+        `${message}; entity references are not allowed (no DTD is accepted).`,
+        where,
+      ),
+    ];
   }
   return [diagnostic('MBPROV_XML_MALFORMED', message, where)];
 }
@@ -271,4 +291,3 @@ function indexElements(doc: XmlDocument, text: string): ElementIndex {
   }
   return index;
 }
-

@@ -1,7 +1,10 @@
 import type { CarrierProvisioning } from '../../src/index.ts';
 
 /** Global section used by the samples. */
-export const sampleGlobal = { CarrierId: '{00000000-1111-2222-3333-444444444444}', SubscriberId: '310150123456789' };
+export const sampleGlobal = {
+  CarrierId: '{00000000-1111-2222-3333-444444444444}',
+  SubscriberId: '310150123456789',
+};
 
 const oneX =
   '<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig"><EapMethod><Type xmlns="http://www.microsoft.com/provisioning/EapCommon">18</Type><VendorId xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorId><VendorType xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorType><AuthorId xmlns="http://www.microsoft.com/provisioning/EapCommon">311</AuthorId></EapMethod></EapHostConfig></EAPConfig></OneX>';
@@ -37,7 +40,8 @@ export function fullModel(): CarrierProvisioning {
             RuleId: 'usage',
             Silent: true,
             SMSBearer: [{ Sender: '+18005551212', ClassZeroOnly: false }],
-            Pattern: 'You have used (\\d+(?:\\.\\d+)?) ?(MB|GB) of (\\d+) ?(MB|GB) as of (\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d)',
+            Pattern:
+              'You have used (\\d+(?:\\.\\d+)?) ?(MB|GB) of (\\d+) ?(MB|GB) as of (\\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d)',
             Locale: 'English_United States.1252',
             Units: { M: ['MB'], G: ['GB', 'gb'] },
             Fields: {
@@ -60,7 +64,11 @@ export function fullModel(): CarrierProvisioning {
         {
           name: 'Contoso Wi-Fi',
           AssociatedPlan: 'Daily 1GB',
-          SSIDConfig: { SSID: [{ name: 'Contoso Wi-Fi' }, { hex: '436F6E746F736F' }], v2SSID: [{ name: 'Contoso-2' }], v2SSIDPrefix: [{ name: 'CONTOSO_' }] },
+          SSIDConfig: {
+            SSID: [{ name: 'Contoso Wi-Fi' }, { hex: '436F6E746F736F' }],
+            v2SSID: [{ name: 'Contoso-2' }],
+            v2SSIDPrefix: [{ name: 'CONTOSO_' }],
+          },
           MSM: {
             security: {
               authEncryption: { authentication: 'open', encryption: 'none', useOneX: false },
@@ -112,23 +120,44 @@ export function fullModel(): CarrierProvisioning {
             DataUsageInMobileOperatorNotificationEnabled: true,
             UserSMSEnabled: false,
           },
-          Usage: { OverLimit: false, Congested: false, CurrentUsage: 12, UsageTimestamp: '2026-11-21T10:00:00Z' },
+          Usage: {
+            OverLimit: false,
+            Congested: false,
+            CurrentUsage: 12,
+            UsageTimestamp: '2026-11-21T10:00:00Z',
+          },
         },
       ],
     },
     Provisioning: {
-      TrustedCertificates: { TrustedCertificate: [{ SubjectName: 'CN=Contoso Provisioning, O=Contoso', IssuerName: 'CN=Contoso Root CA, O=Contoso' }] },
-      RefreshParameters: { DelayInDays: 30, RefreshURL: 'https://portal.contoso.com/refresh/abc', UserName: 'refresh-user', Password: 'refresh-pass' },
+      TrustedCertificates: {
+        TrustedCertificate: [
+          { SubjectName: 'CN=Contoso Provisioning, O=Contoso', IssuerName: 'CN=Contoso Root CA, O=Contoso' },
+        ],
+      },
+      RefreshParameters: {
+        DelayInDays: 30,
+        RefreshURL: 'https://portal.contoso.com/refresh/abc',
+        UserName: 'refresh-user',
+        Password: 'refresh-pass',
+      },
     },
     Extensions: {
       Extensions_v2: {
         CarrierNetworkMetadata: {
-          NetworkSettings: { IPv4LinkMTU: 1400, IPv6LinkMTU: 1380, DNSRetrySettings: { DNSRetryIntervalInSeconds: 2, DNSRetryCount: 3 } },
+          NetworkSettings: {
+            IPv4LinkMTU: 1400,
+            IPv6LinkMTU: 1380,
+            DNSRetrySettings: { DNSRetryIntervalInSeconds: 2, DNSRetryCount: 3 },
+          },
           DataClassFriendlyNames: { LTE: '4G', UMTS: '3G' },
           CustomerSupportPhoneNumber: '+1 800 555 1212',
         },
         AdditionalPDPContexts: {
-          TetheringSettings: { TetheringProfile: { Name: 'Tether', Context: { AccessString: 'tether.contoso.com' } }, MaxNumberOfDevices: 5 },
+          TetheringSettings: {
+            TetheringProfile: { Name: 'Tether', Context: { AccessString: 'tether.contoso.com' } },
+            MaxNumberOfDevices: 5,
+          },
         },
       },
     },
