@@ -3,6 +3,15 @@
  * No HTTP and no database here.
  */
 
+export {
+  allowsDigitalSignature,
+  buildChain,
+  type ChainOptions,
+  type ChainProblem,
+  EV_POLICY_OID,
+  hasEvPolicy,
+  oneLineName,
+} from './certificates/chain.ts';
 export { type BuildOptions, buildDocument } from './document/build.ts';
 export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
 export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';
@@ -25,5 +34,14 @@ export { checkRules, rules } from './rules/index.ts';
 export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
 export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
+export { C14N, type Canonicalization, type DigestName } from './signature/algorithms.ts';
+export { type SignOptions, signDocument, signDocumentAsync } from './signature/sign.ts';
+export {
+  type CertificateSummary,
+  summarizeCertificate,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyDocument,
+} from './signature/verify.ts';
 export { NS } from './xml/namespaces.ts';
 export { defaultLimits, type ParseLimits, parseXmlSafely, type SafeXml } from './xml/safe-parse.ts';

@@ -116,7 +116,66 @@ export const codes = {
     'A TrustedCertificate SubjectName or IssuerName is not a distinguished name.',
   ),
 
+  // Signatures (strict CarrierControlSignature profile)
+  MBPROV_SIG_MISSING: e('The document has no Signature.'),
+  MBPROV_SIG_MULTIPLE: e('The document has more than one Signature element.'),
+  MBPROV_SIG_NOT_LAST_CHILD: e(
+    "The Signature is not the last child of the document's root element (signature wrapping).",
+  ),
+  MBPROV_SIG_STRUCTURE: e(
+    'The Signature element has an element the strict profile does not allow, or lacks a required one.',
+  ),
+  MBPROV_SIG_REFERENCE_COUNT: e('SignedInfo must hold exactly one Reference.'),
+  MBPROV_SIG_REFERENCE_URI: e('The Reference URI must be "" (the whole document).'),
+  MBPROV_SIG_TRANSFORM: e(
+    'The Reference must have exactly one Transform, the enveloped-signature transform.',
+  ),
+  MBPROV_SIG_C14N_ALGORITHM: e(
+    'The CanonicalizationMethod is not C14N 1.0 or exclusive C14N (with or without comments).',
+  ),
+  MBPROV_SIG_ALGORITHM: e(
+    'The SignatureMethod is not an accepted RSA or ECDSA algorithm (HMAC and others are refused).',
+  ),
+  MBPROV_SIG_DIGEST_ALGORITHM: e('The DigestMethod is not an accepted digest.'),
+  MBPROV_SIG_SHA1_NOT_ALLOWED: e('SHA-1 is used but was not explicitly allowed.'),
+  MBPROV_SIG_KEYINFO: e(
+    'KeyInfo must carry the signer certificate in X509Data/X509Certificate, and nothing else.',
+  ),
+  MBPROV_SIG_VALUE_FORMAT: e('SignatureValue or DigestValue is not valid base64 of the right length.'),
+  MBPROV_SIG_DIGEST_MISMATCH: e(
+    'The document content does not match the signed digest: it was changed after signing.',
+  ),
+  MBPROV_SIG_SIGNATURE_MISMATCH: e("The SignatureValue does not verify with the signer certificate's key."),
+  MBPROV_SIG_KEY_MISMATCH: e(
+    'The private key does not belong to the certificate, or the key type is not RSA or ECDSA P-256/P-384.',
+  ),
+  MBPROV_SIG_ALREADY_SIGNED: e('The document already has a Signature.'),
+  MBPROV_SIG_DOCUMENT_INVALID: e('The document is not valid, so it is not signed.'),
+  MBPROV_CERT_INVALID: e('A certificate or certificate file cannot be read (not PEM or DER X.509).'),
+  MBPROV_CERT_CHAIN_UNTRUSTED: e('The signer certificate does not chain to a trust anchor.'),
+  MBPROV_CERT_EXPIRED: e('A certificate in the chain has expired.'),
+  MBPROV_CERT_NOT_YET_VALID: e('A certificate in the chain is not valid yet.'),
+  MBPROV_CERT_SIGNER_IS_CA: e(
+    'The signer certificate is a CA certificate; documents must be signed by an end-entity certificate.',
+  ),
+  MBPROV_CERT_ISSUER_NOT_CA: e('A certificate that issued another is not a CA certificate.'),
+  MBPROV_CERT_KEY_USAGE: e('The signer certificate does not allow digital signatures (key usage).'),
+  MBPROV_CERT_NOT_EV: e(
+    'The signer certificate has no Extended Validation policy (2.23.140.1.1), which is required here.',
+  ),
+
+  // Certificates and keys
+  MBPROV_CERT_INVALID: e(
+    'A certificate could not be read: the input is not a PEM or DER X.509 certificate, or a PEM block is damaged.',
+  ),
+  MBPROV_KEY_INVALID: e('A private key could not be read (expected an unencrypted PEM private key).'),
+  MBPROV_KEY_MISMATCH: e('The private key does not belong to the certificate.'),
+  MBPROV_PKCS12_INVALID: e(
+    'A PKCS#12 (.p12/.pfx) file could not be written or read: not PKCS#12, wrong password, failed integrity check or no key.',
+  ),
+
   // Usage
+  MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),
   MBPROV_CLI_USAGE: e('The command line is not valid.', 400),
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,0 +1,115 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import type { X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import type { Code } from '../errors/codes.ts';
+
+/** The CA/Browser Forum Extended Validation certificate policy. */
+export const EV_POLICY_OID = '2.23.140.1.1';
+
+/** A reason a certificate chain is refused. */
+export interface ChainProblem {
+  code: Code;
+  message: string;
+}
+
+/** Options of {@link buildChain}. */
+export interface ChainOptions {
+  /** Certificates trusted as roots. */
+  trustAnchors: readonly X509Certificate[];
+  /** Certificates that may complete the path (from KeyInfo). */
+  intermediates?: readonly X509Certificate[];
+  /** Time at which validity is checked (default now). */
+  now?: Date;
+  /** Require the EV policy on the leaf. */
+  requireEv?: boolean;
+}
+
+/** One line distinguished name, e.g. "CN=Contoso, O=Contoso, C=US" (node prints one attribute per line). */
+export function oneLineName(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+function parsed(cert: X509Certificate): x509.X509Certificate {
+  return new x509.X509Certificate(cert.raw);
+}
+
+/** True when the certificate's policies include the EV policy OID. */
+export function hasEvPolicy(cert: X509Certificate): boolean {
+  const policies = parsed(cert).getExtension(x509.CertificatePolicyExtension);
+  return policies?.policies.includes(EV_POLICY_OID) ?? false;
+}
+
+/** True unless a key usage extension is present without digitalSignature (or nonRepudiation). */
+export function allowsDigitalSignature(cert: X509Certificate): boolean {
+  const usage = parsed(cert).getExtension(x509.KeyUsagesExtension);
+  if (!usage) return true;
+  return (usage.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation)) !== 0;
+}
+
+const issuedBy = (child: X509Certificate, issuer: X509Certificate) =>
+  child.checkIssued(issuer) && child.verify(issuer.publicKey);
+
+/**
+ * Builds the path from a signer certificate to a trust anchor and checks it as Windows would for a
+ * provisioning signature: signatures and names along the path, validity at `now`, CA flags, the signer's
+ * key usage, and EV when required. Returns the path (leaf first) or the first problem found.
+ */
+export function buildChain(
+  leaf: X509Certificate,
+  options: ChainOptions,
+): { chain: X509Certificate[] } | ChainProblem {
+  const now = options.now ?? new Date();
+  const isAnchor = (c: X509Certificate) =>
+    options.trustAnchors.some((a) => a.fingerprint256 === c.fingerprint256);
+  const path = [leaf];
+  let current = leaf;
+  while (!isAnchor(current)) {
+    const anchor = options.trustAnchors.find((a) => issuedBy(current, a));
+    if (anchor) {
+      path.push(anchor);
+      break;
+    }
+    const next = (options.intermediates ?? []).find((c) => !path.includes(c) && issuedBy(current, c));
+    if (!next || path.length > 8) {
+      return {
+        code: 'MBPROV_CERT_CHAIN_UNTRUSTED',
+        message: `${oneLineName(current.subject)} (issued by ${oneLineName(current.issuer)}) does not chain to a trusted root.`,
+      };
+    }
+    path.push(next);
+    current = next;
+  }
+  for (const cert of path) {
+    const name = oneLineName(cert.subject);
+    if (now < new Date(cert.validFrom))
+      return { code: 'MBPROV_CERT_NOT_YET_VALID', message: `${name} is not valid before ${cert.validFrom}.` };
+    if (now > new Date(cert.validTo))
+      return { code: 'MBPROV_CERT_EXPIRED', message: `${name} expired on ${cert.validTo}.` };
+  }
+  for (const issuer of path.slice(1)) {
+    if (!issuer.ca)
+      return {
+        code: 'MBPROV_CERT_ISSUER_NOT_CA',
+        message: `${oneLineName(issuer.subject)} issued a certificate but is not a CA.`,
+      };
+  }
+  if (leaf.ca)
+    return {
+      code: 'MBPROV_CERT_SIGNER_IS_CA',
+      message: `${oneLineName(leaf.subject)} is a CA certificate, not an end-entity signer.`,
+    };
+  if (!allowsDigitalSignature(leaf)) {
+    return {
+      code: 'MBPROV_CERT_KEY_USAGE',
+      message: `${oneLineName(leaf.subject)} has a key usage without digitalSignature.`,
+    };
+  }
+  if (options.requireEv && !hasEvPolicy(leaf)) {
+    return {
+      code: 'MBPROV_CERT_NOT_EV',
+      message: `${oneLineName(leaf.subject)} has no EV policy (${EV_POLICY_OID}).`,
+    };
+  }
+  return { chain: path };
+}

@@ -1,0 +1,59 @@
+import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
+import { MbprovError } from '../errors/mbprov-error.ts';
+
+/** A private key as a KeyObject or PEM text. */
+export type PrivateKeyInput = KeyObject | string | Buffer;
+/** A certificate as an X509Certificate, PEM text or DER bytes. */
+export type CertificateInput = X509Certificate | string | Buffer;
+
+/** Loads a private key; a clear error when it is not one. */
+export function toPrivateKey(key: PrivateKeyInput, passphrase?: string): KeyObject {
+  if (key instanceof KeyObject) return key;
+  try {
+    return createPrivateKey(passphrase === undefined ? { key } : { key, passphrase });
+  } catch (error) {
+    throw new MbprovError(
+      'MBPROV_SIG_KEY_MISMATCH',
+      `The private key cannot be read: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Loads one certificate. */
+export function toCertificate(cert: CertificateInput): X509Certificate {
+  if (cert instanceof X509Certificate) return cert;
+  try {
+    return new X509Certificate(cert);
+  } catch (error) {
+    throw new MbprovError(
+      'MBPROV_CERT_INVALID',
+      `The certificate cannot be read: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The key type and ECDSA curve of a key, refusing what the profile does not sign with. */
+export function keyKind(key: KeyObject): { kind: 'rsa' | 'ec'; curve?: string } {
+  if (key.asymmetricKeyType === 'rsa') return { kind: 'rsa' };
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1'))
+    return { kind: 'ec', curve };
+  throw new MbprovError(
+    'MBPROV_SIG_KEY_MISMATCH',
+    `Keys of type ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''} are not supported; use RSA (2048 bits or more) or ECDSA P-256/P-384.`,
+  );
+}
+
+/** True when the private key is the certificate's key. */
+export function keyMatchesCertificate(key: KeyObject, cert: X509Certificate): boolean {
+  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return a.equals(b);
+}
+
+/** The base64 DER body of a certificate, for X509Certificate elements. */
+export function certificateBase64(cert: X509Certificate): string {
+  return cert.raw.toString('base64');
+}

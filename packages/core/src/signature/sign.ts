@@ -1,0 +1,212 @@
+import { createHash, sign as cryptoSign } from 'node:crypto';
+import { XmlDocument } from 'libxml2-wasm';
+import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { MbprovError } from '../errors/mbprov-error.ts';
+import { NS } from '../xml/namespaces.ts';
+import { type ParseLimits, parseXmlSafely } from '../xml/safe-parse.ts';
+import {
+  C14N,
+  type Canonicalization,
+  curveHash,
+  type DigestName,
+  digestUri,
+  ENVELOPED,
+  signatureUri,
+} from './algorithms.ts';
+import { c14nOptions, canonicalDocument } from './canonicalize.ts';
+import {
+  type CertificateInput,
+  certificateBase64,
+  keyKind,
+  keyMatchesCertificate,
+  type PrivateKeyInput,
+  toCertificate,
+  toPrivateKey,
+} from './keys.ts';
+
+/** Options of {@link signDocument}. */
+export interface SignOptions {
+  /** The signer's private key (RSA, or ECDSA P-256/P-384). */
+  key: PrivateKeyInput;
+  /** Passphrase of an encrypted PEM key. */
+  passphrase?: string;
+  /** The signer's certificate (an EV certificate for Wi-Fi providers without a SIM). */
+  certificate: CertificateInput;
+  /** Intermediate certificates to include after the signer in KeyInfo/X509Data. */
+  chain?: CertificateInput[];
+  /** SignedInfo canonicalization: C14N 1.0 (default) or exclusive C14N, with or without comments. */
+  canonicalization?: Canonicalization;
+  /** Digest and signature hash: sha256 (default). sha1 needs `allowSha1`. ECDSA keys use their curve's hash. */
+  digest?: DigestName;
+  /** Opt in to RSA-SHA1 (weak; Windows 8-era tooling only). */
+  allowSha1?: boolean;
+  /** Receives warnings, such as the use of SHA-1. */
+  onWarning?: (warning: Diagnostic) => void;
+  limits?: ParseLimits;
+}
+
+/** What signing computed before the private-key operation. */
+interface Prepared {
+  before: string;
+  after: string;
+  signedInfo: string;
+  canonicalSignedInfo: Buffer;
+  hash: DigestName;
+  kind: 'rsa' | 'ec';
+  keyInfo: string;
+  key: ReturnType<typeof toPrivateKey>;
+}
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+/** Where the root element's end tag starts. */
+function rootEndTag(text: string, qname: string): number {
+  const re = new RegExp(`</${qname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*>`, 'g');
+  let last = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m.index;
+  return last;
+}
+
+function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
+  const key = toPrivateKey(options.key, options.passphrase);
+  const certificate = toCertificate(options.certificate);
+  const chain = (options.chain ?? []).map(toCertificate);
+  const { kind, curve } = keyKind(key);
+  if (!keyMatchesCertificate(key, certificate)) {
+    throw new MbprovError(
+      'MBPROV_SIG_KEY_MISMATCH',
+      `The private key does not belong to the certificate ${certificate.subject.replace(/\n/g, ', ')}.`,
+    );
+  }
+  const hash: DigestName = kind === 'ec' ? curveHash(curve) : (options.digest ?? 'sha256');
+  if (hash === 'sha1') {
+    if (!options.allowSha1)
+      throw new MbprovError(
+        'MBPROV_SIG_SHA1_NOT_ALLOWED',
+        'RSA-SHA1 was asked for without allowSha1; use SHA-256.',
+      );
+    const warn = options.onWarning ?? ((d: Diagnostic) => process.emitWarning(d.message, { code: d.code }));
+    warn(
+      diagnostic(
+        'MBPROV_SIG_SHA1_NOT_ALLOWED',
+        'Signing with SHA-1: it is weak and newer Windows releases may refuse it.',
+        {},
+      ),
+    );
+  }
+  const sigUri = signatureUri(kind, hash);
+  if (!sigUri) throw new MbprovError('MBPROV_SIG_ALGORITHM', `No signature method for ${kind} with ${hash}.`);
+  const c14nUri = C14N[options.canonicalization ?? 'c14n'];
+
+  const parsed = parseXmlSafely(xml, options.limits);
+  if (!parsed.ok) {
+    const d = parsed.diagnostics[0] as Diagnostic;
+    throw new MbprovError(d.code, `The document cannot be signed: ${d.message}`);
+  }
+  const { doc, text } = parsed.xml;
+  let before: string;
+  let after: string;
+  const rootNs: Array<[string, string]> = [];
+  const rootXmlAttrs: Array<[string, string]> = [];
+  try {
+    const root = doc.root;
+    if (doc.find('//ds:Signature', { ds: NS.ds }).length) {
+      throw new MbprovError(
+        'MBPROV_SIG_ALREADY_SIGNED',
+        'The document already has a Signature; sign the unsigned document.',
+      );
+    }
+    const qname = root.prefix ? `${root.prefix}:${root.name}` : root.name;
+    const end = rootEndTag(text, qname);
+    if (end < 0) throw new MbprovError('MBPROV_XML_MALFORMED', `The end tag of ${qname} cannot be found.`);
+    // The signature goes last in the root, on its own indented line; the whitespace around it is signed content.
+    before = `${text.slice(0, end)}  `;
+    after = `\n${text.slice(end)}`;
+    for (const [prefix, uri] of Object.entries(root.nsDeclarations)) if (prefix) rootNs.push([prefix, uri]);
+    for (const attr of root.attrs)
+      if (attr.namespaceUri === XML_NS) rootXmlAttrs.push([attr.name, attr.value]);
+  } finally {
+    parsed.xml.dispose();
+  }
+  const digestDoc = XmlDocument.fromString(before + after);
+  let digestValue: string;
+  try {
+    digestValue = createHash(hash).update(canonicalDocument(digestDoc)).digest('base64');
+  } finally {
+    digestDoc.dispose();
+  }
+
+  const signedInfo =
+    `<SignedInfo><CanonicalizationMethod Algorithm="${c14nUri}"/><SignatureMethod Algorithm="${sigUri}"/>` +
+    `<Reference URI=""><Transforms><Transform Algorithm="${ENVELOPED}"/></Transforms>` +
+    `<DigestMethod Algorithm="${digestUri(hash)}"/><DigestValue>${digestValue}</DigestValue></Reference></SignedInfo>`;
+  const keyInfo = `<KeyInfo><X509Data>${[certificate, ...chain].map((c) => `<X509Certificate>${certificateBase64(c)}</X509Certificate>`).join('')}</X509Data></KeyInfo>`;
+  return {
+    before,
+    after,
+    signedInfo,
+    canonicalSignedInfo: canonicalSignedInfo(signedInfo, c14nUri, rootNs, rootXmlAttrs),
+    hash,
+    kind,
+    keyInfo,
+    key,
+  };
+}
+
+/**
+ * SignedInfo canonicalized in the context it will have: inside a Signature with the ds default namespace, inside
+ * a root with the document root's namespace declarations and xml:* attributes (which inclusive C14N inherits).
+ */
+function canonicalSignedInfo(
+  signedInfo: string,
+  c14nUri: string,
+  rootNs: Array<[string, string]>,
+  xmlAttrs: Array<[string, string]>,
+): Buffer {
+  const decls = rootNs
+    .map(([p, u]) => ` xmlns:${p}="${u.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`)
+    .join('');
+  const attrs = xmlAttrs
+    .map(([n, v]) => ` xml:${n}="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`)
+    .join('');
+  const context = XmlDocument.fromString(
+    `<r${decls}${attrs}><Signature xmlns="${NS.ds}">${signedInfo}</Signature></r>`,
+  );
+  try {
+    const node = context.get('/r/ds:Signature/ds:SignedInfo', { ds: NS.ds });
+    if (!node) throw new Error('SignedInfo not found');
+    return Buffer.from(node.canonicalizeToString(c14nOptions(c14nUri)), 'utf8');
+  } finally {
+    context.dispose();
+  }
+}
+
+function assemble(p: Prepared, signature: Buffer): string {
+  return `${p.before}<Signature xmlns="${NS.ds}">${p.signedInfo}<SignatureValue>${signature.toString('base64')}</SignatureValue>${p.keyInfo}</Signature>${p.after}`;
+}
+
+/** XML-DSig wants ECDSA signatures as r||s, not DER. */
+function signOptions(p: Prepared) {
+  return p.kind === 'ec' ? { key: p.key, dsaEncoding: 'ieee-p1363' as const } : p.key;
+}
+
+/**
+ * Signs a provisioning document with an enveloped XML-DSig signature in the strict CarrierControlSignature
+ * profile: the last child of the root, one Reference with URI="", the enveloped-signature transform, and the
+ * signer certificate (plus optional chain) in KeyInfo/X509Data. Synchronous: use {@link signDocumentAsync} on servers.
+ */
+export function signDocument(xml: string | Uint8Array, options: SignOptions): string {
+  const p = prepare(xml, options);
+  return assemble(p, cryptoSign(p.hash, p.canonicalSignedInfo, signOptions(p)));
+}
+
+/** Like {@link signDocument}, but the private-key operation runs on libuv's thread pool, off the event loop. */
+export async function signDocumentAsync(xml: string | Uint8Array, options: SignOptions): Promise<string> {
+  const p = prepare(xml, options);
+  const signature = await new Promise<Buffer>((resolve, reject) =>
+    cryptoSign(p.hash, p.canonicalSignedInfo, signOptions(p), (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+  return assemble(p, signature);
+}

@@ -1,0 +1,374 @@
+import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { XmlElement } from 'libxml2-wasm';
+import { buildChain, type ChainProblem, hasEvPolicy, oneLineName } from '../certificates/chain.ts';
+import type { Code } from '../errors/codes.ts';
+import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { NS } from '../xml/namespaces.ts';
+import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
+import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
+import { canonicalDocument, canonicalSubtree } from './canonicalize.ts';
+import { type CertificateInput, keyKind, toCertificate } from './keys.ts';
+
+/** Options of {@link verifyDocument}. */
+export interface VerifyOptions {
+  /** Root certificates the signer must chain to. */
+  trustAnchors: CertificateInput[];
+  /** Require the EV policy on the signer (Wi-Fi providers without a SIM; first use of a certificate). */
+  requireEv?: boolean;
+  /** Time of the validity check (default now). */
+  now?: Date;
+  /** Accept RSA-SHA1 and SHA-1 digests. */
+  allowSha1?: boolean;
+  limits?: ParseLimits;
+}
+
+/** Facts about a certificate, as Windows shows them. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** SHA-1 of the DER certificate, uppercase hex without separators (the Windows thumbprint). */
+  thumbprint: string;
+  ev: boolean;
+  notAfter: Date;
+}
+
+/** Result of {@link verifyDocument}. */
+export interface VerifyResult {
+  /** True only when the signature has the strict profile's shape, verifies, and the signer is trusted. */
+  valid: boolean;
+  /** The signer certificate, when one could be read. */
+  signer?: CertificateSummary;
+  /** The path from the signer to the trust anchor (leaf first), when it could be built. */
+  chain: CertificateSummary[];
+  /** Why the document was refused; the first is the deciding reason. */
+  errors: Diagnostic[];
+}
+
+/** Summarizes a certificate. */
+export function summarizeCertificate(cert: X509Certificate): CertificateSummary {
+  return {
+    subject: oneLineName(cert.subject),
+    issuer: oneLineName(cert.issuer),
+    thumbprint: cert.fingerprint.replace(/:/g, ''),
+    ev: hasEvPolicy(cert),
+    notAfter: new Date(cert.validTo),
+  };
+}
+
+/** A refusal raised while checking, carried to the result. */
+class Refusal extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly element?: XmlElement,
+  ) {
+    super(message);
+  }
+}
+
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+function strictBase64(text: string, what: string, element: XmlElement): Buffer {
+  if (!BASE64.test(text) || text.replace(/\s/g, '').length % 4 !== 0) {
+    throw new Refusal('MBPROV_SIG_VALUE_FORMAT', `${what} is not valid base64.`, element);
+  }
+  return Buffer.from(text.replace(/\s/g, ''), 'base64');
+}
+
+function elementChildren(element: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let n = element.firstChild; n; n = n.next) if (n instanceof XmlElement) out.push(n);
+  return out;
+}
+
+const isDs = (e: XmlElement, name: string) => e.namespaceUri === NS.ds && e.name === name;
+
+/** Checks that `parent` has exactly the ds children `names`, in order; returns them. */
+function expectChildren(
+  parent: XmlElement,
+  names: string[],
+  code: Code = 'MBPROV_SIG_STRUCTURE',
+): XmlElement[] {
+  const children = elementChildren(parent);
+  names.forEach((name, i) => {
+    const child = children[i];
+    if (!child || !isDs(child, name)) {
+      const found = child
+        ? `${child.namespaceUri === NS.ds ? '' : `{${child.namespaceUri}}`}${child.name}`
+        : 'nothing';
+      throw new Refusal(
+        code,
+        `${parent.name} must contain ${names.join(', ')} in this order; found ${found} where ${name} belongs.`,
+        child ?? parent,
+      );
+    }
+  });
+  const extra = children[names.length];
+  if (extra)
+    throw new Refusal(
+      code,
+      `${parent.name} must not contain ${extra.name}; the strict profile allows ${names.join(', ')} only.`,
+      extra,
+    );
+  return children;
+}
+
+function algorithmOf(element: XmlElement): string {
+  return element.attr('Algorithm')?.value ?? '';
+}
+
+/** The parts of a Signature that passed the strict profile check. */
+interface CheckedSignature {
+  signature: XmlElement;
+  signedInfo: XmlElement;
+  c14n: string;
+  method: (typeof SIGNATURE_METHODS)[keyof typeof SIGNATURE_METHODS];
+  digest: string;
+  digestValue: Buffer;
+  signatureValue: Buffer;
+  certificates: X509Certificate[];
+}
+
+/** The strict CarrierControlSignature profile: everything else is a named refusal. */
+function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
+  const root = xml.doc.root;
+  if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
+    throw new Refusal(
+      'MBPROV_XML_WRONG_ROOT',
+      `The root element is ${root.name}; a signed provisioning document has CarrierProvisioning as root.`,
+      root,
+    );
+  }
+  const signatures = xml.doc.find('//ds:Signature', { ds: NS.ds }) as XmlElement[];
+  if (signatures.length === 0)
+    throw new Refusal('MBPROV_SIG_MISSING', 'The document is not signed (no ds:Signature).', root);
+  if (signatures.length > 1)
+    throw new Refusal(
+      'MBPROV_SIG_MULTIPLE',
+      `The document has ${signatures.length} Signature elements; exactly one is allowed.`,
+      signatures[1],
+    );
+  const signature = signatures[0] as XmlElement;
+  const last = elementChildren(root).at(-1);
+  if (!signature.parent?.isSameNode(root) || !last?.isSameNode(signature)) {
+    throw new Refusal(
+      'MBPROV_SIG_NOT_LAST_CHILD',
+      'The Signature must be the last child element of the root (anything else allows signature wrapping).',
+      signature,
+    );
+  }
+  const children = elementChildren(signature);
+  if (!children.some((c) => isDs(c, 'KeyInfo')))
+    throw new Refusal(
+      'MBPROV_SIG_KEYINFO',
+      'The Signature has no KeyInfo with the signer certificate.',
+      signature,
+    );
+  const [signedInfo, signatureValueEl, keyInfo] = expectChildren(signature, [
+    'SignedInfo',
+    'SignatureValue',
+    'KeyInfo',
+  ]) as [XmlElement, XmlElement, XmlElement];
+
+  const infoChildren = elementChildren(signedInfo);
+  const references = infoChildren.filter((c) => isDs(c, 'Reference'));
+  if (references.length !== 1)
+    throw new Refusal(
+      'MBPROV_SIG_REFERENCE_COUNT',
+      `SignedInfo has ${references.length} Reference elements; exactly one is allowed.`,
+      references[1] ?? signedInfo,
+    );
+  const [c14nEl, methodEl, reference] = expectChildren(signedInfo, [
+    'CanonicalizationMethod',
+    'SignatureMethod',
+    'Reference',
+  ]) as [XmlElement, XmlElement, XmlElement];
+
+  const c14n = algorithmOf(c14nEl);
+  if (!Object.values(C14N).includes(c14n as never) || elementChildren(c14nEl).length) {
+    throw new Refusal(
+      'MBPROV_SIG_C14N_ALGORITHM',
+      `CanonicalizationMethod "${c14n}" is not C14N 1.0 or exclusive C14N without parameters.`,
+      c14nEl,
+    );
+  }
+  const methodUri = algorithmOf(methodEl);
+  const method = SIGNATURE_METHODS[methodUri as keyof typeof SIGNATURE_METHODS];
+  if (!method || elementChildren(methodEl).length) {
+    const what = /hmac/i.test(methodUri)
+      ? 'an HMAC (shared secret) method'
+      : 'not an accepted RSA or ECDSA method';
+    throw new Refusal('MBPROV_SIG_ALGORITHM', `SignatureMethod "${methodUri}" is ${what}.`, methodEl);
+  }
+
+  if (reference.attr('URI')?.value !== '') {
+    const uri = reference.attr('URI');
+    throw new Refusal(
+      'MBPROV_SIG_REFERENCE_URI',
+      `The Reference URI is ${uri ? `"${uri.value}"` : 'missing'}; it must be "" (the whole document).`,
+      reference,
+    );
+  }
+  const [transforms, digestMethodEl, digestValueEl] = expectChildren(reference, [
+    'Transforms',
+    'DigestMethod',
+    'DigestValue',
+  ]) as [XmlElement, XmlElement, XmlElement];
+  const transformList = elementChildren(transforms);
+  const transform = transformList[0];
+  if (
+    transformList.length !== 1 ||
+    !transform ||
+    !isDs(transform, 'Transform') ||
+    algorithmOf(transform) !== ENVELOPED ||
+    elementChildren(transform).length
+  ) {
+    const found = transformList.map((t) => algorithmOf(t) || t.name).join(', ') || 'none';
+    throw new Refusal(
+      'MBPROV_SIG_TRANSFORM',
+      `The Reference must have exactly the enveloped-signature transform; found ${found}.`,
+      transform ?? transforms,
+    );
+  }
+  const digestUri = algorithmOf(digestMethodEl);
+  const digest = DIGEST_METHODS[digestUri as keyof typeof DIGEST_METHODS];
+  if (!digest)
+    throw new Refusal(
+      'MBPROV_SIG_DIGEST_ALGORITHM',
+      `DigestMethod "${digestUri}" is not accepted.`,
+      digestMethodEl,
+    );
+  if (!allowSha1 && (digest === 'sha1' || method.hash === 'sha1')) {
+    throw new Refusal(
+      'MBPROV_SIG_SHA1_NOT_ALLOWED',
+      'The signature uses SHA-1, which is not allowed here.',
+      digest === 'sha1' ? digestMethodEl : methodEl,
+    );
+  }
+  const digestValue = strictBase64(digestValueEl.content, 'DigestValue', digestValueEl);
+  const signatureValue = strictBase64(signatureValueEl.content, 'SignatureValue', signatureValueEl);
+
+  const keyChildren = elementChildren(keyInfo);
+  const x509Data = keyChildren[0];
+  if (keyChildren.length !== 1 || !x509Data || !isDs(x509Data, 'X509Data')) {
+    const found = keyChildren.map((c) => c.name).join(', ') || 'nothing';
+    throw new Refusal(
+      'MBPROV_SIG_KEYINFO',
+      `KeyInfo must hold exactly one X509Data with the signer certificate; found ${found}.`,
+      keyChildren.find((c) => !isDs(c, 'X509Data')) ?? keyInfo,
+    );
+  }
+  const certElements = elementChildren(x509Data);
+  if (!certElements.length || certElements.some((c) => !isDs(c, 'X509Certificate'))) {
+    throw new Refusal(
+      'MBPROV_SIG_KEYINFO',
+      'X509Data must hold X509Certificate elements only (signer first).',
+      x509Data,
+    );
+  }
+  const certificates = certElements.map((el) => {
+    try {
+      return new X509Certificate(strictBase64(el.content, 'X509Certificate', el));
+    } catch (error) {
+      if (error instanceof Refusal) throw error;
+      throw new Refusal(
+        'MBPROV_CERT_INVALID',
+        `An X509Certificate cannot be read: ${(error as Error).message}.`,
+        el,
+      );
+    }
+  });
+  return { signature, signedInfo, c14n, method, digest, digestValue, signatureValue, certificates };
+}
+
+/**
+ * Verifies a signed provisioning document as Windows must before applying it: the strict
+ * CarrierControlSignature profile, the digest of the document, the signature value, and the signer's chain
+ * to the trust anchors (dates, CA flags, key usage, EV when required). Never throws for bad input.
+ */
+export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions): VerifyResult {
+  const parsed = parseXmlSafely(xml, options.limits);
+  if (!parsed.ok) return { valid: false, chain: [], errors: parsed.diagnostics };
+  const safe = parsed.xml;
+  let signer: CertificateSummary | undefined;
+  try {
+    const checked = checkProfile(safe, options.allowSha1 === true);
+    const leaf = checked.certificates[0] as X509Certificate;
+    signer = summarizeCertificate(leaf);
+    const leafKey = keyKind(leaf.publicKey);
+    if (leafKey.kind !== checked.method.key) {
+      throw new Refusal(
+        'MBPROV_SIG_ALGORITHM',
+        `The SignatureMethod is for ${checked.method.key.toUpperCase()} keys but the signer key is ${leafKey.kind.toUpperCase()}.`,
+        checked.signedInfo,
+      );
+    }
+    const expectedLength =
+      leafKey.kind === 'rsa'
+        ? (leaf.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8
+        : leafKey.curve === 'secp384r1'
+          ? 96
+          : 64;
+    if (checked.signatureValue.length !== expectedLength) {
+      throw new Refusal(
+        'MBPROV_SIG_VALUE_FORMAT',
+        `SignatureValue is ${checked.signatureValue.length} bytes; the signer key makes ${expectedLength}.`,
+        checked.signature,
+      );
+    }
+    // Signature value over SignedInfo, canonicalized in place (before the Signature is detached).
+    const signedBytes = Buffer.from(canonicalSubtree(checked.signedInfo, checked.c14n), 'utf8');
+    const key =
+      leafKey.kind === 'ec' ? { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' as const } : leaf.publicKey;
+    const signatureOk = cryptoVerify(checked.method.hash, signedBytes, key, checked.signatureValue);
+    // Reference: the whole document without the Signature (enveloped transform), C14N 1.0 without comments.
+    checked.signature.remove();
+    const actual = createHash(checked.digest).update(canonicalDocument(safe.doc)).digest();
+    if (actual.length !== checked.digestValue.length || !timingSafeEqual(actual, checked.digestValue)) {
+      throw new Refusal(
+        'MBPROV_SIG_DIGEST_MISMATCH',
+        'The document was changed after it was signed (digest mismatch).',
+        safe.doc.root,
+      );
+    }
+    if (!signatureOk)
+      throw new Refusal(
+        'MBPROV_SIG_SIGNATURE_MISMATCH',
+        `The SignatureValue does not verify with the key of ${signer.subject}.`,
+        safe.doc.root,
+      );
+
+    const outcome = buildChain(leaf, {
+      trustAnchors: options.trustAnchors.map(toCertificate),
+      intermediates: checked.certificates.slice(1),
+      now: options.now,
+      requireEv: options.requireEv,
+    });
+    if ('code' in outcome) return { valid: false, signer, chain: [], errors: [chainDiagnostic(outcome)] };
+    return { valid: true, signer, chain: outcome.chain.map(summarizeCertificate), errors: [] };
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    const where = error.element ? locate(safe, error.element) : {};
+    return {
+      valid: false,
+      ...(signer ? { signer } : {}),
+      chain: [],
+      errors: [diagnostic(error.code, error.message, where)],
+    };
+  } finally {
+    safe.dispose();
+  }
+}
+
+function chainDiagnostic(problem: ChainProblem): Diagnostic {
+  return diagnostic(problem.code, problem.message);
+}
+
+function locate(xml: SafeXml, element: XmlElement): Partial<Diagnostic> {
+  try {
+    const path = xml.pathOf(element);
+    return { ...(xml.locate(path) ?? { line: element.line }) };
+  } catch {
+    return {};
+  }
+}
