@@ -13,4 +13,6 @@ if [ -n "$need" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need
 fi
 echo "mbprov setup: installing npm packages"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# npm install (not ci): it honours package-lock.json, and npm ci refuses lock files written with
+# omit-lockfile-registry-resolved (this machine's npm setting), which lack other platforms' optional packages.
+npm install --no-audit --no-fund

@@ -151,7 +151,6 @@ export const codes = {
   ),
   MBPROV_SIG_ALREADY_SIGNED: e('The document already has a Signature.'),
   MBPROV_SIG_DOCUMENT_INVALID: e('The document is not valid, so it is not signed.'),
-  MBPROV_CERT_INVALID: e('A certificate or certificate file cannot be read (not PEM or DER X.509).'),
   MBPROV_CERT_CHAIN_UNTRUSTED: e('The signer certificate does not chain to a trust anchor.'),
   MBPROV_CERT_EXPIRED: e('A certificate in the chain has expired.'),
   MBPROV_CERT_NOT_YET_VALID: e('A certificate in the chain is not valid yet.'),
