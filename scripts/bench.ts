@@ -3,9 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fmt, type SuiteResult } from './bench/measure.ts';
+import { runSignatures } from './bench/signatures.ts';
 import { runValidation } from './bench/validation.ts';
 
-const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [['validation', runValidation]];
+const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
+  ['validation', runValidation],
+  ['signatures', runSignatures],
+];
 const only = process.argv.slice(2);
 
 const results: SuiteResult[] = [];

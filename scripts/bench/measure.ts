@@ -20,6 +20,37 @@ export function opsPerSecond(fn: () => void, { rounds = 5, minMs = 400 } = {}): 
   return rates[Math.floor(rates.length / 2)] as number;
 }
 
+/**
+ * Operations per second of several functions measured in interleaved rounds (a, b, c, a, b, c, ...), so that
+ * background load on the machine affects each alike and the ratios between them stay fair. Median per function.
+ */
+export function compareRates<K extends string>(
+  fns: Record<K, () => void>,
+  { rounds = 7, minMs = 300 } = {},
+): Record<K, number> {
+  const keys = Object.keys(fns) as K[];
+  const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const k of keys) {
+    const warmUntil = performance.now() + minMs;
+    while (performance.now() < warmUntil) fns[k]();
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const k of keys) {
+      let n = 0;
+      const start = performance.now();
+      let now = start;
+      while (now - start < minMs) {
+        fns[k]();
+        n++;
+        now = performance.now();
+      }
+      samples[k].push((n * 1000) / (now - start));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return Object.fromEntries(keys.map((k) => [k, median(samples[k])])) as Record<K, number>;
+}
+
 /** One line of a results table. */
 export interface Row {
   name: string;

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { Code } from '../errors/codes.ts';
+import { BoundedMemo } from './cache.ts';
 
 /** The CA/Browser Forum Extended Validation certificate policy. */
 export const EV_POLICY_OID = '2.23.140.1.1';
@@ -30,21 +31,35 @@ export function oneLineName(name: string): string {
   return name.split('\n').filter(Boolean).join(', ');
 }
 
-function parsed(cert: X509Certificate): x509.X509Certificate {
-  return new x509.X509Certificate(cert.raw);
+/** Extension facts the chain checks need, parsed once per certificate. */
+interface ExtensionFacts {
+  ev: boolean;
+  signing: boolean;
+}
+
+const extensionFacts = new BoundedMemo<ExtensionFacts>();
+
+function factsOf(cert: X509Certificate): ExtensionFacts {
+  return extensionFacts.get(cert.fingerprint256, () => {
+    const parsed = new x509.X509Certificate(cert.raw);
+    const policies = parsed.getExtension(x509.CertificatePolicyExtension);
+    const usage = parsed.getExtension(x509.KeyUsagesExtension);
+    const signingFlags = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
+    return {
+      ev: policies?.policies.includes(EV_POLICY_OID) ?? false,
+      signing: !usage || (usage.usages & signingFlags) !== 0,
+    };
+  });
 }
 
 /** True when the certificate's policies include the EV policy OID. */
 export function hasEvPolicy(cert: X509Certificate): boolean {
-  const policies = parsed(cert).getExtension(x509.CertificatePolicyExtension);
-  return policies?.policies.includes(EV_POLICY_OID) ?? false;
+  return factsOf(cert).ev;
 }
 
 /** True unless a key usage extension is present without digitalSignature (or nonRepudiation). */
 export function allowsDigitalSignature(cert: X509Certificate): boolean {
-  const usage = parsed(cert).getExtension(x509.KeyUsagesExtension);
-  if (!usage) return true;
-  return (usage.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation)) !== 0;
+  return factsOf(cert).signing;
 }
 
 const issuedBy = (child: X509Certificate, issuer: X509Certificate) =>

@@ -1,4 +1,4 @@
-import { XmlC14NMode, type XmlDocument, type XmlNode } from 'libxml2-wasm';
+import { XmlC14NMode, XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { C14N } from './algorithms.ts';
 
 /** libxml2 options for a canonicalization URI. */
@@ -26,7 +26,58 @@ export function canonicalDocument(doc: XmlDocument): string {
   return doc.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_1_0, withComments: false });
 }
 
-/** Canonical form of a subtree (SignedInfo) in its document context, by the given method URI. */
-export function canonicalSubtree(node: XmlNode, uri: string): string {
-  return node.canonicalizeToString(c14nOptions(uri));
+/** Namespace declarations and xml:* attributes of one ancestor: what inclusive C14N inherits from it. */
+export interface AncestorContext {
+  namespaces: Array<[prefix: string, uri: string]>;
+  xmlAttributes: Array<[name: string, value: string]>;
+}
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The context an element gives its descendants. */
+export function contextOf(element: XmlElement): AncestorContext {
+  return {
+    namespaces: Object.entries(element.nsDeclarations),
+    xmlAttributes: element.attrs
+      .filter((a) => a.namespaceUri === XML_NS)
+      .map((a): [string, string] => [a.name, a.value]),
+  };
+}
+
+/**
+ * Canonicalizes an element given as XML text, as if it sat below the given ancestors (outermost first).
+ * Inclusive C14N gives a subtree's apex every namespace in scope and the xml:* attributes of its ancestors;
+ * exclusive C14N gives it only the namespaces it uses. Declaring that context directly on the element and
+ * canonicalizing it as a small document yields the same octets, and costs a small parse instead of libxml2-wasm's
+ * subtree canonicalization, which visits every node of the whole document through a JavaScript callback.
+ * `own` lists the namespace prefixes and xml:* attributes the element already declares itself.
+ */
+export function canonicalInContext(
+  fragment: string,
+  ancestors: AncestorContext[],
+  uri: string,
+  own: AncestorContext = { namespaces: [], xmlAttributes: [] },
+): Buffer {
+  const namespaces = new Map<string, string>();
+  const xmlAttributes = new Map<string, string>();
+  for (const a of ancestors) {
+    for (const [p, u] of a.namespaces) namespaces.set(p, u);
+    for (const [n, v] of a.xmlAttributes) xmlAttributes.set(n, v);
+  }
+  for (const [p] of own.namespaces) namespaces.delete(p);
+  for (const [n] of own.xmlAttributes) xmlAttributes.delete(n);
+  const { mode, withComments } = c14nOptions(uri);
+  let added = '';
+  for (const [p, u] of namespaces) added += ` ${p ? `xmlns:${p}` : 'xmlns'}="${escapeAttr(u)}"`;
+  // Exclusive C14N does not inherit xml:* attributes.
+  if (mode === XmlC14NMode.XML_C14N_1_0)
+    for (const [n, v] of xmlAttributes) added += ` xml:${n}="${escapeAttr(v)}"`;
+  const nameEnd = fragment.search(/[\s/>]/);
+  const doc = XmlDocument.fromString(fragment.slice(0, nameEnd) + added + fragment.slice(nameEnd));
+  try {
+    return Buffer.from(doc.canonicalizeToString({ mode, withComments }), 'utf8');
+  } finally {
+    doc.dispose();
+  }
 }

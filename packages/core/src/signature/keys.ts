@@ -46,11 +46,23 @@ export function keyKind(key: KeyObject): { kind: 'rsa' | 'ec'; curve?: string } 
   );
 }
 
-/** True when the private key is the certificate's key. */
+const matches = new WeakMap<KeyObject, WeakMap<X509Certificate, boolean>>();
+
+/** True when the private key is the certificate's key (remembered per key and certificate object). */
 export function keyMatchesCertificate(key: KeyObject, cert: X509Certificate): boolean {
-  const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  const b = cert.publicKey.export({ type: 'spki', format: 'der' });
-  return a.equals(b);
+  let known = matches.get(key);
+  if (!known) {
+    known = new WeakMap();
+    matches.set(key, known);
+  }
+  let match = known.get(cert);
+  if (match === undefined) {
+    const a = createPublicKey(key).export({ type: 'spki', format: 'der' });
+    const b = cert.publicKey.export({ type: 'spki', format: 'der' });
+    match = a.equals(b);
+    known.set(cert, match);
+  }
+  return match;
 }
 
 /** The base64 DER body of a certificate, for X509Certificate elements. */

@@ -1,5 +1,4 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { XmlDocument } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { NS } from '../xml/namespaces.ts';
@@ -13,7 +12,7 @@ import {
   ENVELOPED,
   signatureUri,
 } from './algorithms.ts';
-import { c14nOptions, canonicalDocument } from './canonicalize.ts';
+import { canonicalDocument, canonicalInContext, contextOf } from './canonicalize.ts';
 import {
   type CertificateInput,
   certificateBase64,
@@ -56,8 +55,6 @@ interface Prepared {
   keyInfo: string;
   key: ReturnType<typeof toPrivateKey>;
 }
-
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /** Where the root element's end tag starts. */
 function rootEndTag(text: string, qname: string): number {
@@ -106,6 +103,7 @@ function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
   const { doc, text } = parsed.xml;
   let before: string;
   let after: string;
+  let digestValue: string;
   const rootNs: Array<[string, string]> = [];
   const rootXmlAttrs: Array<[string, string]> = [];
   try {
@@ -122,18 +120,15 @@ function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
     // The signature goes last in the root, on its own indented line; the whitespace around it is signed content.
     before = `${text.slice(0, end)}  `;
     after = `\n${text.slice(end)}`;
-    for (const [prefix, uri] of Object.entries(root.nsDeclarations)) if (prefix) rootNs.push([prefix, uri]);
-    for (const attr of root.attrs)
-      if (attr.namespaceUri === XML_NS) rootXmlAttrs.push([attr.name, attr.value]);
+    const context = contextOf(root);
+    rootNs.push(...context.namespaces);
+    rootXmlAttrs.push(...context.xmlAttributes);
+    // What the verifier will digest: the final document minus the Signature, i.e. this one plus the
+    // whitespace that will surround the Signature (appended as text instead of parsing the document again).
+    root.addText('  \n');
+    digestValue = createHash(hash).update(canonicalDocument(doc)).digest('base64');
   } finally {
     parsed.xml.dispose();
-  }
-  const digestDoc = XmlDocument.fromString(before + after);
-  let digestValue: string;
-  try {
-    digestValue = createHash(hash).update(canonicalDocument(digestDoc)).digest('base64');
-  } finally {
-    digestDoc.dispose();
   }
 
   const signedInfo =
@@ -145,40 +140,19 @@ function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
     before,
     after,
     signedInfo,
-    canonicalSignedInfo: canonicalSignedInfo(signedInfo, c14nUri, rootNs, rootXmlAttrs),
+    canonicalSignedInfo: canonicalInContext(
+      signedInfo,
+      [
+        { namespaces: rootNs, xmlAttributes: rootXmlAttrs },
+        { namespaces: [['', NS.ds]], xmlAttributes: [] },
+      ],
+      c14nUri,
+    ),
     hash,
     kind,
     keyInfo,
     key,
   };
-}
-
-/**
- * SignedInfo canonicalized in the context it will have: inside a Signature with the ds default namespace, inside
- * a root with the document root's namespace declarations and xml:* attributes (which inclusive C14N inherits).
- */
-function canonicalSignedInfo(
-  signedInfo: string,
-  c14nUri: string,
-  rootNs: Array<[string, string]>,
-  xmlAttrs: Array<[string, string]>,
-): Buffer {
-  const decls = rootNs
-    .map(([p, u]) => ` xmlns:${p}="${u.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`)
-    .join('');
-  const attrs = xmlAttrs
-    .map(([n, v]) => ` xml:${n}="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`)
-    .join('');
-  const context = XmlDocument.fromString(
-    `<r${decls}${attrs}><Signature xmlns="${NS.ds}">${signedInfo}</Signature></r>`,
-  );
-  try {
-    const node = context.get('/r/ds:Signature/ds:SignedInfo', { ds: NS.ds });
-    if (!node) throw new Error('SignedInfo not found');
-    return Buffer.from(node.canonicalizeToString(c14nOptions(c14nUri)), 'utf8');
-  } finally {
-    context.dispose();
-  }
 }
 
 function assemble(p: Prepared, signature: Buffer): string {

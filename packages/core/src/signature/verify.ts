@@ -1,12 +1,13 @@
 import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { XmlElement } from 'libxml2-wasm';
+import { BoundedMemo } from '../certificates/cache.ts';
 import { buildChain, type ChainProblem, hasEvPolicy, oneLineName } from '../certificates/chain.ts';
 import type { Code } from '../errors/codes.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { NS } from '../xml/namespaces.ts';
 import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
-import { canonicalDocument, canonicalSubtree } from './canonicalize.ts';
+import { canonicalDocument, canonicalInContext, contextOf } from './canonicalize.ts';
 import { type CertificateInput, keyKind, toCertificate } from './keys.ts';
 
 /** Options of {@link verifyDocument}. */
@@ -65,6 +66,9 @@ class Refusal extends Error {
     super(message);
   }
 }
+
+/** Certificates met in KeyInfo, by their base64 text: the same signer signs many documents. */
+const parsedCertificates = new BoundedMemo<X509Certificate>();
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
@@ -268,7 +272,11 @@ function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
   }
   const certificates = certElements.map((el) => {
     try {
-      return new X509Certificate(strictBase64(el.content, 'X509Certificate', el));
+      const base64 = el.content;
+      return parsedCertificates.get(
+        base64,
+        () => new X509Certificate(strictBase64(base64, 'X509Certificate', el)),
+      );
     } catch (error) {
       if (error instanceof Refusal) throw error;
       throw new Refusal(
@@ -317,7 +325,12 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
       );
     }
     // Signature value over SignedInfo, canonicalized in place (before the Signature is detached).
-    const signedBytes = Buffer.from(canonicalSubtree(checked.signedInfo, checked.c14n), 'utf8');
+    const signedBytes = canonicalInContext(
+      checked.signedInfo.toString({ format: false }),
+      [contextOf(safe.doc.root), contextOf(checked.signature)],
+      checked.c14n,
+      contextOf(checked.signedInfo),
+    );
     const key =
       leafKey.kind === 'ec' ? { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' as const } : leaf.publicKey;
     const signatureOk = cryptoVerify(checked.method.hash, signedBytes, key, checked.signatureValue);
