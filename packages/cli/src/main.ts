@@ -1,5 +1,9 @@
+import { MbprovError } from '@mbprov/core';
 import { Command, CommanderError } from 'commander';
+import { registerCert } from './commands/cert.ts';
+import { registerSign } from './commands/sign.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerVerify } from './commands/verify.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** Builds the `mbprov` program; `setStatus` receives each command's exit status. */
@@ -12,6 +16,9 @@ export function createProgram(setStatus: (status: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerValidate(program, setStatus);
+  registerCert(program, setStatus);
+  registerSign(program, setStatus);
+  registerVerify(program, setStatus);
   return program;
 }
 
@@ -28,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end with exit code 0; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`mbprov: ${(error as Error).message}\n`);
+    const code = error instanceof MbprovError ? ` ${error.code}` : '';
+    process.stderr.write(`mbprov: error${code}: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
   return status;

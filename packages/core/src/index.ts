@@ -12,6 +12,7 @@ export {
   hasEvPolicy,
   oneLineName,
 } from './certificates/chain.ts';
+export * from './certificates/index.ts';
 export { type BuildOptions, buildDocument } from './document/build.ts';
 export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
 export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';

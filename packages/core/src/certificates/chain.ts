@@ -35,6 +35,8 @@ export function oneLineName(name: string): string {
 interface ExtensionFacts {
   ev: boolean;
   signing: boolean;
+  /** basicConstraints pathLenConstraint: how many CA certificates may follow this one down the path. */
+  pathLength?: number;
 }
 
 const extensionFacts = new BoundedMemo<ExtensionFacts>();
@@ -48,6 +50,7 @@ function factsOf(cert: X509Certificate): ExtensionFacts {
     return {
       ev: policies?.policies.includes(EV_POLICY_OID) ?? false,
       signing: !usage || (usage.usages & signingFlags) !== 0,
+      pathLength: parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength,
     };
   });
 }
@@ -107,6 +110,16 @@ export function buildChain(
       return {
         code: 'MBPROV_CERT_ISSUER_NOT_CA',
         message: `${oneLineName(issuer.subject)} issued a certificate but is not a CA.`,
+      };
+  }
+  // path[i] has i - 1 CA certificates below it (path[1..i-1]); its pathLenConstraint caps that number.
+  for (let i = 2; i < path.length; i++) {
+    const cert = path[i] as X509Certificate;
+    const limit = factsOf(cert).pathLength;
+    if (limit !== undefined && i - 1 > limit)
+      return {
+        code: 'MBPROV_CERT_CHAIN_UNTRUSTED',
+        message: `${oneLineName(cert.subject)} allows ${limit} CA certificate(s) below it (path length constraint); the path has ${i - 1}.`,
       };
   }
   if (leaf.ca)

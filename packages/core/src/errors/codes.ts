@@ -168,7 +168,6 @@ export const codes = {
     'A certificate could not be read: the input is not a PEM or DER X.509 certificate, or a PEM block is damaged.',
   ),
   MBPROV_KEY_INVALID: e('A private key could not be read (expected an unencrypted PEM private key).'),
-  MBPROV_KEY_MISMATCH: e('The private key does not belong to the certificate.'),
   MBPROV_PKCS12_INVALID: e(
     'A PKCS#12 (.p12/.pfx) file could not be written or read: not PKCS#12, wrong password, failed integrity check or no key.',
   ),

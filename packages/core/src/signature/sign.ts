@@ -1,4 +1,5 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
+import type { XmlElement } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { NS } from '../xml/namespaces.ts';
@@ -56,12 +57,16 @@ interface Prepared {
   key: ReturnType<typeof toPrivateKey>;
 }
 
-/** Where the root element's end tag starts. */
-function rootEndTag(text: string, qname: string): number {
+/**
+ * Where the root element's end tag starts: the last `</qname>` in the text that is not inside a comment or
+ * processing instruction after the root (their content is known exactly from the tree, so those are counted out).
+ */
+function rootEndTag(text: string, root: XmlElement, qname: string): number {
   const re = new RegExp(`</${qname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*>`, 'g');
-  let last = -1;
-  for (let m = re.exec(text); m; m = re.exec(text)) last = m.index;
-  return last;
+  const ends = [...text.matchAll(re)].map((m) => m.index);
+  let trailing = 0;
+  for (const node of root.find('following-sibling::node()')) trailing += node.content.match(re)?.length ?? 0;
+  return ends.at(-1 - trailing) ?? -1;
 }
 
 function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
@@ -115,7 +120,7 @@ function prepare(xml: string | Uint8Array, options: SignOptions): Prepared {
       );
     }
     const qname = root.prefix ? `${root.prefix}:${root.name}` : root.name;
-    const end = rootEndTag(text, qname);
+    const end = rootEndTag(text, root, qname);
     if (end < 0) throw new MbprovError('MBPROV_XML_MALFORMED', `The end tag of ${qname} cannot be found.`);
     // The signature goes last in the root, on its own indented line; the whitespace around it is signed content.
     before = `${text.slice(0, end)}  `;

@@ -278,10 +278,10 @@ function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
         () => new X509Certificate(strictBase64(base64, 'X509Certificate', el)),
       );
     } catch (error) {
-      if (error instanceof Refusal) throw error;
+      // Bad base64 here is an unreadable certificate too (MBPROV_SIG_VALUE_FORMAT is for the signature values).
       throw new Refusal(
         'MBPROV_CERT_INVALID',
-        `An X509Certificate cannot be read: ${(error as Error).message}.`,
+        `An X509Certificate cannot be read: ${(error as Error).message.replace(/\.$/, '')}.`,
         el,
       );
     }

@@ -1,0 +1,375 @@
+/**
+ * Test certificates: a test root CA and an EV signer issued by it (the cross-platform equivalent of the
+ * ProvisioningTestHelper cmdlet Install-TestEVCert), and lower-level certificate creation so tests can make
+ * certificates that are broken in one named way. Everything here is for testing; nothing is trusted anywhere.
+ */
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { MbprovError } from '../errors/mbprov-error.ts';
+import { EV_POLICY_OID } from './chain.ts';
+import { nameFromRdns, parseWindowsDn, windowsDnOfName } from './distinguished-name.ts';
+
+x509.cryptoProvider.set(globalThis.crypto);
+
+/** Key algorithm of generated certificates: RSA-2048 or ECDSA P-256, both signed with SHA-256. */
+export type CertificateKeyType = 'rsa' | 'ecdsa';
+
+/** X.509 key usage bits, by their RFC 5280 names. */
+export type KeyUsage =
+  | 'digitalSignature'
+  | 'nonRepudiation'
+  | 'keyEncipherment'
+  | 'dataEncipherment'
+  | 'keyAgreement'
+  | 'keyCertSign'
+  | 'cRLSign'
+  | 'encipherOnly'
+  | 'decipherOnly';
+
+/** Key usage names in bit order, with their @peculiar/x509 flags. */
+export const KEY_USAGES: ReadonlyArray<readonly [KeyUsage, x509.KeyUsageFlags]> = [
+  ['digitalSignature', x509.KeyUsageFlags.digitalSignature],
+  ['nonRepudiation', x509.KeyUsageFlags.nonRepudiation],
+  ['keyEncipherment', x509.KeyUsageFlags.keyEncipherment],
+  ['dataEncipherment', x509.KeyUsageFlags.dataEncipherment],
+  ['keyAgreement', x509.KeyUsageFlags.keyAgreement],
+  ['keyCertSign', x509.KeyUsageFlags.keyCertSign],
+  ['cRLSign', x509.KeyUsageFlags.cRLSign],
+  ['encipherOnly', x509.KeyUsageFlags.encipherOnly],
+  ['decipherOnly', x509.KeyUsageFlags.decipherOnly],
+];
+
+/** A certificate with its private key. */
+export interface TestCertificate {
+  /** The certificate, PEM. */
+  certificatePem: string;
+  /** The private key, unencrypted PKCS#8 PEM. */
+  privateKeyPem: string;
+  /** The certificate, parsed by node:crypto. */
+  certificate: X509Certificate;
+  /** The private key as a node:crypto KeyObject (for crypto.sign). */
+  privateKey: KeyObject;
+}
+
+/** A test root CA and the EV signing certificate it issued. */
+export interface TestEvChain {
+  root: TestCertificate;
+  signer: TestCertificate;
+}
+
+/** A certificate and key able to issue certificates (a test root, or any CA whose key you hold). */
+export interface CertificateIssuer {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+/** Options of {@link createCertificate}. */
+export interface CreateCertificateOptions {
+  /** Subject, Windows style, most specific first: `CN=Contoso, O=Contoso, C=US`. */
+  subject: string;
+  /** The issuing CA; omitted, the certificate is self-signed. */
+  issuer?: CertificateIssuer;
+  /** Key of the new certificate (default 'rsa': RSA-2048). The signature algorithm follows the issuer's key. */
+  keyType?: CertificateKeyType;
+  /** Reference time (default: the current time). */
+  now?: Date;
+  /** Start of validity (default: 10 minutes before `now`, to tolerate clock skew on test PCs). */
+  notBefore?: Date;
+  /** End of validity (default: `now` plus `days`). */
+  notAfter?: Date;
+  /** Validity in days from `now` when `notAfter` is not given (default 365). */
+  days?: number;
+  /** basicConstraints cA (always written, critical); default false. */
+  ca?: boolean;
+  /** basicConstraints pathLenConstraint, for a CA. */
+  pathLength?: number;
+  /**
+   * Key usages (critical). Default: keyCertSign + cRLSign for a CA, digitalSignature otherwise.
+   * An empty list leaves the extension out.
+   */
+  keyUsage?: KeyUsage[];
+  /** certificatePolicies policy OIDs (non-critical); default none, so no extension. */
+  policies?: string[];
+  /** extendedKeyUsage OIDs (non-critical); default none, so no extension. */
+  extendedKeyUsage?: string[];
+  /** Serial number, hex; default 16 random bytes (positive). */
+  serialNumber?: string;
+}
+
+/** Options of {@link createTestEvChain}. */
+export interface TestEvChainOptions {
+  /** Common name of the signer; the root is `<name> Test Root`. Default `MBAPTestCert` (the cmdlet's default). */
+  name?: string;
+  /** Validity in days of both certificates (default 365). */
+  days?: number;
+  /** Key algorithm of both certificates (default 'rsa'). */
+  keyType?: CertificateKeyType;
+  /** Reference time (default: the current time). */
+  now?: Date;
+}
+
+const SKEW_MS = 10 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const RSA_ALGORITHM: RsaHashedKeyGenParams = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+};
+const ECDSA_ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+
+const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** Creates one certificate (self-signed, or issued by `options.issuer`) with a fresh key pair. */
+export async function createCertificate(options: CreateCertificateOptions): Promise<TestCertificate> {
+  const subtle = globalThis.crypto.subtle;
+  const keys = (await subtle.generateKey(
+    options.keyType === 'ecdsa' ? ECDSA_ALGORITHM : RSA_ALGORITHM,
+    true,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair;
+  const now = options.now ?? new Date();
+  const notBefore = options.notBefore ?? new Date(now.getTime() - SKEW_MS);
+  const notAfter = options.notAfter ?? new Date(now.getTime() + (options.days ?? 365) * DAY_MS);
+  const subject = nameFromRdns(parseWindowsDn(options.subject));
+
+  let issuerName = subject;
+  let signingKey = keys.privateKey;
+  let authorityKey: x509.Extension;
+  if (options.issuer) {
+    const issuerCert = new x509.X509Certificate(options.issuer.certificatePem);
+    issuerName = new x509.Name(issuerCert.subjectName.toArrayBuffer());
+    signingKey = await importSigningKey(options.issuer.privateKeyPem, options.issuer.certificatePem);
+    const ski = issuerCert.getExtension(x509.SubjectKeyIdentifierExtension);
+    authorityKey = ski
+      ? new x509.AuthorityKeyIdentifierExtension(ski.keyId)
+      : await x509.AuthorityKeyIdentifierExtension.create(issuerCert.publicKey);
+  } else {
+    authorityKey = await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey);
+  }
+
+  const ca = options.ca ?? false;
+  const usages = options.keyUsage ?? (ca ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']);
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(ca, options.pathLength, true)];
+  if (usages.length > 0) extensions.push(new x509.KeyUsagesExtension(keyUsageFlags(usages), true));
+  if (options.extendedKeyUsage?.length)
+    extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage, false));
+  if (options.policies?.length) extensions.push(new x509.CertificatePolicyExtension(options.policies, false));
+  extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+  extensions.push(authorityKey);
+
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: options.serialNumber ?? randomSerial(),
+    subject,
+    issuer: issuerName,
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey,
+    extensions,
+  });
+  const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', keys.privateKey));
+  const privateKeyPem = x509.PemConverter.encode(pkcs8.buffer, 'PRIVATE KEY');
+  const certificatePem = cert.toString('pem');
+  return {
+    certificatePem: ensureNewline(certificatePem),
+    privateKeyPem: ensureNewline(privateKeyPem),
+    certificate: new X509Certificate(certificatePem),
+    privateKey: createPrivateKey(privateKeyPem),
+  };
+}
+
+/**
+ * Creates a test root CA (`CN=<name> Test Root, O=mbprov test, OU=TEST ONLY - NOT TRUSTED`) and an EV signer
+ * (`CN=<name>, O=mbprov test, OU=TEST ONLY`, certificatePolicies 2.23.140.1.1) issued by it: what
+ * Install-TestEVCert makes, as files instead of Windows certificate store entries.
+ */
+export async function createTestEvChain(options: TestEvChainOptions = {}): Promise<TestEvChain> {
+  const name = options.name ?? 'MBAPTestCert';
+  const base = {
+    keyType: options.keyType ?? 'rsa',
+    days: options.days ?? 365,
+    now: options.now ?? new Date(),
+  };
+  const root = await createCertificate({ ...base, subject: testRootSubject(name), ca: true });
+  const signer = await createCertificate({
+    ...base,
+    subject: testSignerSubject(name),
+    issuer: root,
+    policies: [EV_POLICY_OID],
+  });
+  return { root, signer };
+}
+
+/** Subject of the test root for a chain name, Windows style. */
+export function testRootSubject(name: string): string {
+  return `CN=${quoteIfNeeded(`${name} Test Root`)}, O=mbprov test, OU=TEST ONLY - NOT TRUSTED`;
+}
+
+/** Subject of the test EV signer for a chain name, Windows style. */
+export function testSignerSubject(name: string): string {
+  return `CN=${quoteIfNeeded(name)}, O=mbprov test, OU=TEST ONLY`;
+}
+
+/** The ways {@link createBrokenSigner} can break a signing certificate. */
+export type BrokenSignerKind =
+  | 'expired'
+  | 'not-yet-valid'
+  | 'ca-as-signer'
+  | 'wrong-key-usage'
+  | 'no-ev-policy'
+  | 'self-signed'
+  | 'other-root';
+
+/** Every {@link BrokenSignerKind}. */
+export const BROKEN_SIGNER_KINDS: readonly BrokenSignerKind[] = [
+  'expired',
+  'not-yet-valid',
+  'ca-as-signer',
+  'wrong-key-usage',
+  'no-ev-policy',
+  'self-signed',
+  'other-root',
+];
+
+/**
+ * Makes a signer that is like `chain.signer` but wrong in exactly one way, for tests of verification:
+ * - `expired`: issued by chain.root, valid until one day before `now`;
+ * - `not-yet-valid`: issued by chain.root, valid from 30 days after `now`;
+ * - `ca-as-signer`: issued by chain.root with basicConstraints cA=true (and keyCertSign, cRLSign, digitalSignature);
+ * - `wrong-key-usage`: issued by chain.root with keyUsage keyEncipherment only;
+ * - `no-ev-policy`: issued by chain.root without certificatePolicies;
+ * - `self-signed`: an EV leaf that issued itself (root is the signer);
+ * - `other-root`: issued by a new root with the SAME subject name as chain.root but another key, so names alone
+ *   cannot tell them apart (the signature and the authority key identifier do).
+ * Returns the signer and the certificate that issued it.
+ */
+export async function createBrokenSigner(
+  kind: BrokenSignerKind,
+  chain: TestEvChain,
+  options: { now?: Date; keyType?: CertificateKeyType } = {},
+): Promise<TestEvChain> {
+  const now = options.now ?? new Date();
+  const subject = windowsSubject(chain.signer.certificate);
+  const keyType = options.keyType ?? keyTypeOf(chain.signer.certificate);
+  const base: CreateCertificateOptions = {
+    subject,
+    issuer: chain.root,
+    keyType,
+    now,
+    policies: [EV_POLICY_OID],
+  };
+  const issued = async (extra: Partial<CreateCertificateOptions>): Promise<TestEvChain> => ({
+    root: chain.root,
+    signer: await createCertificate({ ...base, ...extra }),
+  });
+  switch (kind) {
+    case 'expired':
+      return issued({
+        notBefore: new Date(now.getTime() - 400 * DAY_MS),
+        notAfter: new Date(now.getTime() - DAY_MS),
+      });
+    case 'not-yet-valid':
+      return issued({ notBefore: new Date(now.getTime() + 30 * DAY_MS), days: 365 + 30 });
+    case 'ca-as-signer':
+      return issued({ ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
+    case 'wrong-key-usage':
+      return issued({ keyUsage: ['keyEncipherment'] });
+    case 'no-ev-policy':
+      return issued({ policies: [] });
+    case 'self-signed': {
+      const { issuer: _issuer, ...selfSigned } = base;
+      const signer = await createCertificate(selfSigned);
+      return { root: signer, signer };
+    }
+    case 'other-root': {
+      const root = await createCertificate({
+        subject: windowsSubject(chain.root.certificate),
+        keyType,
+        now,
+        ca: true,
+      });
+      return { root, signer: await createCertificate({ ...base, issuer: root }) };
+    }
+  }
+}
+
+/** The key type of a certificate generated here (RSA or ECDSA). */
+function keyTypeOf(cert: X509Certificate): CertificateKeyType {
+  return cert.publicKey.asymmetricKeyType === 'ec' ? 'ecdsa' : 'rsa';
+}
+
+/** Windows-style subject of a certificate. */
+function windowsSubject(cert: X509Certificate): string {
+  return windowsDnOfName(new x509.X509Certificate(cert.raw).subjectName.toArrayBuffer());
+}
+
+/** Imports the issuer's PEM private key (PKCS#8, PKCS#1 or SEC1) as a WebCrypto signing key with SHA-256. */
+async function importSigningKey(pem: string, certificatePem: string): Promise<CryptoKey> {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch (error) {
+    throw new MbprovError(
+      'MBPROV_KEY_INVALID',
+      `the issuer private key cannot be read: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const issuerSpki = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+  if (!createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(issuerSpki)) {
+    throw new MbprovError(
+      'MBPROV_SIG_KEY_MISMATCH',
+      'the issuer private key does not belong to the issuer certificate',
+    );
+  }
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  if (key.asymmetricKeyType === 'rsa') {
+    return globalThis.crypto.subtle.importKey(
+      'pkcs8',
+      der,
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+  }
+  const curve = NODE_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  if (key.asymmetricKeyType === 'ec' && curve) {
+    return globalThis.crypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: curve }, false, [
+      'sign',
+    ]);
+  }
+  throw new MbprovError(
+    'MBPROV_KEY_INVALID',
+    `the issuer private key is ${key.asymmetricKeyType}; only RSA and ECDSA P-256/P-384/P-521 keys can issue test certificates`,
+  );
+}
+
+function keyUsageFlags(usages: readonly KeyUsage[]): number {
+  let flags = 0;
+  for (const [name, flag] of KEY_USAGES) if (usages.includes(name)) flags |= flag;
+  return flags;
+}
+
+/** 16 random bytes, first byte in 0x01..0x7f so the INTEGER is positive and keeps its length. */
+function randomSerial(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = ((bytes[0] as number) & 0x7f) | 0x01;
+  return Buffer.from(bytes).toString('hex');
+}
+
+function quoteIfNeeded(value: string): string {
+  return /^\s|\s$/.test(value) || /[,+="<>#;\r\n]/.test(value) || value === ''
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
+}
+
+function ensureNewline(text: string): string {
+  const normalized = text.replace(/\r\n/g, '\n');
+  return normalized.endsWith('\n') ? normalized : `${normalized}\n`;
+}
