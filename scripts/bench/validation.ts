@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseXmlSafely, schemaDir, validateDocument, validateXsd } from '../../packages/core/src/index.ts';
 import { typicalDocument, wlan100Document } from './documents.ts';
-import { fmt, opsPerSecond, type Row, type SuiteResult } from './measure.ts';
+import { compareRates, fmt, type Row, type SuiteResult } from './measure.ts';
 
 /** xmllint validations per second: one process validating `copies` copies of the file, so start-up and schema compilation are amortized. */
 function xmllintRate(file: string, copies: number): number {

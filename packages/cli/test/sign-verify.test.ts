@@ -20,36 +20,84 @@ before(async () => {
   writeFileSync(file('signer.crt.pem'), chain.signer.certificatePem);
   writeFileSync(file('root.crt.pem'), chain.root.certificatePem);
   writeFileSync(file('other-root.crt.pem'), other.root.certificatePem);
-  writeFileSync(file('doc.xml'), buildDocument({ Global: global, Plans: { Plan: [{ Name: 'P', Description: { PlanType: 'Unrestricted' } }] } }));
+  writeFileSync(
+    file('doc.xml'),
+    buildDocument({
+      Global: global,
+      Plans: { Plan: [{ Name: 'P', Description: { PlanType: 'Unrestricted' } }] },
+    }),
+  );
   writeFileSync(file('invalid.xml'), buildDocument({ Global: { ...global, CarrierId: 'not-a-guid' } }));
 });
 
 describe('mbprov sign and verify', () => {
   it('signs a valid document to a file and verifies it against the root (exit 0)', () => {
-    const signed = run(['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '-o', file('signed.xml')]);
+    const signed = run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '-o',
+      file('signed.xml'),
+    ]);
     assert.equal(signed.status, 0, signed.stderr);
-    assert.match(readFileSync(file('signed.xml'), 'utf8'), /<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">/);
+    assert.match(
+      readFileSync(file('signed.xml'), 'utf8'),
+      /<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">/,
+    );
     const verified = run(['verify', file('signed.xml'), '--trust', file('root.crt.pem'), '--require-ev']);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /valid signature by .*CN=CLI Test.* \(EV\), thumbprint [0-9A-F]{40}/);
   });
 
   it('signs to standard output with exclusive C14N', () => {
-    const r = run(['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '--exclusive']);
+    const r = run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '--exclusive',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /xml-exc-c14n#/);
   });
 
   it('refuses to sign an invalid document (exit 1) and says why', () => {
-    const r = run(['sign', file('invalid.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '-o', file('never.xml')]);
+    const r = run([
+      'sign',
+      file('invalid.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '-o',
+      file('never.xml'),
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /MBPROV_CARRIER_ID_FORMAT/);
     assert.match(r.stderr, /MBPROV_SIG_DOCUMENT_INVALID/);
-    assert.equal(run(['verify', file('never.xml'), '--trust', file('root.crt.pem')]).status, 2, 'nothing was written');
+    assert.equal(
+      run(['verify', file('never.xml'), '--trust', file('root.crt.pem')]).status,
+      2,
+      'nothing was written',
+    );
   });
 
   it('reports an untrusted signer with its named reason (exit 1), as text and JSON', () => {
-    run(['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '-o', file('signed2.xml')]);
+    run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '-o',
+      file('signed2.xml'),
+    ]);
     const r = run(['verify', file('signed2.xml'), '--trust', file('other-root.crt.pem')]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /error MBPROV_CERT_CHAIN_UNTRUSTED/);
@@ -58,16 +106,44 @@ describe('mbprov sign and verify', () => {
   });
 
   it('reports tampering (exit 1)', () => {
-    run(['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '-o', file('signed3.xml')]);
-    writeFileSync(file('tampered.xml'), readFileSync(file('signed3.xml'), 'utf8').replace('PlanType="Unrestricted"', 'PlanType="Variable"'));
+    run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '-o',
+      file('signed3.xml'),
+    ]);
+    writeFileSync(
+      file('tampered.xml'),
+      readFileSync(file('signed3.xml'), 'utf8').replace('PlanType="Unrestricted"', 'PlanType="Variable"'),
+    );
     const r = run(['verify', file('tampered.xml'), '--trust', file('root.crt.pem')]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /MBPROV_SIG_DIGEST_MISMATCH/);
   });
 
   it('checks validity at --at and rejects a date after expiry', () => {
-    run(['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem'), '-o', file('signed4.xml')]);
-    const r = run(['verify', file('signed4.xml'), '--trust', file('root.crt.pem'), '--at', '2099-01-01T00:00:00Z']);
+    run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('signer.key.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+      '-o',
+      file('signed4.xml'),
+    ]);
+    const r = run([
+      'verify',
+      file('signed4.xml'),
+      '--trust',
+      file('root.crt.pem'),
+      '--at',
+      '2099-01-01T00:00:00Z',
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /MBPROV_CERT_EXPIRED/);
   });
@@ -75,7 +151,14 @@ describe('mbprov sign and verify', () => {
   it('exits 2 on usage and file errors', () => {
     assert.equal(run(['sign', file('doc.xml'), '--cert', file('signer.crt.pem')]).status, 2, 'missing --key');
     assert.equal(run(['verify', file('doc.xml')]).status, 2, 'missing --trust');
-    const badKey = run(['sign', file('doc.xml'), '--key', file('root.crt.pem'), '--cert', file('signer.crt.pem')]);
+    const badKey = run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('root.crt.pem'),
+      '--cert',
+      file('signer.crt.pem'),
+    ]);
     assert.equal(badKey.status, 2);
     assert.match(badKey.stderr, /MBPROV_SIG_KEY_MISMATCH/);
     assert.equal(run(['verify', file('doc.xml'), '--trust', file('root.crt.pem'), '--at', 'soon']).status, 2);

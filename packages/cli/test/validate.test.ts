@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { buildDocument } from '@mbprov/core';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input });
 
 const dir = mkdtempSync(join(tmpdir(), 'mbprov-cli-'));
 const good = join(dir, 'good.xml');
@@ -20,7 +21,9 @@ writeFileSync(
   bad,
   buildDocument({
     Global: global,
-    MBNProfiles: { DefaultProfile: { Name: 'Contoso', AssociatedPlan: 'Missing', Context: { AccessString: 'apn' } } },
+    MBNProfiles: {
+      DefaultProfile: { Name: 'Contoso', AssociatedPlan: 'Missing', Context: { AccessString: 'apn' } },
+    },
   }),
 );
 writeFileSync(hostile, '<!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>');
@@ -36,7 +39,10 @@ describe('mbprov validate', () => {
   it('exits 1 when any file is invalid, printing file:line:col: error CODE: message', () => {
     const r = run(['validate', good, bad]);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /bad\.xml:10:7: error MBPROV_PLAN_MISSING: DefaultProfile "Contoso" names plan "Missing"/);
+    assert.match(
+      r.stdout,
+      /bad\.xml:10:7: error MBPROV_PLAN_MISSING: DefaultProfile "Contoso" names plan "Missing"/,
+    );
     assert.match(r.stdout, /bad\.xml: INVALID/);
   });
 
@@ -49,8 +55,15 @@ describe('mbprov validate', () => {
   it('prints a JSON report with --json', () => {
     const r = run(['validate', '--json', good, bad]);
     assert.equal(r.status, 1);
-    const report = JSON.parse(r.stdout) as Array<{ file: string; valid: boolean; diagnostics: Array<{ code: string; line: number }> }>;
-    assert.deepEqual(report.map((x) => x.valid), [true, false]);
+    const report = JSON.parse(r.stdout) as Array<{
+      file: string;
+      valid: boolean;
+      diagnostics: Array<{ code: string; line: number }>;
+    }>;
+    assert.deepEqual(
+      report.map((x) => x.valid),
+      [true, false],
+    );
     assert.equal(report[1]?.diagnostics[0]?.code, 'MBPROV_PLAN_MISSING');
   });
 

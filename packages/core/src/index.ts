@@ -3,15 +3,6 @@
  * No HTTP and no database here.
  */
 
-export {
-  allowsDigitalSignature,
-  buildChain,
-  type ChainOptions,
-  type ChainProblem,
-  EV_POLICY_OID,
-  hasEvPolicy,
-  oneLineName,
-} from './certificates/chain.ts';
 export * from './certificates/index.ts';
 export { type BuildOptions, buildDocument } from './document/build.ts';
 export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';

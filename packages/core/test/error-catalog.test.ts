@@ -1,6 +1,6 @@
 // The code catalog is the single source of docs/error-codes.md, and every code the library emits is in it.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { errorCodesPage } from '../../../scripts/gen-error-codes.ts';

@@ -8,8 +8,8 @@ import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
-import { EV_POLICY_OID } from './chain.ts';
 import { nameFromRdns, parseWindowsDn, windowsDnOfName } from './distinguished-name.ts';
+import { EV_POLICY_OID } from './facts.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
 

@@ -6,6 +6,7 @@ export {
   type RdnSequence,
   windowsDnOfName,
 } from './distinguished-name.ts';
+export * from './facts.ts';
 export * from './generate.ts';
 export * from './inspect.ts';
 export * from './pkcs12.ts';

@@ -6,8 +6,8 @@ import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
-import { EV_POLICY_OID, hasEvPolicy } from './chain.ts';
 import { windowsDnOfName } from './distinguished-name.ts';
+import { EV_POLICY_OID, hasEvPolicy } from './facts.ts';
 import { KEY_USAGES, type KeyUsage } from './generate.ts';
 
 /** A readable summary of one certificate. */
@@ -137,16 +137,6 @@ export function sha256Fingerprint(cert: X509Certificate): string {
 /** True when the certificate's certificatePolicies include the CA/Browser Forum EV policy 2.23.140.1.1. */
 export function isEv(cert: X509Certificate): boolean {
   return hasEvPolicy(cert);
-}
-
-/** Subject of a certificate, Windows style (`CN=Contoso, O=Contoso, C=US`). */
-export function subjectName(cert: X509Certificate): string {
-  return windowsDnOfName(new x509.X509Certificate(cert.raw).subjectName.toArrayBuffer());
-}
-
-/** Issuer of a certificate, Windows style. */
-export function issuerName(cert: X509Certificate): string {
-  return windowsDnOfName(new x509.X509Certificate(cert.raw).issuerName.toArrayBuffer());
 }
 
 /** Summarizes a certificate: names, validity, serial, thumbprints, EV, CA, key usage and key algorithm. */

@@ -8,7 +8,7 @@ import type { TrustedCertificate } from '../model/provisioning.ts';
 import { provisioningSpec } from '../model/provisioning.ts';
 import type { ElementSpec } from '../model/spec.ts';
 import { NS } from '../xml/namespaces.ts';
-import { issuerName, subjectName } from './inspect.ts';
+import { issuerName, subjectName } from './facts.ts';
 
 /** The TrustedCertificate entry of a certificate: its subject and issuer names, Windows style. */
 export function trustedCertificateEntry(cert: X509Certificate): TrustedCertificate {

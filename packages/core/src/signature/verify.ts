@@ -1,7 +1,9 @@
 import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { XmlElement } from 'libxml2-wasm';
 import { BoundedMemo } from '../certificates/cache.ts';
-import { buildChain, type ChainProblem, hasEvPolicy, oneLineName } from '../certificates/chain.ts';
+import { buildChain, type ChainProblem } from '../certificates/chain.ts';
+import { hasEvPolicy, issuerName, subjectName } from '../certificates/facts.ts';
+import { thumbprint } from '../certificates/inspect.ts';
 import type { Code } from '../errors/codes.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { NS } from '../xml/namespaces.ts';
@@ -48,9 +50,9 @@ export interface VerifyResult {
 /** Summarizes a certificate. */
 export function summarizeCertificate(cert: X509Certificate): CertificateSummary {
   return {
-    subject: oneLineName(cert.subject),
-    issuer: oneLineName(cert.issuer),
-    thumbprint: cert.fingerprint.replace(/:/g, ''),
+    subject: subjectName(cert),
+    issuer: issuerName(cert),
+    thumbprint: thumbprint(cert),
     ev: hasEvPolicy(cert),
     notAfter: new Date(cert.validTo),
   };
