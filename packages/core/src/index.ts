@@ -27,7 +27,13 @@ export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
 export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
 export { C14N, type Canonicalization, type DigestName } from './signature/algorithms.ts';
-export { type SignOptions, signDocument, signDocumentAsync } from './signature/sign.ts';
+export {
+  type SignOptions,
+  signDocument,
+  signDocumentAsync,
+  signModel,
+  signModelAsync,
+} from './signature/sign.ts';
 export {
   type CertificateSummary,
   summarizeCertificate,

@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildDocument, parseDocument, validateDocument } from '../src/index.ts';
+import { XmlC14NMode } from 'libxml2-wasm';
+import { writeElement } from '../src/document/write.ts';
+import {
+  buildDocument,
+  carrierProvisioningSpec,
+  parseDocument,
+  parseXmlSafely,
+  validateDocument,
+} from '../src/index.ts';
+import { canonicalFragment } from '../src/signature/canonicalize.ts';
 import { fullModel, minimalModel } from './helpers/samples.ts';
 
 const dir = new URL('./fixtures/reference/', import.meta.url);
@@ -65,7 +74,7 @@ describe('model round trips', () => {
       ],
     };
     const xml = buildDocument(m);
-    assert.ok(xml.includes('Name="A &quot;quoted&quot; &lt;plan&gt; &amp; more"'));
+    assert.ok(xml.includes('Name="A &quot;quoted&quot; &lt;plan> &amp; more"'));
     assert.deepStrictEqual(parseDocument(xml).model, m);
   });
 
@@ -76,6 +85,27 @@ describe('model round trips', () => {
     assert.equal(parsed?.WLANProfiles?.WLANProfile[1]?.MSM?.security?.OneX, oneX);
     m.Global.any = ['<Tag xmlns="urn:example:operator">value</Tag>'];
     assert.deepStrictEqual(parseDocument(buildDocument(m)).model, m);
+  });
+
+  it('canonical writing gives text that Canonical XML 1.0 leaves unchanged (what signModel digests)', () => {
+    const models = [
+      fullModel(),
+      minimalModel(),
+      ...validFixtures.map((f) => parseDocument(readFileSync(new URL(f, dir))).model),
+    ];
+    for (const model of models) {
+      assert.ok(model);
+      const text = writeElement(carrierProvisioningSpec, model, null, {
+        canonical: { fragment: canonicalFragment },
+      });
+      const parsed = parseXmlSafely(text);
+      assert.ok(parsed.ok);
+      try {
+        assert.equal(parsed.xml.doc.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_1_0 }), text);
+      } finally {
+        parsed.xml.dispose();
+      }
+    }
   });
 
   it('an empty WLANProfiles section survives as an empty list (it means: delete all)', () => {

@@ -14,6 +14,8 @@ import {
   NS,
   signDocument,
   signDocumentAsync,
+  signModel,
+  signModelAsync,
   verifyDocument,
 } from '../src/index.ts';
 import { fullModel } from './helpers/samples.ts';
@@ -192,6 +194,37 @@ describe('xmlsec1 verifies documents mbprov signed', () => {
       );
       assertValid(verifyDocument(signed, { trustAnchors: [s.rootPem], requireEv: true }));
       assertXmlsecVerifies(signed, s.rootPem);
+    },
+  );
+
+  for (const canonicalization of CANONICALIZATIONS) {
+    it(
+      `signModel (canonical writing, no parsing), ${canonicalization}: xmlsec1 and mbprov accept it, with OneX and a non-canonical extension fragment`,
+      guard,
+      async () => {
+        for (const s of signers) {
+          const model = fullModel();
+          // A fragment as an operator might configure it: odd spacing, attributes out of order, a self-closing tag.
+          model.Global.any = ['<x:Tag   xmlns:x="urn:example:x"  b="2" a="1"><x:y/></x:Tag>'];
+          const options = { key: s.keyPem, certificate: s.certPem, chain: s.chainPems, canonicalization };
+          for (const signed of [signModel(model, options), await signModelAsync(model, options)]) {
+            assertXmlsecVerifies(signed, s.rootPem);
+            assertValid(verifyDocument(signed, { trustAnchors: [s.rootPem], requireEv: true }));
+          }
+        }
+      },
+    );
+  }
+
+  it(
+    'signModel and signDocument of the same model sign the same canonical content (equal DigestValue)',
+    guard,
+    () => {
+      const s = signers[0] as Signer;
+      const digest = (xml: string) => /<DigestValue>([^<]+)<\/DigestValue>/.exec(xml)?.[1];
+      const model = fullModel();
+      const options = { key: s.keyPem, certificate: s.certPem, chain: s.chainPems };
+      assert.equal(digest(signModel(model, options)), digest(signDocument(buildDocument(model), options)));
     },
   );
 

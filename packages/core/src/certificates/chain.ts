@@ -1,5 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type { Code } from '../errors/codes.ts';
+import { BoundedMemo } from './cache.ts';
 import {
   allowsDigitalSignature,
   certificateFacts,
@@ -27,8 +28,15 @@ export interface ChainOptions {
   requireEv?: boolean;
 }
 
-const issuedBy = (child: X509Certificate, issuer: X509Certificate) =>
-  child.checkIssued(issuer) && child.verify(issuer.publicKey);
+// Whether one certificate issued another never changes, so the signature check of each link is remembered.
+const links = new BoundedMemo<boolean>(1024);
+
+function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
+  return links.get(
+    `${child.fingerprint256}|${issuer.fingerprint256}`,
+    () => child.checkIssued(issuer) && child.verify(issuer.publicKey),
+  );
+}
 
 /**
  * Builds the path from a signer certificate to a trust anchor and checks it as Windows would for a

@@ -1,25 +1,33 @@
-import type { ElementSpec, ScalarType } from '../model/spec.ts';
+import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
 
-/** Escapes text content. */
-export function escapeText(value: string): string {
-  return value.replace(/[&<>\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
-  );
-}
-
+// Escapes follow Canonical XML 1.0 (section 2.3), so that canonical output needs no further escaping.
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTR_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
-  '>': '&gt;',
   '"': '&quot;',
-  '\r': '&#13;',
-  '\n': '&#10;',
-  '\t': '&#9;',
+  '\t': '&#x9;',
+  '\n': '&#xA;',
+  '\r': '&#xD;',
 };
 
-/** Escapes an attribute value (double-quoted); whitespace characters are escaped so they survive normalization. */
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<"\t\n\r]/g;
+function textEscape(c: string): string {
+  return TEXT_ESCAPES[c] as string;
+}
+function attrEscape(c: string): string {
+  return ATTR_ESCAPES[c] as string;
+}
+
+/** Escapes text content (as Canonical XML does). */
+export function escapeText(value: string): string {
+  return value.replace(TEXT_SPECIAL, textEscape);
+}
+
+/** Escapes a double-quoted attribute value (as Canonical XML does); whitespace is escaped to survive normalization. */
 export function escapeAttr(value: string): string {
-  return value.replace(/[&<>"\r\n\t]/g, (c) => ATTR_ESCAPES[c] as string);
+  return value.replace(ATTR_SPECIAL, attrEscape);
 }
 
 function formatScalar(type: ScalarType, value: unknown): string {
@@ -32,6 +40,11 @@ function formatScalar(type: ScalarType, value: unknown): string {
 export interface WriteOptions {
   /** Indentation unit; '' writes everything on one line. Default two spaces. */
   indent?: string;
+  /**
+   * Write the element in its Canonical XML 1.0 form (empty elements as start and end tags, attributes sorted),
+   * so that canonicalizing the written text gives the text back. Opaque fragments pass through `fragment`.
+   */
+  canonical?: { fragment: (xml: string) => string };
 }
 
 /**
@@ -46,8 +59,29 @@ export function writeElement(
 ): string {
   const indent = options.indent ?? '  ';
   const out: string[] = [];
-  write(spec, value, parentNs, 0, indent, out);
+  write(spec, value, parentNs, 0, { unit: indent, canonical: options.canonical }, out);
   return out.join(indent ? '\n' : '');
+}
+
+const sorted = new WeakMap<ElementSpec, readonly AttrSpec[]>();
+
+/** Attributes in Canonical XML order (by name; all are unqualified), computed once per spec. */
+function sortedAttrs(spec: ElementSpec): readonly AttrSpec[] {
+  let attrs = sorted.get(spec);
+  if (!attrs) {
+    attrs = [...(spec.attrs ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
+    sorted.set(spec, attrs);
+  }
+  return attrs;
+}
+
+function fragmentText(style: Style, xml: string): string {
+  return style.canonical ? style.canonical.fragment(xml) : xml;
+}
+
+interface Style {
+  unit: string;
+  canonical: WriteOptions['canonical'];
 }
 
 function write(
@@ -55,18 +89,21 @@ function write(
   value: unknown,
   parentNs: string | null,
   depth: number,
-  unit: string,
+  style: Style,
   out: string[],
 ): void {
-  const pad = unit.repeat(depth);
+  // No closures in here: tsx/esbuild name every function expression at creation, which is slow in a hot path.
+  const pad = style.unit.repeat(depth);
   if (spec.opaque) {
-    out.push(pad + String(value));
+    out.push(pad + fragmentText(style, String(value)));
     return;
   }
   const record = (spec.text ? {} : value) as Record<string, unknown>;
   let open = `${pad}<${spec.name}`;
+  // Canonical XML puts the namespace declaration first, then attributes sorted by name (all are unqualified here).
   if (spec.ns !== parentNs) open += ` xmlns="${spec.ns}"`;
-  for (const attr of spec.attrs ?? []) {
+  const attrs = style.canonical ? sortedAttrs(spec) : (spec.attrs ?? []);
+  for (const attr of attrs) {
     const v = record[attr.name];
     if (v !== undefined) open += ` ${attr.name}="${escapeAttr(formatScalar(attr.type, v))}"`;
   }
@@ -74,21 +111,24 @@ function write(
     out.push(`${open}>${escapeText(formatScalar(spec.text, value))}</${spec.name}>`);
     return;
   }
-  const start = out.length;
+  // The start tag's slot is reserved now and filled once we know whether the element has content.
+  const slot = out.length;
+  out.push('');
   for (const child of spec.children ?? []) {
     const v = record[child.key ?? child.name];
     if (v === undefined) continue;
-    if (child.many) for (const item of v as unknown[]) write(child, item, spec.ns, depth + 1, unit, out);
-    else write(child, v, spec.ns, depth + 1, unit, out);
+    if (child.many) for (const item of v as unknown[]) write(child, item, spec.ns, depth + 1, style, out);
+    else write(child, v, spec.ns, depth + 1, style, out);
   }
   if (spec.wildcard) {
-    for (const fragment of (record[spec.wildcard] as string[] | undefined) ?? [])
-      out.push(unit.repeat(depth + 1) + fragment);
+    const childPad = style.unit.repeat(depth + 1);
+    for (const xml of (record[spec.wildcard] as string[] | undefined) ?? [])
+      out.push(childPad + fragmentText(style, xml));
   }
-  if (out.length === start) {
-    out.push(`${open}/>`);
+  if (out.length === slot + 1) {
+    out[slot] = style.canonical ? `${open}></${spec.name}>` : `${open}/>`;
   } else {
-    out.splice(start, 0, `${open}>`);
+    out[slot] = `${open}>`;
     out.push(`${pad}</${spec.name}>`);
   }
 }

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { XmlC14NMode, XmlDocument, type XmlElement } from 'libxml2-wasm';
+import { BoundedMemo } from '../certificates/cache.ts';
+import { MbprovError } from '../errors/mbprov-error.ts';
+import { parseXmlSafely } from '../xml/safe-parse.ts';
 import { C14N } from './algorithms.ts';
 
 /** libxml2 options for a canonicalization URI. */
@@ -18,12 +22,23 @@ export function c14nOptions(uri: string): { mode: 0 | 1; withComments: boolean }
 }
 
 /**
- * The octets the Reference digests: the whole document (URI="", which drops comments) after the
+ * The digest of what the Reference covers: the whole document (URI="", which drops comments) after the
  * enveloped-signature transform, serialized with C14N 1.0 as XML-DSig requires for a node-set result.
- * The caller removes the Signature element first.
+ * The caller removes the Signature element first. The canonical bytes stream straight into the hash.
  */
-export function canonicalDocument(doc: XmlDocument): string {
-  return doc.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_1_0, withComments: false });
+export function digestCanonicalDocument(doc: XmlDocument, hash: string): Buffer {
+  const digest = createHash(hash);
+  doc.canonicalize(
+    {
+      write: (chunk: Uint8Array) => {
+        digest.update(chunk);
+        return chunk.length;
+      },
+      close: () => true,
+    },
+    { mode: XmlC14NMode.XML_C14N_1_0, withComments: false },
+  );
+  return digest.digest();
 }
 
 /** Namespace declarations and xml:* attributes of one ancestor: what inclusive C14N inherits from it. */
@@ -80,4 +95,32 @@ export function canonicalInContext(
   } finally {
     doc.dispose();
   }
+}
+
+const fragments = new BoundedMemo<string>(256);
+
+/**
+ * An XML fragment (one element) in exclusive canonical form: self-contained, with the namespace declarations it
+ * uses. Inside a document built by mbprov this is also its inclusive canonical form, because the builder declares
+ * only default namespaces where they change. Memoized: servers reuse configured fragments (EAP configurations).
+ */
+export function canonicalFragment(xml: string): string {
+  return fragments.get(xml, () => {
+    const parsed = parseXmlSafely(xml);
+    if (!parsed.ok) {
+      const d = parsed.diagnostics[0];
+      throw new MbprovError(
+        d?.code ?? 'MBPROV_XML_MALFORMED',
+        `An XML fragment in the model is not well-formed XML: ${d?.message}`,
+      );
+    }
+    try {
+      return parsed.xml.doc.canonicalizeToString({
+        mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
+        withComments: false,
+      });
+    } finally {
+      parsed.xml.dispose();
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { XmlElement } from 'libxml2-wasm';
 import { BoundedMemo } from '../certificates/cache.ts';
 import { buildChain, type ChainProblem } from '../certificates/chain.ts';
@@ -9,7 +9,7 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { NS } from '../xml/namespaces.ts';
 import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
-import { canonicalDocument, canonicalInContext, contextOf } from './canonicalize.ts';
+import { canonicalInContext, contextOf, digestCanonicalDocument } from './canonicalize.ts';
 import { type CertificateInput, keyKind, toCertificate } from './keys.ts';
 
 /** Options of {@link verifyDocument}. */
@@ -338,7 +338,7 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
     const signatureOk = cryptoVerify(checked.method.hash, signedBytes, key, checked.signatureValue);
     // Reference: the whole document without the Signature (enveloped transform), C14N 1.0 without comments.
     checked.signature.remove();
-    const actual = createHash(checked.digest).update(canonicalDocument(safe.doc)).digest();
+    const actual = digestCanonicalDocument(safe.doc, checked.digest);
     if (actual.length !== checked.digestValue.length || !timingSafeEqual(actual, checked.digestValue)) {
       throw new Refusal(
         'MBPROV_SIG_DIGEST_MISMATCH',

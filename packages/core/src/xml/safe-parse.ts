@@ -74,7 +74,9 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
 
   let doc: XmlDocument;
   try {
-    doc = XmlDocument.fromString(text, { option: PARSE_OPTIONS });
+    // Node encodes UTF-8 natively; handing libxml2-wasm bytes avoids its slower JavaScript string encoder.
+    const bytes = typeof input === 'string' || input[0] === 0xef ? Buffer.from(text, 'utf8') : input;
+    doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });
   } catch (error) {
     return { ok: false, diagnostics: parseErrors(error) };
   }
