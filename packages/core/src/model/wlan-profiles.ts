@@ -69,10 +69,12 @@ export interface Security {
   PMKCacheSize?: number;
   preAuthMode?: 'disabled' | 'enabled';
   preAuthThrottle?: number;
+  /** FIPS 140-2 mode (WLAN/v2 namespace). */
+  FIPSMode?: boolean;
   /** 802.1X / EAP configuration (OneX/v1), kept intact as XML. */
   OneX?: XmlFragment;
   HotspotProfile?: HotspotProfile;
-  /** Other extension elements (for example Passpoint Hotspot2 or WLAN profile v2 FIPSMode). */
+  /** Other extension elements (for example a native WLAN profile's Passpoint Hotspot2 element). */
   any?: XmlFragment[];
 }
 
@@ -167,6 +169,7 @@ const securitySpec: ElementSpec = {
     leaf('PMKCacheSize', NS.wlan, 'integer'),
     leaf('preAuthMode', NS.wlan, 'token'),
     leaf('preAuthThrottle', NS.wlan, 'integer'),
+    leaf('FIPSMode', NS.wlan2, 'boolean'),
     { name: 'OneX', ns: NS.onex, opaque: true },
     hotspotSpec,
   ],

@@ -88,6 +88,7 @@ export function fullModel(): CarrierProvisioning {
           MSM: {
             security: {
               authEncryption: { authentication: 'WPA2', encryption: 'AES', useOneX: true },
+              FIPSMode: true,
               OneX: oneX,
             },
           },
