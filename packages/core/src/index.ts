@@ -7,6 +7,7 @@ export * from './certificates/index.ts';
 export { type BuildOptions, buildDocument } from './document/build.ts';
 export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
 export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';
+export { escapeAttr as escapeXmlAttribute, escapeText as escapeXmlText } from './document/write.ts';
 export { type Code, type CodeInfo, codeInfo, codes, type Severity } from './errors/codes.ts';
 export { type Diagnostic, diagnostic, formatDiagnostic, hasErrors } from './errors/diagnostic.ts';
 export { MbprovError } from './errors/mbprov-error.ts';
@@ -41,5 +42,6 @@ export {
   type VerifyResult,
   verifyDocument,
 } from './signature/verify.ts';
+export * from './sms/index.ts';
 export { NS } from './xml/namespaces.ts';
 export { defaultLimits, type ParseLimits, parseXmlSafely, type SafeXml } from './xml/safe-parse.ts';

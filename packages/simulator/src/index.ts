@@ -1,2 +1,20 @@
-/** @mbprov/simulator public API. */
-export {};
+/**
+ * @mbprov/simulator: a model of the Windows mobile broadband provisioning engine, to test provisioning documents,
+ * portals and refresh servers without Windows. Rules and their sources: docs/simulator.md.
+ */
+export { addDays, addDuration, parseDuration } from './duration.ts';
+export { HRESULT, type HResult, succeeded } from './hresult.ts';
+export { Machine, type ProvisionOptions, type ProvisionOutcome } from './machine.ts';
+export { REFRESH_RETRY_DAYS, type RefreshAttempt, type RefreshFetch, refreshHeaders } from './refresh.ts';
+export {
+  failedSection,
+  fullySucceeded,
+  type ItemResult,
+  type MBNProfilesResult,
+  type ProvisioningResult,
+  RESULTS_V2,
+  resultToXml,
+  type SectionResult,
+} from './results.ts';
+export * from './state.ts';
+export { type AcceptedSigner, type ConsentPrompt, checkSignature, type Source } from './trust.ts';

@@ -1,6 +1,7 @@
 /** Certificates: test EV chains, reading and describing certificates, PKCS#12 files, TrustedCertificate entries. */
 export * from './chain.ts';
 export {
+  formatWindowsDn,
   type NameAttribute,
   parseWindowsDn,
   type RdnSequence,

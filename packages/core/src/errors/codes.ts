@@ -85,6 +85,22 @@ export const codes = {
     'An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.',
   ),
   MBPROV_SMS_NO_SENDER: w('An SMSBearer has no Sender: any sender could then drive usage and refresh.'),
+  MBPROV_SMS_TEXT_TOO_LONG: e(
+    'An operator message is longer than 1,600 characters (10 concatenated SMS); it is not evaluated against the rules.',
+    413,
+  ),
+  MBPROV_SMS_RULE_SKIPPED: w(
+    'A message rule was skipped while evaluating a message because its Pattern does not compile.',
+  ),
+  MBPROV_SMS_LOCALE_UNKNOWN: w('A message Locale is not recognised; numbers are read as en-US.'),
+  MBPROV_SMS_FIELD_EMPTY: w("A message field's group captured nothing, so the field is not set."),
+  MBPROV_SMS_NUMBER_INVALID: w(
+    "A captured value is not a number written in the rule's Locale, so the field is not set.",
+  ),
+  MBPROV_SMS_UNIT_UNKNOWN: w('A captured unit is none of the Units tokens; DefaultUnit was used instead.'),
+  MBPROV_SMS_TIMESTAMP_MISMATCH: w(
+    'A captured timestamp does not fit the UsageTimestamp Format or is not a real date; the time the message was received is used.',
+  ),
 
   // Wi-Fi profiles
   MBPROV_WLAN_EMPTY_DELETES_ALL: w('An empty WLANProfiles section deletes every Wi-Fi profile on the PC.'),
@@ -171,6 +187,21 @@ export const codes = {
   MBPROV_PKCS12_INVALID: e(
     'A PKCS#12 (.p12/.pfx) file could not be written or read: not PKCS#12, wrong password, failed integrity check or no key.',
   ),
+
+  // Simulator of the Windows provisioning engine
+  MBPROV_SIM_STATE_INVALID: e('The machine state file is not a valid simulator state.'),
+  MBPROV_SIM_SIGNATURE_REQUIRED: e(
+    'This source needs a signed document (a web site, a Wi-Fi provider, a refresh) and the document is not signed.',
+    403,
+  ),
+  MBPROV_SIM_CERT_NOT_TRUSTED: e(
+    'The signer is neither tied to the hardware, nor trusted by an earlier document, nor an EV certificate the user can consent to.',
+    403,
+  ),
+  MBPROV_SIM_CONSENT_DENIED: e('The user declined to trust the signer certificate.', 403),
+  MBPROV_SIM_REFRESH_CARRIER_MISMATCH: e('A RefreshURL served a document of another carrier.', 409),
+  MBPROV_SIM_REFRESH_FAILED: e('The RefreshURL could not be fetched or answered an error.', 502),
+  MBPROV_SIM_NO_SIM: e('The source is the operator web site with a SIM, but the PC has no SIM.', 409),
 
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),

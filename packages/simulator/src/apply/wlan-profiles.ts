@@ -1,0 +1,44 @@
+import { HRESULT } from '../hresult.ts';
+import { failedSection, type SectionResult, section } from '../results.ts';
+import { type ApplyContext, planDefined } from './context.ts';
+
+/**
+ * WLANProfiles (account provisioning page, *Wi-Fi information*): omitted, the PC's profiles are untouched; present,
+ * it is the complete set: the carrier's profiles not listed are deleted, listed ones created or updated; empty, all
+ * the carrier's profiles are deleted. Only profiles this carrier provisioned are deleted or replaced: a profile of
+ * the same name that the user made is access denied. Without Wi-Fi hardware or the WLAN service, the whole section fails.
+ */
+export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
+  const section_ = ctx.doc.WLANProfiles;
+  if (!section_) return undefined;
+  const caps = ctx.state.capabilities;
+  if (!caps.wifi) return failedSection(HRESULT.DEVICE_NOT_CONNECTED, 'no Wi-Fi adapter');
+  if (!caps.wlanServiceRunning)
+    return failedSection(HRESULT.SERVICE_NOT_ACTIVE, 'the WLAN service is not running');
+  const owners = new Map<string, string>();
+  for (const [id, carrier] of Object.entries(ctx.state.carriers)) {
+    if (id !== ctx.carrierId) for (const p of carrier.WLANProfiles) owners.set(p.name, id);
+  }
+  const kept = [];
+  const items = [];
+  for (const profile of section_.WLANProfile) {
+    if (ctx.state.userWlanProfiles.includes(profile.name) || owners.has(profile.name)) {
+      items.push({
+        name: profile.name,
+        errorCode: HRESULT.ACCESS_DENIED,
+        reason: 'a profile of this name belongs to the user or another provider',
+      });
+    } else if (!planDefined(ctx, profile.AssociatedPlan)) {
+      items.push({
+        name: profile.name,
+        errorCode: HRESULT.NOT_FOUND,
+        reason: `plan "${profile.AssociatedPlan}" is not in this document`,
+      });
+    } else {
+      kept.push(profile);
+      items.push({ name: profile.name, errorCode: HRESULT.S_OK });
+    }
+  }
+  ctx.carrier.WLANProfiles = kept;
+  return section(items);
+}
