@@ -24,27 +24,33 @@ export function httpsRefreshFetch(options: HttpsFetchOptions = {}): RefreshFetch
         reject(new Error(`refusing ${target.protocol} URL: the RefreshURL must be https`));
         return;
       }
-      const req = request(target, { method: init.method, headers: init.headers, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            req.destroy(new Error(`the answer is larger than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null },
-            text: async () => body,
+      const req = request(
+        target,
+        { method: init.method, headers: init.headers, ...(options.ca ? { ca: options.ca } : {}) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              req.destroy(new Error(`the answer is larger than ${maxBytes} bytes`));
+              return;
+            }
+            chunks.push(chunk);
           });
-        });
-        res.on('error', reject);
-      });
+          res.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: {
+                get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null,
+              },
+              text: async () => body,
+            });
+          });
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error('timed out')));
       req.on('error', reject);
       req.end();

@@ -6,6 +6,7 @@ export { addDays, addDuration, parseDuration } from './duration.ts';
 export { HRESULT, type HResult, succeeded } from './hresult.ts';
 export { type HttpsFetchOptions, httpsRefreshFetch } from './https-fetch.ts';
 export { Machine, type ProvisionOptions, type ProvisionOutcome } from './machine.ts';
+export { type IncomingMessage, type MessageOutcome, receiveMessage } from './messages.ts';
 export { REFRESH_RETRY_DAYS, type RefreshAttempt, type RefreshFetch, refreshHeaders } from './refresh.ts';
 export {
   failedSection,

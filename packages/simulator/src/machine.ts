@@ -6,6 +6,7 @@ import { applyPlans } from './apply/plans.ts';
 import { applyProvisioning } from './apply/provisioning.ts';
 import { applyWlanProfiles } from './apply/wlan-profiles.ts';
 import { addDays } from './duration.ts';
+import { type IncomingMessage, type MessageOutcome, receiveMessage } from './messages.ts';
 import {
   checkRefreshedCarrier,
   nextDue,
@@ -92,6 +93,11 @@ export class Machine {
     const signer = checkSignature(this.state, xml, doc, options.source, options.consent);
     const result = this.apply(doc);
     return { result, xml: resultToXml(result), ok: fullySucceeded(result), ...(signer ? { signer } : {}) };
+  }
+
+  /** An SMS or USSD message arrives: the operator message rules may consume it, update usage, trigger a refresh. */
+  receiveMessage(message: IncomingMessage): MessageOutcome {
+    return receiveMessage(this.state, message);
   }
 
   /** Carriers whose refresh is due now: the DelayInDays timer expired, or an SMS asked for it. */

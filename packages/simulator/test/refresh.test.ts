@@ -1,12 +1,21 @@
 // Refresh (account provisioning page, *Refresh*): Windows fetches the RefreshURL with HTTP Basic credentials when
 // DelayInDays have passed (or an SMS asks), applies the signed answer and schedules the next refresh.
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createCertificate, trustedCertificateEntry } from '@mbprov/core';
-import { Machine, type RefreshFetch, httpsRefreshFetch } from '../src/index.ts';
-import { CARRIER, NOW, OTHER_CARRIER, certificates, doc, purchaseDocument, signed, xml } from './helpers/documents.ts';
+import { httpsRefreshFetch, Machine, type RefreshFetch } from '../src/index.ts';
+import {
+  CARRIER,
+  certificates,
+  doc,
+  NOW,
+  OTHER_CARRIER,
+  purchaseDocument,
+  signed,
+  xml,
+} from './helpers/documents.ts';
 
 let certs: Awaited<ReturnType<typeof certificates>>;
 const carrierKey = CARRIER.toLowerCase();
@@ -24,14 +33,22 @@ function provisioned(url = 'https://portal.example/refresh/1'): Machine {
 }
 
 /** A usage-only document, as the RefreshURL serves after usage changed. */
-const usageDocument = (megabytes: number) => doc({ Plans: { Plan: [{ Name: 'Monthly', Usage: { CurrentUsage: megabytes, UsageTimestamp: '2026-12-21T00:00:00Z' } }] } });
+const usageDocument = (megabytes: number) =>
+  doc({
+    Plans: {
+      Plan: [{ Name: 'Monthly', Usage: { CurrentUsage: megabytes, UsageTimestamp: '2026-12-21T00:00:00Z' } }],
+    },
+  });
 
 interface Call {
   url: string;
   headers: Record<string, string>;
 }
 
-function fakeServer(respond: (call: Call) => { status: number; body?: string; etag?: string }): { fetch: RefreshFetch; calls: Call[] } {
+function fakeServer(respond: (call: Call) => { status: number; body?: string; etag?: string }): {
+  fetch: RefreshFetch;
+  calls: Call[];
+} {
   const calls: Call[] = [];
   return {
     calls,
@@ -39,7 +56,11 @@ function fakeServer(respond: (call: Call) => { status: number; body?: string; et
       const call = { url, headers: init.headers };
       calls.push(call);
       const r = respond(call);
-      return { status: r.status, headers: { get: (n: string) => (n === 'etag' ? (r.etag ?? null) : null) }, text: async () => r.body ?? '' };
+      return {
+        status: r.status,
+        headers: { get: (n: string) => (n === 'etag' ? (r.etag ?? null) : null) },
+        text: async () => r.body ?? '',
+      };
     },
   };
 }
@@ -59,11 +80,18 @@ describe('refresh', () => {
 
   it('when due: GET with HTTP Basic credentials, applies the signed answer, schedules the next refresh', async () => {
     const m = provisioned();
-    const server = fakeServer(() => ({ status: 200, body: signed(usageDocument(700), certs.ev), etag: '"v2"' }));
+    const server = fakeServer(() => ({
+      status: 200,
+      body: signed(usageDocument(700), certs.ev),
+      etag: '"v2"',
+    }));
     m.advanceDays(30);
     const [attempt] = await m.runDueRefreshes(server.fetch);
     assert.equal(server.calls[0]?.url, 'https://portal.example/refresh/1');
-    assert.equal(server.calls[0]?.headers.Authorization, `Basic ${Buffer.from('sub-1:s3cret').toString('base64')}`);
+    assert.equal(
+      server.calls[0]?.headers.Authorization,
+      `Basic ${Buffer.from('sub-1:s3cret').toString('base64')}`,
+    );
     assert.equal(attempt?.outcome?.ok, true);
     assert.equal(m.state.carriers[carrierKey]?.Plans.Monthly?.Usage?.CurrentUsage, 700);
     assert.equal(attempt?.nextDueAt, '2027-01-20T00:00:00.000Z');
@@ -71,7 +99,11 @@ describe('refresh', () => {
 
   it('sends the last ETag in If-None-Match; 304 applies nothing and reschedules', async () => {
     const m = provisioned();
-    const server = fakeServer((call) => (call.headers['If-None-Match'] === '"v2"' ? { status: 304 } : { status: 200, body: signed(usageDocument(700), certs.ev), etag: '"v2"' }));
+    const server = fakeServer((call) =>
+      call.headers['If-None-Match'] === '"v2"'
+        ? { status: 304 }
+        : { status: 200, body: signed(usageDocument(700), certs.ev), etag: '"v2"' },
+    );
     m.advanceDays(30);
     await m.runDueRefreshes(server.fetch);
     m.advanceDays(30);
@@ -102,7 +134,10 @@ describe('refresh', () => {
     const m = provisioned();
     const server = fakeServer(() => ({ status: 200, body: signed(doc({}, OTHER_CARRIER), certs.ev) }));
     m.advanceDays(30);
-    assert.equal((await m.runDueRefreshes(server.fetch))[0]?.error?.code, 'MBPROV_SIM_REFRESH_CARRIER_MISMATCH');
+    assert.equal(
+      (await m.runDueRefreshes(server.fetch))[0]?.error?.code,
+      'MBPROV_SIM_REFRESH_CARRIER_MISMATCH',
+    );
   });
 
   it('HTTP 401 and network failures are recorded and retried a day later', async () => {
@@ -122,7 +157,12 @@ describe('refresh', () => {
 
   it('over real HTTPS: the Basic credentials reach the server and its signed document is applied', async () => {
     // TLS is checked against the real clock, so this certificate is made for real time, not the virtual clock.
-    const tls = await createCertificate({ subject: 'CN=localhost', days: 30, keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'] });
+    const tls = await createCertificate({
+      subject: 'CN=localhost',
+      days: 30,
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
+    });
     let seen = '';
     const server: Server = createServer({ key: tls.privateKeyPem, cert: tls.certificatePem }, (req, res) => {
       seen = req.headers.authorization ?? '';
@@ -142,7 +182,9 @@ describe('refresh', () => {
 
   it('the HTTPS client refuses a server whose certificate it does not trust', async () => {
     const tls = await createCertificate({ subject: 'CN=localhost', days: 30 });
-    const server = createServer({ key: tls.privateKeyPem, cert: tls.certificatePem }, (_req, res) => res.end('x'));
+    const server = createServer({ key: tls.privateKeyPem, cert: tls.certificatePem }, (_req, res) =>
+      res.end('x'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     after(() => server.close());
     const { port } = server.address() as AddressInfo;
