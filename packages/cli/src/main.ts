@@ -2,6 +2,7 @@ import { MbprovError } from '@mbprov/core';
 import { Command, CommanderError } from 'commander';
 import { registerCert } from './commands/cert.ts';
 import { registerSign } from './commands/sign.ts';
+import { registerSim } from './commands/sim.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT } from './exit-codes.ts';
@@ -19,6 +20,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
   registerCert(program, setStatus);
   registerSign(program, setStatus);
   registerVerify(program, setStatus);
+  registerSim(program, setStatus);
   return program;
 }
 

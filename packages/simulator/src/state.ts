@@ -174,7 +174,9 @@ export function parseMachineState(json: string): MachineState {
     userWlanProfiles: [],
     messages: [],
   };
-  return { ...defaults, ...state } as MachineState;
+  const complete = { ...state } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(defaults)) complete[key] ??= value;
+  return complete as unknown as MachineState;
 }
 
 /** The carrier's state, created empty on first use. */
