@@ -3,12 +3,16 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fmt, type SuiteResult } from './bench/measure.ts';
+import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runSignatures } from './bench/signatures.ts';
+import { runSimulator } from './bench/simulator.ts';
 import { runValidation } from './bench/validation.ts';
 
 const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['validation', runValidation],
   ['signatures', runSignatures],
+  ['simulator', runSimulator],
+  ['operator-messages', runOperatorMessages],
 ];
 const only = process.argv.slice(2);
 
