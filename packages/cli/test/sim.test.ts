@@ -57,7 +57,11 @@ describe('mbprov sim', () => {
 
     const applied = run(['sim', 'apply', file('purchase.xml'), '--state', state]);
     assert.equal(applied.status, 1, 'the Home profile belongs to the user');
-    assert.match(applied.stdout, /<WLANProfiles errorCode="80070005"\/>/, 'its only profile failed, so the section carries the code');
+    assert.match(
+      applied.stdout,
+      /<WLANProfiles errorCode="80070005"\/>/,
+      'its only profile failed, so the section carries the code',
+    );
     assert.match(applied.stdout, /<DefaultProfile errorCode="00000000" name="Contoso"\/>/);
 
     const sms = run([

@@ -1,4 +1,4 @@
-import { escapeXmlAttribute, NS } from '@mbprov/core';
+import { escapeXmlAttribute } from '@mbprov/core';
 import { HRESULT, type HResult, succeeded } from './hresult.ts';
 
 /** The ResultsSchema v2 namespace of CarrierProvisioningResult documents (Windows 8.1 and later). */

@@ -15,9 +15,18 @@ const rules: Messages = {
       SMSBearer: [{ Sender: '+18005551212', ClassZeroOnly: false }],
       Pattern: 'Used (\\d+(?:\\.\\d+)?) ?(MB|GB) of (\\d+) ?(MB|GB) as of (\\d\\d/\\d\\d \\d\\d:\\d\\d)',
       Units: { M: ['MB'], G: ['GB'] },
-      Fields: { Usage: { Group: 1, UnitGroup: 2 }, DataLimit: { Group: 3, UnitGroup: 4 }, UsageTimestamp: { Format: '%m/%d %H:%M', Group: 5 } },
+      Fields: {
+        Usage: { Group: 1, UnitGroup: 2 },
+        DataLimit: { Group: 3, UnitGroup: 4 },
+        UsageTimestamp: { Format: '%m/%d %H:%M', Group: 5 },
+      },
     },
-    { RuleId: 'refresh', USSDBearer: {}, Pattern: 'REFRESH', Fields: { RefreshProvisioning: { Default: true } } },
+    {
+      RuleId: 'refresh',
+      USSDBearer: {},
+      Pattern: 'REFRESH',
+      Fields: { RefreshProvisioning: { Default: true } },
+    },
   ],
 };
 
@@ -34,7 +43,11 @@ describe('operator messages on the PC', () => {
   it('a usage SMS from the allowed sender updates the plan the DefaultProfile names', () => {
     const m = pc();
     m.advance(3_600_000);
-    const outcome = m.receiveMessage({ bearer: 'sms', sender: '+18005551212', text: 'Used 1.5 GB of 10 GB as of 11/21 00:30' });
+    const outcome = m.receiveMessage({
+      bearer: 'sms',
+      sender: '+18005551212',
+      text: 'Used 1.5 GB of 10 GB as of 11/21 00:30',
+    });
     assert.equal(outcome.consumed, true);
     const usage = m.state.carriers[carrierKey]?.Plans.Monthly?.Usage;
     assert.equal(usage?.CurrentUsage, 1500);
@@ -51,7 +64,11 @@ describe('operator messages on the PC', () => {
 
   it('a message from another sender is not consumed and changes no usage', () => {
     const m = pc();
-    const outcome = m.receiveMessage({ bearer: 'sms', sender: '18005551212', text: 'Used 9 GB of 10 GB as of 11/21 00:10' });
+    const outcome = m.receiveMessage({
+      bearer: 'sms',
+      sender: '18005551212',
+      text: 'Used 9 GB of 10 GB as of 11/21 00:10',
+    });
     assert.equal(outcome.consumed, false);
     assert.equal(m.state.carriers[carrierKey]?.Plans.Monthly?.Usage?.CurrentUsage, 0);
   });
