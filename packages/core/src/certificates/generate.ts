@@ -96,6 +96,10 @@ export interface CreateCertificateOptions {
   extendedKeyUsage?: string[];
   /** Serial number, hex; default 16 random bytes (positive). */
   serialNumber?: string;
+  /** subjectAltName DNS names (non-critical), e.g. a TLS server certificate for `localhost`. */
+  dnsNames?: string[];
+  /** subjectAltName IP addresses. */
+  ipAddresses?: string[];
 }
 
 /** Options of {@link createTestEvChain}. */
@@ -158,6 +162,11 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
   if (options.extendedKeyUsage?.length)
     extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage, false));
   if (options.policies?.length) extensions.push(new x509.CertificatePolicyExtension(options.policies, false));
+  const altNames = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  if (altNames.length) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   extensions.push(authorityKey);
 

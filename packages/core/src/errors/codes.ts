@@ -203,6 +203,19 @@ export const codes = {
   MBPROV_SIM_REFRESH_FAILED: e('The RefreshURL could not be fetched or answered an error.', 502),
   MBPROV_SIM_NO_SIM: e('The source is the operator web site with a SIM, but the PC has no SIM.', 409),
 
+  // Operator portal
+  MBPROV_CONFIG_INVALID: e('The portal configuration is not valid.', 500),
+  MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
+  MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),
+  MBPROV_CHECKOUT_INVALID: e('The checkout form is incomplete or not valid.'),
+  MBPROV_PAYMENT_DECLINED: e('The payment provider declined the card.', 402),
+  MBPROV_PLAN_UNAVAILABLE: e('The plan does not exist or is retired.', 409),
+  MBPROV_ALREADY_ACTIVE: e('The subscriber already has an active plan.', 409),
+  MBPROV_DOCUMENT_INVALID: e('The provisioning document built for a subscriber does not validate (an operator configuration error); it is not sent.', 500),
+  MBPROV_DOCUMENT_NOT_FOUND: e('No provisioning document exists for this subscriber.', 404),
+  MBPROV_AUTH_REQUIRED: e('Authentication is required or the credentials are wrong.', 401),
+  MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),
+
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),
   MBPROV_CLI_USAGE: e('The command line is not valid.', 400),

@@ -1,0 +1,153 @@
+import type { CarrierProvisioning, Context, Messages, Plan, WLANProfile } from '@mbprov/core';
+import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
+import type { Plan as CatalogPlan } from '../storage/inventory.ts';
+import type { Subscriber, Subscription } from '../storage/subscribers.ts';
+
+/** EAP-SIM (EAP type 18) for WPA2-Enterprise hotspots, as the account provisioning page's example configures it. */
+export const EAP_SIM_ONEX =
+  '<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig">' +
+  '<EapMethod><Type>18</Type><VendorId>0</VendorId><VendorType>0</VendorType><AuthorId>311</AuthorId></EapMethod>' +
+  '<Config><EapSim xmlns="http://www.microsoft.com/provisioning/EapSimConnectionPropertiesV1"><Realm Enabled="true"></Realm></EapSim></Config>' +
+  '</EapHostConfig></EAPConfig></OneX>';
+
+/** Everything a subscriber's document is made of, besides the configuration. */
+export interface DocumentInputs {
+  subscriber: Subscriber;
+  subscription: Subscription;
+  plan: CatalogPlan;
+  /** The RefreshURL of this subscriber and its HTTP Basic credentials. */
+  refresh: { url: string; userName: string; password: string };
+  /** The subscriber's WISPr hotspot password. */
+  hotspotPassword: string;
+  signer: { SubjectName: string; IssuerName: string };
+  now: Date;
+}
+
+function context(apn: ApnConfig): Context {
+  return {
+    AccessString: apn.accessString,
+    ...(apn.userName !== undefined
+      ? {
+          UserLogonCred: {
+            UserName: apn.userName,
+            ...(apn.password !== undefined ? { Password: apn.password } : {}),
+          },
+        }
+      : {}),
+    ...(apn.authProtocol ? { AuthProtocol: apn.authProtocol } : {}),
+  };
+}
+
+function wifiProfile(wifi: WifiConfig, plan: string, inputs: DocumentInputs): WLANProfile {
+  const ssids = wifi.ssids.map((name) => ({ name }));
+  const base = { name: wifi.name, AssociatedPlan: plan, SSIDConfig: { SSID: ssids } };
+  if (wifi.kind === 'eap-sim') {
+    return {
+      ...base,
+      MSM: {
+        security: {
+          authEncryption: { authentication: 'WPA2', encryption: 'AES', useOneX: true },
+          OneX: EAP_SIM_ONEX,
+        },
+      },
+    };
+  }
+  const open = { authentication: 'open' as const, encryption: 'none' as const, useOneX: false };
+  if (wifi.kind === 'wispr') {
+    return {
+      ...base,
+      MSM: {
+        security: {
+          authEncryption: open,
+          HotspotProfile: {
+            BasicAuth: { UserName: inputs.subscriber.refresh_user, Password: inputs.hotspotPassword },
+            TrustedDomains: { TrustedDomain: wifi.trustedDomains ?? [] },
+          },
+        },
+      },
+    };
+  }
+  return { ...base, MSM: { security: { authEncryption: open } } };
+}
+
+/** The Plans entry of a subscription: the catalog plan as Description, the subscription's usage as Usage. */
+export function planEntry(plan: CatalogPlan, subscription: Subscription): Plan {
+  return {
+    Name: plan.name,
+    Description: {
+      PlanType: plan.plan_type as 'Unrestricted' | 'Fixed' | 'Variable',
+      BillingCycle: { StartDate: subscription.starts_at, Duration: `P${plan.duration_days}D`, Resets: false },
+      ...(subscription.data_limit_mb !== null ? { DataLimitInMegabytes: subscription.data_limit_mb } : {}),
+      ...(plan.bandwidth_kbps !== null ? { InboundBandwidthInKbps: plan.bandwidth_kbps } : {}),
+    },
+    Usage: usageOf(subscription),
+  };
+}
+
+/** The Usage element of a subscription. */
+export function usageOf(subscription: Subscription): NonNullable<Plan['Usage']> {
+  const over = subscription.data_limit_mb !== null && subscription.usage_mb >= subscription.data_limit_mb;
+  return {
+    ...(subscription.data_limit_mb !== null ? { OverLimit: over } : {}),
+    CurrentUsage: subscription.usage_mb,
+    UsageTimestamp: subscription.usage_at ?? subscription.starts_at,
+  };
+}
+
+/**
+ * The full provisioning document of a subscriber (what activation sends): profiles with the internet and purchase
+ * APNs, the SMS rules, the configured Wi-Fi hotspots, the plan with its usage, the signer as trusted for later
+ * documents, the per-subscriber RefreshURL and credentials, and the configured activation directive.
+ */
+export function subscriberDocument(config: Config, inputs: DocumentInputs): CarrierProvisioning {
+  const op = config.operator;
+  const plan = inputs.plan.name;
+  const doc: CarrierProvisioning = {
+    Global: { CarrierId: op.carrierId, SubscriberId: inputs.subscriber.imsi },
+  };
+  if (op.activation !== 'none')
+    doc.Activation = { [op.activation]: { Delay: op.activationDelay, RetryCount: 3, RetryInterval: 'PT1M' } };
+  doc.MBNProfiles = {
+    DefaultProfile: {
+      Name: op.name,
+      AssociatedPlan: plan,
+      HomeProviderName: op.homeProviderName,
+      Context: context(op.internetApn),
+    },
+    ...(op.purchaseApn
+      ? {
+          PurchaseProfile: {
+            Name: `${op.name} purchase`,
+            AssociatedPlan: plan,
+            Context: context(op.purchaseApn),
+          },
+        }
+      : {}),
+    ...(op.smsRules ? { Messages: op.smsRules as Messages } : {}),
+  };
+  if (op.wifi.length) doc.WLANProfiles = { WLANProfile: op.wifi.map((w) => wifiProfile(w, plan, inputs)) };
+  doc.Plans = { Plan: [planEntry(inputs.plan, inputs.subscription)] };
+  doc.Provisioning = {
+    TrustedCertificates: { TrustedCertificate: [inputs.signer] },
+    RefreshParameters: {
+      DelayInDays: op.refreshDelayDays,
+      RefreshURL: inputs.refresh.url,
+      UserName: inputs.refresh.userName,
+      Password: inputs.refresh.password,
+    },
+  };
+  return doc;
+}
+
+/** A usage-only document (Plans with Usage): how the account provisioning page updates usage. */
+export function usageDocument(
+  config: Config,
+  subscriber: Subscriber,
+  plan: CatalogPlan,
+  subscription: Subscription,
+): CarrierProvisioning {
+  return {
+    Global: { CarrierId: config.operator.carrierId, SubscriberId: subscriber.imsi },
+    Plans: { Plan: [{ Name: plan.name, Usage: usageOf(subscription) }] },
+  };
+}

@@ -1,0 +1,105 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type CarrierProvisioning, MbprovError, signModelAsync, validateModel } from '@mbprov/core';
+import type { Kysely } from 'kysely';
+import type { PortalContext } from '../context.ts';
+import type { Plan } from '../storage/inventory.ts';
+import type { Database } from '../storage/schema.ts';
+import type { Subscriber, Subscription } from '../storage/subscribers.ts';
+import { subscriberDocument } from './document.ts';
+
+/** A signed document ready to store and serve. */
+export interface SignedDocument {
+  xml: string;
+  etag: string;
+  kind: 'full' | 'usage';
+}
+
+/** The RefreshURL of a subscriber. */
+export function refreshUrl(ctx: PortalContext, subscriber: Subscriber): string {
+  return `${ctx.config.server.publicUrl.replace(/\/$/, '')}/refresh/${subscriber.id}`;
+}
+
+/**
+ * Validates (XSD and the documented rules) and signs a document, off the event loop. A document that does not
+ * validate is an operator configuration error: it is logged with its diagnostics (never its credentials) and
+ * refused with a reference the user can quote; it is never sent.
+ */
+export async function signChecked(
+  ctx: PortalContext,
+  model: CarrierProvisioning,
+  kind: SignedDocument['kind'],
+): Promise<SignedDocument> {
+  const validation = validateModel(model);
+  if (!validation.valid) {
+    const reference = randomUUID();
+    ctx.log.error(
+      {
+        reference,
+        diagnostics: validation.diagnostics
+          .filter((d) => d.severity === 'error')
+          .map((d) => ({ code: d.code, path: d.path })),
+      },
+      'the provisioning document built from the configuration does not validate; check the operator configuration',
+    );
+    throw new MbprovError('MBPROV_DOCUMENT_INVALID', reference);
+  }
+  const { key, certificate, chain } = ctx.signer;
+  const xml = await signModelAsync(model, {
+    key,
+    certificate,
+    chain,
+    canonicalization: ctx.config.signing.canonicalization,
+  });
+  return { xml, etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`, kind };
+}
+
+/** The full signed document of a subscription. */
+export async function fullDocument(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  subscription: Subscription,
+  plan: Plan,
+): Promise<SignedDocument> {
+  const model = subscriberDocument(ctx.config, {
+    subscriber,
+    subscription,
+    plan,
+    refresh: {
+      url: refreshUrl(ctx, subscriber),
+      userName: subscriber.refresh_user,
+      password: ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version),
+    },
+    hotspotPassword: ctx.secrets.hotspotPassword(subscriber.id),
+    signer: ctx.signer.trustedEntry,
+    now: ctx.clock(),
+  });
+  return signChecked(ctx, model, 'full');
+}
+
+/** Stores a new version of a subscriber's document, encrypted at rest; returns its version. */
+export async function storeDocument(
+  db: Kysely<Database>,
+  ctx: PortalContext,
+  subscriberId: string,
+  doc: SignedDocument,
+): Promise<number> {
+  const latest = await db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('subscriber_id', '=', subscriberId)
+    .executeTakeFirst();
+  const version = Number(latest?.v ?? 0) + 1;
+  await db
+    .insertInto('documents')
+    .values({
+      id: randomUUID(),
+      subscriber_id: subscriberId,
+      version,
+      kind: doc.kind,
+      etag: doc.etag,
+      xml_encrypted: ctx.secrets.encrypt(doc.xml),
+      created_at: ctx.clock().toISOString(),
+    })
+    .execute();
+  return version;
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { PortalContext } from '../context.ts';
+import { hashToken, randomToken } from '../security/tokens.ts';
+import type { Sim } from '../storage/inventory.ts';
+import { ensureSubscriber, type Subscriber } from '../storage/subscribers.ts';
+
+/**
+ * The subscriber of a SIM, created on its first visit with its RefreshURL credentials: a random user name and a
+ * password derived from the secret key (only its SHA-256 is stored). Records the latest DevId.
+ */
+export async function subscriberForSim(
+  ctx: PortalContext,
+  sim: Sim,
+  deviceId: string | undefined,
+): Promise<Subscriber> {
+  const now = ctx.clock().toISOString();
+  const id = randomUUID();
+  const subscriber = await ensureSubscriber(ctx.store.db, {
+    id,
+    iccid: sim.iccid,
+    imsi: sim.imsi,
+    device_id: deviceId ?? null,
+    refresh_user: `r${randomToken(12)}`,
+    refresh_password_hash: hashToken(ctx.secrets.refreshPassword(id, 1)),
+    credential_version: 1,
+    created_at: now,
+    updated_at: now,
+  });
+  if (deviceId && subscriber.device_id !== deviceId) {
+    await ctx.store.db
+      .updateTable('subscribers')
+      .set({ device_id: deviceId, updated_at: now })
+      .where('id', '=', subscriber.id)
+      .execute();
+    subscriber.device_id = deviceId;
+  }
+  return subscriber;
+}

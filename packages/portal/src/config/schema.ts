@@ -1,0 +1,164 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+const Apn = Type.Object({
+  accessString: Type.String({ minLength: 1, maxLength: 100, description: 'The APN.' }),
+  userName: Type.Optional(Type.String({ description: 'APN user name, if the network needs one.' })),
+  password: Type.Optional(
+    Type.String({ description: 'APN password (sent in the document; kept encrypted at rest).' }),
+  ),
+  authProtocol: Type.Optional(
+    Type.Union([Type.Literal('NONE'), Type.Literal('PAP'), Type.Literal('CHAP'), Type.Literal('MsCHAPv2')]),
+  ),
+});
+
+const WifiNetwork = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Wi-Fi profile name shown on the PC.' }),
+  ssids: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
+    minItems: 1,
+    maxItems: 25,
+    description: 'Network names (SSIDs).',
+  }),
+  kind: Type.Union([Type.Literal('open'), Type.Literal('wispr'), Type.Literal('eap-sim')], {
+    description:
+      'open: no authentication; wispr: open network with WISPr login using per-subscriber credentials; eap-sim: WPA2-Enterprise with the SIM (Hotspot 2.0 style).',
+  }),
+  trustedDomains: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'WISPr: hosts trusted to receive the credentials (host or .domain).',
+    }),
+  ),
+});
+
+const Plan = Type.Object({
+  id: Type.String({
+    pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+    description: 'Stable identifier (lower case, digits, dashes).',
+  }),
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  nameJa: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 60, description: 'Japanese name; defaults to name.' }),
+  ),
+  planType: Type.Union([Type.Literal('Unrestricted'), Type.Literal('Fixed'), Type.Literal('Variable')]),
+  dataLimitMb: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'Allowance of a Fixed plan, in megabytes.' }),
+  ),
+  durationDays: Type.Integer({ minimum: 1, maximum: 730 }),
+  bandwidthKbps: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_000_000, description: 'Speed cap, at most 2 Gbps.' }),
+  ),
+  priceMinor: Type.Integer({ minimum: 0, description: 'Price in minor units (cents; yen have none).' }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' }),
+});
+
+const Sim = Type.Object({
+  iccid: Type.String({ pattern: '^\\d{19,20}$' }),
+  imsi: Type.String({ pattern: '^\\d{6,15}$' }),
+  msisdn: Type.Optional(Type.String({ pattern: '^\\+?\\d{5,15}$' })),
+});
+
+/** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
+export const ConfigSchema = Type.Object({
+  server: Type.Object({
+    host: Type.String({ default: '127.0.0.1', description: 'Address to listen on.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
+    publicUrl: Type.String({
+      pattern: '^https://',
+      default: 'https://localhost:8443',
+      description: 'How PCs reach the portal; used in RefreshURLs and links. Must be https.',
+    }),
+    tlsCertFile: Type.Optional(
+      Type.String({
+        description: 'TLS certificate (PEM). Default: a generated development certificate in dataDir.',
+      }),
+    ),
+    tlsKeyFile: Type.Optional(Type.String()),
+    trustProxy: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* from a load balancer.' }),
+  }),
+  dataDir: Type.String({
+    default: 'data',
+    description: 'Folder for the SQLite file and generated development keys.',
+  }),
+  databaseUrl: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL URL; without it the embedded SQLite file is used.',
+    }),
+  ),
+  secretKey: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9+/]{43}=$',
+      description:
+        'Base64 32-byte key encrypting secrets at rest and deriving refresh passwords. Default: generated in dataDir (development only).',
+    }),
+  ),
+  signing: Type.Object({
+    keyFile: Type.Optional(
+      Type.String({
+        description: 'EV signer private key (PEM). Default: a generated TEST chain in dataDir.',
+      }),
+    ),
+    certFile: Type.Optional(
+      Type.String({
+        description: 'EV signer certificate (PEM); further certificates in the file are the chain.',
+      }),
+    ),
+    passphraseEnv: Type.Optional(
+      Type.String({ description: 'Environment variable holding the key passphrase.' }),
+    ),
+    canonicalization: Type.Union([Type.Literal('c14n'), Type.Literal('excC14n')], { default: 'c14n' }),
+  }),
+  operator: Type.Object({
+    carrierId: Type.String({
+      pattern: '^\\{[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\\}$',
+      description: 'Your CarrierId GUID, in braces.',
+    }),
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    nameJa: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    homeProviderName: Type.String({ minLength: 1, maxLength: 20 }),
+    internetApn: Apn,
+    purchaseApn: Type.Optional(Apn),
+    usbModemTacs: Type.Array(Type.String({ pattern: '^\\d{8}$' }), {
+      default: [],
+      description:
+        'Type Allocation Codes (first 8 IMEI digits) of the USB modems you sell: their first use gets the USB welcome.',
+    }),
+    wifi: Type.Array(WifiNetwork, { default: [] }),
+    smsRules: Type.Optional(
+      Type.Unknown({
+        description:
+          'Operator SMS/USSD rules: a Messages object of the document model (see docs/operator-messages.md).',
+      }),
+    ),
+    activation: Type.Union(
+      [Type.Literal('ReconnectToNetwork'), Type.Literal('ReregisterToNetwork'), Type.Literal('none')],
+      { default: 'ReconnectToNetwork' },
+    ),
+    activationDelay: Type.String({
+      default: 'PT5S',
+      description: 'xs:duration before the activation directive runs.',
+    }),
+    refreshDelayDays: Type.Integer({ minimum: 1, maximum: 730, default: 7 }),
+    supportPhone: Type.Optional(Type.String()),
+  }),
+  plans: Type.Array(Plan, { minItems: 1 }),
+  sims: Type.Array(Sim, { default: [], description: 'SIM inventory loaded at start (added when missing).' }),
+  payments: Type.Object({
+    provider: Type.Literal('test', {
+      default: 'test',
+      description: 'Payment provider; the built-in test provider charges nothing.',
+    }),
+  }),
+  rateLimits: Type.Object({
+    entryPerMinute: Type.Integer({ minimum: 1, default: 120 }),
+    checkoutPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+  }),
+});
+
+/** A validated configuration. */
+export type Config = Static<typeof ConfigSchema>;
+/** A plan of the configured catalog. */
+export type PlanConfig = Static<typeof Plan>;
+/** A configured Wi-Fi network. */
+export type WifiConfig = Static<typeof WifiNetwork>;
+/** A configured APN. */
+export type ApnConfig = Static<typeof Apn>;

@@ -1,0 +1,95 @@
+import type { ParameterProblem } from '../views/models.ts';
+
+/** The subscriber ID Windows passes as SubId: an IMSI (GSM, up to 15 digits) or a MIN (CDMA, 10 digits). */
+export interface SubscriberId {
+  value: string;
+  kind: 'imsi' | 'min';
+}
+
+/**
+ * The device ID Windows passes as DevId: an IMEI (GSM), an ESN or a MEID (CDMA). The seed gives IMEI up to 15
+ * digits, ESN 11 digits and MEID 17 digits; the other common encodings are accepted too: ESN as 8 hex digits,
+ * MEID as 14 hex digits, 15 hex digits (with its check digit) or 18 decimal digits.
+ */
+export interface DeviceId {
+  value: string;
+  kind: 'imei' | 'esn' | 'meid';
+  encoding: 'decimal' | 'hex';
+}
+
+/** The parameters of a visit, as Windows sent them; each is optional ("If a property value is not provided by the mobile broadband device, that property is not included"). */
+export interface DeviceParameters {
+  subId?: SubscriberId;
+  devId?: DeviceId;
+  /** SIM ICCID, 19–20 digits. */
+  iccId?: string;
+}
+
+/** Reads SubId: 10 digits is a MIN, 6 to 15 digits an IMSI (MCC + MNC + at least one MSIN digit). */
+export function parseSubId(value: string): SubscriberId | undefined {
+  if (/^\d{10}$/.test(value)) return { value, kind: 'min' };
+  if (/^\d{6,15}$/.test(value)) return { value, kind: 'imsi' };
+  return undefined;
+}
+
+/** Reads DevId by length and alphabet (see {@link DeviceId}). */
+export function parseDevId(raw: string): DeviceId | undefined {
+  const value = raw.toUpperCase();
+  if (/^\d+$/.test(value)) {
+    if (value.length === 11) return { value, kind: 'esn', encoding: 'decimal' };
+    if (value.length === 17 || value.length === 18) return { value, kind: 'meid', encoding: 'decimal' };
+    if (value.length >= 8 && value.length <= 15) return { value, kind: 'imei', encoding: 'decimal' };
+    return undefined;
+  }
+  if (/^[0-9A-F]+$/.test(value)) {
+    if (value.length === 8) return { value, kind: 'esn', encoding: 'hex' };
+    if (value.length === 14 || value.length === 15) return { value, kind: 'meid', encoding: 'hex' };
+  }
+  return undefined;
+}
+
+/** Reads IccId: 19 or 20 digits. */
+export function parseIccId(value: string): string | undefined {
+  return /^\d{19,20}$/.test(value) ? value : undefined;
+}
+
+const NAMES = { subid: 'SubId', devid: 'DevId', iccid: 'IccId' } as const;
+
+/**
+ * Validates the query Windows appends to the AccountExperienceURL. Names match case-insensitively; a parameter
+ * given twice, or an invalid value, is a problem named in the 400 page. Unknown parameters are ignored.
+ */
+export function parseDeviceParameters(query: Record<string, unknown>): {
+  params: DeviceParameters;
+  problems: ParameterProblem[];
+} {
+  const params: DeviceParameters = {};
+  const problems: ParameterProblem[] = [];
+  const seen = new Set<string>();
+  for (const [rawName, rawValue] of Object.entries(query)) {
+    const name = NAMES[rawName.toLowerCase() as keyof typeof NAMES];
+    if (!name) continue;
+    const values = Array.isArray(rawValue) ? rawValue.map(String) : [String(rawValue ?? '')];
+    if (seen.has(name) || values.length > 1) {
+      problems.push({ param: name, value: values.join(','), problem: 'duplicate' });
+      continue;
+    }
+    seen.add(name);
+    const value = (values[0] ?? '').trim();
+    if (value === '') continue;
+    if (name === 'SubId') {
+      const id = parseSubId(value);
+      if (id) params.subId = id;
+      else problems.push({ param: name, value, problem: 'subid.format' });
+    } else if (name === 'DevId') {
+      const id = parseDevId(value);
+      if (id) params.devId = id;
+      else problems.push({ param: name, value, problem: 'devid.format' });
+    } else {
+      const id = parseIccId(value);
+      if (id) params.iccId = id;
+      else problems.push({ param: name, value, problem: 'iccid.format' });
+    }
+  }
+  return { params, problems };
+}

@@ -1,0 +1,63 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MbprovError } from '@mbprov/core';
+
+/** Keys derived from the one configured secret: one per purpose, so no key is used for two things. */
+export interface Secrets {
+  /** Encrypts secrets at rest (signed documents hold refresh and Wi-Fi credentials). */
+  encrypt(plaintext: string): string;
+  decrypt(ciphertext: string): string;
+  /** The refresh password of a subscriber's credential version: derived, never stored (only its hash is). */
+  refreshPassword(subscriberId: string, version: number): string;
+  /** Per-subscriber WISPr hotspot password, derived the same way. */
+  hotspotPassword(subscriberId: string): string;
+  /** Whether the key came from a generated development file. */
+  generated: boolean;
+}
+
+const derive = (key: Buffer, purpose: string) =>
+  Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `mbprov ${purpose}`, 32));
+
+/**
+ * The secret key: the configured one (MBPROV_SECRET_KEY, base64 of 32 bytes), or for development a key generated
+ * once into `file` with mode 0600. Losing the key makes stored documents unreadable and refresh passwords change.
+ */
+export function loadSecrets(configured: string | undefined, file: string): Secrets {
+  let key: Buffer;
+  let generated = false;
+  if (configured) {
+    key = Buffer.from(configured, 'base64');
+  } else {
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    }
+    key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    generated = true;
+  }
+  if (key.length !== 32)
+    throw new MbprovError('MBPROV_CONFIG_INVALID', 'The secret key must be 32 bytes, base64-encoded.');
+  const encryption = derive(key, 'encryption at rest');
+  const refresh = derive(key, 'refresh password');
+  const hotspot = derive(key, 'hotspot password');
+  const token = (k: Buffer, input: string) =>
+    createHmac('sha256', k).update(input).digest('base64url').slice(0, 32);
+  return {
+    generated,
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encryption, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    decrypt(ciphertext) {
+      const raw = Buffer.from(ciphertext.replace(/^v1\./, ''), 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', encryption, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+    refreshPassword: (subscriberId, version) => token(refresh, `${subscriberId}:${version}`),
+    hotspotPassword: (subscriberId) => token(hotspot, subscriberId),
+  };
+}

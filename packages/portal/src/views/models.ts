@@ -1,0 +1,136 @@
+/**
+ * What each page shows: the data the routes hand to the templates. Templates only format these; every
+ * decision (scenario, which plans, what failed) is made before rendering.
+ */
+
+/** The portal languages. */
+export type Lang = 'en' | 'ja';
+
+/** Shared by every page. */
+export interface PageContext {
+  lang: Lang;
+  /** CSP nonce for the one inline-free script tag (scripts are external files; the nonce still guards them). */
+  nonce: string;
+  /** Path and query of this page without `lang`, to build the language switcher links. */
+  path: string;
+  query: Record<string, string>;
+  operatorName: string;
+  /** The signing chain is the generated test chain: every page shows a TEST banner. */
+  testSigning: boolean;
+}
+
+/** A plan of the catalog as shown to the user (values already formatted for `lang`). */
+export interface PlanView {
+  id: string;
+  name: string;
+  /** Unrestricted, Fixed or Variable. */
+  planType: 'Unrestricted' | 'Fixed' | 'Variable';
+  /** e.g. "10 GB"; absent for Unrestricted. */
+  dataLimit?: string;
+  /** e.g. "30 days". */
+  duration: string;
+  /** e.g. "50 Mbps"; absent when not capped. */
+  bandwidth?: string;
+  /** e.g. "$9.99" / "¥1,100". */
+  price: string;
+}
+
+/** Why the user is on the plans page (the seed's key scenarios). */
+export type Scenario = 'first-use-usb' | 'first-use-embedded' | 'renewal-expired' | 'renewal-exhausted';
+
+/** A query parameter Windows passed that is not valid. */
+export interface ParameterProblem {
+  param: 'SubId' | 'DevId' | 'IccId';
+  value: string;
+  /** Message key: 'subid.format', 'devid.format', 'iccid.format', 'duplicate'… with English and Japanese texts. */
+  problem: string;
+}
+
+/** The SIM as shown (identifiers partly masked). */
+export interface SimView {
+  iccid: string;
+  /** e.g. "310260*****6789". */
+  imsiMasked: string;
+}
+
+export interface HomeView {
+  page: 'home';
+}
+
+export interface InvalidParametersView {
+  page: 'invalid-parameters';
+  problems: ParameterProblem[];
+}
+
+export interface UnknownSimView {
+  page: 'unknown-sim';
+  iccid?: string;
+  subId?: string;
+}
+
+export interface PlansView {
+  page: 'plans';
+  scenario: Scenario;
+  sim: SimView;
+  plans: PlanView[];
+  /** Idempotency key of this checkout, sent back in a hidden field. */
+  checkoutId: string;
+  csrfToken: string;
+  /** The previous plan, for renewals. */
+  previous?: { name: string; endedAt: string };
+  /** Set when a previous attempt of this page failed. */
+  error?: 'declined' | 'invalid-card' | 'plan-unavailable' | 'already-active';
+  /** The card number the test payment provider declines and the one it accepts (shown only in test mode). */
+  testCards?: { accepted: string; declined: string };
+}
+
+export interface StatusView {
+  page: 'status';
+  sim: SimView;
+  plan: PlanView;
+  /** Formatted dates. */
+  startsAt: string;
+  endsAt: string;
+  /** e.g. "1.2 GB of 10 GB"; absent for unrestricted plans without usage. */
+  usage?: string;
+  /** 0–100 for a usage bar. */
+  usagePercent?: number;
+  /** The completion page of the latest document, to install it again. */
+  completeUrl: string;
+}
+
+export interface CompleteView {
+  page: 'complete';
+  sim: SimView;
+  plan: PlanView;
+  /** The signed provisioning document, handed to window.external.msProvisionNetworks by provision.js. */
+  signedXml: string;
+  /** Download of the same document (application/xml). */
+  downloadUrl: string;
+  /** ms-settings:wifi-provisioning?uri=<https URL of the document>, for the Wi-Fi profiles. */
+  wifiProvisioningUrl: string;
+  /** Wi-Fi profile names in the document, listed in the instructions. */
+  wifiProfiles: string[];
+}
+
+export interface OperatorErrorView {
+  page: 'operator-error';
+  /** A reference the user can quote; the details are in the log. */
+  reference: string;
+}
+
+export interface ErrorView {
+  page: 'error';
+  status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
+}
+
+/** Every page. */
+export type View =
+  | HomeView
+  | InvalidParametersView
+  | UnknownSimView
+  | PlansView
+  | StatusView
+  | CompleteView
+  | OperatorErrorView
+  | ErrorView;

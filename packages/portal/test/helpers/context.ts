@@ -1,0 +1,96 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestEvChain, trustedCertificateEntry } from '@mbprov/core';
+import type { Signer } from '../../src/activation/signer.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import type { Logger, PortalContext } from '../../src/context.ts';
+import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
+import { loadSecrets } from '../../src/security/secrets.ts';
+import { openStore, type Store } from '../../src/storage/database.ts';
+import { addSims, syncPlans } from '../../src/storage/inventory.ts';
+
+/** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
+export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The two storage engines every storage test runs on. */
+export const DIALECTS = ['sqlite', 'postgres'] as const;
+
+let signer: Promise<Signer & { rootPem: string }> | undefined;
+
+/** A test signing chain, made once per test file. */
+export function testSigner(): Promise<Signer & { rootPem: string }> {
+  signer ??= createTestEvChain({ name: 'Portal Test' }).then((chain) => ({
+    key: chain.signer.privateKey,
+    certificate: chain.signer.certificate,
+    chain: [],
+    test: true,
+    trustedEntry: trustedCertificateEntry(chain.signer.certificate),
+    testRootPem: chain.root.certificatePem,
+    rootPem: chain.root.certificatePem,
+  }));
+  return signer;
+}
+
+/** A logger that keeps what it was given, to check that no secret is logged. */
+export function memoryLogger(): Logger & { lines: Array<{ level: string; obj: object; msg?: string }> } {
+  const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+  const log = (level: string) => (obj: object, msg?: string) =>
+    lines.push({ level, obj, ...(msg ? { msg } : {}) });
+  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A portal context for tests: the test provider, a logger that remembers, a settable clock, cleanup. */
+export type TestContext = PortalContext & {
+  payments: TestPaymentProvider;
+  log: ReturnType<typeof memoryLogger>;
+  setNow(d: Date): void;
+  rootPem: string;
+  /** Closes the database (and drops the PostgreSQL test schema). */
+  close(): Promise<void>;
+};
+
+/** A fresh portal context on `dialect`: demo configuration, seeded plans and SIMs, a test provider and clock. */
+export async function testContext(
+  dialect: (typeof DIALECTS)[number],
+  options: { configure?: (config: Config) => void; now?: Date } = {},
+): Promise<TestContext> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-portal-'));
+  const config = loadConfig({ env: { MBPROV_DATA_DIR: dataDir } });
+  options.configure?.(config);
+  const schema = `t_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const store: Store =
+    dialect === 'postgres'
+      ? await openStore({ databaseUrl: POSTGRES_URL, schema, poolSize: 4 })
+      : await openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
+  let now = options.now ?? new Date('2026-11-21T10:00:00Z');
+  const iso = now.toISOString();
+  await syncPlans(store.db, config.plans, iso);
+  await addSims(store.db, config.sims, iso);
+  const s = await testSigner();
+  const payments = new TestPaymentProvider(() => now);
+  return {
+    config,
+    store,
+    secrets: loadSecrets(Buffer.alloc(32, 7).toString('base64'), join(dataDir, 'unused')),
+    signer: s,
+    payments,
+    clock: () => now,
+    setNow: (d: Date) => {
+      now = d;
+    },
+    log: memoryLogger(),
+    rootPem: s.rootPem,
+    close: async () => {
+      await store.close();
+      if (dialect === 'postgres') {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
