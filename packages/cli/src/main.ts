@@ -1,6 +1,7 @@
 import { MbprovError } from '@mbprov/core';
 import { Command, CommanderError } from 'commander';
 import { registerCert } from './commands/cert.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSign } from './commands/sign.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -21,6 +22,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
   registerSign(program, setStatus);
   registerVerify(program, setStatus);
   registerSim(program, setStatus);
+  registerServe(program);
   return program;
 }
 

@@ -1,2 +1,9 @@
-/** @mbprov/portal public API. */
-export {};
+/** @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. */
+export { type ConfigSource, loadConfig } from './config/load.ts';
+export { type Config, ConfigSchema } from './config/schema.ts';
+export type { PortalContext } from './context.ts';
+export { demoLinks } from './demo.ts';
+export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
+export { buildServer, type ServerOptions } from './server.ts';
+export { type RunningPortal, startPortal } from './start.ts';
+export { openStore, type Store } from './storage/database.ts';

@@ -12,6 +12,10 @@ export interface Secrets {
   refreshPassword(subscriberId: string, version: number): string;
   /** Per-subscriber WISPr hotspot password, derived the same way. */
   hotspotPassword(subscriberId: string): string;
+  /** The capability token of a subscriber's document download URL (the ms-settings link has no cookie). */
+  documentToken(subscriberId: string): string;
+  /** Key signing the portal's cookies. */
+  cookieSecret: string;
   /** Whether the key came from a generated development file. */
   generated: boolean;
 }
@@ -41,6 +45,7 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
   const encryption = derive(key, 'encryption at rest');
   const refresh = derive(key, 'refresh password');
   const hotspot = derive(key, 'hotspot password');
+  const download = derive(key, 'document download');
   const token = (k: Buffer, input: string) =>
     createHmac('sha256', k).update(input).digest('base64url').slice(0, 32);
   return {
@@ -59,5 +64,7 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
     },
     refreshPassword: (subscriberId, version) => token(refresh, `${subscriberId}:${version}`),
     hotspotPassword: (subscriberId) => token(hotspot, subscriberId),
+    documentToken: (subscriberId) => token(download, subscriberId),
+    cookieSecret: derive(key, 'cookies').toString('base64'),
   };
 }

@@ -1,0 +1,28 @@
+import { startPortal } from '@mbprov/portal';
+import type { Command } from 'commander';
+
+/** Registers `mbprov serve`: the operator portal over HTTPS (what `npm start` runs). */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the operator portal over HTTPS: the site Windows opens, the RefreshURL and the APIs.')
+    .option('-c, --config <file>', 'configuration file (JSON); default: the embedded demo configuration')
+    .addHelpText(
+      'after',
+      '\nEnvironment: DATABASE_URL (PostgreSQL), HOST, PORT, MBPROV_PUBLIC_URL, MBPROV_DATA_DIR, MBPROV_SECRET_KEY,\n' +
+        'MBPROV_SIGNING_KEY_FILE, MBPROV_SIGNING_CERT_FILE, MBPROV_TLS_CERT_FILE, MBPROV_TLS_KEY_FILE, MBPROV_CONFIG.\n' +
+        'See docs/configuration.md.',
+    )
+    .action(async (o: { config?: string }) => {
+      const file = o.config ?? process.env.MBPROV_CONFIG;
+      const portal = await startPortal(file ? { file } : {}, (line) => process.stdout.write(`${line}\n`));
+      const stop = async () => {
+        await portal.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // Keep running until a signal arrives.
+      await new Promise(() => {});
+    });
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { completeCheckout, openCheckout } from './activation/checkout.ts';
+import { subscriberForSim } from './activation/subscribers.ts';
+import { demoSims } from './config/demo.ts';
+import type { PortalContext } from './context.ts';
+import { TEST_CARDS } from './payments/test-provider.ts';
+import { findSim, getPlan } from './storage/inventory.ts';
+import { latestSubscription } from './storage/subscribers.ts';
+
+/** The demo link of each scenario: the AccountExperienceURL with the parameters Windows would append. */
+export function demoLinks(publicUrl: string): Array<{ scenario: string; url: string }> {
+  return demoSims.map((sim) => ({
+    scenario: sim.scenario,
+    url: `${publicUrl.replace(/\/$/, '')}/?SubId=${sim.imsi}&DevId=${sim.devId}&IccId=${sim.iccid}`,
+  }));
+}
+
+/**
+ * Gives the demo SIMs the history their scenario needs, once: a plan that expired by date, one exhausted by data,
+ * and an active one (bought through the real checkout with the test card).
+ */
+export async function seedDemoHistory(ctx: PortalContext): Promise<void> {
+  const { db } = ctx.store;
+  const now = ctx.clock();
+  for (const demo of demoSims) {
+    if (demo.scenario.startsWith('first-use')) continue;
+    const sim = await findSim(db, { iccid: demo.iccid });
+    if (!sim) continue;
+    const subscriber = await subscriberForSim(ctx, sim, demo.devId);
+    if (await latestSubscription(db, subscriber.id)) continue;
+    if (demo.scenario === 'active') {
+      const checkoutId = await openCheckout(ctx, subscriber.id);
+      await completeCheckout(ctx, {
+        checkoutId,
+        planId: 'month-10gb',
+        card: { number: TEST_CARDS.accepted, expiry: '12/39', cvc: '123', name: 'Demo' },
+      });
+      continue;
+    }
+    const plan = await getPlan(db, 'month-10gb');
+    if (!plan) continue;
+    const exhausted = demo.scenario === 'renewal-exhausted';
+    const starts = new Date(now.getTime() - (exhausted ? 10 : 32) * 86_400_000).toISOString();
+    const ends = new Date(Date.parse(starts) + plan.duration_days * 86_400_000).toISOString();
+    const checkoutId = randomUUID();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('checkouts')
+        .values({
+          id: checkoutId,
+          subscriber_id: subscriber.id,
+          plan_id: plan.id,
+          amount_minor: plan.price_minor,
+          currency: plan.currency,
+          status: 'completed',
+          payment_reference: 'demo',
+          failure: null,
+          subscription_id: null,
+          created_at: starts,
+          updated_at: starts,
+        })
+        .execute();
+      await trx
+        .insertInto('subscriptions')
+        .values({
+          id: randomUUID(),
+          subscriber_id: subscriber.id,
+          plan_id: plan.id,
+          status: exhausted ? 'exhausted' : 'expired',
+          starts_at: starts,
+          ends_at: ends,
+          data_limit_mb: plan.data_limit_mb,
+          usage_mb: exhausted ? (plan.data_limit_mb ?? 0) : 7200,
+          usage_at: exhausted ? now.toISOString() : ends,
+          checkout_id: checkoutId,
+          created_at: starts,
+        })
+        .execute();
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { openCheckout } from '../activation/checkout.ts';
+import { subscriberForSim } from '../activation/subscribers.ts';
+import type { PortalContext } from '../context.ts';
+import { type DeviceParameters, parseDeviceParameters } from '../identifiers/device-parameters.ts';
+import { TEST_CARDS } from '../payments/test-provider.ts';
+import { activePlans, findSim } from '../storage/inventory.ts';
+import {
+  activeSubscription,
+  expireEnded,
+  latestSubscription,
+  type Subscriber,
+} from '../storage/subscribers.ts';
+import type { Lang, PlansView, Scenario } from '../views/models.ts';
+import type { Renderer } from '../views/render.ts';
+import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { planView, simView } from './presenters.ts';
+import { statusView } from './subscriber-pages.ts';
+
+/** Which of the seed's scenarios a subscriber without an active plan is in. */
+async function scenarioOf(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  params: DeviceParameters,
+): Promise<{ scenario: Scenario; previous?: PlansView['previous'] }> {
+  const latest = await latestSubscription(ctx.store.db, subscriber.id);
+  if (latest) {
+    const plan = await ctx.store.db
+      .selectFrom('plans')
+      .select(['name'])
+      .where('id', '=', latest.plan_id)
+      .executeTakeFirst();
+    const previous = { name: plan?.name ?? latest.plan_id, endedAt: latest.ends_at };
+    return { scenario: latest.status === 'exhausted' ? 'renewal-exhausted' : 'renewal-expired', previous };
+  }
+  // A USB modem the operator sells is recognized by the Type Allocation Code of its IMEI.
+  const imei = params.devId
+    ? params.devId.kind === 'imei'
+      ? params.devId.value
+      : undefined
+    : subscriber.device_id;
+  const tac = imei && /^\d{14,15}$/.test(imei) ? imei.slice(0, 8) : undefined;
+  return {
+    scenario: tac && ctx.config.operator.usbModemTacs.includes(tac) ? 'first-use-usb' : 'first-use-embedded',
+  };
+}
+
+/** The plans page of a subscriber, with a fresh checkout (its id is the idempotency key of the purchase). */
+export async function plansView(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  params: DeviceParameters,
+  lang: Lang,
+  csrfToken: string,
+  error?: PlansView['error'],
+): Promise<PlansView> {
+  const { scenario, previous } = await scenarioOf(ctx, subscriber, params);
+  const plans = await activePlans(ctx.store.db);
+  return {
+    page: 'plans',
+    scenario,
+    sim: simView(subscriber),
+    plans: plans.map((p) => planView(p, lang)),
+    checkoutId: await openCheckout(ctx, subscriber.id),
+    csrfToken,
+    ...(previous ? { previous } : {}),
+    ...(error ? { error } : {}),
+    ...(ctx.config.payments.provider === 'test'
+      ? { testCards: { accepted: TEST_CARDS.accepted, declined: TEST_CARDS.declined } }
+      : {}),
+  };
+}
+
+/**
+ * The AccountExperienceURL: Windows opens it with SubId, DevId and IccId. Invalid parameters are a 400 page that
+ * names them (nothing is written); no parameters explain the site; an unknown SIM gets a friendly page; a SIM with
+ * an active plan sees its status; otherwise the plans of its scenario.
+ */
+export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
+  app.get(
+    '/',
+    { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const lang = requestLang(request, reply);
+      const { params, problems } = parseDeviceParameters(request.query as Record<string, unknown>);
+      if (problems.length)
+        return sendPage(ctx, renderer, request, reply, { page: 'invalid-parameters', problems }, lang);
+      if (!params.iccId && !params.subId) {
+        // Coming back from checkout or the status page without parameters: the browser's subscriber.
+        const known = cookieSubscriber(request);
+        if (!params.devId && known) {
+          const active = await activeSubscription(ctx.store.db, known);
+          if (active) return reply.redirect('/status', 303);
+        }
+        return params.devId
+          ? sendPage(ctx, renderer, request, reply, { page: 'unknown-sim' }, lang)
+          : sendPage(ctx, renderer, request, reply, { page: 'home' }, lang);
+      }
+      const sim = await findSim(ctx.store.db, {
+        ...(params.iccId ? { iccid: params.iccId } : {}),
+        ...(params.subId?.kind === 'imsi' ? { imsi: params.subId.value } : {}),
+      });
+      if (!sim || sim.status !== 'available') {
+        return sendPage(
+          ctx,
+          renderer,
+          request,
+          reply,
+          {
+            page: 'unknown-sim',
+            ...(params.iccId ? { iccid: params.iccId } : {}),
+            ...(params.subId ? { subId: params.subId.value } : {}),
+          },
+          lang,
+        );
+      }
+      const subscriber = await subscriberForSim(ctx, sim, params.devId?.value);
+      rememberSubscriber(reply, subscriber.id);
+      await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
+      const active = await activeSubscription(ctx.store.db, subscriber.id);
+      if (active)
+        return sendPage(ctx, renderer, request, reply, await statusView(ctx, subscriber, active, lang), lang);
+      return sendPage(
+        ctx,
+        renderer,
+        request,
+        reply,
+        await plansView(ctx, subscriber, params, lang, reply.generateCsrf()),
+        lang,
+      );
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PortalContext } from '../context.ts';
+import { negotiateLanguage } from '../views/i18n.ts';
+import type { Lang, PageContext, View } from '../views/models.ts';
+import { httpStatus, type Renderer } from '../views/render.ts';
+
+/** The cookie holding the chosen language. */
+export const LANG_COOKIE = 'mbprov_lang';
+/** The signed cookie tying a browser to the subscriber of the SIM it came with. */
+export const SUBSCRIBER_COOKIE = 'mbprov_sub';
+
+/** The language of a request: `?lang=`, then the cookie, then Accept-Language; a `?lang=` choice is remembered. */
+export function requestLang(request: FastifyRequest, reply: FastifyReply): Lang {
+  const query = request.query as Record<string, unknown>;
+  const asked = typeof query.lang === 'string' ? query.lang : undefined;
+  const lang = negotiateLanguage(request.headers['accept-language'], asked, request.cookies[LANG_COOKIE]);
+  if (asked && asked === lang)
+    reply.setCookie(LANG_COOKIE, lang, {
+      path: '/',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'lax',
+      maxAge: 31_536_000,
+    });
+  return lang;
+}
+
+/** Sends a page: the view rendered in the request's language, with the CSP nonce, and its HTTP status (or `status`). */
+export function sendPage(
+  ctx: PortalContext,
+  renderer: Renderer,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: View,
+  lang?: Lang,
+  status?: number,
+): FastifyReply {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>))
+    if (typeof v === 'string' && k !== 'lang') query[k] = v;
+  const page: PageContext = {
+    lang: lang ?? requestLang(request, reply),
+    nonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
+    path: request.url.split('?')[0] ?? '/',
+    query,
+    operatorName: ctx.config.operator.name,
+    testSigning: ctx.signer.test,
+  };
+  if (page.lang === 'ja' && ctx.config.operator.nameJa) page.operatorName = ctx.config.operator.nameJa;
+  return reply
+    .code(status ?? httpStatus(view))
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(renderer.render(view, page));
+}
+
+/** The subscriber id this browser came with (signed cookie), if any. */
+export function cookieSubscriber(request: FastifyRequest): string | undefined {
+  const raw = request.cookies[SUBSCRIBER_COOKIE];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+}
+
+/** Remembers the subscriber of this browser for the completion and status pages (signed, HttpOnly, session cookie). */
+export function rememberSubscriber(reply: FastifyReply, subscriberId: string): void {
+  reply.setCookie(SUBSCRIBER_COOKIE, subscriberId, {
+    path: '/',
+    signed: true,
+    httpOnly: true,
+    secure: true,
+    sameSite: 'lax',
+  });
+}

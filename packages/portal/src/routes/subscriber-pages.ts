@@ -1,0 +1,98 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
+import type { FastifyInstance } from 'fastify';
+import type { PortalContext } from '../context.ts';
+import { getPlan } from '../storage/inventory.ts';
+import {
+  activeSubscription,
+  latestFullDocument,
+  latestSubscription,
+  type Subscriber,
+  type Subscription,
+  subscriberById,
+} from '../storage/subscribers.ts';
+import type { CompleteView, Lang, StatusView } from '../views/models.ts';
+import type { Renderer } from '../views/render.ts';
+import { cookieSubscriber, requestLang, sendPage } from './pages.ts';
+import { documentUrl, planView, simView, usageView } from './presenters.ts';
+
+/** The status page of an active subscription. */
+export async function statusView(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  subscription: Subscription,
+  lang: Lang,
+): Promise<StatusView> {
+  const plan = await getPlan(ctx.store.db, subscription.plan_id);
+  if (!plan) throw new Error(`subscription ${subscription.id} names a missing plan`);
+  return {
+    page: 'status',
+    sim: simView(subscriber),
+    plan: planView(plan, lang),
+    startsAt: subscription.starts_at,
+    endsAt: subscription.ends_at,
+    ...usageView(subscription, lang),
+    completeUrl: '/complete',
+  };
+}
+
+/** Names of the Wi-Fi profiles of a document. */
+function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
+  return model?.WLANProfiles?.WLANProfile.map((p) => p.name) ?? [];
+}
+
+/**
+ * The completion and status pages of the browser's subscriber (signed cookie), and the document download: a
+ * capability URL (the ms-settings:wifi-provisioning handler fetches it without the browser's cookies).
+ */
+export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
+  app.get('/complete', async (request, reply) => {
+    const lang = requestLang(request, reply);
+    const id = cookieSubscriber(request);
+    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
+    const subscription = subscriber ? await latestSubscription(ctx.store.db, subscriber.id) : undefined;
+    const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
+    if (!subscriber || !stored || !plan) return reply.redirect('/', 303);
+    const xml = ctx.secrets.decrypt(stored.xml_encrypted);
+    const url = documentUrl(ctx, subscriber.id);
+    const view: CompleteView = {
+      page: 'complete',
+      sim: simView(subscriber),
+      plan: planView(plan, lang),
+      signedXml: xml,
+      downloadUrl: url,
+      wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
+      wifiProfiles: wifiProfiles(parseDocument(xml).model),
+    };
+    return sendPage(ctx, renderer, request, reply, view, lang);
+  });
+
+  app.get('/status', async (request, reply) => {
+    const lang = requestLang(request, reply);
+    const id = cookieSubscriber(request);
+    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const active = subscriber ? await activeSubscription(ctx.store.db, subscriber.id) : undefined;
+    if (!subscriber || !active) return reply.redirect('/', 303);
+    return sendPage(ctx, renderer, request, reply, await statusView(ctx, subscriber, active, lang), lang);
+  });
+
+  app.get<{ Params: { subscriberId: string; token: string } }>(
+    '/document/:subscriberId/:token',
+    { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const { subscriberId, token } = request.params;
+      const expected = Buffer.from(ctx.secrets.documentToken(subscriberId));
+      const given = Buffer.from(token);
+      const valid = given.length === expected.length && timingSafeEqual(given, expected);
+      const stored = valid ? await latestFullDocument(ctx.store.db, subscriberId) : undefined;
+      if (!stored)
+        return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found\n');
+      return reply
+        .header('content-type', 'application/xml; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="provisioning.xml"')
+        .header('cache-control', 'no-store')
+        .send(ctx.secrets.decrypt(stored.xml_encrypted));
+    },
+  );
+}

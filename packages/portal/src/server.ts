@@ -1,0 +1,110 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { MbprovError } from '@mbprov/core';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { PortalContext } from './context.ts';
+import { checkoutRoutes } from './routes/checkout.ts';
+import { entryRoutes } from './routes/entry.ts';
+import { sendPage } from './routes/pages.ts';
+import { refreshRoutes } from './routes/refresh.ts';
+import { subscriberRoutes } from './routes/subscriber-pages.ts';
+import { createRenderer, PUBLIC_DIR, type Renderer, STATIC_PREFIX } from './views/render.ts';
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** TLS key and certificate: the server only speaks HTTPS. Omit only for in-process tests (inject). */
+  https?: { key: string; cert: string };
+  /** Fastify's logger option (default: pino at info). */
+  logger?: FastifyServerOptions['logger'];
+  renderer?: Renderer;
+}
+
+// Secrets travel in URLs of two routes: the download token, and nothing else in the query. Logs keep the path shape.
+const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
+
+/** The portal's Fastify application: security headers, rate limits, CSRF, pages, the RefreshURL, static files. */
+export async function buildServer(ctx: PortalContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
+    trustProxy: ctx.config.server.trustProxy,
+    logger: options.logger ?? {
+      level: 'info',
+      serializers: {
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: req.url.replace(REDACTED_URL, '$1[redacted]'),
+        }),
+      },
+    },
+    bodyLimit: 64 * 1024,
+  });
+  const renderer = options.renderer ?? createRenderer();
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
+  await app.register(fastifyCsrf, {
+    cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: STATIC_PREFIX, maxAge: '1h' });
+
+  entryRoutes(app, ctx, renderer);
+  checkoutRoutes(app, ctx, renderer);
+  subscriberRoutes(app, ctx, renderer);
+  refreshRoutes(app, ctx);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  if (ctx.signer.test && ctx.signer.testRootPem) {
+    // Testers install this root on a Windows test PC so that the test signature is trusted.
+    const root = ctx.signer.testRootPem;
+    app.get('/test-root.crt', async (_request, reply) =>
+      reply.header('content-type', 'application/x-pem-file').send(root),
+    );
+  }
+
+  app.setNotFoundHandler((request, reply) =>
+    sendPage(ctx, renderer, request, reply, { page: 'error', status: 404 }),
+  );
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as Error & { statusCode?: number; code?: string };
+    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
+      return sendPage(ctx, renderer, request, reply, { page: 'error', status: 403 });
+    }
+    if (e.statusCode === 429) return sendPage(ctx, renderer, request, reply, { page: 'error', status: 429 });
+    if (error instanceof MbprovError && error.code === 'MBPROV_DOCUMENT_INVALID') {
+      return sendPage(ctx, renderer, request, reply, { page: 'operator-error', reference: error.message });
+    }
+    if (error instanceof MbprovError && error.status < 500) {
+      request.log.info({ code: error.code }, error.message);
+      const status = ([400, 403, 404, 409, 413] as const).find((s) => s === error.status) ?? 400;
+      return sendPage(ctx, renderer, request, reply, { page: 'error', status });
+    }
+    if (e.statusCode && e.statusCode < 500) {
+      const status = ([400, 403, 404, 409, 413] as const).find((s) => s === e.statusCode) ?? 400;
+      return sendPage(ctx, renderer, request, reply, { page: 'error', status });
+    }
+    request.log.error({ err: { message: e.message, code: e.code } }, 'request failed');
+    return sendPage(ctx, renderer, request, reply, { page: 'error', status: 500 });
+  });
+  return app;
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadSigner } from './activation/signer.ts';
+import { type ConfigSource, isDemo, loadConfig } from './config/load.ts';
+import type { PortalContext } from './context.ts';
+import { demoLinks, seedDemoHistory } from './demo.ts';
+import { TestPaymentProvider } from './payments/test-provider.ts';
+import { loadSecrets } from './security/secrets.ts';
+import { loadTls } from './security/tls.ts';
+import { buildServer } from './server.ts';
+import { openStore } from './storage/database.ts';
+import { addSims, syncPlans } from './storage/inventory.ts';
+
+/** A running portal. */
+export interface RunningPortal {
+  app: FastifyInstance;
+  ctx: PortalContext;
+  /** The https URL it listens on. */
+  url: string;
+  /** The TLS certificate (PEM) clients must trust when it is the generated development one. */
+  tlsCertificate: string;
+  /** Demo links of each scenario (embedded demo only). */
+  demo: Array<{ scenario: string; url: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the portal from its configuration: opens (and migrates) the database, loads or creates the keys, loads the
+ * catalog and SIM inventory, seeds the demo, and listens over HTTPS.
+ */
+export async function startPortal(
+  source: ConfigSource & { logger?: boolean },
+  print: (line: string) => void = () => {},
+): Promise<RunningPortal> {
+  const config = loadConfig(source);
+  const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
+  const store = await openStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
+  });
+  const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
+  const now = new Date().toISOString();
+  await syncPlans(store.db, config.plans, now);
+  await addSims(store.db, config.sims, now);
+  const ctx: PortalContext = {
+    config,
+    store,
+    secrets,
+    signer,
+    payments: new TestPaymentProvider(),
+    clock: () => new Date(),
+    log: { info: () => {}, warn: () => {}, error: () => {} },
+  };
+  const app = await buildServer(ctx, {
+    https: { key: tls.key, cert: tls.cert },
+    ...(source.logger === false ? { logger: false } : {}),
+  });
+  ctx.log = app.log;
+  const demo = isDemo(source) ? demoLinks(config.server.publicUrl) : [];
+  if (demo.length) await seedDemoHistory(ctx);
+  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  const url = address.replace(/^http:/, 'https:');
+  print(
+    `mbprov portal listening on ${url} (${store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${join(config.dataDir, 'mbprov.sqlite')}`})`,
+  );
+  if (tls.development)
+    print(`  TLS: development certificate ${tls.certFile} (your browser will warn; trust it for testing)`);
+  if (signer.test)
+    print(
+      `  Signing: TEST EV chain in ${join(config.dataDir, 'signing')} (test root: ${config.server.publicUrl}/test-root.crt)`,
+    );
+  if (secrets.generated)
+    print(
+      `  Secrets: development key ${join(config.dataDir, 'secret.key')}; set MBPROV_SECRET_KEY in production`,
+    );
+  if (demo.length) {
+    print('  Demo scenarios (open in a browser):');
+    for (const d of demo) print(`    ${d.scenario.padEnd(20)} ${d.url}`);
+    print(
+      '  Test cards: 4242 4242 4242 4242 (accepted), 4000 0000 0000 0002 (declined); any future expiry, any CVC.',
+    );
+  }
+  return {
+    app,
+    ctx,
+    url,
+    tlsCertificate: tls.cert,
+    demo,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}

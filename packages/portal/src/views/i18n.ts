@@ -1,0 +1,552 @@
+/**
+ * Every user-facing string of the portal in English and Japanese, language negotiation, and the formatters that
+ * turn catalog and usage values into the text the view models carry.
+ *
+ * Messages are plain text with `{name}` placeholders: templates escape them on output, so no message holds HTML.
+ */
+import type { Lang } from './models.ts';
+
+/** The portal languages, the default first. */
+export const LANGS: readonly Lang[] = ['en', 'ja'];
+
+/** The language used when nothing else decides. */
+export const DEFAULT_LANG: Lang = 'en';
+
+const en = {
+  // Layout
+  'site.skipToContent': 'Skip to main content',
+  'site.testBadge': 'TEST',
+  'site.testBanner': 'Test signing certificate — documents from this site are for testing only',
+  'site.languageNav': 'Language',
+  'site.footer.about': 'This site lets you buy and set up a mobile broadband data plan for your Windows PC.',
+  'site.footer.support': 'Questions? Contact {operator} customer support.',
+  'site.footer.copyright': '© {operator}',
+  'site.home': 'Go to the start page',
+
+  // Home
+  'home.title': 'Mobile broadband data plans',
+  'home.heading': 'Data plans for your PC',
+  'home.intro':
+    'This is the {operator} mobile broadband site. Windows opens it by itself when the SIM or USB modem in your PC is connected to our network but has no active data plan, so that you can choose one.',
+  'home.how.title': 'How to get here',
+  'home.how.1': 'Insert your {operator} SIM into the PC, or plug in your USB modem.',
+  'home.how.2': 'Select the network icon on the taskbar, select the cellular network, then select Connect.',
+  'home.how.3':
+    'If the SIM has no active plan, Windows opens this site with the details of your SIM and shows the plans you can buy.',
+  'home.nothingToDo':
+    'If you opened this page yourself, there is nothing to do here. If your PC already connects to the internet over mobile broadband, your plan is active.',
+
+  // Invalid parameters
+  'invalid.title': 'This link is not valid',
+  'invalid.intro':
+    'Windows opened this page with details of your SIM and device, but some of them are not in a form we recognise:',
+  'invalid.valueReceived': 'Value received:',
+  'invalid.empty': '(empty)',
+  'invalid.next':
+    'Please disconnect and connect to the mobile broadband network again so that Windows opens this page again. If this keeps happening, contact customer support and tell them the details above.',
+  'param.SubId': 'Subscriber ID (SubId)',
+  'param.DevId': 'Device ID (DevId)',
+  'param.IccId': 'SIM card number (IccId)',
+  'problem.subid.format': 'This must be an IMSI of up to 15 digits or a 10-digit MIN.',
+  'problem.devid.format':
+    'This must be an IMEI of up to 15 digits, an ESN (11 digits or 8 hexadecimal characters) or a MEID (17 or 18 digits, or 14 hexadecimal characters).',
+  'problem.iccid.format': 'This must be a SIM card number (ICCID) of 19 or 20 digits.',
+  'problem.duplicate': 'This was given more than once.',
+  'problem.unknown': 'This value is not valid.',
+
+  // Unknown SIM
+  'unknownSim.title': 'We don’t recognise this SIM',
+  'unknownSim.intro':
+    'The SIM in this PC is not registered with {operator}, so we can’t offer plans for it here.',
+  'unknownSim.recent':
+    'If you got this SIM from us in the last few hours, it may not be ready yet. Please try again later.',
+  'unknownSim.support':
+    'If the problem continues, contact {operator} customer support and tell them the SIM card number shown here.',
+
+  // SIM details
+  'sim.title': 'Your SIM',
+  'sim.iccid': 'SIM card number (ICCID)',
+  'sim.imsi': 'Subscriber ID (IMSI)',
+  'sim.subId': 'Subscriber ID',
+
+  // Plans
+  'plans.title': 'Choose a plan',
+  'plans.heading.first-use-usb': 'Welcome! Let’s get your USB modem online',
+  'plans.intro.first-use-usb':
+    'Your USB modem is connected to the {operator} network but has no data plan yet. Choose a plan and pay below: you can use the internet as soon as the payment is complete.',
+  'plans.heading.first-use-embedded': 'Welcome! Let’s activate your SIM',
+  'plans.intro.first-use-embedded':
+    'Your SIM is in this PC’s built-in mobile broadband modem and is connected to the {operator} network, but it has no data plan yet. Choose a plan and pay below to start.',
+  'plans.heading.renewal-expired': 'Your plan has ended',
+  'plans.intro.renewal-expired': 'Your data plan has expired. Choose a new plan below to get back online.',
+  'plans.heading.renewal-exhausted': 'You’ve used all your data',
+  'plans.intro.renewal-exhausted': 'Your plan has no data left. Choose a new plan below to get back online.',
+  'plans.previous': 'Your previous plan, {name}, ended on {date}.',
+  'plans.choose': 'Choose a plan',
+  'plans.none':
+    'No plans are available for this SIM at the moment. Please try again later, or contact customer support.',
+  'plans.error.title': 'Your purchase was not completed',
+  'plans.error.declined':
+    'Your card was declined and you have not been charged. Please check the details or use another card.',
+  'plans.error.invalid-card':
+    'The card details are not valid. Please check the card number, the expiry date (MM/YY) and the security code.',
+  'plans.error.plan-unavailable':
+    'The plan you chose is no longer available and you have not been charged. Please choose another plan.',
+  'plans.error.already-active':
+    'This SIM already has an active plan, so you have not been charged. There is nothing more to buy right now.',
+  'plans.test.title': 'Test mode',
+  'plans.test.body':
+    'This site uses a test payment provider: no real payment is taken. Use the card number {accepted} for a successful purchase, or {declined} to see a declined payment.',
+
+  // Plan facts
+  'plan.type': 'Type',
+  'plan.type.Unrestricted': 'Unlimited',
+  'plan.type.Fixed': 'Fixed data allowance',
+  'plan.type.Variable': 'Pay as you go',
+  'plan.data': 'Data',
+  'plan.data.noLimit': 'No limit',
+  'plan.duration': 'Valid for',
+  'plan.bandwidth': 'Speed',
+  'plan.bandwidth.upTo': 'Up to {speed}',
+  'plan.bandwidth.noCap': 'No speed cap',
+  'plan.price': 'Price',
+  'plan.name': 'Plan',
+  'common.labelColon': '{label}: ',
+
+  // Payment form
+  'pay.legend': 'Payment card',
+  'pay.number': 'Card number',
+  'pay.expiry': 'Expiry date (MM/YY)',
+  'pay.cvc': 'Security code (CVC)',
+  'pay.cvc.hint': 'The 3 or 4 digits on the back of the card.',
+  'pay.name': 'Name on card',
+  'pay.note':
+    'Your card is charged once, when you select “Pay and start the plan”. The plan starts right away.',
+  'pay.submit': 'Pay and start the plan',
+
+  // Status
+  'status.title': 'Your plan',
+  'status.heading': 'Your plan is active',
+  'status.intro': 'This SIM already has an active plan, so there is nothing to buy right now.',
+  'status.startsAt': 'Started',
+  'status.endsAt': 'Ends',
+  'status.usage': 'Data used',
+  'status.usagePercent': '{percent}% used',
+  'status.reinstall.title': 'Settings on this PC',
+  'status.reinstall.body':
+    'If this PC does not connect by itself, install the connection settings for your plan again.',
+  'status.reinstall.link': 'Install the settings again',
+
+  // Complete
+  'complete.title': 'Purchase complete',
+  'complete.heading': 'Thank you — your plan is active',
+  'complete.intro': '{plan} is now active on your SIM.',
+  'complete.order': 'Your order',
+  'complete.setup.title': 'Set up this PC',
+  'complete.setup.intro':
+    'Windows also needs the connection settings for your plan. When this page is shown in the window that Windows opened for you, they are installed automatically: please confirm if Windows asks you.',
+  'complete.status.working': 'Installing the settings on this PC…',
+  'complete.status.success':
+    'Done! The settings are installed on this PC. You can now connect to the mobile broadband network.',
+  'complete.status.partial':
+    'Some settings could not be installed. Your plan is active: please follow the steps below for the rest.',
+  'complete.status.failed':
+    'The settings could not be installed automatically. Your plan is active: please follow the steps below.',
+  'complete.status.error':
+    'The settings were not installed automatically. Your plan is active: please follow the steps below.',
+  'complete.status.unknown':
+    'Windows did not say whether the settings were installed. If this PC does not connect, please follow the steps below.',
+  'complete.fallback.title': 'Install the settings yourself',
+  'complete.fallback.intro':
+    'Your plan already works. If the settings were not installed automatically (for example because this page is open in another browser), follow these steps:',
+  'complete.fallback.download': 'Download the settings file',
+  'complete.fallback.wifi': 'Install the Wi-Fi settings',
+  'complete.fallback.wifiProfiles': 'Wi-Fi networks included:',
+  'complete.step.download':
+    'Select “Download the settings file” and save it on this PC, for example in Downloads.',
+  'complete.step.wifi':
+    'Select “Install the Wi-Fi settings”. Windows Settings opens and shows the Wi-Fi networks listed here. Check that they come from {operator}, then select Install.',
+  'complete.step.connect':
+    'Select the network icon on the taskbar, select the cellular network, then select Connect. Your plan is active, so this works even before the settings are installed.',
+  'complete.step.keep':
+    'Keep the settings file. If this PC still does not connect, contact {operator} customer support: they will help you install it.',
+
+  // Operator error
+  'operatorError.title': 'Something went wrong on our side',
+  'operatorError.body':
+    'A problem in our systems stopped us from completing your request. Please try again in a few minutes.',
+  'operatorError.paid':
+    'If you have already paid, please do not pay again: contact customer support and we will sort it out.',
+  'operatorError.reference': 'Reference number',
+  'operatorError.quote': 'Please quote this reference number when you contact customer support.',
+
+  // Generic errors
+  'error.400.title': 'Bad request',
+  'error.400.body': 'We could not understand this request. Please check the address and try again.',
+  'error.403.title': 'This page has expired',
+  'error.403.body':
+    'For your security, this form can only be sent once and for a limited time. Please open the page again and retry.',
+  'error.404.title': 'Page not found',
+  'error.404.body': 'The page you asked for does not exist. Please check the address.',
+  'error.409.title': 'Already in progress',
+  'error.409.body':
+    'This request was already received and is being handled or is complete. Please do not send it again.',
+  'error.413.title': 'Too much data',
+  'error.413.body': 'The request was too large. Please try again.',
+  'error.429.title': 'Too many requests',
+  'error.429.body': 'You have made a lot of requests in a short time. Please wait a minute and try again.',
+  'error.500.title': 'Something went wrong',
+  'error.500.body': 'Something went wrong on our side. Please try again in a few minutes.',
+} as const;
+
+/** Every message key. */
+export type MessageKey = keyof typeof en;
+
+const ja: Record<MessageKey, string> = {
+  // Layout
+  'site.skipToContent': '本文へ移動',
+  'site.testBadge': 'テスト',
+  'site.testBanner': 'テスト用の署名証明書を使用しています — このサイトの設定ファイルはテスト専用です',
+  'site.languageNav': '言語',
+  'site.footer.about':
+    'このサイトでは、Windows PC でご利用いただくモバイル ブロードバンドのデータプランの購入と設定を行えます。',
+  'site.footer.support': 'ご不明な点は、{operator} カスタマーサポートまでお問い合わせください。',
+  'site.footer.copyright': '© {operator}',
+  'site.home': 'トップページへ',
+
+  // Home
+  'home.title': 'モバイル ブロードバンド データプラン',
+  'home.heading': 'PC 向けデータプラン',
+  'home.intro':
+    'こちらは {operator} のモバイル ブロードバンド サイトです。PC の SIM カードまたは USB モデムが当社のネットワークに接続されていて、有効なデータプランがない場合に、プランをお選びいただけるよう Windows が自動的にこのサイトを開きます。',
+  'home.how.title': 'このページを開くには',
+  'home.how.1': '{operator} の SIM カードを PC に挿入するか、USB モデムを接続します。',
+  'home.how.2':
+    'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。',
+  'home.how.3':
+    'SIM カードに有効なプランがない場合は、Windows が SIM カードの情報とともにこのサイトを開き、ご購入いただけるプランを表示します。',
+  'home.nothingToDo':
+    'ご自身でこのページを開いた場合は、ここで行う操作はありません。PC がモバイル ブロードバンドでインターネットに接続できている場合は、プランは有効です。',
+
+  // Invalid parameters
+  'invalid.title': 'このリンクは無効です',
+  'invalid.intro':
+    'Windows から SIM カードとデバイスの情報を受け取りましたが、一部の情報の形式が正しくありません。',
+  'invalid.valueReceived': '受け取った値：',
+  'invalid.empty': '（空欄）',
+  'invalid.next':
+    'モバイル ブロードバンド ネットワークからいったん切断し、もう一度接続して、Windows からこのページを開き直してください。繰り返し表示される場合は、上記の内容をカスタマーサポートまでお知らせください。',
+  'param.SubId': '加入者 ID（SubId）',
+  'param.DevId': 'デバイス ID（DevId）',
+  'param.IccId': 'SIM カード番号（IccId）',
+  'problem.subid.format': '15 桁以内の IMSI、または 10 桁の MIN である必要があります。',
+  'problem.devid.format':
+    '15 桁以内の IMEI、ESN（11 桁の数字または 8 桁の 16 進数）、または MEID（17 桁か 18 桁の数字、または 14 桁の 16 進数）である必要があります。',
+  'problem.iccid.format': '19 桁または 20 桁の SIM カード番号（ICCID）である必要があります。',
+  'problem.duplicate': '複数回指定されています。',
+  'problem.unknown': 'この値は正しくありません。',
+
+  // Unknown SIM
+  'unknownSim.title': 'この SIM カードは確認できませんでした',
+  'unknownSim.intro':
+    'この PC の SIM カードは {operator} に登録されていないため、こちらではプランをご案内できません。',
+  'unknownSim.recent':
+    '当社の SIM カードをお受け取りになってから数時間以内の場合は、まだご利用の準備ができていない可能性があります。しばらくしてからもう一度お試しください。',
+  'unknownSim.support':
+    '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+
+  // SIM details
+  'sim.title': 'ご利用の SIM カード',
+  'sim.iccid': 'SIM カード番号（ICCID）',
+  'sim.imsi': '加入者識別番号（IMSI）',
+  'sim.subId': '加入者 ID',
+
+  // Plans
+  'plans.title': 'プランの選択',
+  'plans.heading.first-use-usb': 'ようこそ。USB モデムのご利用を始めましょう',
+  'plans.intro.first-use-usb':
+    'USB モデムは {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いください。お支払いが完了すると、すぐにインターネットをご利用いただけます。',
+  'plans.heading.first-use-embedded': 'ようこそ。SIM カードのご利用を始めましょう',
+  'plans.intro.first-use-embedded':
+    'SIM カードは PC 内蔵のモバイル ブロードバンド モデムで {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いいただくと、ご利用を開始できます。',
+  'plans.heading.renewal-expired': 'プランの有効期間が終了しました',
+  'plans.intro.renewal-expired':
+    'データプランの有効期間が終了しました。引き続きご利用いただくには、下記から新しいプランをお選びください。',
+  'plans.heading.renewal-exhausted': 'データ容量をすべて使い切りました',
+  'plans.intro.renewal-exhausted':
+    'ご利用中のプランのデータ容量が残っていません。引き続きご利用いただくには、下記から新しいプランをお選びください。',
+  'plans.previous': '前回のプラン「{name}」は{date}に終了しました。',
+  'plans.choose': 'プランを選択してください',
+  'plans.none':
+    '現在、この SIM カードでご購入いただけるプランはありません。しばらくしてからもう一度お試しいただくか、カスタマーサポートまでお問い合わせください。',
+  'plans.error.title': 'お申し込みは完了していません',
+  'plans.error.declined':
+    'カードが承認されなかったため、請求は発生していません。カード情報をご確認いただくか、別のカードをお使いください。',
+  'plans.error.invalid-card':
+    'カード情報が正しくありません。カード番号、有効期限（MM/YY）、セキュリティコードをご確認ください。',
+  'plans.error.plan-unavailable':
+    'お選びのプランは現在ご利用いただけないため、請求は発生していません。別のプランをお選びください。',
+  'plans.error.already-active':
+    'この SIM カードにはすでに有効なプランがあるため、請求は発生していません。現在、追加のご購入は必要ありません。',
+  'plans.test.title': 'テストモード',
+  'plans.test.body':
+    'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。購入を完了するにはカード番号 {accepted} を、支払いが承認されない場合を確認するには {declined} をお使いください。',
+
+  // Plan facts
+  'plan.type': '種類',
+  'plan.type.Unrestricted': '使い放題',
+  'plan.type.Fixed': '定額（データ容量あり）',
+  'plan.type.Variable': '従量課金',
+  'plan.data': 'データ容量',
+  'plan.data.noLimit': '上限なし',
+  'plan.duration': '有効期間',
+  'plan.bandwidth': '通信速度',
+  'plan.bandwidth.upTo': '最大 {speed}',
+  'plan.bandwidth.noCap': '速度制限なし',
+  'plan.price': '料金',
+  'plan.name': 'プラン',
+  'common.labelColon': '{label}：',
+
+  // Payment form
+  'pay.legend': 'お支払いカード',
+  'pay.number': 'カード番号',
+  'pay.expiry': '有効期限（MM/YY）',
+  'pay.cvc': 'セキュリティコード（CVC）',
+  'pay.cvc.hint': 'カード裏面に記載されている 3 桁または 4 桁の数字です。',
+  'pay.name': 'カード名義人',
+  'pay.note': '［支払ってプランを開始する］を選択した時点で 1 回だけ請求され、プランはすぐに開始されます。',
+  'pay.submit': '支払ってプランを開始する',
+
+  // Status
+  'status.title': 'ご利用中のプラン',
+  'status.heading': 'プランはご利用中です',
+  'status.intro': 'この SIM カードには有効なプランがあるため、現在ご購入いただく必要はありません。',
+  'status.startsAt': '開始日',
+  'status.endsAt': '終了日',
+  'status.usage': 'データ使用量',
+  'status.usagePercent': '{percent}% 使用済み',
+  'status.reinstall.title': 'この PC の設定',
+  'status.reinstall.body':
+    'この PC が自動的に接続されない場合は、プランの接続設定をもう一度インストールしてください。',
+  'status.reinstall.link': '設定をもう一度インストールする',
+
+  // Complete
+  'complete.title': 'お申し込み完了',
+  'complete.heading': 'ご購入ありがとうございます。プランのご利用を開始しました',
+  'complete.intro': 'SIM カードで「{plan}」をご利用いただけるようになりました。',
+  'complete.order': 'ご注文内容',
+  'complete.setup.title': 'この PC の設定',
+  'complete.setup.intro':
+    'Windows でご利用いただくには、プランの接続設定も必要です。Windows が開いたウィンドウでこのページを表示している場合は、設定が自動的にインストールされます。Windows から確認を求められた場合は、許可してください。',
+  'complete.status.working': 'この PC に設定をインストールしています…',
+  'complete.status.success':
+    '設定のインストールが完了しました。モバイル ブロードバンド ネットワークに接続できます。',
+  'complete.status.partial':
+    '一部の設定をインストールできませんでした。プランはご利用いただけます。残りの設定は下記の手順で行ってください。',
+  'complete.status.failed':
+    '設定を自動的にインストールできませんでした。プランはご利用いただけます。下記の手順で設定してください。',
+  'complete.status.error':
+    '設定は自動的にインストールされませんでした。プランはご利用いただけます。下記の手順で設定してください。',
+  'complete.status.unknown':
+    '設定がインストールされたかどうかを Windows から確認できませんでした。この PC が接続されない場合は、下記の手順で設定してください。',
+  'complete.fallback.title': '手動で設定する',
+  'complete.fallback.intro':
+    'プランはすでにご利用いただけます。設定が自動的にインストールされなかった場合（別のブラウザーでこのページを開いている場合など）は、次の手順で設定してください。',
+  'complete.fallback.download': '設定ファイルをダウンロード',
+  'complete.fallback.wifi': 'Wi-Fi 設定をインストール',
+  'complete.fallback.wifiProfiles': '含まれる Wi-Fi ネットワーク：',
+  'complete.step.download':
+    '［設定ファイルをダウンロード］を選択し、ダウンロード フォルダーなど PC 内に保存します。',
+  'complete.step.wifi':
+    '［Wi-Fi 設定をインストール］を選択します。Windows の設定が開き、ここに表示されている Wi-Fi ネットワークが表示されます。{operator} のものであることを確認して、［インストール］を選択します。',
+  'complete.step.connect':
+    'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。プランは有効になっているため、設定のインストール前でも接続できます。',
+  'complete.step.keep':
+    '設定ファイルは保管しておいてください。それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。インストールの方法をご案内します。',
+
+  // Operator error
+  'operatorError.title': '申し訳ございません。当社のシステムでエラーが発生しました',
+  'operatorError.body':
+    '当社のシステムの問題により、お手続きを完了できませんでした。数分後にもう一度お試しください。',
+  'operatorError.paid':
+    'すでにお支払いがお済みの場合は、再度お支払いにならず、カスタマーサポートまでご連絡ください。',
+  'operatorError.reference': 'お問い合わせ番号',
+  'operatorError.quote': 'カスタマーサポートへのお問い合わせの際は、このお問い合わせ番号をお伝えください。',
+
+  // Generic errors
+  'error.400.title': '正しくないリクエストです',
+  'error.400.body':
+    'リクエストの内容を確認できませんでした。アドレスをご確認のうえ、もう一度お試しください。',
+  'error.403.title': 'このページの有効期限が切れました',
+  'error.403.body':
+    'セキュリティ保護のため、このフォームは一定時間内に 1 回だけ送信できます。ページを開き直して、もう一度お試しください。',
+  'error.404.title': 'ページが見つかりません',
+  'error.404.body': 'お探しのページは存在しません。アドレスをご確認ください。',
+  'error.409.title': 'すでに処理中です',
+  'error.409.body':
+    'このお手続きはすでに受け付けており、処理中または完了しています。再度送信しないでください。',
+  'error.413.title': 'データが大きすぎます',
+  'error.413.body': '送信されたデータが大きすぎます。もう一度お試しください。',
+  'error.429.title': 'アクセスが集中しています',
+  'error.429.body': '短時間に多くのリクエストが送信されました。1 分ほど待ってから、もう一度お試しください。',
+  'error.500.title': 'エラーが発生しました',
+  'error.500.body': '当社のシステムでエラーが発生しました。数分後にもう一度お試しください。',
+};
+
+const catalogs: Record<Lang, Record<string, string>> = { en, ja };
+
+/** A message key that has no text, or a placeholder without a value: a programming error, caught by the tests. */
+export class MissingMessageError extends Error {
+  readonly code = 'MBPROV_PORTAL_MISSING_MESSAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingMessageError';
+  }
+}
+
+/** Values for a message's `{name}` placeholders. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** The raw texts of a language, `{name}` placeholders unfilled (for tests and translators' tools). */
+export function messages(lang: Lang): Readonly<Record<MessageKey, string>> {
+  return catalogs[lang] as Record<MessageKey, string>;
+}
+
+/** True when `key` has a text in every language (for keys built from data, such as parameter problems). */
+export function hasMessage(key: string): boolean {
+  return LANGS.every((lang) => Object.hasOwn(catalogs[lang], key));
+}
+
+/** The text of `key` in `lang` with its `{name}` placeholders filled; throws MissingMessageError for unknown keys. */
+export function t(lang: Lang, key: MessageKey | (string & {}), params?: MessageParams): string {
+  const catalog = catalogs[lang];
+  if (!catalog || !Object.hasOwn(catalog, key)) {
+    throw new MissingMessageError(`No ${lang} text for message key "${key}"`);
+  }
+  const text = catalog[key] as string;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) {
+      throw new MissingMessageError(`Message "${key}" needs a value for {${name}}`);
+    }
+    return String(value);
+  });
+}
+
+/** The message explaining a ParameterProblem.problem key ('subid.format', 'duplicate'…), generic for unknown keys. */
+export function problemMessage(lang: Lang, problem: string): string {
+  const key = `problem.${problem}`;
+  return t(lang, hasMessage(key) ? key : 'problem.unknown');
+}
+
+/** 'en' or 'ja' for a language tag such as "ja-JP" or "EN"; undefined for anything else. */
+export function parseLang(value: string | undefined | null): Lang | undefined {
+  if (!value) return undefined;
+  const primary = value.trim().toLowerCase().split(/[-_]/)[0];
+  return LANGS.find((lang) => lang === primary);
+}
+
+/**
+ * The language of a page. Explicit choices come first, in the order given (pass the `lang` query parameter, then
+ * the cookie): the first that names a portal language wins. Otherwise the Accept-Language header decides by
+ * q-value (ties keep header order; q=0 means "not this one"); otherwise English.
+ */
+export function negotiateLanguage(
+  acceptLanguageHeader: string | undefined | null,
+  ...explicit: Array<string | undefined | null>
+): Lang {
+  for (const choice of explicit) {
+    const lang = parseLang(choice);
+    if (lang) return lang;
+  }
+  if (!acceptLanguageHeader) return DEFAULT_LANG;
+  const ranges = acceptLanguageHeader
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      let q = 1;
+      for (const param of params) {
+        const m = /^\s*q\s*=\s*(.*?)\s*$/i.exec(param);
+        // A malformed weight (RFC 9110: 0 to 1, three decimals at most) drops the range.
+        if (m) q = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(m[1] ?? '') ? Number(m[1]) : 0;
+      }
+      return { tag: tag.trim().toLowerCase(), q, index };
+    })
+    .filter((r) => r.tag !== '');
+  const refused = new Set<Lang>();
+  for (const r of ranges) {
+    const lang = parseLang(r.tag);
+    if (lang && r.q === 0) refused.add(lang);
+  }
+  const accepted = ranges.filter((r) => r.q > 0).sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const r of accepted) {
+    if (r.tag === '*') {
+      const any = LANGS.find((lang) => !refused.has(lang));
+      if (any) return any;
+      continue;
+    }
+    const lang = parseLang(r.tag);
+    if (lang && !refused.has(lang)) return lang;
+  }
+  return DEFAULT_LANG;
+}
+
+const LOCALES: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
+
+/** The BCP 47 locale used by the formatters for a portal language. */
+export function localeOf(lang: Lang): string {
+  return LOCALES[lang];
+}
+
+function number(value: number, lang: Lang, maximumFractionDigits = 1): string {
+  return new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits }).format(value);
+}
+
+/** A data amount given in megabytes (1 GB = 1024 MB, as Windows counts): "500 MB", "1.5 GB", "10 GB". */
+export function formatBytes(mb: number, lang: Lang): string {
+  if (Math.abs(mb) >= 1024 * 1024) return `${number(mb / (1024 * 1024), lang)} TB`;
+  if (Math.abs(mb) >= 1024) return `${number(mb / 1024, lang)} GB`;
+  return `${number(mb, lang)} MB`;
+}
+
+/** A plan duration in days: "1 day", "30 days" / "30日間". */
+export function formatDuration(days: number, lang: Lang): string {
+  const n = number(days, lang, 0);
+  if (lang === 'ja') return `${n}日間`;
+  return days === 1 ? `${n} day` : `${n} days`;
+}
+
+/** A bandwidth in kilobits per second (decimal units, as networks count): "512 kbps", "50 Mbps", "1.2 Gbps". */
+export function formatBandwidth(kbps: number, lang: Lang): string {
+  if (Math.abs(kbps) >= 1_000_000) return `${number(kbps / 1_000_000, lang)} Gbps`;
+  if (Math.abs(kbps) >= 1000) return `${number(kbps / 1000, lang)} Mbps`;
+  return `${number(kbps, lang)} kbps`;
+}
+
+/** An amount in the currency's minor units (cents; yen have none): 999 USD → "$9.99", 1100 JPY → "¥1,100" / "￥1,100". */
+export function formatMoney(minorUnits: number, currency: string, lang: Lang): string {
+  const format = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minorUnits / 10 ** digits);
+}
+
+/**
+ * A date (ISO 8601 string or Date) as a long date: "May 1, 2024" / "2024年5月1日", in `timeZone` (UTC unless
+ * given, e.g. 'Asia/Tokyo'). A value that is not a date is returned unchanged.
+ */
+export function formatDate(iso: string | Date, lang: Lang, timeZone = 'UTC'): string {
+  const date = iso instanceof Date ? iso : new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone }).format(date);
+}
+
+/**
+ * An IMSI (or another subscriber number) with its middle hidden: the first 6 digits (MCC+MNC and the start of the
+ * MSIN) and the last 4 stay, "310260123456789" → "310260*****6789". Short values keep only their last 4.
+ */
+export function maskImsi(imsi: string): string {
+  const value = imsi.trim();
+  if (value.length <= 4) return '*'.repeat(value.length);
+  if (value.length <= 10) return '*'.repeat(value.length - 4) + value.slice(-4);
+  return value.slice(0, 6) + '*'.repeat(value.length - 10) + value.slice(-4);
+}

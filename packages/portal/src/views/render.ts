@@ -1,0 +1,299 @@
+/**
+ * Turns a page's view model into a full HTML page. Every template is read and compiled once, when the renderer is
+ * created; rendering is then a plain function call. The view code here prepares what the templates show (texts in
+ * the page's language, display values, links) so the templates hold markup only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessage, t } from './i18n.ts';
+import type {
+  CompleteView,
+  ErrorView,
+  InvalidParametersView,
+  Lang,
+  PageContext,
+  PlansView,
+  PlanView,
+  StatusView,
+  UnknownSimView,
+  View,
+} from './models.ts';
+
+/** Where the templates are, unless createRenderer is told otherwise. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
+
+/** Where the static files (styles.css, provision.js) are served from, and where they are on disk. */
+export const STATIC_PREFIX = '/static/';
+export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** The names of the fields the plans page posts to /checkout (application/x-www-form-urlencoded). */
+export const CHECKOUT_FIELDS = {
+  planId: 'planId',
+  cardNumber: 'cardNumber',
+  cardExpiry: 'cardExpiry',
+  cardCvc: 'cardCvc',
+  cardName: 'cardName',
+  checkoutId: 'checkoutId',
+  csrf: '_csrf',
+} as const;
+
+/** Options of createRenderer. */
+export interface RendererOptions {
+  /** Folder holding layout.eta and one template per page; the package's own templates by default. */
+  templatesDir?: string;
+}
+
+/** Renders pages. */
+export interface Renderer {
+  /** The full HTML document of `view`, in `ctx.lang`. */
+  render(view: View, ctx: PageContext): string;
+}
+
+const PAGES: readonly View['page'][] = [
+  'home',
+  'invalid-parameters',
+  'unknown-sim',
+  'plans',
+  'status',
+  'complete',
+  'operator-error',
+  'error',
+];
+const PARTIALS = ['layout', '_plan-facts', '_sim'] as const;
+
+/** Creates a renderer: reads and compiles every template now, so a broken template fails at start-up. */
+export function createRenderer(options: RendererOptions = {}): Renderer {
+  const dir = options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+  const eta = new Eta({ cache: true, autoEscape: true, rmWhitespace: true, views: dir });
+  for (const name of [...PARTIALS, ...PAGES]) {
+    eta.loadTemplate(`@${name}`, readFileSync(join(dir, `${name}.eta`), 'utf8'));
+  }
+  return {
+    render(view, ctx) {
+      return eta.render(`@${view.page}`, templateData(view, ctx));
+    },
+  };
+}
+
+/** The HTTP status a page is sent with. */
+export function httpStatus(view: View): number {
+  switch (view.page) {
+    case 'invalid-parameters':
+      return 400;
+    case 'error':
+      return view.status;
+    case 'operator-error':
+      return 500;
+    default:
+      return 200;
+  }
+}
+
+/**
+ * Makes text safe inside a `<script type="application/xml">` data block. The HTML tokenizer ends the block at the
+ * first `</script` and treats `<!--` specially, so every `<` followed by `/`, `!` or `\` gets a backslash after it:
+ * `</` → `<\/`, `<!` → `<\!`, `<\` → `<\\`. The result contains no `</` and no `<!`; the mapping is one-to-one,
+ * and unescapeFromScriptElement (the same rule as in provision.js) gives back the exact original text, so the
+ * signature still verifies.
+ */
+export function escapeForScriptElement(xml: string): string {
+  return xml.replace(/<([/!\\])/g, '<\\$1');
+}
+
+/** The inverse of escapeForScriptElement (provision.js applies the same replacement). */
+export function unescapeFromScriptElement(text: string): string {
+  return text.replace(/<\\([/!\\])/g, '<$1');
+}
+
+/** A language link of the switcher. */
+export interface LanguageLink {
+  lang: Lang;
+  /** The language's own name: "English", "日本語". */
+  label: string;
+  href: string;
+  current: boolean;
+}
+
+const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', ja: '日本語' };
+
+/** Links to this page in each language: the path and query of the page with `lang` set. */
+export function languageLinks(ctx: PageContext): LanguageLink[] {
+  const [rawPath = '/', rawQuery = ''] = ctx.path.split('?', 2);
+  // Only a same-site absolute path: never "//host" or "https://…".
+  const path =
+    rawPath.startsWith('/') && !rawPath.startsWith('//') && !rawPath.includes('\\') ? rawPath : '/';
+  return (Object.keys(LANGUAGE_NAMES) as Lang[]).map((lang) => {
+    const params = new URLSearchParams(rawQuery);
+    for (const [key, value] of Object.entries(ctx.query)) params.set(key, value);
+    params.delete('lang');
+    params.set('lang', lang);
+    return {
+      lang,
+      label: LANGUAGE_NAMES[lang],
+      href: `${path}?${params.toString()}`,
+      current: lang === ctx.lang,
+    };
+  });
+}
+
+/** One labelled fact of a plan. */
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/** The facts of a plan in display order: type, data, duration, speed, price. */
+export function planFacts(plan: PlanView, lang: Lang): Fact[] {
+  return [
+    { label: t(lang, 'plan.type'), value: t(lang, `plan.type.${plan.planType}`) },
+    { label: t(lang, 'plan.data'), value: plan.dataLimit ?? t(lang, 'plan.data.noLimit') },
+    { label: t(lang, 'plan.duration'), value: plan.duration },
+    {
+      label: t(lang, 'plan.bandwidth'),
+      value: plan.bandwidth
+        ? t(lang, 'plan.bandwidth.upTo', { speed: plan.bandwidth })
+        : t(lang, 'plan.bandwidth.noCap'),
+    },
+    { label: t(lang, 'plan.price'), value: plan.price },
+  ];
+}
+
+/** A date for display: ISO 8601 values are formatted for `lang`, anything else (already formatted) is kept. */
+export function displayDate(value: string, lang: Lang): string {
+  return /^\d{4}-\d{2}-\d{2}(?:[T ]|$)/.test(value) ? formatDate(value, lang) : value;
+}
+
+/** A received parameter value for display: "(empty)" when empty, cut to 80 characters. */
+function displayValue(value: string, lang: Lang): string {
+  if (value === '') return t(lang, 'invalid.empty');
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
+}
+
+/** What every template receives as `it`. */
+interface TemplateData {
+  ctx: PageContext;
+  view: View;
+  /** t() bound to the page's language. */
+  t: (key: MessageKey | (string & {}), params?: MessageParams) => string;
+  title: string;
+  languageLinks: LanguageLink[];
+  /** Script files of the page, under /static/. */
+  scripts: string[];
+  staticPrefix: string;
+  /** Page-specific display values. */
+  page: Record<string, unknown>;
+}
+
+function templateData(view: View, ctx: PageContext): TemplateData {
+  const lang = ctx.lang;
+  const tl = (key: MessageKey | (string & {}), params?: MessageParams) => t(lang, key, params);
+  const base = {
+    ctx,
+    view,
+    t: tl,
+    languageLinks: languageLinks(ctx),
+    staticPrefix: STATIC_PREFIX,
+    scripts: [] as string[],
+  };
+  switch (view.page) {
+    case 'home':
+      return { ...base, title: tl('home.title'), page: {} };
+    case 'invalid-parameters':
+      return { ...base, title: tl('invalid.title'), page: invalidParameters(view, lang) };
+    case 'unknown-sim':
+      return { ...base, title: tl('unknownSim.title'), page: unknownSim(view) };
+    case 'plans':
+      return { ...base, title: tl('plans.title'), page: plans(view, ctx) };
+    case 'status':
+      return { ...base, title: tl('status.title'), page: status(view, lang) };
+    case 'complete':
+      return {
+        ...base,
+        title: tl('complete.title'),
+        scripts: [`${STATIC_PREFIX}provision.js`],
+        page: complete(view, ctx),
+      };
+    case 'operator-error':
+      return { ...base, title: tl('operatorError.title'), page: {} };
+    case 'error':
+      return { ...base, title: tl(`error.${view.status}.title`), page: error(view, lang) };
+  }
+}
+
+function invalidParameters(view: InvalidParametersView, lang: Lang) {
+  return {
+    problems: view.problems.map((p) => ({
+      label: t(lang, `param.${p.param}`),
+      value: displayValue(p.value, lang),
+      message: problemMessage(lang, p.problem),
+    })),
+  };
+}
+
+function unknownSim(view: UnknownSimView) {
+  return { iccid: view.iccid, subId: view.subId === undefined ? undefined : maskImsi(view.subId) };
+}
+
+function plans(view: PlansView, ctx: PageContext) {
+  const lang = ctx.lang;
+  const operator = ctx.operatorName;
+  return {
+    heading: t(lang, `plans.heading.${view.scenario}`),
+    intro: t(lang, `plans.intro.${view.scenario}`, { operator }),
+    previous: view.previous
+      ? t(lang, 'plans.previous', {
+          name: view.previous.name,
+          date: displayDate(view.previous.endedAt, lang),
+        })
+      : undefined,
+    error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
+    cardInvalid: view.error === 'invalid-card' || view.error === 'declined',
+    test: view.testCards ? t(lang, 'plans.test.body', view.testCards) : undefined,
+    plans: view.plans.map((plan, index) => ({
+      id: plan.id,
+      inputId: `plan-${index}`,
+      name: plan.name,
+      price: plan.price,
+      facts: planFacts(plan, lang).map((fact) => ({
+        ...fact,
+        label: t(lang, 'common.labelColon', { label: fact.label }),
+      })),
+    })),
+    fields: CHECKOUT_FIELDS,
+  };
+}
+
+function status(view: StatusView, lang: Lang) {
+  const percent =
+    view.usagePercent === undefined ? undefined : Math.max(0, Math.min(100, Math.round(view.usagePercent)));
+  return {
+    facts: planFacts(view.plan, lang),
+    startsAt: displayDate(view.startsAt, lang),
+    endsAt: displayDate(view.endsAt, lang),
+    usagePercent: percent,
+    usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
+  };
+}
+
+function complete(view: CompleteView, ctx: PageContext) {
+  const lang = ctx.lang;
+  return {
+    facts: [{ label: t(lang, 'plan.name'), value: view.plan.name }, ...planFacts(view.plan, lang)],
+    scriptXml: escapeForScriptElement(view.signedXml),
+    status: {
+      working: t(lang, 'complete.status.working'),
+      success: t(lang, 'complete.status.success'),
+      partial: t(lang, 'complete.status.partial'),
+      failed: t(lang, 'complete.status.failed'),
+      error: t(lang, 'complete.status.error'),
+      unknown: t(lang, 'complete.status.unknown'),
+    },
+    showWifi: view.wifiProfiles.length > 0,
+  };
+}
+
+function error(view: ErrorView, lang: Lang) {
+  return { body: t(lang, `error.${view.status}.body`) };
+}
