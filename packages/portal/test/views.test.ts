@@ -286,7 +286,6 @@ describe('pages', () => {
       'Data: 10 GB',
       'Valid for: 30 days',
       'Speed: Up to 50 Mbps',
-      'Price: $9.99',
     ]);
     assert.equal(text(en.querySelector('[role=alert]')), '', 'no error banner without an error');
   });

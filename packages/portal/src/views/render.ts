@@ -140,6 +140,7 @@ export function languageLinks(ctx: PageContext): LanguageLink[] {
 
 /** One labelled fact of a plan. */
 export interface Fact {
+  key: 'name' | 'type' | 'data' | 'duration' | 'bandwidth' | 'price';
   label: string;
   value: string;
 }
@@ -147,16 +148,17 @@ export interface Fact {
 /** The facts of a plan in display order: type, data, duration, speed, price. */
 export function planFacts(plan: PlanView, lang: Lang): Fact[] {
   return [
-    { label: t(lang, 'plan.type'), value: t(lang, `plan.type.${plan.planType}`) },
-    { label: t(lang, 'plan.data'), value: plan.dataLimit ?? t(lang, 'plan.data.noLimit') },
-    { label: t(lang, 'plan.duration'), value: plan.duration },
+    { key: 'type', label: t(lang, 'plan.type'), value: t(lang, `plan.type.${plan.planType}`) },
+    { key: 'data', label: t(lang, 'plan.data'), value: plan.dataLimit ?? t(lang, 'plan.data.noLimit') },
+    { key: 'duration', label: t(lang, 'plan.duration'), value: plan.duration },
     {
+      key: 'bandwidth',
       label: t(lang, 'plan.bandwidth'),
       value: plan.bandwidth
         ? t(lang, 'plan.bandwidth.upTo', { speed: plan.bandwidth })
         : t(lang, 'plan.bandwidth.noCap'),
     },
-    { label: t(lang, 'plan.price'), value: plan.price },
+    { key: 'price', label: t(lang, 'plan.price'), value: plan.price },
   ];
 }
 
@@ -256,10 +258,10 @@ function plans(view: PlansView, ctx: PageContext) {
       inputId: `plan-${index}`,
       name: plan.name,
       price: plan.price,
-      facts: planFacts(plan, lang).map((fact) => ({
-        ...fact,
-        label: t(lang, 'common.labelColon', { label: fact.label }),
-      })),
+      // The price is on the plan's first line already.
+      facts: planFacts(plan, lang)
+        .filter((fact) => fact.key !== 'price')
+        .map((fact) => ({ ...fact, label: t(lang, 'common.labelColon', { label: fact.label }) })),
     })),
     fields: CHECKOUT_FIELDS,
   };
@@ -280,7 +282,10 @@ function status(view: StatusView, lang: Lang) {
 function complete(view: CompleteView, ctx: PageContext) {
   const lang = ctx.lang;
   return {
-    facts: [{ label: t(lang, 'plan.name'), value: view.plan.name }, ...planFacts(view.plan, lang)],
+    facts: [
+      { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
+      ...planFacts(view.plan, lang),
+    ],
     scriptXml: escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
