@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
+import { runPortal } from './bench/portal.ts';
 import { runSignatures } from './bench/signatures.ts';
 import { runSimulator } from './bench/simulator.ts';
 import { runValidation } from './bench/validation.ts';
@@ -12,6 +13,7 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['validation', runValidation],
   ['signatures', runSignatures],
   ['simulator', runSimulator],
+  ['portal', runPortal],
   ['operator-messages', runOperatorMessages],
 ];
 const only = process.argv.slice(2);

@@ -211,7 +211,10 @@ export const codes = {
   MBPROV_PAYMENT_DECLINED: e('The payment provider declined the card.', 402),
   MBPROV_PLAN_UNAVAILABLE: e('The plan does not exist or is retired.', 409),
   MBPROV_ALREADY_ACTIVE: e('The subscriber already has an active plan.', 409),
-  MBPROV_DOCUMENT_INVALID: e('The provisioning document built for a subscriber does not validate (an operator configuration error); it is not sent.', 500),
+  MBPROV_DOCUMENT_INVALID: e(
+    'The provisioning document built for a subscriber does not validate (an operator configuration error); it is not sent.',
+    500,
+  ),
   MBPROV_DOCUMENT_NOT_FOUND: e('No provisioning document exists for this subscriber.', 404),
   MBPROV_AUTH_REQUIRED: e('Authentication is required or the credentials are wrong.', 401),
   MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),

@@ -100,7 +100,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
         ...(params.iccId ? { iccid: params.iccId } : {}),
         ...(params.subId?.kind === 'imsi' ? { imsi: params.subId.value } : {}),
       });
-      if (!sim || sim.status !== 'available') {
+      if (sim?.status !== 'available') {
         return sendPage(
           ctx,
           renderer,

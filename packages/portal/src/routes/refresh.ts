@@ -45,7 +45,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
         return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('No document\n');
       reply.header('etag', stored.etag).header('cache-control', 'no-cache');
       const match = request.headers['if-none-match'];
-      if (match && match.split(',').some((t) => t.trim() === stored.etag)) return reply.code(304).send();
+      if (match?.split(',').some((t) => t.trim() === stored.etag)) return reply.code(304).send();
       return reply
         .header('content-type', 'application/xml; charset=utf-8')
         .send(ctx.secrets.decrypt(stored.xml_encrypted));

@@ -1,0 +1,160 @@
+// Activations per second end to end over HTTPS on loopback: a load client (this process) drives the portal (a
+// child process) through the real flow per SIM: GET the entry page, then POST the checkout form; the POST is the
+// activation (payment, validation, signing, one transaction). Reported beside raw RSA signing in the same run.
+import { spawn } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import { typicalDocument } from './documents.ts';
+import { opsPerSecond, type Row, type SuiteResult } from './measure.ts';
+
+interface Answer {
+  status: number;
+  body: string;
+  cookies: string[];
+}
+
+function call(
+  agent: Agent,
+  url: URL,
+  method: 'GET' | 'POST',
+  cookie: string,
+  body?: string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          cookie,
+          ...(body
+            ? {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': Buffer.byteLength(body),
+              }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0] as string),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const fieldOf = (html: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+
+/** Runs the activation load against a portal process; returns activations/s and latency percentiles of the POST. */
+async function load(databaseUrl: string | undefined, sims: number, concurrency: number, seconds: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./portal-server.ts', import.meta.url).pathname,
+      String(sims),
+      ...(databaseUrl ? [databaseUrl] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /ready (\S+)/.exec(d.toString());
+      if (m) resolve(m[1] as string);
+    });
+    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
+  });
+  const agent = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: concurrency });
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline && next < sims) {
+      const i = next++;
+      const iccid = `89012690${String(i).padStart(11, '0')}`;
+      const page = await call(agent, new URL(`/?IccId=${iccid}&DevId=490154203237518`, base), 'GET', '');
+      const cookie = page.cookies.join('; ');
+      const form = new URLSearchParams({
+        planId: 'day-1gb',
+        cardNumber: '4242424242424242',
+        cardExpiry: '12/39',
+        cardCvc: '123',
+        cardName: 'Bench',
+        checkoutId: fieldOf(page.body, 'checkoutId'),
+        _csrf: fieldOf(page.body, '_csrf'),
+      }).toString();
+      const start = performance.now();
+      const answer = await call(agent, new URL('/checkout', base), 'POST', cookie, form);
+      if (answer.status === 303) {
+        latencies.push(performance.now() - start);
+        done++;
+      } else failed++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  child.kill('SIGTERM');
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return { rate: done / elapsed, p50: pct(50), p99: pct(99), done, failed };
+}
+
+export async function runPortal(): Promise<SuiteResult> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const bytes = Buffer.from(typicalDocument());
+  const raw = opsPerSecond(() => sign('sha256', bytes, key));
+  const rows: Row[] = [
+    {
+      name: 'raw crypto.sign (RSA-2048, one core)',
+      value: raw,
+      unit: 'signatures/s',
+      baseline: 'baseline',
+      ratio: 1,
+    },
+  ];
+  const notes: string[] = [];
+  const postgres = process.env.MBPROV_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  for (const [label, url] of [
+    ['SQLite', undefined],
+    ['PostgreSQL', postgres],
+  ] as const) {
+    const r = await load(url, 3000, 8, 10);
+    rows.push({
+      name: `activations over HTTPS, ${label} (8 concurrent clients)`,
+      value: r.rate,
+      unit: 'activations/s',
+      baseline: 'raw sign',
+      ratio: r.rate / raw,
+    });
+    notes.push(
+      `${label}: ${r.done} activations in the run, ${r.failed} failed; checkout POST latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms.`,
+    );
+  }
+  return {
+    title: 'Portal: activations end to end',
+    description:
+      'Each activation is the real flow of one SIM over HTTPS on loopback: GET the entry page (subscriber, checkout, CSRF token), then POST the checkout: test payment, document built, validated (XSD and rules), signed on the thread pool, one database transaction. The portal runs in its own process; the load client keeps 8 activations in flight. Latency is that of the checkout POST.',
+    rows,
+    notes,
+  };
+}
