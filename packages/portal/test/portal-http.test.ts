@@ -1,6 +1,10 @@
 // The portal over HTTP, route by route, scenario by scenario, bad input by bad input (each: a clear page and
 // nothing written), with the security headers every page carries.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validateDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
@@ -155,6 +159,25 @@ describe('checkout and completion', () => {
     assert.equal(file.statusCode, 200);
     assert.equal(file.headers['content-type'], 'application/xml; charset=utf-8');
     assert.equal(file.body, xml);
+    // The same document through the CLI a operator would use: mbprov validate and mbprov verify against the test root.
+    const dir = mkdtempSync(join(tmpdir(), 'mbprov-served-'));
+    writeFileSync(join(dir, 'served.xml'), file.body);
+    writeFileSync(join(dir, 'root.pem'), ctx.rootPem);
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [new URL('../../cli/bin/mbprov.js', import.meta.url).pathname, ...args], {
+        encoding: 'utf8',
+      });
+    const validated = cli(['validate', join(dir, 'served.xml')]);
+    assert.equal(validated.status, 0, validated.stdout);
+    const verified = cli([
+      'verify',
+      join(dir, 'served.xml'),
+      '--trust',
+      join(dir, 'root.pem'),
+      '--require-ev',
+    ]);
+    assert.equal(verified.status, 0, verified.stdout);
+    assert.match(verified.stdout, /valid signature by .*\(EV\)/);
     const forged = await new Browser(app).get(
       new URL(download).pathname.replace(/[^/]+$/, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
     );

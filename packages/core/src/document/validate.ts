@@ -21,12 +21,17 @@ export interface ValidationResult {
  * semantic rules of the account provisioning documentation. Never throws for bad input.
  */
 export function validateDocument(input: string | Uint8Array, options: ParseOptions = {}): ValidationResult {
+  return validate(input, options);
+}
+
+/** The checks of validateDocument; with `known`, the model the text was built from is used instead of reading it back. */
+function validate(input: string | Uint8Array, options: ParseOptions, known?: CarrierProvisioning): ValidationResult {
   return withProvisioningXml<ValidationResult>(
     input,
     options,
     (xml, diagnostics) => {
       const schema = validateXsd(xml);
-      const model = readModel(xml, diagnostics);
+      const model = known ?? readModel(xml, diagnostics);
       const semantic = locate(xml, checkRules(model));
       // A rule's message about an element is clearer than libxml2's; drop schema errors on the same element.
       // Reading problems at an element the schema already rejected add nothing.
@@ -43,9 +48,12 @@ export function validateDocument(input: string | Uint8Array, options: ParseOptio
   );
 }
 
-/** Validates a model built in code: its serialization goes through the same checks as a received document. */
+/**
+ * Validates a model built in code: its serialization goes through the same schema checks as a received document,
+ * and the rules run on the model itself (no need to read it back from the text).
+ */
 export function validateModel(model: CarrierProvisioning): ValidationResult {
-  return { ...validateDocument(buildDocument(model)), model };
+  return validate(buildDocument(model), {}, model);
 }
 
 function locate(xml: SafeXml, diagnostics: Diagnostic[]): Diagnostic[] {

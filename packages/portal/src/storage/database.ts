@@ -23,6 +23,28 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
+/**
+ * better-sqlite3 with prepared statements reused by SQL text: Kysely prepares every query again, which costs more
+ * than running it. The portal issues a few dozen distinct statements, so the cache stays small.
+ */
+function cachedStatements(sqlite: SQLite.Database): {
+  prepare: SQLite.Database['prepare'];
+  close: () => void;
+} {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare: ((sql: string) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size < 500) statements.set(sql, statement);
+      }
+      return statement;
+    }) as SQLite.Database['prepare'],
+    close: () => sqlite.close(),
+  };
+}
+
 /** Opens the database and applies the migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
@@ -49,7 +71,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // NORMAL in WAL mode survives a process crash (only a power loss can drop the last commits) and saves an fsync per commit.
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -498,8 +498,22 @@ export function localeOf(lang: Lang): string {
   return LOCALES[lang];
 }
 
+// Intl formatters are costly to build and immutable: one per locale and options, built on first use.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function number(value: number, lang: Lang, maximumFractionDigits = 1): string {
-  return new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits }).format(value);
+  return formatter(
+    `n|${lang}|${maximumFractionDigits}`,
+    () => new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits }),
+  ).format(value);
 }
 
 /** A data amount given in megabytes (1 GB = 1024 MB, as Windows counts): "500 MB", "1.5 GB", "10 GB". */
@@ -525,7 +539,10 @@ export function formatBandwidth(kbps: number, lang: Lang): string {
 
 /** An amount in the currency's minor units (cents; yen have none): 999 USD → "$9.99", 1100 JPY → "¥1,100" / "￥1,100". */
 export function formatMoney(minorUnits: number, currency: string, lang: Lang): string {
-  const format = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency });
+  const format = formatter(
+    `c|${lang}|${currency}`,
+    () => new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency }),
+  );
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minorUnits / 10 ** digits);
 }
@@ -537,7 +554,10 @@ export function formatMoney(minorUnits: number, currency: string, lang: Lang): s
 export function formatDate(iso: string | Date, lang: Lang, timeZone = 'UTC'): string {
   const date = iso instanceof Date ? iso : new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone }).format(date);
+  return formatter(
+    `d|${lang}|${timeZone}`,
+    () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone }),
+  ).format(date);
 }
 
 /**
