@@ -13,6 +13,10 @@ function sources(dir: string): string[] {
   });
 }
 
+// Where a code is used as a code (environment variables such as MBPROV_DATA_DIR share the prefix but are not codes).
+const CODE_USE =
+  /(?:MbprovError\(\s*|diagnostic\(\s*|report\(\s*|Refusal\(\s*|code:\s*|code === |codes?\.has\()'(MBPROV_[A-Z0-9_]*[A-Z0-9])'/g;
+
 describe('error code catalog', () => {
   it('docs/error-codes.md is generated from the current catalog', () => {
     const page = readFileSync(new URL('../../../docs/error-codes.md', import.meta.url), 'utf8');
@@ -23,8 +27,7 @@ describe('error code catalog', () => {
     const used = new Set<string>();
     for (const file of sources(new URL('../../', import.meta.url).pathname)) {
       if (file.includes('node_modules')) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(/'(MBPROV_[A-Z0-9_]*[A-Z0-9])'/g))
-        used.add(m[1] as string);
+      for (const m of readFileSync(file, 'utf8').matchAll(CODE_USE)) used.add(m[1] as string);
     }
     const unknown = [...used].filter((c) => !(c in codes));
     assert.deepEqual(unknown, []);

@@ -25,7 +25,11 @@ export function validateDocument(input: string | Uint8Array, options: ParseOptio
 }
 
 /** The checks of validateDocument; with `known`, the model the text was built from is used instead of reading it back. */
-function validate(input: string | Uint8Array, options: ParseOptions, known?: CarrierProvisioning): ValidationResult {
+function validate(
+  input: string | Uint8Array,
+  options: ParseOptions,
+  known?: CarrierProvisioning,
+): ValidationResult {
   return withProvisioningXml<ValidationResult>(
     input,
     options,

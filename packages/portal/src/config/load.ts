@@ -95,7 +95,16 @@ export function loadConfig(source: ConfigSource = {}): Config {
   }
   for (const section of ['server', 'signing', 'payments', 'rateLimits'])
     if (raw[section] === undefined) raw[section] = {};
-  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw)) as {
+    server?: { publicUrl?: string; port?: number };
+  };
+  if (
+    withDefaults.server &&
+    withDefaults.server.publicUrl === undefined &&
+    typeof withDefaults.server.port === 'number'
+  ) {
+    withDefaults.server.publicUrl = `https://localhost:${withDefaults.server.port}`;
+  }
   const errors = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => `${e.path || '/'}: ${e.message}`);
   if (errors.length) {
     throw new MbprovError(

@@ -61,11 +61,13 @@ export const ConfigSchema = Type.Object({
   server: Type.Object({
     host: Type.String({ default: '127.0.0.1', description: 'Address to listen on.' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
-    publicUrl: Type.String({
-      pattern: '^https://',
-      default: 'https://localhost:8443',
-      description: 'How PCs reach the portal; used in RefreshURLs and links. Must be https.',
-    }),
+    publicUrl: Type.Optional(
+      Type.String({
+        pattern: '^https://',
+        description:
+          'How PCs reach the portal; used in RefreshURLs and links. Must be https. Default: https://localhost:<port>.',
+      }),
+    ),
     tlsCertFile: Type.Optional(
       Type.String({
         description: 'TLS certificate (PEM). Default: a generated development certificate in dataDir.',
@@ -154,8 +156,8 @@ export const ConfigSchema = Type.Object({
   }),
 });
 
-/** A validated configuration. */
-export type Config = Static<typeof ConfigSchema>;
+/** A validated configuration (loadConfig always fills in the public URL). */
+export type Config = Static<typeof ConfigSchema> & { server: { publicUrl: string } };
 /** A plan of the configured catalog. */
 export type PlanConfig = Static<typeof Plan>;
 /** A configured Wi-Fi network. */

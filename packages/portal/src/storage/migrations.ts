@@ -97,8 +97,15 @@ class CodeMigrations implements MigrationProvider {
   }
 }
 
-/** Brings the database schema to the latest version; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error } = await new Migrator({ db, provider: new CodeMigrations() }).migrateToLatest();
+/**
+ * Brings the database schema to the latest version; throws with the failing migration's error. With a PostgreSQL
+ * schema, the migration bookkeeping tables live in it too (Kysely otherwise finds another schema's tables).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const { error } = await new Migrator({
+    db,
+    provider: new CodeMigrations(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  }).migrateToLatest();
   if (error) throw error;
 }

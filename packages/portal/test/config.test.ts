@@ -1,0 +1,87 @@
+// Configuration: the embedded demo loads; environment overrides it; every problem is reported at once with its
+// path; docs/configuration.md is generated from the schema.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { configurationPage } from '../../../scripts/gen-config-docs.ts';
+import { demoConfig } from '../src/config/demo.ts';
+import { loadConfig } from '../src/config/load.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mbprov-config-'));
+const write = (name: string, value: unknown) => {
+  const file = join(dir, name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+};
+
+describe('configuration', () => {
+  it('the embedded demo loads with defaults filled in', () => {
+    const config = loadConfig({ env: {} });
+    assert.equal(config.server.port, 8443);
+    assert.equal(config.server.publicUrl, 'https://localhost:8443');
+    assert.equal(config.operator.activation, 'ReconnectToNetwork');
+    assert.ok(config.plans.length >= 3);
+  });
+
+  it('environment variables override the file: DATABASE_URL, PORT (and the public URL that follows it)', () => {
+    const config = loadConfig({ env: { DATABASE_URL: 'postgres://db.example/mbprov', PORT: '9443' } });
+    assert.equal(config.databaseUrl, 'postgres://db.example/mbprov');
+    assert.equal(config.server.port, 9443);
+    assert.equal(config.server.publicUrl, 'https://localhost:9443');
+  });
+
+  it('reports every schema problem at once, with its path', () => {
+    const bad = demoConfig() as Record<string, unknown> & {
+      operator: Record<string, unknown>;
+      plans: Array<Record<string, unknown>>;
+    };
+    bad.operator.carrierId = 'not-a-guid';
+    (bad.plans[0] as Record<string, unknown>).currency = 'dollars';
+    (bad as Record<string, unknown>).server = { publicUrl: 'http://insecure.example' };
+    assert.throws(
+      () => loadConfig({ file: write('bad.json', bad), env: {} }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'MBPROV_CONFIG_INVALID');
+        assert.match(error.message, /\/operator\/carrierId/);
+        assert.match(error.message, /\/plans\/0\/currency/);
+        assert.match(error.message, /\/server\/publicUrl/);
+        return true;
+      },
+    );
+  });
+
+  it('reports what the schema cannot: duplicate plan ids, a Fixed plan without allowance, a WISPr network without domains', () => {
+    const bad = demoConfig() as {
+      plans: Array<Record<string, unknown>>;
+      operator: { wifi: Array<Record<string, unknown>> };
+    };
+    bad.plans.push({ ...bad.plans[0] });
+    delete (bad.plans[1] as Record<string, unknown>).dataLimitMb;
+    delete (bad.operator.wifi[0] as Record<string, unknown>).trustedDomains;
+    assert.throws(
+      () => loadConfig({ file: write('semantic.json', bad), env: {} }),
+      (error: Error) => {
+        assert.match(error.message, /\/plans\/3\/id: "day-1gb" is used twice/);
+        assert.match(error.message, /\/plans\/1: a Fixed plan needs dataLimitMb/);
+        assert.match(error.message, /\/operator\/wifi\/0: a wispr network needs trustedDomains/);
+        return true;
+      },
+    );
+  });
+
+  it('a file that is not JSON, or missing, is a clear error', () => {
+    assert.throws(() => loadConfig({ file: write('broken.json', '{ nope'), env: {} }), {
+      code: 'MBPROV_CONFIG_INVALID',
+    });
+    assert.throws(() => loadConfig({ file: join(dir, 'missing.json'), env: {} }), {
+      code: 'MBPROV_IO_ERROR',
+    });
+  });
+
+  it('docs/configuration.md is generated from the current schema', () => {
+    const page = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.equal(page, configurationPage(), 'run: node --import tsx scripts/gen-config-docs.ts');
+  });
+});
