@@ -1,5 +1,7 @@
 import type { Signer } from './activation/signer.ts';
 import type { Config } from './config/schema.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import type { PortalMetrics } from './metrics.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import type { Secrets } from './security/secrets.ts';
 import type { Store } from './storage/database.ts';
@@ -21,4 +23,7 @@ export interface PortalContext {
   /** The current time (tests move it). */
   clock: () => Date;
   log: Logger;
+  /** Background jobs (document regeneration, expiry sweeps); absent in tests that do not need them. */
+  queue?: JobQueue;
+  metrics?: PortalMetrics;
 }

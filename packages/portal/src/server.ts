@@ -4,9 +4,11 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PortalContext } from './context.ts';
+import { apiRoutes } from './routes/api.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
@@ -68,11 +70,27 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   });
   await app.register(fastifyFormbody);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: STATIC_PREFIX, maxAge: '1h' });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'mbprov back-office API',
+        version: '1',
+        description:
+          'Usage updates, walled-garden policy, catalog, SIM inventory, subscribers, documents, audit.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'mbp_<id>_<secret>' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
 
   entryRoutes(app, ctx, renderer);
   checkoutRoutes(app, ctx, renderer);
   subscriberRoutes(app, ctx, renderer);
   refreshRoutes(app, ctx);
+  apiRoutes(app, ctx);
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', async () => ({ status: 'ok' }));
   if (ctx.signer.test && ctx.signer.testRootPem) {
     // Testers install this root on a Windows test PC so that the test signature is trusted.
@@ -86,7 +104,17 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     sendPage(ctx, renderer, request, reply, { page: 'error', status: 404 }),
   );
   app.setErrorHandler((error, request, reply) => {
-    const e = error as Error & { statusCode?: number; code?: string };
+    const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
+    if (request.url.startsWith('/api/')) {
+      // The API answers JSON errors with the catalog's codes.
+      if (e.validation) return reply.code(400).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
+      if (error instanceof MbprovError)
+        return reply.code(error.status).send({ code: error.code, message: error.message });
+      if (e.statusCode && e.statusCode < 500)
+        return reply.code(e.statusCode).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
+      request.log.error({ err: { message: e.message, code: e.code } }, 'API request failed');
+      return reply.code(500).send({ code: 'MBPROV_IO_ERROR', message: 'Internal error' });
+    }
     if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
       return sendPage(ctx, renderer, request, reply, { page: 'error', status: 403 });
     }

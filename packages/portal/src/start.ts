@@ -1,15 +1,22 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadSigner } from './activation/signer.ts';
+import { createApiKey, SCOPES } from './backoffice/api-keys.ts';
 import { type ConfigSource, isDemo, loadConfig } from './config/load.ts';
 import type { PortalContext } from './context.ts';
 import { demoLinks, seedDemoHistory } from './demo.ts';
+import { LocalQueue } from './jobs/local-queue.ts';
+import { PgBossQueue } from './jobs/pg-boss-queue.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { startJobs } from './jobs/tasks.ts';
+import { createMetrics } from './metrics.ts';
 import { TestPaymentProvider } from './payments/test-provider.ts';
 import { loadSecrets } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';
 import { openStore } from './storage/database.ts';
-import { addSims, syncPlans } from './storage/inventory.ts';
+import { addSims, seedPlans } from './storage/inventory.ts';
 
 /** A running portal. */
 export interface RunningPortal {
@@ -40,7 +47,7 @@ export async function startPortal(
   });
   const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
   const now = new Date().toISOString();
-  await syncPlans(store.db, config.plans, now);
+  await seedPlans(store.db, config.plans, now);
   await addSims(store.db, config.sims, now);
   const ctx: PortalContext = {
     config,
@@ -51,13 +58,29 @@ export async function startPortal(
     clock: () => new Date(),
     log: { info: () => {}, warn: () => {}, error: () => {} },
   };
+  const queue: JobQueue = config.databaseUrl
+    ? await PgBossQueue.start(config.databaseUrl)
+    : new LocalQueue(store.db, ctx.clock);
+  ctx.queue = queue;
+  ctx.metrics = createMetrics(() => queue.depth());
   const app = await buildServer(ctx, {
     https: { key: tls.key, cert: tls.cert },
     ...(source.logger === false ? { logger: false } : {}),
   });
   ctx.log = app.log;
+  await startJobs(ctx, queue);
   const demo = isDemo(source) ? demoLinks(config.server.publicUrl) : [];
-  if (demo.length) await seedDemoHistory(ctx);
+  let demoKey: string | undefined;
+  if (demo.length) {
+    await seedDemoHistory(ctx);
+    // A back-office key for the demo, created once and kept beside the database (development only).
+    const keyFile = join(config.dataDir, 'demo-api-key.txt');
+    if (!existsSync(keyFile)) {
+      const { key } = await createApiKey(store.db, 'demo-admin', [...SCOPES], now);
+      writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+    }
+    demoKey = keyFile;
+  }
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   const url = address.replace(/^http:/, 'https:');
   print(
@@ -88,6 +111,7 @@ export async function startPortal(
     demo,
     close: async () => {
       await app.close();
+      await queue.stop();
       await store.close();
     },
   };

@@ -101,6 +101,17 @@ export const codes = {
   MBPROV_SMS_TIMESTAMP_MISMATCH: w(
     'A captured timestamp does not fit the UsageTimestamp Format or is not a real date; the time the message was received is used.',
   ),
+  MBPROV_SMS_COMPOSE_NO_RULE: e(
+    'No operator message rule can carry this intent (usage, refresh or activation); the message says why for each rule.',
+    409,
+  ),
+  MBPROV_SMS_COMPOSE_FAILED: e(
+    "The rule's Pattern cannot be filled automatically so that Windows reads the intended values; write the text by hand.",
+    500,
+  ),
+  MBPROV_SMS_COMPOSE_INTENT_INVALID: e(
+    'The message to compose is not valid (a negative or non-finite amount, an invalid date, an unknown kind).',
+  ),
 
   // Wi-Fi profiles
   MBPROV_WLAN_EMPTY_DELETES_ALL: w('An empty WLANProfiles section deletes every Wi-Fi profile on the PC.'),
@@ -217,6 +228,9 @@ export const codes = {
   ),
   MBPROV_DOCUMENT_NOT_FOUND: e('No provisioning document exists for this subscriber.', 404),
   MBPROV_AUTH_REQUIRED: e('Authentication is required or the credentials are wrong.', 401),
+  MBPROV_API_SCOPE: e('The API key does not hold the scope this call needs.', 403),
+  MBPROV_API_BAD_REQUEST: e('The API request is malformed (body or query does not match the schema).', 400),
+  MBPROV_NOT_FOUND: e('The resource does not exist.', 404),
   MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),
 
   // Usage

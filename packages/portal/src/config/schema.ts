@@ -144,6 +144,15 @@ export const ConfigSchema = Type.Object({
   }),
   plans: Type.Array(Plan, { minItems: 1 }),
   sims: Type.Array(Sim, { default: [], description: 'SIM inventory loaded at start (added when missing).' }),
+  walledGarden: Type.Optional(
+    Type.Object({
+      hosts: Type.Array(Type.String({ minLength: 1 }), {
+        default: [],
+        description:
+          'Hosts reachable without a plan besides the portal: payment pages, certificate revocation (CRL/OCSP) hosts of the TLS and signing chains.',
+      }),
+    }),
+  ),
   payments: Type.Object({
     provider: Type.Literal('test', {
       default: 'test',

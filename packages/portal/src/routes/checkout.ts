@@ -53,6 +53,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
           },
         });
       }
+      ctx.metrics?.activations.inc({ outcome: outcome.kind });
       rememberSubscriber(reply, checkout.subscriber_id);
       if (outcome.kind === 'completed') return reply.redirect('/complete', 303);
       if (outcome.kind === 'already-active') return reply.redirect('/status', 303);

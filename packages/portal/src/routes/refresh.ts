@@ -1,7 +1,45 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { usageDocument } from '../activation/document.ts';
+import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { matchesHash } from '../security/tokens.ts';
-import { latestDocument, subscriberById } from '../storage/subscribers.ts';
+import { getPlan } from '../storage/inventory.ts';
+import {
+  activeSubscription,
+  latestDocument,
+  latestSubscription,
+  type StoredDocument,
+  type Subscriber,
+  subscriberById,
+} from '../storage/subscribers.ts';
+
+/**
+ * The document to answer: the newest one, after issuing a usage-only document (Plans with Usage, as the account
+ * provisioning page recommends) when the usage changed since it was made.
+ */
+async function currentDocument(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+): Promise<StoredDocument | undefined> {
+  const { db } = ctx.store;
+  const stored = await latestDocument(db, subscriber.id);
+  const subscription =
+    (await activeSubscription(db, subscriber.id)) ?? (await latestSubscription(db, subscriber.id));
+  if (!stored || !subscription?.usage_at || subscription.usage_at <= stored.created_at) return stored;
+  const plan = await getPlan(db, subscription.plan_id);
+  if (!plan) return stored;
+  const document = await signChecked(ctx, usageDocument(ctx.config, subscriber, plan, subscription), 'usage');
+  try {
+    await storeDocument(db, ctx, subscriber.id, document);
+  } catch (error) {
+    // A concurrent refresh stored the same version first; its document carries the same usage.
+    ctx.log.info(
+      { subscriber: subscriber.id, error: (error as Error).message },
+      'usage document stored concurrently',
+    );
+  }
+  return latestDocument(db, subscriber.id);
+}
 
 /** Reads HTTP Basic credentials. */
 export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
@@ -31,6 +69,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
     '/refresh/:subscriberId',
     { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
+      reply.raw.once('finish', () => ctx.metrics?.refreshes.inc({ status: String(reply.statusCode) }));
       const credentials = basicCredentials(request.headers.authorization);
       const subscriber = credentials
         ? await subscriberById(ctx.store.db, request.params.subscriberId)

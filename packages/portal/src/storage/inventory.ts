@@ -41,8 +41,11 @@ export async function findSim(
   return undefined;
 }
 
-/** Makes the catalog match the configured plans: new ones added, changed ones updated, missing ones retired. */
-export async function syncPlans(db: Kysely<Database>, plans: PlanConfig[], now: string): Promise<void> {
+/**
+ * Seeds the catalog with the configured plans that it does not have yet. After that the back-office API manages
+ * the catalog (create, update, retire); a restart does not undo its changes.
+ */
+export async function seedPlans(db: Kysely<Database>, plans: PlanConfig[], now: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const p of plans) {
       const row = {

@@ -11,6 +11,46 @@ export interface Database {
   subscriptions: SubscriptionTable;
   checkouts: CheckoutTable;
   documents: DocumentTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditTable;
+  jobs: JobTable;
+}
+
+/** Back-office API keys: only a hash of the secret part is kept. */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  /** Space-separated scopes. */
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Every change made through the back office. */
+export interface AuditTable {
+  id: string;
+  at: string;
+  /** The API key name (or "system"). */
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON, never with secrets. */
+  details: string;
+}
+
+/** The durable job queue of the SQLite deployment (PostgreSQL uses pg-boss). */
+export interface JobTable {
+  id: string;
+  name: string;
+  data: string;
+  singleton_key: string | null;
+  /** pending, running, done, failed. */
+  status: string;
+  attempts: number;
+  run_at: string;
+  last_error: string | null;
+  created_at: string;
 }
 
 /** The SIM inventory. */
@@ -53,6 +93,8 @@ export interface SubscriberTable {
   credential_version: number;
   created_at: string;
   updated_at: string;
+  /** active, or suspended by the operator (no internet, whatever the plan). */
+  status: Generated<string>;
 }
 
 /** A purchased plan period. At most one `active` per subscriber (a partial unique index enforces it). */

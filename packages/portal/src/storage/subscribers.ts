@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { CheckoutTable, Database, DocumentTable, SubscriberTable, SubscriptionTable } from './schema.ts';
 
-export type Subscriber = SubscriberTable;
+export type Subscriber = Selectable<SubscriberTable>;
 export type Subscription = SubscriptionTable;
 export type Checkout = CheckoutTable;
 export type StoredDocument = Omit<DocumentTable, 'seq'>;
@@ -28,7 +28,10 @@ export async function subscriberById(db: Kysely<Database>, id: string): Promise<
 }
 
 /** Creates the subscriber of a SIM unless another request just did; returns the stored one. */
-export async function ensureSubscriber(db: Kysely<Database>, row: Subscriber): Promise<Subscriber> {
+export async function ensureSubscriber(
+  db: Kysely<Database>,
+  row: Insertable<SubscriberTable>,
+): Promise<Subscriber> {
   await db
     .insertInto('subscribers')
     .values(row)

@@ -1,0 +1,89 @@
+import type { PortalContext } from '../context.ts';
+import { findSim, getPlan } from '../storage/inventory.ts';
+import {
+  activeSubscription,
+  expireEnded,
+  latestSubscription,
+  subscriberByIccid,
+} from '../storage/subscribers.ts';
+
+/**
+ * The hosts Windows uses to test connectivity: reachable only with an active plan, so that the test tells the
+ * truth (provisioning-windows-using-a-website.md, *Detect Internet access*; www.msftncsi.com for older Windows).
+ */
+export const CONNECTIVITY_TEST_HOSTS = [
+  'www.msftconnecttest.com',
+  'ipv6.msftconnecttest.com',
+  'www.msftncsi.com',
+  'ipv6.msftncsi.com',
+  'dns.msftncsi.com',
+];
+
+/** Why a subscriber has or lacks internet access. */
+export type PolicyReason = 'active' | 'no-plan' | 'expired' | 'exhausted' | 'suspended' | 'unknown-sim';
+
+/** The walled-garden answer for a gateway. */
+export interface PolicyAnswer {
+  iccid?: string;
+  imsi?: string;
+  internet: boolean;
+  reason: PolicyReason;
+  plan?: {
+    id: string;
+    name: string;
+    endsAt: string;
+    usageMegabytes: number;
+    dataLimitMegabytes: number | null;
+  };
+  /** Hosts always reachable: the purchase site, payment and certificate revocation hosts. */
+  allowedHosts: string[];
+  /** The connectivity-test hosts, and whether they are reachable for this subscriber. */
+  connectivityTest: { allowed: boolean; hosts: string[] };
+}
+
+/** The hosts a subscriber without a plan may reach: the portal, payment and revocation hosts (configured). */
+export function walledGardenHosts(ctx: PortalContext): string[] {
+  const portal = new URL(ctx.config.server.publicUrl).hostname;
+  return [...new Set([portal, ...(ctx.config.walledGarden?.hosts ?? [])])];
+}
+
+/** Whether a subscriber may reach the internet now, and the hosts of the walled garden otherwise. */
+export async function policyFor(
+  ctx: PortalContext,
+  by: { iccid?: string; imsi?: string },
+): Promise<PolicyAnswer> {
+  const { db } = ctx.store;
+  const allowedHosts = walledGardenHosts(ctx);
+  const sim = await findSim(db, by);
+  const base = { ...(sim ? { iccid: sim.iccid, imsi: sim.imsi } : by), allowedHosts };
+  const closed = (reason: PolicyReason): PolicyAnswer => ({
+    ...base,
+    internet: false,
+    reason,
+    connectivityTest: { allowed: false, hosts: CONNECTIVITY_TEST_HOSTS },
+  });
+  if (!sim) return closed('unknown-sim');
+  const subscriber = await subscriberByIccid(db, sim.iccid);
+  if (!subscriber) return closed('no-plan');
+  if (subscriber.status === 'suspended' || sim.status === 'suspended') return closed('suspended');
+  await expireEnded(db, subscriber.id, ctx.clock().toISOString());
+  const active = await activeSubscription(db, subscriber.id);
+  if (!active) {
+    const latest = await latestSubscription(db, subscriber.id);
+    return closed(latest?.status === 'exhausted' ? 'exhausted' : latest ? 'expired' : 'no-plan');
+  }
+  const plan = await getPlan(db, active.plan_id);
+  return {
+    ...base,
+    internet: true,
+    reason: 'active',
+    plan: {
+      id: active.plan_id,
+      name: plan?.name ?? active.plan_id,
+      endsAt: active.ends_at,
+      usageMegabytes: active.usage_mb,
+      dataLimitMegabytes: active.data_limit_mb,
+    },
+    connectivityTest: { allowed: true, hosts: CONNECTIVITY_TEST_HOSTS },
+  };
+}

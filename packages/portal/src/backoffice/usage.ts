@@ -1,0 +1,74 @@
+import type { PortalContext } from '../context.ts';
+import { findSim } from '../storage/inventory.ts';
+import { activeSubscription, latestSubscription, subscriberByIccid } from '../storage/subscribers.ts';
+
+/** One usage report from billing or the PCRF. */
+export interface UsageReport {
+  iccid?: string;
+  imsi?: string;
+  /** Total usage of the current plan period, in megabytes. */
+  usageMegabytes: number;
+  /** When the network measured it (ISO 8601). */
+  at: string;
+}
+
+/** What happened to one report. */
+export type UsageResult =
+  | { status: 'applied'; usageMegabytes: number; exhausted: boolean }
+  | { status: 'duplicate' | 'stale' | 'unknown-sim' | 'no-plan' | 'invalid' };
+
+/**
+ * Applies usage reports. Each is idempotent per subscriber and timestamp: a report not newer than the stored one is
+ * a duplicate (same time) or stale (older: out-of-order delivery), and changes nothing. Usage never moves
+ * backwards: a newer report with a lower figure keeps the higher one. Crossing the allowance of a Fixed plan
+ * exhausts it (the walled garden closes); the next refresh answers a usage-only document.
+ */
+export async function applyUsageReports(ctx: PortalContext, reports: UsageReport[]): Promise<UsageResult[]> {
+  const results: UsageResult[] = [];
+  for (const report of reports) results.push(await applyOne(ctx, report));
+  return results;
+}
+
+async function applyOne(ctx: PortalContext, report: UsageReport): Promise<UsageResult> {
+  const at = Date.parse(report.at);
+  if (Number.isNaN(at) || !Number.isFinite(report.usageMegabytes) || report.usageMegabytes < 0)
+    return { status: 'invalid' };
+  const { db } = ctx.store;
+  const sim = await findSim(db, {
+    ...(report.iccid ? { iccid: report.iccid } : {}),
+    ...(report.imsi ? { imsi: report.imsi } : {}),
+  });
+  const subscriber = sim ? await subscriberByIccid(db, sim.iccid) : undefined;
+  if (!sim || !subscriber) return { status: 'unknown-sim' };
+  return db.transaction().execute(async (trx): Promise<UsageResult> => {
+    // The plan the usage belongs to: the active one, or the one that just ran out.
+    const subscription =
+      (await activeSubscription(trx, subscriber.id)) ?? (await latestSubscription(trx, subscriber.id));
+    if (!subscription || (subscription.status !== 'active' && subscription.status !== 'exhausted'))
+      return { status: 'no-plan' };
+    if (Date.parse(subscription.starts_at) > at) return { status: 'stale' };
+    const storedAt = subscription.usage_at ? Date.parse(subscription.usage_at) : 0;
+    if (at === storedAt) return { status: 'duplicate' };
+    if (at < storedAt) return { status: 'stale' };
+    const usage = Math.max(subscription.usage_mb, Math.round(report.usageMegabytes));
+    const plan = await trx
+      .selectFrom('plans')
+      .select(['plan_type'])
+      .where('id', '=', subscription.plan_id)
+      .executeTakeFirst();
+    const exhausted =
+      plan?.plan_type === 'Fixed' &&
+      subscription.data_limit_mb !== null &&
+      usage >= subscription.data_limit_mb;
+    await trx
+      .updateTable('subscriptions')
+      .set({
+        usage_mb: usage,
+        usage_at: new Date(at).toISOString(),
+        ...(exhausted ? { status: 'exhausted' } : {}),
+      })
+      .where('id', '=', subscription.id)
+      .execute();
+    return { status: 'applied', usageMegabytes: usage, exhausted };
+  });
+}

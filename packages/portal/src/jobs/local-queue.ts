@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { JobName, JobQueue } from './queue.ts';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The SQLite deployment's queue: jobs live in the `jobs` table, so they survive a restart; one in-process worker
+ * polls for due jobs. A failed job is retried with exponential backoff, up to five attempts.
+ */
+export class LocalQueue implements JobQueue {
+  private readonly handlers = new Map<JobName, (data: Record<string, unknown>) => Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: () => Date,
+    pollMs = 1000,
+  ) {
+    const timer = setInterval(() => {
+      void this.drain().catch(() => {});
+    }, pollMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  async enqueue(name: JobName, data: object, options: { singletonKey?: string } = {}): Promise<void> {
+    const now = this.clock().toISOString();
+    await this.db
+      .insertInto('jobs')
+      .values({
+        id: randomUUID(),
+        name,
+        data: JSON.stringify(data),
+        singleton_key: options.singletonKey ?? null,
+        status: 'pending',
+        attempts: 0,
+        run_at: now,
+        last_error: null,
+        created_at: now,
+      })
+      .onConflict((c) => c.doNothing())
+      .execute();
+  }
+
+  async work(name: JobName, handler: (data: Record<string, unknown>) => Promise<void>): Promise<void> {
+    this.handlers.set(name, handler);
+  }
+
+  async every(name: JobName, seconds: number): Promise<void> {
+    const timer = setInterval(() => {
+      void this.enqueue(name, {}, { singletonKey: 'periodic' }).catch(() => {});
+    }, seconds * 1000);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  async depth(): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', 'in', ['pending', 'running'])
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  drain(): Promise<void> {
+    // One runner at a time: concurrent drains wait for the current one.
+    this.running ??= this.runDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runDue(): Promise<void> {
+    for (;;) {
+      const now = this.clock().toISOString();
+      const job = await this.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('run_at', '<=', now)
+        .orderBy('run_at')
+        .limit(1)
+        .executeTakeFirst();
+      if (!job) return;
+      const handler = this.handlers.get(job.name as JobName);
+      if (!handler) return;
+      const claimed = await this.db
+        .updateTable('jobs')
+        .set({ status: 'running', attempts: job.attempts + 1 })
+        .where('id', '=', job.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) continue;
+      try {
+        await handler(JSON.parse(job.data) as Record<string, unknown>);
+        await this.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
+      } catch (error) {
+        const attempts = job.attempts + 1;
+        const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
+        await this.db
+          .updateTable('jobs')
+          .set({
+            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+            run_at: retryAt,
+            last_error: (error as Error).message.slice(0, 500),
+          })
+          .where('id', '=', job.id)
+          .execute();
+        if (attempts < MAX_ATTEMPTS) return; // retry later, not in this drain
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.running;
+  }
+}

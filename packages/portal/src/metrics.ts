@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The portal's Prometheus metrics (served on /metrics to keys with metrics:read). */
+export interface PortalMetrics {
+  registry: Registry;
+  activations: Counter<'outcome'>;
+  refreshes: Counter<'status'>;
+  usageReports: Counter<'status'>;
+  signing: Histogram<'kind'>;
+  queueDepth: Gauge;
+}
+
+/** Creates the metrics; `queueDepth` is read when Prometheus scrapes. */
+export function createMetrics(queueDepth: () => Promise<number>): PortalMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mbprov_process_' });
+  return {
+    registry,
+    activations: new Counter({
+      name: 'mbprov_activations_total',
+      help: 'Checkouts by outcome (completed, declined, already-active, plan-unavailable, failed).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    refreshes: new Counter({
+      name: 'mbprov_refresh_requests_total',
+      help: 'RefreshURL answers by HTTP status.',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    usageReports: new Counter({
+      name: 'mbprov_usage_reports_total',
+      help: 'Usage reports by result (applied, duplicate, stale, unknown-sim, no-plan, invalid).',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    signing: new Histogram({
+      name: 'mbprov_signing_duration_seconds',
+      help: 'Time to validate and sign a provisioning document.',
+      labelNames: ['kind'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'mbprov_queue_depth',
+      help: 'Background jobs waiting or running.',
+      registers: [registry],
+      async collect() {
+        this.set(await queueDepth().catch(() => 0));
+      },
+    }),
+  };
+}

@@ -1,0 +1,515 @@
+import { randomUUID } from 'node:crypto';
+import type {} from '@fastify/swagger';
+import { buildDocument, MbprovError, validateModel } from '@mbprov/core';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { subscriberDocument } from '../activation/document.ts';
+import { refreshUrl } from '../activation/issue.ts';
+import { type ApiCaller, allows, audit, authenticate, type Scope } from '../backoffice/api-keys.ts';
+import { policyFor, walledGardenHosts } from '../backoffice/policy.ts';
+import { parseSimCsv, type SimImportRow } from '../backoffice/sims-csv.ts';
+import { applyUsageReports } from '../backoffice/usage.ts';
+import type { PortalContext } from '../context.ts';
+import { addSims, findSim, getPlan } from '../storage/inventory.ts';
+import {
+  latestDocument,
+  latestSubscription,
+  subscriberByIccid,
+  subscriberById,
+} from '../storage/subscribers.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiCaller?: ApiCaller;
+  }
+}
+
+const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() });
+const UsageBody = Type.Object(
+  {
+    updates: Type.Array(
+      Type.Object(
+        {
+          iccid: Type.Optional(Type.String({ pattern: '^\\d{19,20}$' })),
+          imsi: Type.Optional(Type.String({ pattern: '^\\d{6,15}$' })),
+          usageMegabytes: Type.Number({ minimum: 0 }),
+          at: Type.String({ format: 'date-time' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const PlanBody = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    nameJa: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    planType: Type.Union([Type.Literal('Unrestricted'), Type.Literal('Fixed'), Type.Literal('Variable')]),
+    dataLimitMb: Type.Optional(Type.Integer({ minimum: 1 })),
+    durationDays: Type.Integer({ minimum: 1, maximum: 730 }),
+    bandwidthKbps: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_000_000 })),
+    priceMinor: Type.Integer({ minimum: 0 }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  },
+  { additionalProperties: false },
+);
+const PlanPatch = Type.Partial(Type.Omit(PlanBody, ['id']), { additionalProperties: false });
+const ByIdentifier = Type.Object({
+  iccid: Type.Optional(Type.String()),
+  imsi: Type.Optional(Type.String()),
+  msisdn: Type.Optional(Type.String()),
+  id: Type.Optional(Type.String()),
+});
+
+function fail(
+  reply: FastifyReply,
+  code:
+    | 'MBPROV_AUTH_REQUIRED'
+    | 'MBPROV_API_SCOPE'
+    | 'MBPROV_API_BAD_REQUEST'
+    | 'MBPROV_NOT_FOUND'
+    | 'MBPROV_PLAN_UNAVAILABLE',
+  message: string,
+): FastifyReply {
+  const status = {
+    MBPROV_AUTH_REQUIRED: 401,
+    MBPROV_API_SCOPE: 403,
+    MBPROV_API_BAD_REQUEST: 400,
+    MBPROV_NOT_FOUND: 404,
+    MBPROV_PLAN_UNAVAILABLE: 409,
+  }[code];
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="mbprov"');
+  return reply.code(status).send({ code, message });
+}
+
+/** Authenticates the bearer key and checks one scope; answers 401/403 itself. */
+function guard(ctx: PortalContext, scope: Scope) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const caller = await authenticate(ctx.store.db, request.headers.authorization);
+    if (!caller)
+      return fail(reply, 'MBPROV_AUTH_REQUIRED', 'Send an API key: Authorization: Bearer mbp_<id>_<secret>.');
+    if (!allows(caller, scope)) return fail(reply, 'MBPROV_API_SCOPE', `This key lacks the ${scope} scope.`);
+    request.apiCaller = caller;
+  };
+}
+
+const actor = (request: FastifyRequest) => request.apiCaller?.name ?? 'unknown';
+
+function planRow(body: Static<typeof PlanBody>, now: string) {
+  return {
+    id: body.id,
+    name: body.name,
+    name_ja: body.nameJa ?? null,
+    plan_type: body.planType,
+    data_limit_mb: body.dataLimitMb ?? null,
+    duration_days: body.durationDays,
+    bandwidth_kbps: body.bandwidthKbps ?? null,
+    price_minor: body.priceMinor,
+    currency: body.currency,
+    status: 'active',
+    updated_at: now,
+  };
+}
+
+/** The back-office API (/api/v1): usage updates, walled-garden policy, catalog, SIM inventory, subscribers, documents, audit. */
+export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  const { db } = ctx.store;
+  const now = () => ctx.clock().toISOString();
+
+  app.post(
+    '/api/v1/usage',
+    {
+      preHandler: guard(ctx, 'usage:write'),
+      schema: {
+        tags: ['usage'],
+        summary: 'Report usage from billing or the PCRF (idempotent per subscriber and timestamp).',
+        body: UsageBody,
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof UsageBody>;
+      const results = await applyUsageReports(ctx, body.updates);
+      for (const r of results) ctx.metrics?.usageReports.inc({ status: r.status });
+      return { results: results.map((r, i) => ({ index: i, ...r })) };
+    },
+  );
+
+  app.get(
+    '/api/v1/policy',
+    {
+      preHandler: guard(ctx, 'policy:read'),
+      schema: {
+        tags: ['policy'],
+        summary: 'Whether a subscriber may reach the internet, for the gateway.',
+        querystring: Type.Object({ imsi: Type.Optional(Type.String()), iccid: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { imsi?: string; iccid?: string };
+      if (!q.imsi && !q.iccid) return fail(reply, 'MBPROV_API_BAD_REQUEST', 'Give imsi or iccid.');
+      return policyFor(ctx, { ...(q.iccid ? { iccid: q.iccid } : {}), ...(q.imsi ? { imsi: q.imsi } : {}) });
+    },
+  );
+
+  app.get(
+    '/api/v1/walled-garden',
+    {
+      preHandler: guard(ctx, 'policy:read'),
+      schema: {
+        tags: ['policy'],
+        summary:
+          'Hosts reachable without a plan, for firewalls and proxies (text: one per line; ?format=json).',
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('json')])),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const hosts = walledGardenHosts(ctx);
+      if ((request.query as { format?: string }).format === 'json') return { hosts };
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="walled-garden.txt"')
+        .send(`${hosts.join('\n')}\n`);
+    },
+  );
+
+  app.get(
+    '/api/v1/plans',
+    {
+      preHandler: guard(ctx, 'plans:write'),
+      schema: { tags: ['plans'], summary: 'The whole catalog, retired plans included.' },
+    },
+    async () => ({
+      plans: await db.selectFrom('plans').selectAll().orderBy('id').execute(),
+    }),
+  );
+
+  app.post(
+    '/api/v1/plans',
+    {
+      preHandler: guard(ctx, 'plans:write'),
+      schema: { tags: ['plans'], summary: 'Add a plan to the catalog.', body: PlanBody },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof PlanBody>;
+      if (body.planType === 'Fixed' && body.dataLimitMb === undefined)
+        return fail(reply, 'MBPROV_API_BAD_REQUEST', 'A Fixed plan needs dataLimitMb.');
+      const inserted = await db
+        .insertInto('plans')
+        .values(planRow(body, now()))
+        .onConflict((c) => c.doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
+        return fail(reply, 'MBPROV_PLAN_UNAVAILABLE', `Plan ${body.id} exists already.`);
+      await audit(db, {
+        at: now(),
+        actor: actor(request),
+        action: 'plan.create',
+        target: body.id,
+        details: body,
+      });
+      return reply.code(201).send(await getPlan(db, body.id));
+    },
+  );
+
+  app.patch<{ Params: { id: string } }>(
+    '/api/v1/plans/:id',
+    {
+      preHandler: guard(ctx, 'plans:write'),
+      schema: {
+        tags: ['plans'],
+        summary: 'Change a plan; the documents of its subscribers are signed again in the background.',
+        body: PlanPatch,
+      },
+    },
+    async (request, reply) => {
+      const plan = await getPlan(db, request.params.id);
+      if (!plan) return fail(reply, 'MBPROV_NOT_FOUND', `No plan ${request.params.id}.`);
+      const body = request.body as Static<typeof PlanPatch>;
+      const merged = planRow(
+        {
+          id: plan.id,
+          name: body.name ?? plan.name,
+          ...((body.nameJa ?? plan.name_ja) ? { nameJa: (body.nameJa ?? plan.name_ja) as string } : {}),
+          planType: body.planType ?? (plan.plan_type as 'Fixed'),
+          ...((body.dataLimitMb ?? plan.data_limit_mb) !== null
+            ? { dataLimitMb: (body.dataLimitMb ?? plan.data_limit_mb) as number }
+            : {}),
+          durationDays: body.durationDays ?? plan.duration_days,
+          ...((body.bandwidthKbps ?? plan.bandwidth_kbps) !== null
+            ? { bandwidthKbps: (body.bandwidthKbps ?? plan.bandwidth_kbps) as number }
+            : {}),
+          priceMinor: body.priceMinor ?? plan.price_minor,
+          currency: body.currency ?? plan.currency,
+        },
+        now(),
+      );
+      await db
+        .updateTable('plans')
+        .set({ ...merged, status: plan.status })
+        .where('id', '=', plan.id)
+        .execute();
+      await audit(db, {
+        at: now(),
+        actor: actor(request),
+        action: 'plan.update',
+        target: plan.id,
+        details: body,
+      });
+      await ctx.queue?.enqueue(
+        'regenerate-documents',
+        { reason: `plan ${plan.id} changed` },
+        { singletonKey: 'catalog' },
+      );
+      return getPlan(db, plan.id);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/plans/:id/retire',
+    {
+      preHandler: guard(ctx, 'plans:write'),
+      schema: {
+        tags: ['plans'],
+        summary: 'Stop selling a plan (active subscriptions keep it until they end).',
+      },
+    },
+    async (request, reply) => {
+      const r = await db
+        .updateTable('plans')
+        .set({ status: 'retired', updated_at: now() })
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0)
+        return fail(reply, 'MBPROV_NOT_FOUND', `No plan ${request.params.id}.`);
+      await audit(db, { at: now(), actor: actor(request), action: 'plan.retire', target: request.params.id });
+      return getPlan(db, request.params.id);
+    },
+  );
+
+  app.register(async (csv) => {
+    csv.addContentTypeParser(
+      'text/csv',
+      { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
+    csv.post(
+      '/api/v1/sims/import',
+      {
+        preHandler: guard(ctx, 'sims:write'),
+        bodyLimit: 16 * 1024 * 1024,
+        schema: {
+          tags: ['sims'],
+          summary: 'Import SIMs from CSV (ICCID, IMSI, optional MSISDN); answers a report per row.',
+        },
+      },
+      async (request, reply) => {
+        if (typeof request.body !== 'string')
+          return fail(reply, 'MBPROV_API_BAD_REQUEST', 'Send the CSV as text/csv.');
+        const { valid, rejected } = parseSimCsv(request.body);
+        const rows: SimImportRow[] = [...rejected];
+        for (const sim of valid) {
+          const existing =
+            (await findSim(db, { iccid: sim.iccid })) ?? (await findSim(db, { imsi: sim.imsi }));
+          if (existing) {
+            rows.push({
+              ...sim,
+              status: existing.iccid === sim.iccid ? 'exists' : 'rejected',
+              ...(existing.iccid === sim.iccid ? {} : { reason: 'IMSI belongs to another SIM' }),
+            });
+            continue;
+          }
+          await addSims(db, [sim], now());
+          rows.push({ ...sim, status: 'added' });
+        }
+        rows.sort((a, b) => a.line - b.line);
+        const summary = {
+          added: rows.filter((r) => r.status === 'added').length,
+          exists: rows.filter((r) => r.status === 'exists').length,
+          rejected: rows.filter((r) => r.status === 'rejected').length,
+        };
+        await audit(db, {
+          at: now(),
+          actor: actor(request),
+          action: 'sims.import',
+          target: 'inventory',
+          details: summary,
+        });
+        return { ...summary, rows };
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/subscribers',
+    {
+      preHandler: guard(ctx, 'subscribers:read'),
+      schema: {
+        tags: ['subscribers'],
+        summary: 'Find a subscriber by ICCID, IMSI, MSISDN or id.',
+        querystring: ByIdentifier,
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as Static<typeof ByIdentifier>;
+      let subscriber = q.id ? await subscriberById(db, q.id) : undefined;
+      if (!subscriber && (q.iccid || q.imsi || q.msisdn)) {
+        const sim = q.msisdn
+          ? await db.selectFrom('sims').selectAll().where('msisdn', '=', q.msisdn).executeTakeFirst()
+          : await findSim(db, {
+              ...(q.iccid ? { iccid: q.iccid } : {}),
+              ...(q.imsi ? { imsi: q.imsi } : {}),
+            });
+        subscriber = sim ? await subscriberByIccid(db, sim.iccid) : undefined;
+      }
+      if (!subscriber) return fail(reply, 'MBPROV_NOT_FOUND', 'No subscriber matches.');
+      const subscriptions = await db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('subscriber_id', '=', subscriber.id)
+        .orderBy('created_at', 'desc')
+        .execute();
+      const document = await latestDocument(db, subscriber.id);
+      const { refresh_password_hash: _hash, ...visible } = subscriber;
+      return {
+        subscriber: { ...visible, refreshUrl: refreshUrl(ctx, subscriber) },
+        subscriptions,
+        latestDocument: document
+          ? {
+              version: document.version,
+              kind: document.kind,
+              etag: document.etag,
+              createdAt: document.created_at,
+            }
+          : null,
+      };
+    },
+  );
+
+  for (const action of ['suspend', 'resume'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/api/v1/subscribers/:id/${action}`,
+      {
+        preHandler: guard(ctx, 'subscribers:write'),
+        schema: {
+          tags: ['subscribers'],
+          summary:
+            action === 'suspend'
+              ? 'Cut internet access whatever the plan (policy says suspended).'
+              : 'Restore a suspended subscriber.',
+        },
+      },
+      async (request, reply) => {
+        const r = await db
+          .updateTable('subscribers')
+          .set({ status: action === 'suspend' ? 'suspended' : 'active', updated_at: now() })
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0)
+          return fail(reply, 'MBPROV_NOT_FOUND', `No subscriber ${request.params.id}.`);
+        await audit(db, {
+          at: now(),
+          actor: actor(request),
+          action: `subscriber.${action}`,
+          target: request.params.id,
+        });
+        return { id: request.params.id, status: action === 'suspend' ? 'suspended' : 'active' };
+      },
+    );
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/subscribers/:id/document/preview',
+    {
+      preHandler: guard(ctx, 'subscribers:read'),
+      schema: {
+        tags: ['documents'],
+        summary: 'The full document the subscriber would get now, validated, unsigned, credentials masked.',
+      },
+    },
+    async (request, reply) => {
+      const subscriber = await subscriberById(db, request.params.id);
+      const subscription = subscriber ? await latestSubscription(db, subscriber.id) : undefined;
+      const plan = subscription ? await getPlan(db, subscription.plan_id) : undefined;
+      if (!subscriber || !subscription || !plan)
+        return fail(reply, 'MBPROV_NOT_FOUND', 'The subscriber has no plan to build a document from.');
+      const model = subscriberDocument(ctx.config, {
+        subscriber,
+        subscription,
+        plan,
+        refresh: {
+          url: refreshUrl(ctx, subscriber),
+          userName: subscriber.refresh_user,
+          password: '********',
+        },
+        hotspotPassword: '********',
+        signer: ctx.signer.trustedEntry,
+        now: ctx.clock(),
+      });
+      const validation = validateModel(model);
+      return { valid: validation.valid, diagnostics: validation.diagnostics, xml: buildDocument(model) };
+    },
+  );
+
+  app.post(
+    '/api/v1/documents/regenerate',
+    {
+      preHandler: guard(ctx, 'documents:write'),
+      schema: {
+        tags: ['documents'],
+        summary:
+          'Sign every active subscriber’s document again (after a certificate rotation or a configuration change), in the background.',
+      },
+    },
+    async (request, reply) => {
+      if (!ctx.queue) throw new MbprovError('MBPROV_IO_ERROR', 'No job queue is running.');
+      const job = randomUUID();
+      await ctx.queue.enqueue(
+        'regenerate-documents',
+        { reason: 'requested', job },
+        { singletonKey: 'requested' },
+      );
+      await audit(db, {
+        at: now(),
+        actor: actor(request),
+        action: 'documents.regenerate',
+        target: 'all-active',
+      });
+      return reply.code(202).send({ accepted: true, queueDepth: await ctx.queue.depth() });
+    },
+  );
+
+  app.get(
+    '/api/v1/audit',
+    {
+      preHandler: guard(ctx, 'audit:read'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Changes made through the back office, newest first.',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      },
+    },
+    async (request) => {
+      const limit = (request.query as { limit?: number }).limit ?? 100;
+      const rows = await db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(limit).execute();
+      return { entries: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown })) };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { preHandler: guard(ctx, 'metrics:read'), schema: { hide: true } },
+    async (_request, reply) => {
+      if (!ctx.metrics) return fail(reply, 'MBPROV_NOT_FOUND', 'Metrics are off.');
+      return reply
+        .header('content-type', ctx.metrics.registry.contentType)
+        .send(await ctx.metrics.registry.metrics());
+    },
+  );
+}
+
+export { ErrorBody };
