@@ -43,6 +43,10 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
       },
     },
     bodyLimit: 64 * 1024,
+    // Refuse unknown properties instead of silently dropping them (Fastify's default removes them).
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
   });
   const renderer = options.renderer ?? createRenderer();
 

@@ -44,12 +44,14 @@ export async function signChecked(
     throw new MbprovError('MBPROV_DOCUMENT_INVALID', reference);
   }
   const { key, certificate, chain } = ctx.signer;
+  const timer = ctx.metrics?.signing.startTimer({ kind });
   const xml = await signModelAsync(model, {
     key,
     certificate,
     chain,
     canonicalization: ctx.config.signing.canonicalization,
   });
+  timer?.();
   return { xml, etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`, kind };
 }
 

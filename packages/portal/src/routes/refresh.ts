@@ -79,7 +79,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
       const passwordOk = matchesHash(credentials?.password ?? '', hash);
       if (!subscriber || !credentials || credentials.user !== subscriber.refresh_user || !passwordOk)
         return unauthorized(reply);
-      const stored = await latestDocument(ctx.store.db, subscriber.id);
+      const stored = await currentDocument(ctx, subscriber);
       if (!stored)
         return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('No document\n');
       reply.header('etag', stored.etag).header('cache-control', 'no-cache');

@@ -9,7 +9,7 @@ import type { Logger, PortalContext } from '../../src/context.ts';
 import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
 import { openStore, type Store } from '../../src/storage/database.ts';
-import { addSims, syncPlans } from '../../src/storage/inventory.ts';
+import { addSims, seedPlans } from '../../src/storage/inventory.ts';
 
 /** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
 export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,7 +66,7 @@ export async function testContext(
       : await openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
   let now = options.now ?? new Date('2026-11-21T10:00:00Z');
   const iso = now.toISOString();
-  await syncPlans(store.db, config.plans, iso);
+  await seedPlans(store.db, config.plans, iso);
   await addSims(store.db, config.sims, iso);
   const s = await testSigner();
   const payments = new TestPaymentProvider(() => now);

@@ -1,0 +1,360 @@
+// The back-office API on SQLite and PostgreSQL: every endpoint with good and bad input (no key, wrong scope,
+// malformed bodies, unknown subscribers, replayed and out-of-order usage), the walled-garden policy before and
+// after purchase, after exhaustion and after expiry, and the RefreshURL's usage-only documents.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseDocument, verifyDocument } from '@mbprov/core';
+import type { FastifyInstance } from 'fastify';
+import { completeCheckout, openCheckout } from '../src/activation/checkout.ts';
+import { subscriberForSim } from '../src/activation/subscribers.ts';
+import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
+import { LocalQueue } from '../src/jobs/local-queue.ts';
+import { startJobs } from '../src/jobs/tasks.ts';
+import { createMetrics } from '../src/metrics.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
+import { buildServer } from '../src/server.ts';
+import { findSim } from '../src/storage/inventory.ts';
+import type { Subscriber } from '../src/storage/subscribers.ts';
+import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+
+const ICCID = '8901260000000000018';
+const IMSI = '310260000000001';
+
+for (const dialect of DIALECTS) {
+  describe(`back-office API on ${dialect}`, () => {
+    let ctx: TestContext;
+    let app: FastifyInstance;
+    let admin: string;
+    let billing: string;
+    let gateway: string;
+    let subscriber: Subscriber;
+
+    before(async () => {
+      ctx = await testContext(dialect);
+      ctx.queue = new LocalQueue(ctx.store.db, ctx.clock, 3_600_000);
+      ctx.metrics = createMetrics(() => (ctx.queue as LocalQueue).depth());
+      await startJobs(ctx, ctx.queue);
+      app = await buildServer(ctx, { logger: false });
+      const iso = ctx.clock().toISOString();
+      admin = (await createApiKey(ctx.store.db, 'ops', ['admin'], iso)).key;
+      billing = (await createApiKey(ctx.store.db, 'billing', ['usage:write'], iso)).key;
+      gateway = (await createApiKey(ctx.store.db, 'gateway', ['policy:read'], iso)).key;
+      const sim = await findSim(ctx.store.db, { iccid: ICCID });
+      assert.ok(sim);
+      subscriber = await subscriberForSim(ctx, sim, undefined);
+    });
+    after(async () => {
+      await app.close();
+      await ctx.queue?.stop();
+      await ctx.close();
+    });
+
+    const call = (
+      method: 'GET' | 'POST' | 'PATCH',
+      url: string,
+      key?: string,
+      payload?: unknown,
+      contentType = 'application/json',
+    ) =>
+      app.inject({
+        method,
+        url,
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(payload !== undefined ? { 'content-type': contentType } : {}),
+        },
+        ...(payload !== undefined
+          ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }
+          : {}),
+      });
+    const policy = async () =>
+      (await call('GET', `/api/v1/policy?iccid=${ICCID}`, gateway)).json() as {
+        internet: boolean;
+        reason: string;
+        connectivityTest: { allowed: boolean; hosts: string[] };
+      };
+    const buy = async () => {
+      const checkoutId = await openCheckout(ctx, subscriber.id);
+      const outcome = await completeCheckout(ctx, {
+        checkoutId,
+        planId: 'day-1gb',
+        card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
+      });
+      assert.equal(outcome.kind, 'completed');
+    };
+
+    describe('authentication and scopes', () => {
+      it('no key: 401 with a Bearer challenge; a forged or revoked key: 401; a key without the scope: 403', async () => {
+        const none = await call('GET', `/api/v1/policy?iccid=${ICCID}`);
+        assert.equal(none.statusCode, 401);
+        assert.match(String(none.headers['www-authenticate']), /^Bearer/);
+        assert.equal(none.json().code, 'MBPROV_AUTH_REQUIRED');
+        assert.equal(
+          (await call('GET', `/api/v1/policy?iccid=${ICCID}`, `${gateway.slice(0, -4)}AAAA`)).statusCode,
+          401,
+        );
+        const temp = await createApiKey(ctx.store.db, 'temp', ['policy:read'], ctx.clock().toISOString());
+        await revokeApiKey(ctx.store.db, temp.id, ctx.clock().toISOString());
+        assert.equal((await call('GET', `/api/v1/policy?iccid=${ICCID}`, temp.key)).statusCode, 401);
+        const wrong = await call('GET', `/api/v1/policy?iccid=${ICCID}`, billing);
+        assert.equal(wrong.statusCode, 403);
+        assert.equal(wrong.json().code, 'MBPROV_API_SCOPE');
+      });
+    });
+
+    describe('walled-garden policy', () => {
+      it('before purchase: no internet, connectivity-test hosts blocked, the portal allowed', async () => {
+        const p = await policy();
+        assert.deepEqual([p.internet, p.reason, p.connectivityTest.allowed], [false, 'no-plan', false]);
+        assert.ok(p.connectivityTest.hosts.includes('www.msftconnecttest.com'));
+        assert.ok(p.connectivityTest.hosts.includes('www.msftncsi.com'));
+      });
+
+      it('after purchase: internet and the connectivity test allowed', async () => {
+        await buy();
+        const p = await policy();
+        assert.deepEqual([p.internet, p.reason, p.connectivityTest.allowed], [true, 'active', true]);
+      });
+
+      it('the walled-garden host list downloads as text and JSON', async () => {
+        const text = await call('GET', '/api/v1/walled-garden', gateway);
+        assert.equal(text.statusCode, 200);
+        assert.equal(text.body, 'localhost\n');
+        assert.deepEqual((await call('GET', '/api/v1/walled-garden?format=json', gateway)).json(), {
+          hosts: ['localhost'],
+        });
+      });
+
+      it('an unknown SIM is reported as such; no identifier is a 400', async () => {
+        assert.equal(
+          ((await call('GET', '/api/v1/policy?imsi=999999999999999', gateway)).json() as { reason: string })
+            .reason,
+          'unknown-sim',
+        );
+        assert.equal((await call('GET', '/api/v1/policy', gateway)).statusCode, 400);
+      });
+    });
+
+    describe('usage updates', () => {
+      const report = (usageMegabytes: number, at: string) => ({
+        updates: [{ iccid: ICCID, usageMegabytes, at }],
+      });
+
+      it('applies a report, and answers duplicate for the same timestamp and stale for an older one', async () => {
+        const first = await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T11:00:00Z'));
+        assert.equal(first.statusCode, 200);
+        assert.equal(first.json().results[0].status, 'applied');
+        assert.equal(
+          (await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T11:00:00Z'))).json()
+            .results[0].status,
+          'duplicate',
+        );
+        assert.equal(
+          (await call('POST', '/api/v1/usage', billing, report(100, '2026-11-21T10:30:00Z'))).json()
+            .results[0].status,
+          'stale',
+        );
+      });
+
+      it('never moves usage backwards, even with a newer timestamp', async () => {
+        const r = await call('POST', '/api/v1/usage', billing, report(200, '2026-11-21T12:00:00Z'));
+        assert.equal(r.json().results[0].usageMegabytes, 300);
+      });
+
+      it('the next refresh answers a signed usage-only document with the new usage', async () => {
+        const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
+        const r = await app.inject({
+          method: 'GET',
+          url: `/refresh/${subscriber.id}`,
+          headers: {
+            authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
+          },
+        });
+        assert.equal(r.statusCode, 200);
+        assert.equal(verifyDocument(r.body, { trustAnchors: [ctx.rootPem] }).valid, true);
+        const model = parseDocument(r.body).model;
+        assert.equal(model?.MBNProfiles, undefined, 'usage only');
+        assert.deepEqual(model?.Plans?.Plan[0]?.Usage?.CurrentUsage, 300);
+        assert.equal(model?.Plans?.Plan[0]?.Description, undefined);
+      });
+
+      it('crossing the allowance exhausts a Fixed plan: the policy closes the walled garden', async () => {
+        const r = await call('POST', '/api/v1/usage', billing, report(1500, '2026-11-21T13:00:00Z'));
+        assert.deepEqual(r.json().results[0], {
+          index: 0,
+          status: 'applied',
+          usageMegabytes: 1500,
+          exhausted: true,
+        });
+        const p = await policy();
+        assert.deepEqual([p.internet, p.reason, p.connectivityTest.allowed], [false, 'exhausted', false]);
+      });
+
+      it('after expiry by date the policy says expired', async () => {
+        ctx.setNow(new Date('2026-11-23T00:00:00Z'));
+        try {
+          await buy();
+          ctx.setNow(new Date('2026-11-25T00:00:00Z'));
+          const p = await policy();
+          assert.deepEqual([p.internet, p.reason], [false, 'expired']);
+        } finally {
+          ctx.setNow(new Date('2026-11-21T10:00:00Z'));
+        }
+      });
+
+      it('unknown SIMs, malformed and out-of-range reports are reported per item or refused whole', async () => {
+        const mixed = await call('POST', '/api/v1/usage', billing, {
+          updates: [{ imsi: '310260999999999', usageMegabytes: 1, at: '2026-11-21T11:00:00Z' }],
+        });
+        assert.equal(mixed.json().results[0].status, 'unknown-sim');
+        for (const bad of [
+          {},
+          { updates: [] },
+          { updates: [{ iccid: ICCID, usageMegabytes: -1, at: '2026-11-21T11:00:00Z' }] },
+          { updates: [{ iccid: ICCID, usageMegabytes: 1, at: 'yesterday' }] },
+          { updates: [{ iccid: ICCID, usageMegabytes: 1, at: '2026-11-21T11:00:00Z', extra: 1 }] },
+        ]) {
+          const r = await call('POST', '/api/v1/usage', billing, bad);
+          assert.equal(r.statusCode, 400, JSON.stringify(bad));
+          assert.equal(r.json().code, 'MBPROV_API_BAD_REQUEST');
+        }
+        assert.equal(
+          (await call('POST', '/api/v1/usage', billing, '{"updates": [', 'application/json')).statusCode,
+          400,
+        );
+      });
+    });
+
+    describe('catalog, inventory, subscribers, documents, audit', () => {
+      it('creates, updates and retires a plan; refuses a duplicate, an unknown plan and a Fixed plan without allowance', async () => {
+        const plan = {
+          id: 'weekend',
+          name: 'Weekend',
+          planType: 'Unrestricted',
+          durationDays: 2,
+          priceMinor: 500,
+          currency: 'USD',
+        };
+        assert.equal((await call('POST', '/api/v1/plans', admin, plan)).statusCode, 201);
+        assert.equal((await call('POST', '/api/v1/plans', admin, plan)).statusCode, 409);
+        assert.equal(
+          (await call('POST', '/api/v1/plans', admin, { ...plan, id: 'fixed', planType: 'Fixed' }))
+            .statusCode,
+          400,
+        );
+        const patched = await call('PATCH', '/api/v1/plans/weekend', admin, { priceMinor: 450 });
+        assert.equal(patched.json().price_minor, 450);
+        assert.equal((await call('PATCH', '/api/v1/plans/nope', admin, { priceMinor: 1 })).statusCode, 404);
+        assert.equal((await call('POST', '/api/v1/plans/weekend/retire', admin)).json().status, 'retired');
+      });
+
+      it('imports SIMs from CSV with a report per row', async () => {
+        const csv =
+          'ICCID,IMSI,MSISDN\n89012611111111111111,310261111111111,+15550111\n8901261111111111111X,310261111111112,\n89012611111111111111,310261111111113,\n8901260000000000018,310260000000001,\n89012622222222222222,310260000000001,\n';
+        const r = await call('POST', '/api/v1/sims/import', admin, csv, 'text/csv');
+        assert.equal(r.statusCode, 200);
+        const body = r.json() as {
+          added: number;
+          exists: number;
+          rejected: number;
+          rows: Array<{ line: number; status: string; reason?: string }>;
+        };
+        assert.deepEqual([body.added, body.exists, body.rejected], [1, 1, 3]);
+        assert.deepEqual(
+          body.rows.map((row) => [row.line, row.status]),
+          [
+            [2, 'added'],
+            [3, 'rejected'],
+            [4, 'rejected'],
+            [5, 'exists'],
+            [6, 'rejected'],
+          ],
+        );
+        assert.match(body.rows[1]?.reason ?? '', /ICCID/);
+      });
+
+      it('finds a subscriber by ICCID, IMSI or id, without its credential hash; 404 otherwise', async () => {
+        for (const q of [`iccid=${ICCID}`, `imsi=${IMSI}`, `id=${subscriber.id}`]) {
+          const r = await call('GET', `/api/v1/subscribers?${q}`, admin);
+          assert.equal(r.statusCode, 200, q);
+          assert.equal(r.json().subscriber.id, subscriber.id);
+          assert.doesNotMatch(r.body, /refresh_password_hash/);
+        }
+        assert.equal(
+          (await call('GET', '/api/v1/subscribers?iccid=8901269999999999999', admin)).statusCode,
+          404,
+        );
+      });
+
+      it('suspends (policy: suspended, no internet) and resumes a subscriber; unknown ids are 404', async () => {
+        await buy().catch(() => undefined);
+        assert.equal(
+          (await call('POST', `/api/v1/subscribers/${subscriber.id}/suspend`, admin)).statusCode,
+          200,
+        );
+        assert.equal((await policy()).reason, 'suspended');
+        assert.equal(
+          (await call('POST', `/api/v1/subscribers/${subscriber.id}/resume`, admin)).statusCode,
+          200,
+        );
+        assert.notEqual((await policy()).reason, 'suspended');
+        assert.equal((await call('POST', '/api/v1/subscribers/nope/suspend', admin)).statusCode, 404);
+      });
+
+      it('previews the document a subscriber would get, validated and with credentials masked', async () => {
+        const r = await call('GET', `/api/v1/subscribers/${subscriber.id}/document/preview`, admin);
+        assert.equal(r.statusCode, 200);
+        const body = r.json() as { valid: boolean; xml: string };
+        assert.equal(body.valid, true);
+        assert.match(body.xml, /<Password>\*{8}<\/Password>/);
+        assert.ok(!body.xml.includes(ctx.secrets.refreshPassword(subscriber.id, 1)));
+      });
+
+      it('re-signs every active subscriber’s document in the background after a certificate rotation', async () => {
+        const before = await ctx.store.db.selectFrom('documents').select(['id']).execute();
+        const r = await call('POST', '/api/v1/documents/regenerate', admin);
+        assert.equal(r.statusCode, 202);
+        assert.ok((await (ctx.queue as LocalQueue).depth()) >= 1);
+        await (ctx.queue as LocalQueue).drain();
+        const afterDocs = await ctx.store.db.selectFrom('documents').select(['id']).execute();
+        assert.ok(afterDocs.length > before.length);
+        assert.equal(await (ctx.queue as LocalQueue).depth(), 0);
+      });
+
+      it('keeps an audit log of every change, readable with audit:read', async () => {
+        const r = await call('GET', '/api/v1/audit?limit=50', admin);
+        const actions = (r.json() as { entries: Array<{ action: string; actor: string }> }).entries.map(
+          (e) => e.action,
+        );
+        for (const action of [
+          'plan.create',
+          'plan.update',
+          'plan.retire',
+          'sims.import',
+          'subscriber.suspend',
+          'subscriber.resume',
+          'documents.regenerate',
+        ]) {
+          assert.ok(actions.includes(action), action);
+        }
+        assert.equal((await call('GET', '/api/v1/audit', billing)).statusCode, 403);
+      });
+
+      it('serves Prometheus metrics to metrics:read, and the OpenAPI document', async () => {
+        const m = await call('GET', '/metrics', admin);
+        assert.equal(m.statusCode, 200);
+        assert.match(m.body, /mbprov_usage_reports_total\{status="applied"\} \d+/);
+        assert.match(m.body, /mbprov_signing_duration_seconds_count\{kind="full"\} \d+/);
+        assert.match(m.body, /mbprov_queue_depth \d+/);
+        assert.equal((await call('GET', '/metrics', gateway)).statusCode, 403);
+        const spec = (await call('GET', '/api/v1/openapi.json')).json() as { paths: Record<string, unknown> };
+        assert.ok(spec.paths['/api/v1/usage']);
+        assert.ok(spec.paths['/api/v1/policy']);
+      });
+    });
+
+    it('every scope is listed', () => {
+      assert.ok(SCOPES.includes('admin'));
+    });
+  });
+}
