@@ -2,6 +2,7 @@
 // Ratios compare against a baseline measured in the same run on the same machine.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { runBackoffice } from './bench/backoffice.ts';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runPortal } from './bench/portal.ts';
@@ -14,6 +15,7 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['signatures', runSignatures],
   ['simulator', runSimulator],
   ['portal', runPortal],
+  ['backoffice', runBackoffice],
   ['operator-messages', runOperatorMessages],
 ];
 const only = process.argv.slice(2);

@@ -1,8 +1,11 @@
-// The portal process of the activation benchmark: a fresh data folder, the demo configuration plus `simCount`
-// generated SIMs, generous rate limits. Prints "ready <url>" when listening. Run by scripts/bench/portal.ts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// The portal process of the portal and back-office benchmarks: a fresh data folder, the demo configuration plus
+// `simCount` generated SIMs, generous rate limits, an admin API key, and (the back-office baseline) a bare Fastify
+// HTTPS route in the same process with the same TLS certificate. Prints "ready <portal url> <api key> <bare url>".
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Fastify from 'fastify';
+import { createApiKey } from '../../packages/portal/src/backoffice/api-keys.ts';
 import { demoConfig } from '../../packages/portal/src/config/demo.ts';
 import { startPortal } from '../../packages/portal/src/index.ts';
 
@@ -21,13 +24,26 @@ config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000 };
 config.dataDir = dir;
 const file = join(dir, 'config.json');
 writeFileSync(file, JSON.stringify(config));
-const portal = await startPortal({
-  file,
-  logger: false,
-  env: { PORT: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+const env = {
+  PORT: '0',
+  ...(process.env.MBPROV_SECRET_KEY ? { MBPROV_SECRET_KEY: process.env.MBPROV_SECRET_KEY } : {}),
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  // A schema of its own: the benchmark never meets the data of earlier runs.
+  ...(databaseUrl ? { MBPROV_DATABASE_SCHEMA: `bench_${process.pid}_${Date.now()}` } : {}),
+};
+const portal = await startPortal({ file, logger: false, env });
+const { key } = await createApiKey(portal.ctx.store.db, 'bench', ['admin'], new Date().toISOString());
+const bare = Fastify({
+  https: {
+    key: readFileSync(join(dir, 'tls', 'localhost.key.pem')),
+    cert: readFileSync(join(dir, 'tls', 'localhost.crt.pem')),
+  },
 });
-process.stdout.write(`ready ${portal.url}\n`);
+bare.get('/bare', async () => ({ ok: true }));
+const bareUrl = (await bare.listen({ host: '127.0.0.1', port: 0 })).replace(/^http:/, 'https:');
+process.stdout.write(`ready ${portal.url} ${key} ${bareUrl}\n`);
 process.on('SIGTERM', async () => {
+  await bare.close();
   await portal.close();
   process.exit(0);
 });

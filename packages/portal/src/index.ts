@@ -2,6 +2,18 @@
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
 export type { PortalContext } from './context.ts';
+export {
+  accountExperienceUrl,
+  COSA_PURPOSE_GUIDS,
+  COSA_SETTINGS,
+  type CosaEntry,
+  type CosaNote,
+  type CosaOptions,
+  type CosaSettingName,
+  cosaEntries,
+  toCosaCsv,
+  toCosaJson,
+} from './cosa/export.ts';
 export { demoLinks } from './demo.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { buildServer, type ServerOptions } from './server.ts';

@@ -43,6 +43,7 @@ export async function startPortal(
   const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
   const store = await openStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
     sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
   });
   const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
@@ -59,7 +60,10 @@ export async function startPortal(
     log: { info: () => {}, warn: () => {}, error: () => {} },
   };
   const queue: JobQueue = config.databaseUrl
-    ? await PgBossQueue.start(config.databaseUrl)
+    ? await PgBossQueue.start(
+        config.databaseUrl,
+        config.databaseSchema ? `${config.databaseSchema}_jobs` : 'pgboss',
+      )
     : new LocalQueue(store.db, ctx.clock);
   ctx.queue = queue;
   ctx.metrics = createMetrics(() => queue.depth());

@@ -15,6 +15,7 @@ export interface ConfigSource {
 /** Environment variables and the configuration paths they set. */
 const ENV: Array<[string, string[], (v: string) => unknown]> = [
   ['DATABASE_URL', ['databaseUrl'], String],
+  ['MBPROV_DATABASE_SCHEMA', ['databaseSchema'], String],
   ['HOST', ['server', 'host'], String],
   ['PORT', ['server', 'port'], Number],
   ['MBPROV_PUBLIC_URL', ['server', 'publicUrl'], String],

@@ -86,6 +86,13 @@ export const ConfigSchema = Type.Object({
       description: 'PostgreSQL URL; without it the embedded SQLite file is used.',
     }),
   ),
+  databaseSchema: Type.Optional(
+    Type.String({
+      pattern: '^[a-z_][a-z0-9_]{0,62}$',
+      description:
+        "PostgreSQL schema for the portal tables (created when missing); default: the connection's search path.",
+    }),
+  ),
   secretKey: Type.Optional(
     Type.String({
       pattern: '^[A-Za-z0-9+/]{43}=$',

@@ -1,0 +1,623 @@
+// End to end in a real browser: Debian's Chromium, driven by playwright-core, clicks through the running portal
+// (startPortal over HTTPS, embedded demo, a temporary data directory) the way a Windows user would, and a simulated
+// Windows PC (@mbprov/simulator) applies what the completion page hands it.
+//
+// How window.external.msProvisionNetworks is bridged: in Windows it is synchronous — it applies the signed document
+// and returns the CarrierProvisioningResult XML, and provision.js uses that return value at once. Playwright's
+// exposed functions are asynchronous (they return a Promise), so they cannot stand in for it. Instead an init script
+// defines msProvisionNetworks(xml) as a *synchronous* XMLHttpRequest (open(..., false)) POSTing the XML to a
+// same-origin path, /__windows-host/msProvisionNetworks, that the portal does not serve: the test intercepts it with
+// context.route (Chromium intercepts synchronous XHRs), applies the document to the simulator Machine with source
+// 'website' in the test process, and answers the result XML — which the XHR returns to provision.js. A document the
+// simulated Windows rejects whole makes the function throw, as the Windows host does. Same-origin keeps the page's
+// CSP (connect-src 'self') and CORS exactly as served: nothing about the page is relaxed.
+//
+// The browser trusts the development TLS certificate through ignoreHTTPSErrors; the test's own HTTPS calls (the
+// back-office API, the simulated PC's refresh) trust it properly through `ca`. Screenshots of each step go to
+// test-output/screenshots/ (git-ignored). Tests never assert on time; the timeouts only guard against hangs.
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { trustedCertificateEntry, verifyDocument } from '@mbprov/core';
+import { addDays, httpsRefreshFetch, Machine, type ProvisionOutcome } from '@mbprov/simulator';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { demoConfig, demoSims } from '../src/config/demo.ts';
+import { TestPaymentProvider } from '../src/payments/test-provider.ts';
+import { type RunningPortal, startPortal } from '../src/start.ts';
+import { t } from '../src/views/i18n.ts';
+
+/** A SIM as Windows sees it: the three parameters it appends to the AccountExperienceURL. */
+interface Sim {
+  iccid: string;
+  imsi: string;
+  devId: string;
+}
+
+const demo = (scenario: (typeof demoSims)[number]['scenario']): Sim =>
+  demoSims.find((s) => s.scenario === scenario) as Sim;
+const USB = demo('first-use-usb');
+const EMBEDDED = demo('first-use-embedded');
+const EXPIRED = demo('renewal-expired');
+const EXHAUSTED = demo('renewal-exhausted');
+// The demo has one SIM per scenario; these first-use SIMs (embedded modems) are added through the back-office API.
+const NO_API: Sim = { iccid: '8901260000000001017', imsi: '310260000000101', devId: '490154203237601' };
+const DECLINED: Sim = { iccid: '8901260000000001025', imsi: '310260000000102', devId: '490154203237602' };
+const DOUBLE: Sim = { iccid: '8901260000000001033', imsi: '310260000000103', devId: '490154203237603' };
+const NO_JS: Sim = { iccid: '8901260000000001041', imsi: '310260000000104', devId: '490154203237604' };
+const JAPANESE: Sim = { iccid: '8901260000000001058', imsi: '310260000000105', devId: '490154203237605' };
+
+const operator = demoConfig().operator as { carrierId: string; internetApn: { accessString: string } };
+const CARRIER_ID = operator.carrierId.toLowerCase();
+const CARDS = { accepted: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' };
+const BRIDGE_PATH = '/__windows-host/msProvisionNetworks';
+const TEST_TIMEOUT = 180_000;
+const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
+
+let portal: RunningPortal;
+let browser: Browser;
+let dataDir: string;
+let baseUrl: string;
+let apiKey: string;
+let tlsCa: string;
+let testRootPem: string;
+let signerPem: string;
+
+/** A TCP port free on loopback now (the portal's public URL must name its real port before it starts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A back-office API call over HTTPS, trusting the portal's development certificate. */
+function api(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: { json: unknown } | { csv: string },
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const payload = body ? ('json' in body ? JSON.stringify(body.json) : body.csv) : undefined;
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(path, baseUrl),
+      {
+        method,
+        ca: tlsCa,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body ? { 'content-type': 'json' in body ? 'application/json' : 'text/csv' } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** The walled-garden answer the gateway gets for a SIM. */
+async function policy(sim: Sim): Promise<{ internet: boolean; reason: string }> {
+  const r = await api('GET', `/api/v1/policy?iccid=${sim.iccid}`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json as { internet: boolean; reason: string };
+}
+
+/** The subscriptions of a SIM's subscriber, from the back-office subscriber lookup. */
+async function subscriptions(sim: Sim): Promise<Array<{ status: string; plan_id: string }>> {
+  const r = await api('GET', `/api/v1/subscribers?iccid=${sim.iccid}`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json.subscriptions as Array<{ status: string; plan_id: string }>;
+}
+
+/** The AccountExperienceURL as Windows opens it for a SIM. */
+const entryUrl = (sim: Sim) => `${baseUrl}/?SubId=${sim.imsi}&DevId=${sim.devId}&IccId=${sim.iccid}`;
+
+/** A Windows PC with the operator's SIM that trusts the test root, the signer tied to the hardware (COSA). */
+function windowsPc(sim: Sim): Machine {
+  return Machine.create({
+    trustedRoots: [testRootPem],
+    hardwareCertificates: [trustedCertificateEntry(new X509Certificate(signerPem))],
+    capabilities: { sim: { iccid: sim.iccid, imsi: sim.imsi } },
+  });
+}
+
+/** What the Windows host was handed and what it answered. */
+interface HostLog {
+  documents: string[];
+  outcomes: ProvisionOutcome[];
+  rejections: string[];
+}
+
+/** A browser context that starts with cookies empty and trusts the portal's development certificate. */
+async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-US', ...options });
+  context.setDefaultTimeout(30_000);
+  return context;
+}
+
+/**
+ * A browser context that behaves as Windows' web host: window.external.msProvisionNetworks applies the document
+ * on `pc` (synchronously, through the intercepted same-origin XHR described at the top of this file).
+ */
+async function windowsHost(
+  pc: Machine,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; host: HostLog }> {
+  const context = await newContext(options);
+  const host: HostLog = { documents: [], outcomes: [], rejections: [] };
+  await context.route(`**${BRIDGE_PATH}`, async (route) => {
+    const xml = route.request().postData() ?? '';
+    host.documents.push(xml);
+    try {
+      const outcome = pc.provision(xml, { source: 'website', consent: () => true });
+      host.outcomes.push(outcome);
+      await route.fulfill({ status: 200, contentType: 'application/xml; charset=utf-8', body: outcome.xml });
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      host.rejections.push(`${e.code ?? 'Error'}: ${e.message}`);
+      await route.fulfill({
+        status: 500,
+        contentType: 'text/plain; charset=utf-8',
+        body: `${e.code}: ${e.message}`,
+      });
+    }
+  });
+  // Runs in every page before its scripts: the method Windows' legacy web host exposes. A string, in ES5 as that
+  // host runs it (and so that no transpiler helper leaks into the page).
+  await context.addInitScript({
+    content: `(function () {
+  window.external.msProvisionNetworks = function (xml) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', ${JSON.stringify(BRIDGE_PATH)}, false);
+    xhr.setRequestHeader('Content-Type', 'application/xml; charset=utf-8');
+    xhr.send(xml);
+    if (xhr.status !== 200) throw new Error(xhr.responseText);
+    return xhr.responseText;
+  };
+})();`,
+  });
+  return { context, host };
+}
+
+/** Saves a full-page screenshot of a step as test-output/screenshots/<test>-<nn>-<step>.png. */
+function screenshots(test: string): (page: Page, step: string) => Promise<void> {
+  let n = 0;
+  return async (page, step) => {
+    n++;
+    await page.screenshot({
+      path: join(SCREENSHOTS, `${test}-${String(n).padStart(2, '0')}-${step}.png`),
+      fullPage: true,
+    });
+  };
+}
+
+/** Picks a plan and fills the payment card as a user types it (labels in `lang`). */
+async function fillCheckout(page: Page, plan: string, card: string, lang: 'en' | 'ja' = 'en'): Promise<void> {
+  await page.getByRole('radio', { name: plan }).check();
+  await page.getByLabel(t(lang, 'pay.number')).fill(card);
+  await page.getByLabel(t(lang, 'pay.expiry')).fill('12/39');
+  await page.getByLabel(t(lang, 'pay.cvc')).fill('123');
+  await page.getByLabel(t(lang, 'pay.name')).fill('Test User');
+}
+
+/** Submits the checkout form with a click on its button and waits for the page that answers. */
+async function pay(page: Page, lang: 'en' | 'ja' = 'en'): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((r) => r.url() === `${baseUrl}/checkout` && r.request().method() === 'POST'),
+    page.getByRole('button', { name: t(lang, 'pay.submit') }).click(),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/** The text of an element, trimmed. */
+const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
+
+/** The first-level heading of the page. */
+const heading = (page: Page) => text(page.getByRole('heading', { level: 1 }));
+
+/** Waits for the completion page to report that Windows applied everything, and checks what the page shows. */
+async function expectProvisioned(page: Page, host: HostLog): Promise<ProvisionOutcome> {
+  assert.equal(new URL(page.url()).pathname, '/complete');
+  assert.equal(await heading(page), t('en', 'complete.heading'));
+  const status = page.locator('#provision-status[data-state="success"]');
+  await status.waitFor();
+  assert.equal(await text(status), t('en', 'complete.status.success'));
+  await page.locator('#provision-fallback').waitFor({ state: 'hidden' });
+  assert.deepEqual(host.rejections, []);
+  assert.equal(host.outcomes.length, 1, 'the page hands the document over exactly once');
+  const outcome = host.outcomes[0] as ProvisionOutcome;
+  assert.equal(outcome.ok, true, outcome.xml);
+  return outcome;
+}
+
+describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 15 * TEST_TIMEOUT }, () => {
+  before(
+    async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-'));
+      const port = await freePort();
+      baseUrl = `https://localhost:${port}`;
+      portal = await startPortal({
+        env: { MBPROV_DATA_DIR: dataDir, PORT: String(port), MBPROV_PUBLIC_URL: baseUrl },
+        logger: false,
+      });
+      apiKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
+      tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
+      testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
+      signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
+      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE].map((s) => `${s.iccid},${s.imsi}`);
+      const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
+      assert.equal(imported.status, 200, JSON.stringify(imported.json));
+      assert.equal(imported.json.added, extra.length, JSON.stringify(imported.json));
+      browser = await chromium.launch({
+        executablePath: process.env.MBPROV_CHROMIUM ?? '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    },
+    { timeout: TEST_TIMEOUT },
+  );
+
+  after(async () => {
+    await browser?.close();
+    await portal?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('first use of a USB modem: welcome, plan, card, /complete hands the document to Windows, which gets the APN, plan, Wi-Fi and refresh; the walled garden opens; a later refresh brings new usage', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('first-use-usb');
+    const pc = windowsPc(USB);
+    const { context, host } = await windowsHost(pc);
+    try {
+      assert.deepEqual(await policy(USB).then((p) => [p.internet, p.reason]), [false, 'no-plan']);
+
+      const page = await context.newPage();
+      await page.goto(entryUrl(USB));
+      assert.equal(await heading(page), t('en', 'plans.heading.first-use-usb'));
+      await shot(page, 'welcome');
+      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      await shot(page, 'filled');
+      await pay(page);
+      const provisionedAt = pc.now;
+      await expectProvisioned(page, host);
+      await shot(page, 'complete');
+
+      // The simulated PC now holds what the document set up.
+      const carrier = pc.state.carriers[CARRIER_ID];
+      assert.ok(carrier, 'the operator is provisioned on the PC');
+      assert.equal(carrier.SubscriberId, USB.imsi);
+      assert.equal(carrier.DefaultProfile?.Context?.AccessString, operator.internetApn.accessString);
+      assert.equal(carrier.DefaultProfile?.Context?.AccessString, 'internet.contoso.example');
+      assert.equal(carrier.DefaultProfile?.AssociatedPlan, '1 GB Day Pass');
+      const plan = carrier.Plans['1 GB Day Pass'];
+      assert.equal(plan?.Description?.PlanType, 'Fixed');
+      assert.equal(plan?.Description?.DataLimitInMegabytes, 1000);
+      assert.equal(plan?.Usage?.CurrentUsage, 0);
+      assert.deepEqual(carrier.WLANProfiles.map((p) => p.name).sort(), ['Contoso Hotspot', 'Contoso Secure']);
+      const refresh = carrier.refresh;
+      assert.ok(refresh?.RefreshURL.startsWith(`${baseUrl}/refresh/`), refresh?.RefreshURL);
+      assert.equal(refresh?.DelayInDays, 7);
+      assert.equal(refresh?.dueAt, addDays(provisionedAt, 7).toISOString());
+      assert.ok(refresh?.UserName && refresh.Password, 'the document carries the refresh credentials');
+
+      // The gateway lets the SIM out of the walled garden.
+      const open = await policy(USB);
+      assert.deepEqual([open.internet, open.reason], [true, 'active']);
+
+      // A week later: billing reports usage, and Windows' scheduled refresh brings it to the PC.
+      pc.advanceDays(7);
+      assert.deepEqual(pc.dueRefreshes(), [{ carrierId: CARRIER_ID, reason: 'timer' }]);
+      const usage = await api('POST', '/api/v1/usage', {
+        json: { updates: [{ iccid: USB.iccid, usageMegabytes: 250, at: new Date().toISOString() }] },
+      });
+      assert.equal(usage.status, 200, JSON.stringify(usage.json));
+      assert.equal((usage.json.results as Array<{ status: string }>)[0]?.status, 'applied');
+      const attempts = await pc.runDueRefreshes(httpsRefreshFetch({ ca: tlsCa }));
+      assert.equal(attempts.length, 1);
+      const [attempt] = attempts;
+      assert.equal(attempt?.status, 200, JSON.stringify(attempt?.error));
+      assert.equal(attempt?.outcome?.ok, true, attempt?.outcome?.xml);
+      assert.equal(pc.state.carriers[CARRIER_ID]?.Plans['1 GB Day Pass']?.Usage?.CurrentUsage, 250);
+      assert.equal(
+        pc.state.carriers[CARRIER_ID]?.Plans['1 GB Day Pass']?.Description?.DataLimitInMegabytes,
+        1000,
+      );
+      assert.equal(attempt?.nextDueAt, addDays(pc.now, 7).toISOString());
+      assert.equal((await policy(USB)).internet, true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('first use of a SIM in an embedded modem: its own welcome, purchase, and Windows applies the profile and plan', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('first-use-embedded');
+    const pc = windowsPc(EMBEDDED);
+    const { context, host } = await windowsHost(pc);
+    try {
+      const page = await context.newPage();
+      await page.goto(entryUrl(EMBEDDED));
+      assert.equal(await heading(page), t('en', 'plans.heading.first-use-embedded'));
+      await shot(page, 'welcome');
+      await fillCheckout(page, '10 GB Monthly', CARDS.accepted);
+      await pay(page);
+      await expectProvisioned(page, host);
+      await shot(page, 'complete');
+      const carrier = pc.state.carriers[CARRIER_ID];
+      assert.equal(carrier?.DefaultProfile?.Context?.AccessString, 'internet.contoso.example');
+      assert.equal(carrier?.Plans['10 GB Monthly']?.Description?.DataLimitInMegabytes, 10000);
+      assert.equal((await policy(EMBEDDED)).internet, true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [scenario, sim] of [
+    ['renewal-expired', EXPIRED],
+    ['renewal-exhausted', EXHAUSTED],
+  ] as const) {
+    it(`${scenario === 'renewal-expired' ? 'renewal after the plan expired by date' : 'renewal after the data ran out'}: the right heading and previous plan, a new purchase, success`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(scenario);
+      const pc = windowsPc(sim);
+      const { context, host } = await windowsHost(pc);
+      try {
+        const closed = await policy(sim);
+        assert.deepEqual(
+          [closed.internet, closed.reason],
+          [false, scenario === 'renewal-expired' ? 'expired' : 'exhausted'],
+        );
+        const page = await context.newPage();
+        await page.goto(entryUrl(sim));
+        assert.equal(await heading(page), t('en', `plans.heading.${scenario}`));
+        assert.match(await text(page.locator('.previous-plan')), /10 GB Monthly/);
+        await shot(page, 'renewal');
+        await fillCheckout(page, 'Unlimited Week', CARDS.accepted);
+        await pay(page);
+        await expectProvisioned(page, host);
+        await shot(page, 'complete');
+        assert.equal(
+          pc.state.carriers[CARRIER_ID]?.Plans['Unlimited Week']?.Description?.PlanType,
+          'Unrestricted',
+        );
+        assert.deepEqual(await policy(sim).then((p) => [p.internet, p.reason]), [true, 'active']);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('without msProvisionNetworks (an ordinary browser) the completion page shows the download and instructions, and the download is the signed document', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('no-msprovisionnetworks');
+    const context = await newContext({ acceptDownloads: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(entryUrl(NO_API));
+      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      await pay(page);
+      assert.equal(new URL(page.url()).pathname, '/complete');
+      assert.equal(await heading(page), t('en', 'complete.heading'));
+      // provision.js found no host method: it says nothing and leaves the fallback visible.
+      const status = page.locator('#provision-status');
+      assert.equal(await status.getAttribute('data-state'), null);
+      assert.equal(await text(status), '');
+      const fallback = page.locator('#provision-fallback');
+      assert.equal(await fallback.isVisible(), true);
+      assert.equal(
+        await text(fallback.getByRole('heading', { level: 2 })),
+        t('en', 'complete.fallback.title'),
+      );
+      assert.deepEqual(await fallback.locator('ul.wifi-profiles > li').allTextContents(), [
+        'Contoso Hotspot',
+        'Contoso Secure',
+      ]);
+      const download = fallback.getByRole('link', { name: t('en', 'complete.fallback.download') });
+      const href = (await download.getAttribute('href')) ?? '';
+      assert.match(href, new RegExp(`^${baseUrl}/document/`));
+      const wifi = fallback.getByRole('link', { name: t('en', 'complete.fallback.wifi') });
+      assert.equal(
+        await wifi.getAttribute('href'),
+        `ms-settings:wifi-provisioning?uri=${encodeURIComponent(href)}`,
+      );
+      await shot(page, 'fallback');
+
+      const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+      assert.equal(file.suggestedFilename(), 'provisioning.xml');
+      const xml = readFileSync((await file.path()) as string, 'utf8');
+      const verified = verifyDocument(xml, { trustAnchors: [testRootPem], requireEv: true });
+      assert.equal(verified.valid, true, JSON.stringify(verified.errors));
+      assert.match(xml, /<AccessString>internet\.contoso\.example<\/AccessString>/);
+      // The same document a Windows PC applies from the website.
+      const outcome = windowsPc(NO_API).provision(xml, { source: 'website' });
+      assert.equal(outcome.ok, true, outcome.xml);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a declined card shows the error banner and activates nothing: the walled garden stays closed', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('declined-card');
+    const pc = windowsPc(DECLINED);
+    const { context, host } = await windowsHost(pc);
+    try {
+      const page = await context.newPage();
+      await page.goto(entryUrl(DECLINED));
+      await fillCheckout(page, '10 GB Monthly', CARDS.declined);
+      await pay(page);
+      assert.equal(new URL(page.url()).pathname, '/checkout');
+      const banner = page.getByRole('alert');
+      assert.equal(await text(banner.getByRole('heading')), t('en', 'plans.error.title'));
+      assert.ok((await text(banner)).includes(t('en', 'plans.error.declined')), await text(banner));
+      // The plans are offered again, ready for another card.
+      assert.equal(await page.getByRole('radio').count(), 3);
+      await shot(page, 'declined');
+      assert.deepEqual(host.documents, []);
+      assert.deepEqual(await subscriptions(DECLINED), []);
+      assert.deepEqual(await policy(DECLINED).then((p) => [p.internet, p.reason]), [false, 'no-plan']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a double-submitted checkout charges once and makes one subscription', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('double-submit');
+    const payments = portal.ctx.payments;
+    assert.ok(payments instanceof TestPaymentProvider);
+    const chargesBefore = payments.charges.length;
+    const refundsBefore = payments.refunds.size;
+    const pc = windowsPc(DOUBLE);
+    const { context, host } = await windowsHost(pc);
+    try {
+      // The first POST is held until the user has clicked again (a slow network), then both reach the portal at
+      // once: Chromium drops the first navigation for the second, but the portal has received both.
+      let posts = 0;
+      let secondSent!: () => void;
+      const second = new Promise<void>((resolve) => {
+        secondSent = resolve;
+      });
+      const reached: number[] = [];
+      await context.route(`${baseUrl}/checkout`, async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        posts++;
+        if (posts === 1) await second;
+        else secondSent();
+        const response = await route.fetch({ maxRedirects: 0 });
+        reached.push(response.status());
+        await route.fulfill({ response }).catch(() => {
+          // The browser no longer waits for this one.
+        });
+      });
+      const page = await context.newPage();
+      await page.goto(entryUrl(DOUBLE));
+      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      await shot(page, 'filled');
+      // Two clicks on the button, as an impatient user makes them (the mouse, not a locator action, which would
+      // wait for the first navigation to finish).
+      const box = await page.getByRole('button', { name: t('en', 'pay.submit') }).boundingBox();
+      assert.ok(box);
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      await page.mouse.click(x, y);
+      await page.waitForRequest((r) => r.url() === `${baseUrl}/checkout` && r.method() === 'POST');
+      await page.mouse.click(x, y);
+      await page.waitForURL(`${baseUrl}/complete`);
+      await page.waitForLoadState('load');
+      assert.equal(posts, 2, 'both submissions left the browser');
+      await expectProvisioned(page, host);
+      await shot(page, 'complete');
+      // Both answers: the same outcome (303 to /complete), whichever came first.
+      for (let i = 0; i < 100 && reached.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(reached, [303, 303]);
+      assert.equal(payments.charges.length - chargesBefore, 1, 'one charge');
+      assert.equal(payments.refunds.size - refundsBefore, 0, 'nothing to refund');
+      const subs = await subscriptions(DOUBLE);
+      assert.deepEqual(
+        subs.map((s) => [s.plan_id, s.status]),
+        [['day-1gb', 'active']],
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Accept-Language ja shows the Japanese pages, and the language switcher switches to English', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('japanese');
+    const context = await newContext({
+      locale: 'ja-JP',
+      extraHTTPHeaders: { 'Accept-Language': 'ja-JP,ja;q=0.9' },
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(entryUrl(JAPANESE));
+      assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+      assert.equal(await heading(page), t('ja', 'plans.heading.first-use-embedded'));
+      assert.equal(await page.getByRole('radio', { name: '1GB デイパス' }).count(), 1);
+      assert.equal(await text(page.getByRole('button')), t('ja', 'pay.submit'));
+      assert.match(await page.title(), /コントソ モバイル/);
+      await shot(page, 'ja');
+
+      const nav = page.getByRole('navigation', { name: t('ja', 'site.languageNav') });
+      assert.equal(await nav.getByRole('link', { name: '日本語' }).getAttribute('aria-current'), 'true');
+      await nav.getByRole('link', { name: 'English' }).click();
+      await page.waitForURL(/lang=en/);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await heading(page), t('en', 'plans.heading.first-use-embedded'));
+      const url = new URL(page.url());
+      assert.equal(url.searchParams.get('IccId'), JAPANESE.iccid, 'the switch keeps the SIM parameters');
+      await shot(page, 'en');
+      // The choice is remembered over the browser's Accept-Language.
+      await page.goto(`${baseUrl}/`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await heading(page), t('en', 'home.heading'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('without JavaScript a purchase still completes: the form posts and /complete shows the manual fallback', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('no-javascript');
+    const context = await newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(entryUrl(NO_JS));
+      assert.equal(await heading(page), t('en', 'plans.heading.first-use-embedded'));
+      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      await pay(page);
+      assert.equal(new URL(page.url()).pathname, '/complete');
+      assert.equal(await heading(page), t('en', 'complete.heading'));
+      assert.equal(await page.locator('#provision-fallback').isVisible(), true);
+      assert.equal(await page.getByRole('link', { name: t('en', 'complete.fallback.download') }).count(), 1);
+      await shot(page, 'complete');
+      assert.deepEqual(await policy(NO_JS).then((p) => [p.internet, p.reason]), [true, 'active']);
+    } finally {
+      await context.close();
+    }
+  });
+});

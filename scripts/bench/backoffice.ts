@@ -1,0 +1,195 @@
+// RefreshURL answers (200 and 304, authenticated) and usage updates per second over HTTPS on loopback, on SQLite and
+// PostgreSQL, beside a bare Fastify route of the same process and TLS certificate (the baseline).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import autocannon from 'autocannon';
+import { loadSecrets } from '../../packages/portal/src/security/secrets.ts';
+import type { Row, SuiteResult } from './measure.ts';
+
+const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
+
+function call(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Starts the portal process; returns its URLs and admin key. */
+async function portalProcess(databaseUrl: string | undefined, secretKey: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./portal-server.ts', import.meta.url).pathname,
+      '50',
+      ...(databaseUrl ? [databaseUrl] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, MBPROV_SECRET_KEY: secretKey },
+    },
+  );
+  const [url, key, bare] = await new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /ready (\S+) (\S+) (\S+)/.exec(d.toString());
+      if (m) resolve([m[1] as string, m[2] as string, m[3] as string]);
+    });
+    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
+  });
+  return { url: url as string, key: key as string, bare: bare as string, stop: () => child.kill('SIGTERM') };
+}
+
+async function load(
+  options: autocannon.Options,
+): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
+  const result = await autocannon({ connections: 8, duration: 5, ...options });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+}
+
+export async function runBackoffice(): Promise<SuiteResult> {
+  const secretKey = randomBytes(32).toString('base64');
+  const secrets = loadSecrets(secretKey, '/nonexistent');
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const postgres = process.env.MBPROV_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  for (const [label, databaseUrl] of [
+    ['SQLite', undefined],
+    ['PostgreSQL', postgres],
+  ] as const) {
+    const p = await portalProcess(databaseUrl, secretKey);
+    try {
+      // One subscriber with an active plan, bought through the real flow.
+      const iccid = '8901269000000000000';
+      const page = await call(`${p.url}/?IccId=${iccid}`, 'GET', {});
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
+      const cookie = ((page.headers['set-cookie'] as string[] | undefined) ?? [])
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const form = new URLSearchParams({
+        planId: 'month-10gb',
+        cardNumber: '4242424242424242',
+        cardExpiry: '12/39',
+        cardCvc: '123',
+        cardName: 'Bench',
+        checkoutId: field('checkoutId'),
+        _csrf: field('_csrf'),
+      }).toString();
+      await call(
+        `${p.url}/checkout`,
+        'POST',
+        { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        form,
+      );
+      const lookup = JSON.parse(
+        (
+          await call(`${p.url}/api/v1/subscribers?iccid=${iccid}`, 'GET', {
+            authorization: `Bearer ${p.key}`,
+          })
+        ).body,
+      ) as { subscriber: { id: string; refresh_user: string } };
+      const { id, refresh_user: user } = lookup.subscriber;
+      const basic = `Basic ${Buffer.from(`${user}:${secrets.refreshPassword(id, 1)}`).toString('base64')}`;
+      const first = await call(`${p.url}/refresh/${id}`, 'GET', { authorization: basic });
+      if (first.status !== 200)
+        throw new Error(`refresh answered ${first.status} for ${JSON.stringify(lookup.subscriber)}`);
+      const etag = String(first.headers.etag);
+
+      const bare = await load({ url: `${p.bare}/bare` });
+      const full = await load({ url: `${p.url}/refresh/${id}`, headers: { authorization: basic } });
+      const cached = await load({
+        url: `${p.url}/refresh/${id}`,
+        headers: { authorization: basic, 'if-none-match': etag },
+      });
+      let t = Date.parse('2026-11-21T00:00:00Z');
+      let usage = 0;
+      const usageRun = await load({
+        url: `${p.url}/api/v1/usage`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${p.key}`, 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                updates: [{ iccid, usageMegabytes: ++usage, at: new Date((t += 1000)).toISOString() }],
+              }),
+            }),
+          },
+        ],
+      });
+      rows.push({
+        name: `${label}: bare Fastify route (baseline)`,
+        value: bare.rps,
+        unit: 'requests/s',
+        baseline: 'baseline',
+        ratio: 1,
+      });
+      rows.push({
+        name: `${label}: RefreshURL 200 (Basic auth, signed document)`,
+        value: full.rps,
+        unit: 'answers/s',
+        baseline: 'bare route',
+        ratio: full.rps / bare.rps,
+      });
+      rows.push({
+        name: `${label}: RefreshURL 304 (If-None-Match)`,
+        value: cached.rps,
+        unit: 'answers/s',
+        baseline: 'bare route',
+        ratio: cached.rps / bare.rps,
+      });
+      rows.push({
+        name: `${label}: usage updates (one report per request)`,
+        value: usageRun.rps,
+        unit: 'updates/s',
+        baseline: 'bare route',
+        ratio: usageRun.rps / bare.rps,
+      });
+      notes.push(
+        `${label} latency p50/p99: bare ${bare.p50}/${bare.p99} ms, refresh 200 ${full.p50}/${full.p99} ms, refresh 304 ${cached.p50}/${cached.p99} ms, usage ${usageRun.p50}/${usageRun.p99} ms; non-2xx answers: refresh ${full.non2xx}, usage ${usageRun.non2xx} (304s count as non-2xx: ${cached.non2xx}).`,
+      );
+    } finally {
+      p.stop();
+    }
+  }
+  agent.destroy();
+  return {
+    title: 'Back office: RefreshURL and usage updates',
+    description:
+      'autocannon with 8 connections for 5 s per measurement, over HTTPS on loopback, against the portal in its own process. The RefreshURL checks HTTP Basic credentials (SHA-256, constant time) and answers the stored signed document (decrypted from rest) or 304 for a matching ETag; a usage update is one POST /api/v1/usage with one report (bearer key check, one transaction). The baseline is a bare Fastify route in the portal process with the same TLS certificate.',
+    rows,
+    notes,
+  };
+}
