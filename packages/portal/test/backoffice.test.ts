@@ -340,6 +340,16 @@ for (const dialect of DIALECTS) {
         assert.equal((await call('GET', '/api/v1/audit', billing)).statusCode, 403);
       });
 
+      it('exports the COSA entries as JSON and CSV to cosa:read', async () => {
+        const json = await call('GET', '/api/v1/cosa', admin);
+        assert.equal(json.statusCode, 200);
+        assert.match(json.body, /internet\.contoso\.example/);
+        const csv = await call('GET', '/api/v1/cosa?format=csv', admin);
+        assert.match(String(csv.headers['content-type']), /text\/csv/);
+        assert.match(csv.body, /AccountExperienceURL/);
+        assert.equal((await call('GET', '/api/v1/cosa', billing)).statusCode, 403);
+      });
+
       it('serves Prometheus metrics to metrics:read, and the OpenAPI document', async () => {
         const m = await call('GET', '/metrics', admin);
         assert.equal(m.statusCode, 200);

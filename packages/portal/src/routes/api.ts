@@ -10,6 +10,7 @@ import { policyFor, walledGardenHosts } from '../backoffice/policy.ts';
 import { parseSimCsv, type SimImportRow } from '../backoffice/sims-csv.ts';
 import { applyUsageReports } from '../backoffice/usage.ts';
 import type { PortalContext } from '../context.ts';
+import { cosaEntries, toCosaCsv, toCosaJson } from '../cosa/export.ts';
 import { addSims, findSim, getPlan } from '../storage/inventory.ts';
 import {
   latestDocument,
@@ -500,6 +501,29 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     },
   );
 
+  app.get(
+    '/api/v1/cosa',
+    {
+      preHandler: guard(ctx, 'cosa:read'),
+      schema: {
+        tags: ['cosa'],
+        summary: 'The operator’s COSA/APN database entries, for submission (?format=csv|json).',
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const entries = cosaEntries(ctx.config);
+      if ((request.query as { format?: string }).format === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="cosa.csv"')
+          .send(toCosaCsv(entries));
+      }
+      return reply.header('content-type', 'application/json; charset=utf-8').send(toCosaJson(entries));
+    },
+  );
   app.get(
     '/metrics',
     { preHandler: guard(ctx, 'metrics:read'), schema: { hide: true } },
