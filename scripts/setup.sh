@@ -5,6 +5,7 @@ set -e
 need=""
 command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
 command -v xmlsec1 >/dev/null 2>&1 || need="$need xmlsec1"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 if [ -n "$need" ]; then
   echo "mbprov setup: installing Debian packages:$need"
   SUDO=""

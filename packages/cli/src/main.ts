@@ -1,6 +1,8 @@
 import { MbprovError } from '@mbprov/core';
 import { Command, CommanderError } from 'commander';
+import { registerApiKey } from './commands/apikey.ts';
 import { registerCert } from './commands/cert.ts';
+import { registerCosa } from './commands/cosa.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSign } from './commands/sign.ts';
 import { registerSim } from './commands/sim.ts';
@@ -23,6 +25,8 @@ export function createProgram(setStatus: (status: number) => void): Command {
   registerVerify(program, setStatus);
   registerSim(program, setStatus);
   registerServe(program);
+  registerApiKey(program, setStatus);
+  registerCosa(program, setStatus);
   return program;
 }
 

@@ -1,4 +1,6 @@
 /** @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. */
+
+export { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
 export type { PortalContext } from './context.ts';

@@ -250,7 +250,7 @@ describe('toCosaCsv and toCosaJson', () => {
     for (const [i, entry] of entries.entries()) {
       const row = rows[i + 1] as string[];
       assert.equal(row.length, COSA_SETTINGS.length);
-      COSA_SETTINGS.forEach((name, c) => assert.equal(row[c], entry.settings[name] ?? '', name));
+      for (const [c, name] of COSA_SETTINGS.entries()) assert.equal(row[c], entry.settings[name] ?? '', name);
     }
     assert.ok(csv.endsWith('\r\n'));
   });

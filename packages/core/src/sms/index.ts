@@ -1,4 +1,14 @@
 // Operator SMS/USSD messages: evaluating incoming texts against the Messages rules of a provisioning document.
+export {
+  type ActivationCompleteIntent,
+  type ComposedMessage,
+  type ComposeIntent,
+  type ComposeOptions,
+  composeOperatorMessage,
+  formatUsageTimestamp,
+  type RefreshIntent,
+  type UsageIntent,
+} from './compose.ts';
 export { evaluateOperatorMessage, MAX_OPERATOR_MESSAGE_LENGTH } from './evaluate.ts';
 export { readFlag, readPlanType } from './flags.ts';
 export {

@@ -55,6 +55,30 @@ export async function signChecked(
   return { xml, etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`, kind };
 }
 
+/** The full document model of a subscription; `masked` replaces the credentials (for previews). */
+export function fullModel(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  subscription: Subscription,
+  plan: Plan,
+  masked = false,
+): CarrierProvisioning {
+  const mask = (secret: string) => (masked ? '********' : secret);
+  return subscriberDocument(ctx.config, {
+    subscriber,
+    subscription,
+    plan,
+    refresh: {
+      url: refreshUrl(ctx, subscriber),
+      userName: subscriber.refresh_user,
+      password: mask(ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version)),
+    },
+    hotspotPassword: mask(ctx.secrets.hotspotPassword(subscriber.id)),
+    signer: ctx.signer.trustedEntry,
+    now: ctx.clock(),
+  });
+}
+
 /** The full signed document of a subscription. */
 export async function fullDocument(
   ctx: PortalContext,
@@ -62,20 +86,7 @@ export async function fullDocument(
   subscription: Subscription,
   plan: Plan,
 ): Promise<SignedDocument> {
-  const model = subscriberDocument(ctx.config, {
-    subscriber,
-    subscription,
-    plan,
-    refresh: {
-      url: refreshUrl(ctx, subscriber),
-      userName: subscriber.refresh_user,
-      password: ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version),
-    },
-    hotspotPassword: ctx.secrets.hotspotPassword(subscriber.id),
-    signer: ctx.signer.trustedEntry,
-    now: ctx.clock(),
-  });
-  return signChecked(ctx, model, 'full');
+  return signChecked(ctx, fullModel(ctx, subscriber, subscription, plan), 'full');
 }
 
 /** Stores a new version of a subscriber's document, encrypted at rest; returns its version. */

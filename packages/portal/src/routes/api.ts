@@ -3,15 +3,14 @@ import type {} from '@fastify/swagger';
 import { buildDocument, MbprovError, validateModel } from '@mbprov/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { subscriberDocument } from '../activation/document.ts';
-import { refreshUrl } from '../activation/issue.ts';
+import { fullModel, refreshUrl } from '../activation/issue.ts';
 import { type ApiCaller, allows, audit, authenticate, type Scope } from '../backoffice/api-keys.ts';
 import { policyFor, walledGardenHosts } from '../backoffice/policy.ts';
 import { parseSimCsv, type SimImportRow } from '../backoffice/sims-csv.ts';
 import { applyUsageReports } from '../backoffice/usage.ts';
 import type { PortalContext } from '../context.ts';
 import { cosaEntries, toCosaCsv, toCosaJson } from '../cosa/export.ts';
-import { addSims, findSim, getPlan } from '../storage/inventory.ts';
+import { addSims, findSim, getPlan, planRow } from '../storage/inventory.ts';
 import {
   latestDocument,
   latestSubscription,
@@ -99,20 +98,8 @@ function guard(ctx: PortalContext, scope: Scope) {
 
 const actor = (request: FastifyRequest) => request.apiCaller?.name ?? 'unknown';
 
-function planRow(body: Static<typeof PlanBody>, now: string) {
-  return {
-    id: body.id,
-    name: body.name,
-    name_ja: body.nameJa ?? null,
-    plan_type: body.planType,
-    data_limit_mb: body.dataLimitMb ?? null,
-    duration_days: body.durationDays,
-    bandwidth_kbps: body.bandwidthKbps ?? null,
-    price_minor: body.priceMinor,
-    currency: body.currency,
-    status: 'active',
-    updated_at: now,
-  };
+function planRowOf(body: Static<typeof PlanBody>, now: string) {
+  return { id: body.id, ...planRow(body, now) };
 }
 
 /** The back-office API (/api/v1): usage updates, walled-garden policy, catalog, SIM inventory, subscribers, documents, audit. */
@@ -201,7 +188,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         return fail(reply, 'MBPROV_API_BAD_REQUEST', 'A Fixed plan needs dataLimitMb.');
       const inserted = await db
         .insertInto('plans')
-        .values(planRow(body, now()))
+        .values(planRowOf(body, now()))
         .onConflict((c) => c.doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
@@ -231,7 +218,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       const plan = await getPlan(db, request.params.id);
       if (!plan) return fail(reply, 'MBPROV_NOT_FOUND', `No plan ${request.params.id}.`);
       const body = request.body as Static<typeof PlanPatch>;
-      const merged = planRow(
+      const merged = planRowOf(
         {
           id: plan.id,
           name: body.name ?? plan.name,
@@ -438,19 +425,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       const plan = subscription ? await getPlan(db, subscription.plan_id) : undefined;
       if (!subscriber || !subscription || !plan)
         return fail(reply, 'MBPROV_NOT_FOUND', 'The subscriber has no plan to build a document from.');
-      const model = subscriberDocument(ctx.config, {
-        subscriber,
-        subscription,
-        plan,
-        refresh: {
-          url: refreshUrl(ctx, subscriber),
-          userName: subscriber.refresh_user,
-          password: '********',
-        },
-        hotspotPassword: '********',
-        signer: ctx.signer.trustedEntry,
-        now: ctx.clock(),
-      });
+      const model = fullModel(ctx, subscriber, subscription, plan, true);
       const validation = validateModel(model);
       return { valid: validation.valid, diagnostics: validation.diagnostics, xml: buildDocument(model) };
     },

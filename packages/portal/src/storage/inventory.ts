@@ -41,6 +41,22 @@ export async function findSim(
   return undefined;
 }
 
+/** The catalog row of a plan definition (configuration or back-office API). */
+export function planRow(p: PlanConfig, now: string): Omit<PlanTable, 'id'> {
+  return {
+    name: p.name,
+    name_ja: p.nameJa ?? null,
+    plan_type: p.planType,
+    data_limit_mb: p.dataLimitMb ?? null,
+    duration_days: p.durationDays,
+    bandwidth_kbps: p.bandwidthKbps ?? null,
+    price_minor: p.priceMinor,
+    currency: p.currency,
+    status: 'active',
+    updated_at: now,
+  };
+}
+
 /**
  * Seeds the catalog with the configured plans that it does not have yet. After that the back-office API manages
  * the catalog (create, update, retire); a restart does not undo its changes.
@@ -48,18 +64,7 @@ export async function findSim(
 export async function seedPlans(db: Kysely<Database>, plans: PlanConfig[], now: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const p of plans) {
-      const row = {
-        name: p.name,
-        name_ja: p.nameJa ?? null,
-        plan_type: p.planType,
-        data_limit_mb: p.dataLimitMb ?? null,
-        duration_days: p.durationDays,
-        bandwidth_kbps: p.bandwidthKbps ?? null,
-        price_minor: p.priceMinor,
-        currency: p.currency,
-        status: 'active',
-        updated_at: now,
-      };
+      const row = planRow(p, now);
       await trx
         .insertInto('plans')
         .values({ id: p.id, ...row })

@@ -88,29 +88,24 @@ export async function getCheckout(db: Kysely<Database>, id: string): Promise<Che
   return db.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The newest document of a subscriber. */
+/** The newest document of a subscriber, or of one kind (full: profiles and provisioning, what the completion page hands over). */
 export async function latestDocument(
   db: Kysely<Database>,
   subscriberId: string,
+  kind?: 'full' | 'usage',
 ): Promise<StoredDocument | undefined> {
-  return db
+  let query = db
     .selectFrom('documents')
     .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at'])
-    .where('subscriber_id', '=', subscriberId)
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
+    .where('subscriber_id', '=', subscriberId);
+  if (kind) query = query.where('kind', '=', kind);
+  return query.orderBy('version', 'desc').executeTakeFirst();
 }
 
-/** The newest full document (profiles and provisioning) of a subscriber: what the completion page hands over. */
-export async function latestFullDocument(
+/** The newest full document of a subscriber. */
+export function latestFullDocument(
   db: Kysely<Database>,
   subscriberId: string,
 ): Promise<StoredDocument | undefined> {
-  return db
-    .selectFrom('documents')
-    .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at'])
-    .where('subscriber_id', '=', subscriberId)
-    .where('kind', '=', 'full')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
+  return latestDocument(db, subscriberId, 'full');
 }
