@@ -493,11 +493,11 @@ describe('language negotiation', () => {
 
 describe('formatters', () => {
   it('formats data amounts', () => {
-    assert.equal(formatBytes(10240, 'en'), '10 GB');
-    assert.equal(formatBytes(10240, 'ja'), '10 GB');
-    assert.equal(formatBytes(1536, 'en'), '1.5 GB');
+    assert.equal(formatBytes(10000, 'en'), '10 GB');
+    assert.equal(formatBytes(10000, 'ja'), '10 GB');
+    assert.equal(formatBytes(1500, 'en'), '1.5 GB');
     assert.equal(formatBytes(500, 'ja'), '500 MB');
-    assert.equal(formatBytes(1024 * 1024 * 2, 'en'), '2 TB');
+    assert.equal(formatBytes(2_000_000, 'en'), '2 TB');
   });
 
   it('formats durations', () => {

@@ -516,10 +516,13 @@ function number(value: number, lang: Lang, maximumFractionDigits = 1): string {
   ).format(value);
 }
 
-/** A data amount given in megabytes (1 GB = 1024 MB, as Windows counts): "500 MB", "1.5 GB", "10 GB". */
+/**
+ * A data amount given in megabytes, in decimal units as operators sell plans (1 GB = 1,000 MB, the same megabyte
+ * as the SMS rules engine's M unit): "500 MB", "1.5 GB", "10 GB".
+ */
 export function formatBytes(mb: number, lang: Lang): string {
-  if (Math.abs(mb) >= 1024 * 1024) return `${number(mb / (1024 * 1024), lang)} TB`;
-  if (Math.abs(mb) >= 1024) return `${number(mb / 1024, lang)} GB`;
+  if (Math.abs(mb) >= 1_000_000) return `${number(mb / 1_000_000, lang)} TB`;
+  if (Math.abs(mb) >= 1000) return `${number(mb / 1000, lang)} GB`;
   return `${number(mb, lang)} MB`;
 }
 
