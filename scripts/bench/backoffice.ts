@@ -140,12 +140,16 @@ export async function runBackoffice(): Promise<SuiteResult> {
         headers: { authorization: `Bearer ${p.key}`, 'content-type': 'application/json' },
         requests: [
           {
-            setupRequest: (req) => ({
-              ...req,
-              body: JSON.stringify({
-                updates: [{ iccid, usageMegabytes: ++usage, at: new Date((t += 1000)).toISOString() }],
-              }),
-            }),
+            setupRequest: (req) => {
+              usage += 1;
+              t += 1000;
+              return {
+                ...req,
+                body: JSON.stringify({
+                  updates: [{ iccid, usageMegabytes: usage, at: new Date(t).toISOString() }],
+                }),
+              };
+            },
           },
         ],
       });

@@ -44,22 +44,29 @@ export function parseSimCsv(text: string): {
   const seenIccid = new Set<string>();
   const seenImsi = new Set<string>();
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const line = index + 1;
-    if (raw.trim() === '') return;
+    if (raw.trim() === '') continue;
     const [iccid = '', imsi = '', msisdn = ''] = cells(raw);
-    if (index === 0 && /iccid/i.test(iccid)) return; // header
-    const reject = (reason: string) =>
+    if (index === 0 && /iccid/i.test(iccid)) continue; // header
+    const reason = !/^\d{19,20}$/.test(iccid)
+      ? 'ICCID must be 19 or 20 digits'
+      : !/^\d{6,15}$/.test(imsi)
+        ? 'IMSI must be 6 to 15 digits'
+        : msisdn && !/^\+?\d{5,15}$/.test(msisdn)
+          ? 'MSISDN must be 5 to 15 digits, optionally with +'
+          : seenIccid.has(iccid)
+            ? 'ICCID repeated in the file'
+            : seenImsi.has(imsi)
+              ? 'IMSI repeated in the file'
+              : undefined;
+    if (reason) {
       rejected.push({ line, iccid, imsi, ...(msisdn ? { msisdn } : {}), status: 'rejected', reason });
-    if (!/^\d{19,20}$/.test(iccid)) return reject('ICCID must be 19 or 20 digits');
-    if (!/^\d{6,15}$/.test(imsi)) return reject('IMSI must be 6 to 15 digits');
-    if (msisdn && !/^\+?\d{5,15}$/.test(msisdn))
-      return reject('MSISDN must be 5 to 15 digits, optionally with +');
-    if (seenIccid.has(iccid)) return reject('ICCID repeated in the file');
-    if (seenImsi.has(imsi)) return reject('IMSI repeated in the file');
+      continue;
+    }
     seenIccid.add(iccid);
     seenImsi.add(imsi);
     valid.push({ line, iccid, imsi, ...(msisdn ? { msisdn } : {}) });
-  });
+  }
   return { valid, rejected };
 }
