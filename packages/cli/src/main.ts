@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/apikey.ts';
 import { registerCert } from './commands/cert.ts';
 import { registerCosa } from './commands/cosa.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSign } from './commands/sign.ts';
 import { registerSim } from './commands/sim.ts';
@@ -27,6 +28,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
   registerServe(program);
   registerApiKey(program, setStatus);
   registerCosa(program, setStatus);
+  registerDemo(program, setStatus);
   return program;
 }
 

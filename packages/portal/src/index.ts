@@ -16,8 +16,10 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
+export { demoSims } from './config/demo.ts';
 export { demoLinks } from './demo.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { buildServer, type ServerOptions } from './server.ts';
 export { type RunningPortal, startPortal } from './start.ts';
+export { CHECKOUT_FIELDS } from './views/render.ts';
 export { openStore, type Store } from './storage/database.ts';

@@ -236,6 +236,7 @@ export const codes = {
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),
   MBPROV_CLI_USAGE: e('The command line is not valid.', 400),
+  MBPROV_DEMO_FAILED: e('A step of `mbprov demo` did not give the answer the flow expects.', 500),
 } as const satisfies Record<string, CodeInfo>;
 
 /** A stable mbprov error code. */
