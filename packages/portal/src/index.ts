@@ -1,6 +1,7 @@
 /** @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. */
 
 export { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
+export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
 export type { PortalContext } from './context.ts';
@@ -16,10 +17,10 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
-export { demoSims } from './config/demo.ts';
 export { demoLinks } from './demo.ts';
+export { freeLoopbackPort } from './free-port.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { buildServer, type ServerOptions } from './server.ts';
 export { type RunningPortal, startPortal } from './start.ts';
-export { CHECKOUT_FIELDS } from './views/render.ts';
 export { openStore, type Store } from './storage/database.ts';
+export { CHECKOUT_FIELDS } from './views/render.ts';

@@ -106,6 +106,7 @@ export async function startPortal(
     print(
       '  Test cards: 4242 4242 4242 4242 (accepted), 4000 0000 0000 0002 (declined); any future expiry, any CVC.',
     );
+    if (demoKey) print(`  Back-office API key (all scopes, demo only): ${demoKey}`);
   }
   return {
     app,

@@ -13,7 +13,7 @@ import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { findSim } from '../src/storage/inventory.ts';
+import { findSim, getPlan, seedPlans } from '../src/storage/inventory.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 
@@ -246,6 +246,41 @@ for (const dialect of DIALECTS) {
         assert.equal(patched.json().price_minor, 450);
         assert.equal((await call('PATCH', '/api/v1/plans/nope', admin, { priceMinor: 1 })).statusCode, 404);
         assert.equal((await call('POST', '/api/v1/plans/weekend/retire', admin)).json().status, 'retired');
+      });
+
+      it('a restart (seeding the configured plans again) keeps what the API changed in the catalog', async () => {
+        const plan = {
+          id: 'holiday',
+          name: 'Holiday',
+          planType: 'Unrestricted',
+          durationDays: 3,
+          priceMinor: 700,
+          currency: 'USD',
+        };
+        assert.equal((await call('POST', '/api/v1/plans', admin, plan)).statusCode, 201);
+        assert.equal(
+          (await call('PATCH', '/api/v1/plans/day-1gb', admin, { priceMinor: 123 })).json().price_minor,
+          123,
+        );
+        assert.equal((await call('POST', '/api/v1/plans/month-10gb/retire', admin)).json().status, 'retired');
+        await seedPlans(ctx.store.db, ctx.config.plans, ctx.clock().toISOString());
+        const holiday = await getPlan(ctx.store.db, 'holiday');
+        assert.equal(holiday?.status, 'active', 'a plan created through the API is not retired');
+        assert.equal((await getPlan(ctx.store.db, 'day-1gb'))?.price_minor, 123, 'an API edit is not undone');
+        assert.equal(
+          (await getPlan(ctx.store.db, 'month-10gb'))?.status,
+          'retired',
+          'a retired plan stays retired',
+        );
+        await call('PATCH', '/api/v1/plans/day-1gb', admin, {
+          priceMinor: ctx.config.plans.find((p) => p.id === 'day-1gb')?.priceMinor,
+        });
+        await ctx.store.db
+          .updateTable('plans')
+          .set({ status: 'active' })
+          .where('id', '=', 'month-10gb')
+          .execute();
+        await call('POST', '/api/v1/plans/holiday/retire', admin);
       });
 
       it('imports SIMs from CSV with a report per row', async () => {

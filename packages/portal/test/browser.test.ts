@@ -20,7 +20,6 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,6 +36,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
+import { freeLoopbackPort } from '../src/free-port.ts';
 import { TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { t } from '../src/views/i18n.ts';
@@ -76,18 +76,6 @@ let apiKey: string;
 let tlsCa: string;
 let testRootPem: string;
 let signerPem: string;
-
-/** A TCP port free on loopback now (the portal's public URL must name its real port before it starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A back-office API call over HTTPS, trusting the portal's development certificate. */
 function api(
@@ -274,7 +262,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-'));
-      const port = await freePort();
+      const port = await freeLoopbackPort();
       baseUrl = `https://localhost:${port}`;
       portal = await startPortal({
         env: { MBPROV_DATA_DIR: dataDir, PORT: String(port), MBPROV_PUBLIC_URL: baseUrl },

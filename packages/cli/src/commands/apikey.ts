@@ -14,12 +14,13 @@ import { EXIT } from '../exit-codes.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Opens the portal database of a configuration (file or embedded demo, plus environment). */
+/** Opens the portal database of a configuration (--config, else MBPROV_CONFIG, else the embedded demo; plus environment). */
 async function withStore<T>(
   file: string | undefined,
   use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(file ? { file } : {});
+  const source = file ?? process.env.MBPROV_CONFIG;
+  const config = loadConfig(source ? { file: source } : {});
   const store = await openStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),

@@ -9,7 +9,7 @@ export function registerServe(program: Command): void {
     .option('-c, --config <file>', 'configuration file (JSON); default: the embedded demo configuration')
     .addHelpText(
       'after',
-      '\nEnvironment: DATABASE_URL (PostgreSQL), HOST, PORT, MBPROV_PUBLIC_URL, MBPROV_DATA_DIR, MBPROV_SECRET_KEY,\n' +
+      '\nEnvironment: DATABASE_URL (PostgreSQL), MBPROV_DATABASE_SCHEMA, HOST, PORT, MBPROV_PUBLIC_URL, MBPROV_DATA_DIR, MBPROV_SECRET_KEY,\n' +
         'MBPROV_SIGNING_KEY_FILE, MBPROV_SIGNING_CERT_FILE, MBPROV_TLS_CERT_FILE, MBPROV_TLS_KEY_FILE, MBPROV_CONFIG.\n' +
         'See docs/configuration.md.',
     )

@@ -1,10 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MbprovError, trustedCertificateEntry, verifyDocument } from '@mbprov/core';
-import { CHECKOUT_FIELDS, demoSims, startPortal, TEST_CARDS } from '@mbprov/portal';
+import { CHECKOUT_FIELDS, demoSims, freeLoopbackPort, startPortal, TEST_CARDS } from '@mbprov/portal';
 import { httpsRefreshFetch, Machine, type ProvisionOutcome } from '@mbprov/simulator';
 import { describeMachine } from '../commands/sim.ts';
 import { formValue, HttpsSession, radioValues } from './https-session.ts';
@@ -47,18 +46,6 @@ export interface DemoReporter {
   detail(line: string): void;
 }
 
-/** A TCP port free on loopback now: the portal's public URL (and so the RefreshURL) must name its port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function expect(ok: boolean, what: string): asserts ok {
   if (!ok) throw new MbprovError('MBPROV_DEMO_FAILED', what);
 }
@@ -74,7 +61,7 @@ export async function runDemo(options: DemoOptions, report: DemoReporter): Promi
   expect(sim !== undefined, `no demo SIM for the scenario ${scenario}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-demo-'));
   report.step(`Starting the portal (data in ${dataDir})`);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const portalUrl = `https://localhost:${port}`;
   const portal = await startPortal({
     env: { MBPROV_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), MBPROV_PUBLIC_URL: portalUrl },

@@ -62,23 +62,12 @@ export function planRow(p: PlanConfig, now: string): Omit<PlanTable, 'id'> {
  * the catalog (create, update, retire); a restart does not undo its changes.
  */
 export async function seedPlans(db: Kysely<Database>, plans: PlanConfig[], now: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const p of plans) {
-      const row = planRow(p, now);
-      await trx
-        .insertInto('plans')
-        .values({ id: p.id, ...row })
-        .onConflict((c) => c.column('id').doUpdateSet(row))
-        .execute();
-    }
-    const ids = plans.map((p) => p.id);
-    await trx
-      .updateTable('plans')
-      .set({ status: 'retired', updated_at: now })
-      .where('id', 'not in', ids)
-      .where('status', '=', 'active')
-      .execute();
-  });
+  if (plans.length === 0) return;
+  await db
+    .insertInto('plans')
+    .values(plans.map((p) => ({ id: p.id, ...planRow(p, now) })))
+    .onConflict((c) => c.column('id').doNothing())
+    .execute();
 }
 
 /** The plans on sale, cheapest first. */
