@@ -212,3 +212,97 @@ describe('a configuration that builds an invalid document', () => {
     }
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`renewal while a plan is active on ${dialect} (operator.renewWhileActive)`, () => {
+    let ctx: TestContext;
+    before(async () => {
+      ctx = await testContext(dialect);
+    });
+    after(() => ctx.close());
+
+    const subscriberOf = async (iccid: string) => {
+      const sim = await findSim(ctx.store.db, { iccid });
+      assert.ok(sim, `demo SIM ${iccid}`);
+      return subscriberForSim(ctx, sim, '358470110000011');
+    };
+    const buy = async (subscriberId: string, planId: string) =>
+      completeCheckout(ctx, { checkoutId: await openCheckout(ctx, subscriberId), planId, card: card() });
+    const subscriptionsOf = (subscriberId: string) =>
+      ctx.store.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('subscriber_id', '=', subscriberId)
+        .orderBy('created_at')
+        .execute();
+    const documentOf = async (subscriberId: string) => {
+      const stored = await latestFullDocument(ctx.store.db, subscriberId);
+      assert.ok(stored);
+      return ctx.secrets.decrypt(stored.xml_encrypted);
+    };
+    const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+    it('extend: the same plan again moves the end by its duration and adds its allowance, in the signed document too; another plan is refused before charging', async () => {
+      ctx.config.operator.renewWhileActive = 'extend';
+      const s = await subscriberOf('8901260000000000018');
+      assert.equal((await buy(s.id, 'month-10gb')).kind, 'completed');
+      const charges = ctx.payments.charges.length;
+      const again = await buy(s.id, 'month-10gb');
+      assert.equal(again.kind, 'completed');
+      assert.equal(ctx.payments.charges.length, charges + 1);
+      const rows = await subscriptionsOf(s.id);
+      assert.equal(rows.length, 1, 'the active subscription is extended, not duplicated');
+      const [row] = rows;
+      assert.equal(row?.status, 'active');
+      assert.equal(days(row?.starts_at as string, row?.ends_at as string), 60);
+      assert.equal(row?.data_limit_mb, 20000);
+      const xml = await documentOf(s.id);
+      assert.match(xml, /<DataLimitInMegabytes>20000<\/DataLimitInMegabytes>/);
+      assert.match(xml, /Duration="P60D"/);
+      assert.equal(verifyDocument(xml, { trustAnchors: [ctx.rootPem], requireEv: true }).valid, true);
+
+      const other = await buy(s.id, 'day-1gb');
+      assert.equal(other.kind, 'plan-unavailable');
+      assert.equal(ctx.payments.charges.length, charges + 1, 'nothing charged for a plan that cannot extend');
+    });
+
+    it('extend: two concurrent purchases both count (each paid once), whatever order the transactions take', async () => {
+      ctx.config.operator.renewWhileActive = 'extend';
+      const s = await subscriberOf('8901260000000000026');
+      assert.equal((await buy(s.id, 'day-1gb')).kind, 'completed');
+      const [a, b] = await Promise.all([buy(s.id, 'day-1gb'), buy(s.id, 'day-1gb')]);
+      assert.deepEqual([a.kind, b.kind], ['completed', 'completed']);
+      const [row, ...more] = await subscriptionsOf(s.id);
+      assert.equal(more.length, 0);
+      assert.equal(days(row?.starts_at as string, row?.ends_at as string), 3);
+      assert.equal(row?.data_limit_mb, 3000);
+      assert.match(await documentOf(s.id), /<DataLimitInMegabytes>3000<\/DataLimitInMegabytes>/);
+      assert.equal(ctx.payments.refunds.size, 0);
+    });
+
+    it('replace: another plan ends the active one now and starts from today; refuse (the default) answers already-active without charging', async () => {
+      ctx.config.operator.renewWhileActive = 'replace';
+      const s = await subscriberOf('8901260000000000034');
+      assert.equal((await buy(s.id, 'day-1gb')).kind, 'completed');
+      const replaced = await buy(s.id, 'week-unlimited');
+      assert.equal(replaced.kind, 'completed');
+      const rows = await subscriptionsOf(s.id);
+      assert.deepEqual(
+        rows.map((r) => [r.plan_id, r.status]),
+        [
+          ['day-1gb', 'replaced'],
+          ['week-unlimited', 'active'],
+        ],
+      );
+      assert.equal((await activeSubscription(ctx.store.db, s.id))?.plan_id, 'week-unlimited');
+      assert.match(await documentOf(s.id), /PlanType="Unrestricted"/);
+
+      ctx.config.operator.renewWhileActive = 'refuse';
+      const charges = ctx.payments.charges.length;
+      const refused = await buy(s.id, 'day-1gb');
+      assert.equal(refused.kind, 'already-active');
+      assert.equal(ctx.payments.charges.length, charges, 'refused before charging');
+      assert.equal((await activeSubscription(ctx.store.db, s.id))?.plan_id, 'week-unlimited');
+    });
+  });
+}

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemoHistory } from '../src/demo.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { subscriberByIccid } from '../src/storage/subscribers.ts';
+import { activeSubscription, subscriberByIccid } from '../src/storage/subscribers.ts';
 import { type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';
 
@@ -316,5 +316,73 @@ describe('security headers and errors', () => {
       await server.close();
       await limited.close();
     }
+  });
+});
+
+describe('buying while a plan is active (operator.renewWhileActive)', () => {
+  after(() => {
+    ctx.config.operator.renewWhileActive = 'refuse';
+  });
+  const offered = (html: string) => [...html.matchAll(/name="planId"[^>]*value="([^"]+)"/g)].map((m) => m[1]);
+  const activeOf = async () => {
+    const subscriber = await subscriberByIccid(ctx.store.db, ACTIVE.IccId);
+    assert.ok(subscriber);
+    return activeSubscription(ctx.store.db, subscriber.id);
+  };
+
+  it('refuse (the default): the status page offers nothing to buy and /renew goes back to the status', async () => {
+    const browser = new Browser(app);
+    const status = await browser.get(entry(ACTIVE));
+    assert.doesNotMatch(status.body, /href="\/renew"/);
+    const r = await browser.get('/renew');
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, '/status');
+  });
+
+  it('extend: the status page links /renew, which offers only the active plan; paying moves its end and adds its allowance', async () => {
+    ctx.config.operator.renewWhileActive = 'extend';
+    const browser = new Browser(app);
+    const status = await browser.get(entry(ACTIVE));
+    assert.match(status.body, /href="\/renew"[^>]*>Add more to your plan</);
+    const page = await browser.get('/renew');
+    assert.equal(page.statusCode, 200);
+    assert.deepEqual(offered(page.body), ['month-10gb']);
+    const before = await activeOf();
+    const paid = await browser.post('/checkout', {
+      planId: 'month-10gb',
+      ...card(),
+      checkoutId: field(page.body, 'checkoutId'),
+      _csrf: field(page.body, '_csrf'),
+    });
+    assert.equal(paid.statusCode, 303);
+    assert.equal(paid.headers.location, '/complete');
+    const after = await activeOf();
+    assert.equal(after?.id, before?.id, 'the same subscription, extended');
+    assert.equal(
+      Date.parse(after?.ends_at as string) - Date.parse(before?.ends_at as string),
+      30 * 86_400_000,
+    );
+    assert.equal(after?.data_limit_mb, (before?.data_limit_mb ?? 0) + 10000);
+    const complete = await browser.get('/complete');
+    assert.match(
+      embeddedDocument(complete.body),
+      new RegExp(`<DataLimitInMegabytes>${after?.data_limit_mb}<`),
+    );
+  });
+
+  it('replace, in Japanese: /renew offers every plan under the change-plan heading', async () => {
+    ctx.config.operator.renewWhileActive = 'replace';
+    const browser = new Browser(app, { 'accept-language': 'ja' });
+    const status = await browser.get(entry(ACTIVE));
+    assert.match(status.body, /href="\/renew"[^>]*>プランを変更する</);
+    const page = await browser.get('/renew');
+    assert.match(page.body, /<h1>プランを変更する<\/h1>/);
+    assert.deepEqual(offered(page.body).sort(), ['day-1gb', 'month-10gb', 'week-unlimited']);
+  });
+
+  it('/renew without a known subscriber goes to the entry page', async () => {
+    const r = await new Browser(app).get('/renew');
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, '/');
   });
 });

@@ -96,8 +96,15 @@ export async function completeCheckout(
   // Build, validate and sign first: a configuration that makes an invalid document is found before charging anyone.
   const subscriber = await subscriberById(db, checkout.subscriber_id);
   if (!subscriber) throw new Error(`checkout ${checkout.id} names a missing subscriber`);
-  const subscription = draftSubscription(ctx, checkout.id, subscriber.id, plan);
-  const document = await fullDocument(ctx, subscriber, subscription, plan);
+  const planned = await planRenewal(ctx, checkout.id, subscriber.id, plan);
+  if (typeof planned === 'string' && !checkout.payment_reference)
+    return planned === 'already-active' ? { kind: planned, subscriberId: subscriber.id } : { kind: planned };
+  // Already paid (a retry after a crash) but no longer possible: activation finds that out and refunds.
+  const renewal: Renewal =
+    typeof planned === 'string'
+      ? { kind: 'new', subscription: draftSubscription(ctx, checkout.id, subscriber.id, plan) }
+      : planned;
+  const document = await fullDocument(ctx, subscriber, renewal.subscription, plan);
 
   let reference = checkout.payment_reference;
   if (!reference) {
@@ -125,7 +132,54 @@ export async function completeCheckout(
       .where('status', 'in', ['pending', 'open'])
       .execute();
   }
-  return activate(ctx, checkout.id, subscription, document, plan, reference);
+  return activate(ctx, checkout.id, renewal, document, plan, reference);
+}
+
+/**
+ * What a purchase does: a new period, or, while a plan is active and as `operator.renewWhileActive` says, an
+ * extension of that plan or its replacement.
+ */
+type Renewal =
+  | { kind: 'new'; subscription: Subscription }
+  | { kind: 'extend' | 'replace'; base: Subscription; subscription: Subscription };
+
+async function planRenewal(
+  ctx: PortalContext,
+  checkoutId: string,
+  subscriberId: string,
+  plan: Plan,
+): Promise<Renewal | 'already-active' | 'plan-unavailable'> {
+  const mode = ctx.config.operator.renewWhileActive;
+  const active = await activeSubscription(ctx.store.db, subscriberId);
+  const live = active && active.ends_at > ctx.clock().toISOString() ? active : undefined;
+  if (!live) return { kind: 'new', subscription: draftSubscription(ctx, checkoutId, subscriberId, plan) };
+  if (mode === 'refuse') return 'already-active';
+  if (mode === 'replace')
+    return {
+      kind: 'replace',
+      base: live,
+      subscription: draftSubscription(ctx, checkoutId, subscriberId, plan),
+    };
+  if (live.plan_id !== plan.id) return 'plan-unavailable';
+  const limit =
+    live.data_limit_mb === null || plan.data_limit_mb === null
+      ? null
+      : live.data_limit_mb + plan.data_limit_mb;
+  return {
+    kind: 'extend',
+    base: live,
+    subscription: { ...live, ends_at: addDays(live.ends_at, plan.duration_days), data_limit_mb: limit },
+  };
+}
+
+/** Whether the active subscription is still the one a renewal was planned on (no other purchase came between). */
+function unchanged(base: Subscription, active: Subscription | undefined): boolean {
+  return (
+    active !== undefined &&
+    active.id === base.id &&
+    active.ends_at === base.ends_at &&
+    active.data_limit_mb === base.data_limit_mb
+  );
 }
 
 function draftSubscription(
@@ -173,16 +227,18 @@ function settledOutcome(checkout: {
 async function activate(
   ctx: PortalContext,
   checkoutId: string,
-  subscription: Subscription,
-  document: SignedDocument,
+  planned: Renewal,
+  signedDocument: SignedDocument,
   plan: Plan,
   reference: string,
 ): Promise<CheckoutOutcome> {
   const { db } = ctx.store;
-  const subscriberId = subscription.subscriber_id;
+  let renewal = planned;
+  let document = signedDocument;
+  const subscriberId = renewal.subscription.subscriber_id;
   const now = ctx.clock().toISOString();
   const run = () =>
-    db.transaction().execute(async (trx): Promise<CheckoutOutcome> => {
+    db.transaction().execute(async (trx): Promise<CheckoutOutcome | 'stale'> => {
       if (ctx.store.dialect === 'postgres') {
         // Serialize checkouts of one subscriber; SQLite serializes every write transaction anyway.
         await trx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
@@ -191,8 +247,30 @@ async function activate(
       const settled = current && settledOutcome(current);
       if (settled) return settled;
       await expireEnded(trx, subscriberId, now);
-      if (await activeSubscription(trx, subscriberId)) return { kind: 'already-active', subscriberId };
-      await trx.insertInto('subscriptions').values(subscription).execute();
+      const active = await activeSubscription(trx, subscriberId);
+      const { subscription } = renewal;
+      if (renewal.kind === 'new') {
+        if (active)
+          return ctx.config.operator.renewWhileActive === 'refuse'
+            ? { kind: 'already-active', subscriberId }
+            : 'stale';
+        await trx.insertInto('subscriptions').values(subscription).execute();
+      } else if (!unchanged(renewal.base, active)) {
+        return 'stale';
+      } else if (renewal.kind === 'extend') {
+        await trx
+          .updateTable('subscriptions')
+          .set({ ends_at: subscription.ends_at, data_limit_mb: subscription.data_limit_mb })
+          .where('id', '=', subscription.id)
+          .execute();
+      } else {
+        await trx
+          .updateTable('subscriptions')
+          .set({ status: 'replaced', ends_at: now })
+          .where('id', '=', renewal.base.id)
+          .execute();
+        await trx.insertInto('subscriptions').values(subscription).execute();
+      }
       await storeDocument(trx as unknown as Kysely<Database>, ctx, subscriberId, document);
       await trx
         .updateTable('checkouts')
@@ -202,14 +280,27 @@ async function activate(
       return { kind: 'completed', subscriberId, subscriptionId: subscription.id };
     });
 
-  let outcome: CheckoutOutcome;
-  try {
-    outcome = await run();
-  } catch (error) {
-    // A concurrent transaction inserted the active subscription or this checkout's subscription first.
-    if (!isUniqueViolation(error)) throw error;
-    outcome = await run();
+  let outcome: CheckoutOutcome | 'stale' = 'stale';
+  // Another purchase changed the active plan since this one was planned (it is already paid for): plan it again
+  // on the new state and sign the new document; a few rounds settle any realistic race.
+  for (let round = 0; round < 5 && outcome === 'stale'; round++) {
+    if (round > 0) {
+      const again = await planRenewal(ctx, checkoutId, subscriberId, plan);
+      if (typeof again === 'string') break;
+      renewal = again;
+      const subscriber = await subscriberById(db, subscriberId);
+      if (!subscriber) throw new Error(`checkout ${checkoutId} names a missing subscriber`);
+      document = await fullDocument(ctx, subscriber, renewal.subscription, plan);
+    }
+    try {
+      outcome = await run();
+    } catch (error) {
+      // A concurrent transaction inserted the active subscription or this checkout's subscription first.
+      if (!isUniqueViolation(error)) throw error;
+      outcome = 'stale';
+    }
   }
+  if (outcome === 'stale') outcome = { kind: 'already-active', subscriberId };
   if (outcome.kind === 'already-active') {
     await ctx.payments.refund(reference);
     await db

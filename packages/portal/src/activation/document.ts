@@ -3,6 +3,11 @@ import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
 import type { Plan as CatalogPlan } from '../storage/inventory.ts';
 import type { Subscriber, Subscription } from '../storage/subscribers.ts';
 
+/** The days a subscription runs: the plan's duration, or more after extensions. */
+function periodDays(subscription: { starts_at: string; ends_at: string }): number {
+  return Math.round((Date.parse(subscription.ends_at) - Date.parse(subscription.starts_at)) / 86_400_000);
+}
+
 /** EAP-SIM (EAP type 18) for WPA2-Enterprise hotspots, as the account provisioning page's example configures it. */
 export const EAP_SIM_ONEX =
   '<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig">' +
@@ -76,7 +81,11 @@ export function planEntry(plan: CatalogPlan, subscription: Subscription): Plan {
     Name: plan.name,
     Description: {
       PlanType: plan.plan_type as 'Unrestricted' | 'Fixed' | 'Variable',
-      BillingCycle: { StartDate: subscription.starts_at, Duration: `P${plan.duration_days}D`, Resets: false },
+      BillingCycle: {
+        StartDate: subscription.starts_at,
+        Duration: `P${periodDays(subscription)}D`,
+        Resets: false,
+      },
       ...(subscription.data_limit_mb !== null ? { DataLimitInMegabytes: subscription.data_limit_mb } : {}),
       ...(plan.bandwidth_kbps !== null ? { InboundBandwidthInKbps: plan.bandwidth_kbps } : {}),
     },

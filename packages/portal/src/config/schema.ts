@@ -147,6 +147,12 @@ export const ConfigSchema = Type.Object({
       description: 'xs:duration before the activation directive runs.',
     }),
     refreshDelayDays: Type.Integer({ minimum: 1, maximum: 730, default: 7 }),
+    renewWhileActive: Type.Union([Type.Literal('refuse'), Type.Literal('extend'), Type.Literal('replace')], {
+      default: 'refuse',
+      description:
+        'A purchase while a plan is active: refuse it (one plan at a time), extend the active plan (same plan: its ' +
+        'end moves by the duration, its allowance grows), or replace it (the new plan starts now).',
+    }),
     supportPhone: Type.Optional(Type.String()),
   }),
   plans: Type.Array(Plan, { minItems: 1 }),

@@ -10,6 +10,7 @@ import {
   expireEnded,
   latestSubscription,
   type Subscriber,
+  subscriberById,
 } from '../storage/subscribers.ts';
 import type { Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
@@ -22,8 +23,11 @@ async function scenarioOf(
   ctx: PortalContext,
   subscriber: Subscriber,
   params: DeviceParameters,
-): Promise<{ scenario: Scenario; previous?: PlansView['previous'] }> {
+): Promise<{ scenario: Scenario; previous?: PlansView['previous']; activePlanId?: string }> {
   const latest = await latestSubscription(ctx.store.db, subscriber.id);
+  const mode = ctx.config.operator.renewWhileActive;
+  if (latest?.status === 'active' && latest.ends_at > ctx.clock().toISOString() && mode !== 'refuse')
+    return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };
   if (latest) {
     const plan = await ctx.store.db
       .selectFrom('plans')
@@ -54,8 +58,11 @@ export async function plansView(
   csrfToken: string,
   error?: PlansView['error'],
 ): Promise<PlansView> {
-  const { scenario, previous } = await scenarioOf(ctx, subscriber, params);
-  const plans = await activePlans(ctx.store.db);
+  const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params);
+  // Extending means more of the same plan: that is the only one on offer then.
+  const plans = (await activePlans(ctx.store.db)).filter(
+    (p) => scenario !== 'active-extend' || p.id === activePlanId,
+  );
   return {
     page: 'plans',
     scenario,
@@ -126,6 +133,33 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
         request,
         reply,
         await plansView(ctx, subscriber, params, lang, reply.generateCsrf()),
+        lang,
+      );
+    },
+  );
+
+  // Buying while a plan is active (operator.renewWhileActive extend or replace), linked from the status page: the
+  // plans page of the browser's subscriber.
+  app.get(
+    '/renew',
+    { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const lang = requestLang(request, reply);
+      const id = cookieSubscriber(request);
+      const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+      if (!subscriber) return reply.redirect('/', 303);
+      await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
+      if (
+        ctx.config.operator.renewWhileActive === 'refuse' &&
+        (await activeSubscription(ctx.store.db, subscriber.id))
+      )
+        return reply.redirect('/status', 303);
+      return sendPage(
+        ctx,
+        renderer,
+        request,
+        reply,
+        await plansView(ctx, subscriber, {}, lang, reply.generateCsrf()),
         lang,
       );
     },

@@ -25,6 +25,7 @@ export async function statusView(
 ): Promise<StatusView> {
   const plan = await getPlan(ctx.store.db, subscription.plan_id);
   if (!plan) throw new Error(`subscription ${subscription.id} names a missing plan`);
+  const { renewWhileActive } = ctx.config.operator;
   return {
     page: 'status',
     sim: simView(subscriber),
@@ -33,6 +34,7 @@ export async function statusView(
     endsAt: subscription.ends_at,
     ...usageView(subscription, lang),
     completeUrl: '/complete',
+    ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
   };
 }
 

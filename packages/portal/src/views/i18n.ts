@@ -81,6 +81,11 @@ const en = {
   'plans.intro.renewal-expired': 'Your data plan has expired. Choose a new plan below to get back online.',
   'plans.heading.renewal-exhausted': 'You’ve used all your data',
   'plans.intro.renewal-exhausted': 'Your plan has no data left. Choose a new plan below to get back online.',
+  'plans.heading.active-extend': 'Add more to your plan',
+  'plans.intro.active-extend':
+    'Buy another period of your current plan: its end date moves by the plan’s duration and its data allowance grows.',
+  'plans.heading.active-replace': 'Change your plan',
+  'plans.intro.active-replace': 'Choose a new plan: it replaces your current plan as soon as you pay.',
   'plans.previous': 'Your previous plan, {name}, ended on {date}.',
   'plans.choose': 'Choose a plan',
   'plans.none':
@@ -128,6 +133,10 @@ const en = {
   'status.title': 'Your plan',
   'status.heading': 'Your plan is active',
   'status.intro': 'This SIM already has an active plan, so there is nothing to buy right now.',
+  'status.intro.renewable': 'This SIM has an active plan.',
+  'status.renew.title': 'Need more?',
+  'status.renew.body.extend': 'You can buy another period of this plan now; it adds to the current one.',
+  'status.renew.body.replace': 'You can switch to another plan now; it starts as soon as you pay.',
   'status.startsAt': 'Started',
   'status.endsAt': 'Ends',
   'status.usage': 'Data used',
@@ -275,6 +284,12 @@ const ja: Record<MessageKey, string> = {
   'plans.heading.renewal-exhausted': 'データ容量をすべて使い切りました',
   'plans.intro.renewal-exhausted':
     'ご利用中のプランのデータ容量が残っていません。引き続きご利用いただくには、下記から新しいプランをお選びください。',
+  'plans.heading.active-extend': 'プランを追加購入する',
+  'plans.intro.active-extend':
+    '現在のプランをもう一期間ご購入いただけます。終了日がプランの期間分延び、データ容量が増えます。',
+  'plans.heading.active-replace': 'プランを変更する',
+  'plans.intro.active-replace':
+    '新しいプランをお選びください。お支払いが完了した時点で、現在のプランと置き換わります。',
   'plans.previous': '前回のプラン「{name}」は{date}に終了しました。',
   'plans.choose': 'プランを選択してください',
   'plans.none':
@@ -321,6 +336,11 @@ const ja: Record<MessageKey, string> = {
   'status.title': 'ご利用中のプラン',
   'status.heading': 'プランはご利用中です',
   'status.intro': 'この SIM カードには有効なプランがあるため、現在ご購入いただく必要はありません。',
+  'status.intro.renewable': 'この SIM カードには有効なプランがあります。',
+  'status.renew.title': 'さらにご利用になりますか?',
+  'status.renew.body.extend':
+    'このプランをもう一期間、今すぐご購入いただけます。現在のプランに追加されます。',
+  'status.renew.body.replace': '別のプランに今すぐ変更できます。お支払いが完了した時点で開始します。',
   'status.startsAt': '開始日',
   'status.endsAt': '終了日',
   'status.usage': 'データ使用量',

@@ -36,7 +36,14 @@ export interface PlanView {
 }
 
 /** Why the user is on the plans page (the seed's key scenarios). */
-export type Scenario = 'first-use-usb' | 'first-use-embedded' | 'renewal-expired' | 'renewal-exhausted';
+export type Scenario =
+  | 'first-use-usb'
+  | 'first-use-embedded'
+  | 'renewal-expired'
+  | 'renewal-exhausted'
+  /** A purchase while a plan is active, as `operator.renewWhileActive` allows. */
+  | 'active-extend'
+  | 'active-replace';
 
 /** A query parameter Windows passed that is not valid. */
 export interface ParameterProblem {
@@ -97,6 +104,8 @@ export interface StatusView {
   usagePercent?: number;
   /** The completion page of the latest document, to install it again. */
   completeUrl: string;
+  /** Set when a purchase while active is allowed: how it works, and the page to buy. */
+  renew?: { mode: 'extend' | 'replace'; url: string };
 }
 
 export interface CompleteView {

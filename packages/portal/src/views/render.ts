@@ -277,6 +277,11 @@ function status(view: StatusView, lang: Lang) {
     endsAt: displayDate(view.endsAt, lang),
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
+    intro: t(lang, view.renew ? 'status.intro.renewable' : 'status.intro'),
+    renew: view.renew && {
+      body: t(lang, `status.renew.body.${view.renew.mode}`),
+      link: t(lang, `plans.heading.active-${view.renew.mode}`),
+    },
   };
 }
 
