@@ -17,6 +17,13 @@ const card = (number: string = TEST_CARDS.accepted) => ({
   name: 'Test User',
 });
 
+/** The subscriber of a demo SIM (created on first use, as the entry page does). */
+async function subscriberOfSim(ctx: TestContext, iccid: string): Promise<Subscriber> {
+  const sim = await findSim(ctx.store.db, { iccid });
+  assert.ok(sim, `demo SIM ${iccid}`);
+  return subscriberForSim(ctx, sim, '358470110000011');
+}
+
 for (const dialect of DIALECTS) {
   describe(`activation on ${dialect}`, () => {
     let ctx: TestContext;
@@ -26,11 +33,7 @@ for (const dialect of DIALECTS) {
     });
     after(() => ctx.close());
 
-    const freshSubscriber = async (iccid: string) => {
-      const sim = await findSim(ctx.store.db, { iccid });
-      assert.ok(sim, `demo SIM ${iccid}`);
-      return subscriberForSim(ctx, sim, '358470110000011');
-    };
+    const freshSubscriber = (iccid: string) => subscriberOfSim(ctx, iccid);
 
     it('pays once and activates: one subscription, one document that validates and verifies against the test root', async () => {
       subscriber = await freshSubscriber('8901260000000000018');
@@ -221,11 +224,7 @@ for (const dialect of DIALECTS) {
     });
     after(() => ctx.close());
 
-    const subscriberOf = async (iccid: string) => {
-      const sim = await findSim(ctx.store.db, { iccid });
-      assert.ok(sim, `demo SIM ${iccid}`);
-      return subscriberForSim(ctx, sim, '358470110000011');
-    };
+    const subscriberOf = (iccid: string) => subscriberOfSim(ctx, iccid);
     const buy = async (subscriberId: string, planId: string) =>
       completeCheckout(ctx, { checkoutId: await openCheckout(ctx, subscriberId), planId, card: card() });
     const subscriptionsOf = (subscriberId: string) =>
