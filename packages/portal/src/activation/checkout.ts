@@ -9,6 +9,7 @@ import {
   activeSubscription,
   expireEnded,
   getCheckout,
+  type Subscriber,
   type Subscription,
   subscriberById,
 } from '../storage/subscribers.ts';
@@ -132,7 +133,7 @@ export async function completeCheckout(
       .where('status', 'in', ['pending', 'open'])
       .execute();
   }
-  return activate(ctx, checkout.id, renewal, document, plan, reference);
+  return activate(ctx, checkout.id, subscriber, renewal, document, plan, reference);
 }
 
 /**
@@ -227,6 +228,7 @@ function settledOutcome(checkout: {
 async function activate(
   ctx: PortalContext,
   checkoutId: string,
+  subscriber: Subscriber,
   planned: Renewal,
   signedDocument: SignedDocument,
   plan: Plan,
@@ -235,7 +237,7 @@ async function activate(
   const { db } = ctx.store;
   let renewal = planned;
   let document = signedDocument;
-  const subscriberId = renewal.subscription.subscriber_id;
+  const subscriberId = subscriber.id;
   const now = ctx.clock().toISOString();
   const run = () =>
     db.transaction().execute(async (trx): Promise<CheckoutOutcome | 'stale'> => {
@@ -288,8 +290,6 @@ async function activate(
       const again = await planRenewal(ctx, checkoutId, subscriberId, plan);
       if (typeof again === 'string') break;
       renewal = again;
-      const subscriber = await subscriberById(db, subscriberId);
-      if (!subscriber) throw new Error(`checkout ${checkoutId} names a missing subscriber`);
       document = await fullDocument(ctx, subscriber, renewal.subscription, plan);
     }
     try {
