@@ -1,70 +1,19 @@
 // RefreshURL answers (200 and 304, authenticated) and usage updates per second over HTTPS on loopback, on SQLite and
 // PostgreSQL, beside a bare Fastify route of the same process and TLS certificate (the baseline).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import autocannon from 'autocannon';
 import { loadSecrets } from '../../packages/portal/src/security/secrets.ts';
 import type { Row, SuiteResult } from './measure.ts';
+import { httpsCall, startPortalProcess } from './portal-process.ts';
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
 
-function call(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent,
-        headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString(),
-            headers: res.headers,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (url: string, method: string, headers: Record<string, string>, body?: string) =>
+  httpsCall(agent, url, method, headers, body);
 
-/** Starts the portal process; returns its URLs and admin key. */
-async function portalProcess(databaseUrl: string | undefined, secretKey: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./portal-server.ts', import.meta.url).pathname,
-      '50',
-      ...(databaseUrl ? [databaseUrl] : []),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, MBPROV_SECRET_KEY: secretKey },
-    },
-  );
-  const [url, key, bare] = await new Promise<string[]>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /ready (\S+) (\S+) (\S+)/.exec(d.toString());
-      if (m) resolve([m[1] as string, m[2] as string, m[3] as string]);
-    });
-    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
-  });
-  return { url: url as string, key: key as string, bare: bare as string, stop: () => child.kill('SIGTERM') };
-}
+const portalProcess = (databaseUrl: string | undefined, secretKey: string) =>
+  startPortalProcess(50, databaseUrl, { MBPROV_SECRET_KEY: secretKey });
 
 async function load(
   options: autocannon.Options,

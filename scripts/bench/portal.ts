@@ -1,83 +1,29 @@
 // Activations per second end to end over HTTPS on loopback: a load client (this process) drives the portal (a
 // child process) through the real flow per SIM: GET the entry page, then POST the checkout form; the POST is the
 // activation (payment, validation, signing, one transaction). Reported beside raw RSA signing in the same run.
-import { spawn } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { typicalDocument } from './documents.ts';
 import { opsPerSecond, type Row, type SuiteResult } from './measure.ts';
+import { type Answer, httpsCall, startPortalProcess } from './portal-process.ts';
 
-interface Answer {
-  status: number;
-  body: string;
-  cookies: string[];
+/** A GET without a body, or a POST of the checkout form, with the browser's cookies. */
+function call(agent: Agent, url: URL, method: 'GET' | 'POST', cookie: string, body?: string) {
+  const type: Record<string, string> = body ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+  return httpsCall(agent, url, method, { cookie, ...type }, body);
 }
 
-function call(
-  agent: Agent,
-  url: URL,
-  method: 'GET' | 'POST',
-  cookie: string,
-  body?: string,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent,
-        headers: {
-          cookie,
-          ...(body
-            ? {
-                'content-type': 'application/x-www-form-urlencoded',
-                'content-length': Buffer.byteLength(body),
-              }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0] as string),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** The name=value pairs of the cookies an answer sets. */
+const cookiesOf = (answer: Answer) =>
+  ([answer.headers['set-cookie'] ?? []].flat() as string[]).map((c) => c.split(';')[0] as string);
 
 const fieldOf = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 
 /** Runs the activation load against a portal process; returns activations/s and latency percentiles of the POST. */
 async function load(databaseUrl: string | undefined, sims: number, concurrency: number, seconds: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./portal-server.ts', import.meta.url).pathname,
-      String(sims),
-      ...(databaseUrl ? [databaseUrl] : []),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /ready (\S+)/.exec(d.toString());
-      if (m) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
-  });
+  const portal = await startPortalProcess(sims, databaseUrl);
+  const base = portal.url;
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: concurrency });
   let next = 0;
   let done = 0;
@@ -89,7 +35,7 @@ async function load(databaseUrl: string | undefined, sims: number, concurrency: 
       const i = next++;
       const iccid = `89012690${String(i).padStart(11, '0')}`;
       const page = await call(agent, new URL(`/?IccId=${iccid}&DevId=490154203237518`, base), 'GET', '');
-      const cookie = page.cookies.join('; ');
+      const cookie = cookiesOf(page).join('; ');
       const form = new URLSearchParams({
         planId: 'day-1gb',
         cardNumber: '4242424242424242',
@@ -111,7 +57,7 @@ async function load(databaseUrl: string | undefined, sims: number, concurrency: 
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  child.kill('SIGTERM');
+  portal.stop();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;

@@ -1,0 +1,78 @@
+// The portal child process and the HTTPS client the portal and back-office benchmarks share.
+import { spawn } from 'node:child_process';
+import { type Agent, request } from 'node:https';
+
+/** An answer of the portal, body decoded as UTF-8. */
+export interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** One HTTPS request over a (keep-alive) agent. */
+export function httpsCall(
+  agent: Agent,
+  url: string | URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A running portal-server.ts: the portal's URL, an admin API key, the bare-route baseline URL. */
+export interface PortalProcess {
+  url: string;
+  key: string;
+  bare: string;
+  stop(): void;
+}
+
+/** Starts portal-server.ts with `sims` generated SIMs, on SQLite or the given PostgreSQL database. */
+export async function startPortalProcess(
+  sims: number,
+  databaseUrl: string | undefined,
+  env: Record<string, string> = {},
+): Promise<PortalProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./portal-server.ts', import.meta.url).pathname,
+      String(sims),
+      ...(databaseUrl ? [databaseUrl] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const [url, key, bare] = await new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /ready (\S+) (\S+) (\S+)/.exec(d.toString());
+      if (m) resolve([m[1] as string, m[2] as string, m[3] as string]);
+    });
+    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
+  });
+  return { url: url as string, key: key as string, bare: bare as string, stop: () => child.kill('SIGTERM') };
+}
