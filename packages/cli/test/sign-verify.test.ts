@@ -11,6 +11,8 @@ const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'mbprov-sign-'));
 const file = (name: string) => join(dir, name);
+/** `mbprov sign` of the valid document with the test signer; each test adds its options. */
+const signDoc = ['sign', file('doc.xml'), '--key', file('signer.key.pem'), '--cert', file('signer.crt.pem')];
 const global = { CarrierId: '{00000000-1111-2222-3333-444444444444}', SubscriberId: '1234567890' };
 
 before(async () => {
@@ -32,16 +34,7 @@ before(async () => {
 
 describe('mbprov sign and verify', () => {
   it('signs a valid document to a file and verifies it against the root (exit 0)', () => {
-    const signed = run([
-      'sign',
-      file('doc.xml'),
-      '--key',
-      file('signer.key.pem'),
-      '--cert',
-      file('signer.crt.pem'),
-      '-o',
-      file('signed.xml'),
-    ]);
+    const signed = run([...signDoc, '-o', file('signed.xml')]);
     assert.equal(signed.status, 0, signed.stderr);
     assert.match(
       readFileSync(file('signed.xml'), 'utf8'),
@@ -53,15 +46,7 @@ describe('mbprov sign and verify', () => {
   });
 
   it('signs to standard output with exclusive C14N', () => {
-    const r = run([
-      'sign',
-      file('doc.xml'),
-      '--key',
-      file('signer.key.pem'),
-      '--cert',
-      file('signer.crt.pem'),
-      '--exclusive',
-    ]);
+    const r = run([...signDoc, '--exclusive']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /xml-exc-c14n#/);
   });
@@ -88,16 +73,7 @@ describe('mbprov sign and verify', () => {
   });
 
   it('reports an untrusted signer with its named reason (exit 1), as text and JSON', () => {
-    run([
-      'sign',
-      file('doc.xml'),
-      '--key',
-      file('signer.key.pem'),
-      '--cert',
-      file('signer.crt.pem'),
-      '-o',
-      file('signed2.xml'),
-    ]);
+    run([...signDoc, '-o', file('signed2.xml')]);
     const r = run(['verify', file('signed2.xml'), '--trust', file('other-root.crt.pem')]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /error MBPROV_CERT_CHAIN_UNTRUSTED/);
@@ -106,16 +82,7 @@ describe('mbprov sign and verify', () => {
   });
 
   it('reports tampering (exit 1)', () => {
-    run([
-      'sign',
-      file('doc.xml'),
-      '--key',
-      file('signer.key.pem'),
-      '--cert',
-      file('signer.crt.pem'),
-      '-o',
-      file('signed3.xml'),
-    ]);
+    run([...signDoc, '-o', file('signed3.xml')]);
     writeFileSync(
       file('tampered.xml'),
       readFileSync(file('signed3.xml'), 'utf8').replace('PlanType="Unrestricted"', 'PlanType="Variable"'),
@@ -126,16 +93,7 @@ describe('mbprov sign and verify', () => {
   });
 
   it('checks validity at --at and rejects a date after expiry', () => {
-    run([
-      'sign',
-      file('doc.xml'),
-      '--key',
-      file('signer.key.pem'),
-      '--cert',
-      file('signer.crt.pem'),
-      '-o',
-      file('signed4.xml'),
-    ]);
+    run([...signDoc, '-o', file('signed4.xml')]);
     const r = run([
       'verify',
       file('signed4.xml'),
