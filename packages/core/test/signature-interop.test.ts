@@ -96,47 +96,31 @@ function signer(label: string, make: () => Promise<Omit<Signer, 'label' | 'load'
   return s;
 }
 
+/** The signer of a test chain; an intermediate CA, when there is one, travels in the signature's KeyInfo. */
+function fromChain(c: {
+  signer: { privateKeyPem: string; certificatePem: string };
+  root: { certificatePem: string };
+  intermediate?: { certificatePem: string };
+}): Omit<Signer, 'label' | 'load'> {
+  const chainPems = c.intermediate ? [c.intermediate.certificatePem] : [];
+  return {
+    keyPem: c.signer.privateKeyPem,
+    certPem: c.signer.certificatePem,
+    chainPems,
+    rootPem: c.root.certificatePem,
+    pathLength: 2 + chainPems.length,
+  };
+}
+
 const signers = [
-  signer('an RSA-2048 signer issued by the root', async () => {
-    const c = await rsaChain();
-    return {
-      keyPem: c.signer.privateKeyPem,
-      certPem: c.signer.certificatePem,
-      chainPems: [],
-      rootPem: c.root.certificatePem,
-      pathLength: 2,
-    };
-  }),
-  signer('an ECDSA P-256 signer issued by the root', async () => {
-    const c = await ecdsaChain();
-    return {
-      keyPem: c.signer.privateKeyPem,
-      certPem: c.signer.certificatePem,
-      chainPems: [],
-      rootPem: c.root.certificatePem,
-      pathLength: 2,
-    };
-  }),
-  signer('an RSA-2048 signer under an intermediate CA', async () => {
-    const c = await intermediateChain('rsa');
-    return {
-      keyPem: c.signer.privateKeyPem,
-      certPem: c.signer.certificatePem,
-      chainPems: [c.intermediate.certificatePem],
-      rootPem: c.root.certificatePem,
-      pathLength: 3,
-    };
-  }),
-  signer('an ECDSA P-256 signer under an intermediate CA', async () => {
-    const c = await intermediateChain('ecdsa');
-    return {
-      keyPem: c.signer.privateKeyPem,
-      certPem: c.signer.certificatePem,
-      chainPems: [c.intermediate.certificatePem],
-      rootPem: c.root.certificatePem,
-      pathLength: 3,
-    };
-  }),
+  signer('an RSA-2048 signer issued by the root', async () => fromChain(await rsaChain())),
+  signer('an ECDSA P-256 signer issued by the root', async () => fromChain(await ecdsaChain())),
+  signer('an RSA-2048 signer under an intermediate CA', async () =>
+    fromChain(await intermediateChain('rsa')),
+  ),
+  signer('an ECDSA P-256 signer under an intermediate CA', async () =>
+    fromChain(await intermediateChain('ecdsa')),
+  ),
 ];
 
 const mbprovSign = (xml: string, s: Signer, canonicalization: Canonicalization = 'c14n') =>
