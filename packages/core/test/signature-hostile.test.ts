@@ -616,6 +616,17 @@ describe('SHA-1', () => {
 });
 
 describe('DTDs, values and missing signatures', () => {
+  it(
+    'a relative namespace URI, which Canonical XML refuses: MBPROV_XML_NOT_CANONICALIZABLE, not an exception',
+    guard,
+    () => {
+      refused(
+        replaceOnce(signed, '</Global>', '<X xmlns="relative"/></Global>'),
+        'MBPROV_XML_NOT_CANONICALIZABLE',
+      );
+    },
+  );
+
   it('a DTD with an entity that expands to the signed text: MBPROV_XML_DTD_FORBIDDEN', guard, () => {
     const withDtd = replaceOnce(
       signed,
@@ -705,6 +716,13 @@ describe('signing refusals', () => {
 
   it('SHA-1 without allowSha1: MBPROV_SIG_SHA1_NOT_ALLOWED', guard, () => {
     signRefused(() => sign(buildDocument(minimalModel()), { digest: 'sha1' }), 'MBPROV_SIG_SHA1_NOT_ALLOWED');
+  });
+
+  it('a relative namespace URI: MBPROV_XML_NOT_CANONICALIZABLE', guard, () => {
+    signRefused(
+      () => sign(replaceOnce(buildDocument(minimalModel()), '</Global>', '<X xmlns="relative"/></Global>')),
+      'MBPROV_XML_NOT_CANONICALIZABLE',
+    );
   });
 
   it('an already signed document: MBPROV_SIG_ALREADY_SIGNED', guard, () => {

@@ -35,6 +35,9 @@ export const codes = {
   ),
   MBPROV_XML_MALFORMED: e('The input is not well-formed XML.'),
   MBPROV_XML_WRONG_ROOT: e('The root element is not CarrierProvisioning in the CarrierControl v1 namespace.'),
+  MBPROV_XML_NOT_CANONICALIZABLE: e(
+    'Canonical XML refuses the document (a relative namespace URI), so it can be neither signed nor verified.',
+  ),
 
   // XSD
   MBPROV_SCHEMA_INVALID: e('The document does not conform to the CarrierControl schemas.'),

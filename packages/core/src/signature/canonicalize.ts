@@ -22,21 +22,40 @@ export function c14nOptions(uri: string): { mode: 0 | 1; withComments: boolean }
 }
 
 /**
+ * Runs a libxml2 canonicalization; its one failure on a parsed document, a relative namespace URI (which
+ * Canonical XML 1.0 makes an error), becomes a catalog error instead of libxml2's bare XmlError.
+ */
+function canonicalizing<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof MbprovError) throw error;
+    throw new MbprovError(
+      'MBPROV_XML_NOT_CANONICALIZABLE',
+      'The document cannot be canonicalized: Canonical XML 1.0 refuses relative namespace URIs (xmlns="name" instead of an absolute URI).',
+      { cause: error },
+    );
+  }
+}
+
+/**
  * The digest of what the Reference covers: the whole document (URI="", which drops comments) after the
  * enveloped-signature transform, serialized with C14N 1.0 as XML-DSig requires for a node-set result.
  * The caller removes the Signature element first. The canonical bytes stream straight into the hash.
  */
 export function digestCanonicalDocument(doc: XmlDocument, hash: string): Buffer {
   const digest = createHash(hash);
-  doc.canonicalize(
-    {
-      write: (chunk: Uint8Array) => {
-        digest.update(chunk);
-        return chunk.length;
+  canonicalizing(() =>
+    doc.canonicalize(
+      {
+        write: (chunk: Uint8Array) => {
+          digest.update(chunk);
+          return chunk.length;
+        },
+        close: () => true,
       },
-      close: () => true,
-    },
-    { mode: XmlC14NMode.XML_C14N_1_0, withComments: false },
+      { mode: XmlC14NMode.XML_C14N_1_0, withComments: false },
+    ),
   );
   return digest.digest();
 }
@@ -91,7 +110,10 @@ export function canonicalInContext(
   const nameEnd = fragment.search(/[\s/>]/);
   const doc = XmlDocument.fromString(fragment.slice(0, nameEnd) + added + fragment.slice(nameEnd));
   try {
-    return Buffer.from(doc.canonicalizeToString({ mode, withComments }), 'utf8');
+    return Buffer.from(
+      canonicalizing(() => doc.canonicalizeToString({ mode, withComments })),
+      'utf8',
+    );
   } finally {
     doc.dispose();
   }

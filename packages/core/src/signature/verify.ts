@@ -1,4 +1,4 @@
-import { verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { XmlElement } from 'libxml2-wasm';
 import { BoundedMemo } from '../certificates/cache.ts';
 import { buildChain, type ChainProblem } from '../certificates/chain.ts';
@@ -6,9 +6,11 @@ import { hasEvPolicy, issuerName, subjectName } from '../certificates/facts.ts';
 import { thumbprint } from '../certificates/inspect.ts';
 import type { Code } from '../errors/codes.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { MbprovError } from '../errors/mbprov-error.ts';
 import { NS } from '../xml/namespaces.ts';
 import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
+import { type CanonicalText, scanCanonicalText } from './canonical-text.ts';
 import { canonicalInContext, contextOf, digestCanonicalDocument } from './canonicalize.ts';
 import { type CertificateInput, keyKind, toCertificate } from './keys.ts';
 
@@ -136,7 +138,13 @@ interface CheckedSignature {
 }
 
 /** The strict CarrierControlSignature profile: everything else is a named refusal. */
-function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
+/** The root's last child element, found from the end (the root of a large WLAN document has many children). */
+function lastElementChild(element: XmlElement): XmlElement | undefined {
+  for (let n = element.lastChild; n; n = n.prev) if (n instanceof XmlElement) return n;
+  return undefined;
+}
+
+function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): CheckedSignature {
   const root = xml.doc.root;
   if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
     throw new Refusal(
@@ -145,7 +153,13 @@ function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
       root,
     );
   }
-  const signatures = xml.doc.find('//ds:Signature', { ds: NS.ds }) as XmlElement[];
+  const last = lastElementChild(root);
+  // One start tag named Signature, and it is the root's last child in the ds namespace: the namespace-aware
+  // search for others can only find that one.
+  const signatures =
+    text.signatureTags === 1 && last && isDs(last, 'Signature')
+      ? [last]
+      : (xml.doc.find('//ds:Signature', { ds: NS.ds }) as XmlElement[]);
   if (signatures.length === 0)
     throw new Refusal('MBPROV_SIG_MISSING', 'The document is not signed (no ds:Signature).', root);
   if (signatures.length > 1)
@@ -155,7 +169,6 @@ function checkProfile(xml: SafeXml, allowSha1: boolean): CheckedSignature {
       signatures[1],
     );
   const signature = signatures[0] as XmlElement;
-  const last = elementChildren(root).at(-1);
   if (!signature.parent?.isSameNode(root) || !last?.isSameNode(signature)) {
     throw new Refusal(
       'MBPROV_SIG_NOT_LAST_CHILD',
@@ -302,7 +315,8 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
   const safe = parsed.xml;
   let signer: CertificateSummary | undefined;
   try {
-    const checked = checkProfile(safe, options.allowSha1 === true);
+    const text = scanCanonicalText(safe.text);
+    const checked = checkProfile(safe, text, options.allowSha1 === true);
     const leaf = checked.certificates[0] as X509Certificate;
     signer = summarizeCertificate(leaf);
     const leafKey = keyKind(leaf.publicKey);
@@ -326,19 +340,29 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
         checked.signature,
       );
     }
-    // Signature value over SignedInfo, canonicalized in place (before the Signature is detached).
-    const signedBytes = canonicalInContext(
-      checked.signedInfo.toString({ format: false }),
-      [contextOf(safe.doc.root), contextOf(checked.signature)],
-      checked.c14n,
-      contextOf(checked.signedInfo),
-    );
+    // Signature value over SignedInfo, canonicalized in place (before the Signature is detached); its text
+    // when that is canonical already.
+    const signedBytes =
+      text.lastChildFirstChild !== undefined
+        ? Buffer.from(text.lastChildFirstChild, 'utf8')
+        : canonicalInContext(
+            checked.signedInfo.toString({ format: false }),
+            [contextOf(safe.doc.root), contextOf(checked.signature)],
+            checked.c14n,
+            contextOf(checked.signedInfo),
+          );
     const key =
       leafKey.kind === 'ec' ? { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' as const } : leaf.publicKey;
     const signatureOk = cryptoVerify(checked.method.hash, signedBytes, key, checked.signatureValue);
-    // Reference: the whole document without the Signature (enveloped transform), C14N 1.0 without comments.
-    checked.signature.remove();
-    const actual = digestCanonicalDocument(safe.doc, checked.digest);
+    // Reference: the whole document without the Signature (enveloped transform), C14N 1.0 without comments;
+    // its text when that is canonical already.
+    let actual: Buffer;
+    if (text.withoutLastChild) {
+      actual = digestPieces(text.withoutLastChild, checked.digest);
+    } else {
+      checked.signature.remove();
+      actual = digestCanonicalDocument(safe.doc, checked.digest);
+    }
     if (actual.length !== checked.digestValue.length || !timingSafeEqual(actual, checked.digestValue)) {
       throw new Refusal(
         'MBPROV_SIG_DIGEST_MISMATCH',
@@ -362,6 +386,10 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
     if ('code' in outcome) return { valid: false, signer, chain: [], errors: [chainDiagnostic(outcome)] };
     return { valid: true, signer, chain: outcome.chain.map(summarizeCertificate), errors: [] };
   } catch (error) {
+    if (error instanceof MbprovError) {
+      const refused = diagnostic(error.code, error.message);
+      return { valid: false, ...(signer ? { signer } : {}), chain: [], errors: [refused] };
+    }
     if (!(error instanceof Refusal)) throw error;
     const where = error.element ? locate(safe, error.element) : {};
     return {
@@ -373,6 +401,12 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
   } finally {
     safe.dispose();
   }
+}
+
+function digestPieces(pieces: string[], hash: string): Buffer {
+  const digest = createHash(hash);
+  for (const piece of pieces) digest.update(piece, 'utf8');
+  return digest.digest();
 }
 
 function chainDiagnostic(problem: ChainProblem): Diagnostic {

@@ -1,0 +1,344 @@
+/**
+ * Recognizes the parts of a document's text that are already in canonical form (Canonical XML 1.0 without
+ * comments), so that signing and verification can hash those bytes as they stand instead of having libxml2
+ * canonicalize the parsed tree. mbprov, xmlsec1 and most signers write documents that way apart from
+ * self-closed empty elements, which the recognizer expands. Anything else it does not prove canonical (comments,
+ * CDATA, processing instructions, entity or character references other than the canonical escapes, quotes,
+ * whitespace or attribute order inside tags, superfluous namespace declarations, prefixes) sends the caller to
+ * the general path. That is safe in both directions: when the recognizer says "canonical", the octets it returns
+ * are exactly the text libxml2 parsed (minus what the enveloped transform removes), so a digest over them can only
+ * match when the document is the one that was signed.
+ *
+ * It only reads text that libxml2 has already parsed as well-formed without a DTD, so it tokenizes without
+ * diagnosing errors.
+ */
+
+/** What one pass over a document's text found; see {@link scanCanonicalText}. */
+export interface CanonicalText {
+  /**
+   * Start tags whose local name is Signature, whatever their prefix: an upper bound of the ds:Signature
+   * elements, so a count of one spares the namespace-aware search.
+   */
+  signatureTags: number;
+  /** Offset of the root element's end tag. */
+  rootEndTag: number;
+  /** The canonical octets of the whole document, in pieces to hash in order; undefined when not proven canonical. */
+  document: string[] | undefined;
+  /**
+   * The canonical octets of the document without the root's last child element (what the enveloped-signature
+   * transform leaves when the Signature is that child); undefined when not proven canonical.
+   */
+  withoutLastChild: string[] | undefined;
+  /**
+   * The canonical octets of the first child element of the root's last child (SignedInfo, in a Signature), as
+   * its own subtree: with the default namespace it inherits declared on it, which is what inclusive and exclusive
+   * C14N both give it when no prefixed namespace or xml:* attribute is in scope. Undefined when not proven.
+   */
+  lastChildFirstChild: string | undefined;
+}
+
+const GT = 62; // >
+const SLASH = 47; // /
+const SPACE = 32;
+const QUOTE = 34; // "
+const APOS = 39; // '
+
+const isSpace = (c: number) => c === SPACE || c === 9 || c === 10 || c === 13;
+
+/** The escapes C14N writes in text and in attribute values; any other reference is not canonical there. */
+const TEXT_ESCAPE = /&(?:amp|lt|gt|#xD);/y;
+const ATTRIBUTE_ESCAPE = /&(?:amp|lt|quot|#x9|#xA|#xD);/y;
+/** Unqualified attribute names that sort the same by UTF-16 code units as by code points. */
+const PLAIN_NAME = /^[A-Za-z_][\w.-]*$/;
+
+/**
+ * The next offset of one character at or after a position, for positions that only grow while the text is
+ * read: each stretch of the text is searched once, by the native indexOf, instead of character by character.
+ */
+class NextOf {
+  private at = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  /** Offset of the next occurrence at or after `offset`, or the text's length. */
+  from(offset: number): number {
+    if (this.at < offset) {
+      const found = this.text.indexOf(this.char, offset);
+      this.at = found < 0 ? this.text.length : found;
+    }
+    return this.at;
+  }
+}
+
+/** A parsed start tag. */
+interface StartTag {
+  name: string;
+  /** Offset of its closing `>`. */
+  end: number;
+  selfClosing: boolean;
+  /** Its `xmlns="..."` value as written, if any. */
+  defaultNamespace: string | undefined;
+  /** Written as C14N writes it (apart from being self-closed), judged without namespace context. */
+  canonical: boolean;
+  /** Declares a prefixed namespace or carries a prefixed attribute (xml:lang included). */
+  prefixed: boolean;
+}
+
+/** Reads tags and character data, judging them against the canonical form. */
+class Reader {
+  private readonly amp: NextOf;
+  private readonly gt: NextOf;
+  private readonly tab: NextOf;
+  private readonly lf: NextOf;
+  private readonly cr: NextOf;
+
+  constructor(private readonly text: string) {
+    this.amp = new NextOf(text, '&');
+    this.gt = new NextOf(text, '>');
+    this.tab = new NextOf(text, '\t');
+    this.lf = new NextOf(text, '\n');
+    this.cr = new NextOf(text, '\r');
+  }
+
+  /**
+   * Whether text[from, to) is character data as C14N writes it: in text, `>` and carriage returns are escaped;
+   * in attribute values, tabs and line feeds too (a parser would have normalized literal ones to spaces).
+   */
+  canonicalCharacters(from: number, to: number, attribute: boolean): boolean {
+    if (this.cr.from(from) < to) return false;
+    if (attribute ? this.tab.from(from) < to || this.lf.from(from) < to : this.gt.from(from) < to)
+      return false;
+    const escapes = attribute ? ATTRIBUTE_ESCAPE : TEXT_ESCAPE;
+    for (let a = this.amp.from(from); a < to; a = this.amp.from(a + 1)) {
+      escapes.lastIndex = a;
+      if (!escapes.test(this.text)) return false;
+    }
+    return true;
+  }
+
+  /** The start tag at `start` (its `<`). */
+  startTag(start: number): StartTag {
+    const text = this.text;
+    let j = start + 1;
+    for (let c = text.charCodeAt(j); c !== GT && c !== SLASH && !isSpace(c); c = text.charCodeAt(++j));
+    const name = text.slice(start + 1, j);
+    let canonical = name.indexOf(':') < 0;
+    let prefixed = false;
+    let defaultNamespace: string | undefined;
+    let previous = '';
+    let attributes = 0;
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if (c === GT) return { name, end: j, selfClosing: false, defaultNamespace, canonical, prefixed };
+      if (c === SLASH) return { name, end: j + 1, selfClosing: true, defaultNamespace, canonical, prefixed };
+      // One space before each attribute and none elsewhere.
+      const spaceStart = j;
+      while (isSpace(text.charCodeAt(j))) j++;
+      if (c !== SPACE || j - spaceStart !== 1) canonical = false;
+      const next = text.charCodeAt(j);
+      if (next === GT || next === SLASH) {
+        canonical = false;
+        continue;
+      }
+      const equals = text.indexOf('=', j);
+      const attribute = text.slice(j, equals);
+      j = equals + 1;
+      while (isSpace(text.charCodeAt(j))) {
+        canonical = false;
+        j++;
+      }
+      const quote = text.charCodeAt(j);
+      if (quote === APOS) canonical = false;
+      const valueEnd = text.indexOf(quote === QUOTE ? '"' : "'", j + 1);
+      if (!this.canonicalCharacters(j + 1, valueEnd, true)) canonical = false;
+      if (attribute === 'xmlns') {
+        defaultNamespace = text.slice(j + 1, valueEnd);
+        // Namespace declarations come first; a relative URI is an error libxml2's C14N reports.
+        if (attributes > 0 || (defaultNamespace !== '' && defaultNamespace.indexOf(':') < 0))
+          canonical = false;
+      } else if (attribute.indexOf(':') >= 0) {
+        prefixed = true;
+        canonical = false;
+      } else {
+        // Unqualified attributes sort by name; a name with space before `=` fails PLAIN_NAME too.
+        if (!(previous < attribute) || !PLAIN_NAME.test(attribute)) canonical = false;
+        previous = attribute;
+      }
+      attributes++;
+      j = valueEnd + 1;
+    }
+  }
+}
+
+/** Offset of the last character of a comment, CDATA section or processing instruction starting at `i`. */
+function markupEnd(text: string, i: number): number {
+  if (text.startsWith('<!--', i)) return text.indexOf('-->', i + 4) + 2;
+  if (text.startsWith('<![CDATA[', i)) return text.indexOf(']]>', i + 9) + 2;
+  return text.indexOf('?>', i + 2) + 1;
+}
+
+/** Where a root child's pieces start, and the flaw count before it. */
+interface ChildMark {
+  piece: number;
+  flaws: number;
+  prefixed: boolean;
+  firstChildStarted: boolean;
+  firstChildDone: boolean;
+  /** Canonical octets of its first child, once proven. */
+  firstChild: string | undefined;
+}
+
+/** Where the first child of a root child starts. */
+interface FirstChildMark {
+  piece: number;
+  flaws: number;
+  apexFlaws: number;
+  /** The default namespace it inherits, as written. */
+  namespace: string;
+}
+
+/**
+ * Reads a well-formed document's text once: the root's end tag, the Signature-like start tags, and the
+ * canonical octets of the whole document, of the document without the root's last child, and of that child's
+ * first child, wherever the text proves them.
+ */
+export function scanCanonicalText(text: string): CanonicalText {
+  // Non-canonical constructs seen so far: a range is canonical when the count did not move across it.
+  let flaws = 0;
+  // The same, plus every xmlns attribute: inside a subtree canonicalized on its own, those need context.
+  let apexFlaws = 0;
+  let signatureTags = 0;
+  const reader = new Reader(text);
+  let rootEndTag = -1;
+  let rootPrefixed = false;
+  // Canonical octets in pieces, cut at the boundaries of the root's children and of their first children.
+  const pieces: string[] = [];
+  let pieceStart = 0;
+  const flush = (at: number) => {
+    if (at > pieceStart) pieces.push(text.slice(pieceStart, at));
+    pieceStart = at;
+  };
+  // Open elements: names and in-scope default namespaces as written ('' outside any declaration).
+  const names: string[] = [];
+  const defaults: string[] = [''];
+  let child: ChildMark | undefined;
+  let firstChild: FirstChildMark | undefined;
+  let last: { from: number; to: number; flaws: number; firstChild: string | undefined } | undefined;
+
+  const close = (at: number) => {
+    const depth = names.length;
+    if (depth === 3 && child && !child.firstChildDone && firstChild) {
+      child.firstChildDone = true;
+      if (
+        flaws === firstChild.flaws &&
+        apexFlaws === firstChild.apexFlaws &&
+        !rootPrefixed &&
+        !child.prefixed &&
+        firstChild.namespace !== ''
+      ) {
+        flush(at);
+        const own = pieces.slice(firstChild.piece).join('');
+        const nameEnd = 1 + (names[2] as string).length;
+        child.firstChild = `${own.slice(0, nameEnd)} xmlns="${firstChild.namespace}"${own.slice(nameEnd)}`;
+      }
+    } else if (depth === 2 && child) {
+      flush(at);
+      last = {
+        from: child.piece,
+        to: pieces.length,
+        flaws: flaws - child.flaws,
+        firstChild: child.firstChild,
+      };
+    } else if (depth === 1) {
+      flush(at);
+    }
+    names.pop();
+    defaults.pop();
+  };
+
+  let i = text.indexOf('<');
+  while (i >= 0) {
+    const next = text.charCodeAt(i + 1);
+    let end: number;
+    if (next === 33 /* ! */ || next === 63 /* ? */) {
+      end = markupEnd(text, i);
+      // Outside the root, comments vanish from the canonical form and the XML declaration is not a node; a
+      // processing instruction would be written. Inside the root, any of these is a flaw.
+      const harmless =
+        names.length === 0 && (text.startsWith('<!--', i) || (i === 0 && text.startsWith('<?xml', i)));
+      if (!harmless) {
+        flaws++;
+        apexFlaws++;
+      }
+    } else if (next === SLASH) {
+      end = text.indexOf('>', i + 2);
+      if (text.charCodeAt(i + 2 + (names.at(-1) as string).length) !== GT) {
+        flaws++;
+        apexFlaws++;
+      }
+      if (names.length === 1) {
+        rootEndTag = i;
+        flush(i);
+      }
+      close(end + 1);
+    } else {
+      const tag = reader.startTag(i);
+      end = tag.end;
+      if (tag.name === 'Signature' || tag.name.endsWith(':Signature')) signatureTags++;
+      const depth = names.length + 1;
+      const inherited = defaults[defaults.length - 1] as string;
+      // C14N drops a declaration that repeats the default namespace already in scope.
+      const canonical = tag.canonical && tag.defaultNamespace !== inherited;
+      if (depth === 1) {
+        pieceStart = i;
+        rootPrefixed = tag.prefixed;
+      } else if (depth === 2) {
+        flush(i);
+        child = {
+          piece: pieces.length,
+          flaws,
+          prefixed: tag.prefixed,
+          firstChildStarted: false,
+          firstChildDone: false,
+          firstChild: undefined,
+        };
+      } else if (depth === 3 && child && !child.firstChildStarted) {
+        child.firstChildStarted = true;
+        flush(i);
+        firstChild = { piece: pieces.length, flaws, apexFlaws, namespace: inherited };
+      }
+      if (!canonical) flaws++;
+      if (!canonical || tag.defaultNamespace !== undefined) apexFlaws++;
+      names.push(tag.name);
+      defaults.push(tag.defaultNamespace ?? inherited);
+      if (tag.selfClosing) {
+        // C14N writes an empty element as a start tag and an end tag.
+        flush(end - 1);
+        pieces.push(`></${tag.name}>`);
+        pieceStart = end + 1;
+        close(end + 1);
+      }
+    }
+    const textStart = end + 1;
+    i = text.indexOf('<', textStart);
+    if (names.length > 0 && !reader.canonicalCharacters(textStart, i < 0 ? text.length : i, false)) {
+      flaws++;
+      apexFlaws++;
+    }
+  }
+
+  const outside = last ? flaws - last.flaws : -1;
+  return {
+    signatureTags,
+    rootEndTag,
+    document: flaws === 0 && rootEndTag >= 0 ? pieces : undefined,
+    withoutLastChild:
+      last && outside === 0 && rootEndTag >= 0
+        ? [...pieces.slice(0, last.from), ...pieces.slice(last.to)]
+        : undefined,
+    lastChildFirstChild: last?.firstChild,
+  };
+}
