@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type { Code } from '../errors/codes.ts';
-import { BoundedMemo } from './cache.ts';
+import { BoundedMemo, fingerprintOf } from './cache.ts';
 import {
   allowsDigitalSignature,
   certificateFacts,
@@ -33,7 +33,7 @@ const links = new BoundedMemo<boolean>(1024);
 
 function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
   return links.get(
-    `${child.fingerprint256}|${issuer.fingerprint256}`,
+    `${fingerprintOf(child)}|${fingerprintOf(issuer)}`,
     () => child.checkIssued(issuer) && child.verify(issuer.publicKey),
   );
 }
@@ -49,7 +49,7 @@ export function buildChain(
 ): { chain: X509Certificate[] } | ChainProblem {
   const now = options.now ?? new Date();
   const isAnchor = (c: X509Certificate) =>
-    options.trustAnchors.some((a) => a.fingerprint256 === c.fingerprint256);
+    options.trustAnchors.some((a) => fingerprintOf(a) === fingerprintOf(c));
   const path = [leaf];
   let current = leaf;
   while (!isAnchor(current)) {

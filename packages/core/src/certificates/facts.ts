@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { BoundedMemo } from './cache.ts';
+import { BoundedMemo, fingerprintOf } from './cache.ts';
 import { windowsDnOfName } from './distinguished-name.ts';
 
 /** The CA/Browser Forum Extended Validation certificate policy. */
@@ -27,7 +27,7 @@ const memo = new BoundedMemo<CertificateFacts>();
 
 /** The facts of a certificate, parsed once per certificate (by SHA-256 fingerprint). */
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
-  return memo.get(cert.fingerprint256, () => {
+  return memo.get(fingerprintOf(cert), () => {
     const parsed = new x509.X509Certificate(cert.raw);
     const policies = parsed.getExtension(x509.CertificatePolicyExtension);
     const usage = parsed.getExtension(x509.KeyUsagesExtension);

@@ -81,8 +81,12 @@ interface StartTag {
   selfClosing: boolean;
   /** Its `xmlns="..."` value as written, if any. */
   defaultNamespace: string | undefined;
-  /** Written as C14N writes it (apart from being self-closed), judged without namespace context. */
-  canonical: boolean;
+  /** Written exactly as C14N writes it, apart from being self-closed and from namespace context. */
+  verbatim: boolean;
+  /** C14N's form differs at most in attribute order, quotes and whitespace: no value changes. */
+  rewritable: boolean;
+  /** Its unqualified attributes: names and value offsets. */
+  attributes: Array<[name: string, valueStart: number, valueEnd: number]>;
   /** Declares a prefixed namespace or carries a prefixed attribute (xml:lang included). */
   prefixed: boolean;
 }
@@ -125,52 +129,80 @@ class Reader {
     let j = start + 1;
     for (let c = text.charCodeAt(j); c !== GT && c !== SLASH && !isSpace(c); c = text.charCodeAt(++j));
     const name = text.slice(start + 1, j);
-    let canonical = name.indexOf(':') < 0;
+    // Verbatim: nothing to change. Rewritable: only attribute order, quotes and whitespace to change.
+    let verbatim = true;
+    let rewritable = name.indexOf(':') < 0;
     let prefixed = false;
     let defaultNamespace: string | undefined;
     let previous = '';
-    let attributes = 0;
+    let count = 0;
+    const attributes: Array<[name: string, valueStart: number, valueEnd: number]> = [];
     for (;;) {
       const c = text.charCodeAt(j);
-      if (c === GT) return { name, end: j, selfClosing: false, defaultNamespace, canonical, prefixed };
-      if (c === SLASH) return { name, end: j + 1, selfClosing: true, defaultNamespace, canonical, prefixed };
+      if (c === GT || c === SLASH) {
+        const selfClosing = c === SLASH;
+        verbatim &&= rewritable;
+        const end = selfClosing ? j + 1 : j;
+        return { name, end, selfClosing, defaultNamespace, verbatim, rewritable, attributes, prefixed };
+      }
       // One space before each attribute and none elsewhere.
       const spaceStart = j;
       while (isSpace(text.charCodeAt(j))) j++;
-      if (c !== SPACE || j - spaceStart !== 1) canonical = false;
+      if (c !== SPACE || j - spaceStart !== 1) verbatim = false;
       const next = text.charCodeAt(j);
       if (next === GT || next === SLASH) {
-        canonical = false;
+        verbatim = false;
         continue;
       }
       const equals = text.indexOf('=', j);
-      const attribute = text.slice(j, equals);
+      const attribute = text.slice(j, equals).trimEnd();
+      if (equals - j !== attribute.length) verbatim = false;
       j = equals + 1;
       while (isSpace(text.charCodeAt(j))) {
-        canonical = false;
+        verbatim = false;
         j++;
       }
       const quote = text.charCodeAt(j);
-      if (quote === APOS) canonical = false;
       const valueEnd = text.indexOf(quote === QUOTE ? '"' : "'", j + 1);
-      if (!this.canonicalCharacters(j + 1, valueEnd, true)) canonical = false;
+      if (quote === APOS) {
+        verbatim = false;
+        // C14N would write a double quote in a value as &quot;: that is a change of text, not of form.
+        if (text.slice(j + 1, valueEnd).indexOf('"') >= 0) rewritable = false;
+      }
+      if (!this.canonicalCharacters(j + 1, valueEnd, true)) rewritable = false;
       if (attribute === 'xmlns') {
         defaultNamespace = text.slice(j + 1, valueEnd);
         // Namespace declarations come first; a relative URI is an error libxml2's C14N reports.
-        if (attributes > 0 || (defaultNamespace !== '' && defaultNamespace.indexOf(':') < 0))
-          canonical = false;
+        if (count > 0) verbatim = false;
+        if (defaultNamespace !== '' && defaultNamespace.indexOf(':') < 0) rewritable = false;
       } else if (attribute.indexOf(':') >= 0) {
         prefixed = true;
-        canonical = false;
+        rewritable = false;
+      } else if (!PLAIN_NAME.test(attribute)) {
+        // Names outside ASCII would need code point order; left to the general path.
+        rewritable = false;
       } else {
-        // Unqualified attributes sort by name; a name with space before `=` fails PLAIN_NAME too.
-        if (!(previous < attribute) || !PLAIN_NAME.test(attribute)) canonical = false;
+        if (!(previous < attribute)) verbatim = false;
         previous = attribute;
+        attributes.push([attribute, j + 1, valueEnd]);
       }
-      attributes++;
+      count++;
       j = valueEnd + 1;
     }
   }
+}
+
+/** A start tag as C14N writes it: the namespace declaration unless it repeats the inherited one, attributes sorted. */
+function canonicalStartTag(text: string, tag: StartTag, inherited: string): string {
+  const namespace =
+    tag.defaultNamespace !== undefined && tag.defaultNamespace !== inherited
+      ? ` xmlns="${tag.defaultNamespace}"`
+      : '';
+  const attributes = tag.attributes
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, from, to]) => ` ${name}="${text.slice(from, to)}"`)
+    .join('');
+  return `<${tag.name}${namespace}${attributes}>`;
 }
 
 /** Offset of the last character of a comment, CDATA section or processing instruction starting at `i`. */
@@ -275,13 +307,16 @@ export function scanCanonicalText(text: string): CanonicalText {
       }
     } else if (next === SLASH) {
       end = text.indexOf('>', i + 2);
-      if (text.charCodeAt(i + 2 + (names.at(-1) as string).length) !== GT) {
-        flaws++;
-        apexFlaws++;
-      }
       if (names.length === 1) {
         rootEndTag = i;
         flush(i);
+      }
+      const name = names[names.length - 1] as string;
+      if (text.charCodeAt(i + 2 + name.length) !== GT) {
+        // Whitespace before `>`: written without.
+        flush(i);
+        pieces.push(`</${name}>`);
+        pieceStart = end + 1;
       }
       close(end + 1);
     } else {
@@ -291,7 +326,7 @@ export function scanCanonicalText(text: string): CanonicalText {
       const depth = names.length + 1;
       const inherited = defaults[defaults.length - 1] as string;
       // C14N drops a declaration that repeats the default namespace already in scope.
-      const canonical = tag.canonical && tag.defaultNamespace !== inherited;
+      const verbatim = tag.verbatim && tag.defaultNamespace !== inherited;
       if (depth === 1) {
         pieceStart = i;
         rootPrefixed = tag.prefixed;
@@ -310,14 +345,23 @@ export function scanCanonicalText(text: string): CanonicalText {
         flush(i);
         firstChild = { piece: pieces.length, flaws, apexFlaws, namespace: inherited };
       }
-      if (!canonical) flaws++;
-      if (!canonical || tag.defaultNamespace !== undefined) apexFlaws++;
+      const rewritten = !verbatim && tag.rewritable;
+      if (!verbatim && !rewritten) flaws++;
+      if ((!verbatim && !rewritten) || tag.defaultNamespace !== undefined) apexFlaws++;
+      if (rewritten) {
+        flush(i);
+        pieces.push(canonicalStartTag(text, tag, inherited));
+        pieceStart = end + 1;
+      }
       names.push(tag.name);
       defaults.push(tag.defaultNamespace ?? inherited);
       if (tag.selfClosing) {
         // C14N writes an empty element as a start tag and an end tag.
-        flush(end - 1);
-        pieces.push(`></${tag.name}>`);
+        if (!rewritten) {
+          flush(end - 1);
+          pieces.push('>');
+        }
+        pieces.push(`</${tag.name}>`);
         pieceStart = end + 1;
         close(end + 1);
       }
