@@ -42,6 +42,8 @@ const SLASH = 47; // /
 const SPACE = 32;
 const QUOTE = 34; // "
 const APOS = 39; // '
+const COLON = 58; // :
+const LOWER_E = 101; // e, the last letter of Signature
 
 const isSpace = (c: number) => c === SPACE || c === 9 || c === 10 || c === 13;
 
@@ -127,11 +129,14 @@ class Reader {
   startTag(start: number): StartTag {
     const text = this.text;
     let j = start + 1;
-    for (let c = text.charCodeAt(j); c !== GT && c !== SLASH && !isSpace(c); c = text.charCodeAt(++j));
+    let colon = false;
+    for (let c = text.charCodeAt(j); c !== GT && c !== SLASH && !isSpace(c); c = text.charCodeAt(++j)) {
+      if (c === COLON) colon = true;
+    }
     const name = text.slice(start + 1, j);
     // Verbatim: nothing to change. Rewritable: only attribute order, quotes and whitespace to change.
     let verbatim = true;
-    let rewritable = name.indexOf(':') < 0;
+    let rewritable = !colon;
     let prefixed = false;
     let defaultNamespace: string | undefined;
     let previous = '';
@@ -219,8 +224,15 @@ interface ChildMark {
   prefixed: boolean;
   firstChildStarted: boolean;
   firstChildDone: boolean;
-  /** Canonical octets of its first child, once proven. */
-  firstChild: string | undefined;
+  /** Its first child, once proven canonical: its pieces, name and inherited default namespace. */
+  firstChild: ProvenSubtree | undefined;
+}
+
+interface ProvenSubtree {
+  from: number;
+  to: number;
+  nameLength: number;
+  namespace: string;
 }
 
 /** Where the first child of a root child starts. */
@@ -230,6 +242,13 @@ interface FirstChildMark {
   apexFlaws: number;
   /** The default namespace it inherits, as written. */
   namespace: string;
+}
+
+/** A proven subtree's octets with the default namespace it inherits declared on its apex. */
+function declaringDefault(pieces: string[], subtree: ProvenSubtree): string {
+  const own = pieces.slice(subtree.from, subtree.to).join('');
+  const nameEnd = 1 + subtree.nameLength;
+  return `${own.slice(0, nameEnd)} xmlns="${subtree.namespace}"${own.slice(nameEnd)}`;
 }
 
 /**
@@ -258,7 +277,7 @@ export function scanCanonicalText(text: string): CanonicalText {
   const defaults: string[] = [''];
   let child: ChildMark | undefined;
   let firstChild: FirstChildMark | undefined;
-  let last: { from: number; to: number; flaws: number; firstChild: string | undefined } | undefined;
+  let last: { from: number; to: number; flaws: number; firstChild: ProvenSubtree | undefined } | undefined;
 
   const close = (at: number) => {
     const depth = names.length;
@@ -272,9 +291,12 @@ export function scanCanonicalText(text: string): CanonicalText {
         firstChild.namespace !== ''
       ) {
         flush(at);
-        const own = pieces.slice(firstChild.piece).join('');
-        const nameEnd = 1 + (names[2] as string).length;
-        child.firstChild = `${own.slice(0, nameEnd)} xmlns="${firstChild.namespace}"${own.slice(nameEnd)}`;
+        child.firstChild = {
+          from: firstChild.piece,
+          to: pieces.length,
+          nameLength: (names[2] as string).length,
+          namespace: firstChild.namespace,
+        };
       }
     } else if (depth === 2 && child) {
       flush(at);
@@ -322,7 +344,12 @@ export function scanCanonicalText(text: string): CanonicalText {
     } else {
       const tag = reader.startTag(i);
       end = tag.end;
-      if (tag.name === 'Signature' || tag.name.endsWith(':Signature')) signatureTags++;
+      const name = tag.name;
+      if (
+        name.charCodeAt(name.length - 1) === LOWER_E &&
+        (name === 'Signature' || name.endsWith(':Signature'))
+      )
+        signatureTags++;
       const depth = names.length + 1;
       const inherited = defaults[defaults.length - 1] as string;
       // C14N drops a declaration that repeats the default namespace already in scope.
@@ -383,6 +410,6 @@ export function scanCanonicalText(text: string): CanonicalText {
       last && outside === 0 && rootEndTag >= 0
         ? [...pieces.slice(0, last.from), ...pieces.slice(last.to)]
         : undefined,
-    lastChildFirstChild: last?.firstChild,
+    lastChildFirstChild: last?.firstChild && declaringDefault(pieces, last.firstChild),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { XmlC14NMode, type XmlElement } from 'libxml2-wasm';
+import { XmlC14NMode } from 'libxml2-wasm';
 import { escapeAttr, writeElement } from '../document/write.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
@@ -15,6 +15,7 @@ import {
   ENVELOPED,
   signatureUri,
 } from './algorithms.ts';
+import { scanCanonicalText } from './canonical-text.ts';
 import {
   type AncestorContext,
   c14nOptions,
@@ -51,18 +52,6 @@ export interface SignOptions {
   /** Receives warnings, such as the use of SHA-1. */
   onWarning?: (warning: Diagnostic) => void;
   limits?: ParseLimits;
-}
-
-/**
- * Where the root element's end tag starts: the last `</qname>` in the text that is not inside a comment or
- * processing instruction after the root (their content is known exactly from the tree, so those are counted out).
- */
-function rootEndTag(text: string, root: XmlElement, qname: string): number {
-  const re = new RegExp(`</${qname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*>`, 'g');
-  const ends = [...text.matchAll(re)].map((m) => m.index);
-  let trailing = 0;
-  for (const node of root.find('following-sibling::node()')) trailing += node.content.match(re)?.length ?? 0;
-  return ends.at(-1 - trailing) ?? -1;
 }
 
 /** The signer, checked once per call: key, certificate, algorithms. */
@@ -191,20 +180,27 @@ function prepareText(xml: string | Uint8Array, options: SignOptions): Prepared {
   const { doc, text } = parsed.xml;
   try {
     const root = doc.root;
-    if (text.includes(NS.ds) && doc.find('//ds:Signature', { ds: NS.ds }).length) {
+    const scanned = scanCanonicalText(text);
+    if (scanned.signatureTags > 0 && doc.find('//ds:Signature', { ds: NS.ds }).length) {
       throw new MbprovError(
         'MBPROV_SIG_ALREADY_SIGNED',
         'The document already has a Signature; sign the unsigned document.',
       );
     }
-    const qname = root.prefix ? `${root.prefix}:${root.name}` : root.name;
-    const end = rootEndTag(text, root, qname);
-    if (end < 0) throw new MbprovError('MBPROV_XML_MALFORMED', `The end tag of ${qname} cannot be found.`);
     // The signature goes last in the root, on its own indented line; the whitespace around it is signed content.
-    // The verifier digests the final document minus the Signature: this one plus that whitespace, appended here
-    // as text instead of parsing the document again.
-    root.addText('  \n');
-    const digestValue = digestCanonicalDocument(doc, signer.hash).toString('base64');
+    // The verifier digests the final document minus the Signature: this one plus that whitespace before the
+    // root's end tag, added here instead of parsing the document again.
+    const end = scanned.rootEndTag;
+    let digestValue: string;
+    if (scanned.document) {
+      // The text is canonical already (its last piece is the root's end tag).
+      const pieces = scanned.document;
+      const body = pieces.slice(0, -1).join('');
+      digestValue = digestOf(signer, `${body}  \n${pieces[pieces.length - 1]}`);
+    } else {
+      root.addText('  \n');
+      digestValue = digestCanonicalDocument(doc, signer.hash).toString('base64');
+    }
     return prepared(signer, `${text.slice(0, end)}  `, `\n${text.slice(end)}`, digestValue, contextOf(root));
   } finally {
     parsed.xml.dispose();

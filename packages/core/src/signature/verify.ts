@@ -103,8 +103,8 @@ function expectChildren(
   parent: XmlElement,
   names: string[],
   code: Code = 'MBPROV_SIG_STRUCTURE',
+  children = elementChildren(parent),
 ): XmlElement[] {
-  const children = elementChildren(parent);
   names.forEach((name, i) => {
     const child = children[i];
     if (!child || !isDs(child, name)) {
@@ -190,11 +190,12 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
       'The Signature has no KeyInfo with the signer certificate.',
       signature,
     );
-  const [signedInfo, signatureValueEl, keyInfo] = expectChildren(signature, [
-    'SignedInfo',
-    'SignatureValue',
-    'KeyInfo',
-  ]) as [XmlElement, XmlElement, XmlElement];
+  const [signedInfo, signatureValueEl, keyInfo] = expectChildren(
+    signature,
+    ['SignedInfo', 'SignatureValue', 'KeyInfo'],
+    'MBPROV_SIG_STRUCTURE',
+    children,
+  ) as [XmlElement, XmlElement, XmlElement];
 
   const infoChildren = elementChildren(signedInfo);
   const references = infoChildren.filter((c) => isDs(c, 'Reference'));
@@ -204,11 +205,12 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
       `SignedInfo has ${references.length} Reference elements; exactly one is allowed.`,
       references[1] ?? signedInfo,
     );
-  const [c14nEl, methodEl, reference] = expectChildren(signedInfo, [
-    'CanonicalizationMethod',
-    'SignatureMethod',
-    'Reference',
-  ]) as [XmlElement, XmlElement, XmlElement];
+  const [c14nEl, methodEl, reference] = expectChildren(
+    signedInfo,
+    ['CanonicalizationMethod', 'SignatureMethod', 'Reference'],
+    'MBPROV_SIG_STRUCTURE',
+    infoChildren,
+  ) as [XmlElement, XmlElement, XmlElement];
 
   const c14n = algorithmOf(c14nEl);
   if (!Object.values(C14N).includes(c14n as never) || elementChildren(c14nEl).length) {

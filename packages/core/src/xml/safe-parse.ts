@@ -87,23 +87,39 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
       'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.',
     );
   }
+  return { ok: true, xml: new ParsedXml(doc, text) };
+}
+
+/** A parsed document; a class rather than closures, as verification parses one per call. */
+class ParsedXml implements SafeXml {
   // Locations are only needed to report findings, so the tree is indexed on first use.
-  let index: ElementIndex | undefined;
-  const indexed = () => {
-    index ??= indexElements(doc, text);
-    return index;
-  };
-  return {
-    ok: true,
-    xml: {
-      doc,
-      text,
-      locate: (path) => indexed().byPath.get(path),
-      pathOf: (element) => indexed().paths.get(nodeId(element)) ?? '',
-      elementsOnLine: (line) => indexed().byLine.get(line) ?? [],
-      dispose: () => doc.dispose(),
-    },
-  };
+  private index: ElementIndex | undefined;
+
+  constructor(
+    readonly doc: XmlDocument,
+    readonly text: string,
+  ) {}
+
+  private get indexed(): ElementIndex {
+    this.index ??= indexElements(this.doc, this.text);
+    return this.index;
+  }
+
+  locate(path: string): ElementLocation | undefined {
+    return this.indexed.byPath.get(path);
+  }
+
+  pathOf(element: XmlElement): string {
+    return this.indexed.paths.get(nodeId(element)) ?? '';
+  }
+
+  elementsOnLine(line: number): XmlElement[] {
+    return this.indexed.byLine.get(line) ?? [];
+  }
+
+  dispose(): void {
+    this.doc.dispose();
+  }
 }
 
 function lineAt(text: string, offset: number): number {
