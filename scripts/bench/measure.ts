@@ -20,6 +20,20 @@ export function opsPerSecond(fn: () => void, { rounds = 5, minMs = 400 } = {}): 
   return rates[Math.floor(rates.length / 2)] as number;
 }
 
+/** Rates of several functions measured side by side; see {@link compareRates}. */
+export interface Comparison<K extends string> {
+  /** Median operations per second of each function. */
+  rates: Record<K, number>;
+  /**
+   * How many times faster `a` ran than `b`: the median over rounds of the ratio within each round. Each ratio
+   * compares two measurements taken moments apart, so the machine's speed drifting between rounds (shared
+   * virtual machines drift a lot) cancels out, which a ratio of the two medians would not ensure.
+   */
+  ratio(a: K, b: K): number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
 /**
  * Operations per second of several functions measured in interleaved rounds (a, b, c, a, b, c, ...), so that
  * background load on the machine affects each alike and the ratios between them stay fair. Median per function.
@@ -27,8 +41,8 @@ export function opsPerSecond(fn: () => void, { rounds = 5, minMs = 400 } = {}): 
  */
 export function compareRates<K extends string>(
   fns: Record<K, () => void>,
-  { rounds = 7, minMs = 300 } = {},
-): Record<K, number> {
+  { rounds = 11, minMs = 200 } = {},
+): Comparison<K> {
   const keys = Object.keys(fns) as K[];
   const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (const k of keys) {
@@ -48,8 +62,10 @@ export function compareRates<K extends string>(
       samples[k].push((n * 1000) / (now - start));
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  return Object.fromEntries(keys.map((k) => [k, median(samples[k])])) as Record<K, number>;
+  return {
+    rates: Object.fromEntries(keys.map((k) => [k, median(samples[k])])) as Record<K, number>,
+    ratio: (a, b) => median(samples[a].map((rate, r) => rate / (samples[b][r] as number))),
+  };
 }
 
 /** One line of a results table. */

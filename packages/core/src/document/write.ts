@@ -20,14 +20,18 @@ function attrEscape(c: string): string {
   return ATTR_ESCAPES[c] as string;
 }
 
+// Most values need no escaping; a test without a replacement callback settles that cheaply.
+const TEXT_ANY = /[&<>\r]/;
+const ATTR_ANY = /[&<"\t\n\r]/;
+
 /** Escapes text content (as Canonical XML does). */
 export function escapeText(value: string): string {
-  return value.replace(TEXT_SPECIAL, textEscape);
+  return TEXT_ANY.test(value) ? value.replace(TEXT_SPECIAL, textEscape) : value;
 }
 
 /** Escapes a double-quoted attribute value (as Canonical XML does); whitespace is escaped to survive normalization. */
 export function escapeAttr(value: string): string {
-  return value.replace(ATTR_SPECIAL, attrEscape);
+  return ATTR_ANY.test(value) ? value.replace(ATTR_SPECIAL, attrEscape) : value;
 }
 
 function formatScalar(type: ScalarType, value: unknown): string {
@@ -59,7 +63,7 @@ export function writeElement(
 ): string {
   const indent = options.indent ?? '  ';
   const out: string[] = [];
-  write(spec, value, parentNs, 0, { unit: indent, canonical: options.canonical }, out);
+  write(spec, value, parentNs, 0, { unit: indent, pads: [''], canonical: options.canonical }, out);
   return out.join(indent ? '\n' : '');
 }
 
@@ -81,7 +85,18 @@ function fragmentText(style: Style, xml: string): string {
 
 interface Style {
   unit: string;
+  /** Indentation by depth, grown as needed. */
+  pads: string[];
   canonical: WriteOptions['canonical'];
+}
+
+function padOf(style: Style, depth: number): string {
+  let pad = style.pads[depth];
+  if (pad === undefined) {
+    pad = style.unit.repeat(depth);
+    style.pads[depth] = pad;
+  }
+  return pad;
 }
 
 function write(
@@ -93,7 +108,7 @@ function write(
   out: string[],
 ): void {
   // No closures in here: tsx/esbuild name every function expression at creation, which is slow in a hot path.
-  const pad = style.unit.repeat(depth);
+  const pad = padOf(style, depth);
   if (spec.opaque) {
     out.push(pad + fragmentText(style, String(value)));
     return;
@@ -121,7 +136,7 @@ function write(
     else write(child, v, spec.ns, depth + 1, style, out);
   }
   if (spec.wildcard) {
-    const childPad = style.unit.repeat(depth + 1);
+    const childPad = padOf(style, depth + 1);
     for (const xml of (record[spec.wildcard] as string[] | undefined) ?? [])
       out.push(childPad + fragmentText(style, xml));
   }
