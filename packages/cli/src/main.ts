@@ -2,6 +2,7 @@ import { MbprovError } from '@mbprov/core';
 import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/apikey.ts';
 import { registerCert } from './commands/cert.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerCosa } from './commands/cosa.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerServe } from './commands/serve.ts';
@@ -26,6 +27,7 @@ export function createProgram(setStatus: (status: number) => void): Command {
   registerVerify(program, setStatus);
   registerSim(program, setStatus);
   registerServe(program);
+  registerConfig(program, setStatus);
   registerApiKey(program, setStatus);
   registerCosa(program, setStatus);
   registerDemo(program, setStatus);

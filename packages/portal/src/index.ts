@@ -1,5 +1,6 @@
 /** @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. */
 
+export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
 export { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
 export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
@@ -20,6 +21,7 @@ export {
 export { demoLinks } from './demo.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
+export { readTlsFiles } from './security/tls.ts';
 export { buildServer, type ServerOptions } from './server.ts';
 export { type RunningPortal, startPortal } from './start.ts';
 export { openStore, type Store } from './storage/database.ts';

@@ -8,10 +8,14 @@ export interface PortalMetrics {
   usageReports: Counter<'status'>;
   signing: Histogram<'kind'>;
   queueDepth: Gauge;
+  signerExpiry: Gauge;
 }
 
-/** Creates the metrics; `queueDepth` is read when Prometheus scrapes. */
-export function createMetrics(queueDepth: () => Promise<number>): PortalMetrics {
+/**
+ * Creates the metrics; `queueDepth` is read when Prometheus scrapes. `signerNotAfter` is the end of the signing
+ * certificate's validity, for an alert well before documents start being refused.
+ */
+export function createMetrics(queueDepth: () => Promise<number>, signerNotAfter?: Date): PortalMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mbprov_process_' });
   return {
@@ -40,6 +44,14 @@ export function createMetrics(queueDepth: () => Promise<number>): PortalMetrics 
       labelNames: ['kind'],
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
       registers: [registry],
+    }),
+    signerExpiry: new Gauge({
+      name: 'mbprov_signer_expiry_timestamp_seconds',
+      help: 'When the signing certificate expires (Unix time); alert well before it.',
+      registers: [registry],
+      collect() {
+        if (signerNotAfter) this.set(Math.floor(signerNotAfter.getTime() / 1000));
+      },
     }),
     queueDepth: new Gauge({
       name: 'mbprov_queue_depth',

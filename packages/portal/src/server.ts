@@ -95,7 +95,13 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Load balancers check the status; monitoring can read when the signing certificate ends (it is public: every
+  // signed document carries it).
+  app.get('/healthz', async () => {
+    const notAfter = new Date(ctx.signer.certificate.validTo);
+    const daysLeft = Math.floor((notAfter.getTime() - ctx.clock().getTime()) / 86_400_000);
+    return { status: 'ok', signer: { notAfter: notAfter.toISOString(), daysLeft, test: ctx.signer.test } };
+  });
   if (ctx.signer.test && ctx.signer.testRootPem) {
     // Testers install this root on a Windows test PC so that the test signature is trusted.
     const root = ctx.signer.testRootPem;

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadSigner } from './activation/signer.ts';
+import { checkSigner, loadSigner } from './activation/signer.ts';
 import { createApiKey, SCOPES } from './backoffice/api-keys.ts';
 import { type ConfigSource, isDemo, loadConfig } from './config/load.ts';
 import type { PortalContext } from './context.ts';
@@ -47,6 +47,7 @@ export async function startPortal(
     sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
   });
   const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
+  const signerWarnings = checkSigner(signer, new Date(), config.operator.carrierId);
   const now = new Date().toISOString();
   await seedPlans(store.db, config.plans, now);
   await addSims(store.db, config.sims, now);
@@ -66,12 +67,13 @@ export async function startPortal(
       )
     : new LocalQueue(store.db, ctx.clock);
   ctx.queue = queue;
-  ctx.metrics = createMetrics(() => queue.depth());
+  ctx.metrics = createMetrics(() => queue.depth(), new Date(signer.certificate.validTo));
   const app = await buildServer(ctx, {
     https: { key: tls.key, cert: tls.cert },
     ...(source.logger === false ? { logger: false } : {}),
   });
   ctx.log = app.log;
+  for (const warning of signerWarnings) app.log.warn(warning);
   await startJobs(ctx, queue);
   const demo = isDemo(source) ? demoLinks(config.server.publicUrl) : [];
   let demoKey: string | undefined;
@@ -96,6 +98,7 @@ export async function startPortal(
     print(
       `  Signing: TEST EV chain in ${join(config.dataDir, 'signing')} (test root: ${config.server.publicUrl}/test-root.crt)`,
     );
+  for (const warning of signerWarnings) print(`  Signing: warning: ${warning}`);
   if (secrets.generated)
     print(
       `  Secrets: development key ${join(config.dataDir, 'secret.key')}; set MBPROV_SECRET_KEY in production`,

@@ -52,6 +52,25 @@ describe('configuration', () => {
     );
   });
 
+  it('a misspelt or unknown setting is reported with its path, not silently ignored', () => {
+    const bad = demoConfig() as Record<string, unknown> & {
+      operator: Record<string, unknown>;
+      plans: Array<Record<string, unknown>>;
+    };
+    bad.server = { prot: 9443 };
+    bad.operator.renewWhileActiv = 'extend';
+    (bad.plans[0] as Record<string, unknown>).prize = 100;
+    assert.throws(
+      () => loadConfig({ file: write('unknown.json', bad), env: {} }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'MBPROV_CONFIG_INVALID');
+        for (const path of ['/server/prot', '/operator/renewWhileActiv', '/plans/0/prize'])
+          assert.match(error.message, new RegExp(`${path}: unknown setting`));
+        return true;
+      },
+    );
+  });
+
   it('reports what the schema cannot: duplicate plan ids, a Fixed plan without allowance, a WISPr network without domains', () => {
     const bad = demoConfig() as {
       plans: Array<Record<string, unknown>>;

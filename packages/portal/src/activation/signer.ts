@@ -2,9 +2,12 @@ import { createPrivateKey, type KeyObject, type X509Certificate } from 'node:cry
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  allowsDigitalSignature,
   createTestEvChain,
+  describeCertificate,
   loadCertificates,
   MbprovError,
+  signModel,
   type TrustedCertificate,
   trustedCertificateEntry,
 } from '@mbprov/core';
@@ -62,7 +65,9 @@ export async function loadSigner(
     cert: join(dir, 'signer.crt.pem'),
     root: join(dir, 'root.crt.pem'),
   };
-  if (!existsSync(files.key) || !existsSync(files.cert) || !existsSync(files.root)) {
+  const present = existsSync(files.key) && existsSync(files.cert) && existsSync(files.root);
+  // A generated test chain about to expire is replaced (testers install the new root from /test-root.crt).
+  if (!present || expiresWithin(loadCertificates(readFileSync(files.cert))[0], new Date(), WARN_DAYS)) {
     mkdirSync(dir, { recursive: true });
     const chain = await createTestEvChain({ name: `${config.operator.homeProviderName} Portal`, days: 825 });
     writeFileSync(files.root, chain.root.certificatePem);
@@ -78,4 +83,57 @@ export async function loadSigner(
     trustedEntry: trustedCertificateEntry(certificate as X509Certificate),
     testRootPem: readFileSync(files.root, 'utf8'),
   };
+}
+
+/** Days before its end from which a signing certificate is reported as expiring. */
+export const WARN_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+function expiresWithin(cert: X509Certificate | undefined, now: Date, days: number): boolean {
+  return !cert || new Date(cert.validTo).getTime() - now.getTime() < days * DAY_MS;
+}
+
+/**
+ * Checks the signer before the portal takes any payment, so that a misconfiguration stops the start instead of
+ * selling plans whose documents Windows refuses: the key must sign for the certificate (a signature is made), and
+ * the certificate must be valid now, not a CA, and allowed to sign (named errors, as verification names them).
+ * Returns warnings for what Windows may refuse in some cases or soon: no EV policy, expiry within 30 days.
+ */
+export function checkSigner(signer: Signer, now: Date, carrierId: string): string[] {
+  signModel(
+    { Global: { CarrierId: carrierId, SubscriberId: '001010000000000' } },
+    { key: signer.key, certificate: signer.certificate },
+  );
+  const cert = describeCertificate(signer.certificate);
+  const who = `The signing certificate ${cert.subject}`;
+  if (now < new Date(cert.notBefore))
+    throw new MbprovError(
+      'MBPROV_CERT_NOT_YET_VALID',
+      `${who} is not valid before ${cert.notBefore}: Windows would refuse every document signed with it.`,
+    );
+  if (now > new Date(cert.notAfter))
+    throw new MbprovError(
+      'MBPROV_CERT_EXPIRED',
+      `${who} expired on ${cert.notAfter}: Windows would refuse every document signed with it.`,
+    );
+  if (cert.isCa)
+    throw new MbprovError(
+      'MBPROV_CERT_SIGNER_IS_CA',
+      `${who} is a CA certificate; sign with an end-entity certificate issued by it.`,
+    );
+  if (!allowsDigitalSignature(signer.certificate))
+    throw new MbprovError(
+      'MBPROV_CERT_KEY_USAGE',
+      `${who} has a key usage without digitalSignature (${cert.keyUsage.join(', ')}).`,
+    );
+  const warnings: string[] = [];
+  if (!cert.ev)
+    warnings.push(
+      `${who} has no EV policy (2.23.140.1.1): Windows requires an EV certificate from Wi-Fi providers without a SIM and may ask for one elsewhere (docs/certificates.md).`,
+    );
+  if (expiresWithin(signer.certificate, now, WARN_DAYS))
+    warnings.push(
+      `${who} expires on ${cert.notAfter}; renew it and update signing.certFile and signing.keyFile.`,
+    );
+  return warnings;
 }

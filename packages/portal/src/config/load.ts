@@ -106,7 +106,10 @@ export function loadConfig(source: ConfigSource = {}): Config {
   ) {
     withDefaults.server.publicUrl = `https://localhost:${withDefaults.server.port}`;
   }
-  const errors = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => `${e.path || '/'}: ${e.message}`);
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)].map(
+    (e) =>
+      `${e.path || '/'}: ${e.message === 'Unexpected property' ? 'unknown setting (misspelt? see docs/configuration.md)' : e.message}`,
+  );
   if (errors.length) {
     throw new MbprovError(
       'MBPROV_CONFIG_INVALID',

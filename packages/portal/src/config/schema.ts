@@ -1,6 +1,10 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type ObjectOptions, type Static, type TProperties, Type } from '@sinclair/typebox';
 
-const Apn = Type.Object({
+/** An object that accepts only its listed keys: a misspelt setting is reported instead of silently ignored. */
+const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+
+const Apn = Closed({
   accessString: Type.String({ minLength: 1, maxLength: 100, description: 'The APN.' }),
   userName: Type.Optional(Type.String({ description: 'APN user name, if the network needs one.' })),
   password: Type.Optional(
@@ -11,7 +15,7 @@ const Apn = Type.Object({
   ),
 });
 
-const WifiNetwork = Type.Object({
+const WifiNetwork = Closed({
   name: Type.String({ minLength: 1, maxLength: 255, description: 'Wi-Fi profile name shown on the PC.' }),
   ssids: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
     minItems: 1,
@@ -29,7 +33,7 @@ const WifiNetwork = Type.Object({
   ),
 });
 
-const Plan = Type.Object({
+const Plan = Closed({
   id: Type.String({
     pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
     description: 'Stable identifier (lower case, digits, dashes).',
@@ -50,15 +54,15 @@ const Plan = Type.Object({
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' }),
 });
 
-const Sim = Type.Object({
+const Sim = Closed({
   iccid: Type.String({ pattern: '^\\d{19,20}$' }),
   imsi: Type.String({ pattern: '^\\d{6,15}$' }),
   msisdn: Type.Optional(Type.String({ pattern: '^\\+?\\d{5,15}$' })),
 });
 
 /** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
-export const ConfigSchema = Type.Object({
-  server: Type.Object({
+export const ConfigSchema = Closed({
+  server: Closed({
     host: Type.String({ default: '127.0.0.1', description: 'Address to listen on.' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
     publicUrl: Type.Optional(
@@ -100,7 +104,7 @@ export const ConfigSchema = Type.Object({
         'Base64 32-byte key encrypting secrets at rest and deriving refresh passwords. Default: generated in dataDir (development only).',
     }),
   ),
-  signing: Type.Object({
+  signing: Closed({
     keyFile: Type.Optional(
       Type.String({
         description: 'EV signer private key (PEM). Default: a generated TEST chain in dataDir.',
@@ -116,7 +120,7 @@ export const ConfigSchema = Type.Object({
     ),
     canonicalization: Type.Union([Type.Literal('c14n'), Type.Literal('excC14n')], { default: 'c14n' }),
   }),
-  operator: Type.Object({
+  operator: Closed({
     carrierId: Type.String({
       pattern: '^\\{[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\\}$',
       description: 'Your CarrierId GUID, in braces.',
@@ -158,7 +162,7 @@ export const ConfigSchema = Type.Object({
   plans: Type.Array(Plan, { minItems: 1 }),
   sims: Type.Array(Sim, { default: [], description: 'SIM inventory loaded at start (added when missing).' }),
   walledGarden: Type.Optional(
-    Type.Object({
+    Closed({
       hosts: Type.Array(Type.String({ minLength: 1 }), {
         default: [],
         description:
@@ -166,13 +170,13 @@ export const ConfigSchema = Type.Object({
       }),
     }),
   ),
-  payments: Type.Object({
+  payments: Closed({
     provider: Type.Literal('test', {
       default: 'test',
       description: 'Payment provider; the built-in test provider charges nothing.',
     }),
   }),
-  rateLimits: Type.Object({
+  rateLimits: Closed({
     entryPerMinute: Type.Integer({ minimum: 1, default: 120 }),
     checkoutPerMinute: Type.Integer({ minimum: 1, default: 20 }),
   }),

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { createCertificate, MbprovError } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
 
@@ -18,18 +19,7 @@ export interface TlsFiles {
  */
 export async function loadTls(config: Config): Promise<TlsFiles> {
   const { tlsCertFile, tlsKeyFile } = config.server;
-  if (tlsCertFile && tlsKeyFile) {
-    try {
-      return {
-        cert: readFileSync(tlsCertFile, 'utf8'),
-        key: readFileSync(tlsKeyFile, 'utf8'),
-        development: false,
-        certFile: tlsCertFile,
-      };
-    } catch (error) {
-      throw new MbprovError('MBPROV_IO_ERROR', `cannot read the TLS files: ${(error as Error).message}`);
-    }
-  }
+  if (tlsCertFile && tlsKeyFile) return { ...readTlsFiles(tlsCertFile, tlsKeyFile), development: false };
   const dir = join(config.dataDir, 'tls');
   const certFile = join(dir, 'localhost.crt.pem');
   const keyFile = join(dir, 'localhost.key.pem');
@@ -52,4 +42,28 @@ export async function loadTls(config: Config): Promise<TlsFiles> {
     development: true,
     certFile,
   };
+}
+
+/**
+ * Reads configured TLS files and checks them as the HTTPS server will load them, so that a key that is not the
+ * certificate's is a named error at start (and in `mbprov config check`) rather than an OpenSSL message.
+ */
+export function readTlsFiles(certFile: string, keyFile: string): Omit<TlsFiles, 'development'> {
+  let cert: string;
+  let key: string;
+  try {
+    cert = readFileSync(certFile, 'utf8');
+    key = readFileSync(keyFile, 'utf8');
+  } catch (error) {
+    throw new MbprovError('MBPROV_IO_ERROR', `cannot read the TLS files: ${(error as Error).message}`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new MbprovError(
+      'MBPROV_TLS_INVALID',
+      `${certFile} and ${keyFile} are not a certificate and its private key: ${(error as Error).message}`,
+    );
+  }
+  return { cert, key, certFile };
 }

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { describeCertificate, loadCertificates, MbprovError } from '@mbprov/core';
+import { type Config, checkSigner, loadConfig, loadSigner, readTlsFiles } from '@mbprov/portal';
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Codes meaning "the portal would refuse to start with this configuration" (exit 1, not a usage error). */
+const REFUSALS = new Set([
+  'MBPROV_CONFIG_INVALID',
+  'MBPROV_CERT_INVALID',
+  'MBPROV_CERT_EXPIRED',
+  'MBPROV_CERT_NOT_YET_VALID',
+  'MBPROV_CERT_SIGNER_IS_CA',
+  'MBPROV_CERT_KEY_USAGE',
+  'MBPROV_SIG_KEY_MISMATCH',
+  'MBPROV_TLS_INVALID',
+]);
+
+/** Where the data lives, without the credentials of a database URL. */
+function databaseLine(config: Config): string {
+  if (!config.databaseUrl) return `SQLite ${join(config.dataDir, 'mbprov.sqlite')}`;
+  const url = new URL(config.databaseUrl);
+  const schema = config.databaseSchema ? `, schema ${config.databaseSchema}` : '';
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}${schema}`;
+}
+
+/** The TLS files, checked as the portal loads them at start. */
+function tlsLine(config: Config): string {
+  const { tlsCertFile, tlsKeyFile } = config.server;
+  if (!tlsCertFile || !tlsKeyFile)
+    return `a development certificate generated in ${join(config.dataDir, 'tls')}`;
+  const [leaf] = loadCertificates(readTlsFiles(tlsCertFile, tlsKeyFile).cert);
+  if (!leaf) return tlsCertFile;
+  const described = describeCertificate(leaf);
+  return `${described.subject}, until ${described.notAfter}`;
+}
+
+/** Registers `mbprov config check`: what would stop the portal at start, found without starting it. */
+export function registerConfig(program: Command, setStatus: (status: number) => void): void {
+  const config = program.command('config').description('Check a portal configuration.');
+  config
+    .command('check')
+    .description(
+      'Check a configuration as the portal does at start, without starting it or writing anything: the schema ' +
+        '(unknown keys included), the signing key and certificate (validity, CA, key usage, EV), the TLS files.',
+    )
+    .option('-c, --config <file>', 'configuration file (JSON); default MBPROV_CONFIG, else the embedded demo')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 ready (warnings on standard error), 1 the portal would refuse to start (the reason is printed),\n' +
+        '2 usage error or unreadable file. The environment applies as for mbprov serve.',
+    )
+    .action(async (o: { config?: string }) => {
+      const file = o.config ?? process.env.MBPROV_CONFIG;
+      try {
+        const loaded = loadConfig(file ? { file } : {});
+        out(`configuration: ${file ?? 'the embedded demo'}`);
+        out(`  operator: ${loaded.operator.name} (${loaded.operator.carrierId})`);
+        out(`  plans: ${loaded.plans.length}, SIMs listed: ${loaded.sims.length}`);
+        out(`  public URL: ${loaded.server.publicUrl}`);
+        out(`  database: ${databaseLine(loaded)}`);
+        out(`  TLS: ${tlsLine(loaded)}`);
+        if (loaded.signing.keyFile) {
+          const signer = await loadSigner(loaded);
+          const warnings = checkSigner(signer, new Date(), loaded.operator.carrierId);
+          const cert = describeCertificate(signer.certificate);
+          out(`  signer: ${cert.subject}, ${cert.ev ? 'EV' : 'not EV'}, until ${cert.notAfter}`);
+          for (const warning of warnings) process.stderr.write(`mbprov: warning: ${warning}\n`);
+        } else {
+          out(`  signer: a TEST chain generated in ${join(loaded.dataDir, 'signing')} (development only)`);
+        }
+        out('ready');
+        setStatus(EXIT.ok);
+      } catch (error) {
+        if (!(error instanceof MbprovError) || !REFUSALS.has(error.code)) throw error;
+        process.stderr.write(`mbprov: ${error.code}: ${error.message}\n`);
+        setStatus(EXIT.invalid);
+      }
+    });
+}

@@ -1,0 +1,136 @@
+// `mbprov config check`: what would stop the portal at start is found without starting it (exit 1 with the
+// reason), warnings go to standard error (exit 0), nothing is written and no secret is printed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createBrokenSigner, createTestEvChain, type TestEvChain } from '@mbprov/core';
+import { demoConfig } from '@mbprov/portal/src/testing.ts';
+
+const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
+const guard = { timeout: 120_000 };
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mbprov-config-check-'));
+  dirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `mbprov config check` with only the given environment on top of PATH and HOME. */
+function check(env: Record<string, string>, args: string[] = []) {
+  return spawnSync(process.execPath, [bin, 'config', 'check', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
+}
+
+/** Files of a signer (or a TLS pair) in a fresh folder. */
+function files(dir: string, chain: TestEvChain, prefix: string) {
+  const cert = join(dir, `${prefix}.crt.pem`);
+  const key = join(dir, `${prefix}.key.pem`);
+  writeFileSync(cert, chain.signer.certificatePem);
+  writeFileSync(key, chain.signer.privateKeyPem);
+  return { cert, key };
+}
+
+let good: TestEvChain;
+before(async () => {
+  good = await createTestEvChain({ keyType: 'rsa' });
+});
+
+describe('mbprov config check', () => {
+  it('the embedded demo is ready, and checking it writes nothing to the data folder', guard, () => {
+    const dataDir = tempDir();
+    const result = check({ MBPROV_DATA_DIR: dataDir });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /signer: a TEST chain generated/);
+    assert.match(result.stdout, /^ready$/m);
+    assert.deepEqual(readdirSync(dataDir), []);
+  });
+
+  it(
+    'a configured EV signer and TLS pair: ready, with the subjects; the database password is not printed',
+    guard,
+    () => {
+      const dir = tempDir();
+      const signer = files(dir, good, 'signer');
+      const result = check({
+        MBPROV_DATA_DIR: dir,
+        MBPROV_SIGNING_CERT_FILE: signer.cert,
+        MBPROV_SIGNING_KEY_FILE: signer.key,
+        MBPROV_TLS_CERT_FILE: signer.cert,
+        MBPROV_TLS_KEY_FILE: signer.key,
+        DATABASE_URL: 'postgres://portal:s3cretpw@db.example:5432/mbprov',
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /signer: CN=.*, EV, until /);
+      assert.match(result.stdout, /database: PostgreSQL db\.example:5432\/mbprov/);
+      assert.ok(!`${result.stdout}${result.stderr}`.includes('s3cretpw'));
+    },
+  );
+
+  it('a signer without EV: ready (exit 0) with the warning on standard error', guard, async () => {
+    const dir = tempDir();
+    const signer = files(dir, await createBrokenSigner('no-ev-policy', good), 'signer');
+    const result = check({
+      MBPROV_DATA_DIR: dir,
+      MBPROV_SIGNING_CERT_FILE: signer.cert,
+      MBPROV_SIGNING_KEY_FILE: signer.key,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /warning: .*no EV policy/);
+  });
+
+  it('an expired signer, or a key that is not the certificate key: exit 1 with the code', guard, async () => {
+    const dir = tempDir();
+    const expired = files(dir, await createBrokenSigner('expired', good), 'expired');
+    const result = check({
+      MBPROV_DATA_DIR: dir,
+      MBPROV_SIGNING_CERT_FILE: expired.cert,
+      MBPROV_SIGNING_KEY_FILE: expired.key,
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /MBPROV_CERT_EXPIRED: The signing certificate .* expired/);
+    const signer = files(dir, good, 'signer');
+    const wrongKey = join(dir, 'root.key.pem');
+    writeFileSync(wrongKey, good.root.privateKeyPem);
+    const mismatch = check({
+      MBPROV_DATA_DIR: dir,
+      MBPROV_SIGNING_CERT_FILE: signer.cert,
+      MBPROV_SIGNING_KEY_FILE: wrongKey,
+    });
+    assert.equal(mismatch.status, 1);
+    assert.match(mismatch.stderr, /MBPROV_SIG_KEY_MISMATCH/);
+  });
+
+  it('TLS files that are not a certificate and its key: exit 1, MBPROV_TLS_INVALID', guard, () => {
+    const dir = tempDir();
+    const signer = files(dir, good, 'signer');
+    const rootKey = join(dir, 'root.key.pem');
+    writeFileSync(rootKey, good.root.privateKeyPem);
+    const result = check({
+      MBPROV_DATA_DIR: dir,
+      MBPROV_TLS_CERT_FILE: signer.cert,
+      MBPROV_TLS_KEY_FILE: rootKey,
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /MBPROV_TLS_INVALID/);
+  });
+
+  it('a misspelt setting: exit 1 naming its path; a missing file: exit 2', guard, () => {
+    const dir = tempDir();
+    const config = demoConfig() as Record<string, unknown>;
+    config.server = { trustProxi: true };
+    const file = join(dir, 'portal.json');
+    writeFileSync(file, JSON.stringify(config));
+    const result = check({ MBPROV_DATA_DIR: dir }, ['--config', file]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /MBPROV_CONFIG_INVALID: .*\n.*\/server\/trustProxi: unknown setting/);
+    assert.equal(check({ MBPROV_DATA_DIR: dir }, ['--config', join(dir, 'missing.json')]).status, 2);
+  });
+});

@@ -1,0 +1,223 @@
+// The signer is checked before the portal takes payments: a key that is not the certificate's, or a certificate
+// Windows would refuse today, stops the start with a named error; what Windows may refuse in some cases or soon
+// (no EV policy, expiry within 30 days) is a warning. /healthz and /metrics tell when the certificate ends.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  createBrokenSigner,
+  createCertificate,
+  createTestEvChain,
+  type TestEvChain,
+  trustedCertificateEntry,
+} from '@mbprov/core';
+import { checkSigner, loadSigner, type Signer } from '../src/activation/signer.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { freeLoopbackPort } from '../src/free-port.ts';
+import { startPortal } from '../src/start.ts';
+
+const CARRIER = '{00000000-1111-2222-3333-444444444444}';
+const DAY_MS = 86_400_000;
+const guard = { timeout: 120_000 };
+
+function signerOf(chain: TestEvChain, key = chain.signer.privateKey): Signer {
+  return {
+    key,
+    certificate: chain.signer.certificate,
+    chain: [],
+    test: false,
+    trustedEntry: trustedCertificateEntry(chain.signer.certificate),
+  };
+}
+
+function refusedWith(code: string) {
+  return (error: Error & { code?: string }) => {
+    assert.equal(error.code, code, error.message);
+    assert.match(error.message, /signing certificate|private key/i);
+    return true;
+  };
+}
+
+let good: TestEvChain;
+before(async () => {
+  good = await createTestEvChain({ keyType: 'rsa' });
+});
+
+describe('checkSigner', () => {
+  it('an EV signer valid for a year: no error, no warning', () => {
+    assert.deepEqual(checkSigner(signerOf(good), new Date(), CARRIER), []);
+  });
+
+  it('a key that is not the certificate key: MBPROV_SIG_KEY_MISMATCH', () => {
+    assert.throws(
+      () => checkSigner(signerOf(good, good.root.privateKey), new Date(), CARRIER),
+      (error: Error & { code?: string }) => error.code === 'MBPROV_SIG_KEY_MISMATCH',
+    );
+  });
+
+  it('expired: MBPROV_CERT_EXPIRED; not yet valid: MBPROV_CERT_NOT_YET_VALID', guard, async () => {
+    const expired = await createBrokenSigner('expired', good);
+    assert.throws(
+      () => checkSigner(signerOf(expired), new Date(), CARRIER),
+      refusedWith('MBPROV_CERT_EXPIRED'),
+    );
+    const early = await createBrokenSigner('not-yet-valid', good);
+    assert.throws(
+      () => checkSigner(signerOf(early), new Date(), CARRIER),
+      refusedWith('MBPROV_CERT_NOT_YET_VALID'),
+    );
+  });
+
+  it(
+    'a CA certificate: MBPROV_CERT_SIGNER_IS_CA; keyEncipherment only: MBPROV_CERT_KEY_USAGE',
+    guard,
+    async () => {
+      const ca = await createBrokenSigner('ca-as-signer', good);
+      assert.throws(
+        () => checkSigner(signerOf(ca), new Date(), CARRIER),
+        refusedWith('MBPROV_CERT_SIGNER_IS_CA'),
+      );
+      const usage = await createBrokenSigner('wrong-key-usage', good);
+      assert.throws(
+        () => checkSigner(signerOf(usage), new Date(), CARRIER),
+        refusedWith('MBPROV_CERT_KEY_USAGE'),
+      );
+    },
+  );
+
+  it('no EV policy, and an end within 30 days: two warnings, no error', guard, async () => {
+    const plain = await createBrokenSigner('no-ev-policy', good);
+    const [ev] = checkSigner(signerOf(plain), new Date(), CARRIER);
+    assert.match(ev as string, /no EV policy/);
+    const soon = {
+      root: good.root,
+      signer: await createCertificate({
+        subject: 'CN=Contoso Soon, O=Contoso, C=US',
+        issuer: good.root,
+        days: 10,
+        policies: ['2.23.140.1.1'],
+      }),
+    };
+    const warnings = checkSigner(signerOf(soon), new Date(), CARRIER);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] as string, /expires on .*renew/);
+  });
+});
+
+describe('the generated TEST chain', () => {
+  it('is replaced at start when it ends within 30 days', guard, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-signer-'));
+    try {
+      const dir = join(dataDir, 'signing');
+      mkdirSync(dir, { recursive: true });
+      const old = await createCertificate({
+        subject: 'CN=Old Test, O=Contoso, C=US',
+        issuer: good.root,
+        days: 5,
+      });
+      writeFileSync(join(dir, 'root.crt.pem'), good.root.certificatePem);
+      writeFileSync(join(dir, 'signer.crt.pem'), old.certificatePem);
+      writeFileSync(join(dir, 'signer.key.pem'), old.privateKeyPem);
+      const config = loadConfig({ env: { MBPROV_DATA_DIR: dataDir } });
+      const signer = await loadSigner(config, {});
+      assert.ok(new Date(signer.certificate.validTo).getTime() - Date.now() > 365 * DAY_MS);
+      assert.notEqual(readFileSync(join(dir, 'root.crt.pem'), 'utf8'), good.root.certificatePem);
+      assert.deepEqual(checkSigner(signer, new Date(), config.operator.carrierId), []);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('startPortal with a configured signer', () => {
+  const dataDirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mbprov-signer-'));
+    dataDirs.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Writes a signer's files and the environment that configures them. */
+  async function environment(chain: TestEvChain) {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'signer.crt.pem'), chain.signer.certificatePem);
+    writeFileSync(join(dataDir, 'signer.key.pem'), chain.signer.privateKeyPem);
+    const port = await freeLoopbackPort();
+    return {
+      port,
+      env: {
+        MBPROV_DATA_DIR: dataDir,
+        PORT: String(port),
+        MBPROV_PUBLIC_URL: `https://localhost:${port}`,
+        MBPROV_SIGNING_CERT_FILE: join(dataDir, 'signer.crt.pem'),
+        MBPROV_SIGNING_KEY_FILE: join(dataDir, 'signer.key.pem'),
+      },
+    };
+  }
+
+  it('refuses to start with an expired signing certificate, naming it', guard, async () => {
+    const { env } = await environment(await createBrokenSigner('expired', good));
+    await assert.rejects(startPortal({ env, logger: false }), refusedWith('MBPROV_CERT_EXPIRED'));
+  });
+
+  it(
+    'starts with a certificate without EV, printing the warning; /healthz and /metrics tell its end',
+    guard,
+    async () => {
+      const plain = await createBrokenSigner('no-ev-policy', good);
+      const { env, port } = await environment(plain);
+      const lines: string[] = [];
+      const portal = await startPortal({ env, logger: false }, (line) => lines.push(line));
+      try {
+        assert.ok(
+          lines.some((l) => /Signing: warning: .*no EV policy/.test(l)),
+          lines.join('\n'),
+        );
+        const health = JSON.parse(await get(port, '/healthz')) as {
+          status: string;
+          signer: { notAfter: string; daysLeft: number; test: boolean };
+        };
+        assert.equal(health.status, 'ok');
+        assert.equal(health.signer.notAfter, new Date(plain.signer.certificate.validTo).toISOString());
+        assert.ok(
+          health.signer.daysLeft >= 363 && health.signer.daysLeft <= 365,
+          String(health.signer.daysLeft),
+        );
+        assert.equal(health.signer.test, false);
+        const key = readFileSync(join(env.MBPROV_DATA_DIR, 'demo-api-key.txt'), 'utf8').trim();
+        const metrics = await get(port, '/metrics', { authorization: `Bearer ${key}` });
+        const expiry = /^mbprov_signer_expiry_timestamp_seconds (\d+)$/m.exec(metrics)?.[1];
+        assert.equal(Number(expiry), Math.floor(Date.parse(plain.signer.certificate.validTo) / 1000));
+      } finally {
+        await portal.close();
+      }
+    },
+  );
+});
+
+/** GET over HTTPS from the portal's development certificate (a test on loopback only). */
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers, rejectUnauthorized: false, servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`${path}: ${res.statusCode} ${body}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
