@@ -134,7 +134,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
         `${label} latency p50/p99: bare ${bare.p50}/${bare.p99} ms, refresh 200 ${full.p50}/${full.p99} ms, refresh 304 ${cached.p50}/${cached.p99} ms, usage ${usageRun.p50}/${usageRun.p99} ms; non-2xx answers: refresh ${full.non2xx}, usage ${usageRun.non2xx} (304s count as non-2xx: ${cached.non2xx}).`,
       );
     } finally {
-      p.stop();
+      await p.stop();
     }
   }
   agent.destroy();

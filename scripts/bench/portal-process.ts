@@ -47,7 +47,8 @@ export interface PortalProcess {
   url: string;
   key: string;
   bare: string;
-  stop(): void;
+  /** Stops the portal and waits until it has dropped its PostgreSQL schemas and data folder. */
+  stop(): Promise<void>;
 }
 
 /** Starts portal-server.ts with `sims` generated SIMs, on SQLite or the given PostgreSQL database. */
@@ -74,5 +75,10 @@ export async function startPortalProcess(
     });
     child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
   });
-  return { url: url as string, key: key as string, bare: bare as string, stop: () => child.kill('SIGTERM') };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url: url as string, key: key as string, bare: bare as string, stop };
 }

@@ -1,10 +1,11 @@
 // The portal process of the portal and back-office benchmarks: a fresh data folder, the demo configuration plus
 // `simCount` generated SIMs, generous rate limits, an admin API key, and (the back-office baseline) a bare Fastify
 // HTTPS route in the same process with the same TLS certificate. Prints "ready <portal url> <api key> <bare url>".
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { createApiKey } from '../../packages/portal/src/backoffice/api-keys.ts';
 import { demoConfig } from '../../packages/portal/src/config/demo.ts';
 import { startPortal } from '../../packages/portal/src/index.ts';
@@ -24,12 +25,12 @@ config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000 };
 config.dataDir = dir;
 const file = join(dir, 'config.json');
 writeFileSync(file, JSON.stringify(config));
+// A schema of its own: the benchmark never meets the data of earlier runs; it is dropped at the end.
+const schema = `bench_${process.pid}_${Date.now()}`;
 const env = {
   PORT: '0',
   ...(process.env.MBPROV_SECRET_KEY ? { MBPROV_SECRET_KEY: process.env.MBPROV_SECRET_KEY } : {}),
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  // A schema of its own: the benchmark never meets the data of earlier runs.
-  ...(databaseUrl ? { MBPROV_DATABASE_SCHEMA: `bench_${process.pid}_${Date.now()}` } : {}),
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl, MBPROV_DATABASE_SCHEMA: schema } : {}),
 };
 const portal = await startPortal({ file, logger: false, env });
 const { key } = await createApiKey(portal.ctx.store.db, 'bench', ['admin'], new Date().toISOString());
@@ -45,5 +46,15 @@ process.stdout.write(`ready ${portal.url} ${key} ${bareUrl}\n`);
 process.on('SIGTERM', async () => {
   await bare.close();
   await portal.close();
+  if (databaseUrl) {
+    // The portal's tables and its job queue's (pg-boss) schema.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(
+      `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`,
+    );
+    await client.end();
+  }
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 });
