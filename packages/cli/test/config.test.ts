@@ -74,6 +74,20 @@ describe('mbprov config check', () => {
     },
   );
 
+  it('a next signer is shown as announced in TrustedCertificates', guard, async () => {
+    const dir = tempDir();
+    const signer = files(dir, good, 'signer');
+    const next = files(dir, await createTestEvChain({ name: 'Contoso Rotated' }), 'next');
+    const result = check({
+      MBPROV_DATA_DIR: dir,
+      MBPROV_SIGNING_CERT_FILE: signer.cert,
+      MBPROV_SIGNING_KEY_FILE: signer.key,
+      MBPROV_SIGNING_NEXT_CERT_FILE: next.cert,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /next signer \(in TrustedCertificates\): CN=Contoso Rotated, .*EV/);
+  });
+
   it('a signer without EV: ready (exit 0) with the warning on standard error', guard, async () => {
     const dir = tempDir();
     const signer = files(dir, await createBrokenSigner('no-ev-policy', good), 'signer');

@@ -29,7 +29,7 @@ function signerOf(chain: TestEvChain, key = chain.signer.privateKey): Signer {
     certificate: chain.signer.certificate,
     chain: [],
     test: false,
-    trustedEntry: trustedCertificateEntry(chain.signer.certificate),
+    trusted: [trustedCertificateEntry(chain.signer.certificate)],
   };
 }
 
@@ -105,6 +105,50 @@ describe('checkSigner', () => {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] as string, /expires on .*renew/);
   });
+});
+
+describe('the next signer (signing.nextCertFile)', () => {
+  it(
+    'is listed after the signer in TrustedCertificates; one expired stops the start; one starting later is fine',
+    guard,
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-signer-'));
+      try {
+        const file = (name: string, pem: string) => {
+          writeFileSync(join(dataDir, name), pem);
+          return join(dataDir, name);
+        };
+        const rotated = await createTestEvChain({ name: 'Contoso Rotated' });
+        const env = {
+          MBPROV_DATA_DIR: dataDir,
+          MBPROV_SIGNING_CERT_FILE: file('signer.crt.pem', good.signer.certificatePem),
+          MBPROV_SIGNING_KEY_FILE: file('signer.key.pem', good.signer.privateKeyPem),
+          MBPROV_SIGNING_NEXT_CERT_FILE: file('next.crt.pem', rotated.signer.certificatePem),
+        };
+        const signer = await loadSigner(loadConfig({ env }), {});
+        assert.deepEqual(
+          signer.trusted.map((t) => t.SubjectName.split(',')[0]),
+          ['CN=MBAPTestCert', 'CN=Contoso Rotated'],
+        );
+        assert.deepEqual(checkSigner(signer, new Date(), CARRIER), []);
+
+        const expired = await createBrokenSigner('expired', rotated);
+        env.MBPROV_SIGNING_NEXT_CERT_FILE = file('expired.crt.pem', expired.signer.certificatePem);
+        const withExpired = await loadSigner(loadConfig({ env }), {});
+        assert.throws(
+          () => checkSigner(withExpired, new Date(), CARRIER),
+          (error: Error & { code?: string }) =>
+            error.code === 'MBPROV_CERT_EXPIRED' && /next signing certificate/.test(error.message),
+        );
+
+        const later = await createBrokenSigner('not-yet-valid', rotated);
+        env.MBPROV_SIGNING_NEXT_CERT_FILE = file('later.crt.pem', later.signer.certificatePem);
+        assert.deepEqual(checkSigner(await loadSigner(loadConfig({ env }), {}), new Date(), CARRIER), []);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('the generated TEST chain', () => {

@@ -67,6 +67,12 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
           const warnings = checkSigner(signer, new Date(), loaded.operator.carrierId);
           const cert = describeCertificate(signer.certificate);
           out(`  signer: ${cert.subject}, ${cert.ev ? 'EV' : 'not EV'}, until ${cert.notAfter}`);
+          if (signer.next) {
+            const next = describeCertificate(signer.next);
+            out(
+              `  next signer (in TrustedCertificates): ${next.subject}, ${next.ev ? 'EV' : 'not EV'}, ${next.notBefore} to ${next.notAfter}`,
+            );
+          }
           for (const warning of warnings) process.stderr.write(`mbprov: warning: ${warning}\n`);
         } else {
           out(`  signer: a TEST chain generated in ${join(loaded.dataDir, 'signing')} (development only)`);

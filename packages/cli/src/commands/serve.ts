@@ -10,7 +10,8 @@ export function registerServe(program: Command): void {
     .addHelpText(
       'after',
       '\nEnvironment: DATABASE_URL (PostgreSQL), MBPROV_DATABASE_SCHEMA, HOST, PORT, MBPROV_PUBLIC_URL, MBPROV_DATA_DIR, MBPROV_SECRET_KEY,\n' +
-        'MBPROV_SIGNING_KEY_FILE, MBPROV_SIGNING_CERT_FILE, MBPROV_TLS_CERT_FILE, MBPROV_TLS_KEY_FILE, MBPROV_CONFIG.\n' +
+        'MBPROV_SIGNING_KEY_FILE, MBPROV_SIGNING_CERT_FILE, MBPROV_SIGNING_NEXT_CERT_FILE, MBPROV_TLS_CERT_FILE, MBPROV_TLS_KEY_FILE,\n' +
+        'MBPROV_CONFIG.\n' +
         'See docs/configuration.md.',
     )
     .action(async (o: { config?: string }) => {

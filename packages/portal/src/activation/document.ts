@@ -24,7 +24,8 @@ export interface DocumentInputs {
   refresh: { url: string; userName: string; password: string };
   /** The subscriber's WISPr hotspot password. */
   hotspotPassword: string;
-  signer: { SubjectName: string; IssuerName: string };
+  /** The certificates that may sign later documents (TrustedCertificates): the signer and its successor. */
+  trusted: Array<{ SubjectName: string; IssuerName: string }>;
   now: Date;
 }
 
@@ -137,7 +138,7 @@ export function subscriberDocument(config: Config, inputs: DocumentInputs): Carr
   if (op.wifi.length) doc.WLANProfiles = { WLANProfile: op.wifi.map((w) => wifiProfile(w, plan, inputs)) };
   doc.Plans = { Plan: [planEntry(inputs.plan, inputs.subscription)] };
   doc.Provisioning = {
-    TrustedCertificates: { TrustedCertificate: [inputs.signer] },
+    TrustedCertificates: { TrustedCertificate: inputs.trusted },
     RefreshParameters: {
       DelayInDays: op.refreshDelayDays,
       RefreshURL: inputs.refresh.url,

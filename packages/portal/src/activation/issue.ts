@@ -74,7 +74,7 @@ export function fullModel(
       password: mask(ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version)),
     },
     hotspotPassword: mask(ctx.secrets.hotspotPassword(subscriber.id)),
-    signer: ctx.signer.trustedEntry,
+    trusted: ctx.signer.trusted,
     now: ctx.clock(),
   });
 }

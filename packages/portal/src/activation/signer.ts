@@ -20,8 +20,13 @@ export interface Signer {
   chain: X509Certificate[];
   /** The generated TEST chain is in use: pages and logs say so. */
   test: boolean;
-  /** The signer as a Provisioning/TrustedCertificates entry, so the PC trusts its later documents. */
-  trustedEntry: TrustedCertificate;
+  /** The certificate that will sign after the next rotation, when configured. */
+  next?: X509Certificate;
+  /**
+   * Provisioning/TrustedCertificates entries, so the PC trusts the carrier's later documents: the signer, then the
+   * next signer when its names differ.
+   */
+  trusted: TrustedCertificate[];
   /** The test root (PEM) when test: what a test PC must trust. */
   testRootPem?: string;
 }
@@ -57,7 +62,19 @@ export async function loadSigner(
         `cannot read the signing key ${keyFile}: ${(error as Error).message}`,
       );
     }
-    return { key, certificate, chain, test: false, trustedEntry: trustedCertificateEntry(certificate) };
+    const next = config.signing.nextCertFile
+      ? loadCertificates(read(config.signing.nextCertFile))[0]
+      : undefined;
+    if (config.signing.nextCertFile && !next)
+      throw new MbprovError('MBPROV_CERT_INVALID', `${config.signing.nextCertFile} holds no certificate.`);
+    return {
+      key,
+      certificate,
+      chain,
+      test: false,
+      ...(next ? { next } : {}),
+      trusted: trustedEntries(certificate, next),
+    };
   }
   const dir = join(config.dataDir, 'signing');
   const files = {
@@ -80,9 +97,21 @@ export async function loadSigner(
     certificate: certificate as X509Certificate,
     chain: [],
     test: true,
-    trustedEntry: trustedCertificateEntry(certificate as X509Certificate),
+    trusted: trustedEntries(certificate as X509Certificate),
     testRootPem: readFileSync(files.root, 'utf8'),
   };
+}
+
+/** TrustedCertificates entries for a signer and its announced successor (once when their names are the same). */
+export function trustedEntries(current: X509Certificate, next?: X509Certificate): TrustedCertificate[] {
+  const entries = [trustedCertificateEntry(current)];
+  const following = next && trustedCertificateEntry(next);
+  if (
+    following &&
+    !entries.some((e) => e.SubjectName === following.SubjectName && e.IssuerName === following.IssuerName)
+  )
+    entries.push(following);
+  return entries;
 }
 
 /** Days before its end from which a signing certificate is reported as expiring. */
@@ -104,8 +133,21 @@ export function checkSigner(signer: Signer, now: Date, carrierId: string): strin
     { Global: { CarrierId: carrierId, SubscriberId: '001010000000000' } },
     { key: signer.key, certificate: signer.certificate },
   );
-  const cert = describeCertificate(signer.certificate);
-  const who = `The signing certificate ${cert.subject}`;
+  const warnings = certificateProblems(signer.certificate, now, 'The signing certificate');
+  if (signer.next) {
+    // The next signer may start later; it must not have ended, and must be able to sign when its turn comes.
+    const later = new Date(Math.max(now.getTime(), Date.parse(signer.next.validFrom)));
+    warnings.push(
+      ...certificateProblems(signer.next, later, 'The next signing certificate (signing.nextCertFile)'),
+    );
+  }
+  return warnings;
+}
+
+/** Throws what makes a signing certificate unusable at `now`; returns the warnings. */
+function certificateProblems(certificate: X509Certificate, now: Date, what: string): string[] {
+  const cert = describeCertificate(certificate);
+  const who = `${what} ${cert.subject}`;
   if (now < new Date(cert.notBefore))
     throw new MbprovError(
       'MBPROV_CERT_NOT_YET_VALID',
@@ -121,7 +163,7 @@ export function checkSigner(signer: Signer, now: Date, carrierId: string): strin
       'MBPROV_CERT_SIGNER_IS_CA',
       `${who} is a CA certificate; sign with an end-entity certificate issued by it.`,
     );
-  if (!allowsDigitalSignature(signer.certificate))
+  if (!allowsDigitalSignature(certificate))
     throw new MbprovError(
       'MBPROV_CERT_KEY_USAGE',
       `${who} has a key usage without digitalSignature (${cert.keyUsage.join(', ')}).`,
@@ -131,9 +173,7 @@ export function checkSigner(signer: Signer, now: Date, carrierId: string): strin
     warnings.push(
       `${who} has no EV policy (2.23.140.1.1): Windows requires an EV certificate from Wi-Fi providers without a SIM and may ask for one elsewhere (docs/certificates.md).`,
     );
-  if (expiresWithin(signer.certificate, now, WARN_DAYS))
-    warnings.push(
-      `${who} expires on ${cert.notAfter}; renew it and update signing.certFile and signing.keyFile.`,
-    );
+  if (expiresWithin(certificate, now, WARN_DAYS))
+    warnings.push(`${who} expires on ${cert.notAfter}; renew it and update the configuration.`);
   return warnings;
 }

@@ -25,6 +25,7 @@ const ENV: Array<[string, string[], (v: string) => unknown]> = [
   ['MBPROV_SECRET_KEY', ['secretKey'], String],
   ['MBPROV_SIGNING_KEY_FILE', ['signing', 'keyFile'], String],
   ['MBPROV_SIGNING_CERT_FILE', ['signing', 'certFile'], String],
+  ['MBPROV_SIGNING_NEXT_CERT_FILE', ['signing', 'nextCertFile'], String],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -118,6 +118,13 @@ export const ConfigSchema = Closed({
     passphraseEnv: Type.Optional(
       Type.String({ description: 'Environment variable holding the key passphrase.' }),
     ),
+    nextCertFile: Type.Optional(
+      Type.String({
+        description:
+          'The certificate (PEM) that will sign after the next rotation. Documents list it in TrustedCertificates ' +
+          'beside the current signer, so PCs accept refreshes signed with it even when its subject or issuer differs.',
+      }),
+    ),
     canonicalization: Type.Union([Type.Literal('c14n'), Type.Literal('excC14n')], { default: 'c14n' }),
   }),
   operator: Closed({

@@ -26,7 +26,7 @@ export function testSigner(): Promise<Signer & { rootPem: string }> {
     certificate: chain.signer.certificate,
     chain: [],
     test: true,
-    trustedEntry: trustedCertificateEntry(chain.signer.certificate),
+    trusted: [trustedCertificateEntry(chain.signer.certificate)],
     testRootPem: chain.root.certificatePem,
     rootPem: chain.root.certificatePem,
   }));
