@@ -403,3 +403,67 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('back-office API limits', () => {
+  let ctx: TestContext;
+  let app: FastifyInstance;
+  let keys: { first: string; second: string };
+  before(async () => {
+    ctx = await testContext('sqlite', {
+      configure: (c) => Object.assign(c.rateLimits, { apiPerMinute: 3, apiAuthFailuresPerMinute: 2 }),
+    });
+    app = await buildServer(ctx, { logger: false });
+    const iso = ctx.clock().toISOString();
+    keys = {
+      first: (await createApiKey(ctx.store.db, 'first', ['policy:read'], iso)).key,
+      second: (await createApiKey(ctx.store.db, 'second', ['policy:read'], iso)).key,
+    };
+  });
+  after(async () => {
+    await app.close();
+    await ctx.close();
+  });
+  const get = (key: string, remoteAddress = '192.0.2.10') =>
+    app.inject({
+      method: 'GET',
+      url: `/api/v1/policy?iccid=${ICCID}`,
+      headers: { authorization: `Bearer ${key}` },
+      remoteAddress,
+    });
+
+  it('a key gets apiPerMinute requests, then 429 MBPROV_RATE_LIMITED with Retry-After; other keys are not affected; the next minute it may again', async () => {
+    for (let n = 0; n < 3; n++) assert.equal((await get(keys.first)).statusCode, 200);
+    const refused = await get(keys.first);
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json().code, 'MBPROV_RATE_LIMITED');
+    const retry = Number(refused.headers['retry-after']);
+    assert.ok(retry >= 1 && retry <= 60, String(retry));
+    assert.equal((await get(keys.second)).statusCode, 200);
+    ctx.setNow(new Date(ctx.clock().getTime() + 61_000));
+    assert.equal((await get(keys.first)).statusCode, 200);
+  });
+
+  it('an address that failed to authenticate apiAuthFailuresPerMinute times gets 429 before any key is checked, even a good one; other addresses do not', async () => {
+    const forged = 'mbp_00000000-0000-0000-0000-000000000000_forged';
+    for (let n = 0; n < 2; n++) assert.equal((await get(forged, '198.51.100.7')).statusCode, 401);
+    const blocked = await get(keys.second, '198.51.100.7');
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(blocked.json().code, 'MBPROV_RATE_LIMITED');
+    assert.equal((await get(keys.second, '203.0.113.5')).statusCode, 200);
+    ctx.setNow(new Date(ctx.clock().getTime() + 61_000));
+    assert.equal((await get(keys.second, '198.51.100.7')).statusCode, 200);
+  });
+});
+
+describe('MinuteCounter', () => {
+  it('forgets the oldest name first when it holds its most names, so memory stays bounded', async () => {
+    const { MinuteCounter } = await import('../src/security/minute-counter.ts');
+    const counter = new MinuteCounter(1, 2);
+    assert.equal(counter.hit('a', 0), 0);
+    assert.ok(counter.hit('a', 1) > 0, 'a is over its one event');
+    counter.hit('b', 2);
+    counter.hit('c', 3); // forgets a
+    assert.equal(counter.blockedFor('a', 4), 0, 'a starts afresh');
+    assert.ok(counter.blockedFor('c', 4) > 0, 'c used its one event');
+  });
+});

@@ -219,6 +219,7 @@ export const codes = {
 
   // Operator portal
   MBPROV_CONFIG_INVALID: e('The portal configuration is not valid.', 500),
+  MBPROV_RATE_LIMITED: e('Too many requests; try again after the seconds the Retry-After header gives.', 429),
   MBPROV_TLS_INVALID: e('The configured TLS files are not a certificate and its private key.', 500),
   MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
   MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),

@@ -186,6 +186,17 @@ export const ConfigSchema = Closed({
   rateLimits: Closed({
     entryPerMinute: Type.Integer({ minimum: 1, default: 120 }),
     checkoutPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+    apiPerMinute: Type.Integer({
+      minimum: 1,
+      default: 6000,
+      description: 'Back-office API requests per API key and minute (usage gateways send batches).',
+    }),
+    apiAuthFailuresPerMinute: Type.Integer({
+      minimum: 1,
+      default: 30,
+      description:
+        'Failed API authentications per client address and minute; past it the address gets 429 until the minute ends, before any key is looked up.',
+    }),
   }),
 });
 

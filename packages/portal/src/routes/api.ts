@@ -10,6 +10,7 @@ import { parseSimCsv, type SimImportRow } from '../backoffice/sims-csv.ts';
 import { applyUsageReports } from '../backoffice/usage.ts';
 import type { PortalContext } from '../context.ts';
 import { cosaEntries, toCosaCsv, toCosaJson } from '../cosa/export.ts';
+import { MinuteCounter } from '../security/minute-counter.ts';
 import { addSims, findSim, getPlan, planRow } from '../storage/inventory.ts';
 import {
   latestDocument,
@@ -71,7 +72,8 @@ function fail(
     | 'MBPROV_API_SCOPE'
     | 'MBPROV_API_BAD_REQUEST'
     | 'MBPROV_NOT_FOUND'
-    | 'MBPROV_PLAN_UNAVAILABLE',
+    | 'MBPROV_PLAN_UNAVAILABLE'
+    | 'MBPROV_RATE_LIMITED',
   message: string,
 ): FastifyReply {
   const status = {
@@ -80,17 +82,50 @@ function fail(
     MBPROV_API_BAD_REQUEST: 400,
     MBPROV_NOT_FOUND: 404,
     MBPROV_PLAN_UNAVAILABLE: 409,
+    MBPROV_RATE_LIMITED: 429,
   }[code];
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="mbprov"');
   return reply.code(status).send({ code, message });
 }
 
-/** Authenticates the bearer key and checks one scope; answers 401/403 itself. */
+function tooMany(reply: FastifyReply, seconds: number): FastifyReply {
+  reply.header('retry-after', String(seconds));
+  return fail(reply, 'MBPROV_RATE_LIMITED', `Too many requests; try again in ${seconds} s.`);
+}
+
+/** The API's limits: requests per verified key, failed authentications per client address. */
+const limits = new WeakMap<PortalContext, { perKey: MinuteCounter; failures: MinuteCounter }>();
+
+function limitsOf(ctx: PortalContext) {
+  let l = limits.get(ctx);
+  if (!l) {
+    l = {
+      perKey: new MinuteCounter(ctx.config.rateLimits.apiPerMinute),
+      failures: new MinuteCounter(ctx.config.rateLimits.apiAuthFailuresPerMinute),
+    };
+    limits.set(ctx, l);
+  }
+  return l;
+}
+
+/**
+ * Authenticates the bearer key and checks one scope; answers 401/403 itself. An address that failed too often
+ * this minute is refused before any key is looked up (guessing keys costs the guesser, not the database); a key
+ * is limited to its requests per minute.
+ */
 function guard(ctx: PortalContext, scope: Scope) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    const now = ctx.clock().getTime();
+    const { perKey, failures } = limitsOf(ctx);
+    const blocked = failures.blockedFor(request.ip, now);
+    if (blocked) return tooMany(reply, blocked);
     const caller = await authenticate(ctx.store.db, request.headers.authorization);
-    if (!caller)
+    if (!caller) {
+      failures.hit(request.ip, now);
       return fail(reply, 'MBPROV_AUTH_REQUIRED', 'Send an API key: Authorization: Bearer mbp_<id>_<secret>.');
+    }
+    const wait = perKey.hit(caller.keyId, now);
+    if (wait) return tooMany(reply, wait);
     if (!allows(caller, scope)) return fail(reply, 'MBPROV_API_SCOPE', `This key lacks the ${scope} scope.`);
     request.apiCaller = caller;
   };
