@@ -38,6 +38,13 @@ function files(dir: string, chain: TestEvChain, prefix: string) {
   return { cert, key };
 }
 
+/** A key that belongs to no certificate in `files`: the test root's. */
+function rootKeyFile(dir: string): string {
+  const file = join(dir, 'root.key.pem');
+  writeFileSync(file, good.root.privateKeyPem);
+  return file;
+}
+
 let good: TestEvChain;
 before(async () => {
   good = await createTestEvChain({ keyType: 'rsa' });
@@ -111,12 +118,10 @@ describe('mbprov config check', () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /MBPROV_CERT_EXPIRED: The signing certificate .* expired/);
     const signer = files(dir, good, 'signer');
-    const wrongKey = join(dir, 'root.key.pem');
-    writeFileSync(wrongKey, good.root.privateKeyPem);
     const mismatch = check({
       MBPROV_DATA_DIR: dir,
       MBPROV_SIGNING_CERT_FILE: signer.cert,
-      MBPROV_SIGNING_KEY_FILE: wrongKey,
+      MBPROV_SIGNING_KEY_FILE: rootKeyFile(dir),
     });
     assert.equal(mismatch.status, 1);
     assert.match(mismatch.stderr, /MBPROV_SIG_KEY_MISMATCH/);
@@ -125,12 +130,10 @@ describe('mbprov config check', () => {
   it('TLS files that are not a certificate and its key: exit 1, MBPROV_TLS_INVALID', guard, () => {
     const dir = tempDir();
     const signer = files(dir, good, 'signer');
-    const rootKey = join(dir, 'root.key.pem');
-    writeFileSync(rootKey, good.root.privateKeyPem);
     const result = check({
       MBPROV_DATA_DIR: dir,
       MBPROV_TLS_CERT_FILE: signer.cert,
-      MBPROV_TLS_KEY_FILE: rootKey,
+      MBPROV_TLS_KEY_FILE: rootKeyFile(dir),
     });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /MBPROV_TLS_INVALID/);

@@ -6,6 +6,7 @@ import { XmlC14NMode, XmlElement } from 'libxml2-wasm';
 import { createTestEvChain, signDocument, signModel, verifyDocument } from '../src/index.ts';
 import { scanCanonicalText } from '../src/signature/canonical-text.ts';
 import { parseXmlSafely } from '../src/xml/safe-parse.ts';
+import { seededRandom } from './helpers/random.ts';
 import { fullModel } from './helpers/samples.ts';
 
 // The recognizer claims some parts of a text are canonical already; these tests hold every claim against
@@ -227,7 +228,7 @@ describe('canonical text recognizer', () => {
   });
 
   it('2,000 random documents mixing canonical and non-canonical writing: each claim equals libxml2 C14N, and claims are made', () => {
-    const random = seeded(20261121);
+    const random = seededRandom(20261121);
     const proved = { document: 0, withoutLastChild: 0, firstChild: 0 };
     for (let n = 0; n < 2000; n++) {
       const text = randomDocument(random);
@@ -288,18 +289,6 @@ describe('canonical text recognizer', () => {
     assert.ok(verify(general).valid);
   });
 });
-
-/** A small deterministic PRNG (mulberry32), so a failing document can be reproduced from the seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random well-formed document with a CarrierProvisioning-like root, children, and a Signature-like last

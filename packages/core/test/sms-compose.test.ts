@@ -18,6 +18,7 @@ import {
   parseDocument,
   type UsageIntent,
 } from '../src/index.ts';
+import { seededRandom } from './helpers/random.ts';
 
 const SENDER = '+18005551212';
 const AT = new Date('2024-03-14T18:45:00Z');
@@ -81,18 +82,6 @@ const usageRule = (over: Partial<Message>): Message => ({
   },
   ...over,
 });
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('composeOperatorMessage: the demo rules', () => {
   it('writes the usage with the demo Pattern, GB from 1,000 MB, from the operator short code', () => {
@@ -856,7 +845,7 @@ describe('composeOperatorMessage: many random usages read back as intended', () 
       ],
     ],
   ];
-  const next = random(20240314);
+  const next = seededRandom(20240314);
 
   for (const [name, set] of rules) {
     it(`${name}: 300 random usages, limits, times and time zones`, () => {
