@@ -392,9 +392,18 @@ for (const dialect of DIALECTS) {
         assert.match(m.body, /mbprov_signing_duration_seconds_count\{kind="full"\} \d+/);
         assert.match(m.body, /mbprov_queue_depth \d+/);
         assert.equal((await call('GET', '/metrics', gateway)).statusCode, 403);
-        const spec = (await call('GET', '/api/v1/openapi.json')).json() as { paths: Record<string, unknown> };
-        assert.ok(spec.paths['/api/v1/usage']);
-        assert.ok(spec.paths['/api/v1/policy']);
+        type Responses = Record<string, { content?: Record<string, { schema?: { properties?: object } }> }>;
+        const spec = (await call('GET', '/api/v1/openapi.json')).json() as {
+          paths: Record<string, Record<string, { responses: Responses }>>;
+        };
+        // The answers gateways and billing systems read are described, errors included.
+        const schemaOf = (path: string, method: string, status: string) =>
+          spec.paths[path]?.[method]?.responses[status]?.content?.['application/json']?.schema?.properties ??
+          {};
+        assert.deepEqual(Object.keys(schemaOf('/api/v1/usage', 'post', '200')), ['results']);
+        for (const key of ['internet', 'reason', 'plan', 'allowedHosts', 'connectivityTest'])
+          assert.ok(key in schemaOf('/api/v1/policy', 'get', '200'), key);
+        assert.deepEqual(Object.keys(schemaOf('/api/v1/policy', 'get', '429')), ['code', 'message']);
       });
     });
 

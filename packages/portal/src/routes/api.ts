@@ -26,6 +26,44 @@ declare module 'fastify' {
 }
 
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String() });
+/** The answers every guarded route may give besides its own (bad request, no key, no scope, too many requests). */
+const ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } as const;
+const UsageAnswer = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: 'Position of the report in the request.' }),
+      status: Type.Union(
+        ['applied', 'duplicate', 'stale', 'unknown-sim', 'no-plan', 'invalid'].map((s) => Type.Literal(s)),
+      ),
+      usageMegabytes: Type.Optional(Type.Number({ description: 'The usage now recorded (applied only).' })),
+      exhausted: Type.Optional(Type.Boolean({ description: 'The allowance is used up (applied only).' })),
+    }),
+  ),
+});
+const PolicyAnswer = Type.Object({
+  iccid: Type.Optional(Type.String()),
+  imsi: Type.Optional(Type.String()),
+  internet: Type.Boolean({ description: 'Whether the SIM may reach the internet now.' }),
+  reason: Type.Union(
+    ['active', 'no-plan', 'expired', 'exhausted', 'suspended', 'unknown-sim'].map((r) => Type.Literal(r)),
+  ),
+  plan: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      endsAt: Type.String({ format: 'date-time' }),
+      usageMegabytes: Type.Number(),
+      dataLimitMegabytes: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
+  allowedHosts: Type.Array(Type.String(), {
+    description: 'Always reachable: the portal, payment and certificate revocation hosts.',
+  }),
+  connectivityTest: Type.Object({
+    allowed: Type.Boolean(),
+    hosts: Type.Array(Type.String(), { description: 'The hosts Windows tests connectivity with.' }),
+  }),
+});
 const UsageBody = Type.Object(
   {
     updates: Type.Array(
@@ -150,6 +188,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         tags: ['usage'],
         summary: 'Report usage from billing or the PCRF (idempotent per subscriber and timestamp).',
         body: UsageBody,
+        response: { 200: UsageAnswer, ...ERRORS },
       },
     },
     async (request) => {
@@ -168,6 +207,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         tags: ['policy'],
         summary: 'Whether a subscriber may reach the internet, for the gateway.',
         querystring: Type.Object({ imsi: Type.Optional(Type.String()), iccid: Type.Optional(Type.String()) }),
+        response: { 200: PolicyAnswer, ...ERRORS },
       },
     },
     async (request, reply) => {
