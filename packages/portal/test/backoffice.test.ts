@@ -312,8 +312,16 @@ for (const dialect of DIALECTS) {
         for (const q of [`iccid=${ICCID}`, `imsi=${IMSI}`, `id=${subscriber.id}`]) {
           const r = await call('GET', `/api/v1/subscribers?${q}`, admin);
           assert.equal(r.statusCode, 200, q);
-          assert.equal(r.json().subscriber.id, subscriber.id);
+          const answer = r.json();
+          assert.equal(answer.subscriber.id, subscriber.id);
+          assert.match(answer.subscriber.refreshUrl, /\/refresh\//);
           assert.doesNotMatch(r.body, /refresh_password_hash/);
+          // The purchase of the earlier tests, as the response schema lists it.
+          const [latest] = answer.subscriptions;
+          assert.equal(latest.subscriber_id, subscriber.id);
+          assert.equal(typeof latest.usage_mb, 'number');
+          assert.match(latest.ends_at, /^\d{4}-\d\d-\d\dT/);
+          assert.equal(typeof answer.latestDocument.version, 'number');
         }
         assert.equal(
           (await call('GET', '/api/v1/subscribers?iccid=8901269999999999999', admin)).statusCode,
@@ -404,6 +412,12 @@ for (const dialect of DIALECTS) {
         for (const key of ['internet', 'reason', 'plan', 'allowedHosts', 'connectivityTest'])
           assert.ok(key in schemaOf('/api/v1/policy', 'get', '200'), key);
         assert.deepEqual(Object.keys(schemaOf('/api/v1/policy', 'get', '429')), ['code', 'message']);
+        assert.deepEqual(Object.keys(schemaOf('/api/v1/subscribers', 'get', '200')), [
+          'subscriber',
+          'subscriptions',
+          'latestDocument',
+        ]);
+        assert.deepEqual(Object.keys(schemaOf('/api/v1/plans', 'get', '200')), ['plans']);
       });
     });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {} from '@fastify/swagger';
 import { buildDocument, MbprovError, validateModel } from '@mbprov/core';
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fullModel, refreshUrl } from '../activation/issue.ts';
 import { type ApiCaller, allows, audit, authenticate, type Scope } from '../backoffice/api-keys.ts';
@@ -37,6 +37,59 @@ const UsageAnswer = Type.Object({
       ),
       usageMegabytes: Type.Optional(Type.Number({ description: 'The usage now recorded (applied only).' })),
       exhausted: Type.Optional(Type.Boolean({ description: 'The allowance is used up (applied only).' })),
+    }),
+  ),
+});
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A catalog row, as stored. */
+const PlanRow = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  name_ja: Nullable(Type.String()),
+  plan_type: Type.String({ description: 'Unrestricted, Fixed or Variable.' }),
+  data_limit_mb: Nullable(Type.Number()),
+  duration_days: Type.Integer(),
+  bandwidth_kbps: Nullable(Type.Integer()),
+  price_minor: Type.Integer(),
+  currency: Type.String(),
+  status: Type.String({ description: 'active or retired.' }),
+  updated_at: Type.String({ format: 'date-time' }),
+});
+/** A subscriber as the back office may see it: what is listed here and nothing else (no credential hash). */
+const SubscriberAnswer = Type.Object({
+  subscriber: Type.Object({
+    id: Type.String(),
+    iccid: Type.String(),
+    imsi: Type.String(),
+    device_id: Nullable(Type.String()),
+    refresh_user: Type.String(),
+    credential_version: Type.Integer(),
+    status: Type.String({ description: 'active, or suspended by the operator.' }),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    refreshUrl: Type.String(),
+  }),
+  subscriptions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      subscriber_id: Type.String(),
+      plan_id: Type.String(),
+      status: Type.String({ description: 'active, expired, exhausted or suspended.' }),
+      starts_at: Type.String({ format: 'date-time' }),
+      ends_at: Type.String({ format: 'date-time' }),
+      data_limit_mb: Nullable(Type.Number()),
+      usage_mb: Type.Number(),
+      usage_at: Nullable(Type.String({ format: 'date-time' })),
+      checkout_id: Type.String(),
+      created_at: Type.String({ format: 'date-time' }),
+    }),
+  ),
+  latestDocument: Nullable(
+    Type.Object({
+      version: Type.Integer(),
+      kind: Type.String({ description: 'full or usage.' }),
+      etag: Type.String(),
+      createdAt: Type.String({ format: 'date-time' }),
     }),
   ),
 });
@@ -244,7 +297,11 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     '/api/v1/plans',
     {
       preHandler: guard(ctx, 'plans:write'),
-      schema: { tags: ['plans'], summary: 'The whole catalog, retired plans included.' },
+      schema: {
+        tags: ['plans'],
+        summary: 'The whole catalog, retired plans included.',
+        response: { 200: Type.Object({ plans: Type.Array(PlanRow) }), ...ERRORS },
+      },
     },
     async () => ({
       plans: await db.selectFrom('plans').selectAll().orderBy('id').execute(),
@@ -415,6 +472,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         tags: ['subscribers'],
         summary: 'Find a subscriber by ICCID, IMSI, MSISDN or id.',
         querystring: ByIdentifier,
+        response: { 200: SubscriberAnswer, 404: ErrorBody, ...ERRORS },
       },
     },
     async (request, reply) => {
