@@ -387,6 +387,13 @@ for (const dialect of DIALECTS) {
         const json = await call('GET', '/api/v1/cosa', admin);
         assert.equal(json.statusCode, 200);
         assert.match(json.body, /internet\.contoso\.example/);
+        // The configured SIMs' network (310 260) and the one of the SIM imported through the API (310 261).
+        const networks = new Set(
+          (json.json() as Array<{ settings: Record<string, string> }>).map(
+            (e) => `${e.settings.MCC} ${e.settings.MNC}`,
+          ),
+        );
+        assert.deepEqual([...networks].sort(), ['310 260', '310 261']);
         const csv = await call('GET', '/api/v1/cosa?format=csv', admin);
         assert.match(String(csv.headers['content-type']), /text\/csv/);
         assert.match(csv.body, /AccountExperienceURL/);

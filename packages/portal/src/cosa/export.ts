@@ -80,6 +80,11 @@ export interface CosaOptions {
   range?: 'imsi' | 'iccid';
   /** Digits of the MNC in the IMSIs; default: 3 for the MCCs that use three-digit MNCs (North America, ...), else 2. */
   mncDigits?: 2 | 3;
+  /**
+   * The SIM inventory the MCC+MNC and ranges come from; default: the SIMs of the configuration. The portal passes
+   * its database inventory, which includes SIMs imported through the back office.
+   */
+  sims?: ReadonlyArray<{ iccid: string; imsi: string }>;
 }
 
 /** MCCs whose networks use three-digit MNCs (E.212 practice): the US and Canada, Mexico, the Caribbean, some of South America. */
@@ -123,12 +128,12 @@ export function accountExperienceUrl(config: Config): string {
 }
 
 /** The SIMs of the inventory grouped by MCC+MNC (in inventory order). */
-function networks(config: Config, mncDigits: 2 | 3 | undefined) {
+function networks(sims: ReadonlyArray<{ iccid: string; imsi: string }>, mncDigits: 2 | 3 | undefined) {
   const groups = new Map<
     string,
     { mcc: string; mnc: string; inferred: boolean; imsis: string[]; iccids: string[] }
   >();
-  for (const sim of config.sims) {
+  for (const sim of sims) {
     const mcc = sim.imsi.slice(0, 3);
     const digits = mncDigits ?? (THREE_DIGIT_MNC.has(mcc) ? 3 : 2);
     const mnc = sim.imsi.slice(3, 3 + digits);
@@ -172,7 +177,7 @@ export function cosaEntries(config: Config, options: CosaOptions = {}): CosaEntr
       ? [{ apn: 'purchase' as const, purpose: 'Purchase' as const, config: op.purchaseApn }]
       : []),
   ];
-  const plmns = networks(config, options.mncDigits);
+  const plmns = networks(options.sims ?? config.sims, options.mncDigits);
   const targets = plmns.length ? plmns : [undefined];
 
   const entries: CosaEntry[] = [];

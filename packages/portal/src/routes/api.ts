@@ -622,7 +622,14 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       },
     },
     async (request, reply) => {
-      const entries = cosaEntries(ctx.config);
+      // The whole inventory: SIMs imported through the back office count as much as the configured ones.
+      const sims = await db
+        .selectFrom('sims')
+        .select(['iccid', 'imsi'])
+        .orderBy('created_at')
+        .orderBy('iccid')
+        .execute();
+      const entries = cosaEntries(ctx.config, { sims });
       if ((request.query as { format?: string }).format === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
