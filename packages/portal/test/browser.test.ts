@@ -60,6 +60,7 @@ const DECLINED: Sim = { iccid: '8901260000000001025', imsi: '310260000000102', d
 const DOUBLE: Sim = { iccid: '8901260000000001033', imsi: '310260000000103', devId: '490154203237603' };
 const NO_JS: Sim = { iccid: '8901260000000001041', imsi: '310260000000104', devId: '490154203237604' };
 const JAPANESE: Sim = { iccid: '8901260000000001058', imsi: '310260000000105', devId: '490154203237605' };
+const RENEW: Sim = { iccid: '8901260000000001066', imsi: '310260000000106', devId: '490154203237606' };
 
 const operator = demoConfig().operator as { carrierId: string; internetApn: { accessString: string } };
 const CARRIER_ID = operator.carrierId.toLowerCase();
@@ -266,13 +267,17 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       baseUrl = `https://localhost:${port}`;
       portal = await startPortal({
         env: { MBPROV_DATA_DIR: dataDir, PORT: String(port), MBPROV_PUBLIC_URL: baseUrl },
+        // A purchase while a plan is active extends it (the demo refuses it); no other test buys twice.
+        adjust: (config) => {
+          config.operator.renewWhileActive = 'extend';
+        },
         logger: false,
       });
       apiKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
-      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE].map((s) => `${s.iccid},${s.imsi}`);
+      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW].map((s) => `${s.iccid},${s.imsi}`);
       const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
       assert.equal(imported.status, 200, JSON.stringify(imported.json));
       assert.equal(imported.json.added, extra.length, JSON.stringify(imported.json));
@@ -425,6 +430,44 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       }
     });
   }
+
+  it('extending an active plan: the status page links to more of the same plan; paying again doubles the allowance on the PC', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('extend');
+    const pc = windowsPc(RENEW);
+    // One Windows host per purchase: each completion page hands over exactly one document.
+    for (const step of ['first purchase', 'extension'] as const) {
+      const { context, host } = await windowsHost(pc);
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(RENEW));
+        if (step === 'extension') {
+          // The SIM has an active plan: the status page, with the way to extend it.
+          assert.equal(await heading(page), t('en', 'status.heading'));
+          await shot(page, 'status');
+          await page.getByRole('link', { name: t('en', 'plans.heading.active-extend') }).click();
+          await page.waitForLoadState('load');
+          assert.equal(new URL(page.url()).pathname, '/renew');
+          assert.equal(await heading(page), t('en', 'plans.heading.active-extend'));
+          await shot(page, 'extend');
+        }
+        await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+        await pay(page);
+        await expectProvisioned(page, host);
+      } finally {
+        await context.close();
+      }
+    }
+    const plan = pc.state.carriers[CARRIER_ID]?.Plans['1 GB Day Pass'];
+    assert.equal(plan?.Description?.DataLimitInMegabytes, 2000, 'the allowance of two periods');
+    const active = (await subscriptions(RENEW)).filter((s) => s.status === 'active');
+    assert.deepEqual(
+      active.map((s) => s.plan_id),
+      ['day-1gb'],
+      'one subscription, extended',
+    );
+  });
 
   it('without msProvisionNetworks (an ordinary browser) the completion page shows the download and instructions, and the download is the signed document', {
     timeout: TEST_TIMEOUT,

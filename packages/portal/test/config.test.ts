@@ -52,6 +52,20 @@ describe('configuration', () => {
     );
   });
 
+  it('adjust changes the loaded configuration before it is checked', () => {
+    const config = loadConfig({
+      env: {},
+      adjust: (c) => Object.assign(c.operator, { renewWhileActive: 'extend' }),
+    });
+    assert.equal(config.operator.renewWhileActive, 'extend');
+    assert.throws(
+      () =>
+        loadConfig({ env: {}, adjust: (c) => Object.assign(c.operator, { renewWhileActive: 'sometimes' }) }),
+      (error: Error & { code?: string }) =>
+        error.code === 'MBPROV_CONFIG_INVALID' && /\/operator\/renewWhileActive/.test(error.message),
+    );
+  });
+
   it('a misspelt or unknown setting is reported with its path, not silently ignored', () => {
     const bad = demoConfig() as Record<string, unknown> & {
       operator: Record<string, unknown>;

@@ -10,6 +10,11 @@ export interface ConfigSource {
   file?: string;
   /** Environment (default process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Changes the configuration after the file, the environment and the defaults, before it is checked: for programs
+   * that embed the portal (and tests) and set what neither the demo nor the environment says.
+   */
+  adjust?: (config: Config) => void;
 }
 
 /** Environment variables and the configuration paths they set. */
@@ -107,6 +112,7 @@ export function loadConfig(source: ConfigSource = {}): Config {
   ) {
     withDefaults.server.publicUrl = `https://localhost:${withDefaults.server.port}`;
   }
+  source.adjust?.(withDefaults as Config);
   const errors = [...Value.Errors(ConfigSchema, withDefaults)].map(
     (e) =>
       `${e.path || '/'}: ${e.message === 'Unexpected property' ? 'unknown setting (misspelt? see docs/configuration.md)' : e.message}`,
