@@ -222,8 +222,10 @@ interface ChildMark {
   piece: number;
   flaws: number;
   prefixed: boolean;
-  firstChildStarted: boolean;
-  firstChildDone: boolean;
+  /** Where its first child started, once it has. */
+  opened: FirstChildMark | undefined;
+  /** Its first child has ended (later children are not looked at). */
+  closed: boolean;
   /** Its first child, once proven canonical: its pieces, name and inherited default namespace. */
   firstChild: ProvenSubtree | undefined;
 }
@@ -276,26 +278,26 @@ export function scanCanonicalText(text: string): CanonicalText {
   const names: string[] = [];
   const defaults: string[] = [''];
   let child: ChildMark | undefined;
-  let firstChild: FirstChildMark | undefined;
   let last: { from: number; to: number; flaws: number; firstChild: ProvenSubtree | undefined } | undefined;
 
   const close = (at: number) => {
     const depth = names.length;
-    if (depth === 3 && child && !child.firstChildDone && firstChild) {
-      child.firstChildDone = true;
+    const opened = child?.opened;
+    if (depth === 3 && child && opened && !child.closed) {
+      child.closed = true;
       if (
-        flaws === firstChild.flaws &&
-        apexFlaws === firstChild.apexFlaws &&
+        flaws === opened.flaws &&
+        apexFlaws === opened.apexFlaws &&
         !rootPrefixed &&
         !child.prefixed &&
-        firstChild.namespace !== ''
+        opened.namespace !== ''
       ) {
         flush(at);
         child.firstChild = {
-          from: firstChild.piece,
+          from: opened.piece,
           to: pieces.length,
           nameLength: (names[2] as string).length,
-          namespace: firstChild.namespace,
+          namespace: opened.namespace,
         };
       }
     } else if (depth === 2 && child) {
@@ -363,14 +365,13 @@ export function scanCanonicalText(text: string): CanonicalText {
           piece: pieces.length,
           flaws,
           prefixed: tag.prefixed,
-          firstChildStarted: false,
-          firstChildDone: false,
+          opened: undefined,
+          closed: false,
           firstChild: undefined,
         };
-      } else if (depth === 3 && child && !child.firstChildStarted) {
-        child.firstChildStarted = true;
+      } else if (depth === 3 && child && !child.opened) {
         flush(i);
-        firstChild = { piece: pieces.length, flaws, apexFlaws, namespace: inherited };
+        child.opened = { piece: pieces.length, flaws, apexFlaws, namespace: inherited };
       }
       const rewritten = !verbatim && tag.rewritable;
       if (!verbatim && !rewritten) flaws++;

@@ -118,7 +118,6 @@ function signerOf(options: SignOptions): Signer {
   };
 }
 
-/** SignedInfo as written in the document: in canonical form already (empty elements as start and end tags). */
 /** SignedInfo with empty elements self-closed (as written in the document) or as start and end tags (canonical). */
 function signedInfoXml(signer: Signer, digestValue: string, canonical: boolean): string {
   const empty = (name: string, algorithm: string) =>
