@@ -184,30 +184,16 @@ function tooMany(reply: FastifyReply, seconds: number): FastifyReply {
   return fail(reply, 'MBPROV_RATE_LIMITED', `Too many requests; try again in ${seconds} s.`);
 }
 
-/** The API's limits: requests per verified key, failed authentications per client address. */
-const limits = new WeakMap<PortalContext, { perKey: MinuteCounter; failures: MinuteCounter }>();
-
-function limitsOf(ctx: PortalContext) {
-  let l = limits.get(ctx);
-  if (!l) {
-    l = {
-      perKey: new MinuteCounter(ctx.config.rateLimits.apiPerMinute),
-      failures: new MinuteCounter(ctx.config.rateLimits.apiAuthFailuresPerMinute),
-    };
-    limits.set(ctx, l);
-  }
-  return l;
-}
-
 /**
- * Authenticates the bearer key and checks one scope; answers 401/403 itself. An address that failed too often
- * this minute is refused before any key is looked up (guessing keys costs the guesser, not the database); a key
- * is limited to its requests per minute.
+ * Makes the route guard: authenticates the bearer key and checks one scope, answering 401/403 itself. An address
+ * that failed too often this minute is refused before any key is looked up (guessing keys costs the guesser, not
+ * the database); a key is limited to its requests per minute.
  */
-function guard(ctx: PortalContext, scope: Scope) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+function guards(ctx: PortalContext) {
+  const perKey = new MinuteCounter(ctx.config.rateLimits.apiPerMinute);
+  const failures = new MinuteCounter(ctx.config.rateLimits.apiAuthFailuresPerMinute);
+  return (scope: Scope) => async (request: FastifyRequest, reply: FastifyReply) => {
     const now = ctx.clock().getTime();
-    const { perKey, failures } = limitsOf(ctx);
     const blocked = failures.blockedFor(request.ip, now);
     if (blocked) return tooMany(reply, blocked);
     const caller = await authenticate(ctx.store.db, request.headers.authorization);
@@ -232,11 +218,12 @@ function planRowOf(body: Static<typeof PlanBody>, now: string) {
 export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { db } = ctx.store;
   const now = () => ctx.clock().toISOString();
+  const guard = guards(ctx);
 
   app.post(
     '/api/v1/usage',
     {
-      preHandler: guard(ctx, 'usage:write'),
+      preHandler: guard('usage:write'),
       schema: {
         tags: ['usage'],
         summary: 'Report usage from billing or the PCRF (idempotent per subscriber and timestamp).',
@@ -255,7 +242,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/policy',
     {
-      preHandler: guard(ctx, 'policy:read'),
+      preHandler: guard('policy:read'),
       schema: {
         tags: ['policy'],
         summary: 'Whether a subscriber may reach the internet, for the gateway.',
@@ -273,7 +260,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/walled-garden',
     {
-      preHandler: guard(ctx, 'policy:read'),
+      preHandler: guard('policy:read'),
       schema: {
         tags: ['policy'],
         summary:
@@ -296,7 +283,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/plans',
     {
-      preHandler: guard(ctx, 'plans:write'),
+      preHandler: guard('plans:write'),
       schema: {
         tags: ['plans'],
         summary: 'The whole catalog, retired plans included.',
@@ -311,7 +298,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post(
     '/api/v1/plans',
     {
-      preHandler: guard(ctx, 'plans:write'),
+      preHandler: guard('plans:write'),
       schema: { tags: ['plans'], summary: 'Add a plan to the catalog.', body: PlanBody },
     },
     async (request, reply) => {
@@ -339,7 +326,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.patch<{ Params: { id: string } }>(
     '/api/v1/plans/:id',
     {
-      preHandler: guard(ctx, 'plans:write'),
+      preHandler: guard('plans:write'),
       schema: {
         tags: ['plans'],
         summary: 'Change a plan; the documents of its subscribers are signed again in the background.',
@@ -392,7 +379,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post<{ Params: { id: string } }>(
     '/api/v1/plans/:id/retire',
     {
-      preHandler: guard(ctx, 'plans:write'),
+      preHandler: guard('plans:write'),
       schema: {
         tags: ['plans'],
         summary: 'Stop selling a plan (active subscriptions keep it until they end).',
@@ -420,7 +407,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     csv.post(
       '/api/v1/sims/import',
       {
-        preHandler: guard(ctx, 'sims:write'),
+        preHandler: guard('sims:write'),
         bodyLimit: 16 * 1024 * 1024,
         schema: {
           tags: ['sims'],
@@ -467,7 +454,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/subscribers',
     {
-      preHandler: guard(ctx, 'subscribers:read'),
+      preHandler: guard('subscribers:read'),
       schema: {
         tags: ['subscribers'],
         summary: 'Find a subscriber by ICCID, IMSI, MSISDN or id.',
@@ -515,7 +502,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     app.post<{ Params: { id: string } }>(
       `/api/v1/subscribers/:id/${action}`,
       {
-        preHandler: guard(ctx, 'subscribers:write'),
+        preHandler: guard('subscribers:write'),
         schema: {
           tags: ['subscribers'],
           summary:
@@ -546,7 +533,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get<{ Params: { id: string } }>(
     '/api/v1/subscribers/:id/document/preview',
     {
-      preHandler: guard(ctx, 'subscribers:read'),
+      preHandler: guard('subscribers:read'),
       schema: {
         tags: ['documents'],
         summary: 'The full document the subscriber would get now, validated, unsigned, credentials masked.',
@@ -567,7 +554,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.post(
     '/api/v1/documents/regenerate',
     {
-      preHandler: guard(ctx, 'documents:write'),
+      preHandler: guard('documents:write'),
       schema: {
         tags: ['documents'],
         summary:
@@ -595,7 +582,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/audit',
     {
-      preHandler: guard(ctx, 'audit:read'),
+      preHandler: guard('audit:read'),
       schema: {
         tags: ['audit'],
         summary: 'Changes made through the back office, newest first.',
@@ -612,7 +599,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get(
     '/api/v1/cosa',
     {
-      preHandler: guard(ctx, 'cosa:read'),
+      preHandler: guard('cosa:read'),
       schema: {
         tags: ['cosa'],
         summary: 'The operator’s COSA/APN database entries, for submission (?format=csv|json).',
@@ -641,7 +628,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
   );
   app.get(
     '/metrics',
-    { preHandler: guard(ctx, 'metrics:read'), schema: { hide: true } },
+    { preHandler: guard('metrics:read'), schema: { hide: true } },
     async (_request, reply) => {
       if (!ctx.metrics) return fail(reply, 'MBPROV_NOT_FOUND', 'Metrics are off.');
       return reply
