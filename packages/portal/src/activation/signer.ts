@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject, type X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   allowsDigitalSignature,
@@ -12,6 +12,7 @@ import {
   trustedCertificateEntry,
 } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
+import { makePrivateDir } from '../security/private-files.ts';
 
 /** The key and certificates the portal signs provisioning documents with. */
 export interface Signer {
@@ -85,7 +86,7 @@ export async function loadSigner(
   const present = existsSync(files.key) && existsSync(files.cert) && existsSync(files.root);
   // A generated test chain about to expire is replaced (testers install the new root from /test-root.crt).
   if (!present || expiresWithin(loadCertificates(readFileSync(files.cert))[0], new Date(), WARN_DAYS)) {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const chain = await createTestEvChain({ name: `${config.operator.homeProviderName} Portal`, days: 825 });
     writeFileSync(files.root, chain.root.certificatePem);
     writeFileSync(files.cert, chain.signer.certificatePem);

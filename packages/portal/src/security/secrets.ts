@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MbprovError } from '@mbprov/core';
+import { makePrivateDir } from './private-files.ts';
 
 /** Keys derived from the one configured secret: one per purpose, so no key is used for two things. */
 export interface Secrets {
@@ -34,7 +35,7 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
     key = Buffer.from(configured, 'base64');
   } else {
     if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
+      makePrivateDir(dirname(file));
       writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     }
     key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

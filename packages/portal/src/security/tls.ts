@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { createCertificate, MbprovError } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
+import { makePrivateDir } from './private-files.ts';
 
 /** TLS key and certificate of the HTTPS server. */
 export interface TlsFiles {
@@ -24,7 +25,7 @@ export async function loadTls(config: Config): Promise<TlsFiles> {
   const certFile = join(dir, 'localhost.crt.pem');
   const keyFile = join(dir, 'localhost.key.pem');
   if (!existsSync(certFile) || !existsSync(keyFile)) {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const tls = await createCertificate({
       subject: 'CN=localhost, O=mbprov development, OU=DEVELOPMENT ONLY',
       dnsNames: ['localhost'],

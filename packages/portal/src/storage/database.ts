@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { makePrivateDir, makePrivateFile } from '../security/private-files.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -65,7 +65,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Subscribers, credential hashes and encrypted documents: owner-only like the key files. SQLite gives its
+    // -wal, -shm and -journal files the mode of the database file.
+    makePrivateDir(dirname(file));
+    makePrivateFile(
+      file,
+      ['-wal', '-shm', '-journal'].map((suffix) => `${file}${suffix}`),
+    );
+  }
   const sqlite = new SQLite(file);
   // WAL lets readers proceed while the single writer commits; busy_timeout waits instead of failing under load.
   sqlite.pragma('journal_mode = WAL');
