@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { XmlC14NMode, XmlElement } from 'libxml2-wasm';
 import { createTestEvChain, signDocument, signModel, verifyDocument } from '../src/index.ts';
-import { scanCanonicalText } from '../src/signature/canonical-text.ts';
+import { type CanonicalText, scanCanonicalText } from '../src/signature/canonical-text.ts';
 import { parseXmlSafely } from '../src/xml/safe-parse.ts';
+import { callBounded } from './helpers/bounded.ts';
 import { seededRandom } from './helpers/random.ts';
 import { fullModel } from './helpers/samples.ts';
 
@@ -151,6 +152,36 @@ const CASES: Array<[string, (s: string) => string, boolean, boolean]> = [
     false,
     true,
   ],
+  [
+    'a processing instruction named xml-stylesheet in place of the XML declaration (signed content)',
+    (s) => s.replace(/^<\?xml[^>]*>/, '<?xml-stylesheet href="x.xsl"?>'),
+    false,
+    true,
+  ],
+  [
+    'a processing instruction named xmlfoo at offset 0',
+    (s) => s.replace(/^<\?xml[^>]*>/, '<?xmlfoo?>'),
+    false,
+    true,
+  ],
+  [
+    'the Signature namespace written with a character reference',
+    (s) => s.replace(`<Signature xmlns="${DS}">`, `<Signature xmlns="${DS.replace('#', '&#x23;')}">`),
+    true,
+    false,
+  ],
+  [
+    'a default namespace written with a character reference, repeated as written below',
+    (s) => s.replace('<Global>', '<Global xmlns="urn:&#x61;"><X xmlns="urn:a"></X>'),
+    false,
+    true,
+  ],
+  [
+    'a processing instruction in the Signature before SignedInfo',
+    (s) => s.replace('<SignedInfo>', '<?pi x?><SignedInfo>'),
+    true,
+    true,
+  ],
   ['CRLF line ends (SignedInfo is on one line)', (s) => s.replace(/\n/g, '\r\n'), false, true],
   [
     'a repeated default namespace (dropped)',
@@ -214,6 +245,43 @@ describe('canonical text recognizer', () => {
       assert.equal(proved.firstChild, signedInfo, 'SignedInfo');
     });
   }
+
+  it('is total: every prefix of a document and random text end the scan without a throw, claiming no document', async () => {
+    const prefixes = Array.from({ length: BASE.trimEnd().length }, (_, n) => BASE.slice(0, n));
+    const random = seededRandom(20261201);
+    const alphabet = [
+      '<',
+      '>',
+      '/',
+      '?',
+      '!',
+      '-',
+      '[',
+      ']',
+      '"',
+      "'",
+      '=',
+      ' ',
+      'a',
+      ':',
+      '&',
+      ';',
+      '\0',
+      'CDATA',
+    ];
+    const junk = Array.from({ length: 2000 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join(''),
+    );
+    const each = new URL('./helpers/each.ts', import.meta.url);
+    const scanned = await callBounded<CanonicalText[]>(each, 'scanEach', [[...prefixes, ...junk]]);
+    scanned.slice(0, prefixes.length).forEach((result, n) => {
+      assert.equal(result.document, undefined, `prefix of ${n} characters`);
+      assert.equal(result.withoutLastChild, undefined, `prefix of ${n} characters`);
+    });
+  });
 
   it('a relative namespace URI is left to libxml2, which refuses it', () => {
     const proved = checkClaims(BASE.replace('<Global>', '<Global xmlns="relative">'));

@@ -1,8 +1,17 @@
 // Hostile and broken inputs: each is refused with a named error, without hanging, crashing or reading files.
-// (The per-test timeout only guards against hangs; no test asserts on elapsed time.)
+// (Inputs that once hung run in a worker with a deadline, see helpers/bounded.ts; no test asserts on elapsed time.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDocument, type Diagnostic, parseDocument, validateDocument } from '../src/index.ts';
+import {
+  buildDocument,
+  type Diagnostic,
+  type ParseResult,
+  parseDocument,
+  type ValidationResult,
+  type VerifyResult,
+  validateDocument,
+} from '../src/index.ts';
+import { callBounded } from './helpers/bounded.ts';
 import { minimalModel } from './helpers/samples.ts';
 
 const CC = 'http://www.microsoft.com/networking/CarrierControl/v1';
@@ -158,4 +167,82 @@ describe('hostile XML', () => {
     assert.equal(d.line, 2);
     assert.equal(d.column, 3);
   });
+});
+
+// These once hung (a scan stepped backwards on an unterminated comment, PI or CDATA section; UTF-16 text given
+// as a string sent the canonical-text scan round in circles), so they run in a worker ended at a deadline.
+describe('inputs that once hung', () => {
+  const each = new URL('./helpers/each.ts', import.meta.url);
+  const unterminated = [
+    '<a><!--',
+    '<a><?x',
+    '<a><![CDATA[',
+    '<a><!DOCTYPE',
+    '<a b="',
+    '<a',
+    '</a',
+    '<',
+    '<a><b/',
+  ];
+  const xml = buildDocument(minimalModel());
+  // UTF-16 text without a byte order mark, in both byte orders, taken for characters.
+  const utf16 = [
+    Buffer.from(xml, 'utf16le').swap16().toString('latin1'),
+    Buffer.from(xml, 'utf16le').toString('latin1'),
+  ];
+
+  it('unterminated markup: validateDocument and parseDocument refuse in bounded time', async () => {
+    const validated = await callBounded<ValidationResult[]>(each, 'validateEach', [unterminated]);
+    validated.forEach((result, i) => {
+      assert.equal(result.valid, false, unterminated[i]);
+      assert.equal(result.diagnostics[0]?.code, 'MBPROV_XML_MALFORMED', unterminated[i]);
+    });
+    const parsed = await callBounded<ParseResult[]>(each, 'parseEach', [unterminated]);
+    for (const result of parsed) assert.equal(result.model, undefined);
+  });
+
+  it('unterminated markup: verifyDocument refuses in bounded time', async () => {
+    const verified = await callBounded<VerifyResult[]>(each, 'verifyEach', [unterminated]);
+    verified.forEach((result, i) => {
+      assert.equal(result.valid, false, unterminated[i]);
+      assert.equal(result.errors[0]?.code, 'MBPROV_XML_MALFORMED', unterminated[i]);
+    });
+  });
+
+  it('UTF-16 text given as a string (no BOM, either byte order) is refused as UTF-16', async () => {
+    const validated = await callBounded<ValidationResult[]>(each, 'validateEach', [utf16]);
+    const verified = await callBounded<VerifyResult[]>(each, 'verifyEach', [utf16]);
+    for (const result of validated)
+      assert.equal(result.diagnostics[0]?.code, 'MBPROV_XML_ENCODING_UNSUPPORTED');
+    for (const result of verified) assert.equal(result.errors[0]?.code, 'MBPROV_XML_ENCODING_UNSUPPORTED');
+  });
+});
+
+describe('characters that are never XML', () => {
+  it('refuses U+0000 anywhere, in a string and in bytes', guard, () => {
+    const xml = doc(GLOBAL.replace('1234567890', '12345\u000067890'));
+    refusedWith(xml, 'MBPROV_XML_ENCODING_UNSUPPORTED');
+    refusedWith(Buffer.from(xml), 'MBPROV_XML_ENCODING_UNSUPPORTED');
+  });
+
+  it('refuses a string with a lone surrogate (it has no UTF-8 form)', guard, () => {
+    refusedWith(doc(GLOBAL.replace('1234567890', '12345\ud80067890')), 'MBPROV_XML_ENCODING_UNSUPPORTED');
+  });
+});
+
+describe('processing instructions between elements', () => {
+  it(
+    'hide no sibling: the model of a document with PIs between elements is the model without them',
+    guard,
+    () => {
+      const xml = buildDocument(minimalModel());
+      const withPis = xml.replace(/\n( *)<(?!\/)/g, '\n$1<?mbprov-note x?><');
+      assert.notEqual(withPis, xml);
+      const plain = validateDocument(xml);
+      const noted = validateDocument(withPis);
+      assert.deepEqual(noted.diagnostics, plain.diagnostics);
+      assert.equal(noted.valid, true);
+      assert.deepEqual(noted.model, plain.model);
+    },
+  );
 });

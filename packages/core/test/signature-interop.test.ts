@@ -391,6 +391,59 @@ describe('changing signed bytes makes both mbprov and xmlsec1 refuse', () => {
   );
 });
 
+// Found by trying as an attacker would: the text scan once took any `<?xml…?>` at offset 0 for the XML
+// declaration (a slip-through), and the walks over children stopped at a processing instruction or read a
+// namespace written with a character reference as it stands (over-refusals). Each verdict must be xmlsec1's.
+describe('processing instructions and references agree with xmlsec1', () => {
+  const declaration = /^<\?xml [^>]*\?>/;
+
+  for (const pi of ['<?xml-stylesheet href="https://evil.example/x.xsl"?>', '<?xmlfoo bar?>']) {
+    it(`${pi} in place of the XML declaration: both refuse (the PI is signed content)`, guard, async () => {
+      for (const [origin, signed, rootPem] of await signedByBoth()) {
+        const edited = signed.replace(declaration, pi);
+        assert.notEqual(edited, signed, `${origin}: no XML declaration to replace`);
+        const result = verifyDocument(edited, { trustAnchors: [rootPem] });
+        assert.equal(result.valid, false, `${origin}: mbprov accepted a PI before the root`);
+        assert.equal(result.errors[0]?.code, 'MBPROV_SIG_DIGEST_MISMATCH');
+        assertXmlsecRefuses(edited, rootPem);
+      }
+    });
+  }
+
+  it(
+    'a document that starts with a processing instruction is signed with it: both verify',
+    guard,
+    async () => {
+      const s = signers[0] as Signer;
+      await s.load();
+      const xml = fullXml().replace(declaration, '<?xml-stylesheet href="style.xsl"?>');
+      const signed = mbprovSign(xml, s);
+      assert.ok(signed.startsWith('<?xml-stylesheet'));
+      assertValid(verifyDocument(signed, { trustAnchors: [s.rootPem] }));
+      assertXmlsecVerifies(signed, s.rootPem);
+    },
+  );
+
+  it('both accept processing instructions inside Signature, KeyInfo and X509Data', guard, async () => {
+    for (const [, signed, rootPem] of await signedByBoth()) {
+      for (const tag of ['<SignedInfo>', '<KeyInfo>', '<X509Data>', '<X509Certificate>']) {
+        const edited = replaceOnce(signed, tag, `<?mbprov-note x?>${tag}`);
+        assertValid(verifyDocument(edited, { trustAnchors: [rootPem] }));
+        assertXmlsecVerifies(edited, rootPem);
+      }
+    }
+  });
+
+  it('both accept the Signature namespace written with a character reference', guard, async () => {
+    for (const [origin, signed, rootPem] of await signedByBoth()) {
+      const edited = replaceOnce(signed, `xmlns="${NS.ds}"`, `xmlns="${NS.ds.replace('#', '&#x23;')}"`);
+      const result = verifyDocument(edited, { trustAnchors: [rootPem] });
+      assert.deepEqual(result.errors, [], origin);
+      assertXmlsecVerifies(edited, rootPem);
+    }
+  });
+});
+
 describe('signDocumentAsync', () => {
   it(
     'verifies, and leaves the event loop free: a setImmediate callback runs while the signature is pending',

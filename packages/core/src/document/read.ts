@@ -1,6 +1,7 @@
-import { XmlC14NMode, XmlElement } from 'libxml2-wasm';
+import { XmlC14NMode, type XmlElement } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
+import { childElements } from '../xml/children.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 
 /** Reading context: the parsed source (for locations) and where findings go. */
@@ -14,10 +15,33 @@ export function fragmentOf(element: XmlElement): string {
   return element.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0, withComments: false });
 }
 
-/** Reads an element into a model value following its spec. */
+/**
+ * The element as XML text, or undefined (with a diagnostic) when Canonical XML refuses it: the one libxml2 failure
+ * on a parsed tree is a relative namespace URI (xmlns="name"), which no fragment of the model can carry.
+ */
+function readFragment(element: XmlElement, ctx: ReadContext): string | undefined {
+  try {
+    return fragmentOf(element);
+  } catch {
+    report(
+      ctx,
+      element,
+      'MBPROV_XML_NOT_CANONICALIZABLE',
+      `Element ${describe(element)} cannot be kept as XML: Canonical XML refuses relative namespace URIs (xmlns="name" instead of an absolute URI).`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Reads an element into a model value following its spec; undefined when its value cannot be read (a number or
+ * boolean that is not one, a fragment Canonical XML refuses), after reporting why. Any well-formed tree is read:
+ * what the spec expects but the element lacks is simply absent, which the model type of the rules says
+ * (`Received`, model/spec.ts).
+ */
 export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadContext): unknown {
-  if (spec.opaque) return fragmentOf(element);
-  if (spec.text) return readScalar(element.content, spec.text, element, ctx) ?? '';
+  if (spec.opaque) return readFragment(element, ctx);
+  if (spec.text) return readScalar(element.content, spec.text, element, ctx);
   const record: Record<string, unknown> = {};
   const { attrs, children } = lookup(spec);
   // One pass over the attributes present (usually none) costs fewer wasm calls than asking for each declared one.
@@ -30,16 +54,17 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
     }
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
-  for (let node = element.firstChild; node; node = node.next) {
-    if (!(node instanceof XmlElement)) continue;
+  for (const node of childElements(element)) {
     const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
     if (childSpec) {
       const key = childSpec.key ?? childSpec.name;
       const value = readElement(node, childSpec, ctx);
+      if (value === undefined) continue;
       if (childSpec.many) listAt(record, key).push(value);
       else if (!(key in record)) record[key] = value;
     } else if (spec.wildcard && node.namespaceUri !== spec.ns) {
-      listAt(record, spec.wildcard).push(fragmentOf(node));
+      const fragment = readFragment(node, ctx);
+      if (fragment !== undefined) listAt(record, spec.wildcard).push(fragment);
     } else {
       report(
         ctx,

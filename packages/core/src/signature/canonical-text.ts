@@ -10,7 +10,8 @@
  * match when the document is the one that was signed.
  *
  * It only reads text that libxml2 has already parsed as well-formed without a DTD, so it tokenizes without
- * diagnosing errors.
+ * diagnosing errors; but it is total on any text: every search that finds nothing, and every construct it does
+ * not expect, ends the scan with nothing proven ({@link UNPROVEN}), and every loop moves forward through the text.
  */
 
 /** What one pass over a document's text found; see {@link scanCanonicalText}. */
@@ -46,6 +47,28 @@ const COLON = 58; // :
 const LOWER_E = 101; // e, the last letter of Signature
 
 const isSpace = (c: number) => c === SPACE || c === 9 || c === 10 || c === 13;
+
+/** The XML declaration: `<?xml` then whitespace, at offset 0 only. Any other `<?xml…` is a processing instruction. */
+const DECLARATION = /^<\?xml[ \t\r\n]/;
+
+/** What a scan that proves nothing returns: every caller then takes the general path. */
+const UNPROVEN: CanonicalText = {
+  signatureTags: Number.POSITIVE_INFINITY,
+  rootEndTag: -1,
+  document: undefined,
+  withoutLastChild: undefined,
+  lastChildFirstChild: undefined,
+};
+
+/** Ends a scan: the text is not what a well-formed document looks like here. */
+class Unexpected extends Error {}
+
+/** `text.indexOf(what, from)`, ending the scan when it is not found. */
+function find(text: string, what: string, from: number): number {
+  const at = text.indexOf(what, from);
+  if (at < 0) throw new Unexpected();
+  return at;
+}
 
 /** The escapes C14N writes in text and in attribute values; any other reference is not canonical there. */
 const TEXT_ESCAPE = /&(?:amp|lt|gt|#xD);/y;
@@ -131,9 +154,11 @@ class Reader {
     let j = start + 1;
     let colon = false;
     for (let c = text.charCodeAt(j); c !== GT && c !== SLASH && !isSpace(c); c = text.charCodeAt(++j)) {
+      if (j >= text.length) throw new Unexpected();
       if (c === COLON) colon = true;
     }
     const name = text.slice(start + 1, j);
+    if (name === '') throw new Unexpected();
     // Verbatim: nothing to change. Rewritable: only attribute order, quotes and whitespace to change.
     let verbatim = true;
     let rewritable = !colon;
@@ -146,6 +171,7 @@ class Reader {
       const c = text.charCodeAt(j);
       if (c === GT || c === SLASH) {
         const selfClosing = c === SLASH;
+        if (selfClosing && text.charCodeAt(j + 1) !== GT) throw new Unexpected();
         verbatim &&= rewritable;
         const end = selfClosing ? j + 1 : j;
         return { name, end, selfClosing, defaultNamespace, verbatim, rewritable, attributes, prefixed };
@@ -159,7 +185,8 @@ class Reader {
         verbatim = false;
         continue;
       }
-      const equals = text.indexOf('=', j);
+      // Each pass of this loop ends past the value it read, so j only grows.
+      const equals = find(text, '=', j);
       const attribute = text.slice(j, equals).trimEnd();
       if (equals - j !== attribute.length) verbatim = false;
       j = equals + 1;
@@ -168,7 +195,8 @@ class Reader {
         j++;
       }
       const quote = text.charCodeAt(j);
-      const valueEnd = text.indexOf(quote === QUOTE ? '"' : "'", j + 1);
+      if (quote !== QUOTE && quote !== APOS) throw new Unexpected();
+      const valueEnd = find(text, quote === QUOTE ? '"' : "'", j + 1);
       if (quote === APOS) {
         verbatim = false;
         // C14N would write a double quote in a value as &quot;: that is a change of text, not of form.
@@ -212,9 +240,11 @@ function canonicalStartTag(text: string, tag: StartTag, inherited: string): stri
 
 /** Offset of the last character of a comment, CDATA section or processing instruction starting at `i`. */
 function markupEnd(text: string, i: number): number {
-  if (text.startsWith('<!--', i)) return text.indexOf('-->', i + 4) + 2;
-  if (text.startsWith('<![CDATA[', i)) return text.indexOf(']]>', i + 9) + 2;
-  return text.indexOf('?>', i + 2) + 1;
+  if (text.startsWith('<!--', i)) return find(text, '-->', i + 4) + 2;
+  if (text.startsWith('<![CDATA[', i)) return find(text, ']]>', i + 9) + 2;
+  if (text.startsWith('<?', i)) return find(text, '?>', i + 2) + 1;
+  // A declaration (DOCTYPE and the like): safe parsing refuses those before this scan.
+  throw new Unexpected();
 }
 
 /** Where a root child's pieces start, and the flaw count before it. */
@@ -256,9 +286,19 @@ function declaringDefault(pieces: string[], subtree: ProvenSubtree): string {
 /**
  * Reads a well-formed document's text once: the root's end tag, the Signature-like start tags, and the
  * canonical octets of the whole document, of the document without the root's last child, and of that child's
- * first child, wherever the text proves them.
+ * first child, wherever the text proves them. On text that is not well-formed it proves nothing
+ * ({@link UNPROVEN}: no root end tag, an unbounded count of Signature tags) and never throws.
  */
 export function scanCanonicalText(text: string): CanonicalText {
+  try {
+    return scan(text);
+  } catch (error) {
+    if (error instanceof Unexpected) return UNPROVEN;
+    throw error;
+  }
+}
+
+function scan(text: string): CanonicalText {
   // Non-canonical constructs seen so far: a range is canonical when the count did not move across it.
   let flaws = 0;
   // The same, plus every xmlns attribute: inside a subtree canonicalized on its own, those need context.
@@ -290,7 +330,9 @@ export function scanCanonicalText(text: string): CanonicalText {
         apexFlaws === opened.apexFlaws &&
         !rootPrefixed &&
         !child.prefixed &&
-        opened.namespace !== ''
+        opened.namespace !== '' &&
+        // Written with a reference, its canonical value is not the text: declaring it as written would be wrong.
+        opened.namespace.indexOf('&') < 0
       ) {
         flush(at);
         child.firstChild = {
@@ -324,13 +366,14 @@ export function scanCanonicalText(text: string): CanonicalText {
       // Outside the root, comments vanish from the canonical form and the XML declaration is not a node; a
       // processing instruction would be written. Inside the root, any of these is a flaw.
       const harmless =
-        names.length === 0 && (text.startsWith('<!--', i) || (i === 0 && text.startsWith('<?xml', i)));
+        names.length === 0 && (text.startsWith('<!--', i) || (i === 0 && DECLARATION.test(text)));
       if (!harmless) {
         flaws++;
         apexFlaws++;
       }
     } else if (next === SLASH) {
-      end = text.indexOf('>', i + 2);
+      end = find(text, '>', i + 2);
+      if (names.length === 0) throw new Unexpected();
       if (names.length === 1) {
         rootEndTag = i;
         flush(i);
@@ -354,8 +397,11 @@ export function scanCanonicalText(text: string): CanonicalText {
         signatureTags++;
       const depth = names.length + 1;
       const inherited = defaults[defaults.length - 1] as string;
-      // C14N drops a declaration that repeats the default namespace already in scope.
-      const verbatim = tag.verbatim && tag.defaultNamespace !== inherited;
+      // C14N drops a declaration that repeats the default namespace already in scope. Values written with a
+      // reference are compared after resolution by C14N, so the text cannot tell: such a tag is a flaw.
+      const referenced = tag.defaultNamespace !== undefined && tag.defaultNamespace.indexOf('&') >= 0;
+      if (referenced) tag.rewritable = false;
+      const verbatim = tag.verbatim && !referenced && tag.defaultNamespace !== inherited;
       if (depth === 1) {
         pieceStart = i;
         rootPrefixed = tag.prefixed;
@@ -394,6 +440,8 @@ export function scanCanonicalText(text: string): CanonicalText {
         close(end + 1);
       }
     }
+    // Every branch ends at or after the `<` it started from, so the next search starts further on.
+    if (end <= i) throw new Unexpected();
     const textStart = end + 1;
     i = text.indexOf('<', textStart);
     if (names.length > 0 && !reader.canonicalCharacters(textStart, i < 0 ? text.length : i, false)) {

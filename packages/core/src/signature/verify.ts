@@ -1,5 +1,5 @@
 import { createHash, verify as cryptoVerify, timingSafeEqual, X509Certificate } from 'node:crypto';
-import { XmlElement } from 'libxml2-wasm';
+import type { XmlElement } from 'libxml2-wasm';
 import { BoundedMemo } from '../certificates/cache.ts';
 import { buildChain, type ChainProblem } from '../certificates/chain.ts';
 import { hasEvPolicy, issuerName, subjectName } from '../certificates/facts.ts';
@@ -7,6 +7,7 @@ import { thumbprint } from '../certificates/inspect.ts';
 import type { Code } from '../errors/codes.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
+import { childElements, lastChildElement } from '../xml/children.ts';
 import { NS } from '../xml/namespaces.ts';
 import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
@@ -90,12 +91,6 @@ function strictBase64(text: string, what: string, element: XmlElement): Buffer {
   return Buffer.from(text.replace(/\s/g, ''), 'base64');
 }
 
-function elementChildren(element: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let n = element.firstChild; n; n = n.next) if (n instanceof XmlElement) out.push(n);
-  return out;
-}
-
 const isDs = (e: XmlElement, name: string) => e.namespaceUri === NS.ds && e.name === name;
 
 /** Checks that `parent` has exactly the ds children `names`, in order; returns them. */
@@ -103,7 +98,7 @@ function expectChildren(
   parent: XmlElement,
   names: string[],
   code: Code = 'MBPROV_SIG_STRUCTURE',
-  children = elementChildren(parent),
+  children = childElements(parent),
 ): XmlElement[] {
   names.forEach((name, i) => {
     const child = children[i];
@@ -145,12 +140,6 @@ interface CheckedSignature {
 }
 
 /** The strict CarrierControlSignature profile: everything else is a named refusal. */
-/** The root's last child element, found from the end (the root of a large WLAN document has many children). */
-function lastElementChild(element: XmlElement): XmlElement | undefined {
-  for (let n = element.lastChild; n; n = n.prev) if (n instanceof XmlElement) return n;
-  return undefined;
-}
-
 function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): CheckedSignature {
   const root = xml.doc.root;
   if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
@@ -160,7 +149,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
       root,
     );
   }
-  const last = lastElementChild(root);
+  const last = lastChildElement(root);
   // One start tag named Signature, and it is the root's last child in the ds namespace: the namespace-aware
   // search for others can only find that one.
   const signatures =
@@ -183,7 +172,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
       signature,
     );
   }
-  const children = elementChildren(signature);
+  const children = childElements(signature);
   if (!children.some((c) => isDs(c, 'KeyInfo')))
     throw new Refusal(
       'MBPROV_SIG_KEYINFO',
@@ -197,7 +186,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
     children,
   ) as [XmlElement, XmlElement, XmlElement];
 
-  const infoChildren = elementChildren(signedInfo);
+  const infoChildren = childElements(signedInfo);
   const references = infoChildren.filter((c) => isDs(c, 'Reference'));
   if (references.length !== 1)
     throw new Refusal(
@@ -213,7 +202,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
   ) as [XmlElement, XmlElement, XmlElement];
 
   const c14n = algorithmOf(c14nEl);
-  if (!Object.values(C14N).includes(c14n as never) || elementChildren(c14nEl).length) {
+  if (!Object.values(C14N).includes(c14n as never) || childElements(c14nEl).length) {
     throw new Refusal(
       'MBPROV_SIG_C14N_ALGORITHM',
       `CanonicalizationMethod "${c14n}" is not C14N 1.0 or exclusive C14N without parameters.`,
@@ -222,7 +211,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
   }
   const methodUri = algorithmOf(methodEl);
   const method = SIGNATURE_METHODS[methodUri as keyof typeof SIGNATURE_METHODS];
-  if (!method || elementChildren(methodEl).length) {
+  if (!method || childElements(methodEl).length) {
     const what = /hmac/i.test(methodUri)
       ? 'an HMAC (shared secret) method'
       : 'not an accepted RSA or ECDSA method';
@@ -242,14 +231,14 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
     'DigestMethod',
     'DigestValue',
   ]) as [XmlElement, XmlElement, XmlElement];
-  const transformList = elementChildren(transforms);
+  const transformList = childElements(transforms);
   const transform = transformList[0];
   if (
     transformList.length !== 1 ||
     !transform ||
     !isDs(transform, 'Transform') ||
     algorithmOf(transform) !== ENVELOPED ||
-    elementChildren(transform).length
+    childElements(transform).length
   ) {
     const found = transformList.map((t) => algorithmOf(t) || t.name).join(', ') || 'none';
     throw new Refusal(
@@ -276,7 +265,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
   const digestValue = strictBase64(digestValueEl.content, 'DigestValue', digestValueEl);
   const signatureValue = strictBase64(signatureValueEl.content, 'SignatureValue', signatureValueEl);
 
-  const keyChildren = elementChildren(keyInfo);
+  const keyChildren = childElements(keyInfo);
   const x509Data = keyChildren[0];
   if (keyChildren.length !== 1 || !x509Data || !isDs(x509Data, 'X509Data')) {
     const found = keyChildren.map((c) => c.name).join(', ') || 'nothing';
@@ -286,7 +275,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
       keyChildren.find((c) => !isDs(c, 'X509Data')) ?? keyInfo,
     );
   }
-  const certElements = elementChildren(x509Data);
+  const certElements = childElements(x509Data);
   if (!certElements.length || certElements.some((c) => !isDs(c, 'X509Certificate'))) {
     throw new Refusal(
       'MBPROV_SIG_KEYINFO',

@@ -1,5 +1,6 @@
-import { ParseOption, XmlDocument, XmlElement, XmlParseError } from 'libxml2-wasm';
+import { ParseOption, XmlDocument, type XmlElement, XmlParseError } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { childElements } from './children.ts';
 import { SourceMap } from './source-map.ts';
 
 /** Limits applied before and while parsing untrusted XML. */
@@ -130,42 +131,47 @@ function lineAt(text: string, offset: number): number {
 
 /**
  * Offset of the first start tag nested deeper than `max`, or -1. A linear scan of the text before libxml2
- * sees it: comments, CDATA, processing instructions and quoted attribute values are skipped.
+ * sees it: comments, CDATA, processing instructions and quoted attribute values are skipped. Whatever it
+ * cannot read to the end (an unterminated comment, tag or value) it leaves to the parser, which reports it.
  */
 export function nestingBeyond(text: string, max: number): number {
   let depth = 0;
   let i = text.indexOf('<');
   while (i >= 0) {
-    const next = text.charCodeAt(i + 1);
-    let end: number;
-    if (next === 33 /* ! */) {
-      if (text.startsWith('<!--', i)) end = text.indexOf('-->', i + 4) + 2;
-      else if (text.startsWith('<![CDATA[', i)) end = text.indexOf(']]>', i + 9) + 2;
-      else end = text.indexOf('>', i + 2);
-    } else if (next === 63 /* ? */) {
-      end = text.indexOf('?>', i + 2) + 1;
-    } else if (next === 47 /* / */) {
-      depth--;
-      end = text.indexOf('>', i + 2);
-    } else {
-      let quote = 0;
-      end = -1;
-      for (let j = i + 1; j < text.length; j++) {
-        const c = text.charCodeAt(j);
-        if (quote) {
-          if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) {
-          quote = c;
-        } else if (c === 62 /* > */) {
-          end = j;
-          break;
-        }
-      }
-      if (end < 0) return -1; // unterminated: the parser reports it
-      if (text.charCodeAt(end - 1) !== 47 && ++depth > max) return i;
-    }
+    const end = markupEnd(text, i);
     if (end < 0) return -1;
+    const next = text.charCodeAt(i + 1);
+    if (next === 47 /* / */) depth--;
+    else if (next !== 33 /* ! */ && next !== 63 /* ? */ && text.charCodeAt(end - 1) !== 47 && ++depth > max)
+      return i;
+    // end > i: the next search starts past this markup, so the scan moves forward on every pass.
     i = text.indexOf('<', end + 1);
+  }
+  return -1;
+}
+
+/** Offset of the `>` that ends the markup starting with the `<` at `i` (always after `i`), or -1. */
+function markupEnd(text: string, i: number): number {
+  const after = (found: number, length: number) => (found < 0 ? -1 : found + length - 1);
+  const next = text.charCodeAt(i + 1);
+  if (next === 33 /* ! */) {
+    if (text.startsWith('<!--', i)) return after(text.indexOf('-->', i + 4), 3);
+    if (text.startsWith('<![CDATA[', i)) return after(text.indexOf(']]>', i + 9), 3);
+    return text.indexOf('>', i + 2);
+  }
+  if (next === 63 /* ? */) return after(text.indexOf('?>', i + 2), 2);
+  if (next === 47 /* / */) return text.indexOf('>', i + 2);
+  // A start tag: the first `>` outside a quoted attribute value.
+  let quote = 0;
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (c === 62 /* > */) {
+      return j;
+    }
   }
   return -1;
 }
@@ -173,6 +179,9 @@ export function nestingBeyond(text: string, max: number): number {
 function fail(code: Diagnostic['code'], message: string, where: Partial<Diagnostic> = {}): SafeParseResult {
   return { ok: false, diagnostics: [diagnostic(code, message, where)] };
 }
+
+const utf16 = () =>
+  diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is UTF-16 or UTF-32; only UTF-8 is accepted.');
 
 /** Decodes bytes as strict UTF-8 and enforces the size limit before any parsing work. */
 function decode(input: string | Uint8Array, maxBytes: number): string | Diagnostic {
@@ -185,18 +194,26 @@ function decode(input: string | Uint8Array, maxBytes: number): string | Diagnost
       const size = Buffer.byteLength(input, 'utf8');
       if (size > maxBytes) return tooLarge(size);
     }
+    // U+0000 is never XML: here it is UTF-16 or UTF-32 text taken for characters, which libxml2 would decode
+    // on its own from the bytes while every scan of the string read something else.
+    if (input.indexOf('\0') >= 0) return utf16();
+    // A lone surrogate has no UTF-8 form: the parser would read U+FFFD where the string holds something else.
+    if (!(input as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+      return diagnostic(
+        'MBPROV_XML_ENCODING_UNSUPPORTED',
+        'The text holds a lone surrogate: it is not Unicode.',
+      );
+    }
     return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   }
   if (input.byteLength > maxBytes) return tooLarge(input.byteLength);
+  // A NUL byte is U+0000 in UTF-8, which XML never allows: the text is UTF-16 or UTF-32, with or without a BOM.
   if (
     (input[0] === 0xfe && input[1] === 0xff) ||
     (input[0] === 0xff && input[1] === 0xfe) ||
-    input.subarray(0, 4).includes(0)
+    input.includes(0)
   ) {
-    return diagnostic(
-      'MBPROV_XML_ENCODING_UNSUPPORTED',
-      'The document is UTF-16 or UTF-32; only UTF-8 is accepted.',
-    );
+    return utf16();
   }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
@@ -296,9 +313,7 @@ function indexElements(doc: XmlDocument, text: string): ElementIndex {
 
     const children: Array<{ element: XmlElement; path: string; depth: number }> = [];
     const counts = new Map<string, number>();
-    for (let child = element.firstChild; child; child = child.next) {
-      if (!(child instanceof XmlElement)) continue;
-      const el = child;
+    for (const el of childElements(element)) {
       const n = (counts.get(el.name) ?? 0) + 1;
       counts.set(el.name, n);
       children.push({ element: el, path: `${path}/${el.name}[${n}]`, depth: depth + 1 });
