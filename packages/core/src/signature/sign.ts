@@ -190,6 +190,13 @@ function prepareText(xml: string | Uint8Array, options: SignOptions): Prepared {
     // The verifier digests the final document minus the Signature: this one plus that whitespace before the
     // root's end tag, added here instead of parsing the document again.
     const end = scanned.rootEndTag;
+    // Only text libxml2 never accepts leaves the scan without the root's end tag: refuse rather than guess.
+    if (end < 0) {
+      throw new MbprovError(
+        'MBPROV_XML_MALFORMED',
+        "The document cannot be signed: the root element's end tag was not found in the text.",
+      );
+    }
     let digestValue: string;
     if (scanned.document) {
       // The text is canonical already (its last piece is the root's end tag).
