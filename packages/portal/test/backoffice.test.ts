@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
-import { completeCheckout, openCheckout } from '../src/activation/checkout.ts';
+import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
@@ -14,7 +14,7 @@ import { createMetrics } from '../src/metrics.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { findSim, getPlan, seedPlans } from '../src/storage/inventory.ts';
-import type { Subscriber } from '../src/storage/subscribers.ts';
+import { activeSubscription, type Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 
 const ICCID = '8901260000000000018';
@@ -74,9 +74,11 @@ for (const dialect of DIALECTS) {
         connectivityTest: { allowed: boolean; hosts: string[] };
       };
     const buy = async () => {
-      const checkoutId = await openCheckout(ctx, subscriber.id);
       const outcome = await completeCheckout(ctx, {
-        checkoutId,
+        checkoutId: newCheckoutId(),
+        subscriberId: subscriber.id,
+        shownAt: ctx.clock(),
+        client: 'test-client',
         planId: 'day-1gb',
         card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
       });
@@ -136,50 +138,111 @@ for (const dialect of DIALECTS) {
     });
 
     describe('usage updates', () => {
+      // The plan was bought at the test clock's 10:00; reports come from the minutes after it.
       const report = (usageMegabytes: number, at: string) => ({
         updates: [{ iccid: ICCID, usageMegabytes, at }],
       });
-
-      it('applies a report, and answers duplicate for the same timestamp and stale for an older one', async () => {
-        const first = await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T11:00:00Z'));
-        assert.equal(first.statusCode, 200);
-        assert.equal(first.json().results[0].status, 'applied');
-        assert.equal(
-          (await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T11:00:00Z'))).json()
-            .results[0].status,
-          'duplicate',
-        );
-        assert.equal(
-          (await call('POST', '/api/v1/usage', billing, report(100, '2026-11-21T10:30:00Z'))).json()
-            .results[0].status,
-          'stale',
-        );
-      });
-
-      it('never moves usage backwards, even with a newer timestamp', async () => {
-        const r = await call('POST', '/api/v1/usage', billing, report(200, '2026-11-21T12:00:00Z'));
-        assert.equal(r.json().results[0].usageMegabytes, 300);
-      });
-
-      it('the next refresh answers a signed usage-only document with the new usage', async () => {
+      const refresh = () => {
         const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
-        const r = await app.inject({
+        return app.inject({
           method: 'GET',
           url: `/refresh/${subscriber.id}`,
           headers: {
             authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
           },
         });
+      };
+      const documents = async () =>
+        Number(
+          (
+            await ctx.store.db
+              .selectFrom('documents')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('subscriber_id', '=', subscriber.id)
+              .executeTakeFirst()
+          )?.n,
+        );
+      const usageNow = async () => {
+        const s = await activeSubscription(ctx.store.db, subscriber.id);
+        return { usage_mb: s?.usage_mb, usage_at: s?.usage_at };
+      };
+
+      it('applies a report, and answers duplicate for the same timestamp and stale for an older one', async () => {
+        const first = await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T10:01:00Z'));
+        assert.equal(first.statusCode, 200);
+        assert.equal(first.json().results[0].status, 'applied');
+        assert.equal(
+          (await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T10:01:00Z'))).json()
+            .results[0].status,
+          'duplicate',
+        );
+        assert.equal(
+          (await call('POST', '/api/v1/usage', billing, report(100, '2026-11-21T10:00:30Z'))).json()
+            .results[0].status,
+          'stale',
+        );
+      });
+
+      it('never moves usage backwards, even with a newer timestamp', async () => {
+        const r = await call('POST', '/api/v1/usage', billing, report(200, '2026-11-21T10:02:00Z'));
+        assert.equal(r.json().results[0].usageMegabytes, 300);
+      });
+
+      it('refuses a call with a report dated past usageReports.maxFutureSeconds or before maxAgeDays, applying none of it', async () => {
+        assert.deepEqual(ctx.config.usageReports, { maxFutureSeconds: 300, maxAgeDays: 30 });
+        const before = await usageNow();
+        for (const at of ['9999-12-31T23:59:59Z', '2026-11-21T10:05:01Z', '2026-10-22T09:59:59Z']) {
+          const r = await call('POST', '/api/v1/usage', billing, {
+            updates: [
+              { iccid: ICCID, usageMegabytes: 400, at: '2026-11-21T10:02:30Z' },
+              { iccid: ICCID, usageMegabytes: 500, at },
+            ],
+          });
+          assert.equal(r.statusCode, 400, at);
+          assert.equal(r.json().code, 'MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE', at);
+          assert.match(r.json().message, /updates\[1\]\.at/);
+          assert.deepEqual(await usageNow(), before, 'the good report of the call is not applied either');
+        }
+      });
+
+      it('the next refresh answers a signed usage-only document with the new usage', async () => {
+        const r = await refresh();
         assert.equal(r.statusCode, 200);
         assert.equal(verifyDocument(r.body, { trustAnchors: [ctx.rootPem] }).valid, true);
         const model = parseDocument(r.body).model;
         assert.equal(model?.MBNProfiles, undefined, 'usage only');
         assert.deepEqual(model?.Plans?.Plan[0]?.Usage?.CurrentUsage, 300);
         assert.equal(model?.Plans?.Plan[0]?.Description, undefined);
+        const stored = await documents();
+        assert.equal((await refresh()).statusCode, 200);
+        assert.equal(await documents(), stored, 'unchanged usage: nothing signed');
+      });
+
+      it('a usage time the clock never reaches (stored before the window existed) signs one document, not one per refresh, and does not freeze the usage', async () => {
+        await ctx.store.db
+          .updateTable('subscriptions')
+          .set({ usage_at: '9999-12-31T00:00:00.000Z' })
+          .where('subscriber_id', '=', subscriber.id)
+          .where('status', '=', 'active')
+          .execute();
+        const stored = await documents();
+        assert.equal((await refresh()).statusCode, 200);
+        assert.equal(await documents(), stored + 1, 'the usage changed: one usage document');
+        for (let n = 0; n < 3; n++) assert.equal((await refresh()).statusCode, 200);
+        assert.equal(await documents(), stored + 1, 'then nothing changed: nothing signed');
+        const real = await call('POST', '/api/v1/usage', billing, report(300, '2026-11-21T10:02:40Z'));
+        assert.equal(real.json().results[0].status, 'applied', 'a real report is not stale');
+        assert.equal((await usageNow()).usage_at, '2026-11-21T10:02:40.000Z');
+        const r = await refresh();
+        assert.equal(await documents(), stored + 2);
+        assert.equal(
+          parseDocument(r.body).model?.Plans?.Plan[0]?.Usage?.UsageTimestamp,
+          '2026-11-21T10:02:40.000Z',
+        );
       });
 
       it('crossing the allowance exhausts a Fixed plan: the policy closes the walled garden', async () => {
-        const r = await call('POST', '/api/v1/usage', billing, report(1500, '2026-11-21T13:00:00Z'));
+        const r = await call('POST', '/api/v1/usage', billing, report(1500, '2026-11-21T10:03:00Z'));
         assert.deepEqual(r.json().results[0], {
           index: 0,
           status: 'applied',
@@ -204,7 +267,7 @@ for (const dialect of DIALECTS) {
 
       it('unknown SIMs, malformed and out-of-range reports are reported per item or refused whole', async () => {
         const mixed = await call('POST', '/api/v1/usage', billing, {
-          updates: [{ imsi: '310260999999999', usageMegabytes: 1, at: '2026-11-21T11:00:00Z' }],
+          updates: [{ imsi: '310260999999999', usageMegabytes: 1, at: '2026-11-21T10:01:00Z' }],
         });
         assert.equal(mixed.json().results[0].status, 'unknown-sim');
         for (const bad of [
@@ -482,6 +545,39 @@ describe('back-office API limits', () => {
     assert.equal((await get(keys.second, '203.0.113.5')).statusCode, 200);
     ctx.setNow(new Date(ctx.clock().getTime() + 61_000));
     assert.equal((await get(keys.second, '198.51.100.7')).statusCode, 200);
+  });
+});
+
+describe('usage report window (usageReports)', () => {
+  it('follows the configuration: reports up to maxFutureSeconds ahead and maxAgeDays back are taken, others refused', async () => {
+    const ctx = await testContext('sqlite', {
+      configure: (c) => Object.assign(c.usageReports, { maxFutureSeconds: 3600, maxAgeDays: 2 }),
+    });
+    const app = await buildServer(ctx, { logger: false });
+    try {
+      const { key } = await createApiKey(ctx.store.db, 'billing', ['usage:write'], ctx.clock().toISOString());
+      const post = (at: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/usage',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ updates: [{ imsi: '310260999999999', usageMegabytes: 1, at }] }),
+        });
+      // The clock is 2026-11-21T10:00:00Z.
+      for (const at of ['2026-11-21T11:00:00Z', '2026-11-19T10:00:00Z']) {
+        const r = await post(at);
+        assert.equal(r.statusCode, 200, at);
+        assert.equal(r.json().results[0].status, 'unknown-sim', at);
+      }
+      for (const at of ['2026-11-21T11:00:01Z', '2026-11-19T09:59:59Z']) {
+        const r = await post(at);
+        assert.equal(r.statusCode, 400, at);
+        assert.equal(r.json().code, 'MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE', at);
+      }
+    } finally {
+      await app.close();
+      await ctx.close();
+    }
   });
 });
 

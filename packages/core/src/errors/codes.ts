@@ -237,6 +237,9 @@ export const codes = {
   MBPROV_API_BAD_REQUEST: e('The API request is malformed (body or query does not match the schema).', 400),
   MBPROV_NOT_FOUND: e('The resource does not exist.', 404),
   MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),
+  MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE: e(
+    'A usage report is dated later than usageReports.maxFutureSeconds after now, or earlier than usageReports.maxAgeDays before; nothing of the call is applied.',
+  ),
 
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),

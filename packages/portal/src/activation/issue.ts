@@ -12,6 +12,8 @@ export interface SignedDocument {
   xml: string;
   etag: string;
   kind: 'full' | 'usage';
+  /** The UsageTimestamp of its plan, if it carries one: a refresh compares it with the subscription's usage. */
+  usageAt?: string;
 }
 
 /** The RefreshURL of a subscriber. */
@@ -52,7 +54,13 @@ export async function signChecked(
     canonicalization: ctx.config.signing.canonicalization,
   });
   timer?.();
-  return { xml, etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`, kind };
+  const usageAt = model.Plans?.Plan[0]?.Usage?.UsageTimestamp;
+  return {
+    xml,
+    etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+    kind,
+    ...(usageAt ? { usageAt } : {}),
+  };
 }
 
 /** The full document model of a subscription; `masked` replaces the credentials (for previews). */
@@ -112,6 +120,7 @@ export async function storeDocument(
       etag: doc.etag,
       xml_encrypted: ctx.secrets.encrypt(doc.xml),
       created_at: ctx.clock().toISOString(),
+      usage_at: doc.usageAt ?? null,
     })
     .execute();
   return version;

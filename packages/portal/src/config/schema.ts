@@ -198,6 +198,25 @@ export const ConfigSchema = Closed({
         'Failed API authentications per client address and minute; past it the address gets 429 until the minute ends, before any key is looked up.',
     }),
   }),
+  usageReports: Closed({
+    maxFutureSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 86_400,
+      default: 300,
+      description:
+        'How far ahead of the portal clock a usage report may be dated (clock skew of billing or the PCRF); later ' +
+        'ones refuse the call (MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE): a report from the future would make every real ' +
+        'one stale.',
+    }),
+    maxAgeDays: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 30,
+      description:
+        'How old a usage report may be (late delivery after an outage); older ones refuse the call ' +
+        '(MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE).',
+    }),
+  }),
 });
 
 /** A validated configuration (loadConfig always fills in the public URL). */

@@ -14,6 +14,15 @@ import {
 } from '../storage/subscribers.ts';
 
 /**
+ * Whether the usage of the subscription is not the one the document carries. Comparing with the document's own usage
+ * time, not with when it was made, means a usage time the clock never reaches cannot make every refresh sign again.
+ * A document stored before its usage time was recorded falls back to "usage reported after it was made".
+ */
+function usageChanged(stored: StoredDocument, usageAt: string): boolean {
+  return stored.usage_at === null ? usageAt > stored.created_at : usageAt !== stored.usage_at;
+}
+
+/**
  * The document to answer: the newest one, after issuing a usage-only document (Plans with Usage, as the account
  * provisioning page recommends) when the usage changed since it was made.
  */
@@ -25,7 +34,7 @@ async function currentDocument(
   const stored = await latestDocument(db, subscriber.id);
   const subscription =
     (await activeSubscription(db, subscriber.id)) ?? (await latestSubscription(db, subscriber.id));
-  if (!stored || !subscription?.usage_at || subscription.usage_at <= stored.created_at) return stored;
+  if (!stored || !subscription?.usage_at || !usageChanged(stored, subscription.usage_at)) return stored;
   const plan = await getPlan(db, subscription.plan_id);
   if (!plan) return stored;
   const document = await signChecked(ctx, usageDocument(ctx.config, subscriber, plan, subscription), 'usage');

@@ -132,6 +132,12 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // The usage time a document carries, so that a refresh signs a new usage document only when the usage changed.
+  '0005_document_usage_at': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('documents').addColumn('usage_at', 'text').execute();
+    },
+  },
 };
 
 class CodeMigrations implements MigrationProvider {

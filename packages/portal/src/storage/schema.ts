@@ -140,6 +140,8 @@ export interface DocumentTable {
   etag: string;
   xml_encrypted: string;
   created_at: string;
+  /** The UsageTimestamp the document carries (null: stored before it was recorded). */
+  usage_at: string | null;
   /** Generated on both dialects so inserts need not give it. */
   seq: Generated<number>;
 }

@@ -96,7 +96,7 @@ export async function latestDocument(
 ): Promise<StoredDocument | undefined> {
   let query = db
     .selectFrom('documents')
-    .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at'])
+    .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at', 'usage_at'])
     .where('subscriber_id', '=', subscriberId);
   if (kind) query = query.where('kind', '=', kind);
   return query.orderBy('version', 'desc').executeTakeFirst();
