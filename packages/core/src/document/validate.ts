@@ -37,12 +37,13 @@ function validate(
       const schema = validateXsd(xml);
       const model = known ?? readModel(xml, diagnostics);
       const semantic = locate(xml, checkRules(model));
-      // A rule's message about an element is clearer than libxml2's; drop schema errors on the same element.
-      // Reading problems at an element the schema already rejected add nothing.
+      // A rule's message about an element's value is clearer than libxml2's; drop schema value errors on the
+      // same element. A schema error about its content (a missing or unexpected child or attribute) is another
+      // problem than the rule's and stays. Reading problems at an element the schema already rejected add nothing.
       const ruled = new Set(semantic.filter((d) => d.severity === 'error').map((d) => d.path));
       const schemaPaths = new Set(schema.map((d) => d.path));
       const all = [
-        ...schema.filter((d) => !d.path || !ruled.has(d.path)),
+        ...schema.filter((d) => !d.path || !ruled.has(d.path) || !isValueError(d)),
         ...diagnostics.filter((d) => !d.path || !schemaPaths.has(d.path)),
         ...semantic,
       ];
@@ -58,6 +59,11 @@ function validate(
  */
 export function validateModel(model: CarrierProvisioning): ValidationResult {
   return validate(buildDocument(model), {}, model);
+}
+
+/** A libxml2 schema error about the value of an element or attribute (a facet or its type), not its content model. */
+function isValueError(d: Diagnostic): boolean {
+  return /\[facet '|is not a valid value of /.test(d.message);
 }
 
 function locate(xml: SafeXml, diagnostics: Diagnostic[]): Diagnostic[] {

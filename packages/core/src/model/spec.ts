@@ -63,3 +63,15 @@ export function attrs(types: Record<string, ScalarType>): AttrSpec[] {
 
 /** An element serialized as XML text with the namespace declarations it uses, e.g. a OneX configuration. */
 export type XmlFragment = string;
+
+/**
+ * A model value as the reader makes it from any well-formed document, the ones the schema rejects included:
+ * every element and attribute may be missing (an element without a required child, an attribute whose value
+ * could not be read), arrays and nested records stay arrays and records. What the semantic rules receive, so
+ * the compiler holds them to every tree the parser accepts; a model built in code is assignable to it.
+ */
+export type Received<T> = T extends string | number | boolean | bigint | symbol | null | undefined
+  ? T
+  : T extends ReadonlyArray<infer U>
+    ? Array<Received<U>>
+    : { [K in keyof T]?: Received<T[K]> };

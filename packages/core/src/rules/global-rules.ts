@@ -12,14 +12,15 @@ export const DEVICE_ID_PATTERN = /^(\d{15,16}|([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}
 export const globalRules: Rule = (doc, report) => {
   const g = doc.Global;
   if (!g) return;
-  if (!GUID_PATTERN.test(g.CarrierId)) {
+  // A missing CarrierId or SubscriberId is the schema's to report.
+  if (g.CarrierId !== undefined && !GUID_PATTERN.test(g.CarrierId)) {
     report(
       'MBPROV_CARRIER_ID_FORMAT',
       `CarrierId "${g.CarrierId}" is not a GUID in braces such as {00000000-1111-2222-3333-444444444444}.`,
       `${ROOT}/Global/CarrierId`,
     );
   }
-  if (!SUBSCRIBER_ID_PATTERN.test(g.SubscriberId)) {
+  if (g.SubscriberId !== undefined && !SUBSCRIBER_ID_PATTERN.test(g.SubscriberId)) {
     report(
       'MBPROV_SUBSCRIBER_ID_FORMAT',
       `SubscriberId "${g.SubscriberId}" must be 1 to 20 letters or digits (an IMSI, ICCID range or provider id).`,

@@ -1,4 +1,5 @@
 import type { MessageFields } from '../model/messages.ts';
+import type { Received } from '../model/spec.ts';
 import { ROOT, type Rule, step } from './rule.ts';
 
 /** Compiles an operator message Pattern. Windows' documented catch-all `[^]*` is ECMAScript syntax, so patterns are ECMAScript regular expressions. */
@@ -35,7 +36,9 @@ export function unsupportedTimestampIdentifiers(format: string): string[] {
 const USAGE_FIELDS = ['Usage', 'UsagePercentage', 'UsageOverage', 'UsageOveragePercentage'] as const;
 
 /** Every (field, attribute, group) reference of a Fields element. */
-function groupReferences(fields: MessageFields): Array<{ field: string; attr: string; group: number }> {
+function groupReferences(
+  fields: Received<MessageFields>,
+): Array<{ field: string; attr: string; group: number }> {
   const refs: Array<{ field: string; attr: string; group: number }> = [];
   for (const [field, value] of Object.entries(fields)) {
     const v = value as { Group?: number; UnitGroup?: number };
@@ -50,8 +53,9 @@ export const messageRules: Rule = (doc, report) => {
   const messages = doc.MBNProfiles?.Messages?.Message ?? [];
   messages.forEach((message, i) => {
     const at = `${ROOT}/MBNProfiles/Messages/${step('Message', i, messages.length)}`;
-    const compiled = compilePattern(message.Pattern);
-    if ('error' in compiled) {
+    // Without a Pattern (the schema requires one) there is nothing to compile and no group to count.
+    const compiled = message.Pattern === undefined ? undefined : compilePattern(message.Pattern);
+    if (compiled && 'error' in compiled) {
       report(
         'MBPROV_SMS_PATTERN_INVALID',
         `Message Pattern "${message.Pattern}" is not a valid regular expression: ${compiled.error}.`,
@@ -77,7 +81,7 @@ export const messageRules: Rule = (doc, report) => {
     });
     const fields = message.Fields;
     if (!fields) return;
-    if ('groups' in compiled) {
+    if (compiled && 'groups' in compiled) {
       for (const ref of groupReferences(fields)) {
         if (ref.group > compiled.groups) {
           report(
@@ -96,12 +100,13 @@ export const messageRules: Rule = (doc, report) => {
         `${at}/Fields`,
       );
     }
-    if (fields.UsageTimestamp) {
-      const bad = unsupportedTimestampIdentifiers(fields.UsageTimestamp.Format);
+    const format = fields.UsageTimestamp?.Format;
+    if (format !== undefined) {
+      const bad = unsupportedTimestampIdentifiers(format);
       if (bad.length) {
         report(
           'MBPROV_SMS_TIMESTAMP_FORMAT',
-          `UsageTimestamp Format "${fields.UsageTimestamp.Format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`,
+          `UsageTimestamp Format "${format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`,
           `${at}/Fields/UsageTimestamp`,
         );
       }

@@ -1,13 +1,10 @@
-import type { CarrierProvisioning } from '../model/carrier-provisioning.ts';
-import { ROOT, type Rule, step } from './rule.ts';
+import { ROOT, type Rule, type RuleInput, step } from './rule.ts';
 
 /** The 2 Gbps ceiling of BandwidthInKbps, in kbps. */
 export const MAX_BANDWIDTH_KBPS = 2_000_000;
 
 /** Every AssociatedPlan reference in the document's profiles, with its path. */
-export function planReferences(
-  doc: CarrierProvisioning,
-): Array<{ plan: string; path: string; profile: string }> {
+export function planReferences(doc: RuleInput): Array<{ plan: string; path: string; profile: string }> {
   const refs: Array<{ plan: string; path: string; profile: string }> = [];
   for (const kind of ['DefaultProfile', 'PurchaseProfile'] as const) {
     const profile = doc.MBNProfiles?.[kind];
@@ -33,11 +30,11 @@ export function planReferences(
 }
 
 /** True when the document carries any mobile broadband or Wi-Fi profile. */
-export function hasProfiles(doc: CarrierProvisioning): boolean {
+export function hasProfiles(doc: RuleInput): boolean {
   return Boolean(
     doc.MBNProfiles?.DefaultProfile ||
       doc.MBNProfiles?.PurchaseProfile ||
-      doc.WLANProfiles?.WLANProfile.length,
+      doc.WLANProfiles?.WLANProfile?.length,
   );
 }
 
@@ -55,8 +52,11 @@ export const planRules: Rule = (doc, report) => {
   const names = new Map<string, number>();
   plans.forEach((plan, i) => {
     const at = `${ROOT}/Plans/${step('Plan', i, plans.length)}`;
-    if (names.has(plan.Name)) report('MBPROV_PLAN_DUPLICATE', `Plan "${plan.Name}" is defined twice.`, at);
-    names.set(plan.Name, i);
+    // A plan without a Name (the schema requires one) can be neither a duplicate nor referenced.
+    if (plan.Name !== undefined) {
+      if (names.has(plan.Name)) report('MBPROV_PLAN_DUPLICATE', `Plan "${plan.Name}" is defined twice.`, at);
+      names.set(plan.Name, i);
+    }
     const d = plan.Description;
     if (d) {
       for (const key of ['InboundBandwidthInKbps', 'OutboundBandwidthInKbps'] as const) {
@@ -94,7 +94,7 @@ export const planRules: Rule = (doc, report) => {
           `${at}/Description/MaxTransferSizeInMegabytes`,
         );
       }
-      if (d.BillingCycle && !isDateTime(d.BillingCycle.StartDate)) {
+      if (d.BillingCycle?.StartDate !== undefined && !isDateTime(d.BillingCycle.StartDate)) {
         report(
           'MBPROV_PLAN_BAD_TIMESTAMP',
           `Plan "${plan.Name}" BillingCycle StartDate "${d.BillingCycle.StartDate}" is not a date and time.`,
@@ -103,7 +103,7 @@ export const planRules: Rule = (doc, report) => {
       }
       const u = plan.Usage;
       if (
-        u &&
+        u?.CurrentUsage !== undefined &&
         d.DataLimitInMegabytes !== undefined &&
         u.CurrentUsage > d.DataLimitInMegabytes &&
         u.OverLimit !== true
@@ -115,7 +115,7 @@ export const planRules: Rule = (doc, report) => {
         );
       }
     }
-    if (plan.Usage && !isDateTime(plan.Usage.UsageTimestamp)) {
+    if (plan.Usage?.UsageTimestamp !== undefined && !isDateTime(plan.Usage.UsageTimestamp)) {
       report(
         'MBPROV_PLAN_BAD_TIMESTAMP',
         `Plan "${plan.Name}" UsageTimestamp "${plan.Usage.UsageTimestamp}" is not a date and time.`,
@@ -138,7 +138,7 @@ export const planRules: Rule = (doc, report) => {
   if (hasProfiles(doc)) {
     const referenced = new Set(refs.map((r) => r.plan));
     plans.forEach((plan, i) => {
-      if (!referenced.has(plan.Name)) {
+      if (plan.Name !== undefined && !referenced.has(plan.Name)) {
         report(
           'MBPROV_PLAN_UNREFERENCED',
           `Plan "${plan.Name}" is not named by any profile in this document.`,

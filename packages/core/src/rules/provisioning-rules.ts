@@ -6,7 +6,7 @@ export const provisioningRules: Rule = (doc, report) => {
   const refresh = p?.RefreshParameters;
   if (refresh) {
     const at = `${ROOT}/Provisioning/RefreshParameters`;
-    if (!isHttpsUrl(refresh.RefreshURL)) {
+    if (refresh.RefreshURL !== undefined && !isHttpsUrl(refresh.RefreshURL)) {
       report(
         'MBPROV_REFRESH_URL_NOT_HTTPS',
         `RefreshURL "${refresh.RefreshURL}" must be an https:// URL with a host.`,

@@ -1,3 +1,4 @@
+import type { Received } from '../model/spec.ts';
 import type { Security, SSID, WLANProfile } from '../model/wlan-profiles.ts';
 import { type Report, ROOT, type Rule, step } from './rule.ts';
 
@@ -5,34 +6,37 @@ import { type Report, ROOT, type Rule, step } from './rule.ts';
 export const SSID_LIMITS = { v1: 25, v2: 10_000, v2Prefix: 32, maxBytes: 32, minPrefixBytes: 4 } as const;
 
 /** Length of an SSID in bytes: UTF-8 of the name, or the hex digits / 2. */
-export function ssidBytes(ssid: SSID): number {
+export function ssidBytes(ssid: Received<SSID>): number {
   if (ssid.hex !== undefined) return Math.ceil(ssid.hex.length / 2);
   return Buffer.byteLength(ssid.name ?? '', 'utf8');
 }
 
-/** The authentication/encryption pairs Windows WLAN profiles accept, and whether each needs 802.1X. */
-const AUTH: Record<
-  string,
-  {
-    encryption: string[];
-    oneX: 'required' | 'forbidden' | 'optional';
-    key: 'required' | 'forbidden' | 'optional';
-  }
-> = {
-  open: { encryption: ['none', 'WEP'], oneX: 'optional', key: 'optional' },
-  shared: { encryption: ['WEP'], oneX: 'forbidden', key: 'required' },
-  WPA: { encryption: ['TKIP', 'AES'], oneX: 'required', key: 'forbidden' },
-  WPA2: { encryption: ['TKIP', 'AES'], oneX: 'required', key: 'forbidden' },
-  WPAPSK: { encryption: ['TKIP', 'AES'], oneX: 'forbidden', key: 'required' },
-  WPA2PSK: { encryption: ['TKIP', 'AES'], oneX: 'forbidden', key: 'required' },
-};
+interface AuthRule {
+  encryption: string[];
+  oneX: 'required' | 'forbidden' | 'optional';
+  key: 'required' | 'forbidden' | 'optional';
+}
+
+/**
+ * The authentication/encryption pairs Windows WLAN profiles accept, and whether each needs 802.1X. A Map, not
+ * an object literal: the authentication comes from the document, and `constructor` or `__proto__` must not
+ * find Object.prototype's members.
+ */
+const AUTH = new Map<string, AuthRule>([
+  ['open', { encryption: ['none', 'WEP'], oneX: 'optional', key: 'optional' }],
+  ['shared', { encryption: ['WEP'], oneX: 'forbidden', key: 'required' }],
+  ['WPA', { encryption: ['TKIP', 'AES'], oneX: 'required', key: 'forbidden' }],
+  ['WPA2', { encryption: ['TKIP', 'AES'], oneX: 'required', key: 'forbidden' }],
+  ['WPAPSK', { encryption: ['TKIP', 'AES'], oneX: 'forbidden', key: 'required' }],
+  ['WPA2PSK', { encryption: ['TKIP', 'AES'], oneX: 'forbidden', key: 'required' }],
+]);
 
 /** A TrustedDomain: a host name, or `.domain` for every host under it. */
 const TRUSTED_DOMAIN =
   /^\.?(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function checkKey(security: Security, at: string, report: Report): void {
-  const { authentication, encryption } = security.authEncryption;
+function checkKey(security: Received<Security>, at: string, report: Report): void {
+  const { authentication, encryption } = security.authEncryption ?? {};
   const key = security.sharedKey;
   if (!key) return;
   if (key.protected) {
@@ -44,6 +48,7 @@ function checkKey(security: Security, at: string, report: Report): void {
     return;
   }
   const m = key.keyMaterial;
+  if (m === undefined) return; // the schema requires keyMaterial
   let ok = true;
   let expected = '';
   if (encryption === 'WEP') {
@@ -64,14 +69,15 @@ function checkKey(security: Security, at: string, report: Report): void {
     );
 }
 
-function checkSecurity(profile: WLANProfile, at: string, report: Report): void {
+function checkSecurity(profile: Received<WLANProfile>, at: string, report: Report): void {
   const security = profile.MSM?.security;
-  if (!security) return;
+  // Without authEncryption (the schema requires it) no combination can be checked.
+  if (!security?.authEncryption) return;
   const { authentication, encryption, useOneX } = security.authEncryption;
-  const rule = AUTH[authentication];
+  const rule = authentication === undefined ? undefined : AUTH.get(authentication);
   const sAt = `${at}/MSM/security`;
-  if (!rule) return; // XSD reports unknown enumerations
-  if (!rule.encryption.includes(encryption)) {
+  if (!rule) return; // XSD reports unknown enumerations and a missing authentication
+  if (encryption !== undefined && !rule.encryption.includes(encryption)) {
     report(
       'MBPROV_WLAN_AUTH_COMBINATION',
       `Profile "${profile.name}": ${authentication} authentication needs ${rule.encryption.join(' or ')} encryption, not ${encryption}.`,
@@ -145,7 +151,7 @@ function checkSecurity(profile: WLANProfile, at: string, report: Report): void {
   }
 }
 
-function checkSsids(profile: WLANProfile, at: string, report: Report): void {
+function checkSsids(profile: Received<WLANProfile>, at: string, report: Report): void {
   const config = profile.SSIDConfig;
   if (!config) return;
   const v1 = config.SSID ?? [];
@@ -189,7 +195,7 @@ function checkSsids(profile: WLANProfile, at: string, report: Report): void {
 export const wlanRules: Rule = (doc, report) => {
   const section = doc.WLANProfiles;
   if (!section) return;
-  const profiles = section.WLANProfile;
+  const profiles = section.WLANProfile ?? [];
   if (profiles.length === 0) {
     report(
       'MBPROV_WLAN_EMPTY_DELETES_ALL',
@@ -200,9 +206,11 @@ export const wlanRules: Rule = (doc, report) => {
   const seen = new Set<string>();
   profiles.forEach((profile, i) => {
     const at = `${ROOT}/WLANProfiles/${step('WLANProfile', i, profiles.length)}`;
-    if (seen.has(profile.name))
-      report('MBPROV_WLAN_DUPLICATE_NAME', `Two WLAN profiles are named "${profile.name}".`, `${at}/name`);
-    seen.add(profile.name);
+    if (profile.name !== undefined) {
+      if (seen.has(profile.name))
+        report('MBPROV_WLAN_DUPLICATE_NAME', `Two WLAN profiles are named "${profile.name}".`, `${at}/name`);
+      seen.add(profile.name);
+    }
     checkSsids(profile, at, report);
     checkSecurity(profile, at, report);
   });
