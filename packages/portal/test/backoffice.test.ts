@@ -344,29 +344,77 @@ for (const dialect of DIALECTS) {
         await call('POST', '/api/v1/plans/holiday/retire', admin);
       });
 
-      it('imports SIMs from CSV with a report per row', async () => {
+      type ImportAnswer = {
+        added: number;
+        exists: number;
+        rejected: number;
+        rejectedByCode: Record<string, number>;
+        rows: Array<{ line: number; iccid: string; status: string; code: string; reason: string }>;
+        truncated: boolean;
+      };
+      const sims = async () =>
+        Number(
+          (
+            await ctx.store.db
+              .selectFrom('sims')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst()
+          )?.n,
+        );
+
+      it('imports SIMs from CSV: counts by outcome and by code, and each refused row with its line, code and reason', async () => {
         const csv =
-          'ICCID,IMSI,MSISDN\n89012611111111111111,310261111111111,+15550111\n8901261111111111111X,310261111111112,\n89012611111111111111,310261111111113,\n8901260000000000018,310260000000001,\n89012622222222222222,310260000000001,\n';
+          'ICCID,IMSI,MSISDN\n89012611111111111111,310261111111111,+15550111\n8901261111111111111X,310261111111112,\n89012611111111111111,310261111111113,\n8901260000000000018,310260000000001,\n89012622222222222222,310260000000001,\n89012633333333333333,310260000000002,\n';
         const r = await call('POST', '/api/v1/sims/import', admin, csv, 'text/csv');
         assert.equal(r.statusCode, 200);
-        const body = r.json() as {
-          added: number;
-          exists: number;
-          rejected: number;
-          rows: Array<{ line: number; status: string; reason?: string }>;
-        };
-        assert.deepEqual([body.added, body.exists, body.rejected], [1, 1, 3]);
+        const body = r.json() as ImportAnswer;
+        assert.deepEqual([body.added, body.exists, body.rejected, body.truncated], [1, 1, 4, false]);
+        assert.deepEqual(body.rejectedByCode, {
+          MBPROV_INVENTORY_ICCID_INVALID: 1,
+          MBPROV_INVENTORY_DUPLICATE_IN_FILE: 2,
+          MBPROV_INVENTORY_IMSI_TAKEN: 1,
+        });
         assert.deepEqual(
-          body.rows.map((row) => [row.line, row.status]),
+          body.rows.map((row) => [row.line, row.status, row.code]),
           [
-            [2, 'added'],
-            [3, 'rejected'],
-            [4, 'rejected'],
-            [5, 'exists'],
-            [6, 'rejected'],
+            [3, 'rejected', 'MBPROV_INVENTORY_ICCID_INVALID'],
+            [4, 'rejected', 'MBPROV_INVENTORY_DUPLICATE_IN_FILE'],
+            [6, 'rejected', 'MBPROV_INVENTORY_DUPLICATE_IN_FILE'],
+            [7, 'rejected', 'MBPROV_INVENTORY_IMSI_TAKEN'],
           ],
         );
-        assert.match(body.rows[1]?.reason ?? '', /ICCID/);
+        assert.match(body.rows[0]?.reason ?? '', /ICCID/);
+        assert.match(body.rows[1]?.reason ?? '', /ICCID repeated/);
+        assert.match(body.rows[2]?.reason ?? '', /IMSI repeated/);
+        assert.match(body.rows[3]?.reason ?? '', /another SIM/);
+      });
+
+      it('a huge CSV of bad rows gets a bounded report: counts by code, the first 100 refused rows, truncated; nothing written', async () => {
+        const before = await sims();
+        const long = '9'.repeat(100_000);
+        const lines = ['ICCID,IMSI', `${long},${long}`];
+        for (let n = 0; n < 60_000; n++)
+          lines.push(n % 2 ? `123,310260000000001` : `89012699999999999999,12`);
+        const r = await call('POST', '/api/v1/sims/import', admin, lines.join('\n'), 'text/csv');
+        assert.equal(r.statusCode, 200);
+        assert.ok(r.body.length < 32_000, `the report is ${r.body.length} bytes`);
+        const body = r.json() as ImportAnswer;
+        assert.deepEqual([body.added, body.exists, body.rejected, body.truncated], [0, 0, 60_001, true]);
+        assert.deepEqual(body.rejectedByCode, {
+          MBPROV_INVENTORY_ICCID_INVALID: 30_001,
+          MBPROV_INVENTORY_IMSI_INVALID: 30_000,
+        });
+        assert.equal(body.rows.length, 100);
+        assert.deepEqual(
+          body.rows.slice(0, 3).map((row) => [row.line, row.code]),
+          [
+            [2, 'MBPROV_INVENTORY_ICCID_INVALID'],
+            [3, 'MBPROV_INVENTORY_IMSI_INVALID'],
+            [4, 'MBPROV_INVENTORY_ICCID_INVALID'],
+          ],
+        );
+        assert.equal(body.rows[0]?.iccid, `${'9'.repeat(40)}…`, 'a long cell is echoed shortened');
+        assert.equal(await sims(), before);
       });
 
       it('finds a subscriber by ICCID, IMSI or id, without its credential hash; 404 otherwise', async () => {
@@ -486,6 +534,14 @@ for (const dialect of DIALECTS) {
           'latestDocument',
         ]);
         assert.deepEqual(Object.keys(schemaOf('/api/v1/plans', 'get', '200')), ['plans']);
+        assert.deepEqual(Object.keys(schemaOf('/api/v1/sims/import', 'post', '200')), [
+          'added',
+          'exists',
+          'rejected',
+          'rejectedByCode',
+          'rows',
+          'truncated',
+        ]);
       });
     });
 

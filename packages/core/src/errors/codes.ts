@@ -240,6 +240,20 @@ export const codes = {
   MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE: e(
     'A usage report is dated later than usageReports.maxFutureSeconds after now, or earlier than usageReports.maxAgeDays before; nothing of the call is applied.',
   ),
+  MBPROV_INVENTORY_ICCID_INVALID: e(
+    'A row of a SIM inventory import has an ICCID that is not 19 or 20 digits.',
+  ),
+  MBPROV_INVENTORY_IMSI_INVALID: e('A row of a SIM inventory import has an IMSI that is not 6 to 15 digits.'),
+  MBPROV_INVENTORY_MSISDN_INVALID: e(
+    'A row of a SIM inventory import has an MSISDN that is not 5 to 15 digits (optionally after +).',
+  ),
+  MBPROV_INVENTORY_DUPLICATE_IN_FILE: e(
+    'A row of a SIM inventory import repeats the ICCID or the IMSI of an earlier row of the same file.',
+  ),
+  MBPROV_INVENTORY_IMSI_TAKEN: e(
+    'A row of a SIM inventory import has an IMSI that belongs to another SIM of the inventory.',
+    409,
+  ),
 
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),

@@ -1,11 +1,25 @@
-/** One row of a SIM inventory import and what became of it. */
-export interface SimImportRow {
+/** The codes a row of a SIM inventory import is refused with. */
+export const SIM_REJECTION_CODES = [
+  'MBPROV_INVENTORY_ICCID_INVALID',
+  'MBPROV_INVENTORY_IMSI_INVALID',
+  'MBPROV_INVENTORY_MSISDN_INVALID',
+  'MBPROV_INVENTORY_DUPLICATE_IN_FILE',
+  'MBPROV_INVENTORY_IMSI_TAKEN',
+] as const;
+
+/** Why a row is refused: its code, and the sentence a person reads beside it. */
+export interface SimRejection {
+  code: (typeof SIM_REJECTION_CODES)[number];
+  reason: string;
+}
+
+/** One row of a SIM inventory CSV as read: a SIM to add, or, with `rejection`, a row refused as it stands. */
+export interface SimCsvRow {
   line: number;
-  iccid?: string;
-  imsi?: string;
+  iccid: string;
+  imsi: string;
   msisdn?: string;
-  status: 'added' | 'exists' | 'rejected';
-  reason?: string;
+  rejection?: SimRejection;
 }
 
 /** Splits one CSV line (RFC 4180 quoting). */
@@ -31,42 +45,47 @@ function cells(line: string): string[] {
   return out.map((v) => v.trim());
 }
 
+/** What is wrong with a row on its own or beside the earlier rows of the file, if anything. */
+function rejectionOf(
+  { iccid, imsi, msisdn }: Omit<SimCsvRow, 'line'>,
+  seen: { iccids: Set<string>; imsis: Set<string> },
+): SimRejection | undefined {
+  if (!/^\d{19,20}$/.test(iccid))
+    return { code: 'MBPROV_INVENTORY_ICCID_INVALID', reason: 'ICCID must be 19 or 20 digits' };
+  if (!/^\d{6,15}$/.test(imsi))
+    return { code: 'MBPROV_INVENTORY_IMSI_INVALID', reason: 'IMSI must be 6 to 15 digits' };
+  if (msisdn && !/^\+?\d{5,15}$/.test(msisdn))
+    return {
+      code: 'MBPROV_INVENTORY_MSISDN_INVALID',
+      reason: 'MSISDN must be 5 to 15 digits, optionally with +',
+    };
+  if (seen.iccids.has(iccid))
+    return { code: 'MBPROV_INVENTORY_DUPLICATE_IN_FILE', reason: 'ICCID repeated in the file' };
+  if (seen.imsis.has(imsi))
+    return { code: 'MBPROV_INVENTORY_DUPLICATE_IN_FILE', reason: 'IMSI repeated in the file' };
+  return undefined;
+}
+
 /**
- * Reads a SIM inventory CSV: columns ICCID, IMSI and optionally MSISDN, with an optional header row. Each row is
- * checked (ICCID 19–20 digits, IMSI 6–15 digits, MSISDN +digits) and duplicates within the file are rejected.
+ * Reads a SIM inventory CSV row by row, in line order: columns ICCID, IMSI and optionally MSISDN, with an optional
+ * header row. Each row is checked (ICCID 19–20 digits, IMSI 6–15 digits, MSISDN +digits) and a row repeating the
+ * ICCID or IMSI of an earlier accepted row is refused.
  */
-export function parseSimCsv(text: string): {
-  valid: Array<{ line: number; iccid: string; imsi: string; msisdn?: string }>;
-  rejected: SimImportRow[];
-} {
-  const valid: Array<{ line: number; iccid: string; imsi: string; msisdn?: string }> = [];
-  const rejected: SimImportRow[] = [];
-  const seenIccid = new Set<string>();
-  const seenImsi = new Set<string>();
+export function* simCsvRows(text: string): Generator<SimCsvRow> {
+  const seen = { iccids: new Set<string>(), imsis: new Set<string>() };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
-    const line = index + 1;
     if (raw.trim() === '') continue;
     const [iccid = '', imsi = '', msisdn = ''] = cells(raw);
     if (index === 0 && /iccid/i.test(iccid)) continue; // header
-    const reason = !/^\d{19,20}$/.test(iccid)
-      ? 'ICCID must be 19 or 20 digits'
-      : !/^\d{6,15}$/.test(imsi)
-        ? 'IMSI must be 6 to 15 digits'
-        : msisdn && !/^\+?\d{5,15}$/.test(msisdn)
-          ? 'MSISDN must be 5 to 15 digits, optionally with +'
-          : seenIccid.has(iccid)
-            ? 'ICCID repeated in the file'
-            : seenImsi.has(imsi)
-              ? 'IMSI repeated in the file'
-              : undefined;
-    if (reason) {
-      rejected.push({ line, iccid, imsi, ...(msisdn ? { msisdn } : {}), status: 'rejected', reason });
+    const row = { line: index + 1, iccid, imsi, ...(msisdn ? { msisdn } : {}) };
+    const rejection = rejectionOf(row, seen);
+    if (rejection) {
+      yield { ...row, rejection };
       continue;
     }
-    seenIccid.add(iccid);
-    seenImsi.add(imsi);
-    valid.push({ line, iccid, imsi, ...(msisdn ? { msisdn } : {}) });
+    seen.iccids.add(iccid);
+    seen.imsis.add(imsi);
+    yield row;
   }
-  return { valid, rejected };
 }

@@ -6,12 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fullModel, refreshUrl } from '../activation/issue.ts';
 import { type ApiCaller, allows, audit, authenticate, type Scope } from '../backoffice/api-keys.ts';
 import { policyFor, walledGardenHosts } from '../backoffice/policy.ts';
-import { parseSimCsv, type SimImportRow } from '../backoffice/sims-csv.ts';
+import { SIM_REJECTION_CODES } from '../backoffice/sims-csv.ts';
+import { importSims } from '../backoffice/sims-import.ts';
+import { LISTED_REJECTIONS } from '../backoffice/sims-import-report.ts';
 import { applyUsageReports } from '../backoffice/usage.ts';
 import type { PortalContext } from '../context.ts';
 import { cosaEntries, toCosaCsv, toCosaJson } from '../cosa/export.ts';
 import { MinuteCounter } from '../security/minute-counter.ts';
-import { addSims, findSim, getPlan, planRow } from '../storage/inventory.ts';
+import { findSim, getPlan, planRow } from '../storage/inventory.ts';
 import {
   latestDocument,
   latestSubscription,
@@ -41,6 +43,30 @@ const UsageAnswer = Type.Object({
   ),
 });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const SimRejectionCode = Type.Union(SIM_REJECTION_CODES.map((c) => Type.Literal(c)));
+/** The report of a SIM import: bounded whatever the size of the file. */
+const SimImportAnswer = Type.Object({
+  added: Type.Integer({ description: 'Rows whose SIM was added.' }),
+  exists: Type.Integer({ description: 'Rows whose ICCID the inventory holds already (nothing changed).' }),
+  rejected: Type.Integer({ description: 'Rows refused (nothing written for them).' }),
+  rejectedByCode: Type.Partial(
+    Type.Object(Object.fromEntries(SIM_REJECTION_CODES.map((c) => [c, Type.Integer()]))),
+    { description: 'Refused rows by code.' },
+  ),
+  rows: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'Line of the CSV, from 1 (the header is line 1).' }),
+      iccid: Type.String({ description: 'As read; cells longer than 40 characters are shortened.' }),
+      imsi: Type.String(),
+      msisdn: Type.Optional(Type.String()),
+      status: Type.Literal('rejected'),
+      code: SimRejectionCode,
+      reason: Type.String(),
+    }),
+    { description: `The first ${LISTED_REJECTIONS} refused rows, in line order.` },
+  ),
+  truncated: Type.Boolean({ description: 'More rows were refused than rows lists.' }),
+});
 /** A catalog row, as stored. */
 const PlanRow = Type.Object({
   id: Type.String(),
@@ -411,42 +437,24 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         bodyLimit: 16 * 1024 * 1024,
         schema: {
           tags: ['sims'],
-          summary: 'Import SIMs from CSV (ICCID, IMSI, optional MSISDN); answers a report per row.',
+          summary:
+            'Import SIMs from CSV (ICCID, IMSI, optional MSISDN); answers counts by outcome and by refusal code, and the first refused rows.',
+          response: { 200: SimImportAnswer, ...ERRORS },
         },
       },
       async (request, reply) => {
         if (typeof request.body !== 'string')
           return fail(reply, 'MBPROV_API_BAD_REQUEST', 'Send the CSV as text/csv.');
-        const { valid, rejected } = parseSimCsv(request.body);
-        const rows: SimImportRow[] = [...rejected];
-        for (const sim of valid) {
-          const existing =
-            (await findSim(db, { iccid: sim.iccid })) ?? (await findSim(db, { imsi: sim.imsi }));
-          if (existing) {
-            rows.push({
-              ...sim,
-              status: existing.iccid === sim.iccid ? 'exists' : 'rejected',
-              ...(existing.iccid === sim.iccid ? {} : { reason: 'IMSI belongs to another SIM' }),
-            });
-            continue;
-          }
-          await addSims(db, [sim], now());
-          rows.push({ ...sim, status: 'added' });
-        }
-        rows.sort((a, b) => a.line - b.line);
-        const summary = {
-          added: rows.filter((r) => r.status === 'added').length,
-          exists: rows.filter((r) => r.status === 'exists').length,
-          rejected: rows.filter((r) => r.status === 'rejected').length,
-        };
+        const report = await importSims(db, request.body, now());
+        const { added, exists, rejected, rejectedByCode } = report;
         await audit(db, {
           at: now(),
           actor: actor(request),
           action: 'sims.import',
           target: 'inventory',
-          details: summary,
+          details: { added, exists, rejected, rejectedByCode },
         });
-        return { ...summary, rows };
+        return report;
       },
     );
   });
