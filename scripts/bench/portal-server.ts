@@ -22,6 +22,8 @@ config.sims = Array.from({ length: simCount }, (_, i) => ({
   imsi: `3102609${String(i).padStart(8, '0')}`,
 }));
 config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000 };
+// The load client is one address buying for thousands of SIMs.
+config.checkouts = { maxPerClient: 1_000_000 };
 config.dataDir = dir;
 const file = join(dir, 'config.json');
 writeFileSync(file, JSON.stringify(config));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { completeCheckout, openCheckout } from './activation/checkout.ts';
+import { completeCheckout, newCheckoutId } from './activation/checkout.ts';
 import { subscriberForSim } from './activation/subscribers.ts';
 import { demoSims } from './config/demo.ts';
 import type { PortalContext } from './context.ts';
@@ -29,9 +29,11 @@ export async function seedDemoHistory(ctx: PortalContext): Promise<void> {
     const subscriber = await subscriberForSim(ctx, sim, demo.devId);
     if (await latestSubscription(db, subscriber.id)) continue;
     if (demo.scenario === 'active') {
-      const checkoutId = await openCheckout(ctx, subscriber.id);
       await completeCheckout(ctx, {
-        checkoutId,
+        checkoutId: newCheckoutId(),
+        subscriberId: subscriber.id,
+        shownAt: ctx.clock(),
+        client: 'demo',
         planId: 'month-10gb',
         card: { number: TEST_CARDS.accepted, expiry: '12/39', cvc: '123', name: 'Demo' },
       });

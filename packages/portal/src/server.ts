@@ -65,7 +65,9 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
       },
     },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
+    // same-origin, not no-referrer: a browser then sends the page's Origin on its own form posts (no-referrer makes
+    // it "null", which the checkout's Origin check must refuse), and still no Referer to any other site.
+    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });

@@ -56,7 +56,7 @@ export async function startPortal(
     store,
     secrets,
     signer,
-    payments: new TestPaymentProvider(),
+    payments: new TestPaymentProvider(store.db),
     clock: () => new Date(),
     log: { info: () => {}, warn: () => {}, error: () => {} },
   };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
-import { completeCheckout, openCheckout } from '../src/activation/checkout.ts';
+import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
@@ -74,9 +74,11 @@ for (const dialect of DIALECTS) {
         connectivityTest: { allowed: boolean; hosts: string[] };
       };
     const buy = async () => {
-      const checkoutId = await openCheckout(ctx, subscriber.id);
       const outcome = await completeCheckout(ctx, {
-        checkoutId,
+        checkoutId: newCheckoutId(),
+        subscriberId: subscriber.id,
+        shownAt: ctx.clock(),
+        client: 'test-client',
         planId: 'day-1gb',
         card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
       });

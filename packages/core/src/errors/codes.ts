@@ -224,6 +224,18 @@ export const codes = {
   MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
   MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),
   MBPROV_CHECKOUT_INVALID: e('The checkout form is incomplete or not valid.'),
+  MBPROV_CHECKOUT_EXPIRED: e(
+    'The checkout form is older than checkouts.ttlMinutes, or the expiry sweep cancelled its unfinished checkout; nothing is charged (a charge found is refunded).',
+    409,
+  ),
+  MBPROV_CHECKOUT_LIMIT: e(
+    'The SIM or the client address started checkouts.maxPerSim or checkouts.maxPerClient checkouts within checkouts.windowMinutes; nothing is stored.',
+    429,
+  ),
+  MBPROV_CROSS_ORIGIN: e(
+    "A form was posted from another site: its Origin (or, without one, its Referer) is not the portal's server.publicUrl.",
+    403,
+  ),
   MBPROV_PAYMENT_DECLINED: e('The payment provider declined the card.', 402),
   MBPROV_PLAN_UNAVAILABLE: e('The plan does not exist or is retired.', 409),
   MBPROV_ALREADY_ACTIVE: e('The subscriber already has an active plan.', 409),

@@ -3,12 +3,19 @@ import type { Kysely } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import type { Card, DeclineReason } from '../payments/provider.ts';
 import { randomToken } from '../security/tokens.ts';
+import {
+  type Checkout,
+  getCheckout,
+  getCheckoutLocked,
+  insertCheckout,
+  lockSubscriberCheckouts,
+  moveCheckout,
+} from '../storage/checkouts.ts';
 import { getPlan, type Plan } from '../storage/inventory.ts';
 import type { Database } from '../storage/schema.ts';
 import {
   activeSubscription,
   expireEnded,
-  getCheckout,
   type Subscriber,
   type Subscription,
   subscriberById,
@@ -21,29 +28,28 @@ export type CheckoutOutcome =
   | { kind: 'declined'; reason: DeclineReason }
   | { kind: 'already-active'; subscriberId: string }
   | { kind: 'plan-unavailable' }
+  /** The form was older than checkouts.ttlMinutes, or the expiry sweep cancelled the checkout. */
+  | { kind: 'expired' }
+  /** The SIM or the client started their maximum of checkouts in the window; nothing was stored. */
+  | { kind: 'limited'; retryAfterSeconds: number }
   | { kind: 'unknown-checkout' };
 
-/** Opens a checkout for a subscriber: its id is the idempotency key the plans page sends back. */
-export async function openCheckout(ctx: PortalContext, subscriberId: string): Promise<string> {
-  const id = randomToken(18);
-  const now = ctx.clock().toISOString();
-  await ctx.store.db
-    .insertInto('checkouts')
-    .values({
-      id,
-      subscriber_id: subscriberId,
-      plan_id: null,
-      amount_minor: null,
-      currency: null,
-      status: 'open',
-      payment_reference: null,
-      failure: null,
-      subscription_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
+/** A purchase as the plans page's form posts it. */
+export interface CheckoutRequest {
+  /** The idempotency key the plans page signed into its form (newCheckoutId). */
+  checkoutId: string;
+  subscriberId: string;
+  /** When the plans page was shown: an older form than checkouts.ttlMinutes starts nothing. */
+  shownAt: Date;
+  planId: string;
+  card: Card;
+  /** Who posted it, as Secrets.clientKey of the client address: checkouts.maxPerClient counts it. */
+  client: string;
+}
+
+/** A fresh checkout id for a plans page: nothing is stored until its form is posted (completeCheckout). */
+export function newCheckoutId(): string {
+  return randomToken(18);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -58,48 +64,80 @@ function isUniqueViolation(error: unknown): boolean {
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 /**
- * Pays for a plan and activates it, safely under retries, double clicks and crashes:
- * 1. the checkout moves from open to pending with its plan and price fixed (a retry cannot switch plans);
+ * Stores the checkout of a posted form: pending, with its plan and price fixed (a retry cannot switch plans), if
+ * the form is recent enough, the plan on sale and the SIM and client within their limits. A double submit finds
+ * the stored one.
+ */
+async function startCheckout(
+  ctx: PortalContext,
+  request: CheckoutRequest,
+): Promise<{ checkout: Checkout } | { outcome: CheckoutOutcome }> {
+  const { checkouts } = ctx.config;
+  const now = ctx.clock();
+  if (now.getTime() - request.shownAt.getTime() > checkouts.ttlMinutes * 60_000)
+    return { outcome: { kind: 'expired' } };
+  const plan = await getPlan(ctx.store.db, request.planId);
+  if (plan?.status !== 'active') return { outcome: { kind: 'plan-unavailable' } };
+  const windowMs = checkouts.windowMinutes * 60_000;
+  const stored = await insertCheckout(
+    ctx.store,
+    {
+      id: request.checkoutId,
+      subscriberId: request.subscriberId,
+      planId: plan.id,
+      amountMinor: plan.price_minor,
+      currency: plan.currency,
+      clientKey: request.client,
+      now: now.toISOString(),
+    },
+    {
+      since: new Date(now.getTime() - windowMs).toISOString(),
+      maxPerSubscriber: checkouts.maxPerSim,
+      maxPerClient: checkouts.maxPerClient,
+    },
+  );
+  if (stored.kind === 'limited') {
+    const free = Date.parse(stored.oldest) + windowMs - now.getTime();
+    return { outcome: { kind: 'limited', retryAfterSeconds: Math.max(1, Math.ceil(free / 1000)) } };
+  }
+  const checkout = await getCheckout(ctx.store.db, request.checkoutId);
+  if (!checkout) throw new Error(`checkout ${request.checkoutId} vanished after it was stored`);
+  return { checkout };
+}
+
+/**
+ * Pays for a plan and activates it, safely under retries, double clicks, crashes and restarts:
+ * 1. the checkout is stored when the form is posted, pending with its plan and price fixed;
  * 2. the provider captures with the checkout id as idempotency key (a retry never charges twice);
  * 3. the document is built, validated and signed off the event loop, outside any transaction;
  * 4. one transaction creates the subscription and the document version and completes the checkout.
- * A crash anywhere leaves a state the same request completes. When another checkout of the same SIM won the race
- * (one active subscription per subscriber is a database constraint), this payment is refunded.
+ * A crash anywhere leaves a state the same request completes, or the expiry sweep cancels and refunds. When another
+ * checkout of the same SIM won the race (one active subscription per subscriber is a database constraint), this
+ * payment is refunded; a purchase that the active plan makes impossible ends superseded before any charge.
  */
 export async function completeCheckout(
   ctx: PortalContext,
-  input: { checkoutId: string; planId: string; card: Card },
+  request: CheckoutRequest,
 ): Promise<CheckoutOutcome> {
   const { db } = ctx.store;
-  let checkout = await getCheckout(db, input.checkoutId);
-  if (!checkout) return { kind: 'unknown-checkout' };
+  let checkout = await getCheckout(db, request.checkoutId);
+  if (!checkout) {
+    const started = await startCheckout(ctx, request);
+    if ('outcome' in started) return started.outcome;
+    checkout = started.checkout;
+  }
+  if (checkout.subscriber_id !== request.subscriberId) return { kind: 'unknown-checkout' };
   const settled = settledOutcome(checkout);
   if (settled) return settled;
 
-  const plan = await getPlan(db, checkout.plan_id ?? input.planId);
-  if (!plan || (checkout.status === 'open' && plan.status !== 'active')) return { kind: 'plan-unavailable' };
-  if (checkout.status === 'open') {
-    await db
-      .updateTable('checkouts')
-      .set({
-        status: 'pending',
-        plan_id: plan.id,
-        amount_minor: plan.price_minor,
-        currency: plan.currency,
-        updated_at: ctx.clock().toISOString(),
-      })
-      .where('id', '=', checkout.id)
-      .where('status', '=', 'open')
-      .execute();
-    checkout = (await getCheckout(db, checkout.id)) ?? checkout;
-  }
-
+  const plan = checkout.plan_id ? await getPlan(db, checkout.plan_id) : undefined;
+  if (!plan) throw new Error(`checkout ${checkout.id} names no plan of the catalog`);
   // Build, validate and sign first: a configuration that makes an invalid document is found before charging anyone.
   const subscriber = await subscriberById(db, checkout.subscriber_id);
   if (!subscriber) throw new Error(`checkout ${checkout.id} names a missing subscriber`);
   const planned = await planRenewal(ctx, checkout.id, subscriber.id, plan);
   if (typeof planned === 'string' && !checkout.payment_reference)
-    return planned === 'already-active' ? { kind: planned, subscriberId: subscriber.id } : { kind: planned };
+    return supersede(ctx, checkout, planned, request);
   // Already paid (a retry after a crash) but no longer possible: activation finds that out and refunds.
   const renewal: Renewal =
     typeof planned === 'string'
@@ -113,27 +151,55 @@ export async function completeCheckout(
       idempotencyKey: checkout.id,
       amountMinor: checkout.amount_minor ?? plan.price_minor,
       currency: checkout.currency ?? plan.currency,
-      card: input.card,
+      card: request.card,
       description: `${ctx.config.operator.name}: ${plan.name}`,
     });
+    const now = ctx.clock().toISOString();
     if (result.status === 'declined') {
-      await db
-        .updateTable('checkouts')
-        .set({ status: 'declined', failure: result.reason, updated_at: ctx.clock().toISOString() })
-        .where('id', '=', checkout.id)
-        .execute();
+      await moveCheckout(db, checkout.id, ['pending'], { status: 'declined', failure: result.reason }, now);
       ctx.log.info({ checkout: checkout.id, reason: result.reason }, 'payment declined');
       return { kind: 'declined', reason: result.reason };
     }
     reference = result.reference;
-    await db
-      .updateTable('checkouts')
-      .set({ status: 'captured', payment_reference: reference, updated_at: ctx.clock().toISOString() })
-      .where('id', '=', checkout.id)
-      .where('status', 'in', ['pending', 'open'])
-      .execute();
+    const moved = await moveCheckout(
+      db,
+      checkout.id,
+      ['pending'],
+      { status: 'captured', payment_reference: reference },
+      now,
+    );
+    if (!moved) {
+      // A double submit recorded the same capture first (go on), or the expiry sweep cancelled the checkout while
+      // the provider was charging: then this payment must not stay taken.
+      const current = await getCheckout(db, checkout.id);
+      if (current?.status !== 'captured') {
+        if (current?.status === 'expiring' || current?.status === 'expired')
+          await ctx.payments.refund(reference);
+        return (current && settledOutcome(current)) ?? { kind: 'expired' };
+      }
+    }
   }
   return activate(ctx, checkout.id, subscriber, renewal, document, plan, reference);
+}
+
+/**
+ * Ends a checkout that the subscriber's active plan makes impossible, before anything was charged (superseded), so
+ * that no checkout stays pending. When a double submit of it moved on first, answers as that one does.
+ */
+async function supersede(
+  ctx: PortalContext,
+  checkout: Checkout,
+  reason: 'already-active' | 'plan-unavailable',
+  request: CheckoutRequest,
+): Promise<CheckoutOutcome> {
+  const now = ctx.clock().toISOString();
+  if (
+    await moveCheckout(ctx.store.db, checkout.id, ['pending'], { status: 'superseded', failure: reason }, now)
+  )
+    return reason === 'already-active'
+      ? { kind: reason, subscriberId: checkout.subscriber_id }
+      : { kind: reason };
+  return completeCheckout(ctx, request);
 }
 
 /**
@@ -206,23 +272,30 @@ function draftSubscription(
 }
 
 /** A checkout that already ended answers the same way again (double clicks, reloads). */
-function settledOutcome(checkout: {
-  status: string;
-  subscriber_id: string;
-  subscription_id: string | null;
-  failure: string | null;
-}): CheckoutOutcome | undefined {
-  if (checkout.status === 'completed' && checkout.subscription_id) {
-    return {
-      kind: 'completed',
-      subscriberId: checkout.subscriber_id,
-      subscriptionId: checkout.subscription_id,
-    };
+function settledOutcome(checkout: Checkout): CheckoutOutcome | undefined {
+  switch (checkout.status) {
+    case 'completed':
+      return checkout.subscription_id
+        ? {
+            kind: 'completed',
+            subscriberId: checkout.subscriber_id,
+            subscriptionId: checkout.subscription_id,
+          }
+        : undefined;
+    case 'declined':
+      return { kind: 'declined', reason: (checkout.failure ?? 'card-declined') as DeclineReason };
+    case 'refunded':
+      return { kind: 'already-active', subscriberId: checkout.subscriber_id };
+    case 'superseded':
+      return checkout.failure === 'plan-unavailable'
+        ? { kind: 'plan-unavailable' }
+        : { kind: 'already-active', subscriberId: checkout.subscriber_id };
+    case 'expiring':
+    case 'expired':
+      return { kind: 'expired' };
+    default:
+      return undefined;
   }
-  if (checkout.status === 'declined')
-    return { kind: 'declined', reason: (checkout.failure ?? 'card-declined') as DeclineReason };
-  if (checkout.status === 'refunded') return { kind: 'already-active', subscriberId: checkout.subscriber_id };
-  return undefined;
 }
 
 async function activate(
@@ -241,11 +314,8 @@ async function activate(
   const now = ctx.clock().toISOString();
   const run = () =>
     db.transaction().execute(async (trx): Promise<CheckoutOutcome | 'stale'> => {
-      if (ctx.store.dialect === 'postgres') {
-        // Serialize checkouts of one subscriber; SQLite serializes every write transaction anyway.
-        await trx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
-      }
-      const current = await getCheckout(trx, checkoutId);
+      await lockSubscriberCheckouts(trx, ctx.store.dialect, subscriberId);
+      const current = await getCheckoutLocked(trx, ctx.store.dialect, checkoutId);
       const settled = current && settledOutcome(current);
       if (settled) return settled;
       await expireEnded(trx, subscriberId, now);
@@ -274,11 +344,9 @@ async function activate(
         await trx.insertInto('subscriptions').values(subscription).execute();
       }
       await storeDocument(trx as unknown as Kysely<Database>, ctx, subscriberId, document);
-      await trx
-        .updateTable('checkouts')
-        .set({ status: 'completed', subscription_id: subscription.id, updated_at: now })
-        .where('id', '=', checkoutId)
-        .execute();
+      const completed = { status: 'completed', subscription_id: subscription.id } as const;
+      if (!(await moveCheckout(trx, checkoutId, ['captured'], completed, now)))
+        throw new Error(`checkout ${checkoutId} is no longer captured`);
       return { kind: 'completed', subscriberId, subscriptionId: subscription.id };
     });
 
@@ -303,12 +371,17 @@ async function activate(
   if (outcome === 'stale') outcome = { kind: 'already-active', subscriberId };
   if (outcome.kind === 'already-active') {
     await ctx.payments.refund(reference);
-    await db
-      .updateTable('checkouts')
-      .set({ status: 'refunded', updated_at: ctx.clock().toISOString() })
-      .where('id', '=', checkoutId)
-      .execute();
+    await moveCheckout(
+      ctx.store.db,
+      checkoutId,
+      ['captured'],
+      { status: 'refunded' },
+      ctx.clock().toISOString(),
+    );
     ctx.log.warn({ checkout: checkoutId }, 'the subscriber already has an active plan; payment refunded');
+  } else if (outcome.kind === 'expired') {
+    // The expiry sweep cancelled it before this activation: it refunds too (refunds are idempotent).
+    await ctx.payments.refund(reference);
   } else if (outcome.kind === 'completed') {
     ctx.log.info(
       { checkout: checkoutId, subscription: outcome.subscriptionId, plan: plan.id },

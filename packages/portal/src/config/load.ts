@@ -100,7 +100,7 @@ export function loadConfig(source: ConfigSource = {}): Config {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, path, convert(value));
   }
-  for (const section of ['server', 'signing', 'payments', 'rateLimits', 'usageReports'])
+  for (const section of ['server', 'signing', 'payments', 'checkouts', 'rateLimits', 'usageReports'])
     if (raw[section] === undefined) raw[section] = {};
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw)) as {
     server?: { publicUrl?: string; port?: number };

@@ -183,6 +183,41 @@ export const ConfigSchema = Closed({
       description: 'Payment provider; the built-in test provider charges nothing.',
     }),
   }),
+  checkouts: Closed({
+    ttlMinutes: Type.Integer({
+      minimum: 5,
+      maximum: 1440,
+      default: 60,
+      description:
+        'How long a plans page can be paid from, and how long a checkout may stay unfinished; the expiry sweep then ' +
+        'cancels it (state expired) and refunds a charge it finds.',
+    }),
+    windowMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 1440,
+      default: 60,
+      description: 'The time window of checkouts.maxPerSim and checkouts.maxPerClient.',
+    }),
+    maxPerSim: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description:
+        'Checkouts one SIM may start in the window, whatever their outcome (a declined card counts); beyond, 429 MBPROV_CHECKOUT_LIMIT.',
+    }),
+    maxPerClient: Type.Integer({
+      minimum: 1,
+      default: 100,
+      description:
+        'Checkouts one client address may start in the window, whatever the SIM. PCs behind carrier-grade NAT share ' +
+        "an address: size it for them, or set server.trustProxy so that the gateway's X-Forwarded-For is counted.",
+    }),
+    retentionDays: Type.Integer({
+      minimum: 1,
+      default: 30,
+      description:
+        'Checkouts that ended without any charge (declined, superseded, expired) are deleted after this many days.',
+    }),
+  }),
   rateLimits: Closed({
     entryPerMinute: Type.Integer({ minimum: 1, default: 120 }),
     checkoutPerMinute: Type.Integer({ minimum: 1, default: 20 }),

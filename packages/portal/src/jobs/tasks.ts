@@ -1,3 +1,4 @@
+import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { getPlan } from '../storage/inventory.ts';
@@ -32,10 +33,11 @@ export async function regenerateDocuments(ctx: PortalContext): Promise<number> {
   return done;
 }
 
-/** Registers the handlers and the periodic expiry sweep. */
+/** Registers the handlers and the periodic expiry sweep (plans past their end, then unfinished checkouts). */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', async () => {
     await expireSweep(ctx);
+    await sweepCheckouts(ctx);
   });
   await queue.work('regenerate-documents', async () => {
     await regenerateDocuments(ctx);

@@ -24,12 +24,15 @@ export type CaptureResult =
   | { status: 'declined'; reason: DeclineReason };
 
 /**
- * A payment service provider. Implementations must be idempotent per key: a capture retried after a crash or a
- * double click returns the first result. A real provider (a PSP's API) implements the same two calls.
+ * A payment service provider. Implementations must be idempotent per key and keep their answers beyond the
+ * process: a capture retried after a crash, a restart or a double click returns the first result. A real provider
+ * (a PSP's API) implements the same three calls.
  */
 export interface PaymentProvider {
   readonly name: string;
   capture(request: CaptureRequest): Promise<CaptureResult>;
+  /** The first result of a capture with this idempotency key, if any: how the expiry sweep finds what to refund. */
+  lookup(idempotencyKey: string): Promise<CaptureResult | undefined>;
   /** Refunds a capture; idempotent per capture reference. */
   refund(reference: string): Promise<void>;
 }

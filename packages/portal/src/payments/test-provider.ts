@@ -1,4 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import {
+  countTestCharges,
+  findTestCharge,
+  recordTestCharge,
+  refundTestCharge,
+  type TestPaymentCharge,
+} from '../storage/test-payment-charges.ts';
 import type { CaptureRequest, CaptureResult, DeclineReason, PaymentProvider } from './provider.ts';
 
 /** Card numbers of the test provider (documented in docs/operator-guide.md and shown on the plans page in test mode). */
@@ -37,38 +46,62 @@ export function expiryValid(expiry: string, now: Date): boolean {
 }
 
 /**
- * The built-in test provider: charges nothing, remembers every capture by idempotency key (so retries return the
- * first result), declines the documented test cards, and counts charges and refunds for tests.
+ * The built-in test provider: charges nothing, declines the documented test cards, and records every answer in the
+ * portal's database by idempotency key (storage/test-payment-charges.ts), as a real provider keeps its records: a
+ * retry, in this process or in a restarted one, gets the first answer and is never charged twice.
  */
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'test';
-  private readonly captures = new Map<string, CaptureResult>();
-  readonly charges: Array<{ reference: string; amountMinor: number; currency: string }> = [];
-  readonly refunds = new Set<string>();
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async capture(request: CaptureRequest): Promise<CaptureResult> {
-    const previous = this.captures.get(request.idempotencyKey);
+    const previous = await this.lookup(request.idempotencyKey);
     if (previous) return previous;
     const number = request.card.number.replace(/[\s-]/g, '');
-    let result: CaptureResult;
+    let reason: DeclineReason | undefined;
     if (!/^\d{12,19}$/.test(number) || !luhnValid(number) || !/^\d{3,4}$/.test(request.card.cvc.trim())) {
-      result = { status: 'declined', reason: 'invalid-card' };
+      reason = 'invalid-card';
     } else if (!expiryValid(request.card.expiry, this.now())) {
-      result = { status: 'declined', reason: 'expired-card' };
-    } else if (DECLINES[number]) {
-      result = { status: 'declined', reason: DECLINES[number] as DeclineReason };
+      reason = 'expired-card';
     } else {
-      const reference = `test_${randomUUID()}`;
-      this.charges.push({ reference, amountMinor: request.amountMinor, currency: request.currency });
-      result = { status: 'captured', reference };
+      reason = DECLINES[number];
     }
-    this.captures.set(request.idempotencyKey, result);
-    return result;
+    const now = this.now().toISOString();
+    const stored = await recordTestCharge(this.db, {
+      id: `test_${randomUUID()}`,
+      idempotency_key: request.idempotencyKey,
+      amount_minor: request.amountMinor,
+      currency: request.currency,
+      status: reason ? 'declined' : 'captured',
+      decline_reason: reason ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+    return resultOf(stored);
+  }
+
+  async lookup(idempotencyKey: string): Promise<CaptureResult | undefined> {
+    const stored = await findTestCharge(this.db, idempotencyKey);
+    return stored && resultOf(stored);
   }
 
   async refund(reference: string): Promise<void> {
-    this.refunds.add(reference);
+    await refundTestCharge(this.db, reference, this.now().toISOString());
   }
+
+  /** How many charges it captured (refunded ones included) and how many it refunded, for tests. */
+  counts(): Promise<{ charges: number; refunds: number }> {
+    return countTestCharges(this.db);
+  }
+}
+
+/** A stored answer as the provider gives it: a refunded capture still names its capture. */
+function resultOf(charge: TestPaymentCharge): CaptureResult {
+  return charge.status === 'declined'
+    ? { status: 'declined', reason: (charge.decline_reason ?? 'card-declined') as DeclineReason }
+    : { status: 'captured', reference: charge.id };
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { openCheckout } from '../activation/checkout.ts';
+import { newCheckoutId } from '../activation/checkout.ts';
 import { subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import { type DeviceParameters, parseDeviceParameters } from '../identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../payments/test-provider.ts';
+import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, findSim } from '../storage/inventory.ts';
 import {
   activeSubscription,
@@ -49,7 +50,10 @@ async function scenarioOf(
   };
 }
 
-/** The plans page of a subscriber, with a fresh checkout (its id is the idempotency key of the purchase). */
+/**
+ * The plans page of a subscriber, with a fresh signed checkout ticket (its checkout id is the idempotency key of the
+ * purchase): showing the page stores nothing, the checkout is stored when the form is posted.
+ */
 export async function plansView(
   ctx: PortalContext,
   subscriber: Subscriber,
@@ -68,7 +72,11 @@ export async function plansView(
     scenario,
     sim: simView(subscriber),
     plans: plans.map((p) => planView(p, lang)),
-    checkoutId: await openCheckout(ctx, subscriber.id),
+    checkoutId: issueCheckoutTicket(ctx.secrets, {
+      checkoutId: newCheckoutId(),
+      subscriberId: subscriber.id,
+      shownAt: ctx.clock(),
+    }),
     csrfToken,
     ...(previous ? { previous } : {}),
     ...(error ? { error } : {}),

@@ -15,6 +15,10 @@ export interface Secrets {
   hotspotPassword(subscriberId: string): string;
   /** The capability token of a subscriber's document download URL (the ms-settings link has no cookie). */
   documentToken(subscriberId: string): string;
+  /** The MAC of a plans page's checkout ticket (checkout id, subscriber, time shown): no row exists until it is posted. */
+  checkoutTicketTag(ticket: string): string;
+  /** A keyed hash of a client address, stored on checkouts to count them per client without keeping the address. */
+  clientKey(address: string): string;
   /** Key signing the portal's cookies. */
   cookieSecret: string;
   /** Whether the key came from a generated development file. */
@@ -47,6 +51,8 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
   const refresh = derive(key, 'refresh password');
   const hotspot = derive(key, 'hotspot password');
   const download = derive(key, 'document download');
+  const ticket = derive(key, 'checkout ticket');
+  const client = derive(key, 'client address');
   const token = (k: Buffer, input: string) =>
     createHmac('sha256', k).update(input).digest('base64url').slice(0, 32);
   return {
@@ -66,6 +72,8 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
     refreshPassword: (subscriberId, version) => token(refresh, `${subscriberId}:${version}`),
     hotspotPassword: (subscriberId) => token(hotspot, subscriberId),
     documentToken: (subscriberId) => token(download, subscriberId),
+    checkoutTicketTag: (text) => token(ticket, text),
+    clientKey: (address) => token(client, address),
     cookieSecret: derive(key, 'cookies').toString('base64'),
   };
 }

@@ -138,6 +138,44 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('documents').addColumn('usage_at', 'text').execute();
     },
   },
+  // Checkouts are stored when their form is posted, bounded per SIM and per client address, and swept when old.
+  '0006_checkout_bounds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('checkouts').addColumn('client_key', 'text').execute();
+      await db.schema
+        .createIndex('checkouts_by_subscriber')
+        .on('checkouts')
+        .columns(['subscriber_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('checkouts_by_client')
+        .on('checkouts')
+        .columns(['client_key', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('checkouts_by_status')
+        .on('checkouts')
+        .columns(['status', 'created_at'])
+        .execute();
+      // Rows the plans page used to store on every visit: never paid, so nothing to refund.
+      await sql`update checkouts set status = 'expired' where status = 'open'`.execute(db);
+    },
+  },
+  '0007_test_payment_charges': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('test_payment_charges')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('amount_minor', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('decline_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -14,6 +14,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   audit_log: AuditTable;
   jobs: JobTable;
+  test_payment_charges: TestPaymentChargeTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -114,18 +115,48 @@ export interface SubscriptionTable {
   created_at: string;
 }
 
-/** A checkout: the idempotency key of one purchase attempt, from the plans page to the subscription. */
+/**
+ * A checkout: one purchase attempt, stored when its form is posted (the plans page only signs its id), keyed by
+ * that id, which is the idempotency key of the payment.
+ */
 export interface CheckoutTable {
   id: string;
   subscriber_id: string;
   plan_id: string | null;
   amount_minor: number | null;
   currency: string | null;
-  /** open (page shown), pending (payment asked), captured (paid, not yet active), completed, declined, refunded. */
+  /**
+   * Unfinished: pending (plan and price fixed, payment asked), captured (paid, not yet active), expiring (the expiry
+   * sweep is cancelling it). Ended: completed, declined, refunded (paid, then another purchase won the race),
+   * superseded (answered already-active or plan-unavailable before charging), expired (cancelled by the sweep after
+   * checkouts.ttlMinutes; a charge it found was refunded and is in payment_reference). See docs/checkout.md.
+   */
   status: string;
   payment_reference: string | null;
+  /** Why it ended without a plan: the decline reason, or already-active / plan-unavailable when superseded. */
   failure: string | null;
   subscription_id: string | null;
+  /** A keyed hash of the client address that posted it (never the address): checkouts.maxPerClient counts it. */
+  client_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * The test payment provider's own record of what it charged, kept in the portal's database so that it outlives the
+ * process like a real provider's records: a restarted portal finds the capture of a checkout instead of charging
+ * again, and the expiry sweep can refund it.
+ */
+export interface TestPaymentChargeTable {
+  /** The payment reference the provider answers (test_…). */
+  id: string;
+  /** The checkout id (unique: one result per key). */
+  idempotency_key: string;
+  amount_minor: number;
+  currency: string;
+  /** captured, refunded, or declined (kept so that a retry gets the first answer). */
+  status: string;
+  decline_reason: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,9 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { CheckoutTable, Database, DocumentTable, SubscriberTable, SubscriptionTable } from './schema.ts';
+import type { Database, DocumentTable, SubscriberTable, SubscriptionTable } from './schema.ts';
 
 export type Subscriber = Selectable<SubscriberTable>;
 export type Subscription = SubscriptionTable;
-export type Checkout = CheckoutTable;
 export type StoredDocument = Omit<DocumentTable, 'seq'>;
 
 /** The subscriber of a SIM, if it reached the portal before. */
@@ -81,11 +80,6 @@ export async function expireEnded(
   if (subscriberId) query = query.where('subscriber_id', '=', subscriberId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-/** A checkout by its id (the idempotency key). */
-export async function getCheckout(db: Kysely<Database>, id: string): Promise<Checkout | undefined> {
-  return db.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The newest document of a subscriber, or of one kind (full: profiles and provisioning, what the completion page hands over). */

@@ -99,6 +99,8 @@ const en = {
     'The plan you chose is no longer available and you have not been charged. Please choose another plan.',
   'plans.error.already-active':
     'This SIM already has an active plan, so you have not been charged. There is nothing more to buy right now.',
+  'plans.error.expired':
+    'This purchase was not completed in time and has been cancelled: you have not been charged, and any payment taken has been refunded. Please choose your plan again.',
   'plans.test.title': 'Test mode',
   'plans.test.body':
     'This site uses a test payment provider: no real payment is taken. Use the card number {accepted} for a successful purchase, or {declined} to see a declined payment.',
@@ -204,6 +206,8 @@ const en = {
   'error.413.body': 'The request was too large. Please try again.',
   'error.429.title': 'Too many requests',
   'error.429.body': 'You have made a lot of requests in a short time. Please wait a minute and try again.',
+  'error.checkoutLimit.body':
+    'Too many purchases have been started for this SIM or from this network in a short time. You have not been charged. Please try again later.',
   'error.500.title': 'Something went wrong',
   'error.500.body': 'Something went wrong on our side. Please try again in a few minutes.',
 } as const;
@@ -303,6 +307,8 @@ const ja: Record<MessageKey, string> = {
     'お選びのプランは現在ご利用いただけないため、請求は発生していません。別のプランをお選びください。',
   'plans.error.already-active':
     'この SIM カードにはすでに有効なプランがあるため、請求は発生していません。現在、追加のご購入は必要ありません。',
+  'plans.error.expired':
+    'お申し込みが時間内に完了しなかったため、取り消されました。請求は発生していません（お支払い済みの金額は返金されます）。もう一度プランをお選びください。',
   'plans.test.title': 'テストモード',
   'plans.test.body':
     'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。購入を完了するにはカード番号 {accepted} を、支払いが承認されない場合を確認するには {declined} をお使いください。',
@@ -409,6 +415,8 @@ const ja: Record<MessageKey, string> = {
   'error.413.body': '送信されたデータが大きすぎます。もう一度お試しください。',
   'error.429.title': 'アクセスが集中しています',
   'error.429.body': '短時間に多くのリクエストが送信されました。1 分ほど待ってから、もう一度お試しください。',
+  'error.checkoutLimit.body':
+    'この SIM カードまたはこのネットワークから、短時間に多くのお申し込みがありました。請求は発生していません。しばらくしてから、もう一度お試しください。',
   'error.500.title': 'エラーが発生しました',
   'error.500.body': '当社のシステムでエラーが発生しました。数分後にもう一度お試しください。',
 };

@@ -80,13 +80,16 @@ export interface PlansView {
   scenario: Scenario;
   sim: SimView;
   plans: PlanView[];
-  /** Idempotency key of this checkout, sent back in a hidden field. */
+  /**
+   * The signed checkout ticket sent back in a hidden field: the purchase's idempotency key and subscriber. Nothing is
+   * stored for it until the form is posted.
+   */
   checkoutId: string;
   csrfToken: string;
   /** The previous plan, for renewals. */
   previous?: { name: string; endedAt: string };
   /** Set when a previous attempt of this page failed. */
-  error?: 'declined' | 'invalid-card' | 'plan-unavailable' | 'already-active';
+  error?: 'declined' | 'invalid-card' | 'plan-unavailable' | 'already-active' | 'expired';
   /** The card number the test payment provider declines and the one it accepts (shown only in test mode). */
   testCards?: { accepted: string; declined: string };
 }
@@ -131,6 +134,8 @@ export interface OperatorErrorView {
 export interface ErrorView {
   page: 'error';
   status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
+  /** A more specific explanation than the status's: too many checkouts for the SIM or from the client address. */
+  reason?: 'checkout-limit';
 }
 
 /** Every page. */

@@ -306,5 +306,10 @@ function complete(view: CompleteView, ctx: PageContext) {
 }
 
 function error(view: ErrorView, lang: Lang) {
-  return { body: t(lang, `error.${view.status}.body`) };
+  return {
+    body: t(
+      lang,
+      view.reason === 'checkout-limit' ? 'error.checkoutLimit.body' : `error.${view.status}.body`,
+    ),
+  };
 }

@@ -47,9 +47,22 @@ export type TestContext = PortalContext & {
   log: ReturnType<typeof memoryLogger>;
   setNow(d: Date): void;
   rootPem: string;
+  /**
+   * A new portal context on the same database, as a portal restarted after a crash has: new connections, a new
+   * payment provider and logger, the same configuration, keys and clock. This one is closed (its database kept).
+   */
+  restart(): Promise<TestContext>;
   /** Closes the database (and drops the PostgreSQL test schema). */
   close(): Promise<void>;
 };
+
+/** Where a test context keeps its data: the SQLite file's folder or the PostgreSQL schema, and its configuration. */
+interface TestDatabase {
+  dialect: (typeof DIALECTS)[number];
+  dataDir: string;
+  schema: string;
+  config: Config;
+}
 
 /** A fresh portal context on `dialect`: demo configuration, seeded plans and SIMs, a test provider and clock. */
 export async function testContext(
@@ -60,28 +73,37 @@ export async function testContext(
   const config = loadConfig({ env: { MBPROV_DATA_DIR: dataDir } });
   options.configure?.(config);
   const schema = `t_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const now = options.now ?? new Date('2026-11-21T10:00:00Z');
+  const ctx = await contextOn({ dialect, dataDir, schema, config }, now);
+  await seedPlans(ctx.store.db, config.plans, now.toISOString());
+  await addSims(ctx.store.db, config.sims, now.toISOString());
+  return ctx;
+}
+
+async function contextOn(database: TestDatabase, start: Date): Promise<TestContext> {
+  const { dialect, dataDir, schema, config } = database;
   const store: Store =
     dialect === 'postgres'
       ? await openStore({ databaseUrl: POSTGRES_URL, schema, poolSize: 4 })
       : await openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
-  let now = options.now ?? new Date('2026-11-21T10:00:00Z');
-  const iso = now.toISOString();
-  await seedPlans(store.db, config.plans, iso);
-  await addSims(store.db, config.sims, iso);
+  let now = start;
   const s = await testSigner();
-  const payments = new TestPaymentProvider(() => now);
   return {
     config,
     store,
     secrets: loadSecrets(Buffer.alloc(32, 7).toString('base64'), join(dataDir, 'unused')),
     signer: s,
-    payments,
+    payments: new TestPaymentProvider(store.db, () => now),
     clock: () => now,
     setNow: (d: Date) => {
       now = d;
     },
     log: memoryLogger(),
     rootPem: s.rootPem,
+    restart: async () => {
+      await store.close();
+      return contextOn(database, now);
+    },
     close: async () => {
       await store.close();
       if (dialect === 'postgres') {

@@ -4,9 +4,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
+  /** @param remoteAddress the client address the portal sees (light-my-request's default is 127.0.0.1) */
   constructor(
     private readonly app: FastifyInstance,
     private readonly headers: Record<string, string> = {},
+    private readonly remoteAddress?: string,
   ) {}
 
   private cookieHeader(): string {
@@ -24,6 +26,7 @@ export class Browser {
       await this.app.inject({
         method: 'GET',
         url,
+        ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
         headers: { ...this.headers, cookie: this.cookieHeader(), ...headers },
       }),
     );
@@ -38,6 +41,7 @@ export class Browser {
       await this.app.inject({
         method: 'POST',
         url,
+        ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
         payload: new URLSearchParams(form).toString(),
         headers: {
           ...this.headers,

@@ -1,0 +1,165 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Store } from './database.ts';
+import type { CheckoutTable, Database } from './schema.ts';
+
+export type Checkout = CheckoutTable;
+
+/** The states of a checkout (CheckoutTable.status says what each means). */
+export type CheckoutStatus =
+  | 'pending'
+  | 'captured'
+  | 'expiring'
+  | 'completed'
+  | 'declined'
+  | 'refunded'
+  | 'superseded'
+  | 'expired';
+
+/** A checkout by its id (the idempotency key). */
+export async function getCheckout(db: Kysely<Database>, id: string): Promise<Checkout | undefined> {
+  return db.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * A checkout read inside a transaction, its row locked until the transaction ends, so that the expiry sweep cannot
+ * cancel it between this read and the activation's commit (SQLite serializes write transactions anyway).
+ */
+export async function getCheckoutLocked(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  id: string,
+): Promise<Checkout | undefined> {
+  const query = trx.selectFrom('checkouts').selectAll().where('id', '=', id);
+  return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** Serializes the checkouts of one subscriber for the rest of the transaction (PostgreSQL; SQLite needs nothing). */
+export async function lockSubscriberCheckouts(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  subscriberId: string,
+): Promise<void> {
+  if (dialect === 'postgres')
+    await trx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
+}
+
+/** A checkout to store: the posted form's id, subscriber and client, its plan and price fixed. */
+export interface NewCheckout {
+  id: string;
+  subscriberId: string;
+  planId: string;
+  amountMinor: number;
+  currency: string;
+  clientKey: string;
+  now: string;
+}
+
+/** How many checkouts a subscriber and a client may have started since `since`. */
+export interface CheckoutLimits {
+  since: string;
+  maxPerSubscriber: number;
+  maxPerClient: number;
+}
+
+/**
+ * Stores a new pending checkout, unless one with its id exists (a double submit: the first one stands) or its
+ * subscriber or client already started their maximum since `limits.since`; then `oldest` is when the oldest of
+ * those was created. The subscriber's count is exact (its checkouts are serialized); concurrent posts from one
+ * client for different SIMs may pass the client's maximum by the few that run at the same moment, which the
+ * per-minute request limit bounds.
+ */
+export async function insertCheckout(
+  store: Store,
+  checkout: NewCheckout,
+  limits: CheckoutLimits,
+): Promise<{ kind: 'stored' | 'exists' } | { kind: 'limited'; oldest: string }> {
+  return store.db.transaction().execute(async (trx) => {
+    await lockSubscriberCheckouts(trx, store.dialect, checkout.subscriberId);
+    if (await getCheckout(trx, checkout.id)) return { kind: 'exists' as const };
+    for (const [column, value, max] of [
+      ['subscriber_id', checkout.subscriberId, limits.maxPerSubscriber],
+      ['client_key', checkout.clientKey, limits.maxPerClient],
+    ] as const) {
+      const row = await trx
+        .selectFrom('checkouts')
+        .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+        .where(column, '=', value)
+        .where('created_at', '>', limits.since)
+        .executeTakeFirst();
+      if (Number(row?.n ?? 0) >= max) return { kind: 'limited' as const, oldest: String(row?.oldest) };
+    }
+    const inserted = await trx
+      .insertInto('checkouts')
+      .values({
+        id: checkout.id,
+        subscriber_id: checkout.subscriberId,
+        plan_id: checkout.planId,
+        amount_minor: checkout.amountMinor,
+        currency: checkout.currency,
+        status: 'pending' satisfies CheckoutStatus,
+        payment_reference: null,
+        failure: null,
+        subscription_id: null,
+        client_key: checkout.clientKey,
+        created_at: checkout.now,
+        updated_at: checkout.now,
+      })
+      .onConflict((c) => c.column('id').doNothing())
+      .executeTakeFirst();
+    return { kind: Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? 'stored' : 'exists' };
+  });
+}
+
+/**
+ * Moves a checkout to `change.status` (with the other fields of `change`) if it is in one of the states `from`;
+ * false when it was not, because another request or the expiry sweep moved it first.
+ */
+export async function moveCheckout(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly CheckoutStatus[],
+  change: Omit<Updateable<CheckoutTable>, 'id' | 'status' | 'updated_at'> & { status: CheckoutStatus },
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('checkouts')
+    .set({ ...change, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Checkouts for the expiry sweep, oldest first: those still pending or captured that were created before `before`,
+ * and those a sweep claimed (expiring) but did not finish, whatever their age.
+ */
+export async function unfinishedCheckouts(
+  db: Kysely<Database>,
+  before: string,
+  limit: number,
+): Promise<Checkout[]> {
+  return db
+    .selectFrom('checkouts')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', ['pending', 'captured']), eb('created_at', '<', before)]),
+        eb('status', '=', 'expiring'),
+      ]),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Deletes the checkouts that ended without any charge before `before`; returns how many. */
+export async function deleteEndedWithoutCharge(db: Kysely<Database>, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('checkouts')
+    .where('status', 'in', ['declined', 'superseded', 'expired'] satisfies CheckoutStatus[])
+    .where('payment_reference', 'is', null)
+    .where('updated_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
