@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -10,10 +10,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { PortalContext } from './context.ts';
 import { apiRoutes } from './routes/api.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
+import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { subscriberRoutes } from './routes/subscriber-pages.ts';
+import { securityHeaders } from './security/headers.ts';
 import { createRenderer, PUBLIC_DIR, type Renderer, STATIC_PREFIX } from './views/render.ts';
 
 /** Options of {@link buildServer}. */
@@ -30,27 +32,8 @@ const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
 
 /** The portal's Fastify application: security headers, rate limits, CSRF, pages, the RefreshURL, static files. */
 export async function buildServer(ctx: PortalContext, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
-    trustProxy: ctx.config.server.trustProxy,
-    logger: options.logger ?? {
-      level: 'info',
-      serializers: {
-        req: (req: { method: string; url: string }) => ({
-          method: req.method,
-          url: req.url.replace(REDACTED_URL, '$1[redacted]'),
-        }),
-      },
-    },
-    bodyLimit: 64 * 1024,
-    // Refuse unknown properties instead of silently dropping them (Fastify's default removes them).
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
-  });
-  const renderer = options.renderer ?? createRenderer();
-
-  await app.register(fastifyHelmet, {
+  // Every answer's security headers; @fastify/helmet adds per-request CSP nonces.
+  const helmetOptions: FastifyHelmetOptions = {
     enableCSPNonces: true,
     contentSecurityPolicy: {
       directives: {
@@ -68,7 +51,30 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     // same-origin, not no-referrer: a browser then sends the page's Origin on its own form posts (no-referrer makes
     // it "null", which the checkout's Origin check must refuse), and still no Referer to any other site.
     referrerPolicy: { policy: 'same-origin' },
+  };
+  const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
+    trustProxy: ctx.config.server.trustProxy,
+    logger: options.logger ?? {
+      level: 'info',
+      serializers: {
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: req.url.replace(REDACTED_URL, '$1[redacted]'),
+        }),
+      },
+    },
+    bodyLimit: 64 * 1024,
+    // Refuse unknown properties instead of silently dropping them (Fastify's default removes them).
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    // Answers written before any hook runs (a URL that does not decode, headers too large) get the same headers.
+    ...earlyErrorAnswers(securityHeaders(helmetOptions)),
   });
+  const renderer = options.renderer ?? createRenderer();
+
+  await app.register(fastifyHelmet, helmetOptions);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
@@ -113,7 +119,9 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   }
 
   app.setNotFoundHandler((request, reply) =>
-    sendPage(ctx, renderer, request, reply, { page: 'error', status: 404 }),
+    request.url.startsWith('/api/')
+      ? reply.code(404).send({ code: 'MBPROV_NOT_FOUND', message: 'No such API call.' })
+      : sendPage(ctx, renderer, request, reply, { page: 'error', status: 404 }),
   );
   app.setErrorHandler((error, request, reply) => {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };

@@ -249,6 +249,12 @@ export const codes = {
   MBPROV_API_BAD_REQUEST: e('The API request is malformed (body or query does not match the schema).', 400),
   MBPROV_NOT_FOUND: e('The resource does not exist.', 404),
   MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),
+  MBPROV_REQUEST_MALFORMED: e(
+    'The HTTP request could not be read: a URL that does not decode, or a request line or header the server cannot parse.',
+  ),
+  MBPROV_REQUEST_URL_TOO_LONG: e('A part of the URL path is longer than the server accepts.', 414),
+  MBPROV_REQUEST_HEADERS_TOO_LARGE: e('The request headers are larger than the server accepts.', 431),
+  MBPROV_REQUEST_TIMEOUT: e('The client did not send the whole request in time.', 408),
   MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE: e(
     'A usage report is dated later than usageReports.maxFutureSeconds after now, or earlier than usageReports.maxAgeDays before; nothing of the call is applied.',
   ),
