@@ -127,6 +127,30 @@ describe('mbprov config check', () => {
     assert.match(mismatch.stderr, /MBPROV_SIG_KEY_MISMATCH/);
   });
 
+  it(
+    'a signer verification refuses for its key, extensions or purposes: exit 1 with the same code',
+    guard,
+    async () => {
+      const dir = tempDir();
+      const expected = {
+        'weak-key': 'MBPROV_CERT_WEAK_KEY',
+        'unknown-critical-extension': 'MBPROV_CERT_CRITICAL_EXTENSION',
+        'non-repudiation-only': 'MBPROV_CERT_KEY_USAGE',
+        'time-stamping-only': 'MBPROV_CERT_EXTENDED_KEY_USAGE',
+      } as const;
+      for (const [kind, code] of Object.entries(expected)) {
+        const signer = files(dir, await createBrokenSigner(kind as keyof typeof expected, good), kind);
+        const result = check({
+          MBPROV_DATA_DIR: dir,
+          MBPROV_SIGNING_CERT_FILE: signer.cert,
+          MBPROV_SIGNING_KEY_FILE: signer.key,
+        });
+        assert.equal(result.status, 1, `${kind}: ${result.stderr}`);
+        assert.match(result.stderr, new RegExp(`${code}: The signing certificate `), kind);
+      }
+    },
+  );
+
   it('TLS files that are not a certificate and its key: exit 1, MBPROV_TLS_INVALID', guard, () => {
     const dir = tempDir();
     const signer = files(dir, good, 'signer');

@@ -240,6 +240,10 @@ describe('createCertificate and createBrokenSigner', () => {
       'no-ev-policy': 'MBPROV_CERT_NOT_EV',
       'self-signed': 'MBPROV_CERT_CHAIN_UNTRUSTED',
       'other-root': 'MBPROV_CERT_CHAIN_UNTRUSTED',
+      'weak-key': 'MBPROV_CERT_WEAK_KEY',
+      'unknown-critical-extension': 'MBPROV_CERT_CRITICAL_EXTENSION',
+      'non-repudiation-only': 'MBPROV_CERT_KEY_USAGE',
+      'time-stamping-only': 'MBPROV_CERT_EXTENDED_KEY_USAGE',
     } as const;
     for (const kind of BROKEN_SIGNER_KINDS) {
       const broken = await createBrokenSigner(kind, rsa, { now });

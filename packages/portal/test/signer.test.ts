@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  buildChain,
   createBrokenSigner,
   createCertificate,
   createTestEvChain,
@@ -85,6 +86,48 @@ describe('checkSigner', () => {
         () => checkSigner(signerOf(usage), new Date(), CARRIER),
         refusedWith('MBPROV_CERT_KEY_USAGE'),
       );
+    },
+  );
+
+  it(
+    'what verification refuses in a signer, the start refuses with the same code (weak key, unknown critical extension, nonRepudiation only, timeStamping only)',
+    guard,
+    async () => {
+      for (const kind of [
+        'weak-key',
+        'unknown-critical-extension',
+        'non-repudiation-only',
+        'time-stamping-only',
+      ] as const) {
+        const broken = await createBrokenSigner(kind, good);
+        const verified = buildChain(broken.signer.certificate, { trustAnchors: [good.root.certificate] });
+        assert.ok('code' in verified, kind);
+        assert.throws(
+          () => checkSigner(signerOf(broken), new Date(), CARRIER),
+          refusedWith(verified.code),
+          kind,
+        );
+      }
+    },
+  );
+
+  it(
+    'an intermediate CA in signing.certFile that verification would refuse stops the start',
+    guard,
+    async () => {
+      const weak = await createCertificate({
+        subject: 'CN=Contoso Weak CA, O=Contoso, C=US',
+        issuer: good.root,
+        ca: true,
+        rsaBits: 1024,
+      });
+      const signer = await createCertificate({
+        subject: 'CN=Contoso Below Weak, O=Contoso, C=US',
+        issuer: weak,
+        policies: ['2.23.140.1.1'],
+      });
+      const configured = { ...signerOf({ root: good.root, signer }), chain: [weak.certificate] };
+      assert.throws(() => checkSigner(configured, new Date(), CARRIER), refusedWith('MBPROV_CERT_WEAK_KEY'));
     },
   );
 

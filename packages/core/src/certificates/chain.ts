@@ -1,20 +1,10 @@
 import type { X509Certificate } from 'node:crypto';
-import type { Code } from '../errors/codes.ts';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
-import {
-  allowsDigitalSignature,
-  certificateFacts,
-  EV_POLICY_OID,
-  hasEvPolicy,
-  issuerName,
-  subjectName,
-} from './facts.ts';
+import { certificateFacts, EV_POLICY_OID, hasEvPolicy, issuerName, subjectName } from './facts.ts';
+import { type CertificateProblem, certificateProblem, purposeProblem, signerProblem } from './profile.ts';
 
 /** A reason a certificate chain is refused. */
-export interface ChainProblem {
-  code: Code;
-  message: string;
-}
+export type ChainProblem = CertificateProblem;
 
 /** Options of {@link buildChain}. */
 export interface ChainOptions {
@@ -40,14 +30,20 @@ function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
 
 /**
  * Builds the path from a signer certificate to a trust anchor and checks it as Windows would for a
- * provisioning signature: signatures and names along the path, validity at `now`, CA flags, the signer's
- * key usage, and EV when required. Returns the path (leaf first) or the first problem found.
+ * provisioning signature: signatures and names along the path; for every certificate, extensions it can process
+ * (no unknown critical one) and a strong enough key (profile.ts); validity at `now`, CA flags and path lengths;
+ * the signer's key usage and the extended key usages down the path; EV when required. Returns the path (leaf
+ * first) or the first problem found.
  */
 export function buildChain(
   leaf: X509Certificate,
   options: ChainOptions,
 ): { chain: X509Certificate[] } | ChainProblem {
   const now = options.now ?? new Date();
+  // The signer's own extensions first: a repeated one also makes OpenSSL's issuer check fail, which would
+  // otherwise be reported as an untrusted chain.
+  const leafProblem = certificateProblem(leaf);
+  if (leafProblem) return leafProblem;
   const isAnchor = (c: X509Certificate) =>
     options.trustAnchors.some((a) => fingerprintOf(a) === fingerprintOf(c));
   const path = [leaf];
@@ -67,6 +63,10 @@ export function buildChain(
     }
     path.push(next);
     current = next;
+  }
+  for (const cert of path) {
+    const problem = certificateProblem(cert);
+    if (problem) return problem;
   }
   for (const cert of path) {
     const name = subjectName(cert);
@@ -92,17 +92,8 @@ export function buildChain(
         message: `${subjectName(cert)} allows ${limit} CA certificate(s) below it (path length constraint); the path has ${i - 1}.`,
       };
   }
-  if (leaf.ca)
-    return {
-      code: 'MBPROV_CERT_SIGNER_IS_CA',
-      message: `${subjectName(leaf)} is a CA certificate, not an end-entity signer.`,
-    };
-  if (!allowsDigitalSignature(leaf)) {
-    return {
-      code: 'MBPROV_CERT_KEY_USAGE',
-      message: `${subjectName(leaf)} has a key usage without digitalSignature.`,
-    };
-  }
+  const signer = signerProblem(leaf) ?? purposeProblem(path);
+  if (signer) return signer;
   if (options.requireEv && !hasEvPolicy(leaf)) {
     return {
       code: 'MBPROV_CERT_NOT_EV',

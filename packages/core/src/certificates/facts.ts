@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
+import { type ExtensionEntry, extensionsOf } from './der.ts';
 import { windowsDnOfName } from './distinguished-name.ts';
 
 /** The CA/Browser Forum Extended Validation certificate policy. */
@@ -16,10 +17,19 @@ export interface CertificateFacts {
   issuer: string;
   /** The certificate policies include the EV policy. */
   ev: boolean;
-  /** No key usage extension, or one with digitalSignature or nonRepudiation. */
+  /** No key usage extension, or one with digitalSignature (nonRepudiation alone does not sign documents). */
   signing: boolean;
   /** basicConstraints pathLenConstraint: how many CA certificates may follow this one down the path. */
   pathLength?: number;
+  /** extendedKeyUsage purposes (OIDs); undefined when there is no extendedKeyUsage extension. */
+  extendedKeyUsage?: string[];
+  /**
+   * Every extension, by OID and criticality, in certificate order (a repeated one appears twice), read from the
+   * DER here (der.ts), not through @peculiar/x509, which loses OID arcs beyond 2^53.
+   */
+  extensions: readonly ExtensionEntry[];
+  /** Why the extensions cannot be decoded, when one of them cannot (nothing else above is then known). */
+  unreadable?: string;
 }
 
 // Parsing extensions in JavaScript costs about a millisecond; certificates are immutable, so facts are kept by fingerprint.
@@ -28,18 +38,50 @@ const memo = new BoundedMemo<CertificateFacts>();
 /** The facts of a certificate, parsed once per certificate (by SHA-256 fingerprint). */
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
   return memo.get(fingerprintOf(cert), () => {
-    const parsed = new x509.X509Certificate(cert.raw);
-    const policies = parsed.getExtension(x509.CertificatePolicyExtension);
-    const usage = parsed.getExtension(x509.KeyUsagesExtension);
-    const signingFlags = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
-    return {
-      subject: windowsDnOfName(parsed.subjectName.toArrayBuffer()),
-      issuer: windowsDnOfName(parsed.issuerName.toArrayBuffer()),
-      ev: policies?.policies.includes(EV_POLICY_OID) ?? false,
-      signing: !usage || (usage.usages & signingFlags) !== 0,
-      pathLength: parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength,
-    };
+    try {
+      return readFacts(new x509.X509Certificate(cert.raw), extensionsOf(cert.raw));
+    } catch (error) {
+      // OpenSSL read the certificate (node made an X509Certificate of it) but an extension value does not decode,
+      // e.g. a keyUsage that is not a BIT STRING (@peculiar/x509 decodes extensions when first asked). The
+      // certificate is refused for it (profile.ts); nothing may throw here, where the signer certificate of any
+      // received document is described.
+      return {
+        subject: nodeDn(cert.subject),
+        issuer: nodeDn(cert.issuer),
+        ev: false,
+        signing: false,
+        extensions: [],
+        unreadable: (error as Error).message,
+      };
+    }
   });
+}
+
+function readFacts(parsed: x509.X509Certificate, extensions: ExtensionEntry[]): CertificateFacts {
+  // The typed extensions below are found by the OIDs @peculiar/x509 reads: they must be the exact ones.
+  const types = parsed.extensions.map((e) => e.type);
+  const differs = types.findIndex((type, i) => type !== extensions[i]?.oid);
+  if (types.length !== extensions.length || differs >= 0) {
+    const oid = extensions[differs]?.oid ?? extensions[types.length]?.oid ?? '?';
+    throw new Error(`the extension OID ${oid} is read as ${types[differs] ?? 'nothing'} by the decoder`);
+  }
+  const policies = parsed.getExtension(x509.CertificatePolicyExtension);
+  const usage = parsed.getExtension(x509.KeyUsagesExtension);
+  const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
+  return {
+    subject: windowsDnOfName(parsed.subjectName.toArrayBuffer()),
+    issuer: windowsDnOfName(parsed.issuerName.toArrayBuffer()),
+    ev: policies?.policies.includes(EV_POLICY_OID) ?? false,
+    signing: !usage || (usage.usages & x509.KeyUsageFlags.digitalSignature) !== 0,
+    pathLength: parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength,
+    ...(eku ? { extendedKeyUsage: Array.from(eku.usages, String) } : {}),
+    extensions,
+  };
+}
+
+/** node's (OpenSSL's) one-attribute-per-line name, most specific last, written Windows style (most specific first). */
+function nodeDn(name: string): string {
+  return name.split('\n').reverse().join(', ');
 }
 
 /** True when the certificate's policies include the EV policy OID. */
@@ -47,7 +89,7 @@ export function hasEvPolicy(cert: X509Certificate): boolean {
   return certificateFacts(cert).ev;
 }
 
-/** True unless a key usage extension is present without digitalSignature (or nonRepudiation). */
+/** True unless a key usage extension is present without digitalSignature (nonRepudiation alone is not enough). */
 export function allowsDigitalSignature(cert: X509Certificate): boolean {
   return certificateFacts(cert).signing;
 }

@@ -13,8 +13,20 @@ import { EV_POLICY_OID } from './facts.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
-/** Key algorithm of generated certificates: RSA-2048 or ECDSA P-256, both signed with SHA-256. */
+/** Key algorithm of generated certificates: RSA (2048 bits unless `rsaBits`) or ECDSA (P-256 unless `curve`), signed with SHA-256. */
 export type CertificateKeyType = 'rsa' | 'ecdsa';
+
+/** Elliptic curves generated certificates may use (P-521 only to test that verification refuses it). */
+export type CertificateCurve = 'P-256' | 'P-384' | 'P-521';
+
+/** An extension added as it is given, for certificates broken in a way the typed options cannot express. */
+export interface RawExtension {
+  /** Extension OID, e.g. `1.3.6.1.4.1.99999.1` for one no verifier knows. */
+  oid: string;
+  critical: boolean;
+  /** DER of the extension value (the content of extnValue); default an ASN.1 NULL. */
+  value?: Uint8Array;
+}
 
 /** X.509 key usage bits, by their RFC 5280 names. */
 export type KeyUsage =
@@ -73,6 +85,10 @@ export interface CreateCertificateOptions {
   issuer?: CertificateIssuer;
   /** Key of the new certificate (default 'rsa': RSA-2048). The signature algorithm follows the issuer's key. */
   keyType?: CertificateKeyType;
+  /** RSA modulus length in bits for keyType 'rsa' (default 2048). */
+  rsaBits?: number;
+  /** Curve for keyType 'ecdsa' (default P-256). */
+  curve?: CertificateCurve;
   /** Reference time (default: the current time). */
   now?: Date;
   /** Start of validity (default: 10 minutes before `now`, to tolerate clock skew on test PCs). */
@@ -100,6 +116,8 @@ export interface CreateCertificateOptions {
   dnsNames?: string[];
   /** subjectAltName IP addresses. */
   ipAddresses?: string[];
+  /** Extensions added after the others, as given (an unknown critical extension, a repeated one, ...). */
+  extensions?: RawExtension[];
 }
 
 /** Options of {@link createTestEvChain}. */
@@ -125,16 +143,18 @@ const RSA_ALGORITHM: RsaHashedKeyGenParams = {
 };
 const ECDSA_ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 
+const ASN1_NULL = new Uint8Array([0x05, 0x00]);
+
 const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 /** Creates one certificate (self-signed, or issued by `options.issuer`) with a fresh key pair. */
 export async function createCertificate(options: CreateCertificateOptions): Promise<TestCertificate> {
   const subtle = globalThis.crypto.subtle;
-  const keys = (await subtle.generateKey(
-    options.keyType === 'ecdsa' ? ECDSA_ALGORITHM : RSA_ALGORITHM,
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
+  const algorithm =
+    options.keyType === 'ecdsa'
+      ? { ...ECDSA_ALGORITHM, namedCurve: options.curve ?? ECDSA_ALGORITHM.namedCurve }
+      : { ...RSA_ALGORITHM, modulusLength: options.rsaBits ?? RSA_ALGORITHM.modulusLength };
+  const keys = (await subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = options.now ?? new Date();
   const notBefore = options.notBefore ?? new Date(now.getTime() - SKEW_MS);
   const notAfter = options.notAfter ?? new Date(now.getTime() + (options.days ?? 365) * DAY_MS);
@@ -169,6 +189,8 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
   if (altNames.length) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   extensions.push(authorityKey);
+  for (const raw of options.extensions ?? [])
+    extensions.push(new x509.Extension(raw.oid, raw.critical, Uint8Array.from(raw.value ?? ASN1_NULL)));
 
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: options.serialNumber ?? randomSerial(),
@@ -231,7 +253,21 @@ export type BrokenSignerKind =
   | 'wrong-key-usage'
   | 'no-ev-policy'
   | 'self-signed'
-  | 'other-root';
+  | 'other-root'
+  | 'weak-key'
+  | 'unknown-critical-extension'
+  | 'non-repudiation-only'
+  | 'time-stamping-only';
+
+/**
+ * An extension OID no verifier processes: under the private enterprise number 32473 that IANA reserves for
+ * documentation (RFC 5612), so no product gives it a meaning. Marked critical, it must make every verifier refuse
+ * the certificate (RFC 5280 §4.2).
+ */
+export const UNKNOWN_EXTENSION_OID = '1.3.6.1.4.1.32473.1.1';
+
+/** id-kp-timeStamping: a key dedicated to a time-stamping authority. */
+const TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
 /** Every {@link BrokenSignerKind}. */
 export const BROKEN_SIGNER_KINDS: readonly BrokenSignerKind[] = [
@@ -242,6 +278,10 @@ export const BROKEN_SIGNER_KINDS: readonly BrokenSignerKind[] = [
   'no-ev-policy',
   'self-signed',
   'other-root',
+  'weak-key',
+  'unknown-critical-extension',
+  'non-repudiation-only',
+  'time-stamping-only',
 ];
 
 /**
@@ -253,7 +293,11 @@ export const BROKEN_SIGNER_KINDS: readonly BrokenSignerKind[] = [
  * - `no-ev-policy`: issued by chain.root without certificatePolicies;
  * - `self-signed`: an EV leaf that issued itself (root is the signer);
  * - `other-root`: issued by a new root with the SAME subject name as chain.root but another key, so names alone
- *   cannot tell them apart (the signature and the authority key identifier do).
+ *   cannot tell them apart (the signature and the authority key identifier do);
+ * - `weak-key`: issued by chain.root with an RSA-1024 key (whatever the chain's key type);
+ * - `unknown-critical-extension`: issued by chain.root with a critical extension {@link UNKNOWN_EXTENSION_OID};
+ * - `non-repudiation-only`: issued by chain.root with keyUsage nonRepudiation only (no digitalSignature);
+ * - `time-stamping-only`: issued by chain.root with extendedKeyUsage timeStamping only.
  * Returns the signer and the certificate that issued it.
  */
 export async function createBrokenSigner(
@@ -303,6 +347,14 @@ export async function createBrokenSigner(
       });
       return { root, signer: await createCertificate({ ...base, issuer: root }) };
     }
+    case 'weak-key':
+      return issued({ keyType: 'rsa', rsaBits: 1024 });
+    case 'unknown-critical-extension':
+      return issued({ extensions: [{ oid: UNKNOWN_EXTENSION_OID, critical: true }] });
+    case 'non-repudiation-only':
+      return issued({ keyUsage: ['nonRepudiation'] });
+    case 'time-stamping-only':
+      return issued({ extendedKeyUsage: [TIME_STAMPING] });
   }
 }
 

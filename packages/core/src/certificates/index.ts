@@ -11,4 +11,5 @@ export * from './facts.ts';
 export * from './generate.ts';
 export * from './inspect.ts';
 export * from './pkcs12.ts';
+export * from './profile.ts';
 export * from './trusted-certificates.ts';

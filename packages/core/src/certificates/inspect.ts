@@ -139,8 +139,24 @@ export function isEv(cert: X509Certificate): boolean {
   return hasEvPolicy(cert);
 }
 
-/** Summarizes a certificate: names, validity, serial, thumbprints, EV, CA, key usage and key algorithm. */
+/**
+ * Summarizes a certificate: names, validity, serial, thumbprints, EV, CA, key usage and key algorithm.
+ * Throws MbprovError MBPROV_CERT_INVALID when an extension cannot be decoded.
+ */
 export function describeCertificate(cert: X509Certificate): CertificateDescription {
+  try {
+    return describe(cert);
+  } catch (error) {
+    if (error instanceof MbprovError) throw error;
+    throw new MbprovError(
+      'MBPROV_CERT_INVALID',
+      `the certificate ${cert.subject.split('\n').reverse().join(', ')} has an extension that cannot be decoded: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+function describe(cert: X509Certificate): CertificateDescription {
   const parsed = new x509.X509Certificate(cert.raw);
   const usage = parsed.getExtension(x509.KeyUsagesExtension);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);

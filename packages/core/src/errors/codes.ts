@@ -188,7 +188,21 @@ export const codes = {
     'The signer certificate is a CA certificate; documents must be signed by an end-entity certificate.',
   ),
   MBPROV_CERT_ISSUER_NOT_CA: e('A certificate that issued another is not a CA certificate.'),
-  MBPROV_CERT_KEY_USAGE: e('The signer certificate does not allow digital signatures (key usage).'),
+  MBPROV_CERT_KEY_USAGE: e(
+    'The signer certificate does not allow digital signatures: its key usage lacks digitalSignature.',
+  ),
+  MBPROV_CERT_EXTENDED_KEY_USAGE: e(
+    "The signer certificate's extended key usage, or that of a CA above it, leaves no purpose that signs documents.",
+  ),
+  MBPROV_CERT_CRITICAL_EXTENSION: e(
+    'A certificate in the chain has a critical extension the verifier does not process (RFC 5280 4.2), so it is refused.',
+  ),
+  MBPROV_CERT_EXTENSION_INVALID: e(
+    'A certificate in the chain has an extension that cannot be decoded or appears more than once.',
+  ),
+  MBPROV_CERT_WEAK_KEY: e(
+    'A certificate in the chain has a weak or unsupported key: RSA under 2048 bits, or not RSA or EC P-256/P-384.',
+  ),
   MBPROV_CERT_NOT_EV: e(
     'The signer certificate has no Extended Validation policy (2.23.140.1.1), which is required here.',
   ),

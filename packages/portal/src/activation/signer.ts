@@ -2,11 +2,13 @@ import { createPrivateKey, type KeyObject, type X509Certificate } from 'node:cry
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  allowsDigitalSignature,
+  certificateProblem,
   createTestEvChain,
   describeCertificate,
   loadCertificates,
   MbprovError,
+  purposeProblem,
+  signerProblem,
   signModel,
   type TrustedCertificate,
   trustedCertificateEntry,
@@ -126,7 +128,10 @@ function expiresWithin(cert: X509Certificate | undefined, now: Date, days: numbe
 /**
  * Checks the signer before the portal takes any payment, so that a misconfiguration stops the start instead of
  * selling plans whose documents Windows refuses: the key must sign for the certificate (a signature is made), and
- * the certificate must be valid now, not a CA, and allowed to sign (named errors, as verification names them).
+ * the certificate must be valid now and pass verification's own signer checks (@mbprov/core signerProblem: not a
+ * CA, no unknown critical extension, a strong key, digitalSignature, an extended key usage that signs documents),
+ * refused with the same codes verification gives; the intermediates of signing.certFile pass the checks every
+ * certificate of a chain must (extensions, key) and leave the signer a purpose that signs documents.
  * Returns warnings for what Windows may refuse in some cases or soon: no EV policy, expiry within 30 days.
  */
 export function checkSigner(signer: Signer, now: Date, carrierId: string): string[] {
@@ -135,6 +140,14 @@ export function checkSigner(signer: Signer, now: Date, carrierId: string): strin
     { key: signer.key, certificate: signer.certificate },
   );
   const warnings = certificateProblems(signer.certificate, now, 'The signing certificate');
+  const chainProblem =
+    signer.chain.map(certificateProblem).find((p) => p !== undefined) ??
+    purposeProblem([signer.certificate, ...signer.chain]);
+  if (chainProblem)
+    throw new MbprovError(
+      chainProblem.code,
+      `The signing certificate's chain (signing.certFile): ${chainProblem.message} Windows would refuse every document signed with it.`,
+    );
   if (signer.next) {
     // The next signer may start later; it must not have ended, and must be able to sign when its turn comes.
     const later = new Date(Math.max(now.getTime(), Date.parse(signer.next.validFrom)));
@@ -159,16 +172,16 @@ function certificateProblems(certificate: X509Certificate, now: Date, what: stri
       'MBPROV_CERT_EXPIRED',
       `${who} expired on ${cert.notAfter}: Windows would refuse every document signed with it.`,
     );
-  if (cert.isCa)
-    throw new MbprovError(
-      'MBPROV_CERT_SIGNER_IS_CA',
-      `${who} is a CA certificate; sign with an end-entity certificate issued by it.`,
-    );
-  if (!allowsDigitalSignature(certificate))
-    throw new MbprovError(
-      'MBPROV_CERT_KEY_USAGE',
-      `${who} has a key usage without digitalSignature (${cert.keyUsage.join(', ')}).`,
-    );
+  const problem = signerProblem(certificate);
+  if (problem) {
+    const hint =
+      problem.code === 'MBPROV_CERT_SIGNER_IS_CA'
+        ? ' Sign with an end-entity certificate issued by it.'
+        : problem.code === 'MBPROV_CERT_KEY_USAGE'
+          ? ` Its key usage: ${cert.keyUsage.join(', ')}.`
+          : '';
+    throw new MbprovError(problem.code, `${what} ${problem.message}${hint}`);
+  }
   const warnings: string[] = [];
   if (!cert.ev)
     warnings.push(
