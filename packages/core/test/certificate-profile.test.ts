@@ -13,6 +13,7 @@ import {
   BROKEN_SIGNER_KINDS,
   buildChain,
   buildDocument,
+  C14N,
   type CreateCertificateOptions,
   createBrokenSigner,
   createCertificate,
@@ -29,7 +30,15 @@ import {
   verifyDocument,
 } from '../src/index.ts';
 import { minimalModel } from './helpers/samples.ts';
-import { assertRefused, assertValid, rsaChain, Xmlsec } from './helpers/signing.ts';
+import {
+  assertRefused,
+  assertValid,
+  RSA_SHA256,
+  rsaChain,
+  SHA256,
+  signingTemplate,
+  Xmlsec,
+} from './helpers/signing.ts';
 
 const guard = { timeout: 120_000 };
 const xmlsec = new Xmlsec();
@@ -165,7 +174,16 @@ describe('weak keys', () => {
   it('an RSA-1024 signer: MBPROV_CERT_WEAK_KEY (xmlsec1 accepts it: mbprov is narrower)', guard, async () => {
     const signer = await leaf({ rsaBits: 1024 });
     assert.equal(chainCode(signer.certificate), 'MBPROV_CERT_WEAK_KEY');
-    const result = verified(signedBy(signer));
+    assert.throws(() => signedBy(signer), { code: 'MBPROV_CERT_WEAK_KEY' }, 'signDocument refuses the key');
+    // Signed by xmlsec1, which does: verification refuses it.
+    const template = signingTemplate(buildDocument(minimalModel()), {
+      canonicalization: C14N.c14n,
+      signatureMethod: RSA_SHA256,
+      digestMethod: SHA256,
+    });
+    const xml = xmlsec.sign(template, signer.privateKeyPem, [signer.certificatePem]);
+    assert.equal(xmlsec.verify(xml, chain.root.certificatePem).status, 0, 'xmlsec1 accepts it');
+    const result = verified(xml);
     assertRefused(result, 'MBPROV_CERT_WEAK_KEY');
     assert.match(result.errors[0]?.message ?? '', /RSA key of 1024 bits; at least 2048/);
   });

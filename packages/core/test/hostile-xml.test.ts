@@ -225,6 +225,13 @@ describe('characters that are never XML', () => {
     refusedWith(Buffer.from(xml), 'MBPROV_XML_ENCODING_UNSUPPORTED');
   });
 
+  it('refuses a second byte order mark, in a string and in bytes', guard, () => {
+    const xml = `\ufeff\ufeff${doc()}`;
+    refusedWith(xml, 'MBPROV_XML_MALFORMED');
+    refusedWith(Buffer.from(xml), 'MBPROV_XML_MALFORMED');
+    assert.equal(validateDocument(`\ufeff${doc()}`).valid, true, 'one is a byte order mark');
+  });
+
   it('refuses a string with a lone surrogate (it has no UTF-8 form)', guard, () => {
     refusedWith(doc(GLOBAL.replace('1234567890', '12345\ud80067890')), 'MBPROV_XML_ENCODING_UNSUPPORTED');
   });

@@ -78,14 +78,14 @@ export class Machine {
    */
   provision(xml: string | Uint8Array, options: ProvisionOptions): ProvisionOutcome {
     const validation = validateDocument(xml);
-    const rejection = validation.diagnostics.find(
-      (d: Diagnostic) => d.severity === 'error' && REJECTING.test(d.code),
-    );
-    if (rejection || !validation.model) {
-      const d = rejection ?? validation.diagnostics[0];
+    const errors = validation.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+    const rejection = errors.find((d) => REJECTING.test(d.code));
+    if (rejection || !validation.model || !validation.schemaValid) {
+      // Not schema-valid although no schema error is listed: a rule's message stands for it on that element.
+      const d = rejection ?? errors[0] ?? validation.diagnostics[0];
       const where = d?.line ? ` (line ${d.line})` : '';
       throw new MbprovError(
-        d?.code ?? 'MBPROV_SCHEMA_INVALID',
+        rejection?.code ?? 'MBPROV_SCHEMA_INVALID',
         `The document is rejected: ${d?.message ?? 'unreadable'}${where}`,
       );
     }

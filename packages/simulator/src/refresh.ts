@@ -45,7 +45,8 @@ export function refreshHeaders(schedule: RefreshSchedule & { etag?: string }): R
 
 /** Refuses a refreshed document that belongs to another carrier than the one whose RefreshURL served it. */
 export function checkRefreshedCarrier(body: string, carrierId: string): void {
-  const id = parseDocument(body).model?.Global.CarrierId.toLowerCase();
+  // Not validated yet (the PC validates it when applying it): any part of the model may be missing.
+  const id = parseDocument(body).model?.Global?.CarrierId?.toLowerCase();
   if (id !== undefined && id !== carrierId) {
     throw new MbprovError(
       'MBPROV_SIM_REFRESH_CARRIER_MISMATCH',

@@ -1,4 +1,4 @@
-import { escapeXmlAttribute } from '@mbprov/core';
+import { escapeXmlAttribute, escapeXmlText } from '@mbprov/core';
 import { HRESULT, type HResult, succeeded } from './hresult.ts';
 
 /** The ResultsSchema v2 namespace of CarrierProvisioningResult documents (Windows 8.1 and later). */
@@ -99,8 +99,8 @@ export function resultToXml(result: ProvisioningResult): string {
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<CarrierProvisioningResult xmlns="${RESULTS_V2}">`,
-    `  <Issuer>${result.Issuer}</Issuer>`,
-    `  <Subscriber>${result.Subscriber}</Subscriber>`,
+    `  <Issuer>${escapeXmlText(result.Issuer)}</Issuer>`,
+    `  <Subscriber>${escapeXmlText(result.Subscriber)}</Subscriber>`,
     ...leaf('Activation', result.Activation, false, '  '),
   ];
   if (result.MBNProfiles) {

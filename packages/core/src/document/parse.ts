@@ -6,6 +6,7 @@ import { readElement } from './read.ts';
 
 /** Result of {@link parseDocument}: the model when the XML could be read, and every finding. */
 export interface ParseResult {
+  /** Complete as typed only for a schema-valid document: otherwise any element may be missing from it. */
   model?: CarrierProvisioning;
   diagnostics: Diagnostic[];
 }

@@ -10,9 +10,18 @@ import { type ParseOptions, readModel, withProvisioningXml } from './parse.ts';
 export interface ValidationResult {
   /** True when there is no error (warnings allowed). */
   valid: boolean;
+  /**
+   * True when the document conforms to the schema. A rule's clearer message can stand in the diagnostics for the
+   * schema's error on the same element, so this is what tells a document Windows refuses whole (it does not
+   * conform to the schema) from one whose sections it applies and reports one by one.
+   */
+  schemaValid: boolean;
   /** Every finding, sorted by position. */
   diagnostics: Diagnostic[];
-  /** The model, when the XML could be read. */
+  /**
+   * The model, when the XML could be read. Complete as typed only when `schemaValid`; otherwise any element
+   * may be missing from it.
+   */
   model?: CarrierProvisioning;
 }
 
@@ -47,9 +56,14 @@ function validate(
         ...diagnostics.filter((d) => !d.path || !schemaPaths.has(d.path)),
         ...semantic,
       ];
-      return { valid: !hasErrors(all), diagnostics: sortDiagnostics(all), model };
+      return {
+        valid: !hasErrors(all),
+        schemaValid: !hasErrors(schema),
+        diagnostics: sortDiagnostics(all),
+        model,
+      };
     },
-    (diagnostics) => ({ valid: false, diagnostics }),
+    (diagnostics) => ({ valid: false, schemaValid: false, diagnostics }),
   );
 }
 

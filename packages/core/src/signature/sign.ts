@@ -1,5 +1,6 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import { XmlC14NMode } from 'libxml2-wasm';
+import { keyProblem } from '../certificates/profile.ts';
 import { escapeAttr, writeElement } from '../document/write.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
@@ -79,6 +80,9 @@ function signerOf(options: SignOptions): Signer {
   const key = toPrivateKey(options.key, options.passphrase);
   const certificate = toCertificate(options.certificate);
   const chain = (options.chain ?? []).map(toCertificate);
+  // What verification refuses is not signed in the first place (an RSA-1024 or P-521 signer, for example).
+  const weak = keyProblem(certificate);
+  if (weak) throw new MbprovError('MBPROV_CERT_WEAK_KEY', `The signer certificate has ${weak}.`);
   const { kind, curve } = keyKind(key);
   if (!keyMatchesCertificate(key, certificate)) {
     throw new MbprovError(

@@ -4,6 +4,7 @@ import { BoundedMemo } from '../certificates/cache.ts';
 import { buildChain, type ChainProblem } from '../certificates/chain.ts';
 import { hasEvPolicy, issuerName, subjectName } from '../certificates/facts.ts';
 import { thumbprint } from '../certificates/inspect.ts';
+import { keyProblem } from '../certificates/profile.ts';
 import type { Code } from '../errors/codes.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
@@ -317,6 +318,10 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
     const checked = checkProfile(safe, text, options.allowSha1 === true);
     const leaf = checked.certificates[0] as X509Certificate;
     signer = summarizeCertificate(leaf);
+    // Before the key's kind is matched to the method, so that a P-521 or RSA-1024 signer is named for what it is.
+    const weak = keyProblem(leaf);
+    if (weak)
+      throw new Refusal('MBPROV_CERT_WEAK_KEY', `The signer certificate has ${weak}.`, checked.signature);
     const leafKey = keyKind(leaf.publicKey);
     if (leafKey.kind !== checked.method.key) {
       throw new Refusal(

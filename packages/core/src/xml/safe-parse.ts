@@ -56,6 +56,14 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
   if (typeof decoded !== 'string') return { ok: false, diagnostics: [decoded] };
   const text = decoded;
   if (text.trim() === '') return fail('MBPROV_XML_EMPTY', 'The input is empty.');
+  // Only the first U+FEFF is a byte order mark; a second is a character before the prolog, which no XML allows.
+  // (Left in a string, its UTF-8 would reach libxml2 as a byte order mark of its own and be dropped.)
+  if (text.charCodeAt(0) === 0xfeff) {
+    return fail('MBPROV_XML_MALFORMED', 'The text starts with a second byte order mark (U+FEFF).', {
+      line: 1,
+      column: 1,
+    });
+  }
 
   const prolog = scanProlog(text);
   if (prolog) return { ok: false, diagnostics: [prolog] };
