@@ -54,7 +54,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Folder of the regression fixtures. */
 export const regressionDir = fileURLToPath(new URL('../fixtures/fuzz-regressions/', import.meta.url));
 
-/** Groups findings by type, property and message shape (numbers blanked). */
+/** Groups findings by type, property and message shape (values blanked). */
 export class FindingLog {
   readonly groups = new Map<string, FindingGroup>();
   readonly counts: Record<FindingType, number> = { crash: 0, hang: 0, property: 0, xmlsec1: 0, xmllint: 0 };
@@ -71,10 +71,13 @@ export class FindingLog {
 
   /** Records a finding; returns true when it is one of the first examples of its group. */
   add(f: Finding): boolean {
+    // The same failure with other values is one kind: temporary paths, quoted values and numbers are blanked.
     const shape = f.message
+      .replace(/\/tmp\/\S+/g, 'FILE')
+      .replace(/'[^']*'/g, "'…'")
+      .replace(/"[^"]*"/g, '"…"')
       .replace(/\d+/g, '#')
-      .replace(/"[^"]{40,}"/g, '"…"')
-      .slice(0, 120);
+      .slice(0, 100);
     const key = `${f.type}|${f.property}|${shape}`;
     let g = this.groups.get(key);
     if (!g) {

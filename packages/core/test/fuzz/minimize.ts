@@ -6,6 +6,7 @@ import { type FuzzInput, hasNonXmlCharacters, oracleBytes } from './inputs.ts';
 import { judgeSchema, judgeSignature, oraclesFor } from './judge.ts';
 import type { Oracles } from './oracles.ts';
 import type { FuzzProperty, PropertyModule, Verdicts } from './property.ts';
+import { scanXmlText } from './xml-text.ts';
 
 type Data = string | Uint8Array;
 
@@ -21,26 +22,51 @@ function without(d: Data, start: number, end: number): Data {
   return out;
 }
 
-/** Removes chunks of `data` while `fails` holds; at most `budget` calls of `fails`. */
+/**
+ * Shrinks `data` while `fails` holds, at most `budget` calls of `fails`: first whole elements (the largest first),
+ * attributes and text runs of a string, so the text stays well-formed where it was; then chunks of characters or
+ * bytes, halving their size.
+ */
 export async function minimize(
   data: Data,
   fails: (d: Data) => Promise<boolean>,
-  budget = 300,
+  budget = 400,
 ): Promise<Data> {
   let current = data;
   let calls = 0;
+  const attempt = async (candidate: Data) => {
+    calls++;
+    if (size(candidate) < size(current) && (await fails(candidate))) {
+      current = candidate;
+      return true;
+    }
+    return false;
+  };
+  if (typeof current === 'string') {
+    for (let progress = true; progress && calls < budget; ) {
+      progress = false;
+      const map = scanXmlText(current);
+      const spans: Array<[number, number]> = [
+        ...map.elements.filter((e) => e.depth > 0).map((e) => [e.start, e.end] as [number, number]),
+        ...map.elements.flatMap((e) => e.attributes.map((a) => [a.start - 1, a.end] as [number, number])),
+        ...map.runs.map((r) => [r.start, r.end] as [number, number]),
+      ].sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+      const text = current;
+      for (const [start, end] of spans) {
+        if (calls >= budget) break;
+        if (await attempt(text.slice(0, start) + text.slice(end))) {
+          progress = true;
+          break; // offsets changed: scan again
+        }
+      }
+    }
+  }
   let chunk = Math.max(1, Math.floor(size(current) / 2));
   while (chunk >= 1 && calls < budget) {
     let removed = false;
     for (let start = 0; start < size(current) && calls < budget; ) {
-      const candidate = without(current, start, Math.min(size(current), start + chunk));
-      calls++;
-      if (size(candidate) < size(current) && (await fails(candidate))) {
-        current = candidate;
-        removed = true;
-      } else {
-        start += chunk;
-      }
+      if (await attempt(without(current, start, Math.min(size(current), start + chunk)))) removed = true;
+      else start += chunk;
     }
     if (!removed) chunk = Math.floor(chunk / 2);
   }

@@ -88,6 +88,7 @@ export async function runFuzz(
   let documents = 0;
   let signatures = 0;
   let oracleErrors = 0;
+  const accepted = { mbprov: 0, xmlsec1: 0 };
 
   const record = (f: Finding) => {
     if (log.add(f) && options.findingsDir)
@@ -127,6 +128,7 @@ export async function runFuzz(
       const d = judgeSchema(verdicts.xsd, p.xmllint);
       if (d) record({ ...d, input });
     }
+    if (p.xmlsec1?.valid) accepted.xmlsec1++;
     if (p.xmlsec1 && verdicts.verify) {
       const d = judgeSignature(verdicts.verify, p.xmlsec1);
       if (d) record({ ...d, input });
@@ -194,6 +196,7 @@ export async function runFuzz(
           maxIndex = input.index;
         }
         for (const f of result.findings) record({ ...f, input });
+        if (input.kind === 'signature' && result.verdicts.verify?.valid) accepted.mbprov++;
         const which = oracles
           ? oraclesFor(input, result.verdicts, hasNonXmlCharacters(input.data))
           : { xmllint: false, xmlsec1: false };
@@ -273,6 +276,7 @@ export async function runFuzz(
     oracleCalls: oracles ? { ...oracles.calls } : { xmllint: 0, xmlsec1: 0 },
     oracleMs: oracles ? { ...oracles.ms } : { xmllint: 0, xmlsec1: 0 },
     busyMs: times.reduce((a, b) => a + b, 0),
+    signaturesAccepted: accepted,
     p50Ms: quantile(times, 0.5),
     p99Ms: quantile(times, 0.99),
     maxMs,

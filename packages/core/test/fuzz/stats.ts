@@ -21,6 +21,8 @@ export interface FuzzSummary {
   oracleMs: { xmllint: number; xmlsec1: number };
   /** Time the workers spent in the properties, milliseconds. */
   busyMs: number;
+  /** Signature inputs verifyDocument accepted, and those xmlsec1 accepted (of the ones it was asked about). */
+  signaturesAccepted: { mbprov: number; xmlsec1: number };
   /** Time of the properties per input, milliseconds (hangs excluded). */
   p50Ms: number;
   p99Ms: number;
@@ -49,6 +51,7 @@ const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 export function formatSummary(s: FuzzSummary): string {
   const lines = [
     `fuzz seed ${s.seed}: ${s.inputs} inputs (${s.documents} documents, ${s.signatures} signatures) in ${(s.wallMs / 1000).toFixed(1)} s, ${(s.inputs / (s.wallMs / 1000)).toFixed(0)} inputs/s, ${s.workers} worker(s)`,
+    `  signature inputs accepted: by verifyDocument ${s.signaturesAccepted.mbprov}, by xmlsec1 ${s.signaturesAccepted.xmlsec1}`,
     `  crashes ${s.crashes}, hangs ${s.hangs}, property failures ${s.propertyFailures}, disagreements: xmlsec1 ${s.xmlsec1Disagreements}, xmllint ${s.xmllintDisagreements} (oracle errors ${s.oracleErrors}; ${s.oracleCalls.xmlsec1} xmlsec1 and ${s.oracleCalls.xmllint} xmllint runs)`,
     `  per input: p50 ${ms(s.p50Ms)} ms, p99 ${ms(s.p99Ms)} ms, max ${ms(s.maxMs)} ms (#${s.maxIndex}); properties ${(s.busyMs / 1000).toFixed(1)} s, xmlsec1 ${(s.oracleMs.xmlsec1 / 1000).toFixed(1)} s, xmllint ${(s.oracleMs.xmllint / 1000).toFixed(1)} s`,
   ];
@@ -71,6 +74,10 @@ export function markdownTable(s: FuzzSummary, command: string): string {
     [
       'wall time',
       `${(s.wallMs / 1000).toFixed(0)} s (${(s.inputs / (s.wallMs / 1000)).toFixed(0)} inputs/s)`,
+    ],
+    [
+      'signature mutants accepted',
+      `${s.signaturesAccepted.mbprov} by verifyDocument, ${s.signaturesAccepted.xmlsec1} by xmlsec1`,
     ],
     [
       'oracle runs',
