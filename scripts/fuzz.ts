@@ -11,10 +11,12 @@
 //   --no-oracles       without xmllint and xmlsec1; --no-simulator without the simulator's property
 //   --inputs DIR       run the fixtures of DIR (e.g. a findings folder) instead of generated inputs
 //   --minimize         then shrink the first example of each kind of finding (not hangs) and write it as NAME-min
+//   --dump             also write every input of the run (with --count: `--seed S --from I --count 1 --dump`
+//                      writes input I of seed S, e.g. one a test names) to the findings folder
 import { parseArgs } from 'node:util';
 import { buildCorpus } from '../packages/core/test/fuzz/corpus.ts';
-import { loadFixtures, writeFinding } from '../packages/core/test/fuzz/findings.ts';
-import { sweepCount } from '../packages/core/test/fuzz/generate.ts';
+import { loadFixtures, writeFinding, writeInput } from '../packages/core/test/fuzz/findings.ts';
+import { generateInput, sweepCount } from '../packages/core/test/fuzz/generate.ts';
 import { loadProperties, minimize, sameFinding } from '../packages/core/test/fuzz/minimize.ts';
 import { Oracles } from '../packages/core/test/fuzz/oracles.ts';
 import { CORE_PROPERTIES, runFuzz } from '../packages/core/test/fuzz/run.ts';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     'no-simulator': { type: 'boolean', default: false },
     inputs: { type: 'string' },
     minimize: { type: 'boolean', default: false },
+    dump: { type: 'boolean', default: false },
   },
 });
 
@@ -78,6 +81,21 @@ const summary = await runFuzz({
 console.log(`\n${formatSummary(summary)}`);
 if (summary.written.length)
   console.log(`\nwrote ${summary.written.length} failing input(s) to ${findingsDir}/`);
+if (values.dump && !fixtureInputs) {
+  const end = start + summary.inputs;
+  for (let index = start; index < end; index++) {
+    const input = generateInput(corpus, seed, index);
+    const message = 'written by npm run fuzz -- --dump (not a finding by itself)';
+    writeInput(findingsDir, `input-s${seed}-i${index}`, input, {
+      caught: message,
+      type: 'property',
+      property: 'dump',
+      message,
+      seed,
+    });
+  }
+  console.log(`wrote inputs ${start}..${end - 1} to ${findingsDir}/`);
+}
 if (values.minimize) {
   const properties = await loadProperties(modules, corpus);
   const oracles = new Oracles({ trustPem: corpus.trustPem });

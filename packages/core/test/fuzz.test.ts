@@ -2,7 +2,7 @@
 // every encoding) plus seeded random structure-aware mutations, each under the watchdog, with xmllint and xmlsec1 as
 // oracles (packages/core/test/fuzz/). Sized for about 40 s on two cores; the long run is `npm run fuzz`.
 // MBPROV_FUZZ_SEED and MBPROV_FUZZ_INPUTS (random inputs after the sweeps) change the run; a failure names the
-// inputs (seed, index, mutations), and `npm run fuzz -- --seed S --from I --count 1` writes one out.
+// inputs (seed, index, mutations), and `npm run fuzz -- --seed S --from I --count 1 --dump` writes one out.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { buildCorpus } from './fuzz/corpus.ts';

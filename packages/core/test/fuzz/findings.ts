@@ -107,28 +107,41 @@ export class FindingLog {
 
 /** Writes a finding's input and note into `dir` (file names end with `suffix`); returns the base path. */
 export function writeFinding(dir: string, f: Finding, seed?: number, suffix = ''): string {
-  mkdirSync(dir, { recursive: true });
   const slug = `${f.type}-${f.property}`
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 60);
-  const name = `${slug}-s${seed ?? 'x'}-i${f.input.index}${suffix}`;
-  const asString = typeof f.input.data === 'string';
-  const file = join(dir, `${name}.${asString ? 'xml' : 'bin'}`);
-  writeFileSync(file, typeof f.input.data === 'string' ? Buffer.from(f.input.data, 'utf8') : f.input.data);
-  const note: FindingNote = {
+  return writeInput(dir, `${slug}-s${seed ?? 'x'}-i${f.input.index}${suffix}`, f.input, {
     caught: `${f.type} ${f.property}: ${f.message}`,
     type: f.type,
     property: f.property,
     message: f.message,
-    kind: f.input.kind,
-    as: asString ? 'string' : 'bytes',
-    base: f.input.base,
-    ops: f.input.ops,
     ...(seed !== undefined ? { seed } : {}),
-    index: f.input.index,
-    ...(f.input.expect ? { expect: f.input.expect } : {}),
-    ...(typeof f.input.data === 'string' && LONE_SURROGATE.test(f.input.data) ? { text: f.input.data } : {}),
+  });
+}
+
+/** Writes an input as NAME.xml|.bin with its note NAME.json (the note's finding fields as given); returns the base path. */
+export function writeInput(
+  dir: string,
+  name: string,
+  input: FuzzInput,
+  finding: Pick<FindingNote, 'caught' | 'type' | 'property' | 'message' | 'seed'>,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const asString = typeof input.data === 'string';
+  writeFileSync(
+    join(dir, `${name}.${asString ? 'xml' : 'bin'}`),
+    typeof input.data === 'string' ? Buffer.from(input.data, 'utf8') : input.data,
+  );
+  const note: FindingNote = {
+    ...finding,
+    kind: input.kind,
+    as: asString ? 'string' : 'bytes',
+    base: input.base,
+    ops: input.ops,
+    index: input.index,
+    ...(input.expect ? { expect: input.expect } : {}),
+    ...(typeof input.data === 'string' && LONE_SURROGATE.test(input.data) ? { text: input.data } : {}),
   };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(note, null, 2)}\n`);
   return join(dir, name);
