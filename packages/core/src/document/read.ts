@@ -1,6 +1,8 @@
-import { XmlC14NMode, type XmlElement } from 'libxml2-wasm';
+import type { XmlElement } from 'libxml2-wasm';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
+import { C14N } from '../signature/algorithms.ts';
+import { type AncestorContext, canonicalTextInContext, contextOf } from '../signature/canonicalize.ts';
 import { childElements } from '../xml/children.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 
@@ -10,9 +12,21 @@ export interface ReadContext {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Serializes an element as exclusive canonical XML: self-contained, with the namespace declarations it uses. */
+/**
+ * Serializes an element as exclusive canonical XML: self-contained, with the namespace declarations it uses.
+ * Canonicalized as a small document of its own with the namespaces in scope declared on it: libxml2's subtree
+ * canonicalization visits every node of the whole document, so one call per opaque element of a document with
+ * thousands of them took time growing with the square of its size (8,000 extensions: 25 s; now linear).
+ */
 export function fragmentOf(element: XmlElement): string {
-  return element.canonicalizeToString({ mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0, withComments: false });
+  const ancestors: AncestorContext[] = [];
+  for (let up = element.parent; up; up = up.parent) ancestors.unshift(contextOf(up));
+  return canonicalTextInContext(
+    element.toString({ format: false }),
+    ancestors,
+    C14N.excC14n,
+    contextOf(element),
+  );
 }
 
 /**

@@ -93,6 +93,16 @@ export function canonicalInContext(
   uri: string,
   own: AncestorContext = { namespaces: [], xmlAttributes: [] },
 ): Buffer {
+  return Buffer.from(canonicalTextInContext(fragment, ancestors, uri, own), 'utf8');
+}
+
+/** {@link canonicalInContext}, as text. */
+export function canonicalTextInContext(
+  fragment: string,
+  ancestors: AncestorContext[],
+  uri: string,
+  own: AncestorContext = { namespaces: [], xmlAttributes: [] },
+): string {
   const namespaces = new Map<string, string>();
   const xmlAttributes = new Map<string, string>();
   for (const a of ancestors) {
@@ -110,10 +120,7 @@ export function canonicalInContext(
   const nameEnd = fragment.search(/[\s/>]/);
   const doc = XmlDocument.fromString(fragment.slice(0, nameEnd) + added + fragment.slice(nameEnd));
   try {
-    return Buffer.from(
-      canonicalizing(() => doc.canonicalizeToString({ mode, withComments })),
-      'utf8',
-    );
+    return canonicalizing(() => doc.canonicalizeToString({ mode, withComments }));
   } finally {
     doc.dispose();
   }
