@@ -237,6 +237,20 @@ describe('characters that are never XML', () => {
   });
 });
 
+describe('namespace names', () => {
+  it(
+    'a namespace name that is not a URI reference: MBPROV_XML_NAMESPACE_INVALID, with a bounded message',
+    guard,
+    () => {
+      for (const value of ['a b', 'urn:\u00e9', ' '.repeat(100_000), 'a b'.repeat(300_000)]) {
+        const xml = doc(GLOBAL.replace('<Global>', `<Global><x xmlns:q="${value}" xmlns="urn:x"/>`));
+        const d = refusedWith(xml, 'MBPROV_XML_NAMESPACE_INVALID');
+        assert.ok(d.message.length < 700, `message of ${d.message.length} characters`);
+      }
+    },
+  );
+});
+
 describe('processing instructions between elements', () => {
   it(
     'hide no sibling: the model of a document with PIs between elements is the model without them',

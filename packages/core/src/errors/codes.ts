@@ -34,6 +34,9 @@ export const codes = {
     'The document is not UTF-8 (declared or detected encoding other than UTF-8).',
   ),
   MBPROV_XML_MALFORMED: e('The input is not well-formed XML.'),
+  MBPROV_XML_NAMESPACE_INVALID: e(
+    'A namespace declaration is not a URI reference (Namespaces in XML 1.0, section 2.2), such as xmlns:q="a b".',
+  ),
   MBPROV_XML_WRONG_ROOT: e('The root element is not CarrierProvisioning in the CarrierControl v1 namespace.'),
   MBPROV_XML_NOT_CANONICALIZABLE: e(
     'Canonical XML refuses the document (a relative namespace URI), so it can be neither signed nor verified.',

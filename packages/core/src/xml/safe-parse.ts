@@ -272,8 +272,18 @@ function parseErrors(error: unknown): Diagnostic[] {
   }
   const details = error.details.length ? error.details : [{ message: error.message, line: 0, col: 0 }];
   const first = details[0] as { message: string; line?: number; col?: number };
-  const message = first.message.trim();
+  const message = bounded(first.message.trim());
   const where = first.line ? { line: first.line, column: first.col || 1 } : {};
+  // libxml2: "xmlns: '%s' is not a valid URI", "xmlns:%s: '%s' is not a valid URI" (cut short for long values).
+  if (/^xmlns(:[^\s:']+)?: '/.test(message)) {
+    return [
+      diagnostic(
+        'MBPROV_XML_NAMESPACE_INVALID',
+        `A namespace declaration is not a URI reference: ${message}; namespace names must be URIs.`,
+        where,
+      ),
+    ];
+  }
   if (/Excessive depth|MaxDepth/i.test(message)) {
     return [diagnostic('MBPROV_XML_TOO_DEEP', `Elements are nested too deeply (${message}).`, where)];
   }
@@ -287,6 +297,14 @@ function parseErrors(error: unknown): Diagnostic[] {
     ];
   }
   return [diagnostic('MBPROV_XML_MALFORMED', message, where)];
+}
+
+/**
+ * A parser message with every quoted value cut to 60 characters: libxml2 quotes what it refused, and a refusal
+ * of a megabyte-long attribute must not make a megabyte-long diagnostic.
+ */
+function bounded(message: string): string {
+  return message.replace(/'([^']{60})[^']*('|$)/g, "'$1…'").slice(0, 500);
 }
 
 /** Stable identity of a libxml2 node (its pointer in wasm memory). */
