@@ -9,6 +9,7 @@ import { runPortal } from './bench/portal.ts';
 import { runSignatures } from './bench/signatures.ts';
 import { runSimulator } from './bench/simulator.ts';
 import { runValidation } from './bench/validation.ts';
+import { fuzzSection } from './fuzz-figures.ts';
 
 const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['validation', runValidation],
@@ -60,5 +61,8 @@ for (const r of results) {
   for (const note of r.notes ?? []) lines.push('', note);
   lines.push('');
 }
+// The fuzz figures come from `npm run fuzz -- --write-docs`, not from this run: keep them.
+const fuzz = fuzzSection();
+if (fuzz) lines.push(fuzz, '');
 if (!only.length) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), `${lines.join('\n')}\n`);
 else process.stderr.write('bench: partial run, docs/benchmarks.md not rewritten\n');

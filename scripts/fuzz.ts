@@ -11,8 +11,10 @@
 //   --no-oracles       without xmllint and xmlsec1; --no-simulator without the simulator's property
 //   --inputs DIR       run the fixtures of DIR (e.g. a findings folder) instead of generated inputs
 //   --minimize         then shrink the first example of each kind of finding (not hangs) and write it as NAME-min
+//   --write-docs       write the figures into the Fuzzing section of docs/benchmarks.md
 //   --dump             also write every input of the run (with --count: `--seed S --from I --count 1 --dump`
 //                      writes input I of seed S, e.g. one a test names) to the findings folder
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { buildCorpus } from '../packages/core/test/fuzz/corpus.ts';
 import { loadFixtures, writeFinding, writeInput } from '../packages/core/test/fuzz/findings.ts';
@@ -21,6 +23,7 @@ import { loadProperties, minimize, sameFinding } from '../packages/core/test/fuz
 import { Oracles } from '../packages/core/test/fuzz/oracles.ts';
 import { CORE_PROPERTIES, runFuzz } from '../packages/core/test/fuzz/run.ts';
 import { failures, formatSummary, markdownTable } from '../packages/core/test/fuzz/stats.ts';
+import { writeFuzzSection } from './fuzz-figures.ts';
 
 const SIMULATOR_PROPERTIES = new URL('../packages/simulator/test/fuzz/property.ts', import.meta.url).href;
 
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     inputs: { type: 'string' },
     minimize: { type: 'boolean', default: false },
     dump: { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
   },
 });
 
@@ -120,5 +124,11 @@ if (values.minimize) {
   }
 }
 const command = `npm run fuzz -- ${fixtureInputs ? `--inputs ${values.inputs}` : minutes !== undefined ? `--minutes ${minutes}` : `--count ${values.count}`} --seed ${seed}${start ? ` --from ${start}` : ''}`;
-console.log(`\n${markdownTable(summary, command)}`);
+const table = markdownTable(summary, command);
+console.log(`\n${table}`);
+if (values['write-docs']) {
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node.js ${process.version}`;
+  writeFuzzSection(table, new Date().toISOString().slice(0, 10), machine);
+  console.log('fuzz: figures written to docs/benchmarks.md');
+}
 process.exitCode = failures(summary) ? 1 : 0;

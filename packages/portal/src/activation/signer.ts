@@ -135,11 +135,12 @@ function expiresWithin(cert: X509Certificate | undefined, now: Date, days: numbe
  * Returns warnings for what Windows may refuse in some cases or soon: no EV policy, expiry within 30 days.
  */
 export function checkSigner(signer: Signer, now: Date, carrierId: string): string[] {
+  // The certificate first: signing refuses a certificate it must not sign with, in fewer words.
+  const warnings = certificateProblems(signer.certificate, now, 'The signing certificate');
   signModel(
     { Global: { CarrierId: carrierId, SubscriberId: '001010000000000' } },
     { key: signer.key, certificate: signer.certificate },
   );
-  const warnings = certificateProblems(signer.certificate, now, 'The signing certificate');
   const chainProblem =
     signer.chain.map(certificateProblem).find((p) => p !== undefined) ??
     purposeProblem([signer.certificate, ...signer.chain]);
