@@ -272,7 +272,10 @@ function parseErrors(error: unknown): Diagnostic[] {
   }
   const details = error.details.length ? error.details : [{ message: error.message, line: 0, col: 0 }];
   const first = details[0] as { message: string; line?: number; col?: number };
-  const message = bounded(first.message.trim());
+  const given = bounded(first.message.trim());
+  // libxml2 has no text for some errors (an unterminated CDATA section, for one).
+  const message =
+    given === 'Unregistered error message' ? 'The text is not well-formed XML from here on' : given;
   const where = first.line ? { line: first.line, column: first.col || 1 } : {};
   // libxml2: "xmlns: '%s' is not a valid URI", "xmlns:%s: '%s' is not a valid URI" (cut short for long values).
   if (/^xmlns(:[^\s:']+)?: '/.test(message)) {
