@@ -118,7 +118,7 @@ describe('hostile XML', () => {
   });
 
   it('refuses a non-UTF-8 declared encoding', guard, () => {
-    for (const encoding of ['ISO-8859-1', 'UTF-16', 'Shift_JIS']) {
+    for (const encoding of ['UTF-16', 'Shift_JIS', 'windows-1252']) {
       const d = refusedWith(
         `<?xml version="1.0" encoding="${encoding}"?>${doc()}`,
         'MBPROV_XML_ENCODING_UNSUPPORTED',
@@ -126,6 +126,21 @@ describe('hostile XML', () => {
       assert.match(d.message, new RegExp(encoding));
     }
   });
+
+  it(
+    'accepts ISO-8859-1 or US-ASCII declared on a text of ASCII characters only, refuses it on any other',
+    guard,
+    () => {
+      for (const encoding of ['ISO-8859-1', 'iso-8859-1', 'latin1', 'US-ASCII']) {
+        const xml = `<?xml version="1.0" encoding="${encoding}"?>${doc()}`;
+        assert.deepEqual(validateDocument(xml).diagnostics, [], encoding);
+        assert.equal(validateDocument(Buffer.from(xml)).valid, true, encoding);
+        const accented = xml.replace('1234567890', 'caf\u00e9');
+        refusedWith(accented, 'MBPROV_XML_ENCODING_UNSUPPORTED');
+        refusedWith(Buffer.from(accented, 'latin1'), 'MBPROV_XML_ENCODING_UNSUPPORTED');
+      }
+    },
+  );
 
   it('refuses UTF-16 bytes and invalid UTF-8 bytes', guard, () => {
     refusedWith(Buffer.from(`\ufeff${doc()}`, 'utf16le'), 'MBPROV_XML_ENCODING_UNSUPPORTED');

@@ -45,6 +45,8 @@ const PARSE_OPTIONS =
   ParseOption.XML_PARSE_BIG_LINES;
 
 const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+/** Declared encodings that write ASCII as UTF-8 does: accepted for a text of ASCII characters only. */
+const ASCII_COMPATIBLE = new Set(['iso-8859-1', 'latin1', 'iso-latin-1', 'us-ascii', 'ascii']);
 
 /**
  * Parses untrusted XML with no DTD, no entity expansion, no network access and size/depth limits.
@@ -230,7 +232,12 @@ function decode(input: string | Uint8Array, maxBytes: number): string | Diagnost
   }
 }
 
-/** Checks the prolog: declared encoding must be UTF-8 and no DOCTYPE may appear before the root element. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * Checks the prolog: the declared encoding must be UTF-8 (or one that reads an ASCII-only text the same) and no
+ * DOCTYPE may appear before the root element.
+ */
 function scanProlog(text: string): Diagnostic | undefined {
   let i = 0;
   while (i < text.length) {
@@ -240,10 +247,14 @@ function scanProlog(text: string): Diagnostic | undefined {
       if (end < 0) return undefined; // the parser reports it
       const pi = text.slice(i, end);
       const encoding = /^<\?xml\s[\s\S]*?encoding\s*=\s*["']([^"']*)["']/.exec(pi)?.[1];
-      if (encoding !== undefined && !UTF8_NAMES.has(encoding.toLowerCase())) {
+      const name = encoding?.toLowerCase();
+      // An ASCII text reads the same in UTF-8 as in Latin-1 or ASCII, so its declaration changes nothing; with
+      // anything beyond ASCII the bytes (or the string's characters) would be read as another text.
+      const sameText = name !== undefined && ASCII_COMPATIBLE.has(name) && !NON_ASCII.test(text);
+      if (name !== undefined && !UTF8_NAMES.has(name) && !sameText) {
         return diagnostic(
           'MBPROV_XML_ENCODING_UNSUPPORTED',
-          `The XML declaration says encoding="${encoding}"; only UTF-8 is accepted.`,
+          `The XML declaration says encoding="${encoding}"; only UTF-8 is accepted (or, for a text of ASCII characters only, ISO-8859-1 and US-ASCII).`,
           { line: 1, column: 1 },
         );
       }
