@@ -287,10 +287,13 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
   const certificates = certElements.map((el) => {
     try {
       const base64 = el.content;
-      return parsedCertificates.get(
-        base64,
-        () => new X509Certificate(strictBase64(base64, 'X509Certificate', el)),
-      );
+      return parsedCertificates.get(base64, () => {
+        const certificate = new X509Certificate(strictBase64(base64, 'X509Certificate', el));
+        // node:crypto decodes the public key only when asked, and throws then: a key that cannot be read makes
+        // the certificate unreadable here, not an exception wherever the key is first used.
+        void certificate.publicKey;
+        return certificate;
+      });
     } catch (error) {
       // Bad base64 here is an unreadable certificate too (MBPROV_SIG_VALUE_FORMAT is for the signature values).
       throw new Refusal(
