@@ -83,13 +83,16 @@ class Refusal extends Error {
 /** Certificates met in KeyInfo, by their base64 text: the same signer signs many documents. */
 const parsedCertificates = new BoundedMemo<X509Certificate>();
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+// XML Schema base64Binary: only XML whitespace (space, tab, CR, LF) may lie between the characters; JavaScript's
+// \s would also let no-break and other Unicode spaces through, which xmlsec1 refuses.
+const BASE64 = /^[A-Za-z0-9+/ \t\r\n]*={0,2}[ \t\r\n]*$/;
+const XML_SPACE = /[ \t\r\n]/g;
 
 function strictBase64(text: string, what: string, element: XmlElement): Buffer {
-  if (!BASE64.test(text) || text.replace(/\s/g, '').length % 4 !== 0) {
+  if (!BASE64.test(text) || text.replace(XML_SPACE, '').length % 4 !== 0) {
     throw new Refusal('MBPROV_SIG_VALUE_FORMAT', `${what} is not valid base64.`, element);
   }
-  return Buffer.from(text.replace(/\s/g, ''), 'base64');
+  return Buffer.from(text.replace(XML_SPACE, ''), 'base64');
 }
 
 const isDs = (e: XmlElement, name: string) => e.namespaceUri === NS.ds && e.name === name;
