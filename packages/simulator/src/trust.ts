@@ -11,10 +11,12 @@ import type { CertificateName, MachineState } from './state.ts';
 /**
  * Where a document comes from, which decides what signature it needs (account provisioning page, *Signature*):
  * - `app`: the mobile broadband app with the operator's SIM (ProvisioningAgent.CreateFromNetworkAccountId): none.
- * - `website`: the operator's web site with the SIM present (msProvisionNetworks): a certificate chaining to a
- *   trusted root and associated with the mobile broadband hardware.
+ * - `website`: the operator's web site with the SIM present (msProvisionNetworks): an EV certificate ("Account
+ *   provisioning metadata must be signed with an extended validation (EV) certificate when provided by the web
+ *   site", website provisioning page) chaining to a trusted root; associated with the mobile broadband hardware, or
+ *   trusted by an earlier document, it is accepted without asking, else with the user's consent the first time.
  * - `wifi-provider`: a Wi-Fi provider's app or site without a SIM: a trusted EV certificate, with the user's consent
- *   the first time the certificate is seen.
+ *   the first time the certificate is seen (however it is trusted, it must be EV).
  * - `refresh`: a document fetched from the RefreshURL in the background: a certificate the carrier's earlier
  *   documents trusted (TrustedCertificates), the hardware association, or one the user consented to before.
  */
@@ -80,6 +82,14 @@ export function checkSignature(
     );
   }
   const signer = verified.signer;
+  // EV first, whatever would vouch for the certificate: the web site and Wi-Fi provider paths need it always
+  // (docs/simulator.md, *EV from the web site*); a background refresh is vouched for by TrustedCertificates.
+  if (source !== 'refresh' && !signer.ev) {
+    throw new MbprovError(
+      'MBPROV_CERT_NOT_EV',
+      `${signer.subject} is not an EV certificate (no policy 2.23.140.1.1): a document ${source === 'website' ? 'an operator web site hands over' : 'from a Wi-Fi provider'} must be signed with one, even by a certificate the PC already trusts.`,
+    );
+  }
   const carrier = state.carriers[doc.Global.CarrierId.toLowerCase()];
   // The COSA database / experience metadata ties certificates to the SIM's operator: no SIM, no association.
   if (source !== 'wifi-provider' && state.capabilities.sim && named(signer, state.hardwareCertificates)) {
@@ -93,12 +103,6 @@ export function checkSignature(
     throw new MbprovError(
       'MBPROV_SIM_CERT_NOT_TRUSTED',
       `The refreshed document is signed by ${signer.subject}, which no earlier document of this carrier trusted.`,
-    );
-  }
-  if (!signer.ev) {
-    throw new MbprovError(
-      source === 'wifi-provider' ? 'MBPROV_CERT_NOT_EV' : 'MBPROV_SIM_CERT_NOT_TRUSTED',
-      `${signer.subject} is not associated with this hardware nor trusted before, so it must be an EV certificate; it is not.`,
     );
   }
   if (!consent?.(signer)) {

@@ -1,7 +1,9 @@
 // The signing requirements table of the account provisioning page (*Signature*), rule by rule, plus the paragraph
 // on pre-supplied certificates: "If the certificate is already trusted, there is no user interaction. If the
 // certificate is not previously known to the computer, it must be an EV certificate, and the user is prompted for
-// consent before the certificate is accepted."
+// consent before the certificate is accepted." And the website provisioning page: "Account provisioning metadata
+// must be signed with an extended validation (EV) certificate when provided by the web site." (docs/simulator.md,
+// *EV from the web site*: EV always for the web site and Wi-Fi provider paths, whatever vouches for the certificate.)
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { trustedCertificateEntry } from '@mbprov/core';
@@ -14,11 +16,14 @@ before(async () => {
 });
 
 /** A PC that trusts the test root; `associated` ties the EV signer to the mobile broadband hardware (COSA). */
-function pc(options: { associated?: boolean; sim?: boolean } = {}): Machine {
+function pc(options: { associated?: boolean; associatedPlain?: boolean; sim?: boolean } = {}): Machine {
   const m = Machine.create({
     now: NOW,
     trustedRoots: [certs.ev.root.certificatePem, certs.otherEv.root.certificatePem],
-    hardwareCertificates: options.associated ? [trustedCertificateEntry(certs.ev.signer.certificate)] : [],
+    hardwareCertificates: [
+      ...(options.associated ? [trustedCertificateEntry(certs.ev.signer.certificate)] : []),
+      ...(options.associatedPlain ? [trustedCertificateEntry(certs.plain.signer.certificate)] : []),
+    ],
   });
   if (options.sim === false) delete m.state.capabilities.sim;
   return m;
@@ -70,13 +75,36 @@ describe('signing requirements by source', () => {
     });
   });
 
-  it('operator web site: an unknown non-EV certificate is rejected (MBPROV_SIM_CERT_NOT_TRUSTED)', () => {
+  it('operator web site: an unknown non-EV certificate is rejected, even with consent (MBPROV_CERT_NOT_EV)', () => {
     assert.throws(
       () =>
         pc().provision(signed(purchaseDocument(), certs.plain), { source: 'website', consent: () => true }),
       {
-        code: 'MBPROV_SIM_CERT_NOT_TRUSTED',
+        code: 'MBPROV_CERT_NOT_EV',
       },
+    );
+  });
+
+  it('operator web site: a non-EV certificate associated with the hardware (COSA) is rejected (MBPROV_CERT_NOT_EV), nothing changes', () => {
+    const m = pc({ associatedPlain: true });
+    const before = JSON.stringify(m.state);
+    assert.throws(
+      () => m.provision(signed(purchaseDocument(), certs.plain), { source: 'website', consent: never }),
+      { code: 'MBPROV_CERT_NOT_EV', message: /not an EV certificate/ },
+    );
+    assert.equal(JSON.stringify(m.state), before);
+  });
+
+  it('operator web site: a non-EV certificate in the carrier TrustedCertificates is rejected (MBPROV_CERT_NOT_EV)', () => {
+    const m = pc();
+    const first = purchaseDocument();
+    first.Provisioning = {
+      TrustedCertificates: { TrustedCertificate: [trustedCertificateEntry(certs.plain.signer.certificate)] },
+    };
+    m.provision(xml(first), { source: 'app' });
+    assert.throws(
+      () => m.provision(signed(purchaseDocument(), certs.plain), { source: 'website', consent: never }),
+      { code: 'MBPROV_CERT_NOT_EV' },
     );
   });
 
@@ -145,6 +173,23 @@ describe('signing requirements by source', () => {
     );
   });
 
+  it('Wi-Fi provider: a non-EV certificate in the carrier TrustedCertificates is rejected too (MBPROV_CERT_NOT_EV)', () => {
+    const m = pc({ sim: false });
+    const first = doc({ WLANProfiles: { WLANProfile: [wlan('Fabrikam Wi-Fi')] } });
+    first.Provisioning = {
+      TrustedCertificates: { TrustedCertificate: [trustedCertificateEntry(certs.plain.signer.certificate)] },
+    };
+    m.provision(signed(first, certs.otherEv), { source: 'wifi-provider', consent: () => true });
+    assert.throws(
+      () =>
+        m.provision(signed(doc({ WLANProfiles: { WLANProfile: [wlan('Fabrikam Wi-Fi')] } }), certs.plain), {
+          source: 'wifi-provider',
+          consent: never,
+        }),
+      { code: 'MBPROV_CERT_NOT_EV' },
+    );
+  });
+
   it('Wi-Fi provider: the hardware association does not count without a SIM (consent is still asked)', () => {
     const m = Machine.create({
       now: NOW,
@@ -167,28 +212,53 @@ describe('signing requirements by source', () => {
     const m = pc();
     const first = purchaseDocument();
     first.Provisioning = {
-      TrustedCertificates: { TrustedCertificate: [trustedCertificateEntry(certs.plain.signer.certificate)] },
+      TrustedCertificates: {
+        TrustedCertificate: [
+          trustedCertificateEntry(certs.ev.signer.certificate),
+          trustedCertificateEntry(certs.plain.signer.certificate),
+        ],
+      },
     };
     m.provision(xml(first), { source: 'app' });
-    const outcome = m.provision(signed(purchaseDocument(), certs.plain), {
+    const outcome = m.provision(signed(purchaseDocument(), certs.ev), {
       source: 'website',
       consent: never,
     });
     assert.equal(outcome.signer?.trustedBy, 'trusted-certificates');
+    // A refresh needs no EV: the TrustedCertificates entry alone vouches for a non-EV signer.
+    const refreshed = m.provision(signed(purchaseDocument(), certs.plain), {
+      source: 'refresh',
+      consent: never,
+    });
+    assert.equal(refreshed.signer?.trustedBy, 'trusted-certificates');
   });
 
   it("TrustedCertificates of one carrier do not vouch for another carrier's documents", () => {
     const m = pc();
     const first = purchaseDocument();
     first.Provisioning = {
-      TrustedCertificates: { TrustedCertificate: [trustedCertificateEntry(certs.plain.signer.certificate)] },
+      TrustedCertificates: {
+        TrustedCertificate: [
+          trustedCertificateEntry(certs.ev.signer.certificate),
+          trustedCertificateEntry(certs.plain.signer.certificate),
+        ],
+      },
     };
     m.provision(xml(first), { source: 'app' });
     const other = doc(
       { WLANProfiles: { WLANProfile: [wlan('Other')] } },
       '{99999999-1111-2222-3333-444444444444}',
     );
-    assert.throws(() => m.provision(signed(other, certs.plain), { source: 'website' }), {
+    let asked = false;
+    const no = () => {
+      asked = true;
+      return false;
+    };
+    assert.throws(() => m.provision(signed(other, certs.ev), { source: 'website', consent: no }), {
+      code: 'MBPROV_SIM_CONSENT_DENIED',
+    });
+    assert.equal(asked, true, 'the EV certificate is unknown to the other carrier: the user is asked');
+    assert.throws(() => m.provision(signed(other, certs.plain), { source: 'refresh' }), {
       code: 'MBPROV_SIM_CERT_NOT_TRUSTED',
     });
   });
