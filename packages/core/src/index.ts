@@ -26,6 +26,7 @@ export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/
 export { checkRules, rules } from './rules/index.ts';
 export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
+export { isTrustedDomain, MAX_WLAN_PROFILES, SSID_LIMITS } from './rules/wlan-rules.ts';
 export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
 export { C14N, type Canonicalization, type DigestName } from './signature/algorithms.ts';
 export {

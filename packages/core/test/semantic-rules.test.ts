@@ -112,7 +112,7 @@ const cases: Case[] = [
     },
   },
   {
-    rule: 'Branding Logo must be PNG or BMP by content',
+    rule: 'a Branding Logo that is not PNG or BMP by content is a warning (Windows 1709+ ignores Branding without error)',
     code: 'MBPROV_BRANDING_LOGO_FORMAT',
     breaks: (m) => {
       (m.MBNProfiles as object as { Branding: object }).Branding = {
@@ -120,13 +120,6 @@ const cases: Case[] = [
       };
     },
     path: '/CarrierProvisioning/MBNProfiles/Branding/Logo',
-  },
-  {
-    rule: 'DefaultProfile needs an AccessString',
-    code: 'MBPROV_MBN_DEFAULT_PROFILE_INCOMPLETE',
-    breaks: (m) => {
-      delete m.MBNProfiles?.DefaultProfile?.Context;
-    },
   },
   {
     rule: 'a password with AuthProtocol NONE is never sent',
@@ -199,7 +192,7 @@ const cases: Case[] = [
     },
   },
   {
-    rule: 'UsageTimestamp Format uses documented identifiers only',
+    rule: 'a UsageTimestamp Format identifier outside the documented table is a warning (the timestamp is not read)',
     code: 'MBPROV_SMS_TIMESTAMP_FORMAT',
     breaks: (m) => {
       (message(m).Fields?.UsageTimestamp as { Format: string }).Format = '%d %b %Y';

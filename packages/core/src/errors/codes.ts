@@ -78,15 +78,18 @@ export const codes = {
   MBPROV_BRANDING_IGNORED: w(
     'Branding is ignored since Windows 10 version 1709; set Branding Name and Icon in the COSA database instead.',
   ),
-  MBPROV_BRANDING_LOGO_FORMAT: e('Branding Logo must be a base64 PNG or BMP image.'),
-  MBPROV_MBN_DEFAULT_PROFILE_INCOMPLETE: e('DefaultProfile needs a Context with an AccessString to connect.'),
+  MBPROV_BRANDING_LOGO_FORMAT: w(
+    'Branding Logo is not a base64 PNG or BMP image; Windows 10 1709 and later ignore Branding without error.',
+  ),
   MBPROV_MBN_PASSWORD_WITHOUT_AUTH: w('A context password is set but AuthProtocol is NONE.'),
 
   // SMS / USSD operator message rules
   MBPROV_SMS_PATTERN_INVALID: e('A message Pattern is not a valid regular expression.'),
   MBPROV_SMS_GROUP_MISSING: e('A message field names a capturing group that the Pattern does not have.'),
   MBPROV_SMS_USAGE_WITHOUT_TIMESTAMP: e('A message rule with a Usage* field must also have UsageTimestamp.'),
-  MBPROV_SMS_TIMESTAMP_FORMAT: e('A UsageTimestamp Format uses an identifier that Windows does not support.'),
+  MBPROV_SMS_TIMESTAMP_FORMAT: w(
+    'A UsageTimestamp Format uses an identifier outside the documented table; Windows cannot read the timestamp, so usage is timed at receipt.',
+  ),
   MBPROV_SMS_SENDER_FORMAT: w(
     'An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.',
   ),
@@ -125,6 +128,10 @@ export const codes = {
   MBPROV_WLAN_TOO_MANY_SSIDS: e(
     'Too many SSIDs: at most 25 in the v1 namespace, 10,000 in v2 and 32 SSID prefixes.',
   ),
+  MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL: e(
+    'A WLAN profile has more than 10,000 SSIDs in total across its v1 and v2 SSID elements.',
+  ),
+  MBPROV_WLAN_TOO_MANY_PROFILES: e('WLANProfiles has more than ten profiles, the most Windows takes.'),
   MBPROV_WLAN_SSID_TOO_LONG: e('An SSID is longer than 32 bytes (UTF-8).'),
   MBPROV_WLAN_SSID_PREFIX_TOO_SHORT: e('An SSID prefix is shorter than 4 bytes.'),
   MBPROV_WLAN_KEY_REQUIRED: e('The authentication method needs a sharedKey.'),
@@ -135,7 +142,9 @@ export const codes = {
   ),
   MBPROV_WLAN_ONEX_MISSING: e('useOneX is true but no OneX configuration is present.'),
   MBPROV_WLAN_HOTSPOT_NOT_OPEN: w('A HotspotProfile (WISPr) is only used on open networks.'),
-  MBPROV_WLAN_TRUSTED_DOMAIN_FORMAT: e('A TrustedDomain must be a host name or a .domain wildcard.'),
+  MBPROV_WLAN_TRUSTED_DOMAIN_FORMAT: e(
+    'A TrustedDomain must be a domain name (A-labels or U-labels, one trailing dot allowed) or a .domain wildcard.',
+  ),
   MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w(
     'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
   ),

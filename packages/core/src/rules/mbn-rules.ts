@@ -34,19 +34,13 @@ export const mbnRules: Rule = (doc, report) => {
     if (mbn.Branding.Logo !== undefined && !logoFormat(mbn.Branding.Logo)) {
       report(
         'MBPROV_BRANDING_LOGO_FORMAT',
-        'Branding Logo is not a base64 PNG or BMP image (checked by its content).',
+        'Branding Logo is not a base64 PNG or BMP image (checked by its content); Windows 10 1709 and later ignore it without error, earlier versions would not show it.',
         `${at}/Branding/Logo`,
       );
     }
   }
-  const def = mbn.DefaultProfile;
-  if (def && !def.Context?.AccessString) {
-    report(
-      'MBPROV_MBN_DEFAULT_PROFILE_INCOMPLETE',
-      `DefaultProfile "${def.Name}" has no Context/AccessString, so Windows cannot connect with it.`,
-      `${at}/DefaultProfile`,
-    );
-  }
+  // A DefaultProfile without Context/AccessString is valid: the WWAN schema makes both optional, and a CDMA
+  // network (no APN) or an LTE network that assigns the APN at attach connects without one (docs/validation.md).
   for (const kind of ['DefaultProfile', 'PurchaseProfile'] as const) {
     const ctx = mbn[kind]?.Context;
     if (ctx?.AuthProtocol === 'NONE' && ctx.UserLogonCred?.Password) {

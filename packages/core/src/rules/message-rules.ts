@@ -106,7 +106,7 @@ export const messageRules: Rule = (doc, report) => {
       if (bad.length) {
         report(
           'MBPROV_SMS_TIMESTAMP_FORMAT',
-          `UsageTimestamp Format "${format}" uses ${bad.join(', ')}; supported: %d %H %I %m %M %S %y %Y %p and their %# forms.`,
+          `UsageTimestamp Format "${format}" uses ${bad.join(', ')}, outside the documented %d %H %I %m %M %S %y %Y %p (and %# forms): Windows cannot read the timestamp, so the usage is timed at the message's receipt.`,
           `${at}/Fields/UsageTimestamp`,
         );
       }

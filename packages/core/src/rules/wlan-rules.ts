@@ -1,9 +1,23 @@
+import { domainToASCII } from 'node:url';
 import type { Received } from '../model/spec.ts';
 import type { Security, SSID, WLANProfile } from '../model/wlan-profiles.ts';
 import { type Report, ROOT, type Rule, step } from './rule.ts';
 
-/** SSID limits from the WLAN schema documentation. */
-export const SSID_LIMITS = { v1: 25, v2: 10_000, v2Prefix: 32, maxBytes: 32, minPrefixBytes: 4 } as const;
+/**
+ * SSID limits from the WLAN schema documentation and *Handling large numbers of SSIDs*: 25 v1 SSIDs, 10,000 v2
+ * SSIDs, "up to 10,000 SSIDs in total" (v1 and v2 together; prefixes are counted apart), 32 prefixes.
+ */
+export const SSID_LIMITS = {
+  v1: 25,
+  v2: 10_000,
+  total: 10_000,
+  v2Prefix: 32,
+  maxBytes: 32,
+  minPrefixBytes: 4,
+} as const;
+
+/** "You can have a maximum of ten profiles" (*Handling large numbers of SSIDs*): Wi-Fi profiles in one WLANProfiles. */
+export const MAX_WLAN_PROFILES = 10;
 
 /** Length of an SSID in bytes: UTF-8 of the name, or the hex digits / 2. */
 export function ssidBytes(ssid: Received<SSID>): number {
@@ -31,9 +45,29 @@ const AUTH = new Map<string, AuthRule>([
   ['WPA2PSK', { encryption: ['TKIP', 'AES'], oneX: 'forbidden', key: 'required' }],
 ]);
 
-/** A TrustedDomain: a host name, or `.domain` for every host under it. */
-const TRUSTED_DOMAIN =
-  /^\.?(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** A DNS name in A-labels (LDH labels of 1 to 63 characters, at most 253 in all), without a trailing dot. */
+const LDH_NAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * A TrustedDomain: a host name, or `.domain` for every host under it. Internationalized names are domain names
+ * too: U-labels (`bücher.example`) and A-labels (`xn--bcher-kva.example`) are accepted when node's
+ * `domainToASCII` (UTS #46, as WHATWG URL) gives an LDH name; one trailing dot (the DNS root) is allowed. A
+ * scheme, a path, a port, spaces, an empty label or anything `domainToASCII` refuses is not a domain name.
+ */
+export function isTrustedDomain(domain: string): boolean {
+  let name = domain.startsWith('.') ? domain.slice(1) : domain;
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  if (name === '' || name.startsWith('.') || name.endsWith('.')) return false;
+  if (LDH_NAME.test(name)) {
+    // An A-label must decode: "xn--" followed by what is not punycode is not a domain name.
+    return !/(^|\.)xn--/i.test(name) || domainToASCII(name) !== '';
+  }
+  // Only letters, digits, hyphens and dots of any script: no scheme, path, port, space or other punctuation.
+  if (!/^[\p{L}\p{M}\p{N}.-]+$/u.test(name)) return false;
+  const ascii = domainToASCII(name);
+  return ascii !== '' && LDH_NAME.test(ascii);
+}
 
 function checkKey(security: Received<Security>, at: string, report: Report): void {
   const { authentication, encryption } = security.authEncryption ?? {};
@@ -140,10 +174,10 @@ function checkSecurity(profile: Received<WLANProfile>, at: string, report: Repor
     }
     const domains = hotspot.TrustedDomains?.TrustedDomain ?? [];
     domains.forEach((domain, i) => {
-      if (!TRUSTED_DOMAIN.test(domain)) {
+      if (!isTrustedDomain(domain)) {
         report(
           'MBPROV_WLAN_TRUSTED_DOMAIN_FORMAT',
-          `TrustedDomain "${domain}" must be a host name (hotspot.contoso.com) or a wildcard (.contoso.com).`,
+          `TrustedDomain "${domain}" must be a host name (hotspot.contoso.com, bücher.example) or a wildcard (.contoso.com).`,
           `${hAt}/TrustedDomains/${step('TrustedDomain', i, domains.length)}`,
         );
       }
@@ -162,6 +196,14 @@ function checkSsids(profile: Received<WLANProfile>, at: string, report: Report):
     report(
       'MBPROV_WLAN_TOO_MANY_SSIDS',
       `Profile "${profile.name}" has ${v1.length} v1 SSIDs (max 25), ${v2.length} v2 SSIDs (max 10,000) and ${prefixes.length} SSID prefixes (max 32).`,
+      cAt,
+    );
+  }
+  // More than 10,000 v2 SSIDs is already too many above; the total adds the v1 SSIDs to v2 lists within their limit.
+  if (v2.length <= SSID_LIMITS.v2 && v1.length + v2.length > SSID_LIMITS.total) {
+    report(
+      'MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL',
+      `Profile "${profile.name}" has ${v1.length + v2.length} SSIDs (${v1.length} v1 and ${v2.length} v2); a profile has at most 10,000 in total.`,
       cAt,
     );
   }
@@ -200,6 +242,13 @@ export const wlanRules: Rule = (doc, report) => {
     report(
       'MBPROV_WLAN_EMPTY_DELETES_ALL',
       'WLANProfiles is empty: applying this document deletes every Wi-Fi profile the operator provisioned on the PC.',
+      `${ROOT}/WLANProfiles`,
+    );
+  }
+  if (profiles.length > MAX_WLAN_PROFILES) {
+    report(
+      'MBPROV_WLAN_TOO_MANY_PROFILES',
+      `WLANProfiles has ${profiles.length} profiles; Windows takes at most ${MAX_WLAN_PROFILES} (group SSIDs that share their settings in one profile).`,
       `${ROOT}/WLANProfiles`,
     );
   }
