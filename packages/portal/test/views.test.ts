@@ -658,14 +658,221 @@ describe('provision.js', () => {
       }),
     );
     assert.equal(calls.length, 1);
-    assert.equal(state(doc), 'error');
+    // ERROR_CANCELLED reads as the documented Result code 5, the user cancelled.
+    assert.equal(state(doc), 'code5');
     const status = doc.getElementById('provision-status');
-    assert.equal(text(status?.querySelector('p') ?? null), t('ja', 'complete.status.error'));
+    assert.equal(text(status?.querySelector('p') ?? null), t('ja', 'complete.status.code5'));
     assert.equal(
       text(status?.querySelector('li') ?? null),
       'The operation was canceled by the user. (0x800704c7)',
     );
     assert.equal(fallbackHidden(doc), false);
+  });
+
+  it('shows the generic error with the host message for any other exception', async () => {
+    const { doc } = await run(
+      'en',
+      withApi(() => {
+        throw new Error('MBPROV_SCHEMA_INVALID: The document is rejected');
+      }),
+    );
+    assert.equal(state(doc), 'error');
+    const status = doc.getElementById('provision-status');
+    assert.equal(text(status?.querySelector('p') ?? null), t('en', 'complete.status.error'));
+    assert.equal(
+      text(status?.querySelector('li') ?? null),
+      'MBPROV_SCHEMA_INVALID: The document is rejected',
+    );
+    assert.equal(fallbackHidden(doc), false);
+  });
+
+  // The account provisioning page's own examples (ResultsSchema v1, ErrorCode and Name capitalised), with their
+  // typographic quotes, and the same made well-formed.
+  const V1 = 'http://www.microsoft.com/networking/CarrierControlResults/v1';
+  const docExamples: Array<[string, string]> = [
+    [
+      '<CarrierProvisioningResult>\n    <WLANProfiles ErrorCode=”80070426”/>\n</CarrierProvisioningResult>',
+      'WLANProfiles: 0x80070426',
+    ],
+    [
+      `<CarrierProvisioningResult xmlns="${V1}"><WLANProfiles ErrorCode="80070426"/></CarrierProvisioningResult>`,
+      'WLANProfiles: 0x80070426',
+    ],
+    [
+      '<CarrierProvisioningResult>\n    <WLANProfiles>\n        <WLANProfile Name=”MyProfile” ErrorCode=”80070005”/>\n    </WLANProfiles>\n</CarrierProvisioningResult>',
+      'WLANProfiles / WLANProfile "MyProfile": 0x80070005',
+    ],
+    [
+      `<r:CarrierProvisioningResult xmlns:r="${V1}"><r:MBNProfiles><r:DefaultProfile ERRORCODE="0x8007048F"/></r:MBNProfiles></r:CarrierProvisioningResult>`,
+      'MBNProfiles / DefaultProfile: 0x8007048f',
+    ],
+  ];
+  for (const [answer, line] of docExamples) {
+    it(`a failure written as the documentation writes it is a failure, with the manual steps: ${line}`, async () => {
+      const { doc } = await run(
+        'en',
+        withApi(() => answer),
+      );
+      assert.equal(state(doc), 'failed', answer);
+      const status = doc.getElementById('provision-status');
+      assert.equal(text(status?.querySelector('p') ?? null), t('en', 'complete.status.failed'));
+      assert.deepEqual(
+        [...(status?.querySelectorAll('li') ?? [])].map((li) => li.textContent),
+        [line],
+      );
+      assert.equal(fallbackHidden(doc), false);
+    });
+  }
+
+  it('a failing root errorCode, or a code that is not an HRESULT, is a failure; a result without any code is not a success', async () => {
+    const rootFailed = result(
+      '  <WLANProfiles>\n    <WLANProfile errorCode="00000000" name="A"/>\n  </WLANProfiles>\n',
+    ).replace('<CarrierProvisioningResult ', '<CarrierProvisioningResult errorCode="80004005" ');
+    assert.equal(
+      state(
+        (
+          await run(
+            'en',
+            withApi(() => rootFailed),
+          )
+        ).doc,
+      ),
+      'failed',
+    );
+    const garbled = result('  <Plans>\n    <Plan errorCode="oops" name="A"/>\n  </Plans>\n');
+    const garbledRun = await run(
+      'en',
+      withApi(() => garbled),
+    );
+    assert.equal(state(garbledRun.doc), 'failed');
+    assert.equal(text(garbledRun.doc.querySelector('#provision-status li')), 'Plans / Plan "A": oops');
+    assert.equal(
+      state(
+        (
+          await run(
+            'en',
+            withApi(() => result('')),
+          )
+        ).doc,
+      ),
+      'unknown',
+    );
+    // Other success codes (severity bit clear) are warnings, as S_FALSE.
+    const warning = result('  <Plans>\n    <Plan errorCode="00000002" name="A"/>\n  </Plans>\n');
+    assert.equal(
+      state(
+        (
+          await run(
+            'en',
+            withApi(() => warning),
+          )
+        ).doc,
+      ),
+      'success',
+    );
+  });
+
+  for (const lang of ['en', 'ja'] as const) {
+    it(`each documented Result code 1–8 gets its own sentence, the support number and the raw code (${lang})`, async () => {
+      for (let code = 1; code <= 8; code++) {
+        for (const answer of [code, String(code)]) {
+          const { doc } = await run(
+            lang,
+            withApi(() => answer),
+            { ...completeView, supportPhone: '+1 555 0100' },
+          );
+          assert.equal(state(doc), `code${code}`, String(answer));
+          const status = doc.getElementById('provision-status') as HTMLElement;
+          const paragraphs = [...status.querySelectorAll('p')].map((p) => text(p));
+          assert.deepEqual(paragraphs, [
+            t(lang, `complete.status.code${code}`),
+            t(lang, 'complete.status.support', { operator: 'Contoso Mobile', phone: '+1 555 0100' }),
+          ]);
+          assert.deepEqual(
+            [...status.querySelectorAll('li')].map((li) => li.textContent),
+            [t(lang, 'complete.status.detail', { code })],
+          );
+          const retry = status.querySelector('button');
+          assert.equal(retry === null, code >= 2 && code <= 4, `Try again for code ${code}`);
+          if (retry) assert.equal(text(retry), t(lang, 'complete.status.retry'));
+          assert.equal(fallbackHidden(doc), false);
+        }
+      }
+    });
+  }
+
+  it('a number with the result document: 0 and a clean result is success; a failure code shows its sentence and the result lines', async () => {
+    for (const answer of [0, '0', { result: 0, xml: allApplied }, [0, allApplied]]) {
+      const { doc } = await run(
+        'en',
+        withApi(() => answer),
+      );
+      assert.equal(state(doc), 'success', JSON.stringify(answer));
+      assert.equal(fallbackHidden(doc), true);
+    }
+    // 0 with a failing result is not a success: the result says what failed.
+    assert.equal(
+      state(
+        (
+          await run(
+            'en',
+            withApi(() => ({ result: 0, xml: sectionFailed })),
+          )
+        ).doc,
+      ),
+      'failed',
+    );
+    const { doc } = await run(
+      'en',
+      withApi(() => ({ xml: oneWlanFailed, result: 6 })),
+    );
+    assert.equal(state(doc), 'code6');
+    assert.deepEqual(
+      [...(doc.querySelectorAll('#provision-status li') ?? [])].map((li) => li.textContent),
+      [
+        t('en', 'complete.status.detail', { code: 6 }),
+        'WLANProfiles / WLANProfile "Contoso Hotspot": 0x80070005',
+      ],
+    );
+    // Without a configured support number the sentence names customer support only.
+    assert.equal(
+      text(doc.querySelector('#provision-status .provision-support')),
+      t('en', 'complete.status.supportNoPhone', { operator: 'Contoso Mobile' }),
+    );
+  });
+
+  it('any other number is a failure shown with the generic sentence and the code (an HRESULT in hex)', async () => {
+    for (const [answer, shown] of [
+      [9, '9'],
+      [0x80070426 | 0, '0x80070426'],
+    ] as const) {
+      const { doc } = await run(
+        'en',
+        withApi(() => answer),
+      );
+      assert.equal(state(doc), 'code-other');
+      assert.equal(text(doc.querySelector('#provision-status p')), t('en', 'complete.status.code-other'));
+      assert.equal(
+        text(doc.querySelector('#provision-status li')),
+        t('en', 'complete.status.detail', { code: shown }),
+      );
+      assert.equal(fallbackHidden(doc), false);
+    }
+  });
+
+  it('Try again hands the document over again and shows the new answer', async () => {
+    const answers: unknown[] = [5, allApplied];
+    const { doc, calls } = await run(
+      'en',
+      withApi(() => answers.shift()),
+    );
+    assert.equal(state(doc), 'code5');
+    (doc.querySelector('#provision-status button') as HTMLButtonElement).click();
+    for (let i = 0; i < 100 && state(doc) !== 'success'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(calls.length, 2);
+    assert.equal(state(doc), 'success');
+    assert.equal(fallbackHidden(doc), true);
   });
 
   it('says it cannot tell when Windows answers nothing readable', async () => {

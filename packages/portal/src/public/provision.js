@@ -2,8 +2,14 @@
  * mbprov completion page: hands the signed provisioning document to Windows.
  *
  * Windows' legacy web host exposes window.external.msProvisionNetworks(xml), which applies a signed
- * CarrierProvisioning document and returns a CarrierProvisioningResult document (one errorCode per section and
- * item). This script feature-detects the method, calls it with the document embedded in
+ * CarrierProvisioning document. What it answers (docs/operator-guide.md, "What the completion page shows"):
+ * - a number, the documented Result code: 0 success, 1 general failure, 2 schema not valid, 3 not signed,
+ *   4 signature not valid, 5 cancelled, 6 no Wi-Fi device, 7 no mobile broadband device, 8 several "not present";
+ * - a CarrierProvisioningResult document (ResultsSchema v1 or v2): an errorCode per section and item, spelt
+ *   errorCode in the schemas and ErrorCode in the account provisioning page's examples;
+ * - or both, in an object or array (any property holding a number, any holding XML);
+ * - or it throws (e.number is the HRESULT; ERROR_CANCELLED reads as code 5).
+ * This script feature-detects the method, calls it with the document embedded in
  * <script type="application/xml" id="provisioning-document">, and reports the outcome in #provision-status.
  * Without the method nothing happens: the page's fallback section (download, Wi-Fi settings link, instructions)
  * stays visible. It is hidden only when Windows reports that everything was applied.
@@ -12,8 +18,40 @@
  * shown come from data-* attributes of the status element, so this file holds no language strings.
  */
 (function (window, document) {
-  /** S_OK and S_FALSE (applied, with a warning): anything else is a failure. */
-  var SUCCESS_CODES = { '00000000': true, '00000001': true };
+  /** HRESULT_FROM_WIN32(ERROR_CANCELLED): the user declined in Windows' prompt, the same as Result code 5. */
+  var ERROR_CANCELLED = 0x800704c7;
+
+  /** The documented Result codes of msProvisionNetworks that have their own message (data-code<n>). */
+  var RESULT_CODES = { 1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true };
+
+  /** Result codes after which trying again cannot help (the same document would be refused again). */
+  var NO_RETRY = { code2: true, code3: true, code4: true };
+
+  /**
+   * The eight lower-case hexadecimal digits of an errorCode value ("80070426", "0x80070426", "0"), or null when
+   * it is not an HRESULT.
+   */
+  function hresult(value) {
+    var code = String(value)
+      .replace(/^\s+|\s+$/g, '')
+      .toLowerCase()
+      .replace(/^0x/, '');
+    if (!/^[0-9a-f]{1,8}$/.test(code)) {
+      return null;
+    }
+    while (code.length < 8) {
+      code = '0' + code;
+    }
+    return code;
+  }
+
+  /**
+   * True for a success HRESULT: severity bit clear. S_OK, and S_FALSE and the other success codes, which Windows
+   * uses for warnings (a plan no profile names): applied. A code that is not an HRESULT is a failure.
+   */
+  function succeeded(code) {
+    return code !== null && parseInt(code.charAt(0), 16) < 8;
+  }
 
   /** Runs fn once the document is parsed, with addEventListener or, in old hosts, attachEvent. */
   function ready(fn) {
@@ -94,13 +132,32 @@
     return colon >= 0 ? name.substring(colon + 1) : name;
   }
 
-  /** Every element of the result that carries an errorCode: its path below the root, name and code. */
+  /** The value of the attribute whose name, in any case, is `lower` (errorCode, ErrorCode; name, Name); or null. */
+  function attribute(element, lower) {
+    var attributes = element.attributes;
+    var i;
+    if (!attributes) {
+      return null;
+    }
+    for (i = 0; i < attributes.length; i++) {
+      if (localName(attributes[i]).toLowerCase() === lower) {
+        return attributes[i].value;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Every element of the result that carries an error code (the root, a section such as WLANProfiles, an item such
+   * as WLANProfile or Plan): its path below the root, item name, code as written, and whether it succeeded.
+   */
   function resultEntries(doc) {
     var root = doc.documentElement;
     var elements = [root];
     var descendants = root.getElementsByTagName('*');
     var entries = [];
     var element;
+    var raw;
     var code;
     var i;
     for (i = 0; i < descendants.length; i++) {
@@ -108,16 +165,18 @@
     }
     for (i = 0; i < elements.length; i++) {
       element = elements[i];
-      code = element.getAttribute('errorCode');
-      if (code === null || code === '') {
+      raw = attribute(element, 'errorcode');
+      if (raw === null || raw === '') {
         continue;
       }
-      code = String(code).toLowerCase().replace(/^0x/, '');
+      code = hresult(raw);
       entries.push({
         path: pathOf(element, root),
-        name: element.getAttribute('name') || element.getAttribute('Name') || '',
-        code: code,
-        ok: SUCCESS_CODES[code] === true
+        name: attribute(element, 'name') || '',
+        code: code === null ? String(raw) : code,
+        hex: code !== null,
+        ok: succeeded(code),
+        root: element === root
       });
     }
     return entries;
@@ -136,40 +195,128 @@
 
   /** One line of the failure list: section path, item name in quotes, HRESULT. */
   function describe(entry) {
-    return entry.path + (entry.name ? ' "' + entry.name + '"' : '') + ': 0x' + entry.code;
+    return (
+      entry.path + (entry.name ? ' "' + entry.name + '"' : '') + ': ' + (entry.hex ? '0x' : '') + entry.code
+    );
+  }
+
+  /** An HRESULT number as "0x80070426". */
+  function hex(number) {
+    var text = (number >>> 0).toString(16);
+    while (text.length < 8) {
+      text = '0' + text;
+    }
+    return '0x' + text;
   }
 
   /** The text of a thrown error, with its HRESULT when the host gives one (e.number). */
   function errorText(error) {
     var message;
-    var hex;
     if (error === null || error === undefined) {
       return String(error);
     }
     message = error.message || error.description || String(error);
     if (typeof error.number === 'number' && error.number !== 0) {
-      hex = (error.number >>> 0).toString(16);
-      while (hex.length < 8) {
-        hex = '0' + hex;
-      }
-      message += ' (0x' + hex + ')';
+      message += ' (' + hex(error.number) + ')';
     }
     return message;
   }
 
-  /** Shows the status message `kind` (from data-<kind>) and an optional list of details. */
-  function showStatus(status, kind, details) {
+  /** A Result code: a number, or a string of decimal digits; otherwise null. */
+  function resultCode(value) {
+    if (typeof value === 'number') {
+      return value - value === 0 ? value : null;
+    }
+    if (typeof value === 'string' && /^\s*-?[0-9]+\s*$/.test(value)) {
+      return parseInt(value, 10);
+    }
+    return null;
+  }
+
+  /** True when a string looks like an XML document (its first character that is not a space is "<"). */
+  function looksLikeXml(value) {
+    return typeof value === 'string' && /^\s*</.test(value);
+  }
+
+  /**
+   * What msProvisionNetworks answered, as { code, xml }: a Result code (a number) and the result document (a
+   * string), each null when absent. The answer is a number, an XML string, or an object or array holding both.
+   */
+  function readAnswer(answer) {
+    var found = { code: resultCode(answer), xml: null };
+    var key;
+    var value;
+    if (found.code !== null) {
+      return found;
+    }
+    if (typeof answer === 'string') {
+      found.xml = answer;
+      return found;
+    }
+    if (answer !== null && typeof answer === 'object') {
+      try {
+        for (key in answer) {
+          value = answer[key];
+          if (found.code === null && resultCode(value) !== null) {
+            found.code = resultCode(value);
+          } else if (found.xml === null && looksLikeXml(value)) {
+            found.xml = value;
+          }
+        }
+      } catch (_e) {
+        // A host object that cannot be enumerated: nothing more to read.
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The result document, or null. The account provisioning page prints its examples with typographic quotes
+   * (ErrorCode=”80070426”): a text that is not well-formed is read again with them made straight.
+   */
+  function parseResult(text) {
+    var doc;
+    if (text === null || text === undefined || text === '') {
+      return null;
+    }
+    doc = parseXml(String(text));
+    if (!doc && /[\u201c\u201d]/.test(text)) {
+      doc = parseXml(String(text).replace(/[\u201c\u201d]/g, '"'));
+    }
+    return doc;
+  }
+
+  /** The message data-<name> of the status element, with {code} replaced. */
+  function message(status, name, code) {
+    var text = status.getAttribute('data-' + name) || '';
+    return code === undefined ? text : text.replace('{code}', code);
+  }
+
+  /**
+   * Shows the status message `kind` (data-<kind>): for anything but success and working, the support sentence
+   * and, when trying again can help, a Try again button; then the details (raw codes). `tone` styles the box.
+   */
+  function showStatus(status, kind, tone, details, retry) {
     var paragraph = document.createElement('p');
+    var support;
+    var button;
     var list;
     var item;
     var i;
     while (status.firstChild) {
       status.removeChild(status.firstChild);
     }
-    paragraph.appendChild(document.createTextNode(status.getAttribute('data-' + kind) || ''));
+    paragraph.appendChild(document.createTextNode(message(status, kind)));
     status.appendChild(paragraph);
+    if (tone !== 'success' && tone !== 'working') {
+      support = document.createElement('p');
+      support.className = 'provision-support';
+      support.appendChild(document.createTextNode(message(status, 'support')));
+      status.appendChild(support);
+    }
     if (details && details.length > 0) {
       list = document.createElement('ul');
+      list.className = 'provision-details';
       for (i = 0; i < details.length; i++) {
         item = document.createElement('li');
         item.appendChild(document.createTextNode(details[i]));
@@ -177,7 +324,15 @@
       }
       status.appendChild(list);
     }
-    status.className = 'provision-status provision-' + kind;
+    if (retry) {
+      button = document.createElement('button');
+      button.setAttribute('type', 'button');
+      button.className = 'button secondary provision-retry';
+      button.appendChild(document.createTextNode(message(status, 'retry')));
+      button.onclick = retry;
+      status.appendChild(button);
+    }
+    status.className = 'provision-status provision-' + tone + (kind !== tone ? ' provision-' + kind : '');
     status.setAttribute('data-state', kind);
   }
 
@@ -194,43 +349,93 @@
     }
   }
 
-  /** Calls msProvisionNetworks and reports what Windows answered. */
-  function provision(source, status, fallback) {
-    var result;
-    var doc;
-    var entries;
+  /** The failure lines of a result document (empty when it has no failing code), and what it says overall. */
+  function judge(doc) {
+    var entries = resultEntries(doc);
     var failures = [];
     var anyApplied = false;
+    var rootFailed = false;
     var i;
-    try {
-      result = window.external.msProvisionNetworks(documentText(source));
-    } catch (e) {
-      // The user refused, or the host could not apply the document at all.
-      showStatus(status, 'error', [errorText(e)]);
-      setHidden(fallback, false);
-      return;
-    }
-    doc = result === null || result === undefined || result === '' ? null : parseXml(String(result));
-    if (!doc) {
-      showStatus(status, 'unknown', []);
-      setHidden(fallback, false);
-      return;
-    }
-    entries = resultEntries(doc);
     for (i = 0; i < entries.length; i++) {
       if (entries[i].ok) {
-        anyApplied = true;
+        anyApplied = anyApplied || !entries[i].root;
       } else {
         failures.push(describe(entries[i]));
+        rootFailed = rootFailed || entries[i].root;
       }
     }
-    if (failures.length === 0) {
-      showStatus(status, 'success', []);
-      setHidden(fallback, true);
-    } else {
-      showStatus(status, anyApplied ? 'partial' : 'failed', failures);
-      setHidden(fallback, false);
+    return {
+      failures: failures,
+      // No code at all: nothing says that anything was applied.
+      verdict:
+        entries.length === 0
+          ? 'unknown'
+          : failures.length === 0
+            ? 'success'
+            : anyApplied && !rootFailed
+              ? 'partial'
+              : 'failed'
+    };
+  }
+
+  /** Calls msProvisionNetworks and reports what Windows answered. */
+  function provision(source, status, fallback) {
+    var answer;
+    var doc;
+    var verdict;
+    var kind;
+    var details;
+    function again() {
+      start(source, status, fallback);
     }
+    function report(shown, tone, lines, retry) {
+      showStatus(status, shown, tone, lines, retry && NO_RETRY[shown] !== true ? again : null);
+      setHidden(fallback, shown === 'success');
+    }
+    try {
+      answer = readAnswer(window.external.msProvisionNetworks(documentText(source)));
+    } catch (e) {
+      // The user refused, or the host could not apply the document at all.
+      kind = e && typeof e.number === 'number' && e.number >>> 0 === ERROR_CANCELLED ? 'code5' : 'error';
+      report(kind, 'failed', [errorText(e)], true);
+      return;
+    }
+    doc = parseResult(answer.xml);
+    verdict = doc ? judge(doc) : { failures: [], verdict: 'unknown' };
+    if (answer.code !== null && answer.code !== 0) {
+      // A documented failure code, or another number (an HRESULT the host passed through): the result document,
+      // when there is one, only adds its details.
+      kind = RESULT_CODES[answer.code] === true ? 'code' + answer.code : 'code-other';
+      details = [
+        message(
+          status,
+          'detail',
+          answer.code < 0 || answer.code >= 0x80000000 ? hex(answer.code) : String(answer.code)
+        )
+      ];
+      report(kind, 'failed', details.concat(verdict.failures), true);
+      return;
+    }
+    if (verdict.verdict === 'unknown' && answer.code === 0) {
+      // Result 0 is the documented success; a result document without codes does not contradict it.
+      verdict.verdict = 'success';
+    }
+    if (verdict.verdict === 'success') {
+      report('success', 'success', [], false);
+    } else if (verdict.verdict === 'unknown') {
+      report('unknown', 'unknown', [], true);
+    } else {
+      report(verdict.verdict, 'failed', verdict.failures, true);
+    }
+  }
+
+  /** Shows "working", then hands the document over once that text could paint. */
+  function start(source, status, fallback) {
+    showStatus(status, 'working', 'working', [], null);
+    // Let the "working" text paint before the host's (synchronous, possibly modal) call.
+    window.setTimeout(function () {
+      provision(source, status, fallback);
+    }, 50);
   }
 
   ready(function () {
@@ -240,10 +445,6 @@
     if (!source || !status || !hasProvisionApi()) {
       return;
     }
-    showStatus(status, 'working', []);
-    // Let the "working" text paint before the host's (synchronous, possibly modal) call.
-    window.setTimeout(function () {
-      provision(source, status, fallback);
-    }, 50);
+    start(source, status, fallback);
   });
 })(window, document);

@@ -66,6 +66,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       downloadUrl: url,
       wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
       wifiProfiles: wifiProfiles(parseDocument(xml).model),
+      ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
     };
     return sendPage(ctx, renderer, request, reply, view, lang);
   });

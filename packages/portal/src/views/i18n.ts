@@ -167,6 +167,30 @@ const en = {
     'The settings were not installed automatically. Your plan is active: please follow the steps below.',
   'complete.status.unknown':
     'Windows did not say whether the settings were installed. If this PC does not connect, please follow the steps below.',
+  // What msProvisionNetworks answered: its documented Result codes 1–8 and any other code (docs/operator-guide.md).
+  'complete.status.code1':
+    'Windows could not install the settings. Your plan is active: select “Try again”, or follow the steps below to install them yourself.',
+  'complete.status.code2':
+    'Windows could not read the settings we sent. Your plan is active: please download the settings file and install it with the steps below.',
+  'complete.status.code3':
+    'Windows did not accept the settings because they were not signed. Your plan is active: please download the settings file and install it with the steps below.',
+  'complete.status.code4':
+    'Windows did not accept the settings because their signature could not be checked. Your plan is active: please download the settings file and install it with the steps below.',
+  'complete.status.code5':
+    'The installation was cancelled, so the settings are not installed yet. Your plan is active: select “Try again” and allow the installation when Windows asks you, or follow the steps below.',
+  'complete.status.code6':
+    'Windows found no Wi-Fi adapter on this PC, so the settings were not installed. Turn Wi-Fi on (check that airplane mode is off), then select “Try again”, or follow the steps below.',
+  'complete.status.code7':
+    'Windows found no mobile broadband modem on this PC, so the settings were not installed. Check that the SIM card is inserted and the modem is connected and turned on (airplane mode off), then select “Try again”, or follow the steps below.',
+  'complete.status.code8':
+    'Windows could not find the hardware the settings are for (the Wi-Fi adapter and the mobile broadband modem). Check that both are connected and turned on (airplane mode off), then select “Try again”, or follow the steps below.',
+  'complete.status.code-other':
+    'Windows reported an error while installing the settings. Your plan is active: select “Try again”, or follow the steps below to install them yourself.',
+  'complete.status.detail': 'Windows result code: {code}',
+  'complete.status.retry': 'Try again',
+  'complete.status.support':
+    'If this PC still does not connect, call {operator} customer support at {phone}.',
+  'complete.status.supportNoPhone': 'If this PC still does not connect, contact {operator} customer support.',
   'complete.fallback.title': 'Install the settings yourself',
   'complete.fallback.intro':
     'Your plan already works. If the settings were not installed automatically (for example because this page is open in another browser), follow these steps:',
@@ -375,6 +399,30 @@ const ja: Record<MessageKey, string> = {
     '設定は自動的にインストールされませんでした。プランはご利用いただけます。下記の手順で設定してください。',
   'complete.status.unknown':
     '設定がインストールされたかどうかを Windows から確認できませんでした。この PC が接続されない場合は、下記の手順で設定してください。',
+  'complete.status.code1':
+    'Windows で設定をインストールできませんでした。プランはご利用いただけます。［もう一度試す］を選択するか、下記の手順で設定してください。',
+  'complete.status.code2':
+    'お送りした設定を Windows で読み取れませんでした。プランはご利用いただけます。設定ファイルをダウンロードし、下記の手順でインストールしてください。',
+  'complete.status.code3':
+    '設定に署名がないため、Windows で受け付けられませんでした。プランはご利用いただけます。設定ファイルをダウンロードし、下記の手順でインストールしてください。',
+  'complete.status.code4':
+    '設定の署名を確認できなかったため、Windows で受け付けられませんでした。プランはご利用いただけます。設定ファイルをダウンロードし、下記の手順でインストールしてください。',
+  'complete.status.code5':
+    'インストールがキャンセルされたため、設定はまだインストールされていません。プランはご利用いただけます。［もう一度試す］を選択し、Windows から確認を求められたら許可するか、下記の手順で設定してください。',
+  'complete.status.code6':
+    'この PC に Wi-Fi アダプターが見つからなかったため、設定はインストールされませんでした。Wi-Fi をオンにして（機内モードがオフであることを確認して）から［もう一度試す］を選択するか、下記の手順で設定してください。',
+  'complete.status.code7':
+    'この PC にモバイル ブロードバンド モデムが見つからなかったため、設定はインストールされませんでした。SIM カードが挿入され、モデムが接続されてオンになっていること（機内モードがオフであること）を確認してから［もう一度試す］を選択するか、下記の手順で設定してください。',
+  'complete.status.code8':
+    '設定の対象となるハードウェア（Wi-Fi アダプターとモバイル ブロードバンド モデム）が見つかりませんでした。両方が接続されてオンになっていること（機内モードがオフであること）を確認してから［もう一度試す］を選択するか、下記の手順で設定してください。',
+  'complete.status.code-other':
+    '設定のインストール中に Windows でエラーが発生しました。プランはご利用いただけます。［もう一度試す］を選択するか、下記の手順で設定してください。',
+  'complete.status.detail': 'Windows の結果コード：{code}',
+  'complete.status.retry': 'もう一度試す',
+  'complete.status.support':
+    'それでも PC が接続されない場合は、{operator} カスタマーサポート（{phone}）までお電話ください。',
+  'complete.status.supportNoPhone':
+    'それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。',
   'complete.fallback.title': '手動で設定する',
   'complete.fallback.intro':
     'プランはすでにご利用いただけます。設定が自動的にインストールされなかった場合（別のブラウザーでこのページを開いている場合など）は、次の手順で設定してください。',

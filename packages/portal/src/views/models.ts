@@ -123,6 +123,8 @@ export interface CompleteView {
   wifiProvisioningUrl: string;
   /** Wi-Fi profile names in the document, listed in the instructions. */
   wifiProfiles: string[];
+  /** The operator's customer support number (operator.supportPhone), named when Windows could not install. */
+  supportPhone?: string;
 }
 
 export interface OperatorErrorView {

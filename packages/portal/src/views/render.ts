@@ -285,6 +285,19 @@ function status(view: StatusView, lang: Lang) {
   };
 }
 
+/** The messages of provision.js for msProvisionNetworks' Result codes 1–8 and any other code. */
+const RESULT_MESSAGES = [
+  'code1',
+  'code2',
+  'code3',
+  'code4',
+  'code5',
+  'code6',
+  'code7',
+  'code8',
+  'code-other',
+];
+
 function complete(view: CompleteView, ctx: PageContext) {
   const lang = ctx.lang;
   return {
@@ -300,7 +313,16 @@ function complete(view: CompleteView, ctx: PageContext) {
       failed: t(lang, 'complete.status.failed'),
       error: t(lang, 'complete.status.error'),
       unknown: t(lang, 'complete.status.unknown'),
-    },
+      ...Object.fromEntries(
+        RESULT_MESSAGES.map((kind) => [kind, t(lang, `complete.status.${kind}` as MessageKey)]),
+      ),
+      // {code} stays for provision.js to fill in.
+      detail: t(lang, 'complete.status.detail', { code: '{code}' }),
+      retry: t(lang, 'complete.status.retry'),
+      support: view.supportPhone
+        ? t(lang, 'complete.status.support', { operator: ctx.operatorName, phone: view.supportPhone })
+        : t(lang, 'complete.status.supportNoPhone', { operator: ctx.operatorName }),
+    } as Record<string, string>,
     showWifi: view.wifiProfiles.length > 0,
   };
 }
