@@ -95,17 +95,33 @@ describe('mbprov config check', () => {
     assert.match(result.stdout, /next signer \(in TrustedCertificates\): CN=Contoso Rotated, .*EV/);
   });
 
-  it('a signer without EV: ready (exit 0) with the warning on standard error', guard, async () => {
-    const dir = tempDir();
-    const signer = files(dir, await createBrokenSigner('no-ev-policy', good), 'signer');
-    const result = check({
-      MBPROV_DATA_DIR: dir,
-      MBPROV_SIGNING_CERT_FILE: signer.cert,
-      MBPROV_SIGNING_KEY_FILE: signer.key,
-    });
-    assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /warning: .*no EV policy/);
-  });
+  it(
+    'a signer without EV: refused (exit 1, MBPROV_CERT_NOT_EV); with signing.requireEv false, ready (exit 0) with the warning on standard error',
+    guard,
+    async () => {
+      const dir = tempDir();
+      const signer = files(dir, await createBrokenSigner('no-ev-policy', good), 'signer');
+      const env = {
+        MBPROV_DATA_DIR: dir,
+        MBPROV_SIGNING_CERT_FILE: signer.cert,
+        MBPROV_SIGNING_KEY_FILE: signer.key,
+      };
+      const refused = check(env);
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /MBPROV_CERT_NOT_EV: The signing certificate .*no EV policy.*signing\.requireEv/,
+      );
+      const config = demoConfig() as { signing?: Record<string, unknown> };
+      config.signing = { ...config.signing, requireEv: false };
+      const file = join(dir, 'portal.json');
+      writeFileSync(file, JSON.stringify(config));
+      const result = check(env, ['--config', file]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /signer: .*, not EV, /);
+      assert.match(result.stderr, /warning: .*no EV policy.*signing\.requireEv is false/);
+    },
+  );
 
   it('an expired signer, or a key that is not the certificate key: exit 1 with the code', guard, async () => {
     const dir = tempDir();

@@ -47,7 +47,9 @@ export async function startPortal(
     sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
   });
   const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
-  const signerWarnings = checkSigner(signer, new Date(), config.operator.carrierId);
+  const signerWarnings = checkSigner(signer, new Date(), config.operator.carrierId, {
+    requireEv: config.signing.requireEv,
+  });
   const now = new Date().toISOString();
   await seedPlans(store.db, config.plans, now);
   await addSims(store.db, config.sims, now);

@@ -1,6 +1,8 @@
 // The signer is checked before the portal takes payments: a key that is not the certificate's, or a certificate
-// Windows would refuse today, stops the start with a named error; what Windows may refuse in some cases or soon
-// (no EV policy, expiry within 30 days) is a warning. /healthz and /metrics tell when the certificate ends.
+// Windows would refuse today, stops the start with a named error, and so does a certificate without the EV policy
+// ("Account provisioning metadata must be signed with an extended validation (EV) certificate when provided by the
+// web site") unless signing.requireEv is false; expiry within 30 days (and no EV, when allowed) is a warning.
+// /healthz and /metrics tell when the certificate ends.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -12,11 +14,13 @@ import {
   createBrokenSigner,
   createCertificate,
   createTestEvChain,
+  describeCertificate,
   type TestEvChain,
   trustedCertificateEntry,
 } from '@mbprov/core';
 import { checkSigner, loadSigner, type Signer } from '../src/activation/signer.ts';
 import { loadConfig } from '../src/config/load.ts';
+import type { Config } from '../src/config/schema.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
 import { startPortal } from '../src/start.ts';
 
@@ -131,28 +135,46 @@ describe('checkSigner', () => {
     },
   );
 
-  it('no EV policy, and an end within 30 days: two warnings, no error', guard, async () => {
+  it('no EV policy: MBPROV_CERT_NOT_EV by default, naming the opt-out', guard, async () => {
     const plain = await createBrokenSigner('no-ev-policy', good);
-    const [ev] = checkSigner(signerOf(plain), new Date(), CARRIER);
-    assert.match(ev as string, /no EV policy/);
-    const soon = {
-      root: good.root,
-      signer: await createCertificate({
-        subject: 'CN=Contoso Soon, O=Contoso, C=US',
-        issuer: good.root,
-        days: 10,
-        policies: ['2.23.140.1.1'],
-      }),
-    };
-    const warnings = checkSigner(signerOf(soon), new Date(), CARRIER);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] as string, /expires on .*renew/);
+    for (const options of [undefined, {}, { requireEv: true }]) {
+      assert.throws(
+        () => checkSigner(signerOf(plain), new Date(), CARRIER, options),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'MBPROV_CERT_NOT_EV', error.message);
+          assert.match(error.message, /The signing certificate .*no EV policy .*signing\.requireEv/);
+          return true;
+        },
+      );
+    }
   });
+
+  it(
+    'no EV policy with requireEv false, and an end within 30 days: two warnings, no error',
+    guard,
+    async () => {
+      const plain = await createBrokenSigner('no-ev-policy', good);
+      const [ev] = checkSigner(signerOf(plain), new Date(), CARRIER, { requireEv: false });
+      assert.match(ev as string, /no EV policy.*signing\.requireEv is false/);
+      const soon = {
+        root: good.root,
+        signer: await createCertificate({
+          subject: 'CN=Contoso Soon, O=Contoso, C=US',
+          issuer: good.root,
+          days: 10,
+          policies: ['2.23.140.1.1'],
+        }),
+      };
+      const warnings = checkSigner(signerOf(soon), new Date(), CARRIER);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0] as string, /expires on .*renew/);
+    },
+  );
 });
 
 describe('the next signer (signing.nextCertFile)', () => {
   it(
-    'is listed after the signer in TrustedCertificates; one expired stops the start; one starting later is fine',
+    'is listed after the signer in TrustedCertificates; one expired or without EV stops the start; one starting later is fine',
     guard,
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-signer-'));
@@ -187,6 +209,17 @@ describe('the next signer (signing.nextCertFile)', () => {
         const later = await createBrokenSigner('not-yet-valid', rotated);
         env.MBPROV_SIGNING_NEXT_CERT_FILE = file('later.crt.pem', later.signer.certificatePem);
         assert.deepEqual(checkSigner(await loadSigner(loadConfig({ env }), {}), new Date(), CARRIER), []);
+
+        // A next signer without EV would sign refused documents once its turn comes: refused now.
+        const plainNext = await createBrokenSigner('no-ev-policy', rotated);
+        env.MBPROV_SIGNING_NEXT_CERT_FILE = file('plain.crt.pem', plainNext.signer.certificatePem);
+        const withPlain = await loadSigner(loadConfig({ env }), {});
+        assert.throws(
+          () => checkSigner(withPlain, new Date(), CARRIER),
+          (error: Error & { code?: string }) =>
+            error.code === 'MBPROV_CERT_NOT_EV' && /next signing certificate/.test(error.message),
+        );
+        assert.equal(checkSigner(withPlain, new Date(), CARRIER, { requireEv: false }).length, 1);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
@@ -213,6 +246,9 @@ describe('the generated TEST chain', () => {
       assert.ok(new Date(signer.certificate.validTo).getTime() - Date.now() > 365 * DAY_MS);
       assert.notEqual(readFileSync(join(dir, 'root.crt.pem'), 'utf8'), good.root.certificatePem);
       assert.deepEqual(checkSigner(signer, new Date(), config.operator.carrierId), []);
+      // The generated TEST chain is EV: the default requirement holds without any configuration.
+      assert.equal(config.signing.requireEv, true);
+      assert.equal(describeCertificate(signer.certificate).ev, true);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -253,14 +289,22 @@ describe('startPortal with a configured signer', () => {
     await assert.rejects(startPortal({ env, logger: false }), refusedWith('MBPROV_CERT_EXPIRED'));
   });
 
+  it('refuses to start with a certificate without EV by default (MBPROV_CERT_NOT_EV)', guard, async () => {
+    const { env } = await environment(await createBrokenSigner('no-ev-policy', good));
+    await assert.rejects(startPortal({ env, logger: false }), refusedWith('MBPROV_CERT_NOT_EV'));
+  });
+
   it(
-    'starts with a certificate without EV, printing the warning; /healthz and /metrics tell its end',
+    'with signing.requireEv false, starts with a certificate without EV, printing the warning; /healthz and /metrics tell its end',
     guard,
     async () => {
       const plain = await createBrokenSigner('no-ev-policy', good);
       const { env, port } = await environment(plain);
       const lines: string[] = [];
-      const portal = await startPortal({ env, logger: false }, (line) => lines.push(line));
+      const optOut = (config: Config) => {
+        config.signing.requireEv = false;
+      };
+      const portal = await startPortal({ env, adjust: optOut, logger: false }, (line) => lines.push(line));
       try {
         assert.ok(
           lines.some((l) => /Signing: warning: .*no EV policy/.test(l)),

@@ -18,6 +18,7 @@ const REFUSALS = new Set([
   'MBPROV_CERT_CRITICAL_EXTENSION',
   'MBPROV_CERT_EXTENSION_INVALID',
   'MBPROV_CERT_WEAK_KEY',
+  'MBPROV_CERT_NOT_EV',
   'MBPROV_SIG_KEY_MISMATCH',
   'MBPROV_TLS_INVALID',
 ]);
@@ -68,7 +69,9 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
         out(`  TLS: ${tlsLine(loaded)}`);
         if (loaded.signing.keyFile) {
           const signer = await loadSigner(loaded);
-          const warnings = checkSigner(signer, new Date(), loaded.operator.carrierId);
+          const warnings = checkSigner(signer, new Date(), loaded.operator.carrierId, {
+            requireEv: loaded.signing.requireEv,
+          });
           const cert = describeCertificate(signer.certificate);
           out(`  signer: ${cert.subject}, ${cert.ev ? 'EV' : 'not EV'}, until ${cert.notAfter}`);
           if (signer.next) {

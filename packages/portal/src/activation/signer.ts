@@ -132,11 +132,20 @@ function expiresWithin(cert: X509Certificate | undefined, now: Date, days: numbe
  * CA, no unknown critical extension, a strong key, digitalSignature, an extended key usage that signs documents),
  * refused with the same codes verification gives; the intermediates of signing.certFile pass the checks every
  * certificate of a chain must (extensions, key) and leave the signer a purpose that signs documents.
- * Returns warnings for what Windows may refuse in some cases or soon: no EV policy, expiry within 30 days.
+ * Without the EV policy the signer is refused too (MBPROV_CERT_NOT_EV): "Account provisioning metadata must be
+ * signed with an extended validation (EV) certificate when provided by the web site" (docs/certificates.md), unless
+ * `requireEv` is false (configuration `signing.requireEv`), when it is a warning.
+ * Returns warnings for what Windows may refuse in some cases or soon: expiry within 30 days, no EV when allowed.
  */
-export function checkSigner(signer: Signer, now: Date, carrierId: string): string[] {
+export function checkSigner(
+  signer: Signer,
+  now: Date,
+  carrierId: string,
+  options: { requireEv?: boolean } = {},
+): string[] {
+  const requireEv = options.requireEv !== false;
   // The certificate first: signing refuses a certificate it must not sign with, in fewer words.
-  const warnings = certificateProblems(signer.certificate, now, 'The signing certificate');
+  const warnings = certificateProblems(signer.certificate, now, 'The signing certificate', requireEv);
   signModel(
     { Global: { CarrierId: carrierId, SubscriberId: '001010000000000' } },
     { key: signer.key, certificate: signer.certificate },
@@ -153,14 +162,24 @@ export function checkSigner(signer: Signer, now: Date, carrierId: string): strin
     // The next signer may start later; it must not have ended, and must be able to sign when its turn comes.
     const later = new Date(Math.max(now.getTime(), Date.parse(signer.next.validFrom)));
     warnings.push(
-      ...certificateProblems(signer.next, later, 'The next signing certificate (signing.nextCertFile)'),
+      ...certificateProblems(
+        signer.next,
+        later,
+        'The next signing certificate (signing.nextCertFile)',
+        requireEv,
+      ),
     );
   }
   return warnings;
 }
 
 /** Throws what makes a signing certificate unusable at `now`; returns the warnings. */
-function certificateProblems(certificate: X509Certificate, now: Date, what: string): string[] {
+function certificateProblems(
+  certificate: X509Certificate,
+  now: Date,
+  what: string,
+  requireEv: boolean,
+): string[] {
   const cert = describeCertificate(certificate);
   const who = `${what} ${cert.subject}`;
   if (now < new Date(cert.notBefore))
@@ -184,9 +203,14 @@ function certificateProblems(certificate: X509Certificate, now: Date, what: stri
     throw new MbprovError(problem.code, `${what} ${problem.message}${hint}`);
   }
   const warnings: string[] = [];
+  if (!cert.ev && requireEv)
+    throw new MbprovError(
+      'MBPROV_CERT_NOT_EV',
+      `${who} has no EV policy (2.23.140.1.1): Windows refuses the documents a web site hands over signed with it ("must be signed with an extended validation (EV) certificate when provided by the web site"). Use an EV certificate (docs/certificates.md), or set signing.requireEv to false for a test PC that trusts this signer some other way.`,
+    );
   if (!cert.ev)
     warnings.push(
-      `${who} has no EV policy (2.23.140.1.1): Windows requires an EV certificate from Wi-Fi providers without a SIM and may ask for one elsewhere (docs/certificates.md).`,
+      `${who} has no EV policy (2.23.140.1.1): Windows refuses the documents a web site hands over signed with it (docs/certificates.md); started anyway because signing.requireEv is false.`,
     );
   if (expiresWithin(certificate, now, WARN_DAYS))
     warnings.push(`${who} expires on ${cert.notAfter}; renew it and update the configuration.`);

@@ -126,6 +126,13 @@ export const ConfigSchema = Closed({
       }),
     ),
     canonicalization: Type.Union([Type.Literal('c14n'), Type.Literal('excC14n')], { default: 'c14n' }),
+    requireEv: Type.Boolean({
+      default: true,
+      description:
+        'Refuse to start with a signing certificate (or next signing certificate) without the EV policy ' +
+        '(MBPROV_CERT_NOT_EV): Windows requires EV for documents a web site hands over (docs/certificates.md). ' +
+        'false: start anyway with a warning, for a test PC that trusts the signer some other way.',
+    }),
   }),
   operator: Closed({
     carrierId: Type.String({
