@@ -61,6 +61,7 @@ const DOUBLE: Sim = { iccid: '8901260000000001033', imsi: '310260000000103', dev
 const NO_JS: Sim = { iccid: '8901260000000001041', imsi: '310260000000104', devId: '490154203237604' };
 const JAPANESE: Sim = { iccid: '8901260000000001058', imsi: '310260000000105', devId: '490154203237605' };
 const RENEW: Sim = { iccid: '8901260000000001066', imsi: '310260000000106', devId: '490154203237606' };
+const CODES: Sim = { iccid: '8901260000000001074', imsi: '310260000000107', devId: '490154203237607' };
 
 const operator = demoConfig().operator as { carrierId: string; internetApn: { accessString: string } };
 const CARRIER_ID = operator.carrierId.toLowerCase();
@@ -147,6 +148,11 @@ interface HostLog {
   rejections: string[];
   /** Consent prompts shown (none expected: the COSA database ties the signer to the hardware). */
   prompts: number;
+  /**
+   * What msProvisionNetworks returns instead of the result XML, when set: a number (the documented Result code),
+   * a string, or an object holding both, as the legacy host may answer. Given the simulator's real outcome.
+   */
+  answer?: (outcome: ProvisionOutcome) => unknown;
 }
 
 /** A browser context that starts with cookies empty and trusts the portal's development certificate. */
@@ -178,6 +184,14 @@ async function windowsHost(
         },
       });
       host.outcomes.push(outcome);
+      if (host.answer) {
+        await route.fulfill({
+          status: 200,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify({ value: host.answer(outcome) }),
+        });
+        return;
+      }
       await route.fulfill({ status: 200, contentType: 'application/xml; charset=utf-8', body: outcome.xml });
     } catch (error) {
       const e = error as Error & { code?: string };
@@ -199,6 +213,7 @@ async function windowsHost(
     xhr.setRequestHeader('Content-Type', 'application/xml; charset=utf-8');
     xhr.send(xml);
     if (xhr.status !== 200) throw new Error(xhr.responseText);
+    if (/json/.test(xhr.getResponseHeader('Content-Type') || '')) return JSON.parse(xhr.responseText).value;
     return xhr.responseText;
   };
 })();`,
@@ -277,7 +292,9 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
-      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW].map((s) => `${s.iccid},${s.imsi}`);
+      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW, CODES].map(
+        (s) => `${s.iccid},${s.imsi}`,
+      );
       const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
       assert.equal(imported.status, 200, JSON.stringify(imported.json));
       assert.equal(imported.json.added, extra.length, JSON.stringify(imported.json));
@@ -467,6 +484,82 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       ['day-1gb'],
       'one subscription, extended',
     );
+  });
+
+  it('what Windows answers decides what the page says: a capital-E ErrorCode is a failure with the manual steps, each Result code 1–8 its own sentence (EN and JA), 0 with a clean result success; readable at 320 px', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const shot = screenshots('result-codes');
+    const pc = windowsPc(CODES);
+    const { context, host } = await windowsHost(pc, { viewport: { width: 320, height: 640 } });
+    const phone = (demoConfig().operator as { supportPhone: string }).supportPhone;
+    /** Waits for the status `state`, checks its sentence, the support line and that the manual steps show. */
+    const expectShown = async (page: Page, state: string, lang: 'en' | 'ja', details: string[]) => {
+      const status = page.locator(`#provision-status[data-state="${state}"]`);
+      await status.waitFor();
+      const key = `complete.status.${state}`;
+      const names = demoConfig().operator as { name: string; nameJa: string };
+      const operatorName = lang === 'ja' ? names.nameJa : names.name;
+      assert.deepEqual(await status.locator('p').allTextContents(), [
+        t(lang, key),
+        t(lang, 'complete.status.support', { operator: operatorName, phone }),
+      ]);
+      assert.deepEqual(await status.locator('li').allTextContents(), details);
+      assert.equal(await page.locator('#provision-fallback').isVisible(), true, `manual steps for ${state}`);
+      assert.equal(
+        await page.getByRole('link', { name: t(lang, 'complete.fallback.download') }).isVisible(),
+        true,
+      );
+      // Nothing wider than a 320 px screen.
+      assert.ok(
+        await page.evaluate(() => document.documentElement.scrollWidth <= 320),
+        `no sideways scroll (${state})`,
+      );
+    };
+    try {
+      // The account provisioning page's own example of a section that failed whole (ResultsSchema v1, ErrorCode).
+      host.answer = () =>
+        '<CarrierProvisioningResult xmlns="http://www.microsoft.com/networking/CarrierControlResults/v1">\n    <WLANProfiles ErrorCode="80070426"/>\n</CarrierProvisioningResult>';
+      const page = await context.newPage();
+      await page.goto(entryUrl(CODES));
+      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      await pay(page);
+      assert.equal(new URL(page.url()).pathname, '/complete');
+      await expectShown(page, 'failed', 'en', ['WLANProfiles: 0x80070426']);
+      await shot(page, 'errorcode-capital-e');
+
+      for (let code = 1; code <= 8; code++) {
+        host.answer = () => code;
+        await page.reload();
+        await expectShown(page, `code${code}`, 'en', [t('en', 'complete.status.detail', { code })]);
+        const retry = page.getByRole('button', { name: t('en', 'complete.status.retry') });
+        assert.equal(await retry.count(), code >= 2 && code <= 4 ? 0 : 1, `Try again for code ${code}`);
+        await shot(page, `code-${code}`);
+      }
+
+      // In Japanese (the language switch is remembered, so switch back after).
+      host.answer = () => 7;
+      await page.goto(`${baseUrl}/complete?lang=ja`);
+      await expectShown(page, 'code7', 'ja', [t('ja', 'complete.status.detail', { code: 7 })]);
+      await shot(page, 'code-7-ja');
+      host.answer = () => 5;
+      await page.goto(`${baseUrl}/complete?lang=en`);
+      await expectShown(page, 'code5', 'en', [t('en', 'complete.status.detail', { code: 5 })]);
+
+      // Try again after a cancel: the host now answers 0 with the simulator's (clean) result: success.
+      host.answer = (outcome) => ({ result: 0, xml: outcome.xml });
+      await page.getByRole('button', { name: t('en', 'complete.status.retry') }).click();
+      const success = page.locator('#provision-status[data-state="success"]');
+      await success.waitFor();
+      assert.equal(await text(success), t('en', 'complete.status.success'));
+      await page.locator('#provision-fallback').waitFor({ state: 'hidden' });
+      const last = host.outcomes[host.outcomes.length - 1] as ProvisionOutcome;
+      assert.equal(last.ok, true, last.xml);
+      await shot(page, 'success');
+      assert.deepEqual(host.rejections, []);
+    } finally {
+      await context.close();
+    }
   });
 
   it('without msProvisionNetworks (an ordinary browser) the completion page shows the download and instructions, and the download is the signed document', {
