@@ -303,3 +303,106 @@ describe('provisioning section', () => {
     assert.deepEqual(m.dueRefreshes(), []);
   });
 });
+
+// Issue 12 (docs/validation.md, "Decisions where the documents are silent or wrong"): the simulator follows each.
+describe('Windows fidelity decisions', () => {
+  const names = (m: Machine) => m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name);
+
+  it('a DefaultProfile without Context/AccessString (CDMA, a network-assigned APN) is applied', () => {
+    const model = purchaseDocument();
+    delete model.MBNProfiles?.DefaultProfile?.Context;
+    const m = fresh();
+    const outcome = apply(m, model);
+    assert.equal(outcome.ok, true);
+    assert.equal(outcome.result.MBNProfiles?.DefaultProfile?.errorCode, HRESULT.S_OK);
+    assert.equal(m.state.carriers[carrierKey]?.DefaultProfile?.Name, 'Contoso Internet');
+  });
+
+  it('a Branding Logo that is not PNG or BMP is ignored without error, like any Branding', () => {
+    const model = purchaseDocument();
+    (model.MBNProfiles as { Branding?: object }).Branding = {
+      Logo: Buffer.from('GIF89a-not-a-png').toString('base64'),
+      Name: 'Contoso',
+    };
+    const outcome = apply(fresh(), model);
+    assert.equal(outcome.ok, true);
+    assert.equal(outcome.result.MBNProfiles?.DefaultProfile?.errorCode, HRESULT.S_OK);
+  });
+
+  it('an SMS rule whose UsageTimestamp uses %b is provisioned; its usage is read and timed at receipt', () => {
+    const model = purchaseDocument();
+    (model.MBNProfiles as { Messages?: object }).Messages = {
+      Message: [
+        {
+          SMSBearer: [{ Sender: '+18005551212', ClassZeroOnly: false }],
+          Pattern: 'Used (\\d+) MB as of (.+)',
+          Fields: { Usage: { Group: 1, DefaultUnit: 'M' }, UsageTimestamp: { Group: 2, Format: '%d %b' } },
+        },
+      ],
+    };
+    const m = fresh();
+    const outcome = apply(m, model);
+    assert.equal(outcome.ok, true);
+    assert.equal(m.state.carriers[carrierKey]?.Messages?.Message.length, 1);
+    const received = m.receiveMessage({
+      bearer: 'sms',
+      sender: '+18005551212',
+      text: 'Used 700 MB as of 20 Nov',
+    });
+    assert.equal(received.consumed, true);
+    const usage = m.state.carriers[carrierKey]?.Plans.Monthly?.Usage;
+    assert.equal(usage?.CurrentUsage, 700);
+    assert.equal(usage?.UsageTimestamp, NOW);
+  });
+
+  it('ten WLAN profiles apply; eleven fail the whole section (80070057) and keep the profiles on the PC', () => {
+    const m = fresh();
+    const ten = Array.from({ length: 10 }, (_, i) => wlan(`W${i + 1}`));
+    assert.equal(apply(m, doc({ WLANProfiles: { WLANProfile: ten } })).ok, true);
+    assert.equal(names(m)?.length, 10);
+    const eleven = Array.from({ length: 11 }, (_, i) => wlan(`X${i + 1}`));
+    const outcome = apply(m, doc({ WLANProfiles: { WLANProfile: eleven } }));
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.result.WLANProfiles?.errorCode, HRESULT.INVALID_ARG);
+    assert.deepEqual(outcome.result.WLANProfiles?.items, []);
+    assert.deepEqual(
+      names(m),
+      ten.map((p) => p.name),
+    );
+  });
+
+  it('a profile of more than 10,000 SSIDs in total (v1 and v2) fails alone (80070057); the others apply', () => {
+    const big = wlan('Big');
+    big.SSIDConfig = {
+      SSID: Array.from({ length: 25 }, (_, i) => ({ name: `V1-${i}` })),
+      v2SSID: Array.from({ length: 9_976 }, (_, i) => ({ name: `V2-${i}` })),
+    };
+    const m = fresh();
+    const outcome = apply(m, doc({ WLANProfiles: { WLANProfile: [big, wlan('Small')] } }));
+    assert.deepEqual(
+      outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
+      [
+        ['Big', HRESULT.INVALID_ARG],
+        ['Small', HRESULT.S_OK],
+      ],
+    );
+    assert.deepEqual(names(m), ['Small']);
+    big.SSIDConfig.v2SSID?.pop();
+    assert.equal(apply(m, doc({ WLANProfiles: { WLANProfile: [big] } })).ok, true);
+  });
+
+  it('a WISPr profile with an internationalized TrustedDomain and a trailing dot is applied as given', () => {
+    const hotspot = wlan('IDN Hotspot');
+    (hotspot.MSM?.security as { HotspotProfile?: object }).HotspotProfile = {
+      ExtAuth: { ExtensionId: 'Contoso.App_abc' },
+      TrustedDomains: { TrustedDomain: ['bücher.example', 'xn--bcher-kva.example.'] },
+    };
+    const m = fresh();
+    assert.equal(apply(m, doc({ WLANProfiles: { WLANProfile: [hotspot] } })).ok, true);
+    assert.deepEqual(
+      m.state.carriers[carrierKey]?.WLANProfiles[0]?.MSM?.security?.HotspotProfile?.TrustedDomains
+        ?.TrustedDomain,
+      ['bücher.example', 'xn--bcher-kva.example.'],
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { MAX_WLAN_PROFILES, SSID_LIMITS } from '@mbprov/core';
 import { HRESULT } from '../hresult.ts';
 import { failedSection, type SectionResult, section } from '../results.ts';
 import { type ApplyContext, planDefined } from './context.ts';
@@ -7,6 +8,8 @@ import { type ApplyContext, planDefined } from './context.ts';
  * it is the complete set: the carrier's profiles not listed are deleted, listed ones created or updated; empty, all
  * the carrier's profiles are deleted. Only profiles this carrier provisioned are deleted or replaced: a profile of
  * the same name that the user made is access denied. Without Wi-Fi hardware or the WLAN service, the whole section fails.
+ * Documented limits (*Handling large numbers of SSIDs*): more than ten profiles fails the whole section (E_INVALIDARG)
+ * and leaves the carrier's profiles as they were; a profile of more than 10,000 SSIDs (v1 and v2) fails alone.
  */
 export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
   const section_ = ctx.doc.WLANProfiles;
@@ -15,6 +18,12 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
   if (!caps.wifi) return failedSection(HRESULT.DEVICE_NOT_CONNECTED, 'no Wi-Fi adapter');
   if (!caps.wlanServiceRunning)
     return failedSection(HRESULT.SERVICE_NOT_ACTIVE, 'the WLAN service is not running');
+  if (section_.WLANProfile.length > MAX_WLAN_PROFILES) {
+    return failedSection(
+      HRESULT.INVALID_ARG,
+      `${section_.WLANProfile.length} profiles; at most ${MAX_WLAN_PROFILES} are provisioned`,
+    );
+  }
   const owners = new Map<string, string>();
   for (const [id, carrier] of Object.entries(ctx.state.carriers)) {
     if (id !== ctx.carrierId) for (const p of carrier.WLANProfiles) owners.set(p.name, id);
@@ -27,6 +36,15 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         name: profile.name,
         errorCode: HRESULT.ACCESS_DENIED,
         reason: 'a profile of this name belongs to the user or another provider',
+      });
+    } else if (
+      (profile.SSIDConfig.SSID?.length ?? 0) + (profile.SSIDConfig.v2SSID?.length ?? 0) >
+      SSID_LIMITS.total
+    ) {
+      items.push({
+        name: profile.name,
+        errorCode: HRESULT.INVALID_ARG,
+        reason: `more than ${SSID_LIMITS.total} SSIDs in the profile`,
       });
     } else if (!planDefined(ctx, profile.AssociatedPlan)) {
       items.push({
