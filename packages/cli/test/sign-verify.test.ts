@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { buildDocument, createTestEvChain } from '@mbprov/core';
+import { buildDocument, createBrokenSigner, createTestEvChain } from '@mbprov/core';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -22,6 +22,9 @@ before(async () => {
   writeFileSync(file('signer.crt.pem'), chain.signer.certificatePem);
   writeFileSync(file('root.crt.pem'), chain.root.certificatePem);
   writeFileSync(file('other-root.crt.pem'), other.root.certificatePem);
+  const plain = await createBrokenSigner('no-ev-policy', chain);
+  writeFileSync(file('plain.key.pem'), plain.signer.privateKeyPem);
+  writeFileSync(file('plain.crt.pem'), plain.signer.certificatePem);
   writeFileSync(
     file('doc.xml'),
     buildDocument({
@@ -104,6 +107,42 @@ describe('mbprov sign and verify', () => {
     ]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /MBPROV_CERT_EXPIRED/);
+  });
+
+  it('--source website or wifi-provider requires an EV signer (MBPROV_CERT_NOT_EV); refresh and app do not; without --source, a note', () => {
+    const signed = run([
+      'sign',
+      file('doc.xml'),
+      '--key',
+      file('plain.key.pem'),
+      '--cert',
+      file('plain.crt.pem'),
+      '-o',
+      file('plain-signed.xml'),
+    ]);
+    assert.equal(signed.status, 0, signed.stderr);
+    const verify = (...extra: string[]) =>
+      run(['verify', file('plain-signed.xml'), '--trust', file('root.crt.pem'), ...extra]);
+    for (const source of ['website', 'wifi-provider']) {
+      const r = verify('--source', source);
+      assert.equal(r.status, 1, source);
+      assert.match(r.stdout, /error MBPROV_CERT_NOT_EV/, source);
+    }
+    for (const source of ['refresh', 'app']) {
+      const r = verify('--source', source);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.equal(r.stderr, '', source);
+    }
+    const plain = verify();
+    assert.equal(plain.status, 0, 'backwards compatible: EV only when asked');
+    assert.match(plain.stderr, /note: .*not an EV certificate.*--source website/);
+    assert.equal(verify('--source', 'website', '--json').status, 1);
+    assert.equal(verify('--source', 'websites').status, 2);
+    // The EV signer passes as the web site's.
+    run([...signDoc, '-o', file('signed5.xml')]);
+    const ev = run(['verify', file('signed5.xml'), '--trust', file('root.crt.pem'), '--source', 'website']);
+    assert.equal(ev.status, 0, ev.stdout + ev.stderr);
+    assert.equal(ev.stderr, '');
   });
 
   it('exits 2 on usage and file errors', () => {
