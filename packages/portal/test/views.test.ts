@@ -810,6 +810,23 @@ describe('provision.js', () => {
       assert.equal(state(doc), 'success', JSON.stringify(answer));
       assert.equal(fallbackHidden(doc), true);
     }
+    // A parsed result (an XML DOM document), and a Number object, are read too.
+    const parsedRun = await run('en', (window, calls) =>
+      withApi(() => new window.DOMParser().parseFromString(sectionFailed, 'text/xml'))(window, calls),
+    );
+    assert.equal(state(parsedRun.doc), 'failed');
+    // A host may hand a Number object.
+    assert.equal(
+      state(
+        (
+          await run(
+            'en',
+            withApi(() => new Number(7)),
+          )
+        ).doc,
+      ),
+      'code7',
+    );
     // 0 with a failing result is not a success: the result says what failed.
     assert.equal(
       state(

@@ -239,11 +239,12 @@
   }
 
   /**
-   * What msProvisionNetworks answered, as { code, xml }: a Result code (a number) and the result document (a
-   * string), each null when absent. The answer is a number, an XML string, or an object or array holding both.
+   * What msProvisionNetworks answered, as { code, xml, doc }: a Result code (a number), the result document as a
+   * string, or already parsed (an XML DOM document), each null when absent. The answer is a number, an XML string,
+   * an XML DOM document, or an object or array holding a number and XML.
    */
   function readAnswer(answer) {
-    var found = { code: resultCode(answer), xml: null };
+    var found = { code: resultCode(answer), xml: null, doc: null };
     var key;
     var value;
     if (found.code !== null) {
@@ -255,6 +256,16 @@
     }
     if (answer !== null && typeof answer === 'object') {
       try {
+        if (answer.documentElement) {
+          found.doc = answer;
+          return found;
+        }
+        // A Number object.
+        value = typeof answer.valueOf === 'function' ? answer.valueOf() : answer;
+        if (typeof value === 'number') {
+          found.code = resultCode(value);
+          return found;
+        }
         for (key in answer) {
           value = answer[key];
           if (found.code === null && resultCode(value) !== null) {
@@ -400,7 +411,7 @@
       report(kind, 'failed', [errorText(e)], true);
       return;
     }
-    doc = parseResult(answer.xml);
+    doc = answer.doc || parseResult(answer.xml);
     verdict = doc ? judge(doc) : { failures: [], verdict: 'unknown' };
     if (answer.code !== null && answer.code !== 0) {
       // A documented failure code, or another number (an HRESULT the host passed through): the result document,
