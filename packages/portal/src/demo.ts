@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { completeCheckout, newCheckoutId } from './activation/checkout.ts';
 import { subscriberForSim } from './activation/subscribers.ts';
-import { demoSims } from './config/demo.ts';
+import { demoCdmaSubscribers, demoSims } from './config/demo.ts';
 import type { PortalContext } from './context.ts';
 import { TEST_CARDS } from './payments/test-provider.ts';
 import { findSim, getPlan } from './storage/inventory.ts';
@@ -9,10 +9,17 @@ import { latestSubscription } from './storage/subscribers.ts';
 
 /** The demo link of each scenario: the AccountExperienceURL with the parameters Windows would append. */
 export function demoLinks(publicUrl: string): Array<{ scenario: string; url: string }> {
-  return demoSims.map((sim) => ({
-    scenario: sim.scenario,
-    url: `${publicUrl.replace(/\/$/, '')}/?SubId=${sim.imsi}&DevId=${sim.devId}&IccId=${sim.iccid}`,
-  }));
+  const base = publicUrl.replace(/\/$/, '');
+  return [
+    ...demoSims.map((sim) => ({
+      scenario: sim.scenario,
+      url: `${base}/?SubId=${sim.imsi}&DevId=${sim.devId}&IccId=${sim.iccid}`,
+    })),
+    ...demoCdmaSubscribers.map((sub) => ({
+      scenario: sub.scenario,
+      url: `${base}/?SubId=${sub.min}&DevId=${sub.devId}`,
+    })),
+  ];
 }
 
 /**

@@ -2,7 +2,7 @@
 
 export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
 export { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
-export { demoSims } from './config/demo.ts';
+export { demoCdmaSubscribers, demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
 export type { PortalContext } from './context.ts';

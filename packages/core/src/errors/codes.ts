@@ -249,6 +249,10 @@ export const codes = {
   MBPROV_TLS_INVALID: e('The configured TLS files are not a certificate and its private key.', 500),
   MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
   MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),
+  MBPROV_SUBSCRIBER_IDS_CONFLICT: e(
+    'The identifiers Windows sent (IccId, SubId as IMSI or MIN, a CDMA DevId) name different rows of the inventory, or a row bound to another CDMA device; nothing is offered or written.',
+    409,
+  ),
   MBPROV_CHECKOUT_INVALID: e('The checkout form is incomplete or not valid.'),
   MBPROV_CHECKOUT_EXPIRED: e(
     'The checkout form is older than checkouts.ttlMinutes, or the expiry sweep cancelled its unfinished checkout; nothing is charged (a charge found is refunded).',
@@ -292,7 +296,16 @@ export const codes = {
     'A row of a SIM inventory import has an MSISDN that is not 5 to 15 digits (optionally after +).',
   ),
   MBPROV_INVENTORY_DUPLICATE_IN_FILE: e(
-    'A row of a SIM inventory import repeats the ICCID or the IMSI of an earlier row of the same file.',
+    'A row of a SIM inventory import repeats an ICCID, IMSI, MIN or ESN/MEID of an earlier row of the same file.',
+  ),
+  MBPROV_INVENTORY_MIN_INVALID: e('A row of a SIM inventory import has a MIN that is not 10 digits.'),
+  MBPROV_INVENTORY_ESN_MEID_INVALID: e(
+    'A row of a SIM inventory import has an ESN/MEID that is not an ESN (11 digits or 8 hex) or a MEID (17 or 18 digits, 14 or 15 hex).',
+  ),
+  MBPROV_INVENTORY_NO_SUBSCRIBER_ID: e('A row of a SIM inventory import has none of ICCID, IMSI and MIN.'),
+  MBPROV_INVENTORY_ID_TAKEN: e(
+    'A row of a SIM inventory import has an identifier (ICCID, IMSI, MIN or ESN/MEID) that belongs to another row of the inventory, or matches a stored row with different identifiers.',
+    409,
   ),
   MBPROV_INVENTORY_IMSI_TAKEN: e(
     'A row of a SIM inventory import has an IMSI that belongs to another SIM of the inventory.',

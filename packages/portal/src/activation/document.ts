@@ -113,7 +113,7 @@ export function subscriberDocument(config: Config, inputs: DocumentInputs): Carr
   const op = config.operator;
   const plan = inputs.plan.name;
   const doc: CarrierProvisioning = {
-    Global: { CarrierId: op.carrierId, SubscriberId: inputs.subscriber.imsi },
+    Global: { CarrierId: op.carrierId, SubscriberId: subscriberIdOf(inputs.subscriber) },
   };
   if (op.activation !== 'none')
     doc.Activation = { [op.activation]: { Delay: op.activationDelay, RetryCount: 3, RetryInterval: 'PT1M' } };
@@ -149,6 +149,11 @@ export function subscriberDocument(config: Config, inputs: DocumentInputs): Carr
   return doc;
 }
 
+/** The document's SubscriberId: the IMSI (GSM), else the MIN (CDMA), else the ICCID of a row known by it alone. */
+export function subscriberIdOf(subscriber: Pick<Subscriber, 'imsi' | 'min' | 'iccid'>): string {
+  return subscriber.imsi ?? subscriber.min ?? subscriber.iccid ?? '';
+}
+
 /** A usage-only document (Plans with Usage): how the account provisioning page updates usage. */
 export function usageDocument(
   config: Config,
@@ -157,7 +162,7 @@ export function usageDocument(
   subscription: Subscription,
 ): CarrierProvisioning {
   return {
-    Global: { CarrierId: config.operator.carrierId, SubscriberId: subscriber.imsi },
+    Global: { CarrierId: config.operator.carrierId, SubscriberId: subscriberIdOf(subscriber) },
     Plans: { Plan: [{ Name: plan.name, Usage: usageOf(subscription) }] },
   };
 }

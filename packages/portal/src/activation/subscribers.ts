@@ -17,8 +17,10 @@ export async function subscriberForSim(
   const id = randomUUID();
   const subscriber = await ensureSubscriber(ctx.store.db, {
     id,
+    sim_id: sim.id,
     iccid: sim.iccid,
     imsi: sim.imsi,
+    min: sim.min,
     device_id: deviceId ?? null,
     refresh_user: `r${randomToken(12)}`,
     refresh_password_hash: hashToken(ctx.secrets.refreshPassword(id, 1)),

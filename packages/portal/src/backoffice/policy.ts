@@ -1,10 +1,10 @@
 import type { PortalContext } from '../context.ts';
-import { findSim, getPlan } from '../storage/inventory.ts';
+import { findSim, getPlan, type Sim } from '../storage/inventory.ts';
 import {
   activeSubscription,
   expireEnded,
   latestSubscription,
-  subscriberByIccid,
+  subscriberBySim,
 } from '../storage/subscribers.ts';
 
 /**
@@ -26,6 +26,7 @@ export type PolicyReason = 'active' | 'no-plan' | 'expired' | 'exhausted' | 'sus
 export interface PolicyAnswer {
   iccid?: string;
   imsi?: string;
+  min?: string;
   internet: boolean;
   reason: PolicyReason;
   plan?: {
@@ -47,15 +48,24 @@ export function walledGardenHosts(ctx: PortalContext): string[] {
   return [...new Set([portal, ...(ctx.config.walledGarden?.hosts ?? [])])];
 }
 
+/** The identifiers a row has, without the absent ones. */
+function simIdentifiers(sim: Sim): { iccid?: string; imsi?: string; min?: string } {
+  return {
+    ...(sim.iccid ? { iccid: sim.iccid } : {}),
+    ...(sim.imsi ? { imsi: sim.imsi } : {}),
+    ...(sim.min ? { min: sim.min } : {}),
+  };
+}
+
 /** Whether a subscriber may reach the internet now, and the hosts of the walled garden otherwise. */
 export async function policyFor(
   ctx: PortalContext,
-  by: { iccid?: string; imsi?: string },
+  by: { iccid?: string; imsi?: string; min?: string },
 ): Promise<PolicyAnswer> {
   const { db } = ctx.store;
   const allowedHosts = walledGardenHosts(ctx);
   const sim = await findSim(db, by);
-  const base = { ...(sim ? { iccid: sim.iccid, imsi: sim.imsi } : by), allowedHosts };
+  const base = { ...(sim ? simIdentifiers(sim) : by), allowedHosts };
   const closed = (reason: PolicyReason): PolicyAnswer => ({
     ...base,
     internet: false,
@@ -63,7 +73,7 @@ export async function policyFor(
     connectivityTest: { allowed: false, hosts: CONNECTIVITY_TEST_HOSTS },
   });
   if (!sim) return closed('unknown-sim');
-  const subscriber = await subscriberByIccid(db, sim.iccid);
+  const subscriber = await subscriberBySim(db, sim.id);
   if (!subscriber) return closed('no-plan');
   if (subscriber.status === 'suspended' || sim.status === 'suspended') return closed('suspended');
   await expireEnded(db, subscriber.id, ctx.clock().toISOString());

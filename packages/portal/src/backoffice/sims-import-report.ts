@@ -14,6 +14,8 @@ export interface RejectedSimRow extends SimRejection {
   iccid: string;
   imsi: string;
   msisdn?: string;
+  min?: string;
+  esnMeid?: string;
   status: 'rejected';
 }
 
@@ -64,6 +66,8 @@ export class SimImportReport {
       iccid: echo(row.iccid),
       imsi: echo(row.imsi),
       ...(row.msisdn ? { msisdn: echo(row.msisdn) } : {}),
+      ...(row.min ? { min: echo(row.min) } : {}),
+      ...(row.esnMeid ? { esnMeid: echo(row.esnMeid) } : {}),
       status: 'rejected',
       ...rejection,
     });

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
-import { addSims, findSim } from '../storage/inventory.ts';
+import { addSims, findSimsByAny } from '../storage/inventory.ts';
 import type { Database } from '../storage/schema.ts';
 import { simCsvRows } from './sims-csv.ts';
 import { SimImportReport, type SimImportSummary } from './sims-import-report.ts';
 
 /**
  * Imports a SIM inventory CSV row by row: adds each new SIM, counts the ones the inventory holds already, and
- * refuses bad rows and rows whose IMSI belongs to another SIM (those write nothing). Answers a bounded report.
+ * refuses bad rows and rows an identifier of which belongs to another row (those write nothing). A row is the one
+ * stored when its ICCID matches, or when it names a single stored row that has every identifier it gives. Answers
+ * a bounded report.
  */
 export async function importSims(db: Kysely<Database>, csv: string, now: string): Promise<SimImportSummary> {
   const report = new SimImportReport();
@@ -15,16 +17,26 @@ export async function importSims(db: Kysely<Database>, csv: string, now: string)
       report.rejected(row, row.rejection);
       continue;
     }
-    const existing = (await findSim(db, { iccid: row.iccid })) ?? (await findSim(db, { imsi: row.imsi }));
-    if (!existing) {
-      await addSims(
-        db,
-        [{ iccid: row.iccid, imsi: row.imsi, ...(row.msisdn ? { msisdn: row.msisdn } : {}) }],
-        now,
-      );
+    const ids = {
+      ...(row.iccid ? { iccid: row.iccid } : {}),
+      ...(row.imsi ? { imsi: row.imsi } : {}),
+      ...(row.min ? { min: row.min } : {}),
+      ...(row.esnMeidKey ? { esnMeid: row.esnMeidKey } : {}),
+    };
+    const existing = await findSimsByAny(db, ids);
+    const only = existing.length === 1 ? existing[0] : undefined;
+    if (existing.length === 0) {
+      await addSims(db, [{ ...ids, ...(row.msisdn ? { msisdn: row.msisdn } : {}) }], now);
       report.added();
-    } else if (existing.iccid === row.iccid) report.exists();
-    else report.rejected(row, { code: 'MBPROV_INVENTORY_IMSI_TAKEN', reason: 'IMSI belongs to another SIM' });
+    } else if (only && (only.matched.includes('iccid') || only.matched.length === Object.keys(ids).length))
+      report.exists();
+    else if (existing.every((e) => e.matched.length === 1 && e.matched[0] === 'imsi'))
+      report.rejected(row, { code: 'MBPROV_INVENTORY_IMSI_TAKEN', reason: 'IMSI belongs to another SIM' });
+    else
+      report.rejected(row, {
+        code: 'MBPROV_INVENTORY_ID_TAKEN',
+        reason: 'an identifier belongs to another SIM of the inventory',
+      });
   }
   return report.summary;
 }

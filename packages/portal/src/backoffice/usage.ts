@@ -1,12 +1,13 @@
 import { MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
 import { findSim } from '../storage/inventory.ts';
-import { activeSubscription, latestSubscription, subscriberByIccid } from '../storage/subscribers.ts';
+import { activeSubscription, latestSubscription, subscriberBySim } from '../storage/subscribers.ts';
 
 /** One usage report from billing or the PCRF. */
 export interface UsageReport {
   iccid?: string;
   imsi?: string;
+  min?: string;
   /** Total usage of the current plan period, in megabytes. */
   usageMegabytes: number;
   /** When the network measured it (ISO 8601). */
@@ -64,8 +65,9 @@ async function applyOne(ctx: PortalContext, report: UsageReport, window: UsageWi
   const sim = await findSim(db, {
     ...(report.iccid ? { iccid: report.iccid } : {}),
     ...(report.imsi ? { imsi: report.imsi } : {}),
+    ...(report.min ? { min: report.min } : {}),
   });
-  const subscriber = sim ? await subscriberByIccid(db, sim.iccid) : undefined;
+  const subscriber = sim ? await subscriberBySim(db, sim.id) : undefined;
   if (!sim || !subscriber) return { status: 'unknown-sim' };
   return db.transaction().execute(async (trx): Promise<UsageResult> => {
     // The plan the usage belongs to: the active one, or the one that just ran out.

@@ -86,7 +86,10 @@ export function demoConfig(): Record<string, unknown> {
         currency: 'USD',
       },
     ],
-    sims: demoSims.map(({ iccid, imsi }) => ({ iccid, imsi })),
+    sims: [
+      ...demoSims.map(({ iccid, imsi }) => ({ iccid, imsi })),
+      ...demoCdmaSubscribers.map(({ min, devId }) => ({ min, esnMeid: devId })),
+    ],
     payments: {},
     rateLimits: {},
   };
@@ -119,4 +122,12 @@ export const demoSims = [
     scenario: 'renewal-exhausted',
   },
   { iccid: '8901260000000000059', imsi: '310260000000005', devId: '490154203237542', scenario: 'active' },
+] as const;
+
+/**
+ * The demo CDMA subscriber: no SIM (no ICCID, no IMSI); the network knows it by its MIN and binds its device's
+ * MEID. Windows opens the portal with SubId = the MIN and DevId = the MEID, and no IccId.
+ */
+export const demoCdmaSubscribers = [
+  { min: '3125550123', devId: 'A1000000BEEF01', scenario: 'first-use-cdma' },
 ] as const;

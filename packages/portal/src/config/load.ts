@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MbprovError } from '@mbprov/core';
 import { Value } from '@sinclair/typebox/value';
+import { cdmaDeviceKey } from '../identifiers/device-parameters.ts';
 import { demoConfig } from './demo.ts';
 import { type Config, ConfigSchema } from './schema.ts';
 
@@ -52,10 +53,16 @@ function semanticProblems(config: Config): string[] {
     if (plan.planType === 'Fixed' && plan.dataLimitMb === undefined)
       problems.push(`/plans/${i}: a Fixed plan needs dataLimitMb`);
   }
-  const iccids = new Set<string>();
+  const seen = new Set<string>();
   for (const [i, sim] of config.sims.entries()) {
-    if (iccids.has(sim.iccid)) problems.push(`/sims/${i}/iccid: ${sim.iccid} is listed twice`);
-    iccids.add(sim.iccid);
+    if (!sim.iccid && !sim.imsi && !sim.min)
+      problems.push(`/sims/${i}: a SIM needs an iccid, an imsi or a min`);
+    for (const key of ['iccid', 'imsi', 'min', 'esnMeid'] as const) {
+      const value = key === 'esnMeid' && sim.esnMeid ? cdmaDeviceKey(sim.esnMeid) : sim[key];
+      if (!value) continue;
+      if (seen.has(`${key}:${value}`)) problems.push(`/sims/${i}/${key}: ${sim[key]} is listed twice`);
+      seen.add(`${key}:${value}`);
+    }
   }
   for (const [i, wifi] of config.operator.wifi.entries()) {
     if (wifi.kind === 'wispr' && !wifi.trustedDomains?.length)

@@ -55,8 +55,15 @@ const Plan = Closed({
 });
 
 const Sim = Closed({
-  iccid: Type.String({ pattern: '^\\d{19,20}$' }),
-  imsi: Type.String({ pattern: '^\\d{6,15}$' }),
+  iccid: Type.Optional(Type.String({ pattern: '^\\d{19,20}$' })),
+  imsi: Type.Optional(Type.String({ pattern: '^\\d{6,15}$' })),
+  min: Type.Optional(Type.String({ pattern: '^\\d{10}$', description: 'CDMA MIN or MIN(IRM).' })),
+  esnMeid: Type.Optional(
+    Type.String({
+      pattern: '^(\\d{11}|\\d{17,18}|[0-9A-Fa-f]{8}|[0-9A-Fa-f]{14,15})$',
+      description: 'The CDMA device bound to the subscription: ESN or MEID, decimal or hexadecimal.',
+    }),
+  ),
   msisdn: Type.Optional(Type.String({ pattern: '^\\+?\\d{5,15}$' })),
 });
 

@@ -82,9 +82,10 @@ export interface CosaOptions {
   mncDigits?: 2 | 3;
   /**
    * The SIM inventory the MCC+MNC and ranges come from; default: the SIMs of the configuration. The portal passes
-   * its database inventory, which includes SIMs imported through the back office.
+   * its database inventory, which includes SIMs imported through the back office. Rows without an IMSI (CDMA
+   * subscriptions known by their MIN) have no MCC+MNC and are left out: COSA has no MIN range.
    */
-  sims?: ReadonlyArray<{ iccid: string; imsi: string }>;
+  sims?: ReadonlyArray<{ iccid: string | null; imsi: string | null }>;
 }
 
 /** MCCs whose networks use three-digit MNCs (E.212 practice): the US and Canada, Mexico, the Caribbean, some of South America. */
@@ -128,12 +129,16 @@ export function accountExperienceUrl(config: Config): string {
 }
 
 /** The SIMs of the inventory grouped by MCC+MNC (in inventory order). */
-function networks(sims: ReadonlyArray<{ iccid: string; imsi: string }>, mncDigits: 2 | 3 | undefined) {
+function networks(
+  sims: ReadonlyArray<{ iccid: string | null; imsi: string | null }>,
+  mncDigits: 2 | 3 | undefined,
+) {
   const groups = new Map<
     string,
     { mcc: string; mnc: string; inferred: boolean; imsis: string[]; iccids: string[] }
   >();
   for (const sim of sims) {
+    if (!sim.imsi) continue;
     const mcc = sim.imsi.slice(0, 3);
     const digits = mncDigits ?? (THREE_DIGIT_MNC.has(mcc) ? 3 : 2);
     const mnc = sim.imsi.slice(3, 3 + digits);
@@ -144,7 +149,7 @@ function networks(sims: ReadonlyArray<{ iccid: string; imsi: string }>, mncDigit
       groups.set(key, group);
     }
     group.imsis.push(sim.imsi);
-    group.iccids.push(sim.iccid);
+    if (sim.iccid) group.iccids.push(sim.iccid);
   }
   return [...groups.values()];
 }
@@ -177,7 +182,10 @@ export function cosaEntries(config: Config, options: CosaOptions = {}): CosaEntr
       ? [{ apn: 'purchase' as const, purpose: 'Purchase' as const, config: op.purchaseApn }]
       : []),
   ];
-  const plmns = networks(options.sims ?? config.sims, options.mncDigits);
+  const plmns = networks(
+    options.sims ?? config.sims.map((s) => ({ iccid: s.iccid ?? null, imsi: s.imsi ?? null })),
+    options.mncDigits,
+  );
   const targets = plmns.length ? plmns : [undefined];
 
   const entries: CosaEntry[] = [];

@@ -3,7 +3,11 @@ import type { ParameterProblem } from '../views/models.ts';
 /** The subscriber ID Windows passes as SubId: an IMSI (GSM, up to 15 digits) or a MIN (CDMA, 10 digits). */
 export interface SubscriberId {
   value: string;
-  kind: 'imsi' | 'min';
+  /**
+   * 10 digits may be either a MIN or an IMSI of 10 digits (an IMSI is "up to 15"): `min-or-imsi` is looked up as
+   * both, the inventory knows which one it holds (docs/operator-guide.md, "Identifiers Windows sends").
+   */
+  kind: 'imsi' | 'min-or-imsi';
 }
 
 /**
@@ -25,9 +29,9 @@ export interface DeviceParameters {
   iccId?: string;
 }
 
-/** Reads SubId: 10 digits is a MIN, 6 to 15 digits an IMSI (MCC + MNC + at least one MSIN digit). */
+/** Reads SubId: 6 to 15 digits is an IMSI (MCC + MNC + at least one MSIN digit); 10 digits may also be a MIN. */
 export function parseSubId(value: string): SubscriberId | undefined {
-  if (/^\d{10}$/.test(value)) return { value, kind: 'min' };
+  if (/^\d{10}$/.test(value)) return { value, kind: 'min-or-imsi' };
   if (/^\d{6,15}$/.test(value)) return { value, kind: 'imsi' };
   return undefined;
 }
@@ -46,6 +50,25 @@ export function parseDevId(raw: string): DeviceId | undefined {
     if (value.length === 14 || value.length === 15) return { value, kind: 'meid', encoding: 'hex' };
   }
   return undefined;
+}
+
+/**
+ * The one spelling of a CDMA device identifier the inventory stores, so that the decimal and hexadecimal forms of
+ * the same ESN or MEID match: an ESN as 8 hex digits (11 decimal digits are 3 for the 8-bit manufacturer code and 8
+ * for the 24-bit serial), a MEID as 14 hex digits (18 decimal digits are 10 for the 32-bit manufacturer code and 8
+ * for the 24-bit serial; a 15th hex digit is the check digit, dropped). A 17-digit decimal MEID (the seed's length)
+ * has no agreed split and is kept as given. Undefined when the value is not an ESN or MEID.
+ */
+export function cdmaDeviceKey(raw: string): string | undefined {
+  const id = parseDevId(raw.trim());
+  if (!id || id.kind === 'imei') return undefined;
+  const hex = (decimal: string, width: number) =>
+    Number(decimal).toString(16).toUpperCase().padStart(width, '0');
+  if (id.kind === 'esn')
+    return id.encoding === 'hex' ? id.value : hex(id.value.slice(0, 3), 2) + hex(id.value.slice(3), 6);
+  if (id.encoding === 'hex') return id.value.slice(0, 14);
+  if (id.value.length === 18) return hex(id.value.slice(0, 10), 8) + hex(id.value.slice(10), 6);
+  return id.value;
 }
 
 /** Reads IccId: 19 or 20 digits. */

@@ -17,8 +17,8 @@ import { findSim, getPlan, planRow } from '../storage/inventory.ts';
 import {
   latestDocument,
   latestSubscription,
-  subscriberByIccid,
   subscriberById,
+  subscriberBySim,
 } from '../storage/subscribers.ts';
 
 declare module 'fastify' {
@@ -47,7 +47,9 @@ const SimRejectionCode = Type.Union(SIM_REJECTION_CODES.map((c) => Type.Literal(
 /** The report of a SIM import: bounded whatever the size of the file. */
 const SimImportAnswer = Type.Object({
   added: Type.Integer({ description: 'Rows whose SIM was added.' }),
-  exists: Type.Integer({ description: 'Rows whose ICCID the inventory holds already (nothing changed).' }),
+  exists: Type.Integer({
+    description: 'Rows whose SIM the inventory holds already, with the same identifiers (nothing changed).',
+  }),
   rejected: Type.Integer({ description: 'Rows refused (nothing written for them).' }),
   rejectedByCode: Type.Partial(
     Type.Object(Object.fromEntries(SIM_REJECTION_CODES.map((c) => [c, Type.Integer()]))),
@@ -56,9 +58,13 @@ const SimImportAnswer = Type.Object({
   rows: Type.Array(
     Type.Object({
       line: Type.Integer({ description: 'Line of the CSV, from 1 (the header is line 1).' }),
-      iccid: Type.String({ description: 'As read; cells longer than 40 characters are shortened.' }),
+      iccid: Type.String({
+        description: 'As read (empty when the row has none); cells longer than 40 characters are shortened.',
+      }),
       imsi: Type.String(),
       msisdn: Type.Optional(Type.String()),
+      min: Type.Optional(Type.String({ description: 'CDMA MIN or MIN(IRM), as read.' })),
+      esnMeid: Type.Optional(Type.String({ description: 'CDMA ESN or MEID, as read.' })),
       status: Type.Literal('rejected'),
       code: SimRejectionCode,
       reason: Type.String(),
@@ -85,8 +91,10 @@ const PlanRow = Type.Object({
 const SubscriberAnswer = Type.Object({
   subscriber: Type.Object({
     id: Type.String(),
-    iccid: Type.String(),
-    imsi: Type.String(),
+    sim_id: Type.String({ description: 'The inventory row.' }),
+    iccid: Nullable(Type.String()),
+    imsi: Nullable(Type.String()),
+    min: Nullable(Type.String({ description: 'CDMA MIN or MIN(IRM).' })),
     device_id: Nullable(Type.String()),
     refresh_user: Type.String(),
     credential_version: Type.Integer(),
@@ -122,6 +130,7 @@ const SubscriberAnswer = Type.Object({
 const PolicyAnswer = Type.Object({
   iccid: Type.Optional(Type.String()),
   imsi: Type.Optional(Type.String()),
+  min: Type.Optional(Type.String()),
   internet: Type.Boolean({ description: 'Whether the SIM may reach the internet now.' }),
   reason: Type.Union(
     ['active', 'no-plan', 'expired', 'exhausted', 'suspended', 'unknown-sim'].map((r) => Type.Literal(r)),
@@ -150,6 +159,7 @@ const UsageBody = Type.Object(
         {
           iccid: Type.Optional(Type.String({ pattern: '^\\d{19,20}$' })),
           imsi: Type.Optional(Type.String({ pattern: '^\\d{6,15}$' })),
+          min: Type.Optional(Type.String({ pattern: '^\\d{10}$', description: 'CDMA MIN or MIN(IRM).' })),
           usageMegabytes: Type.Number({ minimum: 0 }),
           at: Type.String({ format: 'date-time' }),
         },
@@ -178,6 +188,7 @@ const PlanPatch = Type.Partial(Type.Omit(PlanBody, ['id']), { additionalProperti
 const ByIdentifier = Type.Object({
   iccid: Type.Optional(Type.String()),
   imsi: Type.Optional(Type.String()),
+  min: Type.Optional(Type.String({ description: 'CDMA MIN or MIN(IRM).' })),
   msisdn: Type.Optional(Type.String()),
   id: Type.Optional(Type.String()),
 });
@@ -272,14 +283,23 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       schema: {
         tags: ['policy'],
         summary: 'Whether a subscriber may reach the internet, for the gateway.',
-        querystring: Type.Object({ imsi: Type.Optional(Type.String()), iccid: Type.Optional(Type.String()) }),
+        querystring: Type.Object({
+          imsi: Type.Optional(Type.String()),
+          iccid: Type.Optional(Type.String()),
+          min: Type.Optional(Type.String({ description: 'CDMA MIN or MIN(IRM).' })),
+        }),
         response: { 200: PolicyAnswer, ...ERRORS },
       },
     },
     async (request, reply) => {
-      const q = request.query as { imsi?: string; iccid?: string };
-      if (!q.imsi && !q.iccid) return fail(reply, 'MBPROV_API_BAD_REQUEST', 'Give imsi or iccid.');
-      return policyFor(ctx, { ...(q.iccid ? { iccid: q.iccid } : {}), ...(q.imsi ? { imsi: q.imsi } : {}) });
+      const q = request.query as { imsi?: string; iccid?: string; min?: string };
+      if (!q.imsi && !q.iccid && !q.min)
+        return fail(reply, 'MBPROV_API_BAD_REQUEST', 'Give imsi, iccid or min.');
+      return policyFor(ctx, {
+        ...(q.iccid ? { iccid: q.iccid } : {}),
+        ...(q.imsi ? { imsi: q.imsi } : {}),
+        ...(q.min ? { min: q.min } : {}),
+      });
     },
   );
 
@@ -438,7 +458,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         schema: {
           tags: ['sims'],
           summary:
-            'Import SIMs from CSV (ICCID, IMSI, optional MSISDN); answers counts by outcome and by refusal code, and the first refused rows.',
+            'Import SIMs from CSV: columns ICCID, IMSI, MSISDN, MIN, ESN/MEID (by position, or by a header row naming them: iccid, imsi, msisdn, min, esn_meid); a row needs an ICCID, an IMSI or a MIN (CDMA), ESN/MEID binds a CDMA device. Answers counts by outcome and by refusal code, and the first refused rows.',
           response: { 200: SimImportAnswer, ...ERRORS },
         },
       },
@@ -465,7 +485,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       preHandler: guard('subscribers:read'),
       schema: {
         tags: ['subscribers'],
-        summary: 'Find a subscriber by ICCID, IMSI, MSISDN or id.',
+        summary: 'Find a subscriber by ICCID, IMSI, MIN, MSISDN or id.',
         querystring: ByIdentifier,
         response: { 200: SubscriberAnswer, 404: ErrorBody, ...ERRORS },
       },
@@ -473,14 +493,15 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     async (request, reply) => {
       const q = request.query as Static<typeof ByIdentifier>;
       let subscriber = q.id ? await subscriberById(db, q.id) : undefined;
-      if (!subscriber && (q.iccid || q.imsi || q.msisdn)) {
+      if (!subscriber && (q.iccid || q.imsi || q.min || q.msisdn)) {
         const sim = q.msisdn
           ? await db.selectFrom('sims').selectAll().where('msisdn', '=', q.msisdn).executeTakeFirst()
           : await findSim(db, {
               ...(q.iccid ? { iccid: q.iccid } : {}),
               ...(q.imsi ? { imsi: q.imsi } : {}),
+              ...(q.min ? { min: q.min } : {}),
             });
-        subscriber = sim ? await subscriberByIccid(db, sim.iccid) : undefined;
+        subscriber = sim ? await subscriberBySim(db, sim.id) : undefined;
       }
       if (!subscriber) return fail(reply, 'MBPROV_NOT_FOUND', 'No subscriber matches.');
       const subscriptions = await db

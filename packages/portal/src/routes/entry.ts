@@ -2,10 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { newCheckoutId } from '../activation/checkout.ts';
 import { subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
-import { type DeviceParameters, parseDeviceParameters } from '../identifiers/device-parameters.ts';
+import {
+  cdmaDeviceKey,
+  type DeviceParameters,
+  parseDeviceParameters,
+} from '../identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../payments/test-provider.ts';
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
-import { activePlans, findSim } from '../storage/inventory.ts';
+import { activePlans, findSimsByAny, type Sim } from '../storage/inventory.ts';
 import {
   activeSubscription,
   expireEnded,
@@ -18,6 +22,33 @@ import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
 import { planView, simView } from './presenters.ts';
 import { statusView } from './subscriber-pages.ts';
+
+/**
+ * The inventory row the identifiers of a visit name: IccId as an ICCID, SubId as an IMSI (and, with 10 digits, also
+ * as a MIN), a CDMA DevId (ESN or MEID) as the device a row binds. Each is looked up on its own; when they name
+ * different rows, or the row found binds another CDMA device than the DevId, the visit is refused as a conflict
+ * (MBPROV_SUBSCRIBER_IDS_CONFLICT) instead of one identifier silently winning.
+ */
+async function simOfVisit(
+  ctx: PortalContext,
+  params: DeviceParameters,
+  cdmaDevice: string | undefined,
+): Promise<{ sim: Sim | undefined } | { conflict: { rows: string[]; matched: string[] } }> {
+  const sub = params.subId;
+  const rows = await findSimsByAny(ctx.store.db, {
+    ...(params.iccId ? { iccid: params.iccId } : {}),
+    ...(sub ? { imsi: sub.value } : {}),
+    ...(sub?.kind === 'min-or-imsi' ? { min: sub.value } : {}),
+    ...(cdmaDevice ? { esnMeid: cdmaDevice } : {}),
+  });
+  const conflict = () => ({
+    conflict: { rows: rows.map((r) => r.sim.id), matched: rows.map((r) => r.matched.join('+')) },
+  });
+  if (rows.length > 1) return conflict();
+  const sim = rows[0]?.sim;
+  if (sim && cdmaDevice && sim.esn_meid && sim.esn_meid !== cdmaDevice) return conflict();
+  return { sim };
+}
 
 /** Which of the seed's scenarios a subscriber without an active plan is in. */
 async function scenarioOf(
@@ -100,7 +131,9 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
       const { params, problems } = parseDeviceParameters(request.query as Record<string, unknown>);
       if (problems.length)
         return sendPage(ctx, renderer, request, reply, { page: 'invalid-parameters', problems }, lang);
-      if (!params.iccId && !params.subId) {
+      const cdmaDevice =
+        params.devId && params.devId.kind !== 'imei' ? cdmaDeviceKey(params.devId.value) : undefined;
+      if (!params.iccId && !params.subId && !cdmaDevice) {
         // Coming back from checkout or the status page without parameters: the browser's subscriber.
         const known = cookieSubscriber(request);
         if (!params.devId && known) {
@@ -111,10 +144,26 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
           ? sendPage(ctx, renderer, request, reply, { page: 'unknown-sim' }, lang)
           : sendPage(ctx, renderer, request, reply, { page: 'home' }, lang);
       }
-      const sim = await findSim(ctx.store.db, {
-        ...(params.iccId ? { iccid: params.iccId } : {}),
-        ...(params.subId?.kind === 'imsi' ? { imsi: params.subId.value } : {}),
-      });
+      const found = await simOfVisit(ctx, params, cdmaDevice);
+      if ('conflict' in found) {
+        request.log.warn(
+          { code: 'MBPROV_SUBSCRIBER_IDS_CONFLICT', ...found.conflict },
+          'identifiers name different SIMs',
+        );
+        return sendPage(
+          ctx,
+          renderer,
+          request,
+          reply,
+          {
+            page: 'ids-conflict',
+            ...(params.iccId ? { iccid: params.iccId } : {}),
+            ...(params.subId ? { subId: params.subId.value } : {}),
+          },
+          lang,
+        );
+      }
+      const sim = found.sim;
       if (sim?.status !== 'available') {
         return sendPage(
           ctx,

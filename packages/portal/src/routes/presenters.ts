@@ -18,8 +18,12 @@ export function planView(plan: Plan, lang: Lang): PlanView {
 }
 
 /** A SIM for display. */
-export function simView(sim: { iccid: string; imsi: string }): SimView {
-  return { iccid: sim.iccid, imsiMasked: maskImsi(sim.imsi) };
+export function simView(sim: { iccid: string | null; imsi: string | null; min: string | null }): SimView {
+  return {
+    ...(sim.iccid ? { iccid: sim.iccid } : {}),
+    ...(sim.imsi ? { imsiMasked: maskImsi(sim.imsi) } : {}),
+    ...(sim.min ? { minMasked: maskImsi(sim.min) } : {}),
+  };
 }
 
 /** Usage text and percentage of a subscription. */

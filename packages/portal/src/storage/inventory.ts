@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { PlanConfig } from '../config/schema.ts';
 import type { Database, PlanTable, SimTable } from './schema.ts';
@@ -7,19 +8,34 @@ export type Sim = SimTable;
 /** A plan of the catalog. */
 export type Plan = PlanTable;
 
-/** Adds SIMs that are not in the inventory yet; returns how many were added. */
-export async function addSims(
-  db: Kysely<Database>,
-  sims: Array<{ iccid: string; imsi: string; msisdn?: string }>,
-  now: string,
-): Promise<number> {
+/** The identifiers of an inventory row as given to addSims (at least one of iccid, imsi, min). */
+export interface NewSim {
+  iccid?: string;
+  imsi?: string;
+  /** CDMA MIN or MIN(IRM), 10 digits. */
+  min?: string;
+  /** The bound CDMA device, normalized by cdmaDeviceKey. */
+  esnMeid?: string;
+  msisdn?: string;
+}
+
+/**
+ * Adds SIMs that are not in the inventory yet (a row sharing any identifier with a stored one is skipped); returns
+ * how many were added.
+ */
+export async function addSims(db: Kysely<Database>, sims: NewSim[], now: string): Promise<number> {
   let added = 0;
   for (const sim of sims) {
+    if (!sim.iccid && !sim.imsi && !sim.min)
+      throw new Error('an inventory row needs an ICCID, an IMSI or a MIN');
     const result = await db
       .insertInto('sims')
       .values({
-        iccid: sim.iccid,
-        imsi: sim.imsi,
+        id: `sim_${randomUUID()}`,
+        iccid: sim.iccid ?? null,
+        imsi: sim.imsi ?? null,
+        min: sim.min ?? null,
+        esn_meid: sim.esnMeid ?? null,
         msisdn: sim.msisdn ?? null,
         status: 'available',
         created_at: now,
@@ -31,14 +47,53 @@ export async function addSims(
   return added;
 }
 
-/** Finds a SIM by ICCID or, when Windows sent no ICCID, by IMSI. */
-export async function findSim(
-  db: Kysely<Database>,
-  by: { iccid?: string; imsi?: string },
-): Promise<Sim | undefined> {
-  if (by.iccid) return db.selectFrom('sims').selectAll().where('iccid', '=', by.iccid).executeTakeFirst();
-  if (by.imsi) return db.selectFrom('sims').selectAll().where('imsi', '=', by.imsi).executeTakeFirst();
+/** Which identifier of a row to look up, and its value. */
+export interface SimLookup {
+  iccid?: string;
+  imsi?: string;
+  min?: string;
+  esnMeid?: string;
+}
+
+/** Finds a SIM by the first identifier given, in the order ICCID, IMSI, MIN, ESN/MEID. */
+export async function findSim(db: Kysely<Database>, by: SimLookup): Promise<Sim | undefined> {
+  const q = db.selectFrom('sims').selectAll();
+  if (by.iccid) return q.where('iccid', '=', by.iccid).executeTakeFirst();
+  if (by.imsi) return q.where('imsi', '=', by.imsi).executeTakeFirst();
+  if (by.min) return q.where('min', '=', by.min).executeTakeFirst();
+  if (by.esnMeid) return q.where('esn_meid', '=', by.esnMeid).executeTakeFirst();
   return undefined;
+}
+
+/**
+ * Every row any of the identifiers names (each identifier is looked up on its own column), with which identifiers
+ * matched it: more than one row means the identifiers name different subscribers.
+ */
+export async function findSimsByAny(
+  db: Kysely<Database>,
+  by: SimLookup,
+): Promise<Array<{ sim: Sim; matched: Array<keyof SimLookup> }>> {
+  const conditions = (
+    [
+      ['iccid', 'iccid'],
+      ['imsi', 'imsi'],
+      ['min', 'min'],
+      ['esnMeid', 'esn_meid'],
+    ] as const
+  ).filter(([key]) => by[key]);
+  if (conditions.length === 0) return [];
+  const rows = await db
+    .selectFrom('sims')
+    .selectAll()
+    .where((eb) => eb.or(conditions.map(([key, column]) => eb(column, '=', by[key] as string))))
+    .orderBy('id')
+    .execute();
+  return rows.map((sim) => ({
+    sim,
+    matched: conditions
+      .filter(([key, column]) => sim[column] === by[key])
+      .map(([key]) => key as keyof SimLookup),
+  }));
 }
 
 /** The catalog row of a plan definition (configuration or back-office API). */

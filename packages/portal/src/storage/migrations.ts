@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, SqliteAdapter, sql } from 'kysely';
 
 /** Migrations in code (no file scanning), applied in name order; each one works on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -174,6 +174,85 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  // SIMs and subscribers by whichever identifiers the network has (docs/operator-guide.md, "Identifiers"): a row of
+  // the inventory has its own id and at least one of ICCID, IMSI and MIN (CDMA), and may bind a CDMA device by its
+  // ESN or MEID; a subscriber points at its SIM's row. Existing rows keep their ICCID as their id.
+  '0008_cdma_identifiers': {
+    async up(db: Kysely<unknown>) {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) {
+        // SQLite cannot drop a NOT NULL or a primary key: the tables are rebuilt, as its documentation describes
+        // (foreign keys off meanwhile; Kysely runs SQLite migrations outside a transaction, so the pragma applies).
+        await sql`pragma foreign_keys = off`.execute(db);
+        try {
+          await sql`create table sims_new (
+            id text primary key,
+            iccid text unique,
+            imsi text unique,
+            min text unique,
+            esn_meid text unique,
+            msisdn text,
+            status text not null default 'available',
+            created_at text not null,
+            check (iccid is not null or imsi is not null or min is not null)
+          )`.execute(db);
+          await sql`insert into sims_new (id, iccid, imsi, msisdn, status, created_at)
+            select iccid, iccid, imsi, msisdn, status, created_at from sims`.execute(db);
+          await sql`drop table sims`.execute(db);
+          await sql`alter table sims_new rename to sims`.execute(db);
+          await sql`create table subscribers_new (
+            id text primary key,
+            sim_id text not null unique references sims (id),
+            iccid text unique,
+            imsi text,
+            min text,
+            device_id text,
+            refresh_user text not null unique,
+            refresh_password_hash text not null,
+            credential_version integer not null default 1,
+            created_at text not null,
+            updated_at text not null,
+            status text not null default 'active'
+          )`.execute(db);
+          await sql`insert into subscribers_new (id, sim_id, iccid, imsi, device_id, refresh_user, refresh_password_hash,
+              credential_version, created_at, updated_at, status)
+            select id, iccid, iccid, imsi, device_id, refresh_user, refresh_password_hash, credential_version, created_at,
+              updated_at, status from subscribers`.execute(db);
+          await sql`drop table subscribers`.execute(db);
+          await sql`alter table subscribers_new rename to subscribers`.execute(db);
+          const broken = await sql`pragma foreign_key_check`.execute(db);
+          if (broken.rows.length)
+            throw new Error(`foreign keys broken by 0008: ${JSON.stringify(broken.rows)}`);
+        } finally {
+          await sql`pragma foreign_keys = on`.execute(db);
+        }
+        return;
+      }
+      await sql`alter table subscribers drop constraint subscribers_iccid_fkey`.execute(db);
+      await sql`alter table sims drop constraint sims_pkey`.execute(db);
+      await sql`alter table sims add column id text`.execute(db);
+      await sql`update sims set id = iccid`.execute(db);
+      await sql`alter table sims alter column id set not null`.execute(db);
+      await sql`alter table sims add primary key (id)`.execute(db);
+      await sql`alter table sims alter column iccid drop not null`.execute(db);
+      await sql`alter table sims add constraint sims_iccid_key unique (iccid)`.execute(db);
+      await sql`alter table sims alter column imsi drop not null`.execute(db);
+      await sql`alter table sims add column min text unique`.execute(db);
+      await sql`alter table sims add column esn_meid text unique`.execute(db);
+      await sql`alter table sims add constraint sims_some_subscriber_id check (iccid is not null or imsi is not null or min is not null)`.execute(
+        db,
+      );
+      await sql`alter table subscribers add column sim_id text`.execute(db);
+      await sql`update subscribers set sim_id = iccid`.execute(db);
+      await sql`alter table subscribers alter column sim_id set not null`.execute(db);
+      await sql`alter table subscribers add constraint subscribers_sim_id_key unique (sim_id)`.execute(db);
+      await sql`alter table subscribers add constraint subscribers_sim_id_fkey foreign key (sim_id) references sims (id)`.execute(
+        db,
+      );
+      await sql`alter table subscribers alter column iccid drop not null`.execute(db);
+      await sql`alter table subscribers alter column imsi drop not null`.execute(db);
+      await sql`alter table subscribers add column min text`.execute(db);
     },
   },
 };

@@ -54,10 +54,19 @@ export interface JobTable {
   created_at: string;
 }
 
-/** The SIM inventory. */
+/**
+ * The SIM inventory: one row per subscription the network knows, by whichever identifiers it has (at least one of
+ * ICCID, IMSI and MIN; a CDMA row may bind its device's ESN or MEID).
+ */
 export interface SimTable {
-  iccid: string;
-  imsi: string;
+  /** The row's own id (the ICCID for rows stored before migration 0008). */
+  id: string;
+  iccid: string | null;
+  imsi: string | null;
+  /** CDMA Mobile Identification Number (or MIN(IRM)), 10 digits. */
+  min: string | null;
+  /** The CDMA device bound to the row: ESN (8 hex) or MEID (14 hex), normalized by cdmaDeviceKey. */
+  esn_meid: string | null;
   msisdn: string | null;
   /** available or suspended. */
   status: string;
@@ -80,11 +89,14 @@ export interface PlanTable {
   updated_at: string;
 }
 
-/** A SIM that reached the portal at least once. */
+/** A SIM (or CDMA subscription) that reached the portal at least once; its identifiers are copied from its inventory row. */
 export interface SubscriberTable {
   id: string;
-  iccid: string;
-  imsi: string;
+  /** The inventory row (sims.id). */
+  sim_id: string;
+  iccid: string | null;
+  imsi: string | null;
+  min: string | null;
   /** The DevId of the last visit. */
   device_id: string | null;
   /** HTTP Basic user name of the RefreshURL. */

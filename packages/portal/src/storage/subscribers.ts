@@ -13,6 +13,11 @@ export async function subscriberByIccid(
   return db.selectFrom('subscribers').selectAll().where('iccid', '=', iccid).executeTakeFirst();
 }
 
+/** The subscriber of an inventory row (sims.id), if it reached the portal before. */
+export async function subscriberBySim(db: Kysely<Database>, simId: string): Promise<Subscriber | undefined> {
+  return db.selectFrom('subscribers').selectAll().where('sim_id', '=', simId).executeTakeFirst();
+}
+
 /** The subscriber whose RefreshURL user name this is. */
 export async function subscriberByRefreshUser(
   db: Kysely<Database>,
@@ -34,9 +39,9 @@ export async function ensureSubscriber(
   await db
     .insertInto('subscribers')
     .values(row)
-    .onConflict((c) => c.column('iccid').doNothing())
+    .onConflict((c) => c.column('sim_id').doNothing())
     .execute();
-  return (await subscriberByIccid(db, row.iccid)) as Subscriber;
+  return (await subscriberBySim(db, row.sim_id)) as Subscriber;
 }
 
 /** The most recent subscription of a subscriber, whatever its status. */

@@ -63,10 +63,18 @@ const en = {
   'unknownSim.support':
     'If the problem continues, contact {operator} customer support and tell them the SIM card number shown here.',
 
+  // Identifiers naming different subscribers
+  'idsConflict.title': 'The SIM and this PC don’t match our records',
+  'idsConflict.intro':
+    'The identifiers this PC sent belong to different {operator} subscriptions, so we can’t tell which one to offer plans for.',
+  'idsConflict.support':
+    'No plan was bought and nothing was changed. Contact {operator} customer support and tell them the numbers shown here (code MBPROV_SUBSCRIBER_IDS_CONFLICT).',
+
   // SIM details
   'sim.title': 'Your SIM',
   'sim.iccid': 'SIM card number (ICCID)',
   'sim.imsi': 'Subscriber ID (IMSI)',
+  'sim.min': 'Mobile number (MIN)',
   'sim.subId': 'Subscriber ID',
 
   // Plans
@@ -292,10 +300,18 @@ const ja: Record<MessageKey, string> = {
   'unknownSim.support':
     '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator} カスタマーサポートまでお問い合わせください。',
 
+  // Identifiers naming different subscribers
+  'idsConflict.title': 'SIM カードとこの PC の情報が当社の記録と一致しません',
+  'idsConflict.intro':
+    'この PC から送られた識別番号が {operator} の別々のご契約のものであるため、どのご契約のプランをご案内すればよいか判断できません。',
+  'idsConflict.support':
+    'プランの購入や変更は行われていません。ここに表示されている番号（コード MBPROV_SUBSCRIBER_IDS_CONFLICT）を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+
   // SIM details
   'sim.title': 'ご利用の SIM カード',
   'sim.iccid': 'SIM カード番号（ICCID）',
   'sim.imsi': '加入者識別番号（IMSI）',
+  'sim.min': '加入者番号（MIN）',
   'sim.subId': '加入者 ID',
 
   // Plans

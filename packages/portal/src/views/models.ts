@@ -55,9 +55,11 @@ export interface ParameterProblem {
 
 /** The SIM as shown (identifiers partly masked). */
 export interface SimView {
-  iccid: string;
+  iccid?: string;
   /** e.g. "310260*****6789". */
-  imsiMasked: string;
+  imsiMasked?: string;
+  /** A CDMA subscriber's MIN, e.g. "******4567". */
+  minMasked?: string;
 }
 
 export interface HomeView {
@@ -71,6 +73,13 @@ export interface InvalidParametersView {
 
 export interface UnknownSimView {
   page: 'unknown-sim';
+  iccid?: string;
+  subId?: string;
+}
+
+/** The identifiers of a visit name different subscribers of the inventory (MBPROV_SUBSCRIBER_IDS_CONFLICT). */
+export interface IdsConflictView {
+  page: 'ids-conflict';
   iccid?: string;
   subId?: string;
 }
@@ -145,6 +154,7 @@ export type View =
   | HomeView
   | InvalidParametersView
   | UnknownSimView
+  | IdsConflictView
   | PlansView
   | StatusView
   | CompleteView

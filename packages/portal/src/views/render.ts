@@ -11,6 +11,7 @@ import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessa
 import type {
   CompleteView,
   ErrorView,
+  IdsConflictView,
   InvalidParametersView,
   Lang,
   PageContext,
@@ -56,6 +57,7 @@ const PAGES: readonly View['page'][] = [
   'home',
   'invalid-parameters',
   'unknown-sim',
+  'ids-conflict',
   'plans',
   'status',
   'complete',
@@ -83,6 +85,8 @@ export function httpStatus(view: View): number {
   switch (view.page) {
     case 'invalid-parameters':
       return 400;
+    case 'ids-conflict':
+      return 409;
     case 'error':
       return view.status;
     case 'operator-error':
@@ -207,6 +211,8 @@ function templateData(view: View, ctx: PageContext): TemplateData {
       return { ...base, title: tl('invalid.title'), page: invalidParameters(view, lang) };
     case 'unknown-sim':
       return { ...base, title: tl('unknownSim.title'), page: unknownSim(view) };
+    case 'ids-conflict':
+      return { ...base, title: tl('idsConflict.title'), page: unknownSim(view) };
     case 'plans':
       return { ...base, title: tl('plans.title'), page: plans(view, ctx) };
     case 'status':
@@ -235,7 +241,7 @@ function invalidParameters(view: InvalidParametersView, lang: Lang) {
   };
 }
 
-function unknownSim(view: UnknownSimView) {
+function unknownSim(view: UnknownSimView | IdsConflictView) {
   return { iccid: view.iccid, subId: view.subId === undefined ? undefined : maskImsi(view.subId) };
 }
 

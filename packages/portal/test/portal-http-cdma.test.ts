@@ -1,0 +1,187 @@
+// Visitors by whichever identifiers their network has (issue 12, "Windows fidelity"): a CDMA subscriber known by
+// its MIN and MEID (no SIM, no IccId), a GSM subscriber with a 10-digit IMSI, a visit without IccId, identifiers
+// naming two different subscribers (refused, nothing written), and CDMA rows in the SIM inventory import; on SQLite
+// and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { importSims } from '../src/backoffice/sims-import.ts';
+import { demoCdmaSubscribers } from '../src/config/demo.ts';
+import { cdmaDeviceKey } from '../src/identifiers/device-parameters.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
+import { buildServer } from '../src/server.ts';
+import { addSims, findSim } from '../src/storage/inventory.ts';
+import { subscriberBySim } from '../src/storage/subscribers.ts';
+import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { Browser, embeddedDocument, field } from './helpers/http.ts';
+
+const CDMA = demoCdmaSubscribers[0];
+/** The same MEID as the demo's A1000000BEEF01, in its 18-digit decimal form (manufacturer 2701131776, serial 12513025). */
+const CDMA_MEID_DECIMAL = '270113177612513025';
+/** A GSM SIM whose IMSI has 10 digits (an IMSI is "up to 15 digits"). */
+const SHORT_IMSI = { iccid: '8981100000000000016', imsi: '4401012345' };
+const USB = { SubId: '310260000000001', DevId: '358470110000011', IccId: '8901260000000000018' };
+const EMBEDDED_IMSI = '310260000000002';
+const entry = (p: Record<string, string>) => `/?${new URLSearchParams(p)}`;
+
+for (const dialect of DIALECTS) {
+  describe(`visitors by IMSI, MIN and MEID (${dialect})`, () => {
+    let ctx: TestContext;
+    let app: FastifyInstance;
+    const count = async (table: 'subscribers' | 'checkouts' | 'sims') =>
+      Number(
+        (
+          await ctx.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+
+    before(async () => {
+      ctx = await testContext(dialect, {
+        configure: (c) => Object.assign(c.rateLimits, { entryPerMinute: 1000, checkoutPerMinute: 1000 }),
+      });
+      const now = ctx.clock().toISOString();
+      await addSims(ctx.store.db, [SHORT_IMSI], now);
+      // A second CDMA subscriber, bound to another MEID.
+      await addSims(ctx.store.db, [{ min: '3125550456', esnMeid: 'A1000000BEEF02' }], now);
+      app = await buildServer(ctx, { logger: false });
+    });
+    after(async () => {
+      await app.close();
+      await ctx.close();
+    });
+
+    /** Opens the entry page with `query`, buys the day pass; answers the browser and the completion page. */
+    async function buy(query: Record<string, string>) {
+      const browser = new Browser(app);
+      const page = await browser.get(entry(query));
+      assert.equal(page.statusCode, 200, page.body.slice(0, 600));
+      const response = await browser.post('/checkout', {
+        planId: 'day-1gb',
+        cardNumber: TEST_CARDS.accepted,
+        cardExpiry: '12/30',
+        cardCvc: '123',
+        cardName: 'Test User',
+        checkoutId: field(page.body, 'checkoutId'),
+        _csrf: field(page.body, '_csrf'),
+      });
+      assert.equal(response.statusCode, 303, response.body.slice(0, 600));
+      const complete = await browser.get('/complete');
+      assert.equal(complete.statusCode, 200);
+      return { page, complete };
+    }
+
+    it('a CDMA visitor (SubId = MIN, DevId = MEID, no IccId) buys a plan; the document names the MIN', async () => {
+      const { page, complete } = await buy({ SubId: CDMA.min, DevId: CDMA.devId });
+      assert.match(page.body, /Mobile number \(MIN\)/);
+      assert.doesNotMatch(page.body, /SIM card number \(ICCID\)/);
+      assert.match(embeddedDocument(complete.body), /<SubscriberId>3125550123<\/SubscriberId>/);
+      const sim = await findSim(ctx.store.db, { min: CDMA.min });
+      assert.ok(sim);
+      assert.equal(sim.iccid, null);
+      assert.equal(sim.esn_meid, 'A1000000BEEF01');
+      const subscriber = await subscriberBySim(ctx.store.db, sim.id);
+      assert.equal(subscriber?.min, CDMA.min);
+      assert.equal(subscriber?.iccid, null);
+    });
+
+    it('the MEID in decimal is the same device; the MEID alone finds its subscriber', async () => {
+      assert.equal(cdmaDeviceKey(CDMA_MEID_DECIMAL), 'A1000000BEEF01');
+      assert.equal(cdmaDeviceKey('A1000000BEEF01F'), 'A1000000BEEF01');
+      assert.equal(cdmaDeviceKey('12801234567'), '8012D687'); // an ESN: manufacturer 128, serial 1234567
+      const byDecimal = await new Browser(app).get(entry({ SubId: CDMA.min, DevId: CDMA_MEID_DECIMAL }));
+      // Bought in the test before: the status page of the same subscriber.
+      assert.equal(byDecimal.statusCode, 200, byDecimal.body.slice(0, 400));
+      const byDevice = await new Browser(app).get(entry({ DevId: CDMA.devId }));
+      assert.equal(byDevice.statusCode, 200);
+      assert.doesNotMatch(byDevice.body, /recognise this SIM/);
+    });
+
+    it('a SIM with a 10-digit IMSI buys, with and without its IccId', async () => {
+      const withIcc = await new Browser(app).get(entry({ SubId: SHORT_IMSI.imsi, IccId: SHORT_IMSI.iccid }));
+      assert.equal(withIcc.statusCode, 200);
+      assert.match(withIcc.body, /Choose a plan|plan/);
+      const { complete } = await buy({ SubId: SHORT_IMSI.imsi, DevId: '490154203237600' });
+      assert.match(embeddedDocument(complete.body), /<SubscriberId>4401012345<\/SubscriberId>/);
+    });
+
+    it('a GSM visitor without IccId is found by its IMSI', async () => {
+      const r = await new Browser(app).get(entry({ SubId: EMBEDDED_IMSI, DevId: '490154203237518' }));
+      assert.equal(r.statusCode, 200);
+      assert.match(r.body, /8901260000000000026/);
+    });
+
+    for (const [name, query] of [
+      ['an IccId and a SubId of two different SIMs', { IccId: USB.IccId, SubId: EMBEDDED_IMSI }],
+      ['a MIN and the MEID bound to another subscriber', { SubId: CDMA.min, DevId: 'A1000000BEEF02' }],
+      [
+        'a MIN with a MEID other than the one its row binds',
+        { SubId: '3125550456', DevId: 'A1000000BEEF03' },
+      ],
+    ] as const) {
+      it(`refuses ${name}: 409, a page in English and Japanese, nothing written`, async () => {
+        const before = [await count('subscribers'), await count('checkouts')];
+        const en = await new Browser(app).get(entry(query));
+        assert.equal(en.statusCode, 409);
+        assert.match(en.body, /don’t match our records/);
+        assert.match(en.body, /MBPROV_SUBSCRIBER_IDS_CONFLICT/);
+        assert.doesNotMatch(en.body, /name="checkoutId"/);
+        const ja = await new Browser(app, { 'accept-language': 'ja' }).get(entry(query));
+        assert.equal(ja.statusCode, 409);
+        assert.match(ja.body, /当社の記録と一致しません/);
+        assert.deepEqual([await count('subscribers'), await count('checkouts')], before);
+      });
+    }
+
+    it('a 10-digit SubId that is one row’s IMSI and another row’s MIN is refused as ambiguous', async () => {
+      await addSims(ctx.store.db, [{ min: SHORT_IMSI.imsi }], ctx.clock().toISOString());
+      const r = await new Browser(app).get(entry({ SubId: SHORT_IMSI.imsi }));
+      assert.equal(r.statusCode, 409);
+      await ctx.store.db.deleteFrom('sims').where('min', '=', SHORT_IMSI.imsi).execute();
+    });
+
+    it('imports CDMA rows: by header names, MIN and ESN/MEID checked, taken identifiers refused', async () => {
+      const sims = await count('sims');
+      const csv = [
+        'min,esn_meid,msisdn',
+        '3125550777,A1000000BEEF77,+13125550777', // added
+        '3125550778,12801234567,', // added: an ESN in decimal
+        '312555077,,', // MIN of 9 digits
+        '3125550779,XYZ,', // not an ESN/MEID
+        ',,+13125550780', // no ICCID, IMSI or MIN
+        `${CDMA.min},A1000000BEEF01,`, // the demo subscriber itself: exists
+        `3125550781,A1000000BEEF02,`, // another subscriber's MEID
+        '3125550777,,', // repeated in the file
+      ].join('\n');
+      const report = await importSims(ctx.store.db, csv, ctx.clock().toISOString());
+      assert.deepEqual(
+        [report.added, report.exists, report.rejected],
+        [2, 1, 5],
+        JSON.stringify(report.rows),
+      );
+      assert.deepEqual(report.rejectedByCode, {
+        MBPROV_INVENTORY_MIN_INVALID: 1,
+        MBPROV_INVENTORY_ESN_MEID_INVALID: 1,
+        MBPROV_INVENTORY_NO_SUBSCRIBER_ID: 1,
+        MBPROV_INVENTORY_ID_TAKEN: 1,
+        MBPROV_INVENTORY_DUPLICATE_IN_FILE: 1,
+      });
+      assert.equal(await count('sims'), sims + 2);
+      const esn = await findSim(ctx.store.db, { min: '3125550778' });
+      assert.equal(esn?.esn_meid, cdmaDeviceKey('12801234567'));
+      assert.equal(esn?.iccid, null);
+      assert.equal(esn?.imsi, null);
+      // Positional columns of older files still read: ICCID, IMSI, MSISDN, then MIN and ESN/MEID.
+      const positional = await importSims(
+        ctx.store.db,
+        '8981100000000000024,440101234599,,3125550790,A1000000BEEF90\n',
+        ctx.clock().toISOString(),
+      );
+      assert.equal(positional.added, 1);
+      const both = await findSim(ctx.store.db, { min: '3125550790' });
+      assert.equal(both?.imsi, '440101234599');
+    });
+  });
+}
