@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { createApiKey } from '../src/backoffice/api-keys.ts';
 import { importSims } from '../src/backoffice/sims-import.ts';
 import { demoCdmaSubscribers } from '../src/config/demo.ts';
 import { cdmaDeviceKey } from '../src/identifiers/device-parameters.ts';
@@ -182,6 +183,33 @@ for (const dialect of DIALECTS) {
       assert.equal(positional.added, 1);
       const both = await findSim(ctx.store.db, { min: '3125550790' });
       assert.equal(both?.imsi, '440101234599');
+    });
+
+    it('the back-office API imports CDMA rows and answers the policy and the subscriber by MIN', async () => {
+      const { key } = await createApiKey(ctx.store.db, 'ops', ['admin'], ctx.clock().toISOString());
+      const auth = { authorization: `Bearer ${key}` };
+      const imported = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sims/import',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        payload: 'MEID,MIN\nA1000000BEEF55,3125550555\nA1000000BEEF55,31255505\n',
+      });
+      assert.equal(imported.statusCode, 200, imported.body);
+      const body = imported.json() as { added: number; rows: Array<Record<string, string>> };
+      assert.equal(body.added, 1);
+      assert.deepEqual(
+        body.rows.map((r) => [r.line, r.code, r.min, r.esnMeid, r.iccid]),
+        [[3, 'MBPROV_INVENTORY_MIN_INVALID', '31255505', 'A1000000BEEF55', '']],
+      );
+      const policy = await app.inject({ url: `/api/v1/policy?min=${CDMA.min}`, headers: auth });
+      assert.equal(policy.statusCode, 200, policy.body);
+      assert.deepEqual(
+        [policy.json().min, policy.json().iccid, policy.json().internet, policy.json().reason],
+        [CDMA.min, undefined, true, 'active'],
+      );
+      const found = await app.inject({ url: `/api/v1/subscribers?min=${CDMA.min}`, headers: auth });
+      assert.equal(found.statusCode, 200, found.body);
+      assert.deepEqual([found.json().subscriber.min, found.json().subscriber.iccid], [CDMA.min, null]);
     });
   });
 }
