@@ -13,7 +13,7 @@ import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { addSims, findSim } from '../src/storage/inventory.ts';
 import { subscriberBySim } from '../src/storage/subscribers.ts';
-import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';
 
 const CDMA = demoCdmaSubscribers[0];
@@ -29,15 +29,7 @@ for (const dialect of DIALECTS) {
   describe(`visitors by IMSI, MIN and MEID (${dialect})`, () => {
     let ctx: TestContext;
     let app: FastifyInstance;
-    const count = async (table: 'subscribers' | 'checkouts' | 'sims') =>
-      Number(
-        (
-          await ctx.store.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirst()
-        )?.n ?? 0,
-      );
+    const count = (table: 'subscribers' | 'checkouts' | 'sims') => countRows(ctx, table);
 
     before(async () => {
       ctx = await testContext(dialect, {

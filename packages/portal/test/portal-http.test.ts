@@ -12,7 +12,7 @@ import { seedDemoHistory } from '../src/demo.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { activeSubscription, subscriberByIccid } from '../src/storage/subscribers.ts';
-import { type TestContext, testContext } from './helpers/context.ts';
+import { countRows, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';
 
 const USB = { SubId: '310260000000001', DevId: '358470110000011', IccId: '8901260000000000018' };
@@ -30,15 +30,7 @@ const card = (number: string = TEST_CARDS.accepted) => ({
 
 let ctx: TestContext;
 let app: FastifyInstance;
-const count = async (table: 'subscribers' | 'subscriptions' | 'checkouts') =>
-  Number(
-    (
-      await ctx.store.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
-    )?.n ?? 0,
-  );
+const count = (table: 'subscribers' | 'subscriptions' | 'checkouts') => countRows(ctx, table);
 
 before(async () => {
   ctx = await testContext('sqlite', {

@@ -9,13 +9,9 @@ const echo = (cell: string) =>
   cell.length > ECHOED_CELL_LENGTH ? `${cell.slice(0, ECHOED_CELL_LENGTH)}…` : cell;
 
 /** A refused row as a report lists it: its line, its cells (shortened) and why it was refused. */
-export interface RejectedSimRow extends SimRejection {
-  line: number;
-  iccid: string;
-  imsi: string;
-  msisdn?: string;
-  min?: string;
-  esnMeid?: string;
+export interface RejectedSimRow
+  extends SimRejection,
+    Pick<SimCsvRow, 'line' | 'iccid' | 'imsi' | 'msisdn' | 'min' | 'esnMeid'> {
   status: 'rejected';
 }
 

@@ -10,6 +10,7 @@ import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
 import { openStore, type Store } from '../../src/storage/database.ts';
 import { addSims, seedPlans } from '../../src/storage/inventory.ts';
+import type { Database } from '../../src/storage/schema.ts';
 
 /** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
 export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -115,4 +116,13 @@ async function contextOn(database: TestDatabase, start: Date): Promise<TestConte
       }
     },
   };
+}
+
+/** The number of rows in a table of the test database. */
+export async function countRows(ctx: TestContext, table: keyof Database): Promise<number> {
+  const row = await ctx.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
