@@ -120,9 +120,27 @@ describe('mbprov sim', () => {
       run(['sim', 'apply', file('purchase.xml'), '--state', file('x.json'), '--consent', 'maybe']).status,
       2,
     );
+    assert.equal(
+      run(['sim', 'apply', file('purchase.xml'), '--state', file('x.json'), '--results', 'v3']).status,
+      2,
+    );
     writeFileSync(file('garbage.json'), '{"hello": 1}');
     const r = run(['sim', 'show', '--state', file('garbage.json')]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /MBPROV_SIM_STATE_INVALID/);
+  });
+
+  it('--results v1 prints a ResultsSchema v1 answer (Windows 8): no Plans, a Signature element', () => {
+    const state = file('v1.json');
+    assert.equal(run(['sim', 'init', '--state', state, '--now', '2026-11-21T00:00:00Z']).status, 0);
+    const applied = run(['sim', 'apply', file('purchase.xml'), '--state', state, '--results', 'v1']);
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.match(
+      applied.stdout,
+      /xmlns="http:\/\/www\.microsoft\.com\/networking\/CarrierControlResults\/v1"/,
+    );
+    assert.match(applied.stdout, /<WLANProfile errorCode="00000000" Name="Home"\/>/);
+    assert.match(applied.stdout, /<Signature errorCode="00000000"\/>/);
+    assert.doesNotMatch(applied.stdout, /<Plans/);
   });
 });

@@ -14,9 +14,13 @@ export {
   type ItemResult,
   type MBNProfilesResult,
   type ProvisioningResult,
+  RESULTS_V1,
   RESULTS_V2,
+  type ResultsVersion,
+  type ResultXmlOptions,
   resultToXml,
   type SectionResult,
+  type SignatureResult,
 } from './results.ts';
 export * from './state.ts';
 export { type AcceptedSigner, type ConsentPrompt, checkSignature, type Source } from './trust.ts';

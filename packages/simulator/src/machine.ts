@@ -6,6 +6,7 @@ import { applyPlans } from './apply/plans.ts';
 import { applyProvisioning } from './apply/provisioning.ts';
 import { applyWlanProfiles } from './apply/wlan-profiles.ts';
 import { addDays } from './duration.ts';
+import { HRESULT } from './hresult.ts';
 import { type IncomingMessage, type MessageOutcome, receiveMessage } from './messages.ts';
 import {
   checkRefreshedCarrier,
@@ -15,7 +16,7 @@ import {
   type RefreshFetch,
   refreshHeaders,
 } from './refresh.ts';
-import { fullySucceeded, type ProvisioningResult, resultToXml } from './results.ts';
+import { fullySucceeded, type ProvisioningResult, type ResultsVersion, resultToXml } from './results.ts';
 import {
   type CarrierState,
   carrierState,
@@ -31,12 +32,17 @@ export interface ProvisionOptions {
   source: Source;
   /** Asked when an unknown EV certificate signs the document; absent means the user declines. */
   consent?: ConsentPrompt;
+  /**
+   * The ResultsSchema of the answer: `v2` (default, what Windows 8.1 and later write) or `v1` (what Windows 8 writes:
+   * no Plans element, a Signature element with the signer). See docs/simulator.md.
+   */
+  results?: ResultsVersion;
 }
 
 /** The outcome of applying a document. */
 export interface ProvisionOutcome {
   result: ProvisioningResult;
-  /** The result as CarrierProvisioningResult XML (ResultsSchema v2). */
+  /** The result as CarrierProvisioningResult XML (ResultsSchema v2, or v1 when asked). */
   xml: string;
   /** True when every section and item succeeded (warnings allowed). */
   ok: boolean;
@@ -92,7 +98,11 @@ export class Machine {
     const doc = validation.model;
     const signer = checkSignature(this.state, xml, doc, options.source, options.consent);
     const result = this.apply(doc);
-    return { result, xml: resultToXml(result), ok: fullySucceeded(result), ...(signer ? { signer } : {}) };
+    const signature = signer
+      ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, thumbprint: signer.signer.thumbprint }
+      : { errorCode: HRESULT.S_OK };
+    const text = resultToXml(result, { version: options.results ?? 'v2', signature });
+    return { result, xml: text, ok: fullySucceeded(result), ...(signer ? { signer } : {}) };
   }
 
   /** An SMS or USSD message arrives: the operator message rules may consume it, update usage, trigger a refresh. */

@@ -4,6 +4,21 @@ import { HRESULT, type HResult, succeeded } from './hresult.ts';
 /** The ResultsSchema v2 namespace of CarrierProvisioningResult documents (Windows 8.1 and later). */
 export const RESULTS_V2 = 'http://www.microsoft.com/networking/CarrierControlResults/v2';
 
+/** The ResultsSchema v1 namespace of CarrierProvisioningResult documents (Windows 8). */
+export const RESULTS_V1 = 'http://www.microsoft.com/networking/CarrierControlResults/v1';
+
+/** Which ResultsSchema a result is written in: v1 (Windows 8) or v2 (Windows 8.1 and later, the default). */
+export type ResultsVersion = 'v1' | 'v2';
+
+/** The signature outcome reported by a v1 result (ResultsSchema v1 Signature element). */
+export interface SignatureResult {
+  errorCode: HResult;
+  /** Subject of the signer certificate, when the document was signed. */
+  subject?: string;
+  /** SHA-1 thumbprint of the signer certificate, hex as Windows shows it; written as base64 in the XML. */
+  thumbprint?: string;
+}
+
 /** The outcome of one named item: a profile or a plan. */
 export interface ItemResult {
   name: string;
@@ -87,18 +102,44 @@ function leaf(name: string, item: ItemResult | undefined, named: boolean, pad: s
   return [`${pad}<${name} errorCode="${item.errorCode}"${nameAttr}/>`];
 }
 
-function container(name: string, result: SectionResult | undefined, childName: string): string[] {
+function container(
+  name: string,
+  result: SectionResult | undefined,
+  childName: string,
+  nameAttr = 'name',
+): string[] {
   if (!result) return [];
   if (result.errorCode) return [`  <${name} errorCode="${result.errorCode}"/>`];
   if (!result.items.length) return [`  <${name}/>`];
-  return [`  <${name}>`, ...result.items.flatMap((i) => leaf(childName, i, true, '    ')), `  </${name}>`];
+  const items = result.items.flatMap((i) => leaf(childName, i, true, '    '));
+  // ResultsSchema v1 spells the WLANProfile attribute `Name`, v2 `name`.
+  const renamed = nameAttr === 'name' ? items : items.map((l) => l.replace(' name="', ` ${nameAttr}="`));
+  return [`  <${name}>`, ...renamed, `  </${name}>`];
 }
 
-/** Writes the result as a CarrierProvisioningResult document (ResultsSchema v2). */
-export function resultToXml(result: ProvisioningResult): string {
+/** Options of {@link resultToXml}. */
+export interface ResultXmlOptions {
+  /** The ResultsSchema to write (default v2). */
+  version?: ResultsVersion;
+  /** The signature outcome, written by v1 only (its Signature element is required; v2 has none). */
+  signature?: SignatureResult;
+}
+
+/** A hex thumbprint as the base64Binary of its bytes (ResultsSchema v1 Thumbprint). */
+function thumbprintBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+/**
+ * Writes the result as a CarrierProvisioningResult document: ResultsSchema v2 by default; v1 as Windows 8 writes it,
+ * which has no Plans element (Plans are not reported), spells WLANProfile's attribute `Name`, names no mobile broadband profile, and ends with the
+ * required Signature element (errorCode, and the signer's Subject and Thumbprint when the document was signed).
+ */
+export function resultToXml(result: ProvisioningResult, options: ResultXmlOptions = {}): string {
+  const v1 = options.version === 'v1';
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<CarrierProvisioningResult xmlns="${RESULTS_V2}">`,
+    `<CarrierProvisioningResult xmlns="${v1 ? RESULTS_V1 : RESULTS_V2}">`,
     `  <Issuer>${escapeXmlText(result.Issuer)}</Issuer>`,
     `  <Subscriber>${escapeXmlText(result.Subscriber)}</Subscriber>`,
     ...leaf('Activation', result.Activation, false, '  '),
@@ -108,12 +149,13 @@ export function resultToXml(result: ProvisioningResult): string {
     if (mbn.errorCode) lines.push(`  <MBNProfiles errorCode="${mbn.errorCode}"/>`);
     else {
       lines.push('  <MBNProfiles>');
-      lines.push(...leaf('DefaultProfile', mbn.DefaultProfile, true, '    '));
-      lines.push(...leaf('PurchaseProfile', mbn.PurchaseProfile, true, '    '));
+      // v1 profiles are AttemptedLeafObject: an errorCode and no name.
+      lines.push(...leaf('DefaultProfile', mbn.DefaultProfile, !v1, '    '));
+      lines.push(...leaf('PurchaseProfile', mbn.PurchaseProfile, !v1, '    '));
       lines.push('  </MBNProfiles>');
     }
   }
-  lines.push(...container('WLANProfiles', result.WLANProfiles, 'WLANProfile'));
+  lines.push(...container('WLANProfiles', result.WLANProfiles, 'WLANProfile', v1 ? 'Name' : 'name'));
   if (result.Provisioning) {
     const children = [
       ...leaf('RefreshParameters', result.Provisioning.RefreshParameters, false, '    '),
@@ -123,7 +165,17 @@ export function resultToXml(result: ProvisioningResult): string {
       ...(children.length ? ['  <Provisioning>', ...children, '  </Provisioning>'] : ['  <Provisioning/>']),
     );
   }
-  lines.push(...container('Plans', result.Plans, 'Plan'));
+  if (v1) {
+    const sig = options.signature ?? { errorCode: HRESULT.S_OK };
+    if (sig.subject !== undefined && sig.thumbprint !== undefined) {
+      lines.push(
+        `  <Signature errorCode="${sig.errorCode}">`,
+        `    <Subject>${escapeXmlText(sig.subject)}</Subject>`,
+        `    <Thumbprint>${thumbprintBase64(sig.thumbprint)}</Thumbprint>`,
+        '  </Signature>',
+      );
+    } else lines.push(`  <Signature errorCode="${sig.errorCode}"/>`);
+  } else lines.push(...container('Plans', result.Plans, 'Plan'));
   lines.push('</CarrierProvisioningResult>', '');
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import {
   httpsRefreshFetch,
   Machine,
   parseMachineState,
+  type ResultsVersion,
   type Source,
 } from '@mbprov/simulator';
 import type { Command } from 'commander';
@@ -153,16 +154,27 @@ export function registerSim(program: Command, setStatus: (status: number) => voi
       'answer to the consent prompt for an unknown EV certificate: yes or no',
       'no',
     )
+    .option(
+      '--results <version>',
+      'ResultsSchema of the printed CarrierProvisioningResult: v2 (Windows 8.1 and later) or v1 (Windows 8)',
+      'v2',
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 every section applied, 1 a document was rejected or a section failed, 2 usage or I/O error.',
     )
     .action(
-      async (files: string[], o: { state: string; source: string; trust: string[]; consent: string }) => {
+      async (
+        files: string[],
+        o: { state: string; source: string; trust: string[]; consent: string; results: string },
+      ) => {
         if (!SOURCES.includes(o.source as Source))
           throw new MbprovError('MBPROV_CLI_USAGE', `--source must be one of ${SOURCES.join(', ')}.`);
         if (!['yes', 'no'].includes(o.consent))
           throw new MbprovError('MBPROV_CLI_USAGE', '--consent must be yes or no.');
+        if (o.results !== 'v1' && o.results !== 'v2')
+          throw new MbprovError('MBPROV_CLI_USAGE', '--results must be v1 or v2.');
+        const results: ResultsVersion = o.results;
         const machine = await load(o.state);
         await trust(machine, o.trust);
         let status: number = EXIT.ok;
@@ -171,6 +183,7 @@ export function registerSim(program: Command, setStatus: (status: number) => voi
           try {
             const outcome = machine.provision(bytes, {
               source: o.source as Source,
+              results,
               consent: (signer) => {
                 err(
                   `mbprov: ${file}: consent asked for ${signer.subject} (EV, thumbprint ${signer.thumbprint}): ${o.consent}`,
