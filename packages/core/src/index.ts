@@ -25,6 +25,12 @@ export type * from './model/wlan-profiles.ts';
 export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/global-rules.ts';
 export { checkRules, rules } from './rules/index.ts';
 export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';
+export {
+  eapMethodType,
+  PASSPOINT_EAP_METHODS,
+  type PasspointFinding,
+  passpointFindings,
+} from './rules/passpoint-rules.ts';
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
 export { isTrustedDomain, MAX_WLAN_PROFILES, SSID_LIMITS } from './rules/wlan-rules.ts';
 export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';

@@ -68,8 +68,19 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
     }
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
+  let last: ElementSpec | undefined;
   for (const node of childElements(element)) {
     const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
+    if (childSpec && spec.ordered && spec.children) {
+      if (last && spec.children.indexOf(childSpec) < spec.children.indexOf(last)) {
+        report(
+          ctx,
+          node,
+          spec.ordered,
+          `Element ${describe(node)} comes after ${last.name} in ${spec.name}; Windows reads its children in schema order (${spec.children.map((c) => c.name).join(', ')}) and refuses the profile.`,
+        );
+      } else last = childSpec;
+    }
     if (childSpec) {
       const key = childSpec.key ?? childSpec.name;
       const value = readElement(node, childSpec, ctx);

@@ -145,6 +145,21 @@ export const codes = {
   MBPROV_WLAN_TRUSTED_DOMAIN_FORMAT: e(
     'A TrustedDomain must be a domain name (A-labels or U-labels, one trailing dot allowed) or a .domain wildcard.',
   ),
+  MBPROV_PASSPOINT_ELEMENT_ORDER: e(
+    'Hotspot2 children are out of schema order (DomainName, NAIRealm, Network3GPP, RoamingConsortium); Windows refuses the profile.',
+  ),
+  MBPROV_PASSPOINT_DOMAIN_NAME: e('A Hotspot2 DomainName must be a DNS name (1 to 255 characters).'),
+  MBPROV_PASSPOINT_NAI_REALM: e(
+    'A Hotspot2 NAIRealm name must be a realm (a DNS name, optionally after user@).',
+  ),
+  MBPROV_PASSPOINT_PLMN_ID: e('A Hotspot2 PLMNID must be a 3-digit MCC followed by a 2- or 3-digit MNC.'),
+  MBPROV_PASSPOINT_OUI_FORMAT: e('A Hotspot2 RoamingConsortium OUI must be hexadecimal, 3 or 5 octets.'),
+  MBPROV_PASSPOINT_NOT_ENTERPRISE: e(
+    'A Passpoint (Hotspot2) profile must use WPA2-Enterprise: WPA2 with AES and an 802.1X (OneX) configuration.',
+  ),
+  MBPROV_PASSPOINT_EAP_METHOD: e(
+    "The EAP method of a Passpoint profile is not one Windows Passpoint supports (EAP-TTLS, PEAP, TEAP, EAP-TLS, EAP-SIM, EAP-AKA, EAP-AKA').",
+  ),
   MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w(
     'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
   ),

@@ -4,6 +4,8 @@
  * Model property names are the XML element and attribute names, exactly as the reference spells them.
  */
 
+import type { Code } from '../errors/codes.ts';
+
 /** How a text or attribute value is typed in the model. */
 export type ScalarType =
   /** xs:string: kept byte for byte. */
@@ -42,6 +44,11 @@ export interface ElementSpec {
   readonly children?: readonly ElementSpec[];
   /** Kept as XML text (exclusive canonical form) instead of being modelled. */
   readonly opaque?: boolean;
+  /**
+   * Children must come in schema order: a child after a later sibling is reported with this code (the reader
+   * keeps no order, so the rules cannot see it).
+   */
+  readonly ordered?: Code;
   /** Model property collecting elements of other namespaces (xs:any) as XML text, written last. */
   readonly wildcard?: string;
 }

@@ -59,6 +59,22 @@ export interface HotspotProfile {
   any?: XmlFragment[];
 }
 
+/**
+ * Passpoint (Hotspot 2.0): the native WLAN profile schema's `Hotspot2` element (namespace WLAN/profile/v1), with
+ * its children in schema order. The CarrierControl WLAN schema has no element for it; it is carried in `security`
+ * through the schema's `##other` extension point (docs/validation.md).
+ */
+export interface Hotspot2 {
+  /** Domain name of the home network provider (1–255 characters). */
+  DomainName?: string;
+  /** NAI realms (usually `user@domain`), up to 256. */
+  NAIRealm?: { name: string[] };
+  /** PLMN ids (MCC and MNC digits) of the home 3GPP networks. */
+  Network3GPP?: { PLMNID: string[] };
+  /** Roaming consortium organization identifiers (hex, 3 or 5 octets). */
+  RoamingConsortium?: { OUI: string[] };
+}
+
 /** Security settings of the MSM section. */
 export interface Security {
   authEncryption: AuthEncryption;
@@ -74,7 +90,9 @@ export interface Security {
   /** 802.1X / EAP configuration (OneX/v1), kept intact as XML. */
   OneX?: XmlFragment;
   HotspotProfile?: HotspotProfile;
-  /** Other extension elements (for example a native WLAN profile's Passpoint Hotspot2 element). */
+  /** Passpoint settings (native WLAN profile Hotspot2 element). */
+  Hotspot2?: Hotspot2;
+  /** Other extension elements. */
   any?: XmlFragment[];
 }
 
@@ -139,6 +157,31 @@ const hotspotSpec: ElementSpec = {
   wildcard: 'any',
 };
 
+/** Hotspot2 children in schema order; Windows refuses them out of order (a NAIRealm after Network3GPP). */
+const hotspot2Spec: ElementSpec = {
+  name: 'Hotspot2',
+  ns: NS.wlanProfile,
+  ordered: 'MBPROV_PASSPOINT_ELEMENT_ORDER',
+  children: [
+    leaf('DomainName', NS.wlanProfile, 'token'),
+    {
+      name: 'NAIRealm',
+      ns: NS.wlanProfile,
+      children: [leaf('name', NS.wlanProfile, 'token', { many: true, always: true })],
+    },
+    {
+      name: 'Network3GPP',
+      ns: NS.wlanProfile,
+      children: [leaf('PLMNID', NS.wlanProfile, 'token', { many: true, always: true })],
+    },
+    {
+      name: 'RoamingConsortium',
+      ns: NS.wlanProfile,
+      children: [leaf('OUI', NS.wlanProfile, 'token', { many: true, always: true })],
+    },
+  ],
+};
+
 const securitySpec: ElementSpec = {
   name: 'security',
   ns: NS.wlan,
@@ -172,6 +215,7 @@ const securitySpec: ElementSpec = {
     leaf('FIPSMode', NS.wlan2, 'boolean'),
     { name: 'OneX', ns: NS.onex, opaque: true },
     hotspotSpec,
+    hotspot2Spec,
   ],
   wildcard: 'any',
 };

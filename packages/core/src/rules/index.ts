@@ -3,6 +3,7 @@ import { diagnostic } from '../errors/diagnostic.ts';
 import { globalRules } from './global-rules.ts';
 import { mbnRules } from './mbn-rules.ts';
 import { messageRules } from './message-rules.ts';
+import { passpointRules } from './passpoint-rules.ts';
 import { planRules } from './plan-rules.ts';
 import { provisioningRules } from './provisioning-rules.ts';
 import type { Rule, RuleInput } from './rule.ts';
@@ -14,6 +15,7 @@ export const rules: readonly Rule[] = [
   mbnRules,
   messageRules,
   wlanRules,
+  passpointRules,
   planRules,
   provisioningRules,
 ];

@@ -10,6 +10,8 @@ export const NS = {
   plans: 'http://www.microsoft.com/networking/CarrierControl/Plans/v1',
   dusm: 'http://www.microsoft.com/networking/CarrierControl/DUSM/v1',
   onex: 'http://www.microsoft.com/networking/OneX/v1',
+  /** The native WLAN profile schema (Passpoint Hotspot2 comes from it). */
+  wlanProfile: 'http://www.microsoft.com/networking/WLAN/profile/v1',
   ds: 'http://www.w3.org/2000/09/xmldsig#',
 } as const;
 
