@@ -18,6 +18,11 @@ export const HRESULT = {
   NOT_FOUND: '80070490',
   /** Invalid data in the section (E_INVALIDARG), e.g. an SMS rule whose pattern does not compile. */
   INVALID_ARG: '80070057',
+  /**
+   * The WLAN profile XML is refused (ERROR_BAD_PROFILE, what WlanSetProfile returns for a profile it cannot
+   * read), e.g. Passpoint settings that are not well-formed identifiers.
+   */
+  BAD_PROFILE: '800704b6',
   /** No SIM in the device (ERROR_NOT_READY) for MBN profiles and activation. */
   NOT_READY: '80070015',
 } as const;

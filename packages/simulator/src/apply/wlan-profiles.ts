@@ -1,4 +1,4 @@
-import { MAX_WLAN_PROFILES, SSID_LIMITS } from '@mbprov/core';
+import { MAX_WLAN_PROFILES, passpointFindings, SSID_LIMITS } from '@mbprov/core';
 import { HRESULT } from '../hresult.ts';
 import { failedSection, type SectionResult, section } from '../results.ts';
 import { type ApplyContext, planDefined } from './context.ts';
@@ -10,6 +10,8 @@ import { type ApplyContext, planDefined } from './context.ts';
  * the same name that the user made is access denied. Without Wi-Fi hardware or the WLAN service, the whole section fails.
  * Documented limits (*Handling large numbers of SSIDs*): more than ten profiles fails the whole section (E_INVALIDARG)
  * and leaves the carrier's profiles as they were; a profile of more than 10,000 SSIDs (v1 and v2) fails alone.
+ * Passpoint (Hotspot2): a profile whose settings Windows' profile reader refuses (passpointFindings: identifiers,
+ * WPA2-Enterprise, EAP method) fails alone with ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings.
  */
 export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
   const section_ = ctx.doc.WLANProfiles;
@@ -51,6 +53,14 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         name: profile.name,
         errorCode: HRESULT.NOT_FOUND,
         reason: `plan "${profile.AssociatedPlan}" is not in this document`,
+      });
+    } else if (passpointFindings(profile).length > 0) {
+      items.push({
+        name: profile.name,
+        errorCode: HRESULT.BAD_PROFILE,
+        reason: passpointFindings(profile)
+          .map((f) => f.message)
+          .join(' '),
       });
     } else {
       kept.push(profile);

@@ -1,0 +1,69 @@
+// Passpoint (issue 12): a Wi-Fi profile's Hotspot2 settings are stored with the profile in the machine state; a
+// profile whose Passpoint settings Windows refuses fails alone with ERROR_BAD_PROFILE (800704b6).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WLANProfile } from '@mbprov/core';
+import { HRESULT, Machine } from '../src/index.ts';
+import { CARRIER, doc, NOW, wlan, xml } from './helpers/documents.ts';
+
+const carrierKey = CARRIER.toLowerCase();
+const ONEX =
+  '<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig"><EapMethod><Type xmlns="http://www.microsoft.com/provisioning/EapCommon">18</Type><VendorId xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorId><VendorType xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorType><AuthorId xmlns="http://www.microsoft.com/provisioning/EapCommon">311</AuthorId></EapMethod></EapHostConfig></EAPConfig></OneX>';
+
+function passpoint(name: string, oui = '00AABB'): WLANProfile {
+  return {
+    name,
+    SSIDConfig: { SSID: [{ name }] },
+    MSM: {
+      security: {
+        authEncryption: { authentication: 'WPA2', encryption: 'AES', useOneX: true },
+        OneX: ONEX,
+        Hotspot2: {
+          DomainName: 'contoso.com',
+          NAIRealm: { name: ['contoso.com'] },
+          Network3GPP: { PLMNID: ['310260'] },
+          RoamingConsortium: { OUI: [oui] },
+        },
+      },
+    },
+  };
+}
+
+describe('Passpoint profiles in the simulator', () => {
+  it('stores the Hotspot2 settings of a profile in the machine state', () => {
+    const m = Machine.create({ now: NOW });
+    const outcome = m.provision(
+      xml(doc({ WLANProfiles: { WLANProfile: [passpoint('Contoso Passpoint')] } })),
+      {
+        source: 'app',
+      },
+    );
+    assert.equal(outcome.result.WLANProfiles?.items[0]?.errorCode, HRESULT.S_OK);
+    assert.deepEqual(m.state.carriers[carrierKey]?.WLANProfiles[0]?.MSM?.security?.Hotspot2, {
+      DomainName: 'contoso.com',
+      NAIRealm: { name: ['contoso.com'] },
+      Network3GPP: { PLMNID: ['310260'] },
+      RoamingConsortium: { OUI: ['00AABB'] },
+    });
+  });
+
+  it('a profile with a 4-octet roaming consortium OI fails alone with 800704b6; the others apply', () => {
+    const m = Machine.create({ now: NOW });
+    const outcome = m.provision(
+      xml(doc({ WLANProfiles: { WLANProfile: [passpoint('Bad', '00AABBCC'), wlan('Open')] } })),
+      { source: 'app' },
+    );
+    assert.deepEqual(
+      outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
+      [
+        ['Bad', HRESULT.BAD_PROFILE],
+        ['Open', HRESULT.S_OK],
+      ],
+    );
+    assert.match(outcome.result.WLANProfiles?.items[0]?.reason ?? '', /OUI "00AABBCC"/);
+    assert.deepEqual(
+      m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name),
+      ['Open'],
+    );
+  });
+});
