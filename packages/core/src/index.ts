@@ -5,6 +5,13 @@
 
 export * from './certificates/index.ts';
 export { type BuildOptions, buildDocument } from './document/build.ts';
+export {
+  buildCost,
+  type CostParseResult,
+  type CostValidationResult,
+  parseCost,
+  validateCost,
+} from './document/cost.ts';
 export { type ParseOptions, type ParseResult, parseDocument } from './document/parse.ts';
 export { type ValidationResult, validateDocument, validateModel } from './document/validate.ts';
 export { escapeAttr as escapeXmlAttribute, escapeText as escapeXmlText } from './document/write.ts';
@@ -14,6 +21,8 @@ export { MbprovError } from './errors/mbprov-error.ts';
 export type * from './model/activation.ts';
 export type * from './model/carrier-provisioning.ts';
 export { carrierProvisioningSpec } from './model/carrier-provisioning.ts';
+export type * from './model/dusm.ts';
+export { costSpec } from './model/dusm.ts';
 export type * from './model/extensions.ts';
 export type * from './model/global.ts';
 export type * from './model/mbn-profiles.ts';
@@ -22,6 +31,7 @@ export type * from './model/plans.ts';
 export type * from './model/provisioning.ts';
 export type { XmlFragment } from './model/spec.ts';
 export type * from './model/wlan-profiles.ts';
+export { MAX_DUSM_VALUE } from './rules/dusm-rules.ts';
 export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/global-rules.ts';
 export { checkRules, rules } from './rules/index.ts';
 export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';

@@ -5,10 +5,15 @@ import { describe, it } from 'node:test';
 import { XmlC14NMode } from 'libxml2-wasm';
 import { writeElement } from '../src/document/write.ts';
 import {
+  buildCost,
   buildDocument,
+  type Cost,
   carrierProvisioningSpec,
+  costSpec,
+  parseCost,
   parseDocument,
   parseXmlSafely,
+  validateCost,
   validateDocument,
 } from '../src/index.ts';
 import { canonicalFragment } from '../src/signature/canonicalize.ts';
@@ -126,4 +131,38 @@ describe('model round trips', () => {
       assert.deepStrictEqual(parseDocument(rebuilt).model, parsed.model);
     });
   }
+});
+
+describe('DUSM Cost round trips', () => {
+  const cost: Cost = {
+    OverDataLimit: false,
+    Congested: true,
+    PlanType: 'Fixed',
+    UsageInMegabytes: { value: 1024, Timestamp: '2026-11-21T08:00:00Z' },
+    DataLimitInMegabytes: 10240,
+    BillingCycle: { StartDate: '2026-11-01T00:00:00Z', Duration: 'P1M', Resets: true },
+    BandwidthInKbps: 50000,
+    MaxDownloadFileSizeInMegabytes: 25,
+    CarrierPolicy: { SecurityUpdatesExempt: true, UserSMSEnabled: false },
+  };
+
+  it('parseCost(buildCost(m)) equals m, with every element, and the text validates', () => {
+    const xml = buildCost(cost);
+    const parsed = parseCost(xml);
+    assert.deepEqual(parsed.diagnostics, []);
+    assert.deepStrictEqual(parsed.model, cost);
+    const result = validateCost(xml);
+    assert.deepEqual(result.diagnostics, []);
+    assert.equal(result.valid, true);
+  });
+
+  it('the smallest Cost (PlanType only) and canonical writing round-trip', () => {
+    const minimal: Cost = { PlanType: 'Unrestricted' };
+    assert.deepStrictEqual(parseCost(buildCost(minimal)).model, minimal);
+    const canonical = writeElement(costSpec, cost, null, {
+      indent: '',
+      canonical: { fragment: canonicalFragment },
+    });
+    assert.deepStrictEqual(parseCost(canonical).model, cost);
+  });
 });

@@ -55,7 +55,7 @@ function readFragment(element: XmlElement, ctx: ReadContext): string | undefined
  */
 export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadContext): unknown {
   if (spec.opaque) return readFragment(element, ctx);
-  if (spec.text) return readScalar(element.content, spec.text, element, ctx);
+  if (spec.text && !spec.textKey) return readScalar(element.content, spec.text, element, ctx);
   const record: Record<string, unknown> = {};
   const { attrs, children } = lookup(spec);
   // One pass over the attributes present (usually none) costs fewer wasm calls than asking for each declared one.
@@ -66,6 +66,11 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
       const value = readScalar(attribute.value, attr.type, element, ctx, `attribute ${attr.name}`);
       if (value !== undefined) record[attr.name] = value;
     }
+  }
+  if (spec.text && spec.textKey) {
+    const text = readScalar(element.content, spec.text, element, ctx);
+    if (text !== undefined) record[spec.textKey] = text;
+    return record;
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
   let last: ElementSpec | undefined;

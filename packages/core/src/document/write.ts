@@ -113,7 +113,7 @@ function write(
     out.push(pad + fragmentText(style, String(value)));
     return;
   }
-  const record = (spec.text ? {} : value) as Record<string, unknown>;
+  const record = (spec.text && !spec.textKey ? {} : value) as Record<string, unknown>;
   let open = `${pad}<${spec.name}`;
   // Canonical XML puts the namespace declaration first, then attributes sorted by name (all are unqualified here).
   if (spec.ns !== parentNs) open += ` xmlns="${spec.ns}"`;
@@ -123,7 +123,8 @@ function write(
     if (v !== undefined) open += ` ${attr.name}="${escapeAttr(formatScalar(attr.type, v))}"`;
   }
   if (spec.text) {
-    out.push(`${open}>${escapeText(formatScalar(spec.text, value))}</${spec.name}>`);
+    const text = spec.textKey ? record[spec.textKey] : value;
+    out.push(`${open}>${escapeText(formatScalar(spec.text, text))}</${spec.name}>`);
     return;
   }
   // The start tag's slot is reserved now and filled once we know whether the element has content.

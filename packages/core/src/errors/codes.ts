@@ -74,6 +74,10 @@ export const codes = {
   MBPROV_PLAN_TRANSFER_ABOVE_LIMIT: w('MaxTransferSizeInMegabytes is larger than the plan data limit.'),
   MBPROV_PLAN_BAD_TIMESTAMP: e('A dateTime is not a valid date and time.'),
 
+  // DUSM Cost documents
+  MBPROV_DUSM_VALUE_TOO_HIGH: e('A DUSM Cost number is above 2^32, the maximum of the DUSM reference.'),
+  MBPROV_DUSM_NOT_UTC: w('A DUSM Cost date is not in UTC, as the DUSM reference gives it.'),
+
   // Mobile broadband profiles
   MBPROV_BRANDING_IGNORED: w(
     'Branding is ignored since Windows 10 version 1709; set Branding Name and Icon in the COSA database instead.',

@@ -39,6 +39,11 @@ export interface ElementSpec {
   readonly always?: boolean;
   /** Simple content of this type. */
   readonly text?: ScalarType;
+  /**
+   * Simple content with attributes (an xs:simpleContent extension): the model is a record of the attributes
+   * with the text under this key, instead of the bare value.
+   */
+  readonly textKey?: string;
   readonly attrs?: readonly AttrSpec[];
   /** Child elements in schema order. */
   readonly children?: readonly ElementSpec[];

@@ -20,6 +20,8 @@ export const schemaRoots = {
   provisioning: 'carrier-control-v1.xsd',
   resultV1: 'results-v1.xsd',
   resultV2: 'results-v2.xsd',
+  /** A DUSM Cost document (standalone: no CarrierProvisioning element holds it). */
+  cost: 'dusm-v1.xsd',
 } as const;
 
 /** A kind of document the bundled schemas validate. */
