@@ -53,6 +53,17 @@ export interface ProvisionOutcome {
 // The semantic findings of validateDocument are not rejections; the engine reports their effects per section.
 const REJECTING = /^MBPROV_(XML_|SCHEMA_|MODEL_)/;
 
+/** The WLAN profiles (0-based) whose Passpoint children the reader found out of schema order. */
+function misorderedWlanProfiles(errors: Diagnostic[]): Set<number> {
+  const out = new Set<number>();
+  for (const d of errors) {
+    if (d.code !== 'MBPROV_PASSPOINT_ELEMENT_ORDER') continue;
+    const m = /\/WLANProfiles\/WLANProfile(?:\[(\d+)\])?\//.exec(d.path ?? '');
+    if (m) out.add(Number(m[1] ?? 1) - 1);
+  }
+  return out;
+}
+
 /** A simulated Windows PC applying provisioning documents as the provisioning engine does, on a virtual clock. */
 export class Machine {
   constructor(public state: MachineState) {}
@@ -97,7 +108,7 @@ export class Machine {
     }
     const doc = validation.model;
     const signer = checkSignature(this.state, xml, doc, options.source, options.consent);
-    const result = this.apply(doc);
+    const result = this.apply(doc, misorderedWlanProfiles(errors));
     const signature = signer
       ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, thumbprint: signer.signer.thumbprint }
       : { errorCode: HRESULT.S_OK };
@@ -184,7 +195,7 @@ export class Machine {
   }
 
   /** Applies the sections of an accepted document, best effort, in the order Windows needs them. */
-  private apply(doc: CarrierProvisioning): ProvisioningResult {
+  private apply(doc: CarrierProvisioning, misordered: Set<number>): ProvisioningResult {
     const carrierId = doc.Global.CarrierId.toLowerCase();
     const ctx: ApplyContext = {
       state: this.state,
@@ -193,6 +204,7 @@ export class Machine {
       doc,
       now: this.now,
       documentPlans: new Set((doc.Plans?.Plan ?? []).filter((p) => p.Description).map((p) => p.Name)),
+      misorderedWlanProfiles: misordered,
     };
     const result: ProvisioningResult = { Issuer: doc.Global.CarrierId, Subscriber: doc.Global.SubscriberId };
     const mbn = applyMbnProfiles(ctx);

@@ -66,4 +66,22 @@ describe('Passpoint profiles in the simulator', () => {
       ['Open'],
     );
   });
+
+  it('a profile whose NAIRealm follows Network3GPP fails alone with 800704b6 (Windows reads schema order)', () => {
+    const text = xml(doc({ WLANProfiles: { WLANProfile: [wlan('Open'), passpoint('Misordered')] } }));
+    const realm = /<NAIRealm>[\s\S]*?<\/NAIRealm>/.exec(text)?.[0] as string;
+    const network = /<Network3GPP>[\s\S]*?<\/Network3GPP>/.exec(text)?.[0] as string;
+    assert.ok(realm && network, 'the document has both elements');
+    const swapped = text.replace(realm, '\u0000').replace(network, realm).replace('\u0000', network);
+    const m = Machine.create({ now: NOW });
+    const outcome = m.provision(swapped, { source: 'app' });
+    assert.deepEqual(
+      outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
+      [
+        ['Open', HRESULT.S_OK],
+        ['Misordered', HRESULT.BAD_PROFILE],
+      ],
+    );
+    assert.match(outcome.result.WLANProfiles?.items[1]?.reason ?? '', /out of schema order/);
+  });
 });

@@ -10,6 +10,11 @@ export interface ApplyContext {
   now: Date;
   /** Plan names this document defines (profiles may only name these). */
   documentPlans: Set<string>;
+  /**
+   * WLAN profiles (0-based, in document order) whose Passpoint settings are out of schema order: the model keeps
+   * no order, so the reader's finding says it, and Windows' profile reader refuses such a profile.
+   */
+  misorderedWlanProfiles: Set<number>;
 }
 
 /** The plan a profile names is defined in the document ("the plans section must also be included"). */

@@ -11,7 +11,8 @@ import { type ApplyContext, planDefined } from './context.ts';
  * Documented limits (*Handling large numbers of SSIDs*): more than ten profiles fails the whole section (E_INVALIDARG)
  * and leaves the carrier's profiles as they were; a profile of more than 10,000 SSIDs (v1 and v2) fails alone.
  * Passpoint (Hotspot2): a profile whose settings Windows' profile reader refuses (passpointFindings: identifiers,
- * WPA2-Enterprise, EAP method) fails alone with ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings.
+ * WPA2-Enterprise, EAP method, and children in schema order: NAIRealm after Network3GPP is refused) fails alone with
+ * ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings.
  */
 export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
   const section_ = ctx.doc.WLANProfiles;
@@ -32,7 +33,7 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
   }
   const kept = [];
   const items = [];
-  for (const profile of section_.WLANProfile) {
+  for (const [index, profile] of section_.WLANProfile.entries()) {
     if (ctx.state.userWlanProfiles.includes(profile.name) || owners.has(profile.name)) {
       items.push({
         name: profile.name,
@@ -54,13 +55,14 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         errorCode: HRESULT.NOT_FOUND,
         reason: `plan "${profile.AssociatedPlan}" is not in this document`,
       });
-    } else if (passpointFindings(profile).length > 0) {
+    } else if (ctx.misorderedWlanProfiles.has(index) || passpointFindings(profile).length > 0) {
+      const misordered = ctx.misorderedWlanProfiles.has(index)
+        ? ['Hotspot2 children are out of schema order.']
+        : [];
       items.push({
         name: profile.name,
         errorCode: HRESULT.BAD_PROFILE,
-        reason: passpointFindings(profile)
-          .map((f) => f.message)
-          .join(' '),
+        reason: [...misordered, ...passpointFindings(profile).map((f) => f.message)].join(' '),
       });
     } else {
       kept.push(profile);
