@@ -257,7 +257,7 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-class CodeMigrations implements MigrationProvider {
+export class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
   }
