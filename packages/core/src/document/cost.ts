@@ -3,9 +3,9 @@ import { type Cost, costSpec } from '../model/dusm.ts';
 import { costRules } from '../rules/dusm-rules.ts';
 import { validateXsd } from '../schema/xsd.ts';
 import { NS } from '../xml/namespaces.ts';
-import { parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
+import type { SafeXml } from '../xml/safe-parse.ts';
 import type { BuildOptions } from './build.ts';
-import type { ParseOptions } from './parse.ts';
+import { type ParseOptions, withRootXml } from './parse.ts';
 import { readElement } from './read.ts';
 import { writeElement } from './write.ts';
 
@@ -39,30 +39,7 @@ export function buildCost(model: Cost, options: BuildOptions = {}): string {
   return options.declaration === false ? `${body}\n` : `<?xml version="1.0" encoding="utf-8"?>\n${body}\n`;
 }
 
-function withCostXml<T>(
-  input: string | Uint8Array,
-  options: ParseOptions,
-  use: (xml: SafeXml, diagnostics: Diagnostic[]) => T,
-  refused: (diagnostics: Diagnostic[]) => T,
-): T {
-  const parsed = parseXmlSafely(input, options);
-  if (!parsed.ok) return refused(parsed.diagnostics);
-  const { xml } = parsed;
-  try {
-    const root = xml.doc.root;
-    if (root.name !== 'Cost' || root.namespaceUri !== NS.dusm) {
-      const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : `${root.name} (no namespace)`;
-      return refused([
-        diagnostic('MBPROV_XML_WRONG_ROOT', `The root element is ${found}; expected Cost in ${NS.dusm}.`, {
-          ...xml.locate(`/${root.name}`),
-        }),
-      ]);
-    }
-    return use(xml, []);
-  } finally {
-    xml.dispose();
-  }
-}
+const COST_ROOT = { name: 'Cost', ns: NS.dusm };
 
 function readCost(xml: SafeXml, diagnostics: Diagnostic[]): Cost {
   return readElement(xml.doc.root, costSpec, { xml, diagnostics }) as Cost;
@@ -70,9 +47,10 @@ function readCost(xml: SafeXml, diagnostics: Diagnostic[]): Cost {
 
 /** Parses a DUSM Cost document into the typed model (read even when the schema would reject it). */
 export function parseCost(input: string | Uint8Array, options: ParseOptions = {}): CostParseResult {
-  return withCostXml(
+  return withRootXml(
     input,
     options,
+    COST_ROOT,
     (xml, diagnostics) => ({ model: readCost(xml, diagnostics), diagnostics }),
     (diagnostics) => ({ diagnostics }),
   );
@@ -80,9 +58,10 @@ export function parseCost(input: string | Uint8Array, options: ParseOptions = {}
 
 /** Validates a DUSM Cost document: safe parsing, dusm-v1.xsd, then the rules of the DUSM reference. */
 export function validateCost(input: string | Uint8Array, options: ParseOptions = {}): CostValidationResult {
-  return withCostXml<CostValidationResult>(
+  return withRootXml<CostValidationResult>(
     input,
     options,
+    COST_ROOT,
     (xml, diagnostics) => {
       const schema = validateXsd(xml, 'cost');
       const model = readCost(xml, diagnostics);

@@ -24,17 +24,28 @@ export function withProvisioningXml<T>(
   use: (xml: SafeXml, diagnostics: Diagnostic[]) => T,
   refused: (diagnostics: Diagnostic[]) => T,
 ): T {
+  return withRootXml(input, options, { name: 'CarrierProvisioning', ns: NS.cc }, use, refused);
+}
+
+/** {@link withProvisioningXml} for a document whose root is `expected` (the DUSM Cost document, for one). */
+export function withRootXml<T>(
+  input: string | Uint8Array,
+  options: ParseOptions,
+  expected: { name: string; ns: string },
+  use: (xml: SafeXml, diagnostics: Diagnostic[]) => T,
+  refused: (diagnostics: Diagnostic[]) => T,
+): T {
   const parsed = parseXmlSafely(input, options);
   if (!parsed.ok) return refused(parsed.diagnostics);
   const { xml } = parsed;
   try {
     const root = xml.doc.root;
-    if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
+    if (root.name !== expected.name || root.namespaceUri !== expected.ns) {
       const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : `${root.name} (no namespace)`;
       return refused([
         diagnostic(
           'MBPROV_XML_WRONG_ROOT',
-          `The root element is ${found}; expected CarrierProvisioning in ${NS.cc}.`,
+          `The root element is ${found}; expected ${expected.name} in ${expected.ns}.`,
           {
             ...xml.locate(`/${root.name}`),
           },
