@@ -148,42 +148,44 @@ export function nestingBeyond(text: string, max: number): number {
   let depth = 0;
   let i = text.indexOf('<');
   while (i >= 0) {
-    const end = markupEnd(text, i);
-    if (end < 0) return -1;
     const next = text.charCodeAt(i + 1);
-    if (next === 47 /* / */) depth--;
-    else if (next !== 33 /* ! */ && next !== 63 /* ? */ && text.charCodeAt(end - 1) !== 47 && ++depth > max)
-      return i;
+    let end: number;
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', i)) end = lastOf(text.indexOf('-->', i + 4), 3);
+      else if (text.startsWith('<![CDATA[', i)) end = lastOf(text.indexOf(']]>', i + 9), 3);
+      else end = text.indexOf('>', i + 2);
+    } else if (next === 63 /* ? */) {
+      end = lastOf(text.indexOf('?>', i + 2), 2);
+    } else if (next === 47 /* / */) {
+      depth--;
+      end = text.indexOf('>', i + 2);
+    } else {
+      // A start tag: the first `>` outside a quoted attribute value.
+      let quote = 0;
+      end = -1;
+      for (let j = i + 1; j < text.length; j++) {
+        const c = text.charCodeAt(j);
+        if (quote) {
+          if (c === quote) quote = 0;
+        } else if (c === 34 || c === 39) {
+          quote = c;
+        } else if (c === 62 /* > */) {
+          end = j;
+          break;
+        }
+      }
+      if (end >= 0 && text.charCodeAt(end - 1) !== 47 && ++depth > max) return i;
+    }
+    if (end < 0) return -1;
     // end > i: the next search starts past this markup, so the scan moves forward on every pass.
     i = text.indexOf('<', end + 1);
   }
   return -1;
 }
 
-/** Offset of the `>` that ends the markup starting with the `<` at `i` (always after `i`), or -1. */
-function markupEnd(text: string, i: number): number {
-  const after = (found: number, length: number) => (found < 0 ? -1 : found + length - 1);
-  const next = text.charCodeAt(i + 1);
-  if (next === 33 /* ! */) {
-    if (text.startsWith('<!--', i)) return after(text.indexOf('-->', i + 4), 3);
-    if (text.startsWith('<![CDATA[', i)) return after(text.indexOf(']]>', i + 9), 3);
-    return text.indexOf('>', i + 2);
-  }
-  if (next === 63 /* ? */) return after(text.indexOf('?>', i + 2), 2);
-  if (next === 47 /* / */) return text.indexOf('>', i + 2);
-  // A start tag: the first `>` outside a quoted attribute value.
-  let quote = 0;
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (quote) {
-      if (c === quote) quote = 0;
-    } else if (c === 34 || c === 39) {
-      quote = c;
-    } else if (c === 62 /* > */) {
-      return j;
-    }
-  }
-  return -1;
+/** The offset of the last character of a terminator of `length` found at `found`, or -1 when none was found. */
+function lastOf(found: number, length: number): number {
+  return found < 0 ? -1 : found + length - 1;
 }
 
 function fail(code: Diagnostic['code'], message: string, where: Partial<Diagnostic> = {}): SafeParseResult {
