@@ -64,13 +64,13 @@ function anchor(heading: string): string {
 }
 
 /** The Markdown page of the CLI reference. */
-export function cliReferencePage(): string {
-  const commands = walk(createProgram(() => {}));
+export async function cliReferencePage(): Promise<string> {
+  const commands = walk(await createProgram(() => {}));
   const out = [
     '# mbprov command line reference',
     '',
     'Generated from the commander program (`packages/cli/src/main.ts`, `packages/cli/src/commands/*.ts`) by',
-    '`node --import tsx scripts/gen-cli-docs.ts` (`npm run docs:cli`); a test fails when this page is out of date.',
+    '`npm run docs:cli`; a test fails when this page is out of date.',
     'Each section is what `--help` prints for that command.',
     '',
     'In a clone of the repository run the CLI as `npm run mbprov -- <command> ...` (through tsx, no build needed);',
@@ -105,5 +105,5 @@ export function cliReferencePage(): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(new URL('../docs/cli.md', import.meta.url), cliReferencePage());
+  writeFileSync(new URL('../docs/cli.md', import.meta.url), await cliReferencePage());
 }

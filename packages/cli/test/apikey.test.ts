@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { authenticate, openStore } from '@mbprov/portal/src/testing.ts';
+import { authenticate, openStore } from '@mbprov/portal/testing';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-apikey-'));

@@ -6,29 +6,26 @@ import { cliReferencePage } from '../../../scripts/gen-cli-docs.ts';
 import { createProgram } from '../src/main.ts';
 
 describe('CLI reference', () => {
-  it('docs/cli.md is generated from the current program', () => {
+  it('docs/cli.md is generated from the current program', async () => {
     const page = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
-    assert.equal(page, cliReferencePage(), 'run: npm run docs:cli');
+    assert.equal(page, await cliReferencePage(), 'run: npm run docs:cli');
   });
 
-  it('has a section for every command and subcommand', () => {
-    const page = cliReferencePage();
+  it('has a section for every command and subcommand', async () => {
+    const page = await cliReferencePage();
     const names: string[] = [];
-    const walk = (command: ReturnType<typeof createProgram>, prefix: string) => {
+    const walk = (command: Awaited<ReturnType<typeof createProgram>>, prefix: string) => {
       for (const sub of command.commands) {
         names.push(`${prefix} ${sub.name()}`);
         walk(sub, `${prefix} ${sub.name()}`);
       }
     };
-    walk(
-      createProgram(() => {}),
-      'mbprov',
-    );
+    walk(await createProgram(() => {}), 'mbprov');
     assert.ok(names.length > 10);
     for (const name of names) assert.ok(page.includes(`\n## ${name}\n`), `no section for ${name}`);
   });
 
-  it('does not depend on the terminal width', () => {
+  it('does not depend on the terminal width', async () => {
     // Commander lays help out for process.stdout.columns when standard output is a terminal.
     const saved = {
       isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'),
@@ -40,9 +37,9 @@ describe('CLI reference', () => {
     };
     try {
       terminal(40);
-      const narrow = cliReferencePage();
+      const narrow = await cliReferencePage();
       terminal(250);
-      assert.equal(cliReferencePage(), narrow);
+      assert.equal(await cliReferencePage(), narrow);
     } finally {
       for (const [name, descriptor] of Object.entries(saved)) {
         if (descriptor) Object.defineProperty(process.stdout, name, descriptor);

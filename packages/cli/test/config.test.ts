@@ -6,8 +6,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createBrokenSigner, createTestEvChain, type TestEvChain } from '@mbprov/core';
-import { demoConfig } from '@mbprov/portal/src/testing.ts';
+import { createTestEvChain, type TestEvChain } from '@mbprov/core';
+import { createBrokenSigner } from '@mbprov/core/testing';
+import { demoConfig } from '@mbprov/portal/testing';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const guard = { timeout: 120_000 };

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { buildDocument, createBrokenSigner, createTestEvChain } from '@mbprov/core';
+import { buildDocument, createTestEvChain } from '@mbprov/core';
+import { createBrokenSigner } from '@mbprov/core/testing';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

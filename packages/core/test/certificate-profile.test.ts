@@ -9,13 +9,12 @@ import assert from 'node:assert/strict';
 import { sign as cryptoSign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { UNDERSTOOD_EXTENSIONS } from '../src/certificates/profile.ts';
 import {
-  BROKEN_SIGNER_KINDS,
   buildChain,
   buildDocument,
   C14N,
   type CreateCertificateOptions,
-  createBrokenSigner,
   createCertificate,
   describeCertificate,
   EV_POLICY_OID,
@@ -25,10 +24,9 @@ import {
   signerProblem,
   type TestCertificate,
   type TestEvChain,
-  UNDERSTOOD_EXTENSIONS,
-  UNKNOWN_EXTENSION_OID,
   verifyDocument,
 } from '../src/index.ts';
+import { BROKEN_SIGNER_KINDS, createBrokenSigner, UNKNOWN_EXTENSION_OID } from '../src/testing.ts';
 import { minimalModel } from './helpers/samples.ts';
 import {
   assertRefused,

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as x509 from '@peculiar/x509';
 import {
-  BROKEN_SIGNER_KINDS,
   buildChain,
-  createBrokenSigner,
   createCertificate,
   createTestEvChain,
   describeCertificate,
@@ -31,6 +29,7 @@ import {
 import { buildDocument } from '../src/document/build.ts';
 import { validateDocument } from '../src/document/validate.ts';
 import { MbprovError } from '../src/errors/mbprov-error.ts';
+import { BROKEN_SIGNER_KINDS, createBrokenSigner } from '../src/testing.ts';
 
 const hasOpenssl = spawnSync('sh', ['-c', 'command -v openssl'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'mbprov-cert-'));

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import {
   buildDocument,
-  createBrokenSigner,
   createCertificate,
   EV_POLICY_OID,
   MbprovError,
@@ -18,6 +17,7 @@ import {
   type VerifyOptions,
   verifyDocument,
 } from '../src/index.ts';
+import { createBrokenSigner } from '../src/testing.ts';
 import { fullModel, minimalModel, sampleGlobal } from './helpers/samples.ts';
 import {
   assertRefused,

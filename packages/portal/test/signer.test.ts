@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   buildChain,
-  createBrokenSigner,
   createCertificate,
   createTestEvChain,
   describeCertificate,
   type TestEvChain,
   trustedCertificateEntry,
 } from '@mbprov/core';
+import { createBrokenSigner } from '@mbprov/core/testing';
 import { checkSigner, loadSigner, type Signer } from '../src/activation/signer.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/schema.ts';

@@ -6,9 +6,9 @@
  * `", "` between RDNs, `" + "` inside a multi-valued RDN, and Windows quoting: a value containing
  * `, + = " < > # ;` or a line break, or with leading or trailing spaces, is written in double quotes with `"` doubled.
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
+import { peculiarX509 } from './libraries.ts';
 
 /** Windows RDN attribute names (CryptoAPI's X.500 name table), by OID. Anything else is written `OID.<oid>`. */
 const WINDOWS_NAMES: Record<string, string> = {
@@ -73,7 +73,9 @@ export type RdnSequence = NameAttribute[][];
 
 /** Reads the RDNs of a DER-encoded X.501 Name, in DER order. */
 export function rdnsOfName(nameDer: ArrayBuffer | Uint8Array): RdnSequence {
-  const json = new x509.Name(nameDer instanceof Uint8Array ? new Uint8Array(nameDer) : nameDer).toJSON();
+  const json = new (peculiarX509().Name)(
+    nameDer instanceof Uint8Array ? new Uint8Array(nameDer) : nameDer,
+  ).toJSON();
   return json.map((rdn) =>
     Object.entries(rdn).flatMap(([type, values]) =>
       values.map((value) => ({ oid: OID.test(type) ? type : (PECULIAR_NAMES[type] ?? type), value })),
@@ -159,9 +161,10 @@ export function parseWindowsDn(text: string): RdnSequence {
 }
 
 /** Builds an @peculiar/x509 Name from RDNs in DER order, keeping every value exactly as given. */
-export function nameFromRdns(rdns: RdnSequence): x509.Name {
-  const json: x509.JsonAttributeAndObjectValue[] = rdns.map((rdn) => {
-    const item: x509.JsonAttributeAndObjectValue = {};
+export function nameFromRdns(rdns: RdnSequence): X509.Name {
+  const x509 = peculiarX509();
+  const json: X509.JsonAttributeAndObjectValue[] = rdns.map((rdn) => {
+    const item: X509.JsonAttributeAndObjectValue = {};
     for (const { oid, value } of rdn) {
       const kind =
         oid === '1.2.840.113549.1.9.1' || oid === '0.9.2342.19200300.100.1.25'

@@ -1,10 +1,9 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
 import { type ExtensionEntry, extensionsOf } from './der.ts';
 import { windowsDnOfName } from './distinguished-name.ts';
+import { peculiarX509 } from './libraries.ts';
 
 /** The CA/Browser Forum Extended Validation certificate policy. */
 export const EV_POLICY_OID = '2.23.140.1.1';
@@ -39,7 +38,7 @@ const memo = new BoundedMemo<CertificateFacts>();
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
   return memo.get(fingerprintOf(cert), () => {
     try {
-      return readFacts(new x509.X509Certificate(cert.raw), extensionsOf(cert.raw));
+      return readFacts(new (peculiarX509().X509Certificate)(cert.raw), extensionsOf(cert.raw));
     } catch (error) {
       // OpenSSL read the certificate (node made an X509Certificate of it) but an extension value does not decode,
       // e.g. a keyUsage that is not a BIT STRING (@peculiar/x509 decodes extensions when first asked). The
@@ -57,7 +56,8 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
   });
 }
 
-function readFacts(parsed: x509.X509Certificate, extensions: ExtensionEntry[]): CertificateFacts {
+function readFacts(parsed: X509.X509Certificate, extensions: ExtensionEntry[]): CertificateFacts {
+  const x509 = peculiarX509();
   // The typed extensions below are found by the OIDs @peculiar/x509 reads: they must be the exact ones.
   const types = parsed.extensions.map((e) => e.type);
   const differs = types.findIndex((type, i) => type !== extensions[i]?.oid);

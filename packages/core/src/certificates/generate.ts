@@ -3,15 +3,12 @@
  * ProvisioningTestHelper cmdlet Install-TestEVCert), and lower-level certificate creation so tests can make
  * certificates that are broken in one named way. Everything here is for testing; nothing is trusted anywhere.
  */
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { nameFromRdns, parseWindowsDn, windowsDnOfName } from './distinguished-name.ts';
 import { EV_POLICY_OID } from './facts.ts';
-
-x509.cryptoProvider.set(globalThis.crypto);
+import { peculiarX509 } from './libraries.ts';
 
 /** Key algorithm of generated certificates: RSA (2048 bits unless `rsaBits`) or ECDSA (P-256 unless `curve`), signed with SHA-256. */
 export type CertificateKeyType = 'rsa' | 'ecdsa';
@@ -40,17 +37,17 @@ export type KeyUsage =
   | 'encipherOnly'
   | 'decipherOnly';
 
-/** Key usage names in bit order, with their @peculiar/x509 flags. */
-export const KEY_USAGES: ReadonlyArray<readonly [KeyUsage, x509.KeyUsageFlags]> = [
-  ['digitalSignature', x509.KeyUsageFlags.digitalSignature],
-  ['nonRepudiation', x509.KeyUsageFlags.nonRepudiation],
-  ['keyEncipherment', x509.KeyUsageFlags.keyEncipherment],
-  ['dataEncipherment', x509.KeyUsageFlags.dataEncipherment],
-  ['keyAgreement', x509.KeyUsageFlags.keyAgreement],
-  ['keyCertSign', x509.KeyUsageFlags.keyCertSign],
-  ['cRLSign', x509.KeyUsageFlags.cRLSign],
-  ['encipherOnly', x509.KeyUsageFlags.encipherOnly],
-  ['decipherOnly', x509.KeyUsageFlags.decipherOnly],
+/** Key usage names in bit order, with their @peculiar/x509 flags (KeyUsageFlags, as numbers: the library loads lazily). */
+export const KEY_USAGES: ReadonlyArray<readonly [KeyUsage, X509.KeyUsageFlags]> = [
+  ['digitalSignature', 1],
+  ['nonRepudiation', 2],
+  ['keyEncipherment', 4],
+  ['dataEncipherment', 8],
+  ['keyAgreement', 16],
+  ['keyCertSign', 32],
+  ['cRLSign', 64],
+  ['encipherOnly', 128],
+  ['decipherOnly', 256],
 ];
 
 /** A certificate with its private key. */
@@ -149,6 +146,7 @@ const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P
 
 /** Creates one certificate (self-signed, or issued by `options.issuer`) with a fresh key pair. */
 export async function createCertificate(options: CreateCertificateOptions): Promise<TestCertificate> {
+  const x509 = peculiarX509();
   const subtle = globalThis.crypto.subtle;
   const algorithm =
     options.keyType === 'ecdsa'
@@ -162,7 +160,7 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
 
   let issuerName = subject;
   let signingKey = keys.privateKey;
-  let authorityKey: x509.Extension;
+  let authorityKey: X509.Extension;
   if (options.issuer) {
     const issuerCert = new x509.X509Certificate(options.issuer.certificatePem);
     issuerName = new x509.Name(issuerCert.subjectName.toArrayBuffer());
@@ -177,7 +175,7 @@ export async function createCertificate(options: CreateCertificateOptions): Prom
 
   const ca = options.ca ?? false;
   const usages = options.keyUsage ?? (ca ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']);
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(ca, options.pathLength, true)];
+  const extensions: X509.Extension[] = [new x509.BasicConstraintsExtension(ca, options.pathLength, true)];
   if (usages.length > 0) extensions.push(new x509.KeyUsagesExtension(keyUsageFlags(usages), true));
   if (options.extendedKeyUsage?.length)
     extensions.push(new x509.ExtendedKeyUsageExtension(options.extendedKeyUsage, false));
@@ -243,129 +241,6 @@ export function testRootSubject(name: string): string {
 /** Subject of the test EV signer for a chain name, Windows style. */
 export function testSignerSubject(name: string): string {
   return `CN=${quoteIfNeeded(name)}, O=mbprov test, OU=TEST ONLY`;
-}
-
-/** The ways {@link createBrokenSigner} can break a signing certificate. */
-export type BrokenSignerKind =
-  | 'expired'
-  | 'not-yet-valid'
-  | 'ca-as-signer'
-  | 'wrong-key-usage'
-  | 'no-ev-policy'
-  | 'self-signed'
-  | 'other-root'
-  | 'weak-key'
-  | 'unknown-critical-extension'
-  | 'non-repudiation-only'
-  | 'time-stamping-only';
-
-/**
- * An extension OID no verifier processes: under the private enterprise number 32473 that IANA reserves for
- * documentation (RFC 5612), so no product gives it a meaning. Marked critical, it must make every verifier refuse
- * the certificate (RFC 5280 §4.2).
- */
-export const UNKNOWN_EXTENSION_OID = '1.3.6.1.4.1.32473.1.1';
-
-/** id-kp-timeStamping: a key dedicated to a time-stamping authority. */
-const TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
-
-/** Every {@link BrokenSignerKind}. */
-export const BROKEN_SIGNER_KINDS: readonly BrokenSignerKind[] = [
-  'expired',
-  'not-yet-valid',
-  'ca-as-signer',
-  'wrong-key-usage',
-  'no-ev-policy',
-  'self-signed',
-  'other-root',
-  'weak-key',
-  'unknown-critical-extension',
-  'non-repudiation-only',
-  'time-stamping-only',
-];
-
-/**
- * Makes a signer that is like `chain.signer` but wrong in exactly one way, for tests of verification:
- * - `expired`: issued by chain.root, valid until one day before `now`;
- * - `not-yet-valid`: issued by chain.root, valid from 30 days after `now`;
- * - `ca-as-signer`: issued by chain.root with basicConstraints cA=true (and keyCertSign, cRLSign, digitalSignature);
- * - `wrong-key-usage`: issued by chain.root with keyUsage keyEncipherment only;
- * - `no-ev-policy`: issued by chain.root without certificatePolicies;
- * - `self-signed`: an EV leaf that issued itself (root is the signer);
- * - `other-root`: issued by a new root with the SAME subject name as chain.root but another key, so names alone
- *   cannot tell them apart (the signature and the authority key identifier do);
- * - `weak-key`: issued by chain.root with an RSA-1024 key (whatever the chain's key type);
- * - `unknown-critical-extension`: issued by chain.root with a critical extension {@link UNKNOWN_EXTENSION_OID};
- * - `non-repudiation-only`: issued by chain.root with keyUsage nonRepudiation only (no digitalSignature);
- * - `time-stamping-only`: issued by chain.root with extendedKeyUsage timeStamping only.
- * Returns the signer and the certificate that issued it.
- */
-export async function createBrokenSigner(
-  kind: BrokenSignerKind,
-  chain: TestEvChain,
-  options: { now?: Date; keyType?: CertificateKeyType } = {},
-): Promise<TestEvChain> {
-  const now = options.now ?? new Date();
-  const subject = windowsSubject(chain.signer.certificate);
-  const keyType = options.keyType ?? keyTypeOf(chain.signer.certificate);
-  const base: CreateCertificateOptions = {
-    subject,
-    issuer: chain.root,
-    keyType,
-    now,
-    policies: [EV_POLICY_OID],
-  };
-  const issued = async (extra: Partial<CreateCertificateOptions>): Promise<TestEvChain> => ({
-    root: chain.root,
-    signer: await createCertificate({ ...base, ...extra }),
-  });
-  switch (kind) {
-    case 'expired':
-      return issued({
-        notBefore: new Date(now.getTime() - 400 * DAY_MS),
-        notAfter: new Date(now.getTime() - DAY_MS),
-      });
-    case 'not-yet-valid':
-      return issued({ notBefore: new Date(now.getTime() + 30 * DAY_MS), days: 365 + 30 });
-    case 'ca-as-signer':
-      return issued({ ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
-    case 'wrong-key-usage':
-      return issued({ keyUsage: ['keyEncipherment'] });
-    case 'no-ev-policy':
-      return issued({ policies: [] });
-    case 'self-signed': {
-      const { issuer: _issuer, ...selfSigned } = base;
-      const signer = await createCertificate(selfSigned);
-      return { root: signer, signer };
-    }
-    case 'other-root': {
-      const root = await createCertificate({
-        subject: windowsSubject(chain.root.certificate),
-        keyType,
-        now,
-        ca: true,
-      });
-      return { root, signer: await createCertificate({ ...base, issuer: root }) };
-    }
-    case 'weak-key':
-      return issued({ keyType: 'rsa', rsaBits: 1024 });
-    case 'unknown-critical-extension':
-      return issued({ extensions: [{ oid: UNKNOWN_EXTENSION_OID, critical: true }] });
-    case 'non-repudiation-only':
-      return issued({ keyUsage: ['nonRepudiation'] });
-    case 'time-stamping-only':
-      return issued({ extendedKeyUsage: [TIME_STAMPING] });
-  }
-}
-
-/** The key type of a certificate generated here (RSA or ECDSA). */
-function keyTypeOf(cert: X509Certificate): CertificateKeyType {
-  return cert.publicKey.asymmetricKeyType === 'ec' ? 'ecdsa' : 'rsa';
-}
-
-/** Windows-style subject of a certificate. */
-function windowsSubject(cert: X509Certificate): string {
-  return windowsDnOfName(new x509.X509Certificate(cert.raw).subjectName.toArrayBuffer());
 }
 
 /** Imports the issuer's PEM private key (PKCS#8, PKCS#1 or SEC1) as a WebCrypto signing key with SHA-256. */

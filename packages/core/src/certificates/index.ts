@@ -1,5 +1,5 @@
 /** Certificates: test EV chains, reading and describing certificates, PKCS#12 files, TrustedCertificate entries. */
-export * from './chain.ts';
+export { buildChain, type ChainOptions, type ChainProblem } from './chain.ts';
 export {
   formatWindowsDn,
   type NameAttribute,
@@ -7,9 +7,47 @@ export {
   type RdnSequence,
   windowsDnOfName,
 } from './distinguished-name.ts';
-export * from './facts.ts';
-export * from './generate.ts';
-export * from './inspect.ts';
-export * from './pkcs12.ts';
-export * from './profile.ts';
-export * from './trusted-certificates.ts';
+export {
+  allowsDigitalSignature,
+  type CertificateFacts,
+  certificateFacts,
+  EV_POLICY_OID,
+  hasEvPolicy,
+  issuerName,
+  subjectName,
+} from './facts.ts';
+export {
+  type CertificateCurve,
+  type CertificateIssuer,
+  type CertificateKeyType,
+  type CreateCertificateOptions,
+  createCertificate,
+  createTestEvChain,
+  type KeyUsage,
+  type RawExtension,
+  type TestCertificate,
+  type TestEvChain,
+  type TestEvChainOptions,
+  testRootSubject,
+  testSignerSubject,
+} from './generate.ts';
+export {
+  type CertificateDescription,
+  describeCertificate,
+  isEv,
+  loadCertificates,
+  sha256Fingerprint,
+  thumbprint,
+} from './inspect.ts';
+export { fromPkcs12, type Pkcs12Contents, type Pkcs12Input, toPkcs12 } from './pkcs12.ts';
+export {
+  ACCEPTED_CURVES,
+  type CertificateProblem,
+  certificateProblem,
+  MAX_RSA_BITS,
+  MIN_RSA_BITS,
+  purposeProblem,
+  SIGNING_PURPOSES,
+  signerProblem,
+} from './profile.ts';
+export { trustedCertificateEntry, trustedCertificateXml } from './trusted-certificates.ts';

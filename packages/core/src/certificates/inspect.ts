@@ -2,13 +2,13 @@
  * Reading and describing certificates: PEM bundles or DER, thumbprints as Windows shows them, the EV policy,
  * and a one-object summary. Names are written in the Windows style (see distinguished-name.ts).
  */
-import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { windowsDnOfName } from './distinguished-name.ts';
 import { EV_POLICY_OID, hasEvPolicy } from './facts.ts';
 import { KEY_USAGES, type KeyUsage } from './generate.ts';
+import { peculiarX509 } from './libraries.ts';
 
 /** A readable summary of one certificate. */
 export interface CertificateDescription {
@@ -157,6 +157,7 @@ export function describeCertificate(cert: X509Certificate): CertificateDescripti
 }
 
 function describe(cert: X509Certificate): CertificateDescription {
+  const x509 = peculiarX509();
   const parsed = new x509.X509Certificate(cert.raw);
   const usage = parsed.getExtension(x509.KeyUsagesExtension);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
@@ -181,8 +182,8 @@ function describe(cert: X509Certificate): CertificateDescription {
   };
 }
 
-function policiesOf(parsed: x509.X509Certificate): string[] {
-  return [...(parsed.getExtension(x509.CertificatePolicyExtension)?.policies ?? [])];
+function policiesOf(parsed: X509.X509Certificate): string[] {
+  return [...(parsed.getExtension(peculiarX509().CertificatePolicyExtension)?.policies ?? [])];
 }
 
 function safeVerify(cert: X509Certificate): boolean {

@@ -9,11 +9,10 @@
  * MAC instead, for Windows versions that cannot import AES-protected files (Windows Server 2016 and older).
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { loadCertificates } from './inspect.ts';
-
-const { asn1, pki } = forge;
+import { nodeForge } from './libraries.ts';
 
 /** Inputs of {@link toPkcs12}. */
 export interface Pkcs12Input {
@@ -63,31 +62,38 @@ export function toPkcs12(input: Pkcs12Input): Uint8Array {
 
   const certBags = [leafDer, ...chain.map((c) => c.raw)].map((der, i) =>
     seq([
-      oid(pki.oids.certBag as string),
+      oid(nodeForge().pki.oids.certBag as string),
       explicit0([
-        seq([oid(pki.oids.x509Certificate as string), explicit0([octets(der.toString('binary'))])]),
+        seq([
+          oid(nodeForge().pki.oids.x509Certificate as string),
+          explicit0([octets(der.toString('binary'))]),
+        ]),
       ]),
       i === 0 ? attrs : undefined,
     ]),
   );
-  const pkcs8 = asn1.fromDer(key.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
-  const encryptedKey = pki.encryptPrivateKeyInfo(pkcs8, input.password, {
+  const pkcs8 = nodeForge().asn1.fromDer(key.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
+  const encryptedKey = nodeForge().pki.encryptPrivateKeyInfo(pkcs8, input.password, {
     algorithm: input.legacy ? '3des' : 'aes256',
     prfAlgorithm: 'sha256',
     count: iterations,
     saltSize: 16,
   });
-  const keyBag = seq([oid(pki.oids.pkcs8ShroudedKeyBag as string), explicit0([encryptedKey]), attrs]);
+  const keyBag = seq([
+    oid(nodeForge().pki.oids.pkcs8ShroudedKeyBag as string),
+    explicit0([encryptedKey]),
+    attrs,
+  ]);
 
   const authenticatedSafe = seq([dataContentInfo(seq(certBags)), dataContentInfo(seq([keyBag]))]);
-  const safeDer = asn1.toDer(authenticatedSafe).getBytes();
+  const safeDer = nodeForge().asn1.toDer(authenticatedSafe).getBytes();
   return new Uint8Array(
     Buffer.from(
-      asn1
-        .toDer(
+      nodeForge()
+        .asn1.toDer(
           seq([
             integer(3),
-            seq([oid(pki.oids.data as string), explicit0([octets(safeDer)])]),
+            seq([oid(nodeForge().pki.oids.data as string), explicit0([octets(safeDer)])]),
             macData(safeDer, input.password, iterations, input.legacy === true),
           ]),
         )
@@ -100,10 +106,10 @@ export function toPkcs12(input: Pkcs12Input): Uint8Array {
 /** Reads a PKCS#12 file: checks its MAC with the password, decrypts the key, returns key and certificates as PEM. */
 export function fromPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents {
   checkPassword(password);
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
-    const der = asn1.fromDer(Buffer.from(bytes).toString('binary'), { strict: false } as never);
-    p12 = forge.pkcs12.pkcs12FromAsn1(der, false, password);
+    const der = nodeForge().asn1.fromDer(Buffer.from(bytes).toString('binary'), { strict: false } as never);
+    p12 = nodeForge().pkcs12.pkcs12FromAsn1(der, false, password);
   } catch (error) {
     const reason = (error as Error).message;
     const hint = /MAC|password|decrypt/i.test(reason) ? ' (wrong password?)' : '';
@@ -117,12 +123,14 @@ export function fromPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
   for (const safe of p12.safeContents) {
     for (const bag of safe.safeBags) {
       const name = bag.attributes?.friendlyName?.[0];
-      if (bag.type === pki.oids.pkcs8ShroudedKeyBag || bag.type === pki.oids.keyBag) {
+      if (bag.type === nodeForge().pki.oids.pkcs8ShroudedKeyBag || bag.type === nodeForge().pki.oids.keyBag) {
         keys.push(keyFromBag(bag));
         friendlyName ??= name;
-      } else if (bag.type === pki.oids.certBag) {
-        const certAsn1 = bag.cert ? pki.certificateToAsn1(bag.cert) : (bag.asn1 as forge.asn1.Asn1);
-        certs.push(new X509Certificate(Buffer.from(asn1.toDer(certAsn1).getBytes(), 'binary')));
+      } else if (bag.type === nodeForge().pki.oids.certBag) {
+        const certAsn1 = bag.cert
+          ? nodeForge().pki.certificateToAsn1(bag.cert)
+          : (bag.asn1 as Forge.asn1.Asn1);
+        certs.push(new X509Certificate(Buffer.from(nodeForge().asn1.toDer(certAsn1).getBytes(), 'binary')));
         friendlyName ??= name;
       }
     }
@@ -166,9 +174,14 @@ function readPrivateKey(pem: string): KeyObject {
   }
 }
 
-function keyFromBag(bag: forge.pkcs12.Bag): KeyObject {
-  if (bag.key) return createPrivateKey(pki.privateKeyToPem(bag.key));
-  const der = Buffer.from(asn1.toDer(bag.asn1 as forge.asn1.Asn1).getBytes(), 'binary');
+function keyFromBag(bag: Forge.pkcs12.Bag): KeyObject {
+  if (bag.key) return createPrivateKey(nodeForge().pki.privateKeyToPem(bag.key));
+  const der = Buffer.from(
+    nodeForge()
+      .asn1.toDer(bag.asn1 as Forge.asn1.Asn1)
+      .getBytes(),
+    'binary',
+  );
   try {
     return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   } catch (error) {
@@ -188,24 +201,27 @@ function sameKey(key: KeyObject, publicKey: KeyObject): boolean {
 }
 
 /** MacData: HMAC over the AuthenticatedSafe with a key from the PKCS#12 KDF (RFC 7292 B.2, ID 3). */
-function macData(safeDer: string, password: string, iterations: number, legacy: boolean): forge.asn1.Asn1 {
-  const salt = forge.random.getBytesSync(legacy ? 8 : 16);
-  const md = legacy ? forge.md.sha1.create() : forge.md.sha256.create();
-  const mdOid = legacy ? pki.oids.sha1 : pki.oids.sha256;
-  const macKey = forge.pkcs12.generateKey(
+function macData(safeDer: string, password: string, iterations: number, legacy: boolean): Forge.asn1.Asn1 {
+  const salt = nodeForge().random.getBytesSync(legacy ? 8 : 16);
+  const md = legacy ? nodeForge().md.sha1.create() : nodeForge().md.sha256.create();
+  const mdOid = legacy ? nodeForge().pki.oids.sha1 : nodeForge().pki.oids.sha256;
+  const macKey = nodeForge().pkcs12.generateKey(
     password,
-    forge.util.createBuffer(salt),
+    nodeForge().util.createBuffer(salt),
     3,
     iterations,
     md.digestLength,
     md,
   );
-  const hmac = forge.hmac.create();
-  hmac.start(legacy ? forge.md.sha1.create() : forge.md.sha256.create(), macKey.getBytes());
+  const hmac = nodeForge().hmac.create();
+  hmac.start(legacy ? nodeForge().md.sha1.create() : nodeForge().md.sha256.create(), macKey.getBytes());
   hmac.update(safeDer);
   return seq([
     seq([
-      seq([oid(mdOid as string), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]),
+      seq([
+        oid(mdOid as string),
+        nodeForge().asn1.create(nodeForge().asn1.Class.UNIVERSAL, nodeForge().asn1.Type.NULL, false, ''),
+      ]),
       octets(hmac.digest().getBytes()),
     ]),
     octets(salt),
@@ -213,29 +229,57 @@ function macData(safeDer: string, password: string, iterations: number, legacy: 
   ]);
 }
 
-function bagAttributes(localKeyId: string, friendlyName: string | undefined): forge.asn1.Asn1 {
-  const attrs = [seq([oid(pki.oids.localKeyId as string), set([octets(localKeyId)])])];
+function bagAttributes(localKeyId: string, friendlyName: string | undefined): Forge.asn1.Asn1 {
+  const attrs = [seq([oid(nodeForge().pki.oids.localKeyId as string), set([octets(localKeyId)])])];
   if (friendlyName !== undefined) {
     attrs.push(
       seq([
-        oid(pki.oids.friendlyName as string),
-        set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, friendlyName)]),
+        oid(nodeForge().pki.oids.friendlyName as string),
+        set([
+          nodeForge().asn1.create(
+            nodeForge().asn1.Class.UNIVERSAL,
+            nodeForge().asn1.Type.BMPSTRING,
+            false,
+            friendlyName,
+          ),
+        ]),
       ]),
     );
   }
   return set(attrs);
 }
 
-function dataContentInfo(content: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return seq([oid(pki.oids.data as string), explicit0([octets(asn1.toDer(content).getBytes())])]);
+function dataContentInfo(content: Forge.asn1.Asn1): Forge.asn1.Asn1 {
+  return seq([
+    oid(nodeForge().pki.oids.data as string),
+    explicit0([octets(nodeForge().asn1.toDer(content).getBytes())]),
+  ]);
 }
 
-const seq = (value: Array<forge.asn1.Asn1 | undefined>) =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, value as forge.asn1.Asn1[]);
-const set = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, value);
+const seq = (value: Array<Forge.asn1.Asn1 | undefined>) =>
+  nodeForge().asn1.create(
+    nodeForge().asn1.Class.UNIVERSAL,
+    nodeForge().asn1.Type.SEQUENCE,
+    true,
+    value as Forge.asn1.Asn1[],
+  );
+const set = (value: Forge.asn1.Asn1[]) =>
+  nodeForge().asn1.create(nodeForge().asn1.Class.UNIVERSAL, nodeForge().asn1.Type.SET, true, value);
 const oid = (id: string) =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
-const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
+  nodeForge().asn1.create(
+    nodeForge().asn1.Class.UNIVERSAL,
+    nodeForge().asn1.Type.OID,
+    false,
+    nodeForge().asn1.oidToDer(id).getBytes(),
+  );
+const octets = (bytes: string) =>
+  nodeForge().asn1.create(nodeForge().asn1.Class.UNIVERSAL, nodeForge().asn1.Type.OCTETSTRING, false, bytes);
 const integer = (n: number) =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
-const explicit0 = (value: forge.asn1.Asn1[]) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, value);
+  nodeForge().asn1.create(
+    nodeForge().asn1.Class.UNIVERSAL,
+    nodeForge().asn1.Type.INTEGER,
+    false,
+    nodeForge().asn1.integerToDer(n).getBytes(),
+  );
+const explicit0 = (value: Forge.asn1.Asn1[]) =>
+  nodeForge().asn1.create(nodeForge().asn1.Class.CONTEXT_SPECIFIC, 0, true, value);

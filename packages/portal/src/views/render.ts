@@ -23,12 +23,12 @@ import type {
 } from './models.ts';
 
 /** Where the templates are, unless createRenderer is told otherwise. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** The URL prefix the static files (styles.css, provision.js) are served under. */
 export const STATIC_PREFIX = '/static/';
 /** The folder of the static files on disk. */
-export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 /** The names of the fields the plans page posts to /checkout (application/x-www-form-urlencoded). */
 export const CHECKOUT_FIELDS = {

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+
+/** Adds one command (with its options, subcommands and action) to the program. */
+export type RegisterCommand = (program: Command, setStatus: (status: number) => void) => void;
+
+/** A command of `mbprov`: its name, the line `mbprov --help` shows, and how to load it. */
+export interface CommandEntry {
+  name: string;
+  /** One line for the command list (the command's own --help gives its full description). */
+  summary: string;
+  /** Imports the command's module: only the command that runs pays for the packages it uses. */
+  load(): Promise<RegisterCommand>;
+}
+
+/** Every command, in the order `mbprov --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'validate',
+    summary: 'Check provisioning documents against the schemas and the documented rules.',
+    load: async () => (await import('./validate.ts')).registerValidate,
+  },
+  {
+    name: 'cert',
+    summary: 'Test EV certificate chains and certificate inspection.',
+    load: async () => (await import('./cert.ts')).registerCert,
+  },
+  {
+    name: 'sign',
+    summary: 'Sign a provisioning document (enveloped XML-DSig).',
+    load: async () => (await import('./sign.ts')).registerSign,
+  },
+  {
+    name: 'verify',
+    summary: 'Verify the signature of a provisioning document.',
+    load: async () => (await import('./verify.ts')).registerVerify,
+  },
+  {
+    name: 'sim',
+    summary: 'Simulate the Windows provisioning engine on a PC kept in a JSON file.',
+    load: async () => (await import('./sim.ts')).registerSim,
+  },
+  {
+    name: 'serve',
+    summary: 'Run the operator portal over HTTPS.',
+    load: async () => (await import('./serve.ts')).registerServe,
+  },
+  {
+    name: 'config',
+    summary: 'Check a portal configuration.',
+    load: async () => (await import('./config.ts')).registerConfig,
+  },
+  {
+    name: 'apikey',
+    summary: 'Manage back-office API keys of the portal database.',
+    load: async () => (await import('./apikey.ts')).registerApiKey,
+  },
+  {
+    name: 'cosa',
+    summary: 'Write the COSA/APN database entries of the configured APNs.',
+    load: async () => (await import('./cosa.ts')).registerCosa,
+  },
+  {
+    name: 'demo',
+    summary: 'Run the whole flow in the terminal.',
+    load: async () => (await import('./demo.ts')).registerDemo,
+  },
+];
