@@ -13,7 +13,5 @@ if [ -n "$need" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need
 fi
-echo "mbprov setup: installing npm packages"
-# npm install (not ci): it honours package-lock.json, and npm ci refuses lock files written with
-# omit-lockfile-registry-resolved (this machine's npm setting), which lack other platforms' optional packages.
-npm install --no-audit --no-fund
+echo "mbprov setup: installing npm packages (npm ci, from the committed lock file)"
+npm ci --no-audit --no-fund
