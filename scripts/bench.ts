@@ -1,8 +1,10 @@
-// npm run bench: runs every benchmark suite and writes docs/benchmarks.md.
+// npm run bench: builds the packages, runs every benchmark suite on the built packages (dist/, as installed) and
+// writes docs/benchmarks.md.
 // Ratios compare against a baseline measured in the same run on the same machine.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runBackoffice } from './bench/backoffice.ts';
+import { runCliStartup } from './bench/cli-startup.ts';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runPortal } from './bench/portal.ts';
@@ -18,6 +20,7 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['portal', runPortal],
   ['backoffice', runBackoffice],
   ['operator-messages', runOperatorMessages],
+  ['cli', runCliStartup],
 ];
 const only = process.argv.slice(2);
 
@@ -38,7 +41,8 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   '# Benchmarks',
   '',
-  'Reproduce with `npm run bench` (after `npm run setup`). Numbers are from one run on one machine;',
+  'Reproduce with `npm run bench` (after `npm run setup`; it builds the packages and measures dist/, as installed).',
+  'Numbers are from one run on one machine;',
   'compare the ratios, which set each result against a baseline measured in the same run.',
   'Functions compared with each other run in interleaved rounds of 200 ms; a rate is the median of its rounds and a',
   'ratio the median of the ratios within each round (measurements moments apart, so drift of a shared machine cancels',

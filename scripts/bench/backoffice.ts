@@ -2,8 +2,8 @@
 // PostgreSQL, beside a bare Fastify route of the same process and TLS certificate (the baseline).
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:https';
+import { loadSecrets } from '@mbprov/portal/testing';
 import autocannon from 'autocannon';
-import { loadSecrets } from '../../packages/portal/src/security/secrets.ts';
 import type { Row, SuiteResult } from './measure.ts';
 import { httpsCall, startPortalProcess } from './portal-process.ts';
 

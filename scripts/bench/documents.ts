@@ -1,5 +1,5 @@
 // Benchmark inputs: a typical ~4 KB activation document and a WLAN document with 100 SSIDs.
-import { buildDocument, type CarrierProvisioning } from '../../packages/core/src/index.ts';
+import { buildDocument, type CarrierProvisioning } from '@mbprov/core';
 
 const global = { CarrierId: '{00000000-1111-2222-3333-444444444444}', SubscriberId: '310150123456789' };
 const plan = {

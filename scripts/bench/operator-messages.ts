@@ -1,12 +1,7 @@
 // Operator message throughput: evaluateOperatorMessage against a 20-rule set (the matching rule last), beside the
 // raw RegExp test of the same 20 whole-text patterns measured in the same run, so the ratio is the engine's overhead
 // (bearer/sender/class checks, rule cache, field extraction: locale numbers, units, timestamp, usage update).
-import {
-  evaluateOperatorMessage,
-  type Message,
-  type Messages,
-  type OperatorMessage,
-} from '../../packages/core/src/index.ts';
+import { evaluateOperatorMessage, type Message, type Messages, type OperatorMessage } from '@mbprov/core';
 import { compareRates, fmt, type Row, type SuiteResult } from './measure.ts';
 
 const SENDER = '+18005551212';

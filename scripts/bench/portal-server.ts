@@ -4,11 +4,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiKey, startPortal } from '@mbprov/portal';
+import { demoConfig } from '@mbprov/portal/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { createApiKey } from '../../packages/portal/src/backoffice/api-keys.ts';
-import { demoConfig } from '../../packages/portal/src/config/demo.ts';
-import { startPortal } from '../../packages/portal/src/index.ts';
 
 const simCount = Number(process.argv[2] ?? 2000);
 const databaseUrl = process.argv[3];

@@ -1,14 +1,8 @@
 // Signing and verification throughput for a typical ~4 KB document with RSA-2048, beside raw node:crypto
 // sign/verify of the same bytes (the physical limit) and xml-crypto (a pure-JavaScript XML-DSig library).
 import { createPrivateKey, sign, verify } from 'node:crypto';
+import { createTestEvChain, parseDocument, signDocument, signModel, verifyDocument } from '@mbprov/core';
 import { SignedXml } from 'xml-crypto';
-import {
-  createTestEvChain,
-  parseDocument,
-  signDocument,
-  signModel,
-  verifyDocument,
-} from '../../packages/core/src/index.ts';
 import { typicalDocument } from './documents.ts';
 import { compareRates, type SuiteResult } from './measure.ts';
 

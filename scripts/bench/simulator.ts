@@ -7,8 +7,8 @@ import {
   signModel,
   trustedCertificateEntry,
   validateDocument,
-} from '../../packages/core/src/index.ts';
-import { Machine } from '../../packages/simulator/src/index.ts';
+} from '@mbprov/core';
+import { Machine } from '@mbprov/simulator';
 import { typicalDocument } from './documents.ts';
 import { compareRates, type SuiteResult } from './measure.ts';
 

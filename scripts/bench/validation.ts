@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseXmlSafely, schemaDir, validateDocument, validateXsd } from '../../packages/core/src/index.ts';
+import { parseXmlSafely, schemaDir, validateDocument, validateXsd } from '@mbprov/core';
 import { typicalDocument, wlan100Document } from './documents.ts';
 import { compareRates, fmt, type Row, type SuiteResult } from './measure.ts';
 
