@@ -1,8 +1,12 @@
-/** @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. */
+/**
+ * @mbprov/portal: the operator purchase and activation web site, RefreshURL and back office. `startPortal` runs it
+ * from a configuration; the rest is what the `mbprov` command and embedders use around it (configuration, signer
+ * checks, API keys, the COSA export, the demo inventory). Test helpers: `@mbprov/portal/testing`.
+ */
 
 export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
 export { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
-export { demoCdmaSubscribers, demoSims } from './config/demo.ts';
+export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
 export type { PortalContext } from './context.ts';
@@ -18,11 +22,9 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
-export { demoLinks } from './demo.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { readTlsFiles } from './security/tls.ts';
-export { buildServer, type ServerOptions } from './server.ts';
 export { type RunningPortal, startPortal } from './start.ts';
 export { openStore, type Store } from './storage/database.ts';
 export { CHECKOUT_FIELDS } from './views/render.ts';
