@@ -94,6 +94,12 @@ export const codes = {
   MBPROV_SMS_TIMESTAMP_FORMAT: w(
     'A UsageTimestamp Format uses an identifier outside the documented table; Windows cannot read the timestamp, so usage is timed at receipt.',
   ),
+  MBPROV_SMS_TIMESTAMP_NO_MONTH_DAY: w(
+    'A UsageTimestamp Format has no month or no day identifier, which the schema reference says are required.',
+  ),
+  MBPROV_SMS_TIMESTAMP_WITHOUT_USAGE: w(
+    'A message rule has UsageTimestamp but no Usage* field, which the schema reference says it must not.',
+  ),
   MBPROV_SMS_SENDER_FORMAT: w(
     'An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.',
   ),
