@@ -14,7 +14,7 @@ const AT = '/CarrierProvisioning/MBNProfiles/Messages/Message[1]/Fields/UsageTim
 /** The sample document with the first message rule's Fields changed by `edit`. */
 function withFields(edit: (fields: Fields) => void): CarrierProvisioning {
   const m = fullModel();
-  const message = m.MBNProfiles?.Messages?.Message[0] as { Fields: Fields };
+  const message = m.MBNProfiles?.Messages?.Message[0] as unknown as { Fields: Fields };
   edit(message.Fields);
   return m;
 }
