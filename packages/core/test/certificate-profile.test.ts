@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { sign as cryptoSign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { ANY_POLICY_OID } from '../src/certificates/ev-policy.ts';
 import { UNDERSTOOD_EXTENSIONS } from '../src/certificates/profile.ts';
 import {
   buildChain,
@@ -73,6 +74,8 @@ function intermediate(extra: Partial<CreateCertificateOptions> = {}) {
     subject: 'CN=Contoso Intermediate CA, O=mbprov test, OU=TEST ONLY',
     issuer: chain.root,
     ca: true,
+    // anyPolicy keeps the EV leaf EV through it (requireEv checks the policy along the chain).
+    policies: [ANY_POLICY_OID],
     ...extra,
   });
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import { ANY_POLICY_OID } from '../src/certificates/ev-policy.ts';
 import {
   buildDocument,
   createCertificate,
@@ -477,8 +478,14 @@ describe('certificates', () => {
           issuer: rsa.root,
           ca: true,
           pathLength,
+          policies: [ANY_POLICY_OID],
         });
-        const sub = await createCertificate({ subject: `CN=Sub CA ${pathLength}`, issuer: ca, ca: true });
+        const sub = await createCertificate({
+          subject: `CN=Sub CA ${pathLength}`,
+          issuer: ca,
+          ca: true,
+          policies: [ANY_POLICY_OID],
+        });
         const leaf = await createCertificate({
           subject: 'CN=Deep Signer',
           issuer: sub,

@@ -125,7 +125,7 @@ describe('documented WLAN limits (handling-large-numbers-of-ssids.md)', () => {
     assert.ok(d?.line);
   });
 
-  it('10,000 SSIDs in total across v1 and v2 are accepted; 10,001 are MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL', () => {
+  it('10,000 SSIDs in total are clean; 10,001 to 25 + 10,000 are valid with the MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL warning (schema: "additional 10000"; page: "10,000 in total")', () => {
     const m = fullModel();
     const p = profiles(m)[0] as Profile;
     p.SSIDConfig = {
@@ -136,17 +136,31 @@ describe('documented WLAN limits (handling-large-numbers-of-ssids.md)', () => {
       codesOf(m).diagnostics.map((d) => d.code),
       [],
     );
-    p.SSIDConfig.v2SSID?.push({ name: 'one-too-many' });
-    const result = codesOf(m);
-    assert.equal(result.valid, false);
-    assert.deepEqual(
-      result.diagnostics.map((d) => [d.code, d.path]),
-      [
+    p.SSIDConfig.v2SSID?.push({ name: 'one-over-the-page' });
+    for (const total of [10_001, 10_025]) {
+      while ((p.SSIDConfig.v2SSID?.length ?? 0) + 25 < total)
+        p.SSIDConfig.v2SSID?.push({ name: `X${total}-${p.SSIDConfig.v2SSID?.length}` });
+      const result = codesOf(m);
+      assert.equal(result.valid, true, String(total));
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.code, d.severity, d.path]),
         [
-          'MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL',
-          '/CarrierProvisioning/WLANProfiles/WLANProfile[1]/SSIDConfig',
+          [
+            'MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL',
+            'warning',
+            '/CarrierProvisioning/WLANProfiles/WLANProfile[1]/SSIDConfig',
+          ],
         ],
-      ],
+        String(total),
+      );
+    }
+    // One more v2 SSID is beyond the schema's own 10,000: an error, and no second total finding.
+    p.SSIDConfig.v2SSID?.push({ name: 'one-over-the-schema' });
+    const beyond = codesOf(m);
+    assert.equal(beyond.valid, false);
+    assert.deepEqual(
+      beyond.diagnostics.map((d) => d.code),
+      ['MBPROV_WLAN_TOO_MANY_SSIDS'],
     );
   });
 

@@ -28,14 +28,18 @@
   var NO_RETRY = { code2: true, code3: true, code4: true };
 
   /**
-   * The eight lower-case hexadecimal digits of an errorCode value ("80070426", "0x80070426", "0"), or null when
-   * it is not an HRESULT.
+   * The eight lower-case hexadecimal digits of an errorCode value ("80070426", "0x80070426", "0", "S_OK"), or null
+   * when it is not an HRESULT. The result pages describe errorCode as "S_OK if schema processed successfully.
+   * Otherwise, the HRESULT ... formatted as eight hexadecimal characters", so S_OK (any case) is 00000000.
    */
   function hresult(value) {
     var code = String(value)
       .replace(/^\s+|\s+$/g, '')
       .toLowerCase()
       .replace(/^0x/, '');
+    if (code === 's_ok') {
+      return '00000000';
+    }
     if (!/^[0-9a-f]{1,8}$/.test(code)) {
       return null;
     }
@@ -176,10 +180,25 @@
         code: code === null ? String(raw) : code,
         hex: code !== null,
         ok: succeeded(code),
-        root: element === root
+        whole: element === root || isSignature(element, root)
       });
     }
     return entries;
+  }
+
+  /**
+   * True for the result's Signature element (ResultsSchema v1 requires it, with errorCode) or anything inside it:
+   * it reports on the document's signature, not on a setting, so its success applies no setting.
+   */
+  function isSignature(element, root) {
+    var node = element;
+    while (node && node !== root && node.nodeType === 1) {
+      if (localName(node) === 'Signature') {
+        return true;
+      }
+      node = node.parentNode;
+    }
+    return false;
   }
 
   /** "WLANProfiles / WLANProfile": the element names from below the root down to element (the root alone for it). */
@@ -365,14 +384,16 @@
     var entries = resultEntries(doc);
     var failures = [];
     var anyApplied = false;
-    var rootFailed = false;
+    var wholeFailed = false;
     var i;
     for (i = 0; i < entries.length; i++) {
+      // Only a section or item (WLANProfile, Plan, ...) that succeeded applied something; the root and the
+      // Signature speak for the whole document, so their failure fails it and their success applies nothing.
       if (entries[i].ok) {
-        anyApplied = anyApplied || !entries[i].root;
+        anyApplied = anyApplied || !entries[i].whole;
       } else {
         failures.push(describe(entries[i]));
-        rootFailed = rootFailed || entries[i].root;
+        wholeFailed = wholeFailed || entries[i].whole;
       }
     }
     return {
@@ -383,7 +404,7 @@
           ? 'unknown'
           : failures.length === 0
             ? 'success'
-            : anyApplied && !rootFailed
+            : anyApplied && !wholeFailed
               ? 'partial'
               : 'failed'
     };

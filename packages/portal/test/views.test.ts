@@ -772,6 +772,72 @@ describe('provision.js', () => {
     );
   });
 
+  // ResultsSchema v1 requires Signature errorCode: it reports on the signature, not on a setting.
+  const v1Result = (body: string) =>
+    `<CarrierProvisioningResult xmlns="${V1}"><Issuer>{00000000-1111-2222-3333-444444444444}</Issuer><Subscriber>310260123456789</Subscriber>${body}<Signature errorCode="00000000"><Subject>CN=Contoso</Subject><Thumbprint>AAAA</Thumbprint></Signature></CarrierProvisioningResult>`;
+  const listed = (doc: Document) =>
+    [...(doc.getElementById('provision-status')?.querySelectorAll('li') ?? [])].map((li) => li.textContent);
+
+  it('a v1 result whose only success is its Signature is a failure, not "some settings could not be installed"', async () => {
+    const allFailed = v1Result(
+      '<MBNProfiles errorCode="80070005"><DefaultProfile errorCode="80070005"/></MBNProfiles><WLANProfiles errorCode="80070426"/>',
+    );
+    const { doc } = await run(
+      'en',
+      withApi(() => allFailed),
+    );
+    assert.equal(state(doc), 'failed');
+    assert.deepEqual(listed(doc), [
+      'MBNProfiles: 0x80070005',
+      'MBNProfiles / DefaultProfile: 0x80070005',
+      'WLANProfiles: 0x80070426',
+    ]);
+    assert.equal(fallbackHidden(doc), false);
+    // A section that did apply still makes it partial.
+    const oneApplied = v1Result(
+      '<MBNProfiles><DefaultProfile errorCode="00000000"/></MBNProfiles><WLANProfiles errorCode="80070426"/>',
+    );
+    const partial = await run(
+      'en',
+      withApi(() => oneApplied),
+    );
+    assert.equal(state(partial.doc), 'partial');
+    // A failed Signature fails the whole document, whatever the sections say.
+    const signatureFailed = oneApplied
+      .replace('<WLANProfiles errorCode="80070426"/>', '')
+      .replace('<Signature errorCode="00000000">', '<Signature errorCode="800b0100">');
+    const refused = await run(
+      'en',
+      withApi(() => signatureFailed),
+    );
+    assert.equal(state(refused.doc), 'failed');
+    assert.deepEqual(listed(refused.doc), ['Signature: 0x800b0100']);
+  });
+
+  it('errorCode "S_OK" (the result pages\' wording, any case) is success', async () => {
+    for (const ok of ['S_OK', 's_ok', ' S_Ok ']) {
+      const applied = v1Result(`<MBNProfiles><DefaultProfile errorCode="${ok}"/></MBNProfiles>`).replace(
+        'errorCode="00000000"',
+        `errorCode="${ok}"`,
+      );
+      const { doc } = await run(
+        'en',
+        withApi(() => applied),
+      );
+      assert.equal(state(doc), 'success', ok);
+      assert.equal(fallbackHidden(doc), true, ok);
+    }
+    const mixed = v1Result(
+      '<MBNProfiles><DefaultProfile errorCode="S_OK"/></MBNProfiles><WLANProfiles errorCode="80070426"/>',
+    );
+    const { doc } = await run(
+      'en',
+      withApi(() => mixed),
+    );
+    assert.equal(state(doc), 'partial');
+    assert.deepEqual(listed(doc), ['WLANProfiles: 0x80070426']);
+  });
+
   for (const lang of ['en', 'ja'] as const) {
     it(`each documented Result code 1–8 gets its own sentence, the support number and the raw code (${lang})`, async () => {
       for (let code = 1; code <= 8; code++) {

@@ -73,23 +73,28 @@ export function checkSignature(
       `A document from ${source === 'refresh' ? 'the RefreshURL' : `a ${source}`} must be signed (XML-DSig with an X.509 certificate).`,
     );
   }
-  const verified = verifyDocument(xml, { trustAnchors: state.trustedRoots, now: new Date(state.now) });
+  // EV before anything that would vouch for the certificate: the web site and Wi-Fi provider paths need it always
+  // (docs/simulator.md, *EV from the web site*), with the policy valid along the chain (the chain check's EV walk);
+  // a background refresh is vouched for by TrustedCertificates.
+  const verified = verifyDocument(xml, {
+    trustAnchors: state.trustedRoots,
+    now: new Date(state.now),
+    requireEv: source !== 'refresh',
+  });
   if (!verified.valid || !verified.signer) {
     const error = verified.errors[0];
+    if (error?.code === 'MBPROV_CERT_NOT_EV') {
+      throw new MbprovError(
+        'MBPROV_CERT_NOT_EV',
+        `${verified.signer?.subject ?? 'The signer'} is not an EV certificate (${error.message}): a document ${source === 'website' ? 'an operator web site hands over' : 'from a Wi-Fi provider'} must be signed with one, even by a certificate the PC already trusts.`,
+      );
+    }
     throw new MbprovError(
       error?.code ?? 'MBPROV_SIG_SIGNATURE_MISMATCH',
       `The signature is not accepted: ${error?.message ?? 'unknown reason'}`,
     );
   }
   const signer = verified.signer;
-  // EV first, whatever would vouch for the certificate: the web site and Wi-Fi provider paths need it always
-  // (docs/simulator.md, *EV from the web site*); a background refresh is vouched for by TrustedCertificates.
-  if (source !== 'refresh' && !signer.ev) {
-    throw new MbprovError(
-      'MBPROV_CERT_NOT_EV',
-      `${signer.subject} is not an EV certificate (no policy 2.23.140.1.1): a document ${source === 'website' ? 'an operator web site hands over' : 'from a Wi-Fi provider'} must be signed with one, even by a certificate the PC already trusts.`,
-    );
-  }
   const carrier = state.carriers[doc.Global.CarrierId.toLowerCase()];
   // The COSA database / experience metadata ties certificates to the SIM's operator: no SIM, no association.
   if (source !== 'wifi-provider' && state.capabilities.sim && named(signer, state.hardwareCertificates)) {

@@ -371,13 +371,16 @@ describe('Windows fidelity decisions', () => {
     );
   });
 
-  it('a profile of more than 10,000 SSIDs in total (v1 and v2) fails alone (80070057); the others apply', () => {
+  it('25 v1 + 10,000 v2 SSIDs apply (the schema\'s "additional 10000", not the page\'s "10,000 in total"); 10,001 v2 fail that profile alone (80070057)', () => {
     const big = wlan('Big');
     big.SSIDConfig = {
       SSID: Array.from({ length: 25 }, (_, i) => ({ name: `V1-${i}` })),
-      v2SSID: Array.from({ length: 9_976 }, (_, i) => ({ name: `V2-${i}` })),
+      v2SSID: Array.from({ length: 10_000 }, (_, i) => ({ name: `V2-${i}` })),
     };
     const m = fresh();
+    assert.equal(apply(m, doc({ WLANProfiles: { WLANProfile: [big, wlan('Small')] } })).ok, true);
+    assert.deepEqual(names(m), ['Big', 'Small']);
+    big.SSIDConfig.v2SSID?.push({ name: 'one-over-the-schema' });
     const outcome = apply(m, doc({ WLANProfiles: { WLANProfile: [big, wlan('Small')] } }));
     assert.deepEqual(
       outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
@@ -387,8 +390,6 @@ describe('Windows fidelity decisions', () => {
       ],
     );
     assert.deepEqual(names(m), ['Small']);
-    big.SSIDConfig.v2SSID?.pop();
-    assert.equal(apply(m, doc({ WLANProfiles: { WLANProfile: [big] } })).ok, true);
   });
 
   it('a WISPr profile with an internationalized TrustedDomain and a trailing dot is applied as given', () => {

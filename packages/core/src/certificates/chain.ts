@@ -1,6 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
-import { certificateFacts, EV_POLICY_OID, hasEvPolicy, issuerName, subjectName } from './facts.ts';
+import { evPolicyProblem } from './ev-policy.ts';
+import { certificateFacts, issuerName, subjectName } from './facts.ts';
 import { type CertificateProblem, certificateProblem, purposeProblem, signerProblem } from './profile.ts';
 
 /** A reason a certificate chain is refused. */
@@ -14,7 +15,7 @@ export interface ChainOptions {
   intermediates?: readonly X509Certificate[];
   /** Time at which validity is checked (default now). */
   now?: Date;
-  /** Require the EV policy on the leaf. */
+  /** Require the EV policy on the leaf and valid along the path (ev-policy.ts). */
   requireEv?: boolean;
 }
 
@@ -32,8 +33,8 @@ function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
  * Builds the path from a signer certificate to a trust anchor and checks it as Windows would for a
  * provisioning signature: signatures and names along the path; for every certificate, extensions it can process
  * (no unknown critical one) and a strong enough key (profile.ts); validity at `now`, CA flags and path lengths;
- * the signer's key usage and the extended key usages down the path; EV when required. Returns the path (leaf
- * first) or the first problem found.
+ * the signer's key usage and the extended key usages down the path; EV along the path when required. Returns
+ * the path (leaf first) or the first problem found.
  */
 export function buildChain(
   leaf: X509Certificate,
@@ -94,11 +95,9 @@ export function buildChain(
   }
   const signer = signerProblem(leaf) ?? purposeProblem(path);
   if (signer) return signer;
-  if (options.requireEv && !hasEvPolicy(leaf)) {
-    return {
-      code: 'MBPROV_CERT_NOT_EV',
-      message: `${subjectName(leaf)} has no EV policy (${EV_POLICY_OID}).`,
-    };
+  if (options.requireEv) {
+    const ev = evPolicyProblem(path);
+    if (ev) return ev;
   }
   return { chain: path };
 }

@@ -94,6 +94,12 @@ export const codes = {
   MBPROV_SMS_TIMESTAMP_FORMAT: w(
     'A UsageTimestamp Format uses an identifier outside the documented table; Windows cannot read the timestamp, so usage is timed at receipt.',
   ),
+  MBPROV_SMS_TIMESTAMP_NO_MONTH_DAY: w(
+    'A UsageTimestamp Format has no month or no day identifier, which the schema reference says are required.',
+  ),
+  MBPROV_SMS_TIMESTAMP_WITHOUT_USAGE: w(
+    'A message rule has UsageTimestamp but no Usage* field, which the schema reference says it must not.',
+  ),
   MBPROV_SMS_SENDER_FORMAT: w(
     'An SMSBearer Sender is not a phone number or short code; it must match the received sender exactly.',
   ),
@@ -132,8 +138,8 @@ export const codes = {
   MBPROV_WLAN_TOO_MANY_SSIDS: e(
     'Too many SSIDs: at most 25 in the v1 namespace, 10,000 in v2 and 32 SSID prefixes.',
   ),
-  MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL: e(
-    'A WLAN profile has more than 10,000 SSIDs in total across its v1 and v2 SSID elements.',
+  MBPROV_WLAN_TOO_MANY_SSIDS_IN_TOTAL: w(
+    'A WLAN profile has more than 10,000 SSIDs in total across its v1 and v2 SSID elements (each within its own limit).',
   ),
   MBPROV_WLAN_TOO_MANY_PROFILES: e('WLANProfiles has more than ten profiles, the most Windows takes.'),
   MBPROV_WLAN_SSID_TOO_LONG: e('An SSID is longer than 32 bytes (UTF-8).'),

@@ -33,6 +33,21 @@ export function unsupportedTimestampIdentifiers(format: string): string[] {
   return bad;
 }
 
+/**
+ * The date parts ("month", "day") a UsageTimestamp Format has no identifier for: the Group attribute's page says
+ * "Month and day are required". strftime's month names (%b, %B, %h; the notification page's own example writes
+ * `%I:%M%p on %d %b`) count as a month here: that they are outside the table is MBPROV_SMS_TIMESTAMP_FORMAT's
+ * finding, said once.
+ */
+export function missingTimestampDateParts(format: string): Array<'month' | 'day'> {
+  // Skip %% first, so that "%%m" is a literal "%m", not a month.
+  const identifiers = format.match(/%(%|#?.)/g) ?? [];
+  const missing: Array<'month' | 'day'> = [];
+  if (!identifiers.some((id) => /^%#?[mbBh]$/.test(id))) missing.push('month');
+  if (!identifiers.some((id) => /^%#?d$/.test(id))) missing.push('day');
+  return missing;
+}
+
 const USAGE_FIELDS = ['Usage', 'UsagePercentage', 'UsageOverage', 'UsageOveragePercentage'] as const;
 
 /** Every (field, attribute, group) reference of a Fields element. */
@@ -100,8 +115,23 @@ export const messageRules: Rule = (doc, report) => {
         `${at}/Fields`,
       );
     }
+    if (!usage.length && fields.UsageTimestamp) {
+      report(
+        'MBPROV_SMS_TIMESTAMP_WITHOUT_USAGE',
+        'UsageTimestamp "must not be included if none of" Usage, UsagePercentage, UsageOverage, UsageOveragePercentage is: it times no usage.',
+        `${at}/Fields/UsageTimestamp`,
+      );
+    }
     const format = fields.UsageTimestamp?.Format;
     if (format !== undefined) {
+      const missing = missingTimestampDateParts(format);
+      if (missing.length) {
+        report(
+          'MBPROV_SMS_TIMESTAMP_NO_MONTH_DAY',
+          `UsageTimestamp Format "${format}" has no ${missing.join(' or ')} identifier; "Month and day are required", so Windows may not read the timestamp.`,
+          `${at}/Fields/UsageTimestamp`,
+        );
+      }
       const bad = unsupportedTimestampIdentifiers(format);
       if (bad.length) {
         report(

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ANY_POLICY_OID } from '../../src/certificates/ev-policy.ts';
 import {
   C14N,
   type Canonicalization,
@@ -53,6 +54,8 @@ async function makeIntermediate(keyType: 'rsa' | 'ecdsa'): Promise<IntermediateC
     issuer: root,
     ca: true,
     pathLength: 0,
+    // anyPolicy, as EV issuing CAs carry it (or the EV OID): with requireEv the policy must hold along the chain.
+    policies: [ANY_POLICY_OID],
   });
   const signer = await createCertificate({
     subject: `CN=mbprov ${keyType} Leaf, O=mbprov test, OU=TEST ONLY`,

@@ -9,7 +9,9 @@ import { type ApplyContext, planDefined } from './context.ts';
  * the carrier's profiles are deleted. Only profiles this carrier provisioned are deleted or replaced: a profile of
  * the same name that the user made is access denied. Without Wi-Fi hardware or the WLAN service, the whole section fails.
  * Documented limits (*Handling large numbers of SSIDs*): more than ten profiles fails the whole section (E_INVALIDARG)
- * and leaves the carrier's profiles as they were; a profile of more than 10,000 SSIDs (v1 and v2) fails alone.
+ * and leaves the carrier's profiles as they were. A profile of more than 25 v1 or 10,000 v2 SSIDs fails alone; up to
+ * 25 + 10,000 together applies: the WLAN schema's "additional 10000" over the page's "10,000 SSIDs in total"
+ * (docs/simulator.md).
  * Passpoint (Hotspot2): a profile whose settings Windows' profile reader refuses (passpointFindings: identifiers,
  * WPA2-Enterprise, EAP method, and children in schema order: NAIRealm after Network3GPP is refused) fails alone with
  * ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings.
@@ -41,13 +43,13 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         reason: 'a profile of this name belongs to the user or another provider',
       });
     } else if (
-      (profile.SSIDConfig.SSID?.length ?? 0) + (profile.SSIDConfig.v2SSID?.length ?? 0) >
-      SSID_LIMITS.total
+      (profile.SSIDConfig.SSID?.length ?? 0) > SSID_LIMITS.v1 ||
+      (profile.SSIDConfig.v2SSID?.length ?? 0) > SSID_LIMITS.v2
     ) {
       items.push({
         name: profile.name,
         errorCode: HRESULT.INVALID_ARG,
-        reason: `more than ${SSID_LIMITS.total} SSIDs in the profile`,
+        reason: `more than ${SSID_LIMITS.v1} v1 or ${SSID_LIMITS.v2} v2 SSIDs in the profile`,
       });
     } else if (!planDefined(ctx, profile.AssociatedPlan)) {
       items.push({

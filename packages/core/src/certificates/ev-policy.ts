@@ -1,0 +1,52 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import type { X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { BoundedMemo, fingerprintOf } from './cache.ts';
+import { EV_POLICY_OID, subjectName } from './facts.ts';
+import type { CertificateProblem } from './profile.ts';
+
+/** anyPolicy (RFC 5280 §4.2.1.4): a CA certificate carrying it lets every policy through, EV included. */
+export const ANY_POLICY_OID = '2.5.29.32.0';
+
+// Certificates are immutable: their policy OIDs are read once per certificate.
+const policies = new BoundedMemo<readonly string[]>();
+
+/** The certificatePolicies OIDs of a certificate; none without the extension (or when it does not decode). */
+function policiesOf(cert: X509Certificate): readonly string[] {
+  return policies.get(fingerprintOf(cert), () => {
+    try {
+      return new x509.X509Certificate(cert.raw).getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+    } catch {
+      // An undecodable extension is refused by the chain's certificate checks first (profile.ts).
+      return [];
+    }
+  });
+}
+
+/**
+ * Why a path (leaf first, trust anchor last) is not an EV path, or undefined when it is. The EV policy must be valid
+ * along the chain, as Windows' EV check requires: the leaf asserts the CA/Browser Forum EV OID 2.23.140.1.1, and every
+ * CA certificate between it and the root asserts that OID or anyPolicy. The root is the trust anchor, whose policies
+ * a validator does not constrain. CA-specific EV OIDs are not recognised (docs/certificates.md).
+ */
+export function evPolicyProblem(path: readonly X509Certificate[]): CertificateProblem | undefined {
+  const leaf = path[0];
+  if (!leaf) return undefined;
+  if (!policiesOf(leaf).includes(EV_POLICY_OID)) {
+    return {
+      code: 'MBPROV_CERT_NOT_EV',
+      message: `${subjectName(leaf)} has no EV policy (${EV_POLICY_OID}).`,
+    };
+  }
+  for (const ca of path.slice(1, -1)) {
+    const held = policiesOf(ca);
+    if (!held.includes(EV_POLICY_OID) && !held.includes(ANY_POLICY_OID)) {
+      return {
+        code: 'MBPROV_CERT_NOT_EV',
+        message: `${subjectName(ca)}, a CA between ${subjectName(leaf)} and the root, has neither the EV policy (${EV_POLICY_OID}) nor anyPolicy (${ANY_POLICY_OID}), so the EV policy is not valid along the chain.`,
+      };
+    }
+  }
+  return undefined;
+}
