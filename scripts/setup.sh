@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what mbprov needs on a fresh Debian machine: the Debian packages the tests and benchmarks
-# use (xmllint, xmlsec1, Chromium), then the npm packages. Safe to run again.
+# use (xmllint, xmlsec1, Chromium, systemd-analyze), then the npm packages. Safe to run again.
 set -e
 need=""
 command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
 command -v xmlsec1 >/dev/null 2>&1 || need="$need xmlsec1"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
 if [ -n "$need" ]; then
   echo "mbprov setup: installing Debian packages:$need"
   SUDO=""

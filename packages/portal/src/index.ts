@@ -25,6 +25,7 @@ export {
 export { freeLoopbackPort } from './free-port.ts';
 export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { readTlsFiles } from './security/tls.ts';
+export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';
 export { openStore, type Store } from './storage/database.ts';
 export { CHECKOUT_FIELDS } from './views/render.ts';

@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PortalContext } from './context.ts';
+import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
@@ -65,6 +66,10 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
       },
     },
     bodyLimit: 64 * 1024,
+    // Graceful shutdown (app.close): idle keep-alive connections are closed at once, requests reaching the portal
+    // while it closes are answered 503 (Fastify 5's defaults, stated because shutdown depends on them).
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
     // Refuse unknown properties instead of silently dropping them (Fastify's default removes them).
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -73,6 +78,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     ...earlyErrorAnswers(securityHeaders(helmetOptions)),
   });
   const renderer = options.renderer ?? createRenderer();
+  releaseConnectionsOnClose(app);
 
   await app.register(fastifyHelmet, helmetOptions);
   await app.register(fastifyRateLimit, { global: false });

@@ -28,7 +28,17 @@ export interface RunningPortal {
   tlsCertificate: string;
   /** Demo links of each scenario (embedded demo only). */
   demo: Array<{ scenario: string; url: string }>;
+  /** Stops accepting connections, waits for the requests in flight, stops the job queue, closes the database. */
   close(): Promise<void>;
+}
+
+/**
+ * Test hook of the built-in test payment provider, for tests that stop a portal process while a checkout is paying:
+ * every capture first waits MBPROV_TEST_PAYMENT_DELAY_MS milliseconds. Not a setting: no real provider reads it.
+ */
+function testPaymentDelayMs(env: Record<string, string | undefined>): number {
+  const ms = Number(env.MBPROV_TEST_PAYMENT_DELAY_MS ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 /**
@@ -58,7 +68,7 @@ export async function startPortal(
     store,
     secrets,
     signer,
-    payments: new TestPaymentProvider(store.db),
+    payments: new TestPaymentProvider(store.db, undefined, testPaymentDelayMs(source.env ?? process.env)),
     clock: () => new Date(),
     log: { info: () => {}, warn: () => {}, error: () => {} },
   };
@@ -120,6 +130,7 @@ export async function startPortal(
     tlsCertificate: tls.cert,
     demo,
     close: async () => {
+      // Requests first (a checkout finishing may enqueue a job), then the queue's running job, then the database.
       await app.close();
       await queue.stop();
       await store.close();

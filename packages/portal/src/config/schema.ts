@@ -86,6 +86,15 @@ export const ConfigSchema = Closed({
     ),
     tlsKeyFile: Type.Optional(Type.String()),
     trustProxy: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* from a load balancer.' }),
+    shutdownGraceSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 10,
+      description:
+        'On SIGTERM or SIGINT the portal stops accepting connections and gives the requests in flight (a checkout ' +
+        'paying) this long to finish before it closes the job queue and the database and exits 0; past it, or on a ' +
+        'second signal, it exits 1 at once. A service manager should wait longer (systemd TimeoutStopSec).',
+    }),
   }),
   dataDir: Type.String({
     default: 'data',

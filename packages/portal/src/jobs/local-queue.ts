@@ -13,6 +13,7 @@ export class LocalQueue implements JobQueue {
   private readonly handlers = new Map<JobName, (data: Record<string, unknown>) => Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -67,6 +68,7 @@ export class LocalQueue implements JobQueue {
   }
 
   drain(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     // One runner at a time: concurrent drains wait for the current one.
     this.running ??= this.runDue().finally(() => {
       this.running = undefined;
@@ -75,7 +77,8 @@ export class LocalQueue implements JobQueue {
   }
 
   private async runDue(): Promise<void> {
-    for (;;) {
+    // After stop(), the job running is finished and the due ones are left for the next start.
+    while (!this.stopped) {
       const now = this.clock().toISOString();
       const job = await this.db
         .selectFrom('jobs')
@@ -116,6 +119,7 @@ export class LocalQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.running;
   }

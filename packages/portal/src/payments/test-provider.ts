@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import {
@@ -53,12 +54,18 @@ export function expiryValid(expiry: string, now: Date): boolean {
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'test';
 
+  /**
+   * @param captureDelayMs test hook: each capture waits this long first, as a slow payment service would, so that
+   *   tests can stop the portal while a checkout is paying (MBPROV_TEST_PAYMENT_DELAY_MS, see start.ts)
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => Date = () => new Date(),
+    private readonly captureDelayMs = 0,
   ) {}
 
   async capture(request: CaptureRequest): Promise<CaptureResult> {
+    if (this.captureDelayMs > 0) await setTimeout(this.captureDelayMs);
     const previous = await this.lookup(request.idempotencyKey);
     if (previous) return previous;
     const number = request.card.number.replace(/[\s-]/g, '');
