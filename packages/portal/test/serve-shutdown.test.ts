@@ -22,7 +22,7 @@ const PLAN = 'day-1gb';
 
 /** Opens the plans page of the first-use SIM in a new tab; returns the tab and the form it would post. */
 async function plansPage(serve: ServeProcess) {
-  const tab = new HttpsTab(serve.port);
+  const tab = new HttpsTab(serve);
   const page = await tab.get(
     `/?${new URLSearchParams({ SubId: SIM.imsi, DevId: SIM.devId, IccId: SIM.iccid })}`,
   );
@@ -77,7 +77,7 @@ describe('mbprov serve stopped by a signal', () => {
         try {
           const { tab, form } = await plansPage(serve);
           // Another tab's connection, left idle in its keep-alive pool: it must not hold the shutdown up.
-          const idle = new HttpsTab(serve.port);
+          const idle = new HttpsTab(serve);
           assert.equal((await idle.get('/healthz')).status, 200);
 
           const { answer } = await checkoutInFlight(serve, tab, form);

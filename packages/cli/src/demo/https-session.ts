@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { type Agent, request } from 'node:https';
 
 /** An HTTPS response, body decoded as UTF-8. */
 export interface SessionResponse {
@@ -18,6 +18,8 @@ export class HttpsSession {
     private readonly baseUrl: string,
     private readonly ca: string,
     private readonly headers: Record<string, string> = {},
+    /** Connections to reuse (a keep-alive agent), as a browser tab does; default: one connection per request. */
+    readonly agent?: Agent,
   ) {}
 
   get(path: string): Promise<SessionResponse> {
@@ -42,6 +44,7 @@ export class HttpsSession {
         {
           method,
           ca: this.ca,
+          ...(this.agent ? { agent: this.agent } : {}),
           headers: {
             ...this.headers,
             ...(cookie ? { cookie } : {}),

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { HttpsSession } from '../../../cli/src/demo/https-session.ts';
 import { demoConfig } from '../../src/config/demo.ts';
 import { freeLoopbackPort } from '../../src/free-port.ts';
 
@@ -58,15 +59,20 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   };
   const file = join(dataDir, 'portal.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--config', file], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      MBPROV_TEST_PAYMENT_DELAY_MS: String(options.paymentDelayMs),
+  // The sources, as the tests run them (the @mbprov/source condition: no build needed).
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@mbprov/source', '--import', 'tsx', MAIN, 'serve', '--config', file],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        MBPROV_TEST_PAYMENT_DELAY_MS: String(options.paymentDelayMs),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let text = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -124,70 +130,18 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   return serve;
 }
 
-/** An HTTPS response, body decoded as UTF-8. */
-export interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+/**
+ * A browser tab on the portal over real HTTPS: keep-alive connections, cookies kept between requests, TLS checked
+ * against the portal's generated development certificate (the CLI demo's client, with a keep-alive agent).
+ */
+export class HttpsTab extends HttpsSession {
+  declare readonly agent: Agent;
 
-/** A browser tab on the portal over real HTTPS: keep-alive connections, cookies kept between requests. */
-export class HttpsTab {
-  readonly agent = new Agent({ keepAlive: true });
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly port: number) {}
-
-  /** GET `path`. */
-  get(path: string): Promise<Answer> {
-    return this.send('GET', path);
-  }
-
-  /** Posts an HTML form. */
-  postForm(path: string, form: Record<string, string>): Promise<Answer> {
-    return this.send('POST', path, new URLSearchParams(form).toString());
-  }
-
-  private send(method: string, path: string, body?: string): Promise<Answer> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          path,
-          method,
-          agent: this.agent,
-          // The portal's generated development certificate, on loopback only.
-          rejectUnauthorized: false,
-          headers: {
-            'accept-language': 'en',
-            origin: `https://localhost:${this.port}`,
-            ...(cookie ? { cookie } : {}),
-            ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          },
-        },
-        (res) => {
-          for (const line of res.headers['set-cookie'] ?? []) {
-            const [pair = ''] = line.split(';');
-            const at = pair.indexOf('=');
-            if (at > 0) this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString(),
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  constructor(serve: ServeProcess) {
+    const agent = new Agent({ keepAlive: true });
+    const origin = `https://127.0.0.1:${serve.port}`;
+    const ca = readFileSync(join(serve.dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
+    super(origin, ca, { 'accept-language': 'en', origin: `https://localhost:${serve.port}` }, agent);
   }
 }
 
