@@ -164,6 +164,12 @@ export const codes = {
   MBPROV_PASSPOINT_EAP_METHOD: e(
     "The EAP method of a Passpoint profile is not one Windows Passpoint supports (EAP-TTLS, PEAP, TEAP, EAP-TLS, EAP-SIM, EAP-AKA, EAP-AKA').",
   ),
+  MBPROV_PASSPOINT_TTLS_INNER_METHOD: e(
+    "The inner method of a Passpoint profile's EAP-TTLS is not one Windows Passpoint supports (MS-CHAP-V2, EAP-MSCHAPv2 or EAP-TLS); PAP, CHAP and MS-CHAP are refused.",
+  ),
+  MBPROV_PASSPOINT_CERTIFICATE_ELSEWHERE: w(
+    'A Passpoint profile authenticates with a certificate (EAP-TLS, or EAP-TLS inside EAP-TTLS), which a document from a web site or app cannot install ("Partial" in Windows\' Passpoint table): it must reach the PC another way.',
+  ),
   MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w(
     'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
   ),
