@@ -273,6 +273,9 @@ export const codes = {
   MBPROV_RATE_LIMITED: e('Too many requests; try again after the seconds the Retry-After header gives.', 429),
   MBPROV_TLS_INVALID: e('The configured TLS files are not a certificate and its private key.', 500),
   MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
+  MBPROV_CDMA_DEVICE_ID_RANGE: e(
+    'A decimal ESN or MEID whose manufacturer code or serial number does not fit its field (ESN: 3 digits up to 255 and 8 up to 16777215; MEID: 10 digits up to 4294967295 and 8 up to 16777215), so it has no hexadecimal form.',
+  ),
   MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),
   MBPROV_SUBSCRIBER_IDS_CONFLICT: e(
     'The identifiers Windows sent (IccId, SubId as IMSI or MIN, a CDMA DevId) name different rows of the inventory, or a row bound to another CDMA device; nothing is offered or written.',
