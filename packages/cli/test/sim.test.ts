@@ -142,5 +142,12 @@ describe('mbprov sim', () => {
     assert.match(applied.stdout, /<WLANProfile errorCode="00000000" Name="Home"\/>/);
     assert.match(applied.stdout, /<Signature errorCode="00000000"\/>/);
     assert.doesNotMatch(applied.stdout, /<Plans/);
+    // The PC remembers its Windows: later answers (and "sim refresh", which applies through the same state) are v1.
+    assert.equal(JSON.parse(readFileSync(state, 'utf8')).resultsVersion, 'v1');
+    const again = run(['sim', 'apply', file('purchase.xml'), '--state', state]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /CarrierControlResults\/v1"/);
+    const v2 = run(['sim', 'apply', file('purchase.xml'), '--state', state, '--results', 'v2']);
+    assert.match(v2.stdout, /CarrierControlResults\/v2"/);
   });
 });

@@ -11,9 +11,26 @@ import {
   parseDocument,
   validateDocument,
 } from '../src/index.ts';
+import { readEapConfig } from '../src/rules/eap-config.ts';
 import { fullModel } from './helpers/samples.ts';
 
 const HS2 = 'http://www.microsoft.com/networking/WLAN/profile/v1';
+const HOST = 'http://www.microsoft.com/provisioning/EapHostConfig';
+const COMMON = 'http://www.microsoft.com/provisioning/EapCommon';
+const TTLS = 'http://www.microsoft.com/provisioning/EapTtlsConnectionPropertiesV1';
+const MSCHAPV2 =
+  '<MSCHAPv2Authentication><UseWinlogonCredentials>false</UseWinlogonCredentials></MSCHAPv2Authentication>';
+
+/** An EapHostConfig EapMethod element naming an EAP type. */
+const eapMethod = (type: number) =>
+  `<EapMethod><Type xmlns="${COMMON}">${type}</Type><VendorId xmlns="${COMMON}">0</VendorId><VendorType xmlns="${COMMON}">0</VendorType><AuthorId xmlns="${COMMON}">311</AuthorId></EapMethod>`;
+
+/** A Phase2Authentication child naming an inner EAP method through its own EapHostConfig. */
+const innerEap = (type: number) => `<EapHostConfig xmlns="${HOST}">${eapMethod(type)}</EapHostConfig>`;
+
+/** A OneX configuration of EAP-TTLS (Windows' EapTtls configuration) with `phase2` as its inner method. */
+const ttlsOneX = (phase2: string) =>
+  `<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="${HOST}">${eapMethod(21)}<Config xmlns="${HOST}"><EapTtls xmlns="${TTLS}"><ServerValidation><ServerNames>radius.contoso.com</ServerNames><DisablePrompt>false</DisablePrompt></ServerValidation><Phase2Authentication>${phase2}</Phase2Authentication><Phase1Identity><IdentityPrivacy>true</IdentityPrivacy><AnonymousIdentity>anonymous</AnonymousIdentity></Phase1Identity></EapTtls></Config></EapHostConfig></EAPConfig></OneX>`;
 const PROFILE = '/CarrierProvisioning/WLANProfiles/WLANProfile[2]';
 
 const hotspot2 = (): Hotspot2 => ({
@@ -29,6 +46,13 @@ function passpointModel(hs: Hotspot2 = hotspot2()): CarrierProvisioning {
   const security = m.WLANProfiles?.WLANProfile[1]?.MSM?.security;
   assert.ok(security);
   security.Hotspot2 = hs;
+  return m;
+}
+
+/** The full sample without its Passpoint settings (for tests that write their own Hotspot2 element). */
+function withoutPasspoint(): CarrierProvisioning {
+  const m = fullModel();
+  delete security(m).Hotspot2;
   return m;
 }
 
@@ -63,7 +87,7 @@ describe('Passpoint Hotspot2', () => {
   });
 
   it('reads a Hotspot2 element from received XML (it was opaque extension XML before)', () => {
-    const xml = buildDocument(fullModel()).replace(
+    const xml = buildDocument(withoutPasspoint()).replace(
       /(<OneX[\s\S]*?<\/OneX>)/,
       `$1<Hotspot2 xmlns="${HS2}"><DomainName>contoso.com</DomainName><Network3GPP><PLMNID>310150</PLMNID></Network3GPP></Hotspot2>`,
     );
@@ -75,7 +99,7 @@ describe('Passpoint Hotspot2', () => {
   });
 
   it('a NAIRealm after Network3GPP is refused with MBPROV_PASSPOINT_ELEMENT_ORDER', () => {
-    const xml = buildDocument(fullModel()).replace(
+    const xml = buildDocument(withoutPasspoint()).replace(
       /(<OneX[\s\S]*?<\/OneX>)/,
       `$1<Hotspot2 xmlns="${HS2}"><DomainName>contoso.com</DomainName><Network3GPP><PLMNID>310150</PLMNID></Network3GPP><NAIRealm><name>contoso.com</name></NAIRealm></Hotspot2>`,
     );
@@ -166,13 +190,82 @@ describe('Passpoint Hotspot2', () => {
     });
   }
 
-  it("accepts every EAP method of the Passpoint table (TLS, SIM, TTLS, AKA, PEAP, AKA', TEAP)", () => {
+  it("accepts every EAP method of the Passpoint table (TLS, SIM, TTLS, AKA, PEAP, AKA', TEAP); TLS with a warning", () => {
     for (const type of [13, 18, 21, 23, 25, 50, 55]) {
       const m = passpointModel();
       const s = security(m);
       s.OneX = s.OneX?.replace('>18</Type>', `>${type}</Type>`);
-      assert.deepEqual(codes(m), [], `type ${type}`);
+      assert.deepEqual(
+        codes(m),
+        type === 13 ? ['MBPROV_PASSPOINT_CERTIFICATE_ELSEWHERE'] : [],
+        `type ${type}`,
+      );
+      assert.equal(validateDocument(buildDocument(m)).valid, true, `type ${type}`);
     }
+  });
+
+  describe('the inner method of EAP-TTLS', () => {
+    const withInner = (phase2: string) => {
+      const m = passpointModel();
+      security(m).OneX = ttlsOneX(phase2);
+      return m;
+    };
+    const accepted: Array<[string, string, Code[]]> = [
+      ['MS-CHAP-V2 (non-EAP)', MSCHAPV2, []],
+      ['EAP-MSCHAPv2 (type 26)', innerEap(26), []],
+      [
+        'EAP-TLS (type 13), with the certificate warning',
+        innerEap(13),
+        ['MBPROV_PASSPOINT_CERTIFICATE_ELSEWHERE'],
+      ],
+    ];
+    for (const [name, phase2, expected] of accepted) {
+      it(`accepts ${name}`, () => {
+        const m = withInner(phase2);
+        assert.deepEqual(codes(m), expected);
+        assert.equal(validateDocument(buildDocument(m)).valid, true);
+      });
+    }
+    const refused: Array<[string, string]> = [
+      ['PAP', '<PAPAuthentication/>'],
+      ['CHAP', '<CHAPAuthentication/>'],
+      ['MS-CHAP (v1)', '<MSCHAPAuthentication/>'],
+      ['an inner EAP-MD5 (type 4)', innerEap(4)],
+      ['an inner EAP-SIM (type 18)', innerEap(18)],
+      [
+        'an inner EapHostConfig without a Type',
+        `<EapHostConfig xmlns="${HOST}"><EapMethod/></EapHostConfig>`,
+      ],
+      ['an element Windows does not know', '<KerberosAuthentication/>'],
+    ];
+    for (const [name, phase2] of refused) {
+      it(`refuses ${name} with MBPROV_PASSPOINT_TTLS_INNER_METHOD`, () => {
+        const m = withInner(phase2);
+        const found = checkRules(m).filter((d) => d.code === 'MBPROV_PASSPOINT_TTLS_INNER_METHOD');
+        assert.equal(found.length, 1, JSON.stringify(checkRules(m)));
+        assert.equal(found[0]?.path, `${PROFILE}/MSM/security/OneX`);
+        assert.equal(validateDocument(buildDocument(m)).valid, false);
+      });
+    }
+    it('reads the configuration through the parser, whatever the prefixes', () => {
+      const prefixed = ttlsOneX(MSCHAPV2).replace(
+        `<EapTtls xmlns="${TTLS}">`,
+        `<t:EapTtls xmlns:t="${TTLS}">`,
+      );
+      assert.notEqual(prefixed, ttlsOneX(MSCHAPV2));
+      const ok = readEapConfig(prefixed.replace('</EapTtls>', '</t:EapTtls>'));
+      assert.deepEqual(ok, { method: 21, ttlsInner: { kind: 'MSCHAPv2' } });
+      assert.deepEqual(readEapConfig(ttlsOneX('<PAPAuthentication/>')), {
+        method: 21,
+        ttlsInner: { kind: 'PAP' },
+      });
+      assert.deepEqual(readEapConfig('<not-xml'), {});
+    });
+    it('an inner method of PAP is not checked when the outer method is not EAP-TTLS', () => {
+      const m = withInner('<PAPAuthentication/>');
+      security(m).OneX = security(m).OneX?.replace('>21</Type>', '>25</Type>');
+      assert.deepEqual(codes(m), []);
+    });
   });
 
   it('accepts 3- and 5-octet OIs in either case and 2- or 3-digit MNCs', () => {

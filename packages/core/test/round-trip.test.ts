@@ -1,6 +1,9 @@
 // Build and parse are inverse: parse(build(m)) equals m, and build(parse(x)) validates, for every fixture.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { XmlC14NMode } from 'libxml2-wasm';
 import { writeElement } from '../src/document/write.ts';
@@ -13,6 +16,7 @@ import {
   parseCost,
   parseDocument,
   parseXmlSafely,
+  schemaDir,
   validateCost,
   validateDocument,
 } from '../src/index.ts';
@@ -40,6 +44,29 @@ describe('model round trips', () => {
       [],
     );
     assert.equal(result.valid, true);
+  });
+
+  it('the full sample carries Passpoint (Hotspot2) through build and parse, and xmllint finds it valid', () => {
+    const xml = buildDocument(fullModel());
+    assert.match(xml, /<Hotspot2 xmlns="http:\/\/www.microsoft.com\/networking\/WLAN\/profile\/v1">/);
+    const hs = parseDocument(xml).model?.WLANProfiles?.WLANProfile[1]?.MSM?.security?.Hotspot2;
+    assert.deepEqual(hs, fullModel().WLANProfiles?.WLANProfile[1]?.MSM?.security?.Hotspot2);
+    assert.ok(hs?.RoamingConsortium?.OUI.length);
+    const dirName = mkdtempSync(join(tmpdir(), 'mbprov-full-'));
+    try {
+      const file = join(dirName, 'full.xml');
+      writeFileSync(file, xml);
+      const lint = spawnSync(
+        'xmllint',
+        ['--noout', '--schema', join(schemaDir, 'carrier-control-v1.xsd'), file],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(lint.status, 0, lint.stderr);
+    } finally {
+      rmSync(dirName, { recursive: true, force: true });
+    }
   });
 
   it('parse(build(m)) equals m for the minimal document, compact or indented', () => {

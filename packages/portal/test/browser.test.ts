@@ -20,6 +20,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +63,12 @@ const NO_JS: Sim = { iccid: '8901260000000001041', imsi: '310260000000104', devI
 const JAPANESE: Sim = { iccid: '8901260000000001058', imsi: '310260000000105', devId: '490154203237605' };
 const RENEW: Sim = { iccid: '8901260000000001066', imsi: '310260000000106', devId: '490154203237606' };
 const CODES: Sim = { iccid: '8901260000000001074', imsi: '310260000000107', devId: '490154203237607' };
+const ACCESSIBLE: Sim = { iccid: '8901260000000001082', imsi: '310260000000108', devId: '490154203237608' };
+const ACCESSIBLE_JA: Sim = {
+  iccid: '8901260000000001090',
+  imsi: '310260000000109',
+  devId: '490154203237609',
+};
 
 const operator = demoConfig().operator as { carrierId: string; internetApn: { accessString: string } };
 const CARRIER_ID = operator.carrierId.toLowerCase();
@@ -251,6 +258,38 @@ async function pay(page: Page, lang: 'en' | 'ja' = 'en'): Promise<void> {
   await page.waitForLoadState('load');
 }
 
+/** axe-core's browser build, injected into each page checked (it is not served by the portal). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The axe-core violations of the page as it is now (rule, impact, the elements). The source is evaluated through
+ * the DevTools protocol rather than added as a script tag: the page's CSP (script-src 'self') rightly refuses an
+ * inline script, and nothing about the page is relaxed for the check.
+ */
+async function axeViolations(page: Page): Promise<unknown[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<AxeResults> } }).axe;
+    const results = await axe.run(document);
+    return results.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
+    }));
+  });
+}
+
+/** The part of axe-core's results the check reads. */
+interface AxeResults {
+  violations: Array<{
+    id: string;
+    impact?: string | null;
+    help: string;
+    nodes: Array<{ target: string[]; failureSummary?: string }>;
+  }>;
+}
+
 /** The text of an element, trimmed. */
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 
@@ -292,7 +331,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
-      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW, CODES].map(
+      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW, CODES, ACCESSIBLE, ACCESSIBLE_JA].map(
         (s) => `${s.iccid},${s.imsi}`,
       );
       const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
@@ -738,6 +777,62 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       await context.close();
     }
   });
+
+  for (const lang of ['en', 'ja'] as const) {
+    it(`the customer pages pass axe-core with no violation (${lang}): entry and plans, a refused card, completion (success and a failure), status, an unknown SIM, invalid parameters`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const sim = lang === 'en' ? ACCESSIBLE : ACCESSIBLE_JA;
+      const pc = windowsPc(sim);
+      const { context, host } = await windowsHost(pc, {
+        locale: lang === 'ja' ? 'ja-JP' : 'en-US',
+        extraHTTPHeaders: { 'Accept-Language': lang === 'ja' ? 'ja-JP,ja;q=0.9' : 'en-US,en;q=0.9' },
+      });
+      // Every page is checked before the verdict, so that one run names all the violations.
+      const found: Array<{ page: string; violations: unknown[] }> = [];
+      const expectAccessible = async (page: Page, what: string) => {
+        const violations = await axeViolations(page);
+        if (violations.length) found.push({ page: what, violations });
+      };
+      try {
+        const page = await context.newPage();
+        await page.goto(`${baseUrl}/`);
+        assert.equal(await page.locator('html').getAttribute('lang'), lang);
+        await expectAccessible(page, `home (${lang})`);
+        await page.goto(`${baseUrl}/?SubId=12x&IccId=1`);
+        await expectAccessible(page, `invalid parameters (${lang})`);
+        await page.goto(`${baseUrl}/?SubId=310260999999999&IccId=8901260999999999990`);
+        await expectAccessible(page, `unknown SIM (${lang})`);
+        await page.goto(entryUrl(sim));
+        await expectAccessible(page, `plans (${lang})`);
+        await fillCheckout(page, lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass', CARDS.declined, lang);
+        await pay(page, lang);
+        await page.locator('[role="alert"], .error').first().waitFor();
+        await expectAccessible(page, `checkout with a declined card (${lang})`);
+        await fillCheckout(page, lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass', CARDS.accepted, lang);
+        await pay(page, lang);
+        assert.equal(new URL(page.url()).pathname, '/complete');
+        await page.locator('#provision-status[data-state="success"]').waitFor();
+        await expectAccessible(page, `completion, success (${lang})`);
+        // A failure as the legacy host reports it: a Result code with the manual steps shown.
+        host.answer = () => 1;
+        await page.reload();
+        await page.locator('#provision-status[data-state="code1"]').waitFor();
+        await expectAccessible(page, `completion, failure (${lang})`);
+        host.answer = () =>
+          '<CarrierProvisioningResult xmlns="http://www.microsoft.com/networking/CarrierControlResults/v1"><WLANProfiles ErrorCode="80070426"/></CarrierProvisioningResult>';
+        await page.reload();
+        await page.locator('#provision-status[data-state="failed"]').waitFor();
+        await expectAccessible(page, `completion, a section failed (${lang})`);
+        await page.goto(`${baseUrl}/status`);
+        assert.equal(await heading(page), t(lang, 'status.heading'));
+        await expectAccessible(page, `status (${lang})`);
+        assert.deepEqual(found, [], `axe-core violations:\n${JSON.stringify(found, null, 2)}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   it('without JavaScript a purchase still completes: the form posts and /complete shows the manual fallback', {
     timeout: TEST_TIMEOUT,

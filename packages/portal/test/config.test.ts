@@ -66,6 +66,22 @@ describe('configuration', () => {
     );
   });
 
+  it('a configured SIM whose decimal MEID overflows its fields is refused (MBPROV_CDMA_DEVICE_ID_RANGE), not skipped', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          env: {},
+          adjust: (c) =>
+            c.sims.push({ min: '3125559999', esnMeid: '429496729600000000' } as (typeof c.sims)[number]),
+        }),
+      (error: Error & { code?: string }) =>
+        error.code === 'MBPROV_CONFIG_INVALID' &&
+        /\/sims\/\d+\/esnMeid: the MEID's manufacturer code 4294967296 is above 4294967295 \(MBPROV_CDMA_DEVICE_ID_RANGE\)/.test(
+          error.message,
+        ),
+    );
+  });
+
   it('a misspelt or unknown setting is reported with its path, not silently ignored', () => {
     const bad = demoConfig() as Record<string, unknown> & {
       operator: Record<string, unknown>;

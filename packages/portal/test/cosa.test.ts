@@ -238,6 +238,47 @@ describe('cosaEntries: credentials, authentication, inventory', () => {
     assert.equal(entry.settings.MCC, undefined);
     assert.match(notesOf(entry).MCC ?? '', /inventory is empty/);
   });
+
+  it('a CDMA-only inventory (MINs, no IMSI): no MCC or MNC, and a note that says why COSA cannot target it', () => {
+    const cdma = [
+      { min: '3125550123', esnMeid: 'A1000000BEEF01' },
+      { min: '3125550124', esnMeid: 'A1000000BEEF02' },
+    ];
+    const entries = cosaEntries(config((raw) => Object.assign(raw, { sims: cdma })));
+    assert.equal(entries.length, 2, 'internet and purchase APNs');
+    for (const entry of entries) {
+      assert.equal(entry.settings.MCC, undefined);
+      assert.equal(entry.settings['IMSI Range - Start'], undefined);
+      const note = notesOf(entry).MCC ?? '';
+      assert.match(note, /2 subscriptions of the inventory have no IMSI \(2 CDMA, known by their MIN\)/);
+      assert.match(note, /has no MIN field/);
+      assert.match(note, /target nothing/);
+      assert.doesNotMatch(note, /inventory is empty/);
+    }
+    // The same through the database inventory the back-office export reads.
+    const [fromRows] = cosaEntries(config(), {
+      sims: [{ iccid: null, imsi: null, min: '3125550123' }],
+    }) as [CosaEntry];
+    assert.match(
+      notesOf(fromRows).MCC ?? '',
+      /1 subscription of the inventory has no IMSI \(1 CDMA, known by its MIN\)/,
+    );
+  });
+
+  it('a mixed inventory: entries for the IMSIs, and a note on the CDMA rows no entry covers', () => {
+    const [entry] = cosaEntries(config(), {
+      sims: [
+        { iccid: '8901260000000000018', imsi: '310260000000001' },
+        { iccid: null, imsi: null, min: '3125550123' },
+      ],
+    }) as [CosaEntry];
+    assert.equal(entry.settings.MCC, '310');
+    assert.equal(entry.settings.MNC, '260');
+    assert.match(
+      notesOf(entry).MCC ?? '',
+      /1 subscription of the inventory has no IMSI \(1 CDMA.*\): no entry covers them/,
+    );
+  });
 });
 
 describe('toCosaCsv and toCosaJson', () => {

@@ -8,7 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
 import { importSims } from '../src/backoffice/sims-import.ts';
 import { demoCdmaSubscribers } from '../src/config/demo.ts';
-import { cdmaDeviceKey } from '../src/identifiers/device-parameters.ts';
+import {
+  cdmaDecimalProblem,
+  cdmaDeviceDecimal,
+  cdmaDeviceKey,
+} from '../src/identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { addSims, findSim } from '../src/storage/inventory.ts';
@@ -24,6 +28,42 @@ const SHORT_IMSI = { iccid: '8981100000000000016', imsi: '4401012345' };
 const USB = { SubId: '310260000000001', DevId: '358470110000011', IccId: '8901260000000000018' };
 const EMBEDDED_IMSI = '310260000000002';
 const entry = (p: Record<string, string>) => `/?${new URLSearchParams(p)}`;
+
+describe('ESN and MEID, decimal and hexadecimal', () => {
+  const pairs: Array<[string, string]> = [
+    [CDMA_MEID_DECIMAL, 'A1000000BEEF01'],
+    ['429496729516777215', 'FFFFFFFFFFFFFF'],
+    ['000000001000000010', '0000000A00000A'], // leading zeros kept (an all-digit hex form reads as an IMEI)
+    ['12801234567', '8012D687'], // an ESN: manufacturer 128, serial 1234567
+    ['25516777215', 'FFFFFFFF'],
+    ['01000000010', '0A00000A'],
+  ];
+  for (const [decimal, hex] of pairs) {
+    it(`${decimal} is ${hex} and back`, () => {
+      assert.equal(cdmaDeviceKey(decimal), hex);
+      assert.equal(cdmaDeviceDecimal(hex), decimal);
+      assert.equal(cdmaDecimalProblem(decimal), undefined);
+    });
+  }
+  it('a 15-digit hex MEID drops its check digit both ways; IMEIs and 17-digit MEIDs have no other form', () => {
+    assert.equal(cdmaDeviceKey('A1000000BEEF01F'), 'A1000000BEEF01');
+    assert.equal(cdmaDeviceDecimal('A1000000BEEF01F'), CDMA_MEID_DECIMAL);
+    assert.equal(cdmaDeviceDecimal('490154203237518'), undefined);
+    assert.equal(cdmaDeviceDecimal('27011317761251302'), undefined);
+  });
+  it('refuses the decimal forms whose manufacturer code or serial overflows its field', () => {
+    for (const [value, problem] of [
+      ['429496729600000000', /MEID's manufacturer code 4294967296 is above 4294967295/],
+      ['999999999999999999', /MEID's manufacturer code/],
+      ['270113177616777216', /MEID's serial number 16777216 is above 16777215/],
+      ['25600000000', /ESN's manufacturer code 256 is above 255/],
+      ['12816777216', /ESN's serial number 16777216/],
+    ] as const) {
+      assert.match(cdmaDecimalProblem(value) ?? '', problem, value);
+      assert.equal(cdmaDeviceKey(value), undefined, value);
+    }
+  });
+});
 
 for (const dialect of DIALECTS) {
   describe(`visitors by IMSI, MIN and MEID (${dialect})`, () => {
@@ -175,6 +215,45 @@ for (const dialect of DIALECTS) {
       assert.equal(positional.added, 1);
       const both = await findSim(ctx.store.db, { min: '3125550790' });
       assert.equal(both?.imsi, '440101234599');
+    });
+
+    it('a device known in one form is found in the other: a decimal MEID row by its hex DevId, a hex ESN row by its decimal DevId', async () => {
+      const csv = 'min,esn_meid\n3125550801,270113177612345678\n3125550802,9F0A1B2C\n';
+      const report = await importSims(ctx.store.db, csv, ctx.clock().toISOString());
+      assert.equal(report.added, 2, JSON.stringify(report.rows));
+      assert.equal((await findSim(ctx.store.db, { min: '3125550801' }))?.esn_meid, 'A1000000BC614E');
+      for (const [min, devId] of [
+        ['3125550801', 'A1000000BC614E'],
+        ['3125550801', 'a1000000bc614e3'], // with a check digit, lower case
+        ['3125550802', '15900662316'],
+      ] as const) {
+        const page = await new Browser(app).get(entry({ SubId: min, DevId: devId }));
+        assert.equal(page.statusCode, 200, `${devId}: ${page.body.slice(0, 300)}`);
+        assert.match(page.body, /name="checkoutId"/, devId);
+      }
+    });
+
+    it('a decimal ESN or MEID whose fields overflow is refused with MBPROV_CDMA_DEVICE_ID_RANGE (page and import), nothing written', async () => {
+      const before = [await count('subscribers'), await count('checkouts')];
+      for (const devId of ['429496729600000000', '270113177616777216', '25600000000', '12816777216']) {
+        const en = await new Browser(app).get(entry({ SubId: CDMA.min, DevId: devId }));
+        assert.equal(en.statusCode, 400, devId);
+        assert.match(en.body, /MBPROV_CDMA_DEVICE_ID_RANGE/);
+        assert.match(en.body, /at most 16777215/);
+        const ja = await new Browser(app, { 'accept-language': 'ja' }).get(
+          entry({ SubId: CDMA.min, DevId: devId }),
+        );
+        assert.equal(ja.statusCode, 400);
+        assert.match(ja.body, /コード MBPROV_CDMA_DEVICE_ID_RANGE/);
+      }
+      assert.deepEqual([await count('subscribers'), await count('checkouts')], before);
+      const report = await importSims(
+        ctx.store.db,
+        'min,esn_meid\n3125550803,429496729600000000\n',
+        ctx.clock().toISOString(),
+      );
+      assert.deepEqual(report.rejectedByCode, { MBPROV_INVENTORY_ESN_MEID_INVALID: 1 });
+      assert.match(JSON.stringify(report.rows), /manufacturer code 4294967296 is above 4294967295/);
     });
 
     it('the back-office API imports CDMA rows and answers the policy and the subscriber by MIN', async () => {

@@ -33,8 +33,9 @@ export interface ProvisionOptions {
   /** Asked when an unknown EV certificate signs the document; absent means the user declines. */
   consent?: ConsentPrompt;
   /**
-   * The ResultsSchema of the answer: `v2` (default, what Windows 8.1 and later write) or `v1` (what Windows 8 writes:
-   * no Plans element, a Signature element with the signer). See docs/simulator.md.
+   * The ResultsSchema of the answer: `v2` (what Windows 8.1 and later write) or `v1` (what Windows 8 writes: no
+   * Plans element, a Signature element with the signer). The PC remembers it (state.resultsVersion) and answers
+   * later documents and refreshes in it; absent, the remembered version, else v2. See docs/simulator.md.
    */
   results?: ResultsVersion;
 }
@@ -112,7 +113,9 @@ export class Machine {
     const signature = signer
       ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, thumbprint: signer.signer.thumbprint }
       : { errorCode: HRESULT.S_OK };
-    const text = resultToXml(result, { version: options.results ?? 'v2', signature });
+    // One PC runs one Windows: the version asked for once is the version of every later answer.
+    if (options.results) this.state.resultsVersion = options.results;
+    const text = resultToXml(result, { version: this.state.resultsVersion ?? 'v2', signature });
     return { result, xml: text, ok: fullySucceeded(result), ...(signer ? { signer } : {}) };
   }
 
@@ -136,7 +139,7 @@ export class Machine {
   /**
    * Performs every due refresh: an HTTPS GET of the RefreshURL with the HTTP Basic credentials (and the last ETag),
    * then applies the answer as a document from source `refresh` (it must be signed by a certificate this carrier
-   * trusts), and schedules the next one DelayInDays later. A failure is recorded and retried a day later.
+   * trusts; the result is in the PC's ResultsSchema version), and schedules the next one DelayInDays later. A failure is recorded and retried a day later.
    */
   async runDueRefreshes(fetch: RefreshFetch): Promise<RefreshAttempt[]> {
     const attempts: RefreshAttempt[] = [];

@@ -9,6 +9,7 @@ import type {
   WLANProfile,
 } from '@mbprov/core';
 import { MbprovError } from '@mbprov/core';
+import type { ResultsVersion } from './results.ts';
 
 /** What hardware and services the PC has. */
 export interface Capabilities {
@@ -106,6 +107,11 @@ export interface MachineState {
   carriers: Record<string, CarrierState>;
   activations: ActivationEvent[];
   messages: ReceivedMessage[];
+  /**
+   * The ResultsSchema this PC's Windows writes (v1: Windows 8; v2: 8.1 and later), learnt from the last
+   * provision() that asked for one; later answers, refreshes included, use it. Absent: v2.
+   */
+  resultsVersion?: ResultsVersion;
 }
 
 /** Options of {@link createMachineState}; everything defaults to a PC with a modem, a SIM and Wi-Fi. */
@@ -166,6 +172,11 @@ export function parseMachineState(json: string): MachineState {
   }
   if (Number.isNaN(Date.parse(state.now as string)))
     throw new MbprovError('MBPROV_SIM_STATE_INVALID', `The machine clock "${state.now}" is not a date.`);
+  if (state.resultsVersion !== undefined && state.resultsVersion !== 'v1' && state.resultsVersion !== 'v2')
+    throw new MbprovError(
+      'MBPROV_SIM_STATE_INVALID',
+      `The machine's resultsVersion "${String(state.resultsVersion)}" is not v1 or v2.`,
+    );
   // Defaults for fields added after a state file was written.
   const defaults: Partial<MachineState> = {
     timeZoneOffsetMinutes: 0,

@@ -10,6 +10,15 @@ const carrierKey = CARRIER.toLowerCase();
 const ONEX =
   '<OneX xmlns="http://www.microsoft.com/networking/OneX/v1"><EAPConfig><EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig"><EapMethod><Type xmlns="http://www.microsoft.com/provisioning/EapCommon">18</Type><VendorId xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorId><VendorType xmlns="http://www.microsoft.com/provisioning/EapCommon">0</VendorType><AuthorId xmlns="http://www.microsoft.com/provisioning/EapCommon">311</AuthorId></EapMethod></EapHostConfig></EAPConfig></OneX>';
 
+const COMMON = 'http://www.microsoft.com/provisioning/EapCommon';
+/** An EAP-TTLS OneX configuration whose Phase2Authentication holds `phase2`. */
+const ttls = (phase2: string) =>
+  ONEX.replace(`>18</Type>`, '>21</Type>').replace(
+    '</EapMethod>',
+    `</EapMethod><Config xmlns="http://www.microsoft.com/provisioning/EapHostConfig"><EapTtls xmlns="http://www.microsoft.com/provisioning/EapTtlsConnectionPropertiesV1"><Phase2Authentication>${phase2}</Phase2Authentication></EapTtls></Config>`,
+  );
+const innerTls = `<EapHostConfig xmlns="http://www.microsoft.com/provisioning/EapHostConfig"><EapMethod><Type xmlns="${COMMON}">13</Type><VendorId xmlns="${COMMON}">0</VendorId><VendorType xmlns="${COMMON}">0</VendorType><AuthorId xmlns="${COMMON}">311</AuthorId></EapMethod></EapHostConfig>`;
+
 function passpoint(name: string, oui = '00AABB'): WLANProfile {
   return {
     name,
@@ -64,6 +73,40 @@ describe('Passpoint profiles in the simulator', () => {
     assert.deepEqual(
       m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name),
       ['Open'],
+    );
+  });
+
+  it('EAP-TTLS with PAP inside fails alone with 800704b6; with EAP-TLS inside (a warning only) it is stored', () => {
+    const withOneX = (name: string, oneX: string): WLANProfile => {
+      const p = passpoint(name);
+      (p.MSM?.security as { OneX?: string }).OneX = oneX;
+      return p;
+    };
+    const m = Machine.create({ now: NOW });
+    const outcome = m.provision(
+      xml(
+        doc({
+          WLANProfiles: {
+            WLANProfile: [
+              withOneX('TTLS PAP', ttls('<PAPAuthentication/>')),
+              withOneX('TTLS TLS', ttls(innerTls)),
+            ],
+          },
+        }),
+      ),
+      { source: 'app' },
+    );
+    assert.deepEqual(
+      outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
+      [
+        ['TTLS PAP', HRESULT.BAD_PROFILE],
+        ['TTLS TLS', HRESULT.S_OK],
+      ],
+    );
+    assert.match(outcome.result.WLANProfiles?.items[0]?.reason ?? '', /EAP-TTLS with PAP inside/);
+    assert.deepEqual(
+      m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name),
+      ['TTLS TLS'],
     );
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { parseXmlSafely, trustedCertificateEntry, validateXsd } from '@mbprov/core';
-import { Machine, RESULTS_V1, RESULTS_V2 } from '../src/index.ts';
+import { Machine, parseMachineState, RESULTS_V1, RESULTS_V2 } from '../src/index.ts';
 import { certificates, doc, NOW, purchaseDocument, signed, wlan, xml } from './helpers/documents.ts';
 
 let certs: Awaited<ReturnType<typeof certificates>>;
@@ -22,6 +22,40 @@ function schemaErrors(text: string, kind: 'resultV1' | 'resultV2'): string[] {
 }
 
 describe('CarrierProvisioningResult v1 and v2', () => {
+  it('a Windows 8 PC answers a refresh in v1 too: the version asked for first is remembered, in the saved state as well', async () => {
+    const m = Machine.create({ now: NOW, trustedRoots: [certs.ev.root.certificatePem] });
+    const model = purchaseDocument();
+    model.Provisioning = {
+      TrustedCertificates: { TrustedCertificate: [trustedCertificateEntry(certs.ev.signer.certificate)] },
+      RefreshParameters: { DelayInDays: 30, RefreshURL: 'https://portal.example/refresh/1' },
+    };
+    assert.match(m.provision(xml(model), { source: 'app', results: 'v1' }).xml, new RegExp(RESULTS_V1));
+    // As `mbprov sim` does between commands: the state goes through JSON.
+    const pc = new Machine(parseMachineState(JSON.stringify(m.state)));
+    pc.advanceDays(30);
+    const usage = doc({
+      Plans: {
+        Plan: [{ Name: 'Monthly', Usage: { CurrentUsage: 700, UsageTimestamp: '2026-12-21T00:00:00Z' } }],
+      },
+    });
+    const [attempt] = await pc.runDueRefreshes(async () => ({
+      status: 200,
+      headers: { get: () => null },
+      text: async () => signed(usage, certs.ev),
+    }));
+    const answer = attempt?.outcome?.xml ?? '';
+    assert.equal(attempt?.outcome?.ok, true, answer);
+    assert.match(answer, new RegExp(`xmlns="${RESULTS_V1}"`));
+    assert.match(answer, /<Signature errorCode="00000000">/);
+    assert.deepEqual(schemaErrors(answer, 'resultV1'), []);
+    // A PC never asked answers in v2, refreshes included (the default of Windows 8.1 and later).
+    assert.equal(Machine.create({ now: NOW }).state.resultsVersion, undefined);
+    assert.throws(
+      () => parseMachineState(JSON.stringify({ ...m.state, resultsVersion: 'v3' })),
+      /MBPROV_SIM_STATE_INVALID|resultsVersion/,
+    );
+  });
+
   it('answers in v2 by default', () => {
     const outcome = Machine.create({ now: NOW }).provision(xml(purchaseDocument()), { source: 'app' });
     assert.match(outcome.xml, new RegExp(`xmlns="${RESULTS_V2}"`));

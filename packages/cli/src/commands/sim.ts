@@ -156,8 +156,7 @@ export function registerSim(program: Command, setStatus: (status: number) => voi
     )
     .option(
       '--results <version>',
-      'ResultsSchema of the printed CarrierProvisioningResult: v2 (Windows 8.1 and later) or v1 (Windows 8)',
-      'v2',
+      'ResultsSchema of the printed CarrierProvisioningResult: v2 (Windows 8.1 and later) or v1 (Windows 8); the PC remembers it for later documents and "sim refresh" (default: what the PC answered in before, else v2)',
     )
     .addHelpText(
       'after',
@@ -166,15 +165,15 @@ export function registerSim(program: Command, setStatus: (status: number) => voi
     .action(
       async (
         files: string[],
-        o: { state: string; source: string; trust: string[]; consent: string; results: string },
+        o: { state: string; source: string; trust: string[]; consent: string; results?: string },
       ) => {
         if (!SOURCES.includes(o.source as Source))
           throw new MbprovError('MBPROV_CLI_USAGE', `--source must be one of ${SOURCES.join(', ')}.`);
         if (!['yes', 'no'].includes(o.consent))
           throw new MbprovError('MBPROV_CLI_USAGE', '--consent must be yes or no.');
-        if (o.results !== 'v1' && o.results !== 'v2')
+        if (o.results !== undefined && o.results !== 'v1' && o.results !== 'v2')
           throw new MbprovError('MBPROV_CLI_USAGE', '--results must be v1 or v2.');
-        const results: ResultsVersion = o.results;
+        const results = o.results as ResultsVersion | undefined;
         const machine = await load(o.state);
         await trust(machine, o.trust);
         let status: number = EXIT.ok;
@@ -183,7 +182,7 @@ export function registerSim(program: Command, setStatus: (status: number) => voi
           try {
             const outcome = machine.provision(bytes, {
               source: o.source as Source,
-              results,
+              ...(results ? { results } : {}),
               consent: (signer) => {
                 err(
                   `mbprov: ${file}: consent asked for ${signer.subject} (EV, thumbprint ${signer.thumbprint}): ${o.consent}`,

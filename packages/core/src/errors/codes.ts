@@ -170,6 +170,12 @@ export const codes = {
   MBPROV_PASSPOINT_EAP_METHOD: e(
     "The EAP method of a Passpoint profile is not one Windows Passpoint supports (EAP-TTLS, PEAP, TEAP, EAP-TLS, EAP-SIM, EAP-AKA, EAP-AKA').",
   ),
+  MBPROV_PASSPOINT_TTLS_INNER_METHOD: e(
+    "The inner method of a Passpoint profile's EAP-TTLS is not one Windows Passpoint supports (MS-CHAP-V2, EAP-MSCHAPv2 or EAP-TLS); PAP, CHAP and MS-CHAP are refused.",
+  ),
+  MBPROV_PASSPOINT_CERTIFICATE_ELSEWHERE: w(
+    'A Passpoint profile authenticates with a certificate (EAP-TLS, or EAP-TLS inside EAP-TTLS), which a document from a web site or app cannot install ("Partial" in Windows\' Passpoint table): it must reach the PC another way.',
+  ),
   MBPROV_WLAN_HOTSPOT_DIRECT_CREDENTIALS: w(
     'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
   ),
@@ -273,6 +279,9 @@ export const codes = {
   MBPROV_RATE_LIMITED: e('Too many requests; try again after the seconds the Retry-After header gives.', 429),
   MBPROV_TLS_INVALID: e('The configured TLS files are not a certificate and its private key.', 500),
   MBPROV_PARAM_INVALID: e('A query parameter Windows passes (SubId, DevId, IccId) is not valid.'),
+  MBPROV_CDMA_DEVICE_ID_RANGE: e(
+    'A decimal ESN or MEID whose manufacturer code or serial number does not fit its field (ESN: 3 digits up to 255 and 8 up to 16777215; MEID: 10 digits up to 4294967295 and 8 up to 16777215), so it has no hexadecimal form.',
+  ),
   MBPROV_UNKNOWN_SIM: e('The SIM is not in the inventory.', 404),
   MBPROV_SUBSCRIBER_IDS_CONFLICT: e(
     'The identifiers Windows sent (IccId, SubId as IMSI or MIN, a CDMA DevId) name different rows of the inventory, or a row bound to another CDMA device; nothing is offered or written.',

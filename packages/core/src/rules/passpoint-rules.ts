@@ -1,12 +1,13 @@
 import type { Code } from '../errors/codes.ts';
 import type { Received } from '../model/spec.ts';
 import type { WLANProfile } from '../model/wlan-profiles.ts';
+import { readEapConfig, type TtlsInnerMethod } from './eap-config.ts';
 import { ROOT, type Rule, step } from './rule.ts';
 import { isTrustedDomain } from './wlan-rules.ts';
 
 /**
  * EAP method types (IANA) Windows Passpoint supports (*Passpoint*, credential table): TLS 13, SIM 18, TTLS 21,
- * PEAP 25, AKA 23, AKA' 50, TEAP 55. The inner method (MS-CHAP-V2 or TLS inside TTLS, PEAP or TEAP) is not checked.
+ * PEAP 25, AKA 23, AKA' 50, TEAP 55. The inner method is checked for EAP-TTLS ({@link PASSPOINT_TTLS_INNER}).
  */
 export const PASSPOINT_EAP_METHODS: ReadonlyMap<number, string> = new Map([
   [13, 'EAP-TLS'],
@@ -17,6 +18,26 @@ export const PASSPOINT_EAP_METHODS: ReadonlyMap<number, string> = new Map([
   [50, "EAP-AKA'"],
   [55, 'TEAP'],
 ]);
+
+/**
+ * The inner methods of EAP-TTLS in the Passpoint table: "EAP-TTLS with MS-CHAP-V2" (the non-EAP MS-CHAP-V2 of
+ * Windows' TTLS, or EAP-MSCHAPv2, type 26, through an inner EapHostConfig) and "EAP-TTLS with EAP-TLS" (type 13).
+ * PAP, CHAP, MS-CHAP and any other inner EAP method are not Passpoint credentials Windows supports.
+ */
+export const PASSPOINT_TTLS_INNER = 'MS-CHAP-V2, EAP-MSCHAPv2 (26) or EAP-TLS (13)';
+
+/** Whether Windows Passpoint supports an EAP-TTLS inner method. */
+function passpointTtlsInner(inner: TtlsInnerMethod): boolean {
+  if (inner.kind === 'MSCHAPv2') return true;
+  return inner.kind === 'EAP' && (inner.type === 26 || inner.type === 13);
+}
+
+/** How a message names an inner method. */
+function innerName(inner: TtlsInnerMethod): string {
+  if (inner.kind === 'EAP')
+    return inner.type === undefined ? 'an inner EAP method without a Type' : `EAP type ${inner.type}`;
+  return inner.kind === 'other' ? `an unknown ${inner.element} element` : inner.kind;
+}
 
 /** One Passpoint finding: a code, a message and a path relative to the profile (`/MSM/security/Hotspot2/...`). */
 export interface PasspointFinding {
@@ -35,8 +56,7 @@ function isDnsName(name: string): boolean {
 
 /** The outer EAP method type of a OneX configuration (EapHostConfig EapMethod/Type), if it names one. */
 export function eapMethodType(oneX: string): number | undefined {
-  const m = /<(?:[\w.-]+:)?EapMethod\b[^>]*>\s*<(?:[\w.-]+:)?Type\b[^>]*>\s*([0-9]+)\s*</.exec(oneX);
-  return m?.[1] === undefined ? undefined : Number(m[1]);
+  return readEapConfig(oneX).method;
 }
 
 /**
@@ -102,11 +122,28 @@ export function passpointFindings(profile: Received<WLANProfile>): PasspointFind
     });
   }
   if (security.OneX !== undefined) {
-    const type = eapMethodType(security.OneX);
+    const eap = readEapConfig(security.OneX);
+    const type = eap.method;
     if (type !== undefined && !PASSPOINT_EAP_METHODS.has(type)) {
       out.push({
         code: 'MBPROV_PASSPOINT_EAP_METHOD',
         message: `Profile "${profile.name}" uses EAP method type ${type}; Windows Passpoint supports ${[...PASSPOINT_EAP_METHODS].map(([t, n]) => `${n} (${t})`).join(', ')}.`,
+        path: '/MSM/security/OneX',
+      });
+    }
+    const inner = type === 21 ? eap.ttlsInner : undefined;
+    if (inner && !passpointTtlsInner(inner)) {
+      out.push({
+        code: 'MBPROV_PASSPOINT_TTLS_INNER_METHOD',
+        message: `Profile "${profile.name}" uses EAP-TTLS with ${innerName(inner)} inside; Windows Passpoint supports EAP-TTLS with ${PASSPOINT_TTLS_INNER}.`,
+        path: '/MSM/security/OneX',
+      });
+    }
+    // "Partial" in the table for web and app provisioning: the document cannot carry or install the certificate.
+    if (type === 13 || (inner?.kind === 'EAP' && inner.type === 13)) {
+      out.push({
+        code: 'MBPROV_PASSPOINT_CERTIFICATE_ELSEWHERE',
+        message: `Profile "${profile.name}" authenticates with a certificate (${type === 13 ? 'EAP-TLS' : 'EAP-TTLS with EAP-TLS'}); a provisioning document cannot install it: the profile works only where the user's certificate is installed another way.`,
         path: '/MSM/security/OneX',
       });
     }

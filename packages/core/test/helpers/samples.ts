@@ -90,6 +90,13 @@ export function fullModel(): CarrierProvisioning {
               authEncryption: { authentication: 'WPA2', encryption: 'AES', useOneX: true },
               FIPSMode: true,
               OneX: oneX,
+              // Passpoint on the EAP-SIM profile, so that every test of the full sample exercises Hotspot2.
+              Hotspot2: {
+                DomainName: 'contoso.com',
+                NAIRealm: { name: ['contoso.com', 'wlan.mnc150.mcc310.3gppnetwork.org'] },
+                Network3GPP: { PLMNID: ['310150', '31026'] },
+                RoamingConsortium: { OUI: ['5A03BA', '001BC50460'] },
+              },
             },
           },
         },

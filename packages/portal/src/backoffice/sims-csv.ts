@@ -1,4 +1,4 @@
-import { cdmaDeviceKey } from '../identifiers/device-parameters.ts';
+import { cdmaDecimalProblem, cdmaDeviceKey } from '../identifiers/device-parameters.ts';
 
 /** The codes a row of a SIM inventory import is refused with. */
 export const SIM_REJECTION_CODES = [
@@ -95,7 +95,9 @@ function rejectionOf(row: Omit<SimCsvRow, 'line'>, seen: Seen): SimRejection | u
   if (esnMeid && !row.esnMeidKey)
     return {
       code: 'MBPROV_INVENTORY_ESN_MEID_INVALID',
-      reason: 'ESN/MEID must be an ESN (11 digits, 8 hex) or a MEID (17 or 18 digits, 14 or 15 hex)',
+      reason:
+        cdmaDecimalProblem(esnMeid) ??
+        'ESN/MEID must be an ESN (11 digits, 8 hex) or a MEID (17 or 18 digits, 14 or 15 hex)',
     };
   for (const [key, label] of [
     ['iccid', 'ICCID'],

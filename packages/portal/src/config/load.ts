@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MbprovError } from '@mbprov/core';
 import { Value } from '@sinclair/typebox/value';
-import { cdmaDeviceKey } from '../identifiers/device-parameters.ts';
+import { cdmaDecimalProblem, cdmaDeviceKey } from '../identifiers/device-parameters.ts';
 import { demoConfig } from './demo.ts';
 import { type Config, ConfigSchema } from './schema.ts';
 
@@ -57,6 +57,8 @@ function semanticProblems(config: Config): string[] {
   for (const [i, sim] of config.sims.entries()) {
     if (!sim.iccid && !sim.imsi && !sim.min)
       problems.push(`/sims/${i}: a SIM needs an iccid, an imsi or a min`);
+    const overflow = sim.esnMeid ? cdmaDecimalProblem(sim.esnMeid) : undefined;
+    if (overflow) problems.push(`/sims/${i}/esnMeid: ${overflow} (MBPROV_CDMA_DEVICE_ID_RANGE)`);
     for (const key of ['iccid', 'imsi', 'min', 'esnMeid'] as const) {
       const value = key === 'esnMeid' && sim.esnMeid ? cdmaDeviceKey(sim.esnMeid) : sim[key];
       if (!value) continue;

@@ -71,6 +71,14 @@ export interface CosaEntry {
   notes: CosaNote[];
 }
 
+/** A subscription of the inventory as the export reads it. */
+export interface InventoryRow {
+  iccid: string | null;
+  imsi: string | null;
+  /** CDMA MIN, for the note on subscriptions COSA cannot target. */
+  min?: string | null;
+}
+
 /** How the entries target SIMs, beyond MCC+MNC. */
 export interface CosaOptions {
   /**
@@ -83,9 +91,9 @@ export interface CosaOptions {
   /**
    * The SIM inventory the MCC+MNC and ranges come from; default: the SIMs of the configuration. The portal passes
    * its database inventory, which includes SIMs imported through the back office. Rows without an IMSI (CDMA
-   * subscriptions known by their MIN) have no MCC+MNC and are left out: COSA has no MIN range.
+   * subscriptions known by their MIN) have no MCC+MNC and are left out with a note: COSA has no MIN field.
    */
-  sims?: ReadonlyArray<{ iccid: string | null; imsi: string | null }>;
+  sims?: ReadonlyArray<InventoryRow>;
 }
 
 /** MCCs whose networks use three-digit MNCs (E.212 practice): the US and Canada, Mexico, the Caribbean, some of South America. */
@@ -129,10 +137,7 @@ export function accountExperienceUrl(config: Config): string {
 }
 
 /** The SIMs of the inventory grouped by MCC+MNC (in inventory order). */
-function networks(
-  sims: ReadonlyArray<{ iccid: string | null; imsi: string | null }>,
-  mncDigits: 2 | 3 | undefined,
-) {
+function networks(sims: ReadonlyArray<InventoryRow>, mncDigits: 2 | 3 | undefined) {
   const groups = new Map<
     string,
     { mcc: string; mnc: string; inferred: boolean; imsis: string[]; iccids: string[] }
@@ -152,6 +157,23 @@ function networks(
     if (sim.iccid) group.iccids.push(sim.iccid);
   }
   return [...groups.values()];
+}
+
+/**
+ * The note on the inventory rows no entry targets: rows without an IMSI (CDMA subscriptions known by their MIN, or
+ * SIMs known by their ICCID alone) give no MCC+MNC, and COSA has no MIN field (docs/cosa.md, *CDMA*). Undefined
+ * when every row has an IMSI.
+ */
+function uncoveredNote(sims: ReadonlyArray<InventoryRow>, someTargeted: boolean): string | undefined {
+  const without = sims.filter((s) => !s.imsi);
+  if (!without.length) return undefined;
+  const cdma = without.filter((s) => s.min).length;
+  const what = `${without.length} subscription${without.length === 1 ? '' : 's'} of the inventory ${without.length === 1 ? 'has' : 'have'} no IMSI${cdma ? ` (${cdma} CDMA, known by ${cdma === 1 ? 'its' : 'their'} MIN)` : ''}`;
+  const why =
+    'COSA targets SIMs by MCC+MNC and IMSI or ICCID ranges and has no MIN field, so the export cannot target them';
+  return someTargeted
+    ? `${what}: no entry covers them. ${why}; if their devices report an IMSI (a MIN-based IMSI), import it with the row.`
+    : `Required, cannot be derived: ${what}. ${why}: fill MCC and MNC by hand only if their devices report an IMSI (a MIN-based IMSI); otherwise these entries target nothing and a CDMA network needs Microsoft's CDMA provider ID or name targeting, which the settings page mentions (AutoConnectOrder) but lists no setting for: ask at submission.`;
 }
 
 /** The smallest and largest of equally long digit strings, widened to ...00 and ...99; undefined when lengths differ. */
@@ -182,11 +204,12 @@ export function cosaEntries(config: Config, options: CosaOptions = {}): CosaEntr
       ? [{ apn: 'purchase' as const, purpose: 'Purchase' as const, config: op.purchaseApn }]
       : []),
   ];
-  const plmns = networks(
-    options.sims ?? config.sims.map((s) => ({ iccid: s.iccid ?? null, imsi: s.imsi ?? null })),
-    options.mncDigits,
-  );
+  const sims =
+    options.sims ??
+    config.sims.map((s) => ({ iccid: s.iccid ?? null, imsi: s.imsi ?? null, min: s.min ?? null }));
+  const plmns = networks(sims, options.mncDigits);
   const targets = plmns.length ? plmns : [undefined];
+  const uncovered = uncoveredNote(sims, plmns.length > 0);
 
   const entries: CosaEntry[] = [];
   for (const plmn of targets) {
@@ -236,10 +259,13 @@ export function cosaEntries(config: Config, options: CosaOptions = {}): CosaEntr
             'Left blank: the entry covers the whole MCC+MNC. A network sharing its MCC+MNC (an MVNO) targets an IMSI or ICCID range instead (mbprov cosa export --range imsi|iccid).',
           );
         }
-      } else {
+      } else if (!uncovered) {
         note('MCC', 'Required for GSM: the SIM inventory is empty, so the MCC and MNC cannot be derived.');
         note('MNC', 'Required for GSM: 2 or 3 digits, after the MCC in your IMSIs.');
+      } else {
+        note('MNC', 'Required: 2 or 3 digits, after the MCC in your IMSIs.');
       }
+      if (uncovered) note('MCC', uncovered);
       settings.AccountExperienceURL = url;
       if (local)
         note(

@@ -52,16 +52,46 @@ export function parseDevId(raw: string): DeviceId | undefined {
   return undefined;
 }
 
+/** Largest 24-bit serial number (ESN and MEID), 8-bit ESN manufacturer code and 32-bit MEID manufacturer code. */
+const SERIAL_MAX = 0xffffff;
+const ESN_MANUFACTURER_MAX = 0xff;
+const MEID_MANUFACTURER_MAX = 0xffffffff;
+
+/**
+ * Why a decimal ESN or MEID is malformed: its manufacturer code or serial number does not fit its field, so it has
+ * no hexadecimal form (MBPROV_CDMA_DEVICE_ID_RANGE). Undefined for a well-formed one and for anything else.
+ */
+export function cdmaDecimalProblem(raw: string): string | undefined {
+  const id = parseDevId(raw.trim());
+  if (!id || id.kind === 'imei' || id.encoding !== 'decimal') return undefined;
+  const [codeDigits, codeMax] =
+    id.kind === 'esn'
+      ? [3, ESN_MANUFACTURER_MAX]
+      : id.value.length === 18
+        ? [10, MEID_MANUFACTURER_MAX]
+        : [0, 0];
+  if (codeDigits === 0) return undefined; // a 17-digit MEID has no agreed split
+  const code = Number(id.value.slice(0, codeDigits));
+  const serial = Number(id.value.slice(codeDigits));
+  const name = id.kind === 'esn' ? 'ESN' : 'MEID';
+  if (code > codeMax)
+    return `the ${name}'s manufacturer code ${id.value.slice(0, codeDigits)} is above ${codeMax}`;
+  if (serial > SERIAL_MAX)
+    return `the ${name}'s serial number ${id.value.slice(codeDigits)} is above ${SERIAL_MAX}`;
+  return undefined;
+}
+
 /**
  * The one spelling of a CDMA device identifier the inventory stores, so that the decimal and hexadecimal forms of
  * the same ESN or MEID match: an ESN as 8 hex digits (11 decimal digits are 3 for the 8-bit manufacturer code and 8
  * for the 24-bit serial), a MEID as 14 hex digits (18 decimal digits are 10 for the 32-bit manufacturer code and 8
  * for the 24-bit serial; a 15th hex digit is the check digit, dropped). A 17-digit decimal MEID (the seed's length)
- * has no agreed split and is kept as given. Undefined when the value is not an ESN or MEID.
+ * has no agreed split and is kept as given. Undefined when the value is not an ESN or MEID, or is a decimal one
+ * whose fields overflow ({@link cdmaDecimalProblem}).
  */
 export function cdmaDeviceKey(raw: string): string | undefined {
   const id = parseDevId(raw.trim());
-  if (!id || id.kind === 'imei') return undefined;
+  if (!id || id.kind === 'imei' || cdmaDecimalProblem(id.value)) return undefined;
   const hex = (decimal: string, width: number) =>
     Number(decimal).toString(16).toUpperCase().padStart(width, '0');
   if (id.kind === 'esn')
@@ -69,6 +99,19 @@ export function cdmaDeviceKey(raw: string): string | undefined {
   if (id.encoding === 'hex') return id.value.slice(0, 14);
   if (id.value.length === 18) return hex(id.value.slice(0, 10), 8) + hex(id.value.slice(10), 6);
   return id.value;
+}
+
+/**
+ * The decimal form of an ESN (8 hex: 3 + 8 digits) or MEID (14 or 15 hex: 10 + 8 digits), as printed on devices
+ * and in some operators' systems; undefined for anything else. The inverse of {@link cdmaDeviceKey}.
+ */
+export function cdmaDeviceDecimal(raw: string): string | undefined {
+  const id = parseDevId(raw.trim());
+  if (!id || id.kind === 'imei' || id.encoding !== 'hex') return undefined;
+  const dec = (hex: string, width: number) => String(Number.parseInt(hex, 16)).padStart(width, '0');
+  return id.kind === 'esn'
+    ? dec(id.value.slice(0, 2), 3) + dec(id.value.slice(2), 8)
+    : dec(id.value.slice(0, 8), 10) + dec(id.value.slice(8, 14), 8);
 }
 
 /** Reads IccId: 19 or 20 digits. */
@@ -106,8 +149,15 @@ export function parseDeviceParameters(query: Record<string, unknown>): {
       else problems.push({ param: name, value, problem: 'subid.format' });
     } else if (name === 'DevId') {
       const id = parseDevId(value);
-      if (id) params.devId = id;
-      else problems.push({ param: name, value, problem: 'devid.format' });
+      if (!id) problems.push({ param: name, value, problem: 'devid.format' });
+      else if (cdmaDecimalProblem(value))
+        problems.push({
+          param: name,
+          value,
+          problem: 'devid.cdma-range',
+          code: 'MBPROV_CDMA_DEVICE_ID_RANGE',
+        });
+      else params.devId = id;
     } else {
       const id = parseIccId(value);
       if (id) params.iccId = id;

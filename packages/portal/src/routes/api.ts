@@ -641,7 +641,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       // The whole inventory: SIMs imported through the back office count as much as the configured ones.
       const sims = await db
         .selectFrom('sims')
-        .select(['iccid', 'imsi'])
+        .select(['iccid', 'imsi', 'min'])
         .orderBy('created_at')
         .orderBy('iccid')
         .execute();

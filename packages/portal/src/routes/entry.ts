@@ -129,8 +129,11 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
     async (request, reply) => {
       const lang = requestLang(request, reply);
       const { params, problems } = parseDeviceParameters(request.query as Record<string, unknown>);
-      if (problems.length)
+      if (problems.length) {
+        for (const p of problems)
+          if (p.code) request.log.warn({ code: p.code, param: p.param }, 'malformed device identifier');
         return sendPage(ctx, renderer, request, reply, { page: 'invalid-parameters', problems }, lang);
+      }
       const cdmaDevice =
         params.devId && params.devId.kind !== 'imei' ? cdmaDeviceKey(params.devId.value) : undefined;
       if (!params.iccId && !params.subId && !cdmaDevice) {

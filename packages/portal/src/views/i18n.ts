@@ -50,6 +50,8 @@ const en = {
   'problem.subid.format': 'This must be an IMSI of up to 15 digits or a 10-digit MIN.',
   'problem.devid.format':
     'This must be an IMEI of up to 15 digits, an ESN (11 digits or 8 hexadecimal characters) or a MEID (17 or 18 digits, or 14 hexadecimal characters).',
+  'problem.devid.cdma-range':
+    'This is not an ESN or MEID: in an ESN of 11 digits the first 3 are at most 255 and the last 8 at most 16777215; in a MEID of 18 digits the first 10 are at most 4294967295 and the last 8 at most 16777215 (code MBPROV_CDMA_DEVICE_ID_RANGE).',
   'problem.iccid.format': 'This must be a SIM card number (ICCID) of 19 or 20 digits.',
   'problem.duplicate': 'This was given more than once.',
   'problem.unknown': 'This value is not valid.',
@@ -287,6 +289,8 @@ const ja: Record<MessageKey, string> = {
   'problem.subid.format': '15 桁以内の IMSI、または 10 桁の MIN である必要があります。',
   'problem.devid.format':
     '15 桁以内の IMEI、ESN（11 桁の数字または 8 桁の 16 進数）、または MEID（17 桁か 18 桁の数字、または 14 桁の 16 進数）である必要があります。',
+  'problem.devid.cdma-range':
+    'ESN または MEID として正しくありません。11 桁の ESN では先頭 3 桁が 255 以下、残り 8 桁が 16777215 以下、18 桁の MEID では先頭 10 桁が 4294967295 以下、残り 8 桁が 16777215 以下である必要があります（コード MBPROV_CDMA_DEVICE_ID_RANGE）。',
   'problem.iccid.format': '19 桁または 20 桁の SIM カード番号（ICCID）である必要があります。',
   'problem.duplicate': '複数回指定されています。',
   'problem.unknown': 'この値は正しくありません。',

@@ -51,6 +51,8 @@ export interface ParameterProblem {
   value: string;
   /** Message key: 'subid.format', 'devid.format', 'iccid.format', 'duplicate'… with English and Japanese texts. */
   problem: string;
+  /** The catalog code of a problem that has one of its own, shown with the message and logged. */
+  code?: 'MBPROV_CDMA_DEVICE_ID_RANGE';
 }
 
 /** The SIM as shown (identifiers partly masked). */

@@ -1,7 +1,12 @@
-import { MAX_WLAN_PROFILES, passpointFindings, SSID_LIMITS } from '@mbprov/core';
+import { codes, MAX_WLAN_PROFILES, passpointFindings, SSID_LIMITS } from '@mbprov/core';
 import { HRESULT } from '../hresult.ts';
 import { failedSection, type SectionResult, section } from '../results.ts';
 import { type ApplyContext, planDefined } from './context.ts';
+
+/** The Passpoint findings for which Windows' profile reader refuses a profile: errors, not warnings. */
+function refusedPasspoint(profile: Parameters<typeof passpointFindings>[0]) {
+  return passpointFindings(profile).filter((f) => codes[f.code].severity === 'error');
+}
 
 /**
  * WLANProfiles (account provisioning page, *Wi-Fi information*): omitted, the PC's profiles are untouched; present,
@@ -13,8 +18,9 @@ import { type ApplyContext, planDefined } from './context.ts';
  * 25 + 10,000 together applies: the WLAN schema's "additional 10000" over the page's "10,000 SSIDs in total"
  * (docs/simulator.md).
  * Passpoint (Hotspot2): a profile whose settings Windows' profile reader refuses (passpointFindings: identifiers,
- * WPA2-Enterprise, EAP method, and children in schema order: NAIRealm after Network3GPP is refused) fails alone with
- * ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings.
+ * WPA2-Enterprise, EAP method, EAP-TTLS inner method, and children in schema order: NAIRealm after Network3GPP is
+ * refused) fails alone with ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings. Warnings (a
+ * certificate the document cannot install) do not stop the profile: Windows stores it all the same.
  */
 export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
   const section_ = ctx.doc.WLANProfiles;
@@ -57,14 +63,14 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         errorCode: HRESULT.NOT_FOUND,
         reason: `plan "${profile.AssociatedPlan}" is not in this document`,
       });
-    } else if (ctx.misorderedWlanProfiles.has(index) || passpointFindings(profile).length > 0) {
+    } else if (ctx.misorderedWlanProfiles.has(index) || refusedPasspoint(profile).length > 0) {
       const misordered = ctx.misorderedWlanProfiles.has(index)
         ? ['Hotspot2 children are out of schema order.']
         : [];
       items.push({
         name: profile.name,
         errorCode: HRESULT.BAD_PROFILE,
-        reason: [...misordered, ...passpointFindings(profile).map((f) => f.message)].join(' '),
+        reason: [...misordered, ...refusedPasspoint(profile).map((f) => f.message)].join(' '),
       });
     } else {
       kept.push(profile);
