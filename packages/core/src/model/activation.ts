@@ -28,6 +28,7 @@ export interface Activation {
 
 const timing = attrs({ Delay: 'token', RetryCount: 'integer', RetryInterval: 'token' });
 
+/** How the Activation section is written and read: its elements, attributes and their order (see spec.ts). */
 export const activationSpec: ElementSpec = {
   name: 'Activation',
   ns: NS.cc,

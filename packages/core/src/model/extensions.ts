@@ -90,6 +90,7 @@ const dataClasses = [
 
 const apnContext: ElementSpec = { name: 'Context', ns: NS.cc2, children: contextChildren(NS.cc2) };
 
+/** How the Extensions section is written and read: its elements, attributes and their order (see spec.ts). */
 export const extensionsSpec: ElementSpec = {
   name: 'Extensions',
   ns: NS.cc,

@@ -13,6 +13,7 @@ export interface Global {
   any?: XmlFragment[];
 }
 
+/** How the Global section is written and read: its elements, attributes and their order (see spec.ts). */
 export const globalSpec: ElementSpec = {
   name: 'Global',
   ns: NS.cc,

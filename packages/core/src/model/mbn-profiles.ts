@@ -95,6 +95,7 @@ function profileSpec(name: string): ElementSpec {
   };
 }
 
+/** How the MBNProfiles section is written and read: its elements, attributes and their order (see spec.ts). */
 export const mbnProfilesSpec: ElementSpec = {
   name: 'MBNProfiles',
   ns: NS.cc,

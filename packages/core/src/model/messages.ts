@@ -106,6 +106,7 @@ const percent = attrs({ Group: 'integer' });
 const flag = attrs({ TrueToken: 'token', FalseToken: 'token', Default: 'boolean', Group: 'integer' });
 const field = (name: string, a: ReturnType<typeof attrs>): ElementSpec => ({ name, ns: NS.wwan, attrs: a });
 
+/** How the Messages section is written and read: its elements, attributes and their order (see spec.ts). */
 export const messagesSpec: ElementSpec = {
   name: 'Messages',
   ns: NS.wwan,

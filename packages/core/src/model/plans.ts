@@ -56,6 +56,7 @@ export interface Plans {
   Plan: Plan[];
 }
 
+/** How the Plans section is written and read: its elements, attributes and their order (see spec.ts). */
 export const plansSpec: ElementSpec = {
   name: 'Plans',
   ns: NS.cc,

@@ -24,6 +24,7 @@ export interface Provisioning {
   RefreshParameters?: RefreshParameters;
 }
 
+/** How the Provisioning section is written and read: its elements, attributes and their order (see spec.ts). */
 export const provisioningSpec: ElementSpec = {
   name: 'Provisioning',
   ns: NS.cc,

@@ -220,6 +220,7 @@ const securitySpec: ElementSpec = {
   wildcard: 'any',
 };
 
+/** How the WLANProfiles section is written and read: its elements, attributes and their order (see spec.ts). */
 export const wlanProfilesSpec: ElementSpec = {
   name: 'WLANProfiles',
   ns: NS.cc,

@@ -18,6 +18,7 @@ export const SCOPES = [
   'admin',
 ] as const;
 
+/** One of the {@link SCOPES} a back-office API key can hold. */
 export type Scope = (typeof SCOPES)[number];
 
 /** An authenticated API caller. */
