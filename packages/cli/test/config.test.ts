@@ -26,7 +26,8 @@ after(() => {
 function check(env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, [bin, 'config', 'check', ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    // NODE_OPTIONS: the tests run the CLI from its sources (scripts/run-tests.mjs).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.NODE_OPTIONS, ...env },
   });
 }
 

@@ -3,7 +3,7 @@
 // from a .ts consumer, the installed `mbprov` command, and `mbprov serve` answering over HTTPS until SIGTERM.
 import assert from 'node:assert/strict';
 import { type SpawnSyncOptions, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,10 @@ describe('the packed packages in an empty project', { timeout: 10 * 60_000 }, ()
   const dir = mkdtempSync(join(tmpdir(), 'mbprov-installed-'));
   const project = join(dir, 'project');
   const bin = join(project, 'node_modules', '.bin', 'mbprov');
+
+  // The build this test makes in the repository is removed afterwards when there was none before, so that the tests
+  // after it still run on the sources only (one that needs dist/ by mistake fails, as it would in CI).
+  const builtBefore = PACKAGES.filter((p) => existsSync(join(root, 'packages', p, 'dist')));
 
   before(() => {
     run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/cli'], {
@@ -70,7 +74,14 @@ describe('the packed packages in an empty project', { timeout: 10 * 60_000 }, ()
     assert.doesNotMatch(install.stdout + install.stderr, /EBADENGINE/);
   });
 
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const p of PACKAGES) {
+      if (builtBefore.includes(p)) continue;
+      rmSync(join(root, 'packages', p, 'dist'), { recursive: true, force: true });
+      rmSync(join(root, 'packages', p, 'tsconfig.tsbuildinfo'), { force: true });
+    }
+  });
 
   it('ships compiled JavaScript, types and assets, and no sources or tests', () => {
     const files = (name: string) =>
