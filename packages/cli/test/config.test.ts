@@ -22,11 +22,12 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `mbprov config check` with only the given environment on top of PATH and HOME. */
+/** Runs `mbprov config check` with only the given environment on top of PATH, HOME and NODE_OPTIONS. */
 function check(env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, [bin, 'config', 'check', ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    // NODE_OPTIONS carries the @mbprov/source condition and tsx: without it the bin runs dist/, which tests do not build.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...env },
   });
 }
 
