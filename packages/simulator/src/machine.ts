@@ -119,7 +119,7 @@ export class Machine {
     const signer = checkSignature(this.state, xml, doc, options.source, options.consent);
     const result = this.apply(doc, unreadableHotspot2(errors));
     const signature = signer
-      ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, thumbprint: signer.signer.thumbprint }
+      ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, signatureValue: signer.signatureValue }
       : { errorCode: HRESULT.S_OK };
     // One PC runs one Windows: the version asked for once is the version of every later answer.
     if (options.results) this.state.resultsVersion = options.results;
