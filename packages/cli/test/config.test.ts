@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestEvChain, type TestEvChain } from '@mbprov/core';
+import {
+  ANY_POLICY_OID,
+  createCertificate,
+  createTestEvChain,
+  EV_POLICY_OID,
+  type TestEvChain,
+} from '@mbprov/core';
 import { createBrokenSigner } from '@mbprov/core/testing';
 import { demoConfig } from '@mbprov/portal/testing';
 
@@ -22,12 +28,17 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `mbprov config check` with only the given environment on top of PATH and HOME. */
+/** Runs `mbprov config check` with only the given environment on top of PATH, HOME and NODE_OPTIONS. */
 function check(env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, [bin, 'config', 'check', ...args], {
     encoding: 'utf8',
-    // NODE_OPTIONS: the tests run the CLI from its sources (scripts/run-tests.mjs).
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: process.env.NODE_OPTIONS, ...env },
+    // NODE_OPTIONS carries the @mbprov/source condition and tsx: without it the bin runs dist/, which tests do not build.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_OPTIONS: process.env.NODE_OPTIONS ?? '',
+      ...env,
+    },
   });
 }
 
@@ -122,6 +133,40 @@ describe('mbprov config check', () => {
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /signer: .*, not EV, /);
       assert.match(result.stderr, /warning: .*no EV policy.*signing\.requireEv is false/);
+    },
+  );
+
+  it(
+    'a signing.certFile whose intermediate CA has neither the EV policy nor anyPolicy: exit 1, MBPROV_CERT_NOT_EV; with anyPolicy: ready',
+    guard,
+    async () => {
+      const dir = tempDir();
+      const run = async (name: string, policies: string[]) => {
+        const ca = await createCertificate({
+          subject: `CN=Contoso ${name} CA, O=Contoso, C=US`,
+          issuer: good.root,
+          ca: true,
+          policies,
+        });
+        const signer = await createCertificate({
+          subject: `CN=Contoso Below ${name}, O=Contoso, C=US`,
+          issuer: ca,
+          policies: [EV_POLICY_OID],
+        });
+        const cert = join(dir, `${name}.crt.pem`);
+        const key = join(dir, `${name}.key.pem`);
+        writeFileSync(cert, signer.certificatePem + ca.certificatePem);
+        writeFileSync(key, signer.privateKeyPem);
+        return check({ MBPROV_DATA_DIR: dir, MBPROV_SIGNING_CERT_FILE: cert, MBPROV_SIGNING_KEY_FILE: key });
+      };
+      const refused = await run('Plain', []);
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /MBPROV_CERT_NOT_EV: The signing certificate's chain \(signing\.certFile\): CN=Contoso Plain CA.*anyPolicy/,
+      );
+      const ready = await run('Any', [ANY_POLICY_OID]);
+      assert.equal(ready.status, 0, ready.stderr);
     },
   );
 

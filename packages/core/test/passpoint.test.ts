@@ -12,6 +12,7 @@ import {
   validateDocument,
 } from '../src/index.ts';
 import { readEapConfig } from '../src/rules/eap-config.ts';
+import { HOTSPOT2_LIST_MAX } from '../src/rules/passpoint-rules.ts';
 import { fullModel } from './helpers/samples.ts';
 
 const HS2 = 'http://www.microsoft.com/networking/WLAN/profile/v1';
@@ -115,6 +116,63 @@ describe('Passpoint Hotspot2', () => {
     assert.equal(ok.valid, true, JSON.stringify(ok.diagnostics));
   });
 
+  for (const [name, twice] of [
+    ['DomainName', '<DomainName>contoso.com</DomainName><DomainName>fabrikam.com</DomainName>'],
+    [
+      'Network3GPP',
+      '<DomainName>contoso.com</DomainName><Network3GPP><PLMNID>310150</PLMNID></Network3GPP><Network3GPP><PLMNID>310260</PLMNID></Network3GPP>',
+    ],
+    [
+      'NAIRealm',
+      '<NAIRealm><name>contoso.com</name></NAIRealm><NAIRealm><name>fabrikam.com</name></NAIRealm>',
+    ],
+    [
+      'RoamingConsortium',
+      '<RoamingConsortium><OUI>00AABB</OUI></RoamingConsortium><RoamingConsortium><OUI>001122</OUI></RoamingConsortium>',
+    ],
+  ] as const) {
+    it(`a second ${name} is refused with MBPROV_PASSPOINT_DUPLICATE_ELEMENT (the schema allows it once)`, () => {
+      const xml = buildDocument(withoutPasspoint()).replace(
+        /(<OneX[\s\S]*?<\/OneX>)/,
+        `$1<Hotspot2 xmlns="${HS2}">${twice}</Hotspot2>`,
+      );
+      const v = validateDocument(xml);
+      const found = v.diagnostics.filter((d) => d.code.startsWith('MBPROV_PASSPOINT_'));
+      assert.deepEqual(
+        found.map((d) => [d.code, d.severity]),
+        [['MBPROV_PASSPOINT_DUPLICATE_ELEMENT', 'error']],
+      );
+      assert.match(found[0]?.message ?? '', new RegExp(`${name} occurs again in Hotspot2`));
+      assert.match(found[0]?.path ?? '', new RegExp(`Hotspot2/${name}\\[2\\]$`));
+      assert.equal(v.valid, false);
+    });
+  }
+
+  it('a roaming consortium OI of 4 octets passes the schema (hexBinary 3 to 5) with a warning: no IEEE OI has 4', () => {
+    const m = passpointModel();
+    (security(m).Hotspot2 as Hotspot2).RoamingConsortium = { OUI: ['00AABB', '00AABBCC', '001122DDEE'] };
+    const found = checkRules(m).filter((d) => d.code.startsWith('MBPROV_PASSPOINT_'));
+    assert.deepEqual(
+      found.map((d) => [d.code, d.severity, d.path]),
+      [
+        [
+          'MBPROV_PASSPOINT_OUI_LENGTH',
+          'warning',
+          `${PROFILE}/MSM/security/Hotspot2/RoamingConsortium/OUI[2]`,
+        ],
+      ],
+    );
+    assert.equal(validateDocument(buildDocument(m)).valid, true);
+  });
+
+  it(`${HOTSPOT2_LIST_MAX} entries in each list are accepted`, () => {
+    const m = passpointModel();
+    const many = (f: (i: number) => string) => Array.from({ length: HOTSPOT2_LIST_MAX }, (_, i) => f(i));
+    (security(m).Hotspot2 as Hotspot2).Network3GPP = { PLMNID: many((i) => String(310000 + i)) };
+    (security(m).Hotspot2 as Hotspot2).NAIRealm = { name: many((i) => `r${i}.contoso.com`) };
+    assert.deepEqual(codes(m), []);
+  });
+
   const cases: Array<{ rule: string; code: Code; breaks: (m: CarrierProvisioning) => void; path: string }> = [
     {
       rule: 'a DomainName that is not a DNS name',
@@ -141,12 +199,41 @@ describe('Passpoint Hotspot2', () => {
       path: `${PROFILE}/MSM/security/Hotspot2/Network3GPP/PLMNID`,
     },
     {
-      rule: 'a roaming consortium OI of 4 octets',
+      rule: 'a roaming consortium OI of 6 octets (the schema allows 3 to 5)',
       code: 'MBPROV_PASSPOINT_OUI_FORMAT',
       breaks: (m) => {
-        (security(m).Hotspot2 as Hotspot2).RoamingConsortium = { OUI: ['00AABB', '00AABBCC'] };
+        (security(m).Hotspot2 as Hotspot2).RoamingConsortium = { OUI: ['00AABB', '00AABBCCDDEE'] };
       },
       path: `${PROFILE}/MSM/security/Hotspot2/RoamingConsortium/OUI[2]`,
+    },
+    {
+      rule: `${HOTSPOT2_LIST_MAX + 1} PLMN ids (maxOccurs ${HOTSPOT2_LIST_MAX})`,
+      code: 'MBPROV_PASSPOINT_TOO_MANY',
+      breaks: (m) => {
+        const plmns = Array.from({ length: HOTSPOT2_LIST_MAX + 1 }, (_, i) => String(310000 + i));
+        (security(m).Hotspot2 as Hotspot2).Network3GPP = { PLMNID: plmns };
+      },
+      path: `${PROFILE}/MSM/security/Hotspot2/Network3GPP`,
+    },
+    {
+      rule: `${HOTSPOT2_LIST_MAX + 1} NAI realms`,
+      code: 'MBPROV_PASSPOINT_TOO_MANY',
+      breaks: (m) => {
+        const realms = Array.from({ length: HOTSPOT2_LIST_MAX + 1 }, (_, i) => `r${i}.contoso.com`);
+        (security(m).Hotspot2 as Hotspot2).NAIRealm = { name: realms };
+      },
+      path: `${PROFILE}/MSM/security/Hotspot2/NAIRealm`,
+    },
+    {
+      rule: `${HOTSPOT2_LIST_MAX + 1} roaming consortium OIs`,
+      code: 'MBPROV_PASSPOINT_TOO_MANY',
+      breaks: (m) => {
+        const ouis = Array.from({ length: HOTSPOT2_LIST_MAX + 1 }, (_, i) =>
+          (0x001000 + i).toString(16).toUpperCase().padStart(6, '0'),
+        );
+        (security(m).Hotspot2 as Hotspot2).RoamingConsortium = { OUI: ouis };
+      },
+      path: `${PROFILE}/MSM/security/Hotspot2/RoamingConsortium`,
     },
     {
       rule: 'a roaming consortium OI that is not hex',

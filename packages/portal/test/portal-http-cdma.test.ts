@@ -12,6 +12,7 @@ import {
   cdmaDecimalProblem,
   cdmaDeviceDecimal,
   cdmaDeviceKey,
+  parseDevId,
 } from '../src/identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
@@ -45,12 +46,27 @@ describe('ESN and MEID, decimal and hexadecimal', () => {
       assert.equal(cdmaDecimalProblem(decimal), undefined);
     });
   }
-  it('a 15-digit hex MEID drops its check digit both ways; IMEIs and 17-digit MEIDs have no other form', () => {
+  it('a 15-digit hex MEID drops its check digit both ways; IMEISVs and 17-digit MEIDs have no other form', () => {
     assert.equal(cdmaDeviceKey('A1000000BEEF01F'), 'A1000000BEEF01');
     assert.equal(cdmaDeviceDecimal('A1000000BEEF01F'), CDMA_MEID_DECIMAL);
-    assert.equal(cdmaDeviceDecimal('490154203237518'), undefined);
+    // Read by length, as a value known to be an ESN or MEID: 15 digits are a MEID with its check digit.
+    assert.equal(cdmaDeviceKey('490154203237518'), '49015420323751');
+    assert.equal(cdmaDeviceDecimal('4901542032375101'), undefined);
     assert.equal(cdmaDeviceDecimal('27011317761251302'), undefined);
   });
+  it('hex forms whose digits are all decimal are an ESN or MEID by their length, and a DevId of 8 or 14 digits is IMEI-like too', () => {
+    // A pseudo-ESN (0x80 then 24 bits of the MEID's hash) and a MEID of the decimal range (an IMEI without its check digit).
+    assert.equal(cdmaDeviceKey('80123456'), '80123456');
+    assert.equal(cdmaDeviceDecimal('80123456'), '12801193046');
+    assert.equal(cdmaDeviceKey('99000512345678'), '99000512345678');
+    assert.equal(cdmaDeviceKey('990005123456787'), '99000512345678'); // with its check digit
+    assert.equal(cdmaDeviceDecimal('99000512345678'), '256691534603430008');
+    assert.deepEqual(parseDevId('80123456'), { value: '80123456', kind: 'imei-or-esn', encoding: 'hex' });
+    assert.equal(parseDevId('99000512345678')?.kind, 'imei-or-meid');
+    assert.equal(parseDevId('990005123456787')?.kind, 'imei'); // 15 digits: the IMEI's own length
+    for (const length of [9, 10, 12, 13, 16]) assert.equal(cdmaDeviceKey('1'.repeat(length)), undefined);
+  });
+
   it('refuses the decimal forms whose manufacturer code or serial overflows its field', () => {
     for (const [value, problem] of [
       ['429496729600000000', /MEID's manufacturer code 4294967296 is above 4294967295/],
@@ -231,6 +247,38 @@ for (const dialect of DIALECTS) {
         assert.equal(page.statusCode, 200, `${devId}: ${page.body.slice(0, 300)}`);
         assert.match(page.body, /name="checkoutId"/, devId);
       }
+    });
+
+    it('an ESN or MEID of decimal digits only is imported by its length and found by its DevId, with the binding checked', async () => {
+      const csv =
+        'min,esn_meid\n3125550811,80123456\n3125550812,99000512345678\n3125550813,990005876543210\n';
+      const report = await importSims(ctx.store.db, csv, ctx.clock().toISOString());
+      assert.deepEqual([report.added, report.rejected], [3, 0], JSON.stringify(report.rows));
+      assert.equal((await findSim(ctx.store.db, { min: '3125550813' }))?.esn_meid, '99000587654321');
+      for (const [min, devId] of [
+        ['3125550811', '80123456'],
+        ['3125550811', '12801193046'], // the same ESN in decimal
+        ['3125550812', '99000512345678'],
+      ] as const) {
+        const page = await new Browser(app).get(entry({ SubId: min, DevId: devId }));
+        assert.equal(page.statusCode, 200, `${devId}: ${page.body.slice(0, 300)}`);
+        assert.match(page.body, /name="checkoutId"/, devId);
+      }
+      // The device alone finds its subscriber, as a hex ESN or MEID would.
+      for (const devId of ['80123456', '99000512345678']) {
+        const alone = await new Browser(app).get(entry({ DevId: devId }));
+        assert.equal(alone.statusCode, 200, devId);
+        assert.match(alone.body, /name="checkoutId"/, devId);
+      }
+      // A MIN with the other row's device: the binding conflict, as for a hex MEID.
+      const conflict = await new Browser(app).get(entry({ SubId: '3125550811', DevId: '99000512345678' }));
+      assert.equal(conflict.statusCode, 409);
+      assert.match(conflict.body, /MBPROV_SUBSCRIBER_IDS_CONFLICT/);
+      // A GSM SIM with a 14-digit IMEI (no check digit) no row binds is still sold to.
+      const gsm = await new Browser(app).get(
+        entry({ SubId: SHORT_IMSI.imsi, IccId: SHORT_IMSI.iccid, DevId: '49015420323751' }),
+      );
+      assert.equal(gsm.statusCode, 200, gsm.body.slice(0, 300));
     });
 
     it('a decimal ESN or MEID whose fields overflow is refused with MBPROV_CDMA_DEVICE_ID_RANGE (page and import), nothing written', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  ANY_POLICY_OID,
   buildChain,
   createCertificate,
   createTestEvChain,
@@ -132,6 +133,62 @@ describe('checkSigner', () => {
       });
       const configured = { ...signerOf({ root: good.root, signer }), chain: [weak.certificate] };
       assert.throws(() => checkSigner(configured, new Date(), CARRIER), refusedWith('MBPROV_CERT_WEAK_KEY'));
+    },
+  );
+
+  it(
+    'an intermediate CA in signing.certFile without the EV policy or anyPolicy: MBPROV_CERT_NOT_EV by default, a warning with requireEv false',
+    guard,
+    async () => {
+      const ca = (name: string, policies?: string[]) =>
+        createCertificate({
+          subject: `CN=Contoso ${name} CA, O=Contoso, C=US`,
+          issuer: good.root,
+          ca: true,
+          ...(policies ? { policies } : {}),
+        });
+      const [plain, any, ev] = await Promise.all([
+        ca('Plain'),
+        ca('Any', [ANY_POLICY_OID]),
+        ca('EV', ['2.23.140.1.1']),
+      ]);
+      const below = (issuer: typeof plain) =>
+        createCertificate({
+          subject: 'CN=Contoso Signer, O=Contoso, C=US',
+          issuer,
+          policies: ['2.23.140.1.1'],
+        });
+      const configured = async (issuer: typeof plain, withRoot = false) => ({
+        ...signerOf({ root: good.root, signer: await below(issuer) }),
+        chain: withRoot ? [issuer.certificate, good.root.certificate] : [issuer.certificate],
+      });
+      const refused = await configured(plain);
+      for (const options of [undefined, { requireEv: true }]) {
+        assert.throws(
+          () => checkSigner(refused, new Date(), CARRIER, options),
+          (error: Error & { code?: string }) => {
+            assert.equal(error.code, 'MBPROV_CERT_NOT_EV', error.message);
+            assert.match(
+              error.message,
+              /chain \(signing\.certFile\): CN=Contoso Plain CA.*anyPolicy.*signing\.requireEv/,
+            );
+            return true;
+          },
+        );
+      }
+      // The same code as verification's EV walk for that path.
+      const built = buildChain(refused.certificate, {
+        trustAnchors: [good.root.certificate],
+        intermediates: refused.chain,
+        requireEv: true,
+      });
+      assert.equal('code' in built ? built.code : undefined, 'MBPROV_CERT_NOT_EV');
+      const [warning, ...rest] = checkSigner(refused, new Date(), CARRIER, { requireEv: false });
+      assert.deepEqual(rest, []);
+      assert.match(warning as string, /CN=Contoso Plain CA.*signing\.requireEv is false/);
+      // anyPolicy or the EV OID on the CA, with or without the root after it (the root is not constrained).
+      for (const chain of [await configured(any), await configured(ev), await configured(any, true)])
+        assert.deepEqual(checkSigner(chain, new Date(), CARRIER), []);
     },
   );
 

@@ -54,13 +54,21 @@ export interface ProvisionOutcome {
 // The semantic findings of validateDocument are not rejections; the engine reports their effects per section.
 const REJECTING = /^MBPROV_(XML_|SCHEMA_|MODEL_)/;
 
-/** The WLAN profiles (0-based) whose Passpoint children the reader found out of schema order. */
-function misorderedWlanProfiles(errors: Diagnostic[]): Set<number> {
-  const out = new Set<number>();
+/** The reader's Hotspot2 findings: children out of schema order, or repeated. */
+const HOTSPOT2_READER_CODES: ReadonlySet<string> = new Set([
+  'MBPROV_PASSPOINT_ELEMENT_ORDER',
+  'MBPROV_PASSPOINT_DUPLICATE_ELEMENT',
+]);
+
+/** The WLAN profiles (0-based) whose Hotspot2 children the reader refused, with its messages. */
+function unreadableHotspot2(errors: Diagnostic[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
   for (const d of errors) {
-    if (d.code !== 'MBPROV_PASSPOINT_ELEMENT_ORDER') continue;
+    if (!HOTSPOT2_READER_CODES.has(d.code)) continue;
     const m = /\/WLANProfiles\/WLANProfile(?:\[(\d+)\])?\//.exec(d.path ?? '');
-    if (m) out.add(Number(m[1] ?? 1) - 1);
+    if (!m) continue;
+    const index = Number(m[1] ?? 1) - 1;
+    out.set(index, [...(out.get(index) ?? []), d.message]);
   }
   return out;
 }
@@ -109,9 +117,9 @@ export class Machine {
     }
     const doc = validation.model;
     const signer = checkSignature(this.state, xml, doc, options.source, options.consent);
-    const result = this.apply(doc, misorderedWlanProfiles(errors));
+    const result = this.apply(doc, unreadableHotspot2(errors));
     const signature = signer
-      ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, thumbprint: signer.signer.thumbprint }
+      ? { errorCode: HRESULT.S_OK, subject: signer.signer.subject, signatureValue: signer.signatureValue }
       : { errorCode: HRESULT.S_OK };
     // One PC runs one Windows: the version asked for once is the version of every later answer.
     if (options.results) this.state.resultsVersion = options.results;
@@ -198,7 +206,7 @@ export class Machine {
   }
 
   /** Applies the sections of an accepted document, best effort, in the order Windows needs them. */
-  private apply(doc: CarrierProvisioning, misordered: Set<number>): ProvisioningResult {
+  private apply(doc: CarrierProvisioning, unreadable: Map<number, string[]>): ProvisioningResult {
     const carrierId = doc.Global.CarrierId.toLowerCase();
     const ctx: ApplyContext = {
       state: this.state,
@@ -207,7 +215,7 @@ export class Machine {
       doc,
       now: this.now,
       documentPlans: new Set((doc.Plans?.Plan ?? []).filter((p) => p.Description).map((p) => p.Name)),
-      misorderedWlanProfiles: misordered,
+      unreadableHotspot2: unreadable,
     };
     const result: ProvisioningResult = { Issuer: doc.Global.CarrierId, Subscriber: doc.Global.SubscriberId };
     const mbn = applyMbnProfiles(ctx);

@@ -15,8 +15,11 @@ export interface SignatureResult {
   errorCode: HResult;
   /** Subject of the signer certificate, when the document was signed. */
   subject?: string;
-  /** SHA-1 thumbprint of the signer certificate, hex as Windows shows it; written as base64 in the XML. */
-  thumbprint?: string;
+  /**
+   * The document's SignatureValue (base64), written as the Thumbprint element: the v1 element page says Thumbprint
+   * "Contains the SignatureValue element of the Signature" (docs/simulator.md), not a certificate hash.
+   */
+  signatureValue?: string;
 }
 
 /** The outcome of one named item: a profile or a plan. */
@@ -125,15 +128,11 @@ export interface ResultXmlOptions {
   signature?: SignatureResult;
 }
 
-/** A hex thumbprint as the base64Binary of its bytes (ResultsSchema v1 Thumbprint). */
-function thumbprintBase64(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64');
-}
-
 /**
  * Writes the result as a CarrierProvisioningResult document: ResultsSchema v2 by default; v1 as Windows 8 writes it,
  * which has no Plans element (Plans are not reported), spells WLANProfile's attribute `Name`, names no mobile broadband profile, and ends with the
- * required Signature element (errorCode, and the signer's Subject and Thumbprint when the document was signed).
+ * required Signature element (errorCode, and the signer's Subject and the SignatureValue as Thumbprint when the
+ * document was signed).
  */
 export function resultToXml(result: ProvisioningResult, options: ResultXmlOptions = {}): string {
   const v1 = options.version === 'v1';
@@ -167,11 +166,11 @@ export function resultToXml(result: ProvisioningResult, options: ResultXmlOption
   }
   if (v1) {
     const sig = options.signature ?? { errorCode: HRESULT.S_OK };
-    if (sig.subject !== undefined && sig.thumbprint !== undefined) {
+    if (sig.subject !== undefined && sig.signatureValue !== undefined) {
       lines.push(
         `  <Signature errorCode="${sig.errorCode}">`,
         `    <Subject>${escapeXmlText(sig.subject)}</Subject>`,
-        `    <Thumbprint>${thumbprintBase64(sig.thumbprint)}</Thumbprint>`,
+        `    <Thumbprint>${sig.signatureValue}</Thumbprint>`,
         '  </Signature>',
       );
     } else lines.push(`  <Signature errorCode="${sig.errorCode}"/>`);

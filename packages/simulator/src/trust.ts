@@ -32,6 +32,8 @@ export interface AcceptedSigner {
   trustedBy: 'hardware' | 'trusted-certificates' | 'consent';
   /** True when the user was asked just now. */
   prompted: boolean;
+  /** The document's SignatureValue (base64), which a v1 result reports as its Thumbprint. */
+  signatureValue: string;
 }
 
 /** Distinguished names compare without regard to case or spacing. */
@@ -95,15 +97,16 @@ export function checkSignature(
     );
   }
   const signer = verified.signer;
+  const signatureValue = verified.signatureValue ?? '';
   const carrier = state.carriers[doc.Global.CarrierId.toLowerCase()];
   // The COSA database / experience metadata ties certificates to the SIM's operator: no SIM, no association.
   if (source !== 'wifi-provider' && state.capabilities.sim && named(signer, state.hardwareCertificates)) {
-    return { signer, trustedBy: 'hardware', prompted: false };
+    return { signer, trustedBy: 'hardware', prompted: false, signatureValue };
   }
   if (carrier && named(signer, carrier.TrustedCertificates))
-    return { signer, trustedBy: 'trusted-certificates', prompted: false };
+    return { signer, trustedBy: 'trusted-certificates', prompted: false, signatureValue };
   if (state.consentedCertificates.includes(signer.thumbprint))
-    return { signer, trustedBy: 'consent', prompted: false };
+    return { signer, trustedBy: 'consent', prompted: false, signatureValue };
   if (source === 'refresh') {
     throw new MbprovError(
       'MBPROV_SIM_CERT_NOT_TRUSTED',
@@ -117,5 +120,5 @@ export function checkSignature(
     );
   }
   state.consentedCertificates.push(signer.thumbprint);
-  return { signer, trustedBy: 'consent', prompted: true };
+  return { signer, trustedBy: 'consent', prompted: true, signatureValue };
 }

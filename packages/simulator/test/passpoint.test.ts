@@ -56,20 +56,71 @@ describe('Passpoint profiles in the simulator', () => {
     });
   });
 
-  it('a profile with a 4-octet roaming consortium OI fails alone with 800704b6; the others apply', () => {
+  it('a profile with a 6-octet roaming consortium OI fails alone with 800704b6; a 4-octet one (schema-valid, a warning) is stored', () => {
     const m = Machine.create({ now: NOW });
     const outcome = m.provision(
-      xml(doc({ WLANProfiles: { WLANProfile: [passpoint('Bad', '00AABBCC'), wlan('Open')] } })),
+      xml(
+        doc({
+          WLANProfiles: {
+            WLANProfile: [passpoint('Bad', '00AABBCCDDEE'), passpoint('Four', '00AABBCC'), wlan('Open')],
+          },
+        }),
+      ),
       { source: 'app' },
     );
     assert.deepEqual(
       outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
       [
         ['Bad', HRESULT.BAD_PROFILE],
+        ['Four', HRESULT.S_OK],
         ['Open', HRESULT.S_OK],
       ],
     );
-    assert.match(outcome.result.WLANProfiles?.items[0]?.reason ?? '', /OUI "00AABBCC"/);
+    assert.match(outcome.result.WLANProfiles?.items[0]?.reason ?? '', /OUI "00AABBCCDDEE"/);
+    assert.deepEqual(
+      m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name),
+      ['Four', 'Open'],
+    );
+  });
+
+  it('a profile with two DomainName or two Network3GPP elements, or 257 PLMN ids, fails alone with 800704b6', () => {
+    const many = passpoint('Many');
+    const hs = many.MSM?.security?.Hotspot2;
+    assert.ok(hs);
+    hs.Network3GPP = { PLMNID: Array.from({ length: 257 }, (_, i) => String(310000 + i)) };
+    const text = xml(
+      doc({
+        WLANProfiles: {
+          WLANProfile: [wlan('Open'), passpoint('Two domains'), passpoint('Two networks'), many],
+        },
+      }),
+    );
+    // Profiles in order: the first Hotspot2 gets a second DomainName, the second a second Network3GPP.
+    const domain = [...text.matchAll(/<DomainName>[\s\S]*?<\/DomainName>/g)][0];
+    const network = [...text.matchAll(/<Network3GPP>[\s\S]*?<\/Network3GPP>/g)][1];
+    assert.ok(domain?.index !== undefined && network?.index !== undefined);
+    const twice = [
+      text.slice(0, domain.index),
+      domain[0],
+      text.slice(domain.index, network.index),
+      network[0],
+      text.slice(network.index),
+    ].join('');
+    const m = Machine.create({ now: NOW });
+    const outcome = m.provision(twice, { source: 'app' });
+    assert.deepEqual(
+      outcome.result.WLANProfiles?.items.map((i) => [i.name, i.errorCode]),
+      [
+        ['Open', HRESULT.S_OK],
+        ['Two domains', HRESULT.BAD_PROFILE],
+        ['Two networks', HRESULT.BAD_PROFILE],
+        ['Many', HRESULT.BAD_PROFILE],
+      ],
+    );
+    const reasons = outcome.result.WLANProfiles?.items.map((i) => i.reason ?? '') ?? [];
+    assert.match(reasons[1] as string, /DomainName occurs again in Hotspot2/);
+    assert.match(reasons[2] as string, /Network3GPP occurs again in Hotspot2/);
+    assert.match(reasons[3] as string, /257 PLMNID elements.*allows 256/);
     assert.deepEqual(
       m.state.carriers[carrierKey]?.WLANProfiles.map((p) => p.name),
       ['Open'],
@@ -125,6 +176,6 @@ describe('Passpoint profiles in the simulator', () => {
         ['Misordered', HRESULT.BAD_PROFILE],
       ],
     );
-    assert.match(outcome.result.WLANProfiles?.items[1]?.reason ?? '', /out of schema order/);
+    assert.match(outcome.result.WLANProfiles?.items[1]?.reason ?? '', /NAIRealm comes after Network3GPP/);
   });
 });

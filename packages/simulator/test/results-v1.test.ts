@@ -93,18 +93,25 @@ describe('CarrierProvisioningResult v1 and v2', () => {
     assert.notDeepEqual(schemaErrors(outcome.xml, 'resultV2'), []);
   });
 
-  it('v1 of a signed document names the signer: Subject and the SHA-1 thumbprint as base64', () => {
+  it('v1 of a signed document names the signer: Subject, and as Thumbprint the SignatureValue ("Contains the SignatureValue element of the Signature")', () => {
     const m = Machine.create({
       now: NOW,
       trustedRoots: [certs.ev.root.certificatePem],
       hardwareCertificates: [trustedCertificateEntry(certs.ev.signer.certificate)],
     });
-    const outcome = m.provision(signed(purchaseDocument(), certs.ev), { source: 'website', results: 'v1' });
+    const document = signed(purchaseDocument(), certs.ev);
+    const outcome = m.provision(document, { source: 'website', results: 'v1' });
     const signer = outcome.signer?.signer;
     assert.ok(signer);
-    const thumbprint = Buffer.from(signer.thumbprint, 'hex').toString('base64');
+    const signatureValue = /<SignatureValue>([^<]+)<\/SignatureValue>/
+      .exec(document)?.[1]
+      ?.replace(/\s+/g, '');
+    assert.ok(signatureValue);
     assert.match(outcome.xml, /<Signature errorCode="00000000">\n {4}<Subject>[^<]+<\/Subject>/);
-    assert.ok(outcome.xml.includes(`<Thumbprint>${thumbprint}</Thumbprint>`));
+    const thumbprint = /<Thumbprint>([^<]+)<\/Thumbprint>/.exec(outcome.xml)?.[1];
+    assert.equal(thumbprint, signatureValue);
+    // Not the certificate's SHA-1, which the name might suggest.
+    assert.notEqual(thumbprint, Buffer.from(signer.thumbprint, 'hex').toString('base64'));
     assert.deepEqual(schemaErrors(outcome.xml, 'resultV1'), []);
   });
 

@@ -32,14 +32,32 @@ function policiesOf(cert: X509Certificate): readonly string[] {
  */
 export function evPolicyProblem(path: readonly X509Certificate[]): CertificateProblem | undefined {
   const leaf = path[0];
-  if (!leaf) return undefined;
+  return leaf ? evAlong(leaf, path.slice(1, -1)) : undefined;
+}
+
+/**
+ * Why a signer and the certificates configured with it (signing.certFile: the CAs that issue it, with or without the
+ * root at the end) do not make an EV path, or undefined when they do: the check {@link evPolicyProblem} makes on a
+ * built path, for a chain that has not met its trust anchor yet. A last certificate that issued itself is the root
+ * and, as the trust anchor, is not constrained; every other one is a CA between the signer and the root.
+ */
+export function evChainProblem(
+  signer: X509Certificate,
+  issuers: readonly X509Certificate[],
+): CertificateProblem | undefined {
+  const last = issuers.at(-1);
+  return evAlong(signer, last?.checkIssued(last) ? issuers.slice(0, -1) : issuers);
+}
+
+/** The EV walk: the leaf asserts the EV OID, each CA in `cas` the EV OID or anyPolicy. */
+function evAlong(leaf: X509Certificate, cas: readonly X509Certificate[]): CertificateProblem | undefined {
   if (!policiesOf(leaf).includes(EV_POLICY_OID)) {
     return {
       code: 'MBPROV_CERT_NOT_EV',
       message: `${subjectName(leaf)} has no EV policy (${EV_POLICY_OID}).`,
     };
   }
-  for (const ca of path.slice(1, -1)) {
+  for (const ca of cas) {
     const held = policiesOf(ca);
     if (!held.includes(EV_POLICY_OID) && !held.includes(ANY_POLICY_OID)) {
       return {

@@ -7,6 +7,11 @@ export {
   type RdnSequence,
   windowsDnOfName,
 } from './distinguished-name.ts';
+/**
+ * EV along the chain: why a built path ({@link evPolicyProblem}) or a configured signer and its issuers
+ * ({@link evChainProblem}, the portal's start check) is not an EV path; anyPolicy lets EV through a CA.
+ */
+export { ANY_POLICY_OID, evChainProblem, evPolicyProblem } from './ev-policy.ts';
 export {
   allowsDigitalSignature,
   type CertificateFacts,

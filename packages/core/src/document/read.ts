@@ -74,8 +74,22 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
   let last: ElementSpec | undefined;
+  const seen = spec.once ? new Set<ElementSpec>() : undefined;
   for (const node of childElements(element)) {
     const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
+    if (childSpec && seen && spec.once && !childSpec.many) {
+      if (seen.has(childSpec)) {
+        // The first one is kept; the repeat is the finding (not also an order one).
+        report(
+          ctx,
+          node,
+          spec.once,
+          `Element ${describe(node)} occurs again in ${spec.name}, which allows it once; Windows refuses the profile.`,
+        );
+        continue;
+      }
+      seen.add(childSpec);
+    }
     if (childSpec && spec.ordered && spec.children) {
       if (last && spec.children.indexOf(childSpec) < spec.children.indexOf(last)) {
         report(

@@ -158,12 +158,21 @@ export const codes = {
   MBPROV_PASSPOINT_ELEMENT_ORDER: e(
     'Hotspot2 children are out of schema order (DomainName, NAIRealm, Network3GPP, RoamingConsortium); Windows refuses the profile.',
   ),
+  MBPROV_PASSPOINT_DUPLICATE_ELEMENT: e(
+    'A Hotspot2 child that the native WLAN profile schema allows once (DomainName, NAIRealm, Network3GPP, RoamingConsortium) occurs again; Windows refuses the profile.',
+  ),
+  MBPROV_PASSPOINT_TOO_MANY: e(
+    'A Hotspot2 list holds more than 256 entries (NAIRealm name, Network3GPP PLMNID, RoamingConsortium OUI: maxOccurs 256 in the native WLAN profile schema); Windows refuses the profile.',
+  ),
   MBPROV_PASSPOINT_DOMAIN_NAME: e('A Hotspot2 DomainName must be a DNS name (1 to 255 characters).'),
   MBPROV_PASSPOINT_NAI_REALM: e(
     'A Hotspot2 NAIRealm name must be a realm (a DNS name, optionally after user@).',
   ),
   MBPROV_PASSPOINT_PLMN_ID: e('A Hotspot2 PLMNID must be a 3-digit MCC followed by a 2- or 3-digit MNC.'),
-  MBPROV_PASSPOINT_OUI_FORMAT: e('A Hotspot2 RoamingConsortium OUI must be hexadecimal, 3 or 5 octets.'),
+  MBPROV_PASSPOINT_OUI_FORMAT: e('A Hotspot2 RoamingConsortium OUI must be hexadecimal, 3 to 5 octets.'),
+  MBPROV_PASSPOINT_OUI_LENGTH: w(
+    'A Hotspot2 RoamingConsortium OUI of 4 octets: the schema allows it, but IEEE assigns organization identifiers of 3 octets (OUI, CID) or 5 (OUI-36), so it matches no network.',
+  ),
   MBPROV_PASSPOINT_NOT_ENTERPRISE: e(
     'A Passpoint (Hotspot2) profile must use WPA2-Enterprise: WPA2 with AES and an 802.1X (OneX) configuration.',
   ),

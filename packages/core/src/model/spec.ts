@@ -54,6 +54,11 @@ export interface ElementSpec {
    * keeps no order, so the rules cannot see it).
    */
   readonly ordered?: Code;
+  /**
+   * A child that occurs at most once (not `many`) and occurs again is reported with this code. Without it the repeat
+   * is dropped silently: the XSD reports it where one applies, which it does not inside a lax wildcard.
+   */
+  readonly once?: Code;
   /** Model property collecting elements of other namespaces (xs:any) as XML text, written last. */
   readonly wildcard?: string;
 }

@@ -67,11 +67,11 @@ export interface HotspotProfile {
 export interface Hotspot2 {
   /** Domain name of the home network provider (1–255 characters). */
   DomainName?: string;
-  /** NAI realms (usually `user@domain`), up to 256. */
+  /** NAI realms (usually `user@domain`), up to 256 (maxOccurs). */
   NAIRealm?: { name: string[] };
-  /** PLMN ids (MCC and MNC digits) of the home 3GPP networks. */
+  /** PLMN ids (MCC and MNC digits) of the home 3GPP networks, up to 256 (maxOccurs). */
   Network3GPP?: { PLMNID: string[] };
-  /** Roaming consortium organization identifiers (hex, 3 or 5 octets). */
+  /** Roaming consortium organization identifiers (hex, 3 to 5 octets; IEEE assigns 3 or 5), up to 256 (maxOccurs). */
   RoamingConsortium?: { OUI: string[] };
 }
 
@@ -157,11 +157,15 @@ const hotspotSpec: ElementSpec = {
   wildcard: 'any',
 };
 
-/** Hotspot2 children in schema order; Windows refuses them out of order (a NAIRealm after Network3GPP). */
+/**
+ * Hotspot2 children in schema order, each at most once (an xs:sequence of elements without maxOccurs); Windows refuses
+ * them out of order (a NAIRealm after Network3GPP) or repeated.
+ */
 const hotspot2Spec: ElementSpec = {
   name: 'Hotspot2',
   ns: NS.wlanProfile,
   ordered: 'MBPROV_PASSPOINT_ELEMENT_ORDER',
+  once: 'MBPROV_PASSPOINT_DUPLICATE_ELEMENT',
   children: [
     leaf('DomainName', NS.wlanProfile, 'token'),
     {

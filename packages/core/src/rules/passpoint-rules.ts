@@ -46,8 +46,12 @@ export interface PasspointFinding {
   path: string;
 }
 
-const OUI = /^(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{10})$/;
+/** xs:hexBinary of 3 to 5 octets, as the native schema's OUI restriction says. */
+const OUI = /^(?:[0-9A-Fa-f]{2}){3,5}$/;
 const PLMN = /^[0-9]{5,6}$/;
+
+/** maxOccurs of NAIRealm/name, Network3GPP/PLMNID and RoamingConsortium/OUI in the native WLAN profile schema. */
+export const HOTSPOT2_LIST_MAX = 256;
 
 /** A DNS name of 1 to 255 characters: a TrustedDomain that is not a `.domain` wildcard. */
 function isDnsName(name: string): boolean {
@@ -60,8 +64,9 @@ export function eapMethodType(oneX: string): number | undefined {
 }
 
 /**
- * The Passpoint problems of one profile, as Windows' WLAN profile reader would refuse them. Element order is the
- * reader's (MBPROV_PASSPOINT_ELEMENT_ORDER): the model keeps no order.
+ * The Passpoint problems of one profile, as Windows' WLAN profile reader would refuse them (errors) or store them
+ * to no effect (warnings). Element order and repeated children are the reader's (MBPROV_PASSPOINT_ELEMENT_ORDER,
+ * MBPROV_PASSPOINT_DUPLICATE_ELEMENT): the model keeps no order and one of each.
  */
 export function passpointFindings(profile: Received<WLANProfile>): PasspointFinding[] {
   const security = profile.MSM?.security;
@@ -75,6 +80,18 @@ export function passpointFindings(profile: Received<WLANProfile>): PasspointFind
       message: `Hotspot2 DomainName "${hs.DomainName}" is not a DNS name.`,
       path: `${at}/DomainName`,
     });
+  }
+  for (const [list, child, entries] of [
+    ['NAIRealm', 'name', hs.NAIRealm?.name],
+    ['Network3GPP', 'PLMNID', hs.Network3GPP?.PLMNID],
+    ['RoamingConsortium', 'OUI', hs.RoamingConsortium?.OUI],
+  ] as const) {
+    if (entries && entries.length > HOTSPOT2_LIST_MAX)
+      out.push({
+        code: 'MBPROV_PASSPOINT_TOO_MANY',
+        message: `Hotspot2 ${list} has ${entries.length} ${child} elements; the native WLAN profile schema allows ${HOTSPOT2_LIST_MAX}.`,
+        path: `${at}/${list}`,
+      });
   }
   const realms = hs.NAIRealm?.name ?? [];
   realms.forEach((realm, i) => {
@@ -99,11 +116,19 @@ export function passpointFindings(profile: Received<WLANProfile>): PasspointFind
   });
   const ouis = hs.RoamingConsortium?.OUI ?? [];
   ouis.forEach((oui, i) => {
+    const path = `${at}/RoamingConsortium/${step('OUI', i, ouis.length)}`;
     if (!OUI.test(oui)) {
       out.push({
         code: 'MBPROV_PASSPOINT_OUI_FORMAT',
-        message: `RoamingConsortium OUI "${oui}" is not 3 or 5 octets of hex (6 or 10 hex digits).`,
-        path: `${at}/RoamingConsortium/${step('OUI', i, ouis.length)}`,
+        message: `RoamingConsortium OUI "${oui}" is not 3 to 5 octets of hex (6, 8 or 10 hex digits).`,
+        path,
+      });
+    } else if (oui.length === 8) {
+      // The schema's hexBinary 3..5 lets Windows store it; no IEEE assignment has 4 octets (docs/validation.md).
+      out.push({
+        code: 'MBPROV_PASSPOINT_OUI_LENGTH',
+        message: `RoamingConsortium OUI "${oui}" has 4 octets: IEEE assigns organization identifiers of 3 (OUI, CID) or 5 octets (OUI-36), so no network advertises it.`,
+        path,
       });
     }
   });

@@ -47,6 +47,11 @@ export interface VerifyResult {
   signer?: CertificateSummary;
   /** The path from the signer to the trust anchor (leaf first), when it could be built. */
   chain: CertificateSummary[];
+  /**
+   * The SignatureValue of a valid signature, as canonical base64 (no whitespace): what a ResultsSchema v1 result's
+   * Thumbprint holds ("Contains the SignatureValue element of the Signature").
+   */
+  signatureValue?: string;
   /** Why the document was refused; the first is the deciding reason. */
   errors: Diagnostic[];
 }
@@ -393,7 +398,13 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
       requireEv: options.requireEv,
     });
     if ('code' in outcome) return { valid: false, signer, chain: [], errors: [chainDiagnostic(outcome)] };
-    return { valid: true, signer, chain: outcome.chain.map(summarizeCertificate), errors: [] };
+    return {
+      valid: true,
+      signer,
+      chain: outcome.chain.map(summarizeCertificate),
+      errors: [],
+      signatureValue: checked.signatureValue.toString('base64'),
+    };
   } catch (error) {
     if (error instanceof MbprovError) {
       const refused = diagnostic(error.code, error.message);

@@ -5,6 +5,8 @@ import {
   certificateProblem,
   createTestEvChain,
   describeCertificate,
+  evChainProblem,
+  hasEvPolicy,
   loadCertificates,
   MbprovError,
   purposeProblem,
@@ -133,8 +135,10 @@ function expiresWithin(cert: X509Certificate | undefined, now: Date, days: numbe
  * refused with the same codes verification gives; the intermediates of signing.certFile pass the checks every
  * certificate of a chain must (extensions, key) and leave the signer a purpose that signs documents.
  * Without the EV policy the signer is refused too (MBPROV_CERT_NOT_EV): "Account provisioning metadata must be
- * signed with an extended validation (EV) certificate when provided by the web site" (docs/certificates.md), unless
- * `requireEv` is false (configuration `signing.requireEv`), when it is a warning.
+ * signed with an extended validation (EV) certificate when provided by the web site" (docs/certificates.md), and so
+ * is a configured intermediate CA carrying neither the EV policy nor anyPolicy (@mbprov/core evChainProblem, the
+ * EV walk verification makes), unless `requireEv` is false (configuration `signing.requireEv`), when each is a
+ * warning.
  * Returns warnings for what Windows may refuse in some cases or soon: expiry within 30 days, no EV when allowed.
  */
 export function checkSigner(
@@ -157,6 +161,19 @@ export function checkSigner(
     throw new MbprovError(
       chainProblem.code,
       `The signing certificate's chain (signing.certFile): ${chainProblem.message} Windows would refuse every document signed with it.`,
+    );
+  // EV along the chain, as verification checks it (buildChain with requireEv); an EV-less signer was named above.
+  const evProblem = hasEvPolicy(signer.certificate)
+    ? evChainProblem(signer.certificate, signer.chain)
+    : undefined;
+  if (evProblem && requireEv)
+    throw new MbprovError(
+      evProblem.code,
+      `The signing certificate's chain (signing.certFile): ${evProblem.message} Windows refuses the documents a web site hands over signed with it (docs/certificates.md). Configure the issuing CA certificate that carries the EV policy, or set signing.requireEv to false for a test PC that trusts this signer some other way.`,
+    );
+  if (evProblem)
+    warnings.push(
+      `The signing certificate's chain (signing.certFile): ${evProblem.message} Started anyway because signing.requireEv is false.`,
     );
   if (signer.next) {
     // The next signer may start later; it must not have ended, and must be able to sign when its turn comes.

@@ -145,7 +145,8 @@ export const ConfigSchema = Closed({
     requireEv: Type.Boolean({
       default: true,
       description:
-        'Refuse to start with a signing certificate (or next signing certificate) without the EV policy ' +
+        'Refuse to start with a signing certificate (or next signing certificate) without the EV policy, or with ' +
+        'an intermediate CA in signing.certFile carrying neither the EV policy nor anyPolicy ' +
         '(MBPROV_CERT_NOT_EV): Windows requires EV for documents a web site hands over (docs/certificates.md). ' +
         'false: start anyway with a warning, for a test PC that trusts the signer some other way.',
     }),

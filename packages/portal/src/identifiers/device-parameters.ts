@@ -14,10 +14,16 @@ export interface SubscriberId {
  * The device ID Windows passes as DevId: an IMEI (GSM), an ESN or a MEID (CDMA). The seed gives IMEI up to 15
  * digits, ESN 11 digits and MEID 17 digits; the other common encodings are accepted too: ESN as 8 hex digits,
  * MEID as 14 hex digits, 15 hex digits (with its check digit) or 18 decimal digits.
+ *
+ * A value of 8 or 14 decimal digits is both IMEI-like and an ESN or MEID in hex whose digits happen to be decimal
+ * (a pseudo-ESN `80xxxxxx`; a MEID of the decimal range, which is an IMEI without its check digit): it is
+ * `imei-or-esn` or `imei-or-meid`, looked up as both, as a 10-digit SubId is (docs/operator-guide.md,
+ * "Identifiers Windows sends"). 15 digits stay an IMEI: the IMEI's own length, and not a length Windows gives a
+ * MEID. `encoding` is that of the CDMA reading.
  */
 export interface DeviceId {
   value: string;
-  kind: 'imei' | 'esn' | 'meid';
+  kind: 'imei' | 'esn' | 'meid' | 'imei-or-esn' | 'imei-or-meid';
   encoding: 'decimal' | 'hex';
 }
 
@@ -36,20 +42,63 @@ export function parseSubId(value: string): SubscriberId | undefined {
   return undefined;
 }
 
-/** Reads DevId by length and alphabet (see {@link DeviceId}). */
+/** An ESN or MEID. */
+interface CdmaDevice {
+  value: string;
+  kind: 'esn' | 'meid';
+  encoding: 'decimal' | 'hex';
+}
+
+/**
+ * A value known to be an ESN or MEID (the SIM import's ESN/MEID column, the configuration's esnMeid, a DevId that is
+ * not an IMEI), read by its length alone: 8 hex digits an ESN, 11 decimal digits an ESN, 14 hex digits a MEID, 15 a
+ * MEID with its check digit, 17 or 18 decimal digits a MEID. The alphabet only has to fit: hex digits may all be
+ * decimal ones (`80123456`, a pseudo-ESN). Undefined for anything else.
+ */
+function cdmaDeviceOf(raw: string): CdmaDevice | undefined {
+  const value = raw.trim().toUpperCase();
+  const hex = /^[0-9A-F]+$/.test(value);
+  const decimal = /^\d+$/.test(value);
+  switch (value.length) {
+    case 8:
+      return hex ? { value, kind: 'esn', encoding: 'hex' } : undefined;
+    case 11:
+      return decimal ? { value, kind: 'esn', encoding: 'decimal' } : undefined;
+    case 14:
+    case 15:
+      return hex ? { value, kind: 'meid', encoding: 'hex' } : undefined;
+    case 17:
+    case 18:
+      return decimal ? { value, kind: 'meid', encoding: 'decimal' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Reads DevId (see {@link DeviceId}): 8 to 15 decimal digits are an IMEI (lenient below the IMEI's 15 digits),
+ * except 11, the seed's ESN; those of 8 and 14 digits are also an ESN or MEID. Otherwise an ESN or MEID by
+ * {@link cdmaDeviceOf}.
+ */
 export function parseDevId(raw: string): DeviceId | undefined {
   const value = raw.toUpperCase();
-  if (/^\d+$/.test(value)) {
-    if (value.length === 11) return { value, kind: 'esn', encoding: 'decimal' };
-    if (value.length === 17 || value.length === 18) return { value, kind: 'meid', encoding: 'decimal' };
-    if (value.length >= 8 && value.length <= 15) return { value, kind: 'imei', encoding: 'decimal' };
-    return undefined;
+  const cdma = cdmaDeviceOf(value);
+  if (/^\d{8,15}$/.test(value) && value.length !== 11) {
+    if (value.length === 8 || value.length === 14)
+      return { value, kind: value.length === 8 ? 'imei-or-esn' : 'imei-or-meid', encoding: 'hex' };
+    return { value, kind: 'imei', encoding: 'decimal' };
   }
-  if (/^[0-9A-F]+$/.test(value)) {
-    if (value.length === 8) return { value, kind: 'esn', encoding: 'hex' };
-    if (value.length === 14 || value.length === 15) return { value, kind: 'meid', encoding: 'hex' };
-  }
-  return undefined;
+  return cdma;
+}
+
+/** The IMEI a DevId may be (an IMEI, or digits that are also an ESN or MEID); undefined for an ESN or MEID. */
+export function imeiOf(id: DeviceId): string | undefined {
+  return id.kind === 'esn' || id.kind === 'meid' ? undefined : id.value;
+}
+
+/** Whether a DevId may be an ESN or MEID, so that it is looked up as the device a row binds. */
+export function mayBeCdma(id: DeviceId): boolean {
+  return id.kind !== 'imei';
 }
 
 /** Largest 24-bit serial number (ESN and MEID), 8-bit ESN manufacturer code and 32-bit MEID manufacturer code. */
@@ -62,8 +111,8 @@ const MEID_MANUFACTURER_MAX = 0xffffffff;
  * no hexadecimal form (MBPROV_CDMA_DEVICE_ID_RANGE). Undefined for a well-formed one and for anything else.
  */
 export function cdmaDecimalProblem(raw: string): string | undefined {
-  const id = parseDevId(raw.trim());
-  if (!id || id.kind === 'imei' || id.encoding !== 'decimal') return undefined;
+  const id = cdmaDeviceOf(raw);
+  if (id?.encoding !== 'decimal') return undefined;
   const [codeDigits, codeMax] =
     id.kind === 'esn'
       ? [3, ESN_MANUFACTURER_MAX]
@@ -86,12 +135,13 @@ export function cdmaDecimalProblem(raw: string): string | undefined {
  * the same ESN or MEID match: an ESN as 8 hex digits (11 decimal digits are 3 for the 8-bit manufacturer code and 8
  * for the 24-bit serial), a MEID as 14 hex digits (18 decimal digits are 10 for the 32-bit manufacturer code and 8
  * for the 24-bit serial; a 15th hex digit is the check digit, dropped). A 17-digit decimal MEID (the seed's length)
- * has no agreed split and is kept as given. Undefined when the value is not an ESN or MEID, or is a decimal one
- * whose fields overflow ({@link cdmaDecimalProblem}).
+ * has no agreed split and is kept as given. The value is read by its length ({@link cdmaDeviceOf}), so `80123456`
+ * is an ESN here. Undefined when it is not an ESN or MEID, or is a decimal one whose fields overflow
+ * ({@link cdmaDecimalProblem}).
  */
 export function cdmaDeviceKey(raw: string): string | undefined {
-  const id = parseDevId(raw.trim());
-  if (!id || id.kind === 'imei' || cdmaDecimalProblem(id.value)) return undefined;
+  const id = cdmaDeviceOf(raw);
+  if (!id || cdmaDecimalProblem(id.value)) return undefined;
   const hex = (decimal: string, width: number) =>
     Number(decimal).toString(16).toUpperCase().padStart(width, '0');
   if (id.kind === 'esn')
@@ -106,8 +156,8 @@ export function cdmaDeviceKey(raw: string): string | undefined {
  * and in some operators' systems; undefined for anything else. The inverse of {@link cdmaDeviceKey}.
  */
 export function cdmaDeviceDecimal(raw: string): string | undefined {
-  const id = parseDevId(raw.trim());
-  if (!id || id.kind === 'imei' || id.encoding !== 'hex') return undefined;
+  const id = cdmaDeviceOf(raw);
+  if (id?.encoding !== 'hex') return undefined;
   const dec = (hex: string, width: number) => String(Number.parseInt(hex, 16)).padStart(width, '0');
   return id.kind === 'esn'
     ? dec(id.value.slice(0, 2), 3) + dec(id.value.slice(2), 8)

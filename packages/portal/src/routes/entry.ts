@@ -5,6 +5,8 @@ import type { PortalContext } from '../context.ts';
 import {
   cdmaDeviceKey,
   type DeviceParameters,
+  imeiOf,
+  mayBeCdma,
   parseDeviceParameters,
 } from '../identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../payments/test-provider.ts';
@@ -25,9 +27,9 @@ import { statusView } from './subscriber-pages.ts';
 
 /**
  * The inventory row the identifiers of a visit name: IccId as an ICCID, SubId as an IMSI (and, with 10 digits, also
- * as a MIN), a CDMA DevId (ESN or MEID) as the device a row binds. Each is looked up on its own; when they name
- * different rows, or the row found binds another CDMA device than the DevId, the visit is refused as a conflict
- * (MBPROV_SUBSCRIBER_IDS_CONFLICT) instead of one identifier silently winning.
+ * as a MIN), a DevId that may be an ESN or MEID (also one of 8 or 14 digits) as the device a row binds. Each is
+ * looked up on its own; when they name different rows, or the row found binds another CDMA device than the DevId,
+ * the visit is refused as a conflict (MBPROV_SUBSCRIBER_IDS_CONFLICT) instead of one identifier silently winning.
  */
 async function simOfVisit(
   ctx: PortalContext,
@@ -70,11 +72,7 @@ async function scenarioOf(
     return { scenario: latest.status === 'exhausted' ? 'renewal-exhausted' : 'renewal-expired', previous };
   }
   // A USB modem the operator sells is recognized by the Type Allocation Code of its IMEI.
-  const imei = params.devId
-    ? params.devId.kind === 'imei'
-      ? params.devId.value
-      : undefined
-    : subscriber.device_id;
+  const imei = params.devId ? imeiOf(params.devId) : subscriber.device_id;
   const tac = imei && /^\d{14,15}$/.test(imei) ? imei.slice(0, 8) : undefined;
   return {
     scenario: tac && ctx.config.operator.usbModemTacs.includes(tac) ? 'first-use-usb' : 'first-use-embedded',
@@ -134,8 +132,9 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
           if (p.code) request.log.warn({ code: p.code, param: p.param }, 'malformed device identifier');
         return sendPage(ctx, renderer, request, reply, { page: 'invalid-parameters', problems }, lang);
       }
+      // 8 or 14 digits are IMEI-like and an ESN or MEID too: looked up as the device a row binds as well.
       const cdmaDevice =
-        params.devId && params.devId.kind !== 'imei' ? cdmaDeviceKey(params.devId.value) : undefined;
+        params.devId && mayBeCdma(params.devId) ? cdmaDeviceKey(params.devId.value) : undefined;
       if (!params.iccId && !params.subId && !cdmaDevice) {
         // Coming back from checkout or the status page without parameters: the browser's subscriber.
         const known = cookieSubscriber(request);

@@ -11,10 +11,11 @@ export interface ApplyContext {
   /** Plan names this document defines (profiles may only name these). */
   documentPlans: Set<string>;
   /**
-   * WLAN profiles (0-based, in document order) whose Passpoint settings are out of schema order: the model keeps
-   * no order, so the reader's finding says it, and Windows' profile reader refuses such a profile.
+   * WLAN profiles (0-based, in document order) whose Hotspot2 children are out of schema order or repeated, with
+   * the reader's messages: the model keeps no order and one of each, so the reader's findings say it, and Windows'
+   * profile reader refuses such a profile.
    */
-  misorderedWlanProfiles: Set<number>;
+  unreadableHotspot2: Map<number, string[]>;
 }
 
 /** The plan a profile names is defined in the document ("the plans section must also be included"). */

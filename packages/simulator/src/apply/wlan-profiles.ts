@@ -18,8 +18,8 @@ function refusedPasspoint(profile: Parameters<typeof passpointFindings>[0]) {
  * 25 + 10,000 together applies: the WLAN schema's "additional 10000" over the page's "10,000 SSIDs in total"
  * (docs/simulator.md).
  * Passpoint (Hotspot2): a profile whose settings Windows' profile reader refuses (passpointFindings: identifiers,
- * WPA2-Enterprise, EAP method, EAP-TTLS inner method, and children in schema order: NAIRealm after Network3GPP is
- * refused) fails alone with ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings. Warnings (a
+ * WPA2-Enterprise, EAP method, EAP-TTLS inner method, at most 256 entries per list, and children in schema order and
+ * once each: NAIRealm after Network3GPP, or a second DomainName, is refused) fails alone with ERROR_BAD_PROFILE; a good one is stored with its Hotspot2 settings. Warnings (a
  * certificate the document cannot install) do not stop the profile: Windows stores it all the same.
  */
 export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined {
@@ -63,14 +63,12 @@ export function applyWlanProfiles(ctx: ApplyContext): SectionResult | undefined 
         errorCode: HRESULT.NOT_FOUND,
         reason: `plan "${profile.AssociatedPlan}" is not in this document`,
       });
-    } else if (ctx.misorderedWlanProfiles.has(index) || refusedPasspoint(profile).length > 0) {
-      const misordered = ctx.misorderedWlanProfiles.has(index)
-        ? ['Hotspot2 children are out of schema order.']
-        : [];
+    } else if (ctx.unreadableHotspot2.has(index) || refusedPasspoint(profile).length > 0) {
+      const unreadable = ctx.unreadableHotspot2.get(index) ?? [];
       items.push({
         name: profile.name,
         errorCode: HRESULT.BAD_PROFILE,
-        reason: [...misordered, ...refusedPasspoint(profile).map((f) => f.message)].join(' '),
+        reason: [...unreadable, ...refusedPasspoint(profile).map((f) => f.message)].join(' '),
       });
     } else {
       kept.push(profile);
