@@ -15,7 +15,8 @@ export async function latestDocument(
     .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at', 'usage_at'])
     .where('subscriber_id', '=', subscriberId);
   if (kind) query = query.where('kind', '=', kind);
-  return query.orderBy('version', 'desc').executeTakeFirst();
+  // executeTakeFirst adds no LIMIT: without one every version of the subscriber would be read and dropped.
+  return query.orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
 /** The newest full document of a subscriber. */

@@ -12,6 +12,7 @@ export async function latestSubscription(db: Db, subscriberId: string): Promise<
     .where('subscriber_id', '=', subscriberId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
+    .limit(1)
     .executeTakeFirst();
 }
 
