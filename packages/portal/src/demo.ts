@@ -4,8 +4,10 @@ import { subscriberForSim } from './activation/subscribers.ts';
 import { demoCdmaSubscribers, demoSims } from './config/demo.ts';
 import type { PortalContext } from './context.ts';
 import { TEST_CARDS } from './payments/test-provider.ts';
-import { findSim, getPlan } from './storage/inventory.ts';
-import { latestSubscription } from './storage/subscribers.ts';
+import { importCheckout } from './storage/checkouts.ts';
+import { getPlan } from './storage/plans.ts';
+import { findSim } from './storage/sims.ts';
+import { insertSubscription, latestSubscription } from './storage/subscriptions.ts';
 
 /** The demo link of each scenario: the AccountExperienceURL with the parameters Windows would append. */
 export function demoLinks(publicUrl: string): Array<{ scenario: string; url: string }> {
@@ -52,39 +54,34 @@ export async function seedDemoHistory(ctx: PortalContext): Promise<void> {
     const starts = new Date(now.getTime() - (exhausted ? 10 : 32) * 86_400_000).toISOString();
     const ends = new Date(Date.parse(starts) + plan.duration_days * 86_400_000).toISOString();
     const checkoutId = randomUUID();
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('checkouts')
-        .values({
-          id: checkoutId,
-          subscriber_id: subscriber.id,
-          plan_id: plan.id,
-          amount_minor: plan.price_minor,
-          currency: plan.currency,
-          status: 'completed',
-          payment_reference: 'demo',
-          failure: null,
-          subscription_id: null,
-          created_at: starts,
-          updated_at: starts,
-        })
-        .execute();
-      await trx
-        .insertInto('subscriptions')
-        .values({
-          id: randomUUID(),
-          subscriber_id: subscriber.id,
-          plan_id: plan.id,
-          status: exhausted ? 'exhausted' : 'expired',
-          starts_at: starts,
-          ends_at: ends,
-          data_limit_mb: plan.data_limit_mb,
-          usage_mb: exhausted ? (plan.data_limit_mb ?? 0) : 7200,
-          usage_at: exhausted ? now.toISOString() : ends,
-          checkout_id: checkoutId,
-          created_at: starts,
-        })
-        .execute();
+    await ctx.store.transaction(async (tx) => {
+      await importCheckout(tx, {
+        id: checkoutId,
+        subscriber_id: subscriber.id,
+        plan_id: plan.id,
+        amount_minor: plan.price_minor,
+        currency: plan.currency,
+        status: 'completed',
+        payment_reference: 'demo',
+        failure: null,
+        subscription_id: null,
+        client_key: null,
+        created_at: starts,
+        updated_at: starts,
+      });
+      await insertSubscription(tx, {
+        id: randomUUID(),
+        subscriber_id: subscriber.id,
+        plan_id: plan.id,
+        status: exhausted ? 'exhausted' : 'expired',
+        starts_at: starts,
+        ends_at: ends,
+        data_limit_mb: plan.data_limit_mb,
+        usage_mb: exhausted ? (plan.data_limit_mb ?? 0) : 7200,
+        usage_at: exhausted ? now.toISOString() : ends,
+        checkout_id: checkoutId,
+        created_at: starts,
+      });
     });
   }
 }

@@ -16,7 +16,8 @@ import { loadSecrets } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';
 import { openStore } from './storage/database.ts';
-import { addSims, seedPlans } from './storage/inventory.ts';
+import { seedPlans } from './storage/plans.ts';
+import { addSims } from './storage/sims.ts';
 
 /** A running portal. */
 export interface RunningPortal {
@@ -101,9 +102,7 @@ export async function startPortal(
   }
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   const url = address.replace(/^http:/, 'https:');
-  print(
-    `mbprov portal listening on ${url} (${store.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${join(config.dataDir, 'mbprov.sqlite')}`})`,
-  );
+  print(`mbprov portal listening on ${url} (${store.description})`);
   if (tls.development)
     print(`  TLS: development certificate ${tls.certFile} (your browser will warn; trust it for testing)`);
   if (signer.test)

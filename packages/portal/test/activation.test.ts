@@ -10,8 +10,10 @@ import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { getCheckout } from '../src/storage/checkouts.ts';
-import { findSim } from '../src/storage/inventory.ts';
-import { activeSubscription, latestFullDocument, type Subscriber } from '../src/storage/subscribers.ts';
+import { latestFullDocument } from '../src/storage/documents.ts';
+import { findSim } from '../src/storage/sims.ts';
+import type { Subscriber } from '../src/storage/subscribers.ts';
+import { activeSubscription } from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 
 const card = (number: string = TEST_CARDS.accepted) => ({

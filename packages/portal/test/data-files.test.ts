@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { loadSecrets } from '../src/security/secrets.ts';
 import { openStore } from '../src/storage/database.ts';
-import { addSims } from '../src/storage/inventory.ts';
+import { addSims } from '../src/storage/sims.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 const root = mkdtempSync(join(tmpdir(), 'mbprov-modes-'));

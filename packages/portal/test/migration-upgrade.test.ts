@@ -10,8 +10,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openStore } from '../src/storage/database.ts';
-import { findSim } from '../src/storage/inventory.ts';
 import { CodeMigrations } from '../src/storage/migrations.ts';
+import { findSim } from '../src/storage/sims.ts';
 import { subscriberByIccid, subscriberBySim } from '../src/storage/subscribers.ts';
 import { DIALECTS, POSTGRES_URL } from './helpers/context.ts';
 

@@ -16,7 +16,7 @@ import {
 } from '../src/identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { addSims, findSim } from '../src/storage/inventory.ts';
+import { addSims, findSim } from '../src/storage/sims.ts';
 import { subscriberBySim } from '../src/storage/subscribers.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';

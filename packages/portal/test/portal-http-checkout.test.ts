@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { addSims } from '../src/storage/inventory.ts';
+import { addSims } from '../src/storage/sims.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import { type TestContext, testContext } from './helpers/context.ts';

@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemoHistory } from '../src/demo.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { activeSubscription, subscriberByIccid } from '../src/storage/subscribers.ts';
+import { subscriberByIccid } from '../src/storage/subscribers.ts';
+import { activeSubscription } from '../src/storage/subscriptions.ts';
 import { countRows, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';
 

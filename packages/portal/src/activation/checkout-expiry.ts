@@ -1,5 +1,10 @@
 import type { PortalContext } from '../context.ts';
-import { deleteEndedWithoutCharge, moveCheckout, unfinishedCheckouts } from '../storage/checkouts.ts';
+import {
+  claimForExpiry,
+  deleteEndedWithoutCharge,
+  markExpired,
+  unfinishedCheckouts,
+} from '../storage/checkouts.ts';
 
 /** Checkouts one sweep ends at most; the job runs every minute, so a backlog clears over a few runs. */
 const BATCH = 500;
@@ -22,25 +27,13 @@ export async function sweepCheckouts(ctx: PortalContext): Promise<{ expired: num
     const at = ctx.clock().toISOString();
     if (
       checkout.status !== 'expiring' &&
-      !(await moveCheckout(
-        db,
-        checkout.id,
-        [checkout.status as 'pending' | 'captured'],
-        { status: 'expiring' },
-        at,
-      ))
+      !(await claimForExpiry(db, checkout.id, checkout.status as 'pending' | 'captured', at))
     )
       continue; // a request moved it on meanwhile
     const found = checkout.payment_reference ? undefined : await ctx.payments.lookup(checkout.id);
     const reference = checkout.payment_reference ?? (found?.status === 'captured' ? found.reference : null);
     if (reference) await ctx.payments.refund(reference);
-    await moveCheckout(
-      db,
-      checkout.id,
-      ['expiring'],
-      { status: 'expired', payment_reference: reference },
-      at,
-    );
+    await markExpired(db, checkout.id, reference, at);
     ctx.log.info({ checkout: checkout.id, refunded: reference !== null }, 'unfinished checkout expired');
     expired++;
   }

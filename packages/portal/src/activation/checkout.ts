@@ -1,25 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import type { Card, DeclineReason } from '../payments/provider.ts';
 import { randomToken } from '../security/tokens.ts';
-import {
-  type Checkout,
-  getCheckout,
-  getCheckoutLocked,
-  insertCheckout,
-  lockSubscriberCheckouts,
-  moveCheckout,
-} from '../storage/checkouts.ts';
-import { getPlan, type Plan } from '../storage/inventory.ts';
-import type { Database } from '../storage/schema.ts';
-import {
-  activeSubscription,
-  expireEnded,
-  type Subscriber,
-  type Subscription,
-  subscriberById,
-} from '../storage/subscribers.ts';
+import type { Checkout } from '../storage/checkouts.ts';
+import * as checkouts from '../storage/checkouts.ts';
+import { getPlan, type Plan } from '../storage/plans.ts';
+import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscription } from '../storage/subscriptions.ts';
+import * as subscriptions from '../storage/subscriptions.ts';
 import { fullDocument, type SignedDocument, storeDocument } from './issue.ts';
 
 /** How a checkout ended. */
@@ -52,15 +40,6 @@ export function newCheckoutId(): string {
   return randomToken(18);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e.code === '23505' ||
-    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e.message ?? '')
-  );
-}
-
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 /**
@@ -72,15 +51,15 @@ async function startCheckout(
   ctx: PortalContext,
   request: CheckoutRequest,
 ): Promise<{ checkout: Checkout } | { outcome: CheckoutOutcome }> {
-  const { checkouts } = ctx.config;
+  const limits = ctx.config.checkouts;
   const now = ctx.clock();
-  if (now.getTime() - request.shownAt.getTime() > checkouts.ttlMinutes * 60_000)
+  if (now.getTime() - request.shownAt.getTime() > limits.ttlMinutes * 60_000)
     return { outcome: { kind: 'expired' } };
   const plan = await getPlan(ctx.store.db, request.planId);
   if (plan?.status !== 'active') return { outcome: { kind: 'plan-unavailable' } };
-  const windowMs = checkouts.windowMinutes * 60_000;
-  const stored = await insertCheckout(
-    ctx.store,
+  const windowMs = limits.windowMinutes * 60_000;
+  const stored = await checkouts.insertCheckout(
+    ctx.store.db,
     {
       id: request.checkoutId,
       subscriberId: request.subscriberId,
@@ -92,15 +71,15 @@ async function startCheckout(
     },
     {
       since: new Date(now.getTime() - windowMs).toISOString(),
-      maxPerSubscriber: checkouts.maxPerSim,
-      maxPerClient: checkouts.maxPerClient,
+      maxPerSubscriber: limits.maxPerSim,
+      maxPerClient: limits.maxPerClient,
     },
   );
   if (stored.kind === 'limited') {
     const free = Date.parse(stored.oldest) + windowMs - now.getTime();
     return { outcome: { kind: 'limited', retryAfterSeconds: Math.max(1, Math.ceil(free / 1000)) } };
   }
-  const checkout = await getCheckout(ctx.store.db, request.checkoutId);
+  const checkout = await checkouts.getCheckout(ctx.store.db, request.checkoutId);
   if (!checkout) throw new Error(`checkout ${request.checkoutId} vanished after it was stored`);
   return { checkout };
 }
@@ -120,7 +99,7 @@ export async function completeCheckout(
   request: CheckoutRequest,
 ): Promise<CheckoutOutcome> {
   const { db } = ctx.store;
-  let checkout = await getCheckout(db, request.checkoutId);
+  let checkout = await checkouts.getCheckout(db, request.checkoutId);
   if (!checkout) {
     const started = await startCheckout(ctx, request);
     if ('outcome' in started) return started.outcome;
@@ -156,22 +135,15 @@ export async function completeCheckout(
     });
     const now = ctx.clock().toISOString();
     if (result.status === 'declined') {
-      await moveCheckout(db, checkout.id, ['pending'], { status: 'declined', failure: result.reason }, now);
+      await checkouts.markDeclined(db, checkout.id, result.reason, now);
       ctx.log.info({ checkout: checkout.id, reason: result.reason }, 'payment declined');
       return { kind: 'declined', reason: result.reason };
     }
     reference = result.reference;
-    const moved = await moveCheckout(
-      db,
-      checkout.id,
-      ['pending'],
-      { status: 'captured', payment_reference: reference },
-      now,
-    );
-    if (!moved) {
+    if (!(await checkouts.markCaptured(db, checkout.id, reference, now))) {
       // A double submit recorded the same capture first (go on), or the expiry sweep cancelled the checkout while
       // the provider was charging: then this payment must not stay taken.
-      const current = await getCheckout(db, checkout.id);
+      const current = await checkouts.getCheckout(db, checkout.id);
       if (current?.status !== 'captured') {
         if (current?.status === 'expiring' || current?.status === 'expired')
           await ctx.payments.refund(reference);
@@ -193,9 +165,7 @@ async function supersede(
   request: CheckoutRequest,
 ): Promise<CheckoutOutcome> {
   const now = ctx.clock().toISOString();
-  if (
-    await moveCheckout(ctx.store.db, checkout.id, ['pending'], { status: 'superseded', failure: reason }, now)
-  )
+  if (await checkouts.markSuperseded(ctx.store.db, checkout.id, reason, now))
     return reason === 'already-active'
       ? { kind: reason, subscriberId: checkout.subscriber_id }
       : { kind: reason };
@@ -217,7 +187,7 @@ async function planRenewal(
   plan: Plan,
 ): Promise<Renewal | 'already-active' | 'plan-unavailable'> {
   const mode = ctx.config.operator.renewWhileActive;
-  const active = await activeSubscription(ctx.store.db, subscriberId);
+  const active = await subscriptions.activeSubscription(ctx.store.db, subscriberId);
   const live = active && active.ends_at > ctx.clock().toISOString() ? active : undefined;
   if (!live) return { kind: 'new', subscription: draftSubscription(ctx, checkoutId, subscriberId, plan) };
   if (mode === 'refuse') return 'already-active';
@@ -307,45 +277,35 @@ async function activate(
   plan: Plan,
   reference: string,
 ): Promise<CheckoutOutcome> {
-  const { db } = ctx.store;
   let renewal = planned;
   let document = signedDocument;
   const subscriberId = subscriber.id;
   const now = ctx.clock().toISOString();
   const run = () =>
-    db.transaction().execute(async (trx): Promise<CheckoutOutcome | 'stale'> => {
-      await lockSubscriberCheckouts(trx, ctx.store.dialect, subscriberId);
-      const current = await getCheckoutLocked(trx, ctx.store.dialect, checkoutId);
+    ctx.store.transaction(async (tx): Promise<CheckoutOutcome | 'stale'> => {
+      await checkouts.lockSubscriberCheckouts(tx, subscriberId);
+      const current = await checkouts.getCheckoutLocked(tx, checkoutId);
       const settled = current && settledOutcome(current);
       if (settled) return settled;
-      await expireEnded(trx, subscriberId, now);
-      const active = await activeSubscription(trx, subscriberId);
+      await subscriptions.expireEnded(tx, subscriberId, now);
+      const active = await subscriptions.activeSubscription(tx, subscriberId);
       const { subscription } = renewal;
       if (renewal.kind === 'new') {
         if (active)
           return ctx.config.operator.renewWhileActive === 'refuse'
             ? { kind: 'already-active', subscriberId }
             : 'stale';
-        await trx.insertInto('subscriptions').values(subscription).execute();
+        await subscriptions.insertSubscription(tx, subscription);
       } else if (!unchanged(renewal.base, active)) {
         return 'stale';
       } else if (renewal.kind === 'extend') {
-        await trx
-          .updateTable('subscriptions')
-          .set({ ends_at: subscription.ends_at, data_limit_mb: subscription.data_limit_mb })
-          .where('id', '=', subscription.id)
-          .execute();
+        await subscriptions.extendSubscription(tx, subscription.id, subscription);
       } else {
-        await trx
-          .updateTable('subscriptions')
-          .set({ status: 'replaced', ends_at: now })
-          .where('id', '=', renewal.base.id)
-          .execute();
-        await trx.insertInto('subscriptions').values(subscription).execute();
+        await subscriptions.markReplaced(tx, renewal.base.id, now);
+        await subscriptions.insertSubscription(tx, subscription);
       }
-      await storeDocument(trx as unknown as Kysely<Database>, ctx, subscriberId, document);
-      const completed = { status: 'completed', subscription_id: subscription.id } as const;
-      if (!(await moveCheckout(trx, checkoutId, ['captured'], completed, now)))
+      await storeDocument(tx, ctx, subscriberId, document);
+      if (!(await checkouts.markCompleted(tx, checkoutId, subscription.id, now)))
         throw new Error(`checkout ${checkoutId} is no longer captured`);
       return { kind: 'completed', subscriberId, subscriptionId: subscription.id };
     });
@@ -364,20 +324,14 @@ async function activate(
       outcome = await run();
     } catch (error) {
       // A concurrent transaction inserted the active subscription or this checkout's subscription first.
-      if (!isUniqueViolation(error)) throw error;
+      if (!ctx.store.isUniqueViolation(error)) throw error;
       outcome = 'stale';
     }
   }
   if (outcome === 'stale') outcome = { kind: 'already-active', subscriberId };
   if (outcome.kind === 'already-active') {
     await ctx.payments.refund(reference);
-    await moveCheckout(
-      ctx.store.db,
-      checkoutId,
-      ['captured'],
-      { status: 'refunded' },
-      ctx.clock().toISOString(),
-    );
+    await checkouts.markRefunded(ctx.store.db, checkoutId, ctx.clock().toISOString());
     ctx.log.warn({ checkout: checkoutId }, 'the subscriber already has an active plan; payment refunded');
   } else if (outcome.kind === 'expired') {
     // The expiry sweep cancelled it before this activation: it refunds too (refunds are idempotent).

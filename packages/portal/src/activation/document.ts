@@ -1,7 +1,8 @@
 import type { CarrierProvisioning, Context, Messages, Plan, WLANProfile } from '@mbprov/core';
 import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
-import type { Plan as CatalogPlan } from '../storage/inventory.ts';
-import type { Subscriber, Subscription } from '../storage/subscribers.ts';
+import type { Plan as CatalogPlan } from '../storage/plans.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
+import type { Subscription } from '../storage/subscriptions.ts';
 
 /** The days a subscription runs: the plan's duration, or more after extensions. */
 function periodDays(subscription: { starts_at: string; ends_at: string }): number {

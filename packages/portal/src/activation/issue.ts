@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type CarrierProvisioning, MbprovError, signModelAsync, validateModel } from '@mbprov/core';
-import type { Kysely } from 'kysely';
 import type { PortalContext } from '../context.ts';
-import type { Plan } from '../storage/inventory.ts';
-import type { Database } from '../storage/schema.ts';
-import type { Subscriber, Subscription } from '../storage/subscribers.ts';
+import type { Db } from '../storage/database.ts';
+import { insertNextVersion } from '../storage/documents.ts';
+import type { Plan } from '../storage/plans.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
+import type { Subscription } from '../storage/subscriptions.ts';
 import { subscriberDocument } from './document.ts';
 
 /** A signed document ready to store and serve. */
@@ -99,29 +100,18 @@ export async function fullDocument(
 
 /** Stores a new version of a subscriber's document, encrypted at rest; returns its version. */
 export async function storeDocument(
-  db: Kysely<Database>,
+  db: Db,
   ctx: PortalContext,
   subscriberId: string,
   doc: SignedDocument,
 ): Promise<number> {
-  const latest = await db
-    .selectFrom('documents')
-    .select((eb) => eb.fn.max('version').as('v'))
-    .where('subscriber_id', '=', subscriberId)
-    .executeTakeFirst();
-  const version = Number(latest?.v ?? 0) + 1;
-  await db
-    .insertInto('documents')
-    .values({
-      id: randomUUID(),
-      subscriber_id: subscriberId,
-      version,
-      kind: doc.kind,
-      etag: doc.etag,
-      xml_encrypted: ctx.secrets.encrypt(doc.xml),
-      created_at: ctx.clock().toISOString(),
-      usage_at: doc.usageAt ?? null,
-    })
-    .execute();
-  return version;
+  return insertNextVersion(db, {
+    id: randomUUID(),
+    subscriber_id: subscriberId,
+    kind: doc.kind,
+    etag: doc.etag,
+    xml_encrypted: ctx.secrets.encrypt(doc.xml),
+    created_at: ctx.clock().toISOString(),
+    usage_at: doc.usageAt ?? null,
+  });
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PortalContext } from '../context.ts';
 import { hashToken, randomToken } from '../security/tokens.ts';
-import type { Sim } from '../storage/inventory.ts';
-import { ensureSubscriber, type Subscriber } from '../storage/subscribers.ts';
+import type { Sim } from '../storage/sims.ts';
+import { ensureSubscriber, recordDevice, type Subscriber } from '../storage/subscribers.ts';
 
 /**
  * The subscriber of a SIM, created on its first visit with its RefreshURL credentials: a random user name and a
@@ -29,11 +29,7 @@ export async function subscriberForSim(
     updated_at: now,
   });
   if (deviceId && subscriber.device_id !== deviceId) {
-    await ctx.store.db
-      .updateTable('subscribers')
-      .set({ device_id: deviceId, updated_at: now })
-      .where('id', '=', subscriber.id)
-      .execute();
+    await recordDevice(ctx.store.db, subscriber.id, deviceId, now);
     subscriber.device_id = deviceId;
   }
   return subscriber;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { hashToken, matchesHash, randomToken } from '../security/tokens.ts';
-import type { Database } from '../storage/schema.ts';
+import { apiKeyById, insertApiKey } from '../storage/api-keys.ts';
+import type { Db } from '../storage/database.ts';
 
 /** What an API key may do. A key holds one or more scopes; `admin` holds them all. */
 export const SCOPES = [
@@ -38,45 +38,22 @@ export function allows(caller: ApiCaller, scope: Scope): boolean {
  * the id part lets the check find the row without comparing the secret against every key.
  */
 export async function createApiKey(
-  db: Kysely<Database>,
+  db: Db,
   name: string,
   scopes: Scope[],
   now: string,
 ): Promise<{ id: string; key: string }> {
   const id = randomUUID().replace(/-/g, '').slice(0, 16);
   const secret = randomToken(24);
-  await db
-    .insertInto('api_keys')
-    .values({
-      id,
-      name,
-      key_hash: hashToken(secret),
-      scopes: scopes.join(' '),
-      created_at: now,
-      revoked_at: null,
-    })
-    .execute();
+  await insertApiKey(db, {
+    id,
+    name,
+    key_hash: hashToken(secret),
+    scopes: scopes.join(' '),
+    created_at: now,
+    revoked_at: null,
+  });
   return { id, key: `mbp_${id}_${secret}` };
-}
-
-/** Revokes a key by id; true when it existed and was active. */
-export async function revokeApiKey(db: Kysely<Database>, id: string, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
-
-/** The keys (never their secrets). */
-export async function listApiKeys(db: Kysely<Database>) {
-  return db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'scopes', 'created_at', 'revoked_at'])
-    .orderBy('created_at')
-    .execute();
 }
 
 const DUMMY_HASH = hashToken('no such key');
@@ -85,37 +62,10 @@ const DUMMY_HASH = hashToken('no such key');
  * The caller of a `Bearer mbp_<id>_<secret>` header, or undefined. The secret is compared as a hash in constant
  * time, and a hash is compared even when the id is unknown, so timing does not tell which part was wrong.
  */
-export async function authenticate(
-  db: Kysely<Database>,
-  header: string | undefined,
-): Promise<ApiCaller | undefined> {
+export async function authenticate(db: Db, header: string | undefined): Promise<ApiCaller | undefined> {
   const m = /^Bearer\s+mbp_([a-f0-9]{16})_([A-Za-z0-9_-]{16,64})\s*$/.exec(header ?? '');
-  const row = m
-    ? await db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('id', '=', m[1] as string)
-        .executeTakeFirst()
-    : undefined;
+  const row = m ? await apiKeyById(db, m[1] as string) : undefined;
   const ok = matchesHash(m?.[2] ?? '', row?.key_hash ?? DUMMY_HASH);
   if (!m || !row || !ok || row.revoked_at) return undefined;
   return { keyId: row.id, name: row.name, scopes: new Set(row.scopes.split(' ') as Scope[]) };
-}
-
-/** Records a change made through the back office (details must hold no secret). */
-export async function audit(
-  db: Kysely<Database>,
-  entry: { at: string; actor: string; action: string; target: string; details?: object },
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: randomUUID(),
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      target: entry.target,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
 }

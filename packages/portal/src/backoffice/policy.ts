@@ -1,11 +1,8 @@
 import type { PortalContext } from '../context.ts';
-import { findSim, getPlan, type Sim } from '../storage/inventory.ts';
-import {
-  activeSubscription,
-  expireEnded,
-  latestSubscription,
-  subscriberBySim,
-} from '../storage/subscribers.ts';
+import { getPlan } from '../storage/plans.ts';
+import { findSim, type Sim } from '../storage/sims.ts';
+import { subscriberBySim } from '../storage/subscribers.ts';
+import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
 
 /**
  * The hosts Windows uses to test connectivity: reachable only with an active plan, so that the test tells the

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import { addSims, findSimsByAny } from '../storage/inventory.ts';
-import type { Database } from '../storage/schema.ts';
+import type { Db } from '../storage/database.ts';
+import { addSims, findSimsByAny } from '../storage/sims.ts';
 import { simCsvRows } from './sims-csv.ts';
 import { SimImportReport, type SimImportSummary } from './sims-import-report.ts';
 
@@ -10,7 +9,7 @@ import { SimImportReport, type SimImportSummary } from './sims-import-report.ts'
  * stored when its ICCID matches, or when it names a single stored row that has every identifier it gives. Answers
  * a bounded report.
  */
-export async function importSims(db: Kysely<Database>, csv: string, now: string): Promise<SimImportSummary> {
+export async function importSims(db: Db, csv: string, now: string): Promise<SimImportSummary> {
   const report = new SimImportReport();
   for (const row of simCsvRows(csv)) {
     if (row.rejection) {

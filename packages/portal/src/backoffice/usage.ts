@@ -1,7 +1,9 @@
 import { MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
-import { findSim } from '../storage/inventory.ts';
-import { activeSubscription, latestSubscription, subscriberBySim } from '../storage/subscribers.ts';
+import { getPlan } from '../storage/plans.ts';
+import { findSim } from '../storage/sims.ts';
+import { subscriberBySim } from '../storage/subscribers.ts';
+import { activeSubscription, latestSubscription, recordUsage } from '../storage/subscriptions.ts';
 
 /** One usage report from billing or the PCRF. */
 export interface UsageReport {
@@ -69,7 +71,7 @@ async function applyOne(ctx: PortalContext, report: UsageReport, window: UsageWi
   });
   const subscriber = sim ? await subscriberBySim(db, sim.id) : undefined;
   if (!sim || !subscriber) return { status: 'unknown-sim' };
-  return db.transaction().execute(async (trx): Promise<UsageResult> => {
+  return ctx.store.transaction(async (trx): Promise<UsageResult> => {
     // The plan the usage belongs to: the active one, or the one that just ran out.
     const subscription =
       (await activeSubscription(trx, subscriber.id)) ?? (await latestSubscription(trx, subscriber.id));
@@ -82,24 +84,12 @@ async function applyOne(ctx: PortalContext, report: UsageReport, window: UsageWi
     if (at === storedAt) return { status: 'duplicate' };
     if (at < storedAt) return { status: 'stale' };
     const usage = Math.max(subscription.usage_mb, Math.round(report.usageMegabytes));
-    const plan = await trx
-      .selectFrom('plans')
-      .select(['plan_type'])
-      .where('id', '=', subscription.plan_id)
-      .executeTakeFirst();
+    const plan = await getPlan(trx, subscription.plan_id);
     const exhausted =
       plan?.plan_type === 'Fixed' &&
       subscription.data_limit_mb !== null &&
       usage >= subscription.data_limit_mb;
-    await trx
-      .updateTable('subscriptions')
-      .set({
-        usage_mb: usage,
-        usage_at: new Date(at).toISOString(),
-        ...(exhausted ? { status: 'exhausted' } : {}),
-      })
-      .where('id', '=', subscription.id)
-      .execute();
+    await recordUsage(trx, subscription.id, { usageMb: usage, at: new Date(at).toISOString(), exhausted });
     return { status: 'applied', usageMegabytes: usage, exhausted };
   });
 }

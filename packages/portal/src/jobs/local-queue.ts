@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+import type { Db } from '../storage/database.ts';
+import {
+  claimJob,
+  enqueueJob,
+  markJobDone,
+  markJobFailed,
+  nextDueJob,
+  openJobCount,
+} from '../storage/jobs.ts';
 import type { JobName, JobQueue } from './queue.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -16,7 +22,7 @@ export class LocalQueue implements JobQueue {
   private stopped = false;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: () => Date,
     pollMs = 1000,
   ) {
@@ -29,21 +35,12 @@ export class LocalQueue implements JobQueue {
 
   async enqueue(name: JobName, data: object, options: { singletonKey?: string } = {}): Promise<void> {
     const now = this.clock().toISOString();
-    await this.db
-      .insertInto('jobs')
-      .values({
-        id: randomUUID(),
-        name,
-        data: JSON.stringify(data),
-        singleton_key: options.singletonKey ?? null,
-        status: 'pending',
-        attempts: 0,
-        run_at: now,
-        last_error: null,
-        created_at: now,
-      })
-      .onConflict((c) => c.doNothing())
-      .execute();
+    await enqueueJob(this.db, {
+      name,
+      data: JSON.stringify(data),
+      singletonKey: options.singletonKey ?? null,
+      now,
+    });
   }
 
   async work(name: JobName, handler: (data: Record<string, unknown>) => Promise<void>): Promise<void> {
@@ -59,12 +56,7 @@ export class LocalQueue implements JobQueue {
   }
 
   async depth(): Promise<number> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('status', 'in', ['pending', 'running'])
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return openJobCount(this.db);
   }
 
   drain(): Promise<void> {
@@ -80,39 +72,22 @@ export class LocalQueue implements JobQueue {
     // After stop(), the job running is finished and the due ones are left for the next start.
     while (!this.stopped) {
       const now = this.clock().toISOString();
-      const job = await this.db
-        .selectFrom('jobs')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('run_at', '<=', now)
-        .orderBy('run_at')
-        .limit(1)
-        .executeTakeFirst();
+      const job = await nextDueJob(this.db, now);
       if (!job) return;
       const handler = this.handlers.get(job.name as JobName);
       if (!handler) return;
-      const claimed = await this.db
-        .updateTable('jobs')
-        .set({ status: 'running', attempts: job.attempts + 1 })
-        .where('id', '=', job.id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 0) continue;
+      if (!(await claimJob(this.db, job))) continue;
       try {
         await handler(JSON.parse(job.data) as Record<string, unknown>);
-        await this.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
+        await markJobDone(this.db, job.id);
       } catch (error) {
         const attempts = job.attempts + 1;
         const retryAt = new Date(this.clock().getTime() + 2 ** attempts * 1000).toISOString();
-        await this.db
-          .updateTable('jobs')
-          .set({
-            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-            run_at: retryAt,
-            last_error: (error as Error).message.slice(0, 500),
-          })
-          .where('id', '=', job.id)
-          .execute();
+        await markJobFailed(this.db, job.id, {
+          retryAt,
+          final: attempts >= MAX_ATTEMPTS,
+          error: (error as Error).message.slice(0, 500),
+        });
         if (attempts < MAX_ATTEMPTS) return; // retry later, not in this drain
       }
     }

@@ -1,8 +1,9 @@
 import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
-import { getPlan } from '../storage/inventory.ts';
-import { expireEnded, subscriberById } from '../storage/subscribers.ts';
+import { getPlan } from '../storage/plans.ts';
+import { subscriberById } from '../storage/subscribers.ts';
+import { activeSubscriptions, expireEnded } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
 
 /** Marks plans past their end as expired (the walled garden closes at once for the policy API anyway). */
@@ -15,11 +16,7 @@ export async function expireSweep(ctx: PortalContext): Promise<number> {
  * configuration or the signing certificate changed, so that the next refresh brings the change to the PC.
  */
 export async function regenerateDocuments(ctx: PortalContext): Promise<number> {
-  const active = await ctx.store.db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('status', '=', 'active')
-    .execute();
+  const active = await activeSubscriptions(ctx.store.db);
   let done = 0;
   for (const subscription of active) {
     const subscriber = await subscriberById(ctx.store.db, subscription.subscriber_id);

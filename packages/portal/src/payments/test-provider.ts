@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+import type { Db } from '../storage/database.ts';
 import {
   countTestCharges,
   findTestCharge,
@@ -59,7 +58,7 @@ export class TestPaymentProvider implements PaymentProvider {
    *   tests can stop the portal while a checkout is paying (MBPROV_TEST_PAYMENT_DELAY_MS, see start.ts)
    */
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
     private readonly captureDelayMs = 0,
   ) {}

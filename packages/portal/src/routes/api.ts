@@ -4,7 +4,7 @@ import { buildDocument, MbprovError, validateModel } from '@mbprov/core';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fullModel, refreshUrl } from '../activation/issue.ts';
-import { type ApiCaller, allows, audit, authenticate, type Scope } from '../backoffice/api-keys.ts';
+import { type ApiCaller, allows, authenticate, type Scope } from '../backoffice/api-keys.ts';
 import { policyFor, walledGardenHosts } from '../backoffice/policy.ts';
 import { SIM_REJECTION_CODES } from '../backoffice/sims-csv.ts';
 import { importSims } from '../backoffice/sims-import.ts';
@@ -13,13 +13,12 @@ import { applyUsageReports } from '../backoffice/usage.ts';
 import type { PortalContext } from '../context.ts';
 import { cosaEntries, toCosaCsv, toCosaJson } from '../cosa/export.ts';
 import { MinuteCounter } from '../security/minute-counter.ts';
-import { findSim, getPlan, planRow } from '../storage/inventory.ts';
-import {
-  latestDocument,
-  latestSubscription,
-  subscriberById,
-  subscriberBySim,
-} from '../storage/subscribers.ts';
+import { audit, recentAudit } from '../storage/audit.ts';
+import { latestDocument } from '../storage/documents.ts';
+import { allPlans, createPlan, getPlan, planRow, retirePlan, updatePlan } from '../storage/plans.ts';
+import { findSim, simByMsisdn, simIdentifiers } from '../storage/sims.ts';
+import { setSubscriberStatus, subscriberById, subscriberBySim } from '../storage/subscribers.ts';
+import { latestSubscription, subscriptionsOf } from '../storage/subscriptions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -337,7 +336,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       },
     },
     async () => ({
-      plans: await db.selectFrom('plans').selectAll().orderBy('id').execute(),
+      plans: await allPlans(db),
     }),
   );
 
@@ -351,12 +350,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       const body = request.body as Static<typeof PlanBody>;
       if (body.planType === 'Fixed' && body.dataLimitMb === undefined)
         return fail(reply, 'MBPROV_API_BAD_REQUEST', 'A Fixed plan needs dataLimitMb.');
-      const inserted = await db
-        .insertInto('plans')
-        .values(planRowOf(body, now()))
-        .onConflict((c) => c.doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
+      if (!(await createPlan(db, planRowOf(body, now()))))
         return fail(reply, 'MBPROV_PLAN_UNAVAILABLE', `Plan ${body.id} exists already.`);
       await audit(db, {
         at: now(),
@@ -401,11 +395,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         },
         now(),
       );
-      await db
-        .updateTable('plans')
-        .set({ ...merged, status: plan.status })
-        .where('id', '=', plan.id)
-        .execute();
+      await updatePlan(db, { ...merged, status: plan.status });
       await audit(db, {
         at: now(),
         actor: actor(request),
@@ -432,12 +422,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       },
     },
     async (request, reply) => {
-      const r = await db
-        .updateTable('plans')
-        .set({ status: 'retired', updated_at: now() })
-        .where('id', '=', request.params.id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0)
+      if (!(await retirePlan(db, request.params.id, now())))
         return fail(reply, 'MBPROV_NOT_FOUND', `No plan ${request.params.id}.`);
       await audit(db, { at: now(), actor: actor(request), action: 'plan.retire', target: request.params.id });
       return getPlan(db, request.params.id);
@@ -495,7 +480,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
       let subscriber = q.id ? await subscriberById(db, q.id) : undefined;
       if (!subscriber && (q.iccid || q.imsi || q.min || q.msisdn)) {
         const sim = q.msisdn
-          ? await db.selectFrom('sims').selectAll().where('msisdn', '=', q.msisdn).executeTakeFirst()
+          ? await simByMsisdn(db, q.msisdn)
           : await findSim(db, {
               ...(q.iccid ? { iccid: q.iccid } : {}),
               ...(q.imsi ? { imsi: q.imsi } : {}),
@@ -504,12 +489,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         subscriber = sim ? await subscriberBySim(db, sim.id) : undefined;
       }
       if (!subscriber) return fail(reply, 'MBPROV_NOT_FOUND', 'No subscriber matches.');
-      const subscriptions = await db
-        .selectFrom('subscriptions')
-        .selectAll()
-        .where('subscriber_id', '=', subscriber.id)
-        .orderBy('created_at', 'desc')
-        .execute();
+      const subscriptions = await subscriptionsOf(db, subscriber.id);
       const document = await latestDocument(db, subscriber.id);
       const { refresh_password_hash: _hash, ...visible } = subscriber;
       return {
@@ -541,12 +521,8 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
         },
       },
       async (request, reply) => {
-        const r = await db
-          .updateTable('subscribers')
-          .set({ status: action === 'suspend' ? 'suspended' : 'active', updated_at: now() })
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0)
+        const status = action === 'suspend' ? 'suspended' : 'active';
+        if (!(await setSubscriberStatus(db, request.params.id, status, now())))
           return fail(reply, 'MBPROV_NOT_FOUND', `No subscriber ${request.params.id}.`);
         await audit(db, {
           at: now(),
@@ -554,7 +530,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
           action: `subscriber.${action}`,
           target: request.params.id,
         });
-        return { id: request.params.id, status: action === 'suspend' ? 'suspended' : 'active' };
+        return { id: request.params.id, status };
       },
     );
   }
@@ -620,7 +596,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     },
     async (request) => {
       const limit = (request.query as { limit?: number }).limit ?? 100;
-      const rows = await db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(limit).execute();
+      const rows = await recentAudit(db, limit);
       return { entries: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown })) };
     },
   );
@@ -639,12 +615,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
     },
     async (request, reply) => {
       // The whole inventory: SIMs imported through the back office count as much as the configured ones.
-      const sims = await db
-        .selectFrom('sims')
-        .select(['iccid', 'imsi', 'min'])
-        .orderBy('created_at')
-        .orderBy('iccid')
-        .execute();
+      const sims = await simIdentifiers(db);
       const entries = cosaEntries(ctx.config, { sims });
       if ((request.query as { format?: string }).format === 'csv') {
         return reply

@@ -11,14 +11,10 @@ import {
 } from '../identifiers/device-parameters.ts';
 import { TEST_CARDS } from '../payments/test-provider.ts';
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
-import { activePlans, findSimsByAny, type Sim } from '../storage/inventory.ts';
-import {
-  activeSubscription,
-  expireEnded,
-  latestSubscription,
-  type Subscriber,
-  subscriberById,
-} from '../storage/subscribers.ts';
+import { activePlans, getPlan } from '../storage/plans.ts';
+import { findSimsByAny, type Sim } from '../storage/sims.ts';
+import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
 import type { Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
@@ -63,11 +59,7 @@ async function scenarioOf(
   if (latest?.status === 'active' && latest.ends_at > ctx.clock().toISOString() && mode !== 'refuse')
     return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };
   if (latest) {
-    const plan = await ctx.store.db
-      .selectFrom('plans')
-      .select(['name'])
-      .where('id', '=', latest.plan_id)
-      .executeTakeFirst();
+    const plan = await getPlan(ctx.store.db, latest.plan_id);
     const previous = { name: plan?.name ?? latest.plan_id, endedAt: latest.ends_at };
     return { scenario: latest.status === 'exhausted' ? 'renewal-exhausted' : 'renewal-expired', previous };
   }

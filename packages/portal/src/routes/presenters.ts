@@ -1,6 +1,6 @@
 import type { PortalContext } from '../context.ts';
-import type { Plan } from '../storage/inventory.ts';
-import type { Subscription } from '../storage/subscribers.ts';
+import type { Plan } from '../storage/plans.ts';
+import type { Subscription } from '../storage/subscriptions.ts';
 import { formatBandwidth, formatBytes, formatDuration, formatMoney, maskImsi } from '../views/i18n.ts';
 import type { Lang, PlanView, SimView } from '../views/models.ts';
 

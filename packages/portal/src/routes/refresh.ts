@@ -3,15 +3,10 @@ import { usageDocument } from '../activation/document.ts';
 import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { matchesHash } from '../security/tokens.ts';
-import { getPlan } from '../storage/inventory.ts';
-import {
-  activeSubscription,
-  latestDocument,
-  latestSubscription,
-  type StoredDocument,
-  type Subscriber,
-  subscriberById,
-} from '../storage/subscribers.ts';
+import { latestDocument, type StoredDocument } from '../storage/documents.ts';
+import { getPlan } from '../storage/plans.ts';
+import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import { activeSubscription, latestSubscription } from '../storage/subscriptions.ts';
 
 /**
  * Whether the usage of the subscription is not the one the document carries. Comparing with the document's own usage

@@ -2,15 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.ts';
-import { getPlan } from '../storage/inventory.ts';
-import {
-  activeSubscription,
-  latestFullDocument,
-  latestSubscription,
-  type Subscriber,
-  type Subscription,
-  subscriberById,
-} from '../storage/subscribers.ts';
+import { latestFullDocument } from '../storage/documents.ts';
+import { getPlan } from '../storage/plans.ts';
+import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
 import type { CompleteView, Lang, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, requestLang, sendPage } from './pages.ts';

@@ -1,7 +1,8 @@
-import type { Kysely, Updateable } from 'kysely';
-import type { Store } from './database.ts';
-import type { CheckoutTable, Database } from './schema.ts';
+import type { Updateable } from 'kysely';
+import type { Db } from './database.ts';
+import type { CheckoutTable } from './schema.ts';
 
+/** A purchase, from the posted form to its end (CheckoutTable says what each field holds). */
 export type Checkout = CheckoutTable;
 
 /** The states of a checkout (CheckoutTable.status says what each means). */
@@ -16,31 +17,21 @@ export type CheckoutStatus =
   | 'expired';
 
 /** A checkout by its id (the idempotency key). */
-export async function getCheckout(db: Kysely<Database>, id: string): Promise<Checkout | undefined> {
+export async function getCheckout(db: Db, id: string): Promise<Checkout | undefined> {
   return db.selectFrom('checkouts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /**
  * A checkout read inside a transaction, its row locked until the transaction ends, so that the expiry sweep cannot
- * cancel it between this read and the activation's commit (SQLite serializes write transactions anyway).
+ * cancel it between this read and the activation's commit (on SQLite the write transaction serializes instead).
  */
-export async function getCheckoutLocked(
-  trx: Kysely<Database>,
-  dialect: Store['dialect'],
-  id: string,
-): Promise<Checkout | undefined> {
-  const query = trx.selectFrom('checkouts').selectAll().where('id', '=', id);
-  return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+export async function getCheckoutLocked(tx: Db, id: string): Promise<Checkout | undefined> {
+  return tx.selectFrom('checkouts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** Serializes the checkouts of one subscriber for the rest of the transaction (PostgreSQL; SQLite needs nothing). */
-export async function lockSubscriberCheckouts(
-  trx: Kysely<Database>,
-  dialect: Store['dialect'],
-  subscriberId: string,
-): Promise<void> {
-  if (dialect === 'postgres')
-    await trx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
+/** Serializes the checkouts of one subscriber for the rest of the transaction (its subscriber row locked). */
+export async function lockSubscriberCheckouts(tx: Db, subscriberId: string): Promise<void> {
+  await tx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
 }
 
 /** A checkout to store: the posted form's id, subscriber and client, its plan and price fixed. */
@@ -69,12 +60,12 @@ export interface CheckoutLimits {
  * per-minute request limit bounds.
  */
 export async function insertCheckout(
-  store: Store,
+  db: Db,
   checkout: NewCheckout,
   limits: CheckoutLimits,
 ): Promise<{ kind: 'stored' | 'exists' } | { kind: 'limited'; oldest: string }> {
-  return store.db.transaction().execute(async (trx) => {
-    await lockSubscriberCheckouts(trx, store.dialect, checkout.subscriberId);
+  return db.transaction().execute(async (trx) => {
+    await lockSubscriberCheckouts(trx, checkout.subscriberId);
     if (await getCheckout(trx, checkout.id)) return { kind: 'exists' as const };
     for (const [column, value, max] of [
       ['subscriber_id', checkout.subscriberId, limits.maxPerSubscriber],
@@ -114,8 +105,8 @@ export async function insertCheckout(
  * Moves a checkout to `change.status` (with the other fields of `change`) if it is in one of the states `from`;
  * false when it was not, because another request or the expiry sweep moved it first.
  */
-export async function moveCheckout(
-  db: Kysely<Database>,
+async function moveCheckout(
+  db: Db,
   id: string,
   from: readonly CheckoutStatus[],
   change: Omit<Updateable<CheckoutTable>, 'id' | 'status' | 'updated_at'> & { status: CheckoutStatus },
@@ -130,15 +121,61 @@ export async function moveCheckout(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** pending → declined: the provider declined the card. */
+export function markDeclined(db: Db, id: string, reason: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['pending'], { status: 'declined', failure: reason }, now);
+}
+
+/** pending → captured: the provider took the payment `reference`; false when the checkout had moved on. */
+export function markCaptured(db: Db, id: string, reference: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['pending'], { status: 'captured', payment_reference: reference }, now);
+}
+
+/** pending → superseded before any charge: the active plan makes the purchase impossible (`reason`). */
+export function markSuperseded(
+  db: Db,
+  id: string,
+  reason: 'already-active' | 'plan-unavailable',
+  now: string,
+): Promise<boolean> {
+  return moveCheckout(db, id, ['pending'], { status: 'superseded', failure: reason }, now);
+}
+
+/** captured → completed with the subscription it activated; false when the checkout was no longer captured. */
+export function markCompleted(db: Db, id: string, subscriptionId: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['captured'], { status: 'completed', subscription_id: subscriptionId }, now);
+}
+
+/** captured → refunded: the payment was given back because the plan could not be activated. */
+export function markRefunded(db: Db, id: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['captured'], { status: 'refunded' }, now);
+}
+
+/** pending or captured (`from`) → expiring: the expiry sweep claims it, so that no request activates it any more. */
+export function claimForExpiry(
+  db: Db,
+  id: string,
+  from: 'pending' | 'captured',
+  now: string,
+): Promise<boolean> {
+  return moveCheckout(db, id, [from], { status: 'expiring' }, now);
+}
+
+/** expiring → expired, with the charge the sweep refunded (if any). */
+export function markExpired(db: Db, id: string, refunded: string | null, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['expiring'], { status: 'expired', payment_reference: refunded }, now);
+}
+
+/** Stores a checkout as given, already ended (the demo's purchase history; live ones start with insertCheckout). */
+export async function importCheckout(db: Db, checkout: Checkout): Promise<void> {
+  await db.insertInto('checkouts').values(checkout).execute();
+}
+
 /**
  * Checkouts for the expiry sweep, oldest first: those still pending or captured that were created before `before`,
  * and those a sweep claimed (expiring) but did not finish, whatever their age.
  */
-export async function unfinishedCheckouts(
-  db: Kysely<Database>,
-  before: string,
-  limit: number,
-): Promise<Checkout[]> {
+export async function unfinishedCheckouts(db: Db, before: string, limit: number): Promise<Checkout[]> {
   return db
     .selectFrom('checkouts')
     .selectAll()
@@ -154,7 +191,7 @@ export async function unfinishedCheckouts(
 }
 
 /** Deletes the checkouts that ended without any charge before `before`; returns how many. */
-export async function deleteEndedWithoutCharge(db: Kysely<Database>, before: string): Promise<number> {
+export async function deleteEndedWithoutCharge(db: Db, before: string): Promise<number> {
   const result = await db
     .deleteFrom('checkouts')
     .where('status', 'in', ['declined', 'superseded', 'expired'] satisfies CheckoutStatus[])

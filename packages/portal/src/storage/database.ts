@@ -1,15 +1,28 @@
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { makePrivateDir, makePrivateFile } from '../security/private-files.ts';
+import type { Kysely } from 'kysely';
 import { migrateToLatest } from './migrations.ts';
+import { isPostgresUniqueViolation, openPostgres } from './postgres-engine.ts';
 import type { Database } from './schema.ts';
+import { isSqliteUniqueViolation, openSqlite } from './sqlite-engine.ts';
 
-/** An open database: Kysely plus what differs between the two engines. */
+/**
+ * A connection pool or a transaction: what every storage operation runs on. Code outside storage/ only passes it
+ * along (a scan of the sources enforces that it never queries it).
+ */
+export type Db = Kysely<Database>;
+
+/**
+ * An open database. It owns what differs between the engines: row locks (the SQLite engine drops them, see
+ * sqlite-engine.ts), unique-violation detection and the start-up description, so that callers never branch on it.
+ */
 export interface Store {
-  db: Kysely<Database>;
-  dialect: 'sqlite' | 'postgres';
+  /** The pool the storage operations run on outside a transaction. */
+  db: Db;
+  /** Which engine and where, for the start-up line. */
+  description: string;
+  /** Runs `work` in one transaction, committed when it resolves; the operations in it take `tx` as their Db. */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /** Whether an error is a unique-constraint violation: a concurrent transaction stored the same row first. */
+  isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -23,65 +36,29 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
-/**
- * better-sqlite3 with prepared statements reused by SQL text: Kysely prepares every query again, which costs more
- * than running it. The portal issues a few dozen distinct statements, so the cache stays small.
- */
-function cachedStatements(sqlite: SQLite.Database): {
-  prepare: SQLite.Database['prepare'];
-  close: () => void;
-} {
-  const statements = new Map<string, SQLite.Statement>();
+function storeOf(db: Db, description: string, isUniqueViolation: (error: unknown) => boolean): Store {
   return {
-    prepare: ((sql: string) => {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = sqlite.prepare(sql);
-        if (statements.size < 500) statements.set(sql, statement);
-      }
-      return statement;
-    }) as SQLite.Database['prepare'],
-    close: () => sqlite.close(),
+    db,
+    description,
+    transaction: (work) => db.transaction().execute(work),
+    isUniqueViolation,
+    close: () => db.destroy(),
   };
 }
 
 /** Opens the database and applies the migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const schema = options.schema?.replace(/[^a-z0-9_]/gi, '');
-    if (schema) {
-      const setup = new pg.Client({ connectionString: options.databaseUrl });
-      await setup.connect();
-      await setup.query(`create schema if not exists ${schema}`);
-      await setup.end();
-    }
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    const { db, schema } = await openPostgres({
+      url: options.databaseUrl,
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db as Kysely<unknown>, schema);
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation);
   }
   const file = options.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') {
-    // Subscribers, credential hashes and encrypted documents: owner-only like the key files. SQLite gives its
-    // -wal, -shm and -journal files the mode of the database file.
-    makePrivateDir(dirname(file));
-    makePrivateFile(
-      file,
-      ['-wal', '-shm', '-journal'].map((suffix) => `${file}${suffix}`),
-    );
-  }
-  const sqlite = new SQLite(file);
-  // WAL lets readers proceed while the single writer commits; busy_timeout waits instead of failing under load.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  // NORMAL in WAL mode survives a process crash (only a power loss can drop the last commits) and saves an fsync per commit.
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  const db = openSqlite(file);
   await migrateToLatest(db as Kysely<unknown>);
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return storeOf(db, `SQLite ${file}`, isSqliteUniqueViolation);
 }

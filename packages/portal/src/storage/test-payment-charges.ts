@@ -1,13 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { Database, TestPaymentChargeTable } from './schema.ts';
+import type { Db } from './database.ts';
+import type { TestPaymentChargeTable } from './schema.ts';
 
+/** The test provider's record of one capture attempt. */
 export type TestPaymentCharge = TestPaymentChargeTable;
 
 /** The test provider's answer for an idempotency key, if it gave one. */
-export async function findTestCharge(
-  db: Kysely<Database>,
-  idempotencyKey: string,
-): Promise<TestPaymentCharge | undefined> {
+export async function findTestCharge(db: Db, idempotencyKey: string): Promise<TestPaymentCharge | undefined> {
   return db
     .selectFrom('test_payment_charges')
     .selectAll()
@@ -19,10 +17,7 @@ export async function findTestCharge(
  * Records the test provider's answer for an idempotency key unless another request recorded one first; returns the
  * stored answer, so that concurrent captures with one key agree on one charge.
  */
-export async function recordTestCharge(
-  db: Kysely<Database>,
-  charge: TestPaymentCharge,
-): Promise<TestPaymentCharge> {
+export async function recordTestCharge(db: Db, charge: TestPaymentCharge): Promise<TestPaymentCharge> {
   await db
     .insertInto('test_payment_charges')
     .values(charge)
@@ -32,7 +27,7 @@ export async function recordTestCharge(
 }
 
 /** Marks a captured test charge refunded (a repeated refund changes nothing). */
-export async function refundTestCharge(db: Kysely<Database>, id: string, now: string): Promise<void> {
+export async function refundTestCharge(db: Db, id: string, now: string): Promise<void> {
   await db
     .updateTable('test_payment_charges')
     .set({ status: 'refunded', updated_at: now })
@@ -42,7 +37,7 @@ export async function refundTestCharge(db: Kysely<Database>, id: string, now: st
 }
 
 /** How many test charges were captured (refunded ones included) and how many of them were refunded. */
-export async function countTestCharges(db: Kysely<Database>): Promise<{ charges: number; refunds: number }> {
+export async function countTestCharges(db: Db): Promise<{ charges: number; refunds: number }> {
   const rows = await db
     .selectFrom('test_payment_charges')
     .select((eb) => ['status', eb.fn.countAll().as('n')])

@@ -9,8 +9,9 @@ import type { Logger, PortalContext } from '../../src/context.ts';
 import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
 import { openStore, type Store } from '../../src/storage/database.ts';
-import { addSims, seedPlans } from '../../src/storage/inventory.ts';
+import { seedPlans } from '../../src/storage/plans.ts';
 import type { Database } from '../../src/storage/schema.ts';
+import { addSims } from '../../src/storage/sims.ts';
 
 /** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
 export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

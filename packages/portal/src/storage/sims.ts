@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { PlanConfig } from '../config/schema.ts';
-import type { Database, PlanTable, SimTable } from './schema.ts';
+import type { Db } from './database.ts';
+import type { SimTable } from './schema.ts';
 
 /** A SIM of the inventory. */
 export type Sim = SimTable;
-/** A plan of the catalog. */
-export type Plan = PlanTable;
 
 /** The identifiers of an inventory row as given to addSims (at least one of iccid, imsi, min). */
 export interface NewSim {
@@ -23,7 +20,7 @@ export interface NewSim {
  * Adds SIMs that are not in the inventory yet (a row sharing any identifier with a stored one is skipped); returns
  * how many were added.
  */
-export async function addSims(db: Kysely<Database>, sims: NewSim[], now: string): Promise<number> {
+export async function addSims(db: Db, sims: NewSim[], now: string): Promise<number> {
   let added = 0;
   for (const sim of sims) {
     if (!sim.iccid && !sim.imsi && !sim.min)
@@ -56,7 +53,7 @@ export interface SimLookup {
 }
 
 /** Finds a SIM by the first identifier given, in the order ICCID, IMSI, MIN, ESN/MEID. */
-export async function findSim(db: Kysely<Database>, by: SimLookup): Promise<Sim | undefined> {
+export async function findSim(db: Db, by: SimLookup): Promise<Sim | undefined> {
   const q = db.selectFrom('sims').selectAll();
   if (by.iccid) return q.where('iccid', '=', by.iccid).executeTakeFirst();
   if (by.imsi) return q.where('imsi', '=', by.imsi).executeTakeFirst();
@@ -70,7 +67,7 @@ export async function findSim(db: Kysely<Database>, by: SimLookup): Promise<Sim 
  * matched it: more than one row means the identifiers name different subscribers.
  */
 export async function findSimsByAny(
-  db: Kysely<Database>,
+  db: Db,
   by: SimLookup,
 ): Promise<Array<{ sim: Sim; matched: Array<keyof SimLookup> }>> {
   const conditions = (
@@ -96,47 +93,17 @@ export async function findSimsByAny(
   }));
 }
 
-/** The catalog row of a plan definition (configuration or back-office API). */
-export function planRow(p: PlanConfig, now: string): Omit<PlanTable, 'id'> {
-  return {
-    name: p.name,
-    name_ja: p.nameJa ?? null,
-    plan_type: p.planType,
-    data_limit_mb: p.dataLimitMb ?? null,
-    duration_days: p.durationDays,
-    bandwidth_kbps: p.bandwidthKbps ?? null,
-    price_minor: p.priceMinor,
-    currency: p.currency,
-    status: 'active',
-    updated_at: now,
-  };
+/** The inventory row of an MSISDN. */
+export async function simByMsisdn(db: Db, msisdn: string): Promise<Sim | undefined> {
+  return db.selectFrom('sims').selectAll().where('msisdn', '=', msisdn).executeTakeFirst();
 }
 
-/**
- * Seeds the catalog with the configured plans that it does not have yet. After that the back-office API manages
- * the catalog (create, update, retire); a restart does not undo its changes.
- */
-export async function seedPlans(db: Kysely<Database>, plans: PlanConfig[], now: string): Promise<void> {
-  if (plans.length === 0) return;
-  await db
-    .insertInto('plans')
-    .values(plans.map((p) => ({ id: p.id, ...planRow(p, now) })))
-    .onConflict((c) => c.column('id').doNothing())
-    .execute();
-}
-
-/** The plans on sale, cheapest first. */
-export async function activePlans(db: Kysely<Database>): Promise<Plan[]> {
+/** The identifiers of the whole inventory in the order the SIMs were added (the COSA export lists them all). */
+export async function simIdentifiers(db: Db): Promise<Array<Pick<Sim, 'iccid' | 'imsi' | 'min'>>> {
   return db
-    .selectFrom('plans')
-    .selectAll()
-    .where('status', '=', 'active')
-    .orderBy('price_minor')
-    .orderBy('id')
+    .selectFrom('sims')
+    .select(['iccid', 'imsi', 'min'])
+    .orderBy('created_at')
+    .orderBy('iccid')
     .execute();
-}
-
-/** A plan by id, retired or not. */
-export async function getPlan(db: Kysely<Database>, id: string): Promise<Plan | undefined> {
-  return db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,0 +1,82 @@
+import type { PlanConfig } from '../config/schema.ts';
+import type { Db } from './database.ts';
+import type { PlanTable } from './schema.ts';
+
+/** A plan of the catalog. */
+export type Plan = PlanTable;
+
+/** The catalog row of a plan definition (configuration or back-office API). */
+export function planRow(p: PlanConfig, now: string): Omit<PlanTable, 'id'> {
+  return {
+    name: p.name,
+    name_ja: p.nameJa ?? null,
+    plan_type: p.planType,
+    data_limit_mb: p.dataLimitMb ?? null,
+    duration_days: p.durationDays,
+    bandwidth_kbps: p.bandwidthKbps ?? null,
+    price_minor: p.priceMinor,
+    currency: p.currency,
+    status: 'active',
+    updated_at: now,
+  };
+}
+
+/**
+ * Seeds the catalog with the configured plans that it does not have yet. After that the back-office API manages
+ * the catalog (create, update, retire); a restart does not undo its changes.
+ */
+export async function seedPlans(db: Db, plans: PlanConfig[], now: string): Promise<void> {
+  if (plans.length === 0) return;
+  await db
+    .insertInto('plans')
+    .values(plans.map((p) => ({ id: p.id, ...planRow(p, now) })))
+    .onConflict((c) => c.column('id').doNothing())
+    .execute();
+}
+
+/** The plans on sale, cheapest first. */
+export async function activePlans(db: Db): Promise<Plan[]> {
+  return db
+    .selectFrom('plans')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('price_minor')
+    .orderBy('id')
+    .execute();
+}
+
+/** A plan by id, retired or not. */
+export async function getPlan(db: Db, id: string): Promise<Plan | undefined> {
+  return db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The whole catalog, retired plans included, by id. */
+export async function allPlans(db: Db): Promise<Plan[]> {
+  return db.selectFrom('plans').selectAll().orderBy('id').execute();
+}
+
+/** Adds a plan to the catalog; false when a plan with its id exists already (nothing changed). */
+export async function createPlan(db: Db, plan: Plan): Promise<boolean> {
+  const inserted = await db
+    .insertInto('plans')
+    .values(plan)
+    .onConflict((c) => c.doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Replaces the definition of a catalog plan (its id stays). */
+export async function updatePlan(db: Db, plan: Plan): Promise<void> {
+  const { id, ...row } = plan;
+  await db.updateTable('plans').set(row).where('id', '=', id).execute();
+}
+
+/** Stops selling a plan; false when there is no such plan. */
+export async function retirePlan(db: Db, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('plans')
+    .set({ status: 'retired', updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
