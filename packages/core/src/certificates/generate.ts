@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
-import { nameFromRdns, parseWindowsDn, windowsDnOfName } from './distinguished-name.ts';
+import { nameFromRdns, parseWindowsDn } from './distinguished-name.ts';
 import { EV_POLICY_OID } from './facts.ts';
 import { peculiarX509 } from './libraries.ts';
 
