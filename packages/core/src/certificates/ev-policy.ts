@@ -1,9 +1,7 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
 import { EV_POLICY_OID, subjectName } from './facts.ts';
+import { peculiarX509 } from './libraries.ts';
 import type { CertificateProblem } from './profile.ts';
 
 /** anyPolicy (RFC 5280 §4.2.1.4): a CA certificate carrying it lets every policy through, EV included. */
@@ -16,6 +14,7 @@ const policies = new BoundedMemo<readonly string[]>();
 function policiesOf(cert: X509Certificate): readonly string[] {
   return policies.get(fingerprintOf(cert), () => {
     try {
+      const x509 = peculiarX509();
       return new x509.X509Certificate(cert.raw).getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
     } catch {
       // An undecodable extension is refused by the chain's certificate checks first (profile.ts).

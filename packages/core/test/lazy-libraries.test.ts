@@ -1,0 +1,41 @@
+// The certificate libraries load on first use (certificates/libraries.ts): importing @mbprov/core and validating or
+// parsing a document must not load @peculiar/x509 (with tsyringe and the Reflect polyfill) or node-forge, which
+// together take longer to load than Node takes to start; `mbprov validate` and `--help` pay for them otherwise.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+
+/** Runs `body` after importing @mbprov/core in a fresh process; prints the certificate libraries then loaded. */
+function loadedAfter(body: string): string[] {
+  const script = `
+import { createRequire } from 'node:module';
+const core = await import('@mbprov/core');
+${body}
+const cache = Object.keys(createRequire(import.meta.url).cache);
+const loaded = ['@peculiar/x509', 'node-forge', 'reflect-metadata', 'tsyringe'].filter((name) =>
+  cache.some((file) => file.includes(\`/node_modules/\${name}/\`)),
+);
+console.log(JSON.stringify(loaded));
+`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
+}
+
+const DOC = `'<CarrierProvisioning xmlns="http://www.microsoft.com/networking/CarrierControl/v1"><Global><CarrierId>{00000000-1111-2222-3333-444444444444}</CarrierId><SubscriberId>1</SubscriberId></Global></CarrierProvisioning>'`;
+
+describe('certificate libraries load on first use', () => {
+  it('importing the library, validating and parsing a document load none of them', () => {
+    assert.deepEqual(loadedAfter(`core.validateDocument(${DOC}); core.parseDocument(${DOC});`), []);
+  });
+
+  it('describing a certificate loads @peculiar/x509 (the check above can see it)', () => {
+    const loaded = loadedAfter(
+      `const chain = await core.createTestEvChain({ name: 'Lazy' }); core.describeCertificate(chain.signer.certificate);`,
+    );
+    assert.ok(
+      loaded.includes('@peculiar/x509') && loaded.includes('reflect-metadata'),
+      JSON.stringify(loaded),
+    );
+  });
+});
