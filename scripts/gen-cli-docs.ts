@@ -74,7 +74,7 @@ export async function cliReferencePage(): Promise<string> {
     'Each section is what `--help` prints for that command.',
     '',
     'In a clone of the repository run the CLI as `npm run mbprov -- <command> ...` (through tsx, no build needed);',
-    'once the workspace is installed, `npx mbprov <command> ...` works the same.',
+    'after `npm run build`, `npx mbprov <command> ...` runs the compiled CLI, as `npm install mbprov` gives it.',
     '',
     '## Exit status',
     '',
