@@ -13,6 +13,7 @@ declare module 'fastify' {
 /** The preHandler that lets a request through only with a key holding `scope`. */
 export type Guard = (scope: Scope) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
+/** The 429 for a caller who must wait `seconds`, with the Retry-After header that says so. */
 function tooMany(reply: FastifyReply, seconds: number): MbprovError {
   reply.header('retry-after', String(seconds));
   return new MbprovError('MBPROV_RATE_LIMITED', `Too many requests; try again in ${seconds} s.`);
