@@ -9,7 +9,7 @@ import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PortalContext } from './context.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
-import { apiRoutes } from './routes/api.ts';
+import { apiRoutes } from './routes/api/register.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
@@ -131,8 +131,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   );
   app.setErrorHandler((error, request, reply) => {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
-    if (request.url.startsWith('/api/')) {
-      // The API answers JSON errors with the catalog's codes.
+    // The API (and /metrics, guarded by the same API keys) answers JSON errors with the catalog's codes.
+    if (request.url.startsWith('/api/') || request.routeOptions.url === '/metrics') {
       if (e.validation) return reply.code(400).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
       if (error instanceof MbprovError)
         return reply.code(error.status).send({ code: error.code, message: error.message });

@@ -1,0 +1,35 @@
+import type {} from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { PortalContext } from '../../context.ts';
+import { auditRoutes } from './audit.ts';
+import { cosaRoutes } from './cosa.ts';
+import { documentRoutes } from './documents.ts';
+import { guards } from './guard.ts';
+import { metricsRoutes } from './metrics.ts';
+import { planRoutes } from './plans.ts';
+import { policyRoutes } from './policy.ts';
+import { simRoutes } from './sims.ts';
+import { subscriberRoutes } from './subscribers.ts';
+import { usageRoutes } from './usage.ts';
+
+/**
+ * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
+ * inventory, subscribers, documents, audit, COSA. In this order, which is the order of the OpenAPI document.
+ */
+export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  // One guard for all: its rate counters are per server, not per resource.
+  const guard = guards(ctx);
+  for (const routes of [
+    usageRoutes,
+    policyRoutes,
+    planRoutes,
+    simRoutes,
+    subscriberRoutes,
+    documentRoutes,
+    auditRoutes,
+    cosaRoutes,
+    metricsRoutes,
+  ]) {
+    routes(app, ctx, guard);
+  }
+}
