@@ -344,6 +344,32 @@ function keyInfoCertificate(base64: string, element: () => XmlElement): X509Cert
   });
 }
 
+/** A profile read from the text: its elements are looked up in the tree only when a refusal must name them. */
+class PlainSignature implements CheckedSignature {
+  private signatureNode: XmlElement | undefined;
+  private signedInfoNode: XmlElement | undefined;
+
+  constructor(
+    private readonly xml: SafeXml,
+    readonly c14n: string,
+    readonly method: CheckedSignature['method'],
+    readonly digest: string,
+    readonly digestValue: Buffer,
+    readonly signatureValue: Buffer,
+    readonly certificates: X509Certificate[],
+  ) {}
+
+  get signature(): XmlElement {
+    this.signatureNode ??= lastChildElement(this.xml.doc.root) as XmlElement;
+    return this.signatureNode;
+  }
+
+  get signedInfo(): XmlElement {
+    this.signedInfoNode ??= childElements(this.signature)[0] as XmlElement;
+    return this.signedInfoNode;
+  }
+}
+
 /**
  * The strict profile read from the text, when the scan has found exactly one Signature-named start tag and the
  * root's last child is written as {@link PLAIN_SIGNATURE}: what {@link checkProfile} would find, without walking
@@ -380,33 +406,13 @@ export function plainProfile(
   // from the scan: it is the root's last child element, and no other element anywhere is named Signature.
   const root = xml.doc.root;
   if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) return undefined;
-  let signature: XmlElement | undefined;
-  let signedInfo: XmlElement | undefined;
-  const signatureElement = () => {
-    signature ??= lastChildElement(xml.doc.root) as XmlElement;
-    return signature;
-  };
   try {
     const digestValue = strictBase64(digestText, 'DigestValue', root);
     const signatureValue = strictBase64(signatureText, 'SignatureValue', root);
     const certificates: X509Certificate[] = [];
     for (const [, base64] of certificateTexts.matchAll(X509_CERTIFICATE))
       certificates.push(keyInfoCertificate(base64 as string, () => root));
-    return {
-      get signature() {
-        return signatureElement();
-      },
-      get signedInfo() {
-        signedInfo ??= childElements(signatureElement())[0] as XmlElement;
-        return signedInfo;
-      },
-      c14n,
-      method,
-      digest,
-      digestValue,
-      signatureValue,
-      certificates,
-    };
+    return new PlainSignature(xml, c14n, method, digest, digestValue, signatureValue, certificates);
   } catch {
     // A value the tree check refuses (bad base64, an unreadable certificate): it names the refusal and the element.
     return undefined;
