@@ -3,7 +3,7 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
 import { C14N } from '../signature/algorithms.ts';
 import { type AncestorContext, canonicalTextInContext, contextOf } from '../signature/canonicalize.ts';
-import { childElements, namespaceUriOf } from '../xml/children.ts';
+import { childElements } from '../xml/children.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 
 /** Reading context: the parsed source (for locations) and where findings go. */
@@ -74,10 +74,8 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
   }
   for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
   let last: ElementSpec | undefined;
-  const known = namespacesOf(ctx.xml);
   for (const node of childElements(element)) {
-    const namespaceUri = namespaceUriOf(node, known);
-    const childSpec = children.get(`${namespaceUri}|${node.name}`);
+    const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
     if (childSpec && spec.ordered && spec.children) {
       if (last && spec.children.indexOf(childSpec) < spec.children.indexOf(last)) {
         report(
@@ -94,7 +92,7 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
       if (value === undefined) continue;
       if (childSpec.many) listAt(record, key).push(value);
       else if (!(key in record)) record[key] = value;
-    } else if (spec.wildcard && namespaceUri !== spec.ns) {
+    } else if (spec.wildcard && node.namespaceUri !== spec.ns) {
       const fragment = readFragment(node, ctx);
       if (fragment !== undefined) listAt(record, spec.wildcard).push(fragment);
     } else {
@@ -107,18 +105,6 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
     }
   }
   return record;
-}
-
-// Namespace URIs by the address of their libxml2 structure, one map per parsed document (see namespaceUriOf).
-const namespaceMaps = new WeakMap<SafeXml, Map<number, string>>();
-
-function namespacesOf(xml: SafeXml): Map<number, string> {
-  let known = namespaceMaps.get(xml);
-  if (!known) {
-    known = new Map();
-    namespaceMaps.set(xml, known);
-  }
-  return known;
 }
 
 /** The array at record[key], created empty on first use. */
