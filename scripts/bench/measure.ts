@@ -30,9 +30,11 @@ export interface Comparison<K extends string> {
    * virtual machines drift a lot) cancels out, which a ratio of the two medians would not ensure.
    */
   ratio(a: K, b: K): number;
+  /** The rate of each function in each round (round r of every function ran moments apart). */
+  samples: Record<K, number[]>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * Operations per second of several functions measured in interleaved rounds (a, b, c, a, b, c, ...), so that
@@ -65,6 +67,7 @@ export function compareRates<K extends string>(
   return {
     rates: Object.fromEntries(keys.map((k) => [k, median(samples[k])])) as Record<K, number>,
     ratio: (a, b) => median(samples[a].map((rate, r) => rate / (samples[b][r] as number))),
+    samples,
   };
 }
 

@@ -55,9 +55,11 @@ function libxml2Forms(text: string) {
     } catch {
       // relative namespace URIs and the like: libxml2 refuses them
     }
+    const lastName = last && (last.prefix ? `${last.prefix}:${last.name}` : last.name);
+    const lastElements = last ? 1 + last.find('.//*').length : 0;
     last?.remove();
     const withoutLastChild = last ? c14n(XmlC14NMode.XML_C14N_1_0) : undefined;
-    return { document, withoutLastChild, inclusive, exclusive, signatureTags };
+    return { document, withoutLastChild, inclusive, exclusive, signatureTags, lastName, lastElements };
   } finally {
     parsed.xml.dispose();
   }
@@ -83,6 +85,22 @@ function checkClaims(text: string) {
     assert.equal(scanned.lastChildFirstChild, forms.exclusive, `exclusive SignedInfo of\n${text}`);
   }
   assert.equal(scanned.signatureTags, forms.signatureTags, `Signature tags of\n${text}`);
+  if (scanned.lastChild) {
+    // The range is the root's last child element: it starts with its name, holds as many start tags as it has
+    // elements, and only comments, processing instructions and text lie between it and the root's end tag.
+    const { start, end } = scanned.lastChild;
+    const markup = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g;
+    const range = text.slice(start, end).replace(markup, '');
+    assert.ok(forms.lastName !== undefined, `a last child in\n${text}`);
+    assert.match(text.slice(start), new RegExp(`^<${forms.lastName}[\\s/>]`), `last child of\n${text}`);
+    assert.ok(text.endsWith('>', end), `last child's end in\n${text}`);
+    assert.equal(range.match(/<[^/!?]/g)?.length, forms.lastElements, `last child's elements in\n${text}`);
+    assert.doesNotMatch(
+      text.slice(end, scanned.rootEndTag).replace(markup, ''),
+      /</,
+      `after the last child in\n${text}`,
+    );
+  }
   const root = /<([^\s/>?!]+)/.exec(text.slice(text.search(/<[^?!]/)))?.[1] as string;
   assert.ok(text.startsWith(`</${root}`, scanned.rootEndTag), `root end tag of\n${text}`);
   return proved;

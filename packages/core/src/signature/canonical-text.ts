@@ -36,6 +36,11 @@ export interface CanonicalText {
    * C14N both give it when no prefixed namespace or xml:* attribute is in scope. Undefined when not proven.
    */
   lastChildFirstChild: string | undefined;
+  /**
+   * Where the root's last child element is written: the offset of its start tag's `<` and the offset just after
+   * its end tag (or its self-closed start tag). Undefined when the text was not read to the root's end.
+   */
+  lastChild: { start: number; end: number } | undefined;
 }
 
 const GT = 62; // >
@@ -58,6 +63,7 @@ const UNPROVEN: CanonicalText = {
   document: undefined,
   withoutLastChild: undefined,
   lastChildFirstChild: undefined,
+  lastChild: undefined,
 };
 
 /** Ends a scan: the text is not what a well-formed document looks like here. */
@@ -249,6 +255,8 @@ function markupEnd(text: string, i: number): number {
 
 /** Where a root child's pieces start, and the flaw count before it. */
 interface ChildMark {
+  /** Offset of its start tag. */
+  start: number;
   piece: number;
   flaws: number;
   prefixed: boolean;
@@ -318,7 +326,16 @@ function scan(text: string): CanonicalText {
   const names: string[] = [];
   const defaults: string[] = [''];
   let child: ChildMark | undefined;
-  let last: { from: number; to: number; flaws: number; firstChild: ProvenSubtree | undefined } | undefined;
+  let last:
+    | {
+        from: number;
+        to: number;
+        flaws: number;
+        firstChild: ProvenSubtree | undefined;
+        start: number;
+        end: number;
+      }
+    | undefined;
 
   const close = (at: number) => {
     const depth = names.length;
@@ -349,6 +366,8 @@ function scan(text: string): CanonicalText {
         to: pieces.length,
         flaws: flaws - child.flaws,
         firstChild: child.firstChild,
+        start: child.start,
+        end: at,
       };
     } else if (depth === 1) {
       flush(at);
@@ -408,6 +427,7 @@ function scan(text: string): CanonicalText {
       } else if (depth === 2) {
         flush(i);
         child = {
+          start: i,
           piece: pieces.length,
           flaws,
           prefixed: tag.prefixed,
@@ -460,5 +480,6 @@ function scan(text: string): CanonicalText {
         ? [...pieces.slice(0, last.from), ...pieces.slice(last.to)]
         : undefined,
     lastChildFirstChild: last?.firstChild && declaringDefault(pieces, last.firstChild),
+    lastChild: last && rootEndTag >= 0 ? { start: last.start, end: last.end } : undefined,
   };
 }

@@ -137,9 +137,10 @@ function algorithmOf(element: XmlElement): string {
 }
 
 /** The parts of a Signature that passed the strict profile check. */
-interface CheckedSignature {
-  signature: XmlElement;
-  signedInfo: XmlElement;
+export interface CheckedSignature {
+  /** The Signature and SignedInfo elements (looked up in the tree when first needed). */
+  readonly signature: XmlElement;
+  readonly signedInfo: XmlElement;
   c14n: string;
   method: (typeof SIGNATURE_METHODS)[keyof typeof SIGNATURE_METHODS];
   digest: string;
@@ -148,8 +149,11 @@ interface CheckedSignature {
   certificates: X509Certificate[];
 }
 
-/** The strict CarrierControlSignature profile: everything else is a named refusal. */
-function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): CheckedSignature {
+/**
+ * The strict CarrierControlSignature profile read through the tree: everything else is a named refusal (thrown).
+ * Exported for the differential tests of {@link plainProfile}.
+ */
+export function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): CheckedSignature {
   const root = xml.doc.root;
   if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) {
     throw new Refusal(
@@ -294,14 +298,7 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
   }
   const certificates = certElements.map((el) => {
     try {
-      const base64 = el.content;
-      return parsedCertificates.get(base64, () => {
-        const certificate = new X509Certificate(strictBase64(base64, 'X509Certificate', el));
-        // node:crypto decodes the public key only when asked, and throws then: a key that cannot be read makes
-        // the certificate unreadable here, not an exception wherever the key is first used.
-        void certificate.publicKey;
-        return certificate;
-      });
+      return keyInfoCertificate(el.content, () => el);
     } catch (error) {
       // Bad base64 here is an unreadable certificate too (MBPROV_SIG_VALUE_FORMAT is for the signature values).
       throw new Refusal(
@@ -312,6 +309,119 @@ function checkProfile(xml: SafeXml, text: CanonicalText, allowSha1: boolean): Ch
     }
   });
   return { signature, signedInfo, c14n, method, digest, digestValue, signatureValue, certificates };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const anyOf = (uris: readonly string[]) => `(${uris.map(escapeRegExp).join('|')})`;
+/** An empty element with one Algorithm attribute: self-closed, or a start tag and an end tag. */
+const algorithmElement = (name: string, uris: readonly string[]) =>
+  `<${name} Algorithm="${anyOf(uris)}"(?:/>|></${name}>)`;
+const WS = '[ \\t\\r\\n]*';
+const BASE64_TEXT = '([A-Za-z0-9+/= \\t\\r\\n]*)';
+
+/**
+ * The strict profile's Signature written plainly: no prefix, the ds namespace declared on Signature and nowhere
+ * else, one attribute per element as written here, no comments, CDATA, processing instructions or references,
+ * nothing but XML whitespace between elements, base64 characters and whitespace in values. Every Signature this
+ * matches passes each structure and algorithm check of {@link checkProfile}, and its values read from the text
+ * are those the tree holds (it contains no markup or reference that could make them differ).
+ */
+const PLAIN_SIGNATURE = new RegExp(
+  `^<Signature xmlns="${escapeRegExp(NS.ds)}">${WS}` +
+    `<SignedInfo>${WS}${algorithmElement('CanonicalizationMethod', Object.values(C14N))}${WS}` +
+    `${algorithmElement('SignatureMethod', Object.keys(SIGNATURE_METHODS))}${WS}` +
+    `<Reference URI="">${WS}<Transforms>${WS}${algorithmElement('Transform', [ENVELOPED])}${WS}</Transforms>${WS}` +
+    `${algorithmElement('DigestMethod', Object.keys(DIGEST_METHODS))}${WS}<DigestValue>${BASE64_TEXT}</DigestValue>${WS}` +
+    `</Reference>${WS}</SignedInfo>${WS}<SignatureValue>${BASE64_TEXT}</SignatureValue>${WS}` +
+    `<KeyInfo>${WS}<X509Data>${WS}((?:<X509Certificate>[A-Za-z0-9+/= \\t\\r\\n]*</X509Certificate>${WS})+)</X509Data>${WS}</KeyInfo>${WS}` +
+    '</Signature>$',
+);
+const X509_CERTIFICATE = /<X509Certificate>([^<]*)<\/X509Certificate>/g;
+
+/** Parses a KeyInfo certificate once per base64 text (see {@link parsedCertificates}). */
+function keyInfoCertificate(base64: string, element: () => XmlElement): X509Certificate {
+  return parsedCertificates.get(base64, () => {
+    const certificate = new X509Certificate(strictBase64(base64, 'X509Certificate', element()));
+    // node:crypto decodes the public key only when asked, and throws then: a key that cannot be read makes
+    // the certificate unreadable here, not an exception wherever the key is first used.
+    void certificate.publicKey;
+    return certificate;
+  });
+}
+
+/** A profile read from the text: its elements are looked up in the tree only when a refusal must name them. */
+class PlainSignature implements CheckedSignature {
+  private signatureNode: XmlElement | undefined;
+  private signedInfoNode: XmlElement | undefined;
+
+  constructor(
+    private readonly xml: SafeXml,
+    readonly c14n: string,
+    readonly method: CheckedSignature['method'],
+    readonly digest: string,
+    readonly digestValue: Buffer,
+    readonly signatureValue: Buffer,
+    readonly certificates: X509Certificate[],
+  ) {}
+
+  get signature(): XmlElement {
+    this.signatureNode ??= lastChildElement(this.xml.doc.root) as XmlElement;
+    return this.signatureNode;
+  }
+
+  get signedInfo(): XmlElement {
+    this.signedInfoNode ??= childElements(this.signature)[0] as XmlElement;
+    return this.signedInfoNode;
+  }
+}
+
+/**
+ * The strict profile read from the text, when the scan has found exactly one Signature-named start tag and the
+ * root's last child is written as {@link PLAIN_SIGNATURE}: what {@link checkProfile} would find, without walking
+ * the tree. Undefined (then the tree decides, with its named refusal) for anything else, including any value the
+ * tree check would refuse (SHA-1 without allowSha1, bad base64, an unreadable certificate). Whenever it answers,
+ * {@link checkProfile} gives the same answer: the differential tests (signature-plain-profile.test.ts) and a fuzz
+ * property hold it to that.
+ */
+export function plainProfile(
+  xml: SafeXml,
+  text: CanonicalText,
+  allowSha1: boolean,
+): CheckedSignature | undefined {
+  if (text.signatureTags !== 1 || !text.lastChild) return undefined;
+  const written = xml.text.slice(text.lastChild.start, text.lastChild.end);
+  const match = PLAIN_SIGNATURE.exec(written);
+  if (!match) return undefined;
+  const [, c14n, methodUri, transform, digestUri, digestText, signatureText, certificateTexts] =
+    match as unknown as [
+      string,
+      string,
+      keyof typeof SIGNATURE_METHODS,
+      string,
+      keyof typeof DIGEST_METHODS,
+      string,
+      string,
+      string,
+    ];
+  const method = SIGNATURE_METHODS[methodUri];
+  const digest = DIGEST_METHODS[digestUri];
+  if (transform !== ENVELOPED || !method || !digest) return undefined;
+  if (!allowSha1 && (digest === 'sha1' || method.hash === 'sha1')) return undefined;
+  // The root's name and namespace come from the tree (checkProfile's first refusal); the Signature's position
+  // from the scan: it is the root's last child element, and no other element anywhere is named Signature.
+  const root = xml.doc.root;
+  if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) return undefined;
+  try {
+    const digestValue = strictBase64(digestText, 'DigestValue', root);
+    const signatureValue = strictBase64(signatureText, 'SignatureValue', root);
+    const certificates: X509Certificate[] = [];
+    for (const [, base64] of certificateTexts.matchAll(X509_CERTIFICATE))
+      certificates.push(keyInfoCertificate(base64 as string, () => root));
+    return new PlainSignature(xml, c14n, method, digest, digestValue, signatureValue, certificates);
+  } catch {
+    // A value the tree check refuses (bad base64, an unreadable certificate): it names the refusal and the element.
+    return undefined;
+  }
 }
 
 /**
@@ -326,7 +436,9 @@ export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions)
   let signer: CertificateSummary | undefined;
   try {
     const text = scanCanonicalText(safe.text);
-    const checked = checkProfile(safe, text, options.allowSha1 === true);
+    const checked =
+      plainProfile(safe, text, options.allowSha1 === true) ??
+      checkProfile(safe, text, options.allowSha1 === true);
     const leaf = checked.certificates[0] as X509Certificate;
     signer = summarizeCertificate(leaf);
     // Before the key's kind is matched to the method, so that a P-521 or RSA-1024 signer is named for what it is.

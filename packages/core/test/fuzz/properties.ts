@@ -4,6 +4,7 @@
 //   schema-valid and has a model, a verified document parsed;
 // - a JS string with characters XML does not allow (NUL, lone surrogates, ...) is refused by all three;
 // - a seed signed by a good signer verifies as it is; a signer mbprov must refuse is never accepted;
+// - verifyDocument's text reader of the strict profile never answers differently from its tree reader;
 // and the verdicts the oracles are compared with (judge.ts): the XSD verdict (parseXmlSafely + validateXsd, what
 // validateDocument runs) and verifyDocument's.
 import { X509Certificate } from 'node:crypto';
@@ -16,6 +17,7 @@ import {
   validateXsd,
   verifyDocument,
 } from '../../src/index.ts';
+import { profileDisagreement } from '../helpers/profiles.ts';
 import { fuzzCertificates, MUST_REFUSE_SIGNERS } from './certificates.ts';
 import type { Corpus } from './corpus.ts';
 import { type FuzzInput, hasNonXmlCharacters } from './inputs.ts';
@@ -82,6 +84,17 @@ const core: FuzzProperty = {
       verified = verifyDocument(data, { trustAnchors: [trustPem] });
     } catch (error) {
       findings.push(crash('verifyDocument', error));
+    }
+
+    const signed =
+      typeof data === 'string' ? data.includes('Signature') : Buffer.from(data).includes('Signature');
+    if (signed) {
+      try {
+        const differs = profileDisagreement(data);
+        if (differs) fail('profile:text-vs-tree', differs);
+      } catch (error) {
+        findings.push(crash('profile readers', error));
+      }
     }
 
     const firstCode = (r: { diagnostics: Array<{ code: string }> } | undefined) => r?.diagnostics[0]?.code;
