@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runBackoffice } from './bench/backoffice.ts';
 import { runCliStartup } from './bench/cli-startup.ts';
+import { keptSections } from './bench/kept-sections.ts';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runPortal } from './bench/portal.ts';
@@ -68,5 +69,6 @@ for (const r of results) {
 // The fuzz figures come from `npm run fuzz -- --write-docs`, not from this run: keep them.
 const fuzz = fuzzSection();
 if (fuzz) lines.push(fuzz, '');
+for (const section of keptSections()) lines.push(section, '');
 if (!only.length) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), `${lines.join('\n')}\n`);
 else process.stderr.write('bench: partial run, docs/benchmarks.md not rewritten\n');
