@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import type { Received } from '../model/spec.ts';
 import type { Security, SSID, WLANProfile } from '../model/wlan-profiles.ts';
+import { decodePunycode } from './punycode.ts';
 import { type Report, ROOT, type Rule, step } from './rule.ts';
 
 /**
@@ -53,21 +54,31 @@ const LDH_NAME =
 /**
  * A TrustedDomain: a host name, or `.domain` for every host under it. Internationalized names are domain names
  * too: U-labels (`bücher.example`) and A-labels (`xn--bcher-kva.example`) are accepted when node's
- * `domainToASCII` (UTS #46, as WHATWG URL) gives an LDH name; one trailing dot (the DNS root) is allowed. A
- * scheme, a path, a port, spaces, an empty label or anything `domainToASCII` refuses is not a domain name.
+ * `domainToASCII` (UTS #46, as WHATWG URL) gives an LDH name and every A-label is the encoding of its U-label; one
+ * trailing dot (the DNS root) is allowed. A scheme, a path, a port, spaces, an empty label or anything
+ * `domainToASCII` refuses is not a domain name.
  */
 export function isTrustedDomain(domain: string): boolean {
   let name = domain.startsWith('.') ? domain.slice(1) : domain;
   if (name.endsWith('.')) name = name.slice(0, -1);
   if (name === '' || name.startsWith('.') || name.endsWith('.')) return false;
-  if (LDH_NAME.test(name)) {
-    // An A-label must decode: "xn--" followed by what is not punycode is not a domain name.
-    return !/(^|\.)xn--/i.test(name) || domainToASCII(name) !== '';
-  }
+  if (!name.split('.').every(validALabel)) return false;
+  if (LDH_NAME.test(name)) return true;
   // Only letters, digits, hyphens and dots of any script: no scheme, path, port, space or other punctuation.
   if (!/^[\p{L}\p{M}\p{N}.-]+$/u.test(name)) return false;
   const ascii = domainToASCII(name);
   return ascii !== '' && LDH_NAME.test(ascii);
+}
+
+/**
+ * A label that is not an A-label, or an A-label whose punycode decodes to a U-label that `domainToASCII` (UTS #46)
+ * encodes back to the same A-label: "xn--" followed by what is not punycode, or by the punycode of a name IDNA
+ * refuses, is not a domain name.
+ */
+function validALabel(label: string): boolean {
+  if (!/^xn--/i.test(label)) return true;
+  const unicode = decodePunycode(label.slice(4));
+  return unicode !== undefined && unicode !== '' && domainToASCII(unicode) === label.toLowerCase();
 }
 
 function checkKey(security: Received<Security>, at: string, report: Report): void {
