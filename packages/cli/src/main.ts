@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/catalog.ts';
 import { EXIT } from './exit-codes.ts';
+import { baselineWasmOnly } from './wasm-tier.ts';
 
 /** The CLI's version, from its package.json (the same path from src/ and from dist/). */
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -28,6 +29,7 @@ export async function createProgram(
   const wanted = commands === 'all' ? undefined : invokedCommand(commands.argv);
   for (const entry of COMMANDS) {
     if (wanted === undefined || wanted === entry.name) {
+      if (commands !== 'all' && wanted === entry.name) baselineWasmOnly(entry, commands.argv);
       (await entry.load())(program, setStatus);
       program.commands.at(-1)?.summary(entry.summary);
     } else {

@@ -3,7 +3,12 @@
 // together take longer to load than Node takes to start; `mbprov validate` and `--help` pay for them otherwise.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createTestEvChain, signModel } from '../src/index.ts';
+import { fullModel } from './helpers/samples.ts';
 
 /** Runs `body` after importing @mbprov/core in a fresh process; prints the certificate libraries then loaded. */
 function loadedAfter(body: string): string[] {
@@ -27,6 +32,29 @@ const DOC = `'<CarrierProvisioning xmlns="http://www.microsoft.com/networking/Ca
 describe('certificate libraries load on first use', () => {
   it('importing the library, validating and parsing a document load none of them', () => {
     assert.deepEqual(loadedAfter(`core.validateDocument(${DOC}); core.parseDocument(${DOC});`), []);
+  });
+
+  it('verifying a signed document loads the ASN.1 schemas only, not @peculiar/x509 (mbprov verify)', async () => {
+    const chain = await createTestEvChain({ name: 'Lazy verify' });
+    const dir = mkdtempSync(join(tmpdir(), 'mbprov-lazy-'));
+    try {
+      const doc = join(dir, 'signed.xml');
+      const root = join(dir, 'root.pem');
+      writeFileSync(
+        doc,
+        signModel(fullModel(), { key: chain.signer.privateKey, certificate: chain.signer.certificate }),
+      );
+      writeFileSync(root, chain.root.certificatePem);
+      const loaded = loadedAfter(`
+const fs = await import('node:fs');
+const result = core.verifyDocument(fs.readFileSync(${JSON.stringify(doc)}, 'utf8'), {
+  trustAnchors: [fs.readFileSync(${JSON.stringify(root)}, 'utf8')], requireEv: true,
+});
+if (!result.valid) throw new Error(JSON.stringify(result.diagnostics));`);
+      assert.deepEqual(loaded, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('describing a certificate loads @peculiar/x509 (the check above can see it)', () => {

@@ -8,7 +8,8 @@
  */
 import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
-import { peculiarX509 } from './libraries.ts';
+import { rdnsOf } from './certificate-fields.ts';
+import { asn1X509, peculiarX509 } from './libraries.ts';
 
 /** Windows RDN attribute names (CryptoAPI's X.500 name table), by OID. Anything else is written `OID.<oid>`. */
 const WINDOWS_NAMES: Record<string, string> = {
@@ -44,22 +45,6 @@ const OID_BY_NAME: Record<string, string> = Object.fromEntries([
   ...Object.entries(ALIASES),
 ]);
 
-/** @peculiar/x509's short names, mapped back to OIDs (its toJSON() uses them as keys). */
-const PECULIAR_NAMES: Record<string, string> = {
-  CN: '2.5.4.3',
-  L: '2.5.4.7',
-  ST: '2.5.4.8',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-  C: '2.5.4.6',
-  DC: '0.9.2342.19200300.100.1.25',
-  E: '1.2.840.113549.1.9.1',
-  G: '2.5.4.42',
-  I: '2.5.4.43',
-  SN: '2.5.4.4',
-  T: '2.5.4.12',
-};
-
 const OID = /^\d+(\.\d+)+$/;
 
 /** One attribute of a name: its OID and its text value. */
@@ -73,14 +58,8 @@ export type RdnSequence = NameAttribute[][];
 
 /** Reads the RDNs of a DER-encoded X.501 Name, in DER order. */
 export function rdnsOfName(nameDer: ArrayBuffer | Uint8Array): RdnSequence {
-  const json = new (peculiarX509().Name)(
-    nameDer instanceof Uint8Array ? new Uint8Array(nameDer) : nameDer,
-  ).toJSON();
-  return json.map((rdn) =>
-    Object.entries(rdn).flatMap(([type, values]) =>
-      values.map((value) => ({ oid: OID.test(type) ? type : (PECULIAR_NAMES[type] ?? type), value })),
-    ),
-  );
+  const { schema, x509 } = asn1X509();
+  return rdnsOf(schema.AsnConvert.parse(nameDer, x509.Name));
 }
 
 /** Formats RDNs (DER order) as a Windows-style one-line DN: `CN=Contoso, O=Contoso, C=US`. */

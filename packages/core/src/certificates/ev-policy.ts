@@ -1,26 +1,14 @@
 import type { X509Certificate } from 'node:crypto';
-import { BoundedMemo, fingerprintOf } from './cache.ts';
-import { EV_POLICY_OID, subjectName } from './facts.ts';
-import { peculiarX509 } from './libraries.ts';
+import { certificateFacts, EV_POLICY_OID, subjectName } from './facts.ts';
 import type { CertificateProblem } from './profile.ts';
 
 /** anyPolicy (RFC 5280 §4.2.1.4): a CA certificate carrying it lets every policy through, EV included. */
 export const ANY_POLICY_OID = '2.5.29.32.0';
 
-// Certificates are immutable: their policy OIDs are read once per certificate.
-const policies = new BoundedMemo<readonly string[]>();
-
 /** The certificatePolicies OIDs of a certificate; none without the extension (or when it does not decode). */
 function policiesOf(cert: X509Certificate): readonly string[] {
-  return policies.get(fingerprintOf(cert), () => {
-    try {
-      const x509 = peculiarX509();
-      return new x509.X509Certificate(cert.raw).getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
-    } catch {
-      // An undecodable extension is refused by the chain's certificate checks first (profile.ts).
-      return [];
-    }
-  });
+  // An undecodable extension leaves the facts unreadable, which the chain's certificate checks refuse first (profile.ts).
+  return certificateFacts(cert).policies;
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
-import type * as X509 from '@peculiar/x509';
 import { BoundedMemo, fingerprintOf } from './cache.ts';
+import { type CertificateFields, certificateFields } from './certificate-fields.ts';
 import { type ExtensionEntry, extensionsOf } from './der.ts';
-import { windowsDnOfName } from './distinguished-name.ts';
-import { peculiarX509 } from './libraries.ts';
+import { formatWindowsDn } from './distinguished-name.ts';
 
 /** The CA/Browser Forum Extended Validation certificate policy. */
 export const EV_POLICY_OID = '2.23.140.1.1';
@@ -20,6 +19,8 @@ export interface CertificateFacts {
   signing: boolean;
   /** basicConstraints pathLenConstraint: how many CA certificates may follow this one down the path. */
   pathLength?: number;
+  /** certificatePolicies policy identifiers (none without the extension). */
+  policies: readonly string[];
   /** extendedKeyUsage purposes (OIDs); undefined when there is no extendedKeyUsage extension. */
   extendedKeyUsage?: string[];
   /**
@@ -38,7 +39,7 @@ const memo = new BoundedMemo<CertificateFacts>();
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
   return memo.get(fingerprintOf(cert), () => {
     try {
-      return readFacts(new (peculiarX509().X509Certificate)(cert.raw), extensionsOf(cert.raw));
+      return readFacts(certificateFields(cert.raw), extensionsOf(cert.raw));
     } catch (error) {
       // OpenSSL read the certificate (node made an X509Certificate of it) but an extension value does not decode,
       // e.g. a keyUsage that is not a BIT STRING (@peculiar/x509 decodes extensions when first asked). The
@@ -49,6 +50,7 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
         issuer: nodeDn(cert.issuer),
         ev: false,
         signing: false,
+        policies: [],
         extensions: [],
         unreadable: (error as Error).message,
       };
@@ -56,25 +58,23 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
   });
 }
 
-function readFacts(parsed: X509.X509Certificate, extensions: ExtensionEntry[]): CertificateFacts {
-  const x509 = peculiarX509();
-  // The typed extensions below are found by the OIDs @peculiar/x509 reads: they must be the exact ones.
-  const types = parsed.extensions.map((e) => e.type);
+function readFacts(fields: CertificateFields, extensions: ExtensionEntry[]): CertificateFacts {
+  // The typed extensions below are found by the OIDs the ASN.1 reader decodes: they must be the exact ones.
+  const types = fields.extensionOids;
   const differs = types.findIndex((type, i) => type !== extensions[i]?.oid);
   if (types.length !== extensions.length || differs >= 0) {
     const oid = extensions[differs]?.oid ?? extensions[types.length]?.oid ?? '?';
     throw new Error(`the extension OID ${oid} is read as ${types[differs] ?? 'nothing'} by the decoder`);
   }
-  const policies = parsed.getExtension(x509.CertificatePolicyExtension);
-  const usage = parsed.getExtension(x509.KeyUsagesExtension);
-  const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
+  const DIGITAL_SIGNATURE = 1;
   return {
-    subject: windowsDnOfName(parsed.subjectName.toArrayBuffer()),
-    issuer: windowsDnOfName(parsed.issuerName.toArrayBuffer()),
-    ev: policies?.policies.includes(EV_POLICY_OID) ?? false,
-    signing: !usage || (usage.usages & x509.KeyUsageFlags.digitalSignature) !== 0,
-    pathLength: parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength,
-    ...(eku ? { extendedKeyUsage: Array.from(eku.usages, String) } : {}),
+    subject: formatWindowsDn(fields.subject),
+    issuer: formatWindowsDn(fields.issuer),
+    ev: fields.policies?.includes(EV_POLICY_OID) ?? false,
+    signing: fields.keyUsage === undefined || (fields.keyUsage & DIGITAL_SIGNATURE) !== 0,
+    pathLength: fields.pathLength,
+    policies: fields.policies ?? [],
+    ...(fields.extendedKeyUsage ? { extendedKeyUsage: fields.extendedKeyUsage } : {}),
     extensions,
   };
 }
