@@ -32,7 +32,7 @@ export function guards(ctx: PortalContext): Guard {
     const now = ctx.clock().getTime();
     const blocked = failures.blockedFor(request.ip, now);
     if (blocked) throw tooMany(reply, blocked);
-    const caller = await authenticate(ctx.store.db, request.headers.authorization);
+    const caller = await authenticate(ctx.store.db, request.headers.authorization, now);
     if (!caller) {
       failures.hit(request.ip, now);
       // Headers set before the throw reach the client: the error handler only adds the status and body.
