@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hashToken, matchesHash, randomToken } from '../security/tokens.ts';
 import { apiKeyById, insertApiKey, revokeApiKey as revokeStoredKey } from '../storage/api-keys.ts';
 import type { Db } from '../storage/database.ts';
-import { apiKeyCacheOf, type CachedApiKey } from './api-key-cache.ts';
+import { type ApiKeyCache, apiKeyCacheOf, type CachedApiKey } from './api-key-cache.ts';
 
 /** What an API key may do. A key holds one or more scopes; `admin` holds them all. */
 export const SCOPES = [
@@ -60,22 +60,22 @@ export async function createApiKey(
 const DUMMY_HASH = hashToken('no such key');
 
 /**
- * The caller of a `Bearer mbp_<id>_<secret>` header at `now` (epoch ms), or undefined. The secret is compared as a
- * hash in constant time, and a hash is compared even when the id is unknown, so timing does not tell a wrong secret
- * from an unknown id. A key whose secret matched is kept in the store handle's cache (api-key-cache.ts) for a short
- * time, so a busy caller costs no query per request; an id answered from the cache answers sooner, which tells
- * nothing of its secret.
+ * The caller of a `Bearer mbp_<id>_<secret>` header, or undefined. The secret is compared as a hash in constant time,
+ * and a hash is compared even when the id is unknown, so timing does not tell a wrong secret from an unknown id.
+ * Without `cached` it reads the key row (a one-off check sees a revocation at once). The route guard passes its store
+ * handle's cache (api-key-cache.ts) and the time: a key whose secret matched is then kept for a short while, so a
+ * busy caller costs no query per request; an id answered from the cache answers sooner, which tells nothing of its
+ * secret.
  */
 export async function authenticate(
   db: Db,
   header: string | undefined,
-  now: number = Date.now(),
+  cached?: { cache: ApiKeyCache; now: number },
 ): Promise<ApiCaller | undefined> {
   const m = /^Bearer\s+mbp_([a-f0-9]{16})_([A-Za-z0-9_-]{16,64})\s*$/.exec(header ?? '');
   const id = m?.[1] ?? '';
-  const cache = apiKeyCacheOf(db);
-  const cached = m ? cache.get(id, now) : undefined;
-  let key = cached;
+  const hit = m && cached ? cached.cache.get(id, cached.now) : undefined;
+  let key = hit;
   if (m && !key) {
     const row = await apiKeyById(db, id);
     key = row && {
@@ -88,7 +88,7 @@ export async function authenticate(
   const ok = matchesHash(m?.[2] ?? '', key?.keyHash ?? DUMMY_HASH);
   if (!key || !ok) return undefined;
   // Only a presented secret that matched fills the cache: unknown ids and guesses cost a (rate-limited) query.
-  if (!cached) cache.set(id, key, now);
+  if (cached && !hit) cached.cache.set(id, key, cached.now);
   return key.revoked ? undefined : callerOf(id, key);
 }
 
