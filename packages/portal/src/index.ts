@@ -5,7 +5,7 @@
  */
 
 export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
-export { createApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
+export { createApiKey, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
 export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
@@ -27,6 +27,6 @@ export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
 export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';
-export { listApiKeys, revokeApiKey } from './storage/api-keys.ts';
+export { listApiKeys } from './storage/api-keys.ts';
 export { openStore, type Store } from './storage/database.ts';
 export { CHECKOUT_FIELDS } from './views/render.ts';

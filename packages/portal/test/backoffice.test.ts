@@ -7,13 +7,13 @@ import { parseDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
-import { createApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
+import { API_KEY_CACHE_TTL_MS, apiKeyCacheOf } from '../src/backoffice/api-key-cache.ts';
+import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
-import { revokeApiKey } from '../src/storage/api-keys.ts';
 import { getPlan, seedPlans } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
@@ -104,6 +104,52 @@ for (const dialect of DIALECTS) {
         const wrong = await call('GET', `/api/v1/policy?iccid=${ICCID}`, billing);
         assert.equal(wrong.statusCode, 403);
         assert.equal(wrong.json().code, 'MBPROV_API_SCOPE');
+      });
+    });
+
+    describe('API key cache', () => {
+      const policyWith = async (key: string) =>
+        (await call('GET', `/api/v1/policy?iccid=${ICCID}`, key)).statusCode;
+
+      it('a key revoked through the same store handle is refused at once', async () => {
+        const temp = await createApiKey(ctx.store.db, 'temp', ['policy:read'], ctx.clock().toISOString());
+        assert.equal(await policyWith(temp.key), 200);
+        assert.ok(
+          apiKeyCacheOf(ctx.store.db).get(temp.id, ctx.clock().getTime()),
+          'the verified key is cached',
+        );
+        await revokeApiKey(ctx.store.db, temp.id, ctx.clock().toISOString());
+        assert.equal(await policyWith(temp.key), 401);
+      });
+
+      it('a key revoked by another process is refused once the cache TTL has passed, not before', async () => {
+        const temp = await createApiKey(ctx.store.db, 'temp', ['policy:read'], ctx.clock().toISOString());
+        assert.equal(await policyWith(temp.key), 200);
+        const other = await ctx.openSibling();
+        const start = ctx.clock();
+        try {
+          assert.equal(await revokeApiKey(other.db, temp.id, start.toISOString()), true);
+          ctx.setNow(new Date(start.getTime() + API_KEY_CACHE_TTL_MS - 1));
+          assert.equal(await policyWith(temp.key), 200, 'still cached: the documented staleness');
+          ctx.setNow(new Date(start.getTime() + API_KEY_CACHE_TTL_MS));
+          assert.equal(await policyWith(temp.key), 401);
+        } finally {
+          ctx.setNow(start);
+          await other.close();
+        }
+      });
+
+      it('unknown ids and wrong secrets do not enter the cache', async () => {
+        const cache = apiKeyCacheOf(ctx.store.db);
+        const before = cache.size;
+        for (let i = 0; i < 5; i++) {
+          const id = i.toString(16).padStart(16, 'e');
+          assert.equal(await policyWith(`mbp_${id}_${'A'.repeat(32)}`), 401);
+        }
+        const temp = await createApiKey(ctx.store.db, 'temp', ['policy:read'], ctx.clock().toISOString());
+        assert.equal(await policyWith(`${temp.key.slice(0, -4)}AAAA`), 401);
+        assert.equal(cache.size, before);
+        assert.equal(cache.get(temp.id, ctx.clock().getTime()), undefined);
       });
     });
 

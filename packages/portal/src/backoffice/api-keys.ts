@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hashToken, matchesHash, randomToken } from '../security/tokens.ts';
-import { apiKeyById, insertApiKey } from '../storage/api-keys.ts';
+import { apiKeyById, insertApiKey, revokeApiKey as revokeStoredKey } from '../storage/api-keys.ts';
 import type { Db } from '../storage/database.ts';
+import { type ApiKeyCache, apiKeyCacheOf, type CachedApiKey } from './api-key-cache.ts';
 
 /** What an API key may do. A key holds one or more scopes; `admin` holds them all. */
 export const SCOPES = [
@@ -59,13 +60,48 @@ export async function createApiKey(
 const DUMMY_HASH = hashToken('no such key');
 
 /**
- * The caller of a `Bearer mbp_<id>_<secret>` header, or undefined. The secret is compared as a hash in constant
- * time, and a hash is compared even when the id is unknown, so timing does not tell which part was wrong.
+ * The caller of a `Bearer mbp_<id>_<secret>` header, or undefined. The secret is compared as a hash in constant time,
+ * and a hash is compared even when the id is unknown, so timing does not tell a wrong secret from an unknown id.
+ * Without `cached` it reads the key row (a one-off check sees a revocation at once). The route guard passes its store
+ * handle's cache (api-key-cache.ts) and the time: a key whose secret matched is then kept for a short while, so a
+ * busy caller costs no query per request; an id answered from the cache answers sooner, which tells nothing of its
+ * secret.
  */
-export async function authenticate(db: Db, header: string | undefined): Promise<ApiCaller | undefined> {
+export async function authenticate(
+  db: Db,
+  header: string | undefined,
+  cached?: { cache: ApiKeyCache; now: number },
+): Promise<ApiCaller | undefined> {
   const m = /^Bearer\s+mbp_([a-f0-9]{16})_([A-Za-z0-9_-]{16,64})\s*$/.exec(header ?? '');
-  const row = m ? await apiKeyById(db, m[1] as string) : undefined;
-  const ok = matchesHash(m?.[2] ?? '', row?.key_hash ?? DUMMY_HASH);
-  if (!m || !row || !ok || row.revoked_at) return undefined;
-  return { keyId: row.id, name: row.name, scopes: new Set(row.scopes.split(' ') as Scope[]) };
+  const id = m?.[1] ?? '';
+  const hit = m && cached ? cached.cache.get(id, cached.now) : undefined;
+  let key = hit;
+  if (m && !key) {
+    const row = await apiKeyById(db, id);
+    key = row && {
+      keyHash: row.key_hash,
+      name: row.name,
+      scopes: row.scopes,
+      revoked: row.revoked_at !== null,
+    };
+  }
+  const ok = matchesHash(m?.[2] ?? '', key?.keyHash ?? DUMMY_HASH);
+  if (!key || !ok) return undefined;
+  // Only a presented secret that matched fills the cache: unknown ids and guesses cost a (rate-limited) query.
+  if (cached && !hit) cached.cache.set(id, key, cached.now);
+  return key.revoked ? undefined : callerOf(id, key);
+}
+
+function callerOf(keyId: string, key: CachedApiKey): ApiCaller {
+  return { keyId, name: key.name, scopes: new Set(key.scopes.split(' ') as Scope[]) };
+}
+
+/**
+ * Revokes a key by id; true when it existed and was active. This store handle's cache forgets it at once; other
+ * processes refuse it once their cached entry expires (API_KEY_CACHE_TTL_MS).
+ */
+export async function revokeApiKey(db: Db, id: string, now: string): Promise<boolean> {
+  const revoked = await revokeStoredKey(db, id, now);
+  apiKeyCacheOf(db).delete(id);
+  return revoked;
 }

@@ -3,7 +3,13 @@ import { usageDocument } from '../activation/document.ts';
 import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { matchesHash } from '../security/tokens.ts';
-import { latestDocument, type StoredDocument } from '../storage/documents.ts';
+import {
+  documentXml,
+  latestDocument,
+  type RefreshState,
+  refreshState,
+  type StoredDocument,
+} from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription } from '../storage/subscriptions.ts';
@@ -13,13 +19,23 @@ import { activeSubscription, latestSubscription } from '../storage/subscriptions
  * time, not with when it was made, means a usage time the clock never reaches cannot make every refresh sign again.
  * A document stored before its usage time was recorded falls back to "usage reported after it was made".
  */
-function usageChanged(stored: StoredDocument, usageAt: string): boolean {
+function usageChanged(stored: Pick<StoredDocument, 'usage_at' | 'created_at'>, usageAt: string): boolean {
   return stored.usage_at === null ? usageAt > stored.created_at : usageAt !== stored.usage_at;
 }
 
+/** Whether the refresh must sign a usage-only document first, judged from the refresh state alone. */
+function needsUsageDocument(state: RefreshState): boolean {
+  if (state.documentCreatedAt === null || state.subscriptionUsageAt === null) return false;
+  return usageChanged(
+    { usage_at: state.documentUsageAt, created_at: state.documentCreatedAt },
+    state.subscriptionUsageAt,
+  );
+}
+
 /**
- * The document to answer: the newest one, after issuing a usage-only document (Plans with Usage, as the account
- * provisioning page recommends) when the usage changed since it was made.
+ * The document to answer when the refresh state shows a usage change: the newest one, after issuing a usage-only
+ * document (Plans with Usage, as the account provisioning page recommends) when the usage still differs from the one
+ * it carries (read again here: a concurrent refresh may have signed it meanwhile).
  */
 async function currentDocument(
   ctx: PortalContext,
@@ -43,6 +59,40 @@ async function currentDocument(
     );
   }
   return latestDocument(db, subscriber.id);
+}
+
+/** The ETag to answer and, only when it must be sent, the encrypted XML behind it. */
+interface RefreshAnswer {
+  etag: string;
+  xml: () => Promise<string>;
+}
+
+/**
+ * What a refresh answers, from its state: the newest document as it is (one more row read, and only for a 200), or
+ * after signing a usage-only document when the usage changed since it was made. Undefined when there is none.
+ */
+async function refreshAnswer(
+  ctx: PortalContext,
+  state: RefreshState,
+  subscriberId: string,
+): Promise<RefreshAnswer | undefined> {
+  const { db } = ctx.store;
+  if (needsUsageDocument(state)) {
+    const subscriber = await subscriberById(db, subscriberId);
+    const stored = subscriber && (await currentDocument(ctx, subscriber));
+    return stored && { etag: stored.etag, xml: async () => stored.xml_encrypted };
+  }
+  const { documentId, etag } = state;
+  if (documentId === null || etag === null) return undefined;
+  return {
+    etag,
+    xml: async () => {
+      const xml = await documentXml(db, documentId);
+      // Versions are only ever added, so the newest one cannot go between the two reads.
+      if (xml === undefined) throw new Error(`document ${documentId} vanished during a refresh`);
+      return xml;
+    },
+  };
 }
 
 /** Reads HTTP Basic credentials. */
@@ -75,23 +125,21 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
     async (request, reply) => {
       reply.raw.once('finish', () => ctx.metrics?.refreshes.inc({ status: String(reply.statusCode) }));
       const credentials = basicCredentials(request.headers.authorization);
-      const subscriber = credentials
-        ? await subscriberById(ctx.store.db, request.params.subscriberId)
-        : undefined;
+      const state = credentials ? await refreshState(ctx.store.db, request.params.subscriberId) : undefined;
       // Compare the hash even for an unknown subscriber, so timing does not tell which part was wrong.
-      const hash = subscriber?.refresh_password_hash ?? '0'.repeat(64);
+      const hash = state?.refreshPasswordHash ?? '0'.repeat(64);
       const passwordOk = matchesHash(credentials?.password ?? '', hash);
-      if (!subscriber || !credentials || credentials.user !== subscriber.refresh_user || !passwordOk)
+      if (!state || !credentials || credentials.user !== state.refreshUser || !passwordOk)
         return unauthorized(reply);
-      const stored = await currentDocument(ctx, subscriber);
-      if (!stored)
+      const answer = await refreshAnswer(ctx, state, request.params.subscriberId);
+      if (!answer)
         return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('No document\n');
-      reply.header('etag', stored.etag).header('cache-control', 'no-cache');
+      reply.header('etag', answer.etag).header('cache-control', 'no-cache');
       const match = request.headers['if-none-match'];
-      if (match?.split(',').some((t) => t.trim() === stored.etag)) return reply.code(304).send();
+      if (match?.split(',').some((t) => t.trim() === answer.etag)) return reply.code(304).send();
       return reply
         .header('content-type', 'application/xml; charset=utf-8')
-        .send(ctx.secrets.decrypt(stored.xml_encrypted));
+        .send(ctx.secrets.decrypt(await answer.xml()));
     },
   );
 }

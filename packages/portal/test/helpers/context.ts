@@ -54,6 +54,8 @@ export type TestContext = PortalContext & {
    * payment provider and logger, the same configuration, keys and clock. This one is closed (its database kept).
    */
   restart(): Promise<TestContext>;
+  /** Another store handle on the same database, as another process (the CLI, a second portal) has; close it. */
+  openSibling(): Promise<Store>;
   /** Closes the database (and drops the PostgreSQL test schema). */
   close(): Promise<void>;
 };
@@ -84,10 +86,11 @@ export async function testContext(
 
 async function contextOn(database: TestDatabase, start: Date): Promise<TestContext> {
   const { dialect, dataDir, schema, config } = database;
-  const store: Store =
+  const open = () =>
     dialect === 'postgres'
-      ? await openStore({ databaseUrl: POSTGRES_URL, schema, poolSize: 4 })
-      : await openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
+      ? openStore({ databaseUrl: POSTGRES_URL, schema, poolSize: 4 })
+      : openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
+  const store = await open();
   let now = start;
   const s = await testSigner();
   return {
@@ -102,6 +105,7 @@ async function contextOn(database: TestDatabase, start: Date): Promise<TestConte
     },
     log: memoryLogger(),
     rootPem: s.rootPem,
+    openSibling: open,
     restart: async () => {
       await store.close();
       return contextOn(database, now);

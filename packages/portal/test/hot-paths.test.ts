@@ -1,0 +1,118 @@
+// What the hot paths cost in statements, counted by a Kysely plugin on SQLite and PostgreSQL: a RefreshURL 304 is
+// one statement (refreshState), a 200 one more (the document row), a re-sign after a usage change more; a
+// back-office call with a key verified moments ago reads no key row.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
+import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
+import { subscriberForSim } from '../src/activation/subscribers.ts';
+import { createApiKey } from '../src/backoffice/api-keys.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
+import { buildServer } from '../src/server.ts';
+import { findSim } from '../src/storage/sims.ts';
+import type { Subscriber } from '../src/storage/subscribers.ts';
+import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+
+const ICCID = '8901260000000000018';
+
+for (const dialect of DIALECTS) {
+  describe(`hot paths on ${dialect}`, () => {
+    let ctx: TestContext;
+    let app: FastifyInstance;
+    let subscriber: Subscriber;
+    let statements = 0;
+    // Counts results, not transformQuery calls: a subquery built on the plugged Db is transformed on its own too.
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        statements++;
+        return args.result;
+      },
+    };
+    /** The statements `work` ran. */
+    const counted = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+      const start = statements;
+      const result = await work();
+      return [result, statements - start];
+    };
+
+    before(async () => {
+      ctx = await testContext(dialect);
+      const sim = await findSim(ctx.store.db, { iccid: ICCID });
+      assert.ok(sim);
+      subscriber = await subscriberForSim(ctx, sim, undefined);
+      const outcome = await completeCheckout(ctx, {
+        checkoutId: newCheckoutId(),
+        subscriberId: subscriber.id,
+        shownAt: ctx.clock(),
+        client: 'test-client',
+        planId: 'day-1gb',
+        card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
+      });
+      assert.equal(outcome.kind, 'completed');
+      app = await buildServer(
+        { ...ctx, store: { ...ctx.store, db: ctx.store.db.withPlugin(counter) } },
+        { logger: false },
+      );
+    });
+    after(async () => {
+      await app.close();
+      await ctx.close();
+    });
+
+    const refresh = (etag?: string) => {
+      const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
+      return app.inject({
+        method: 'GET',
+        url: `/refresh/${subscriber.id}`,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
+          ...(etag ? { 'if-none-match': etag } : {}),
+        },
+      });
+    };
+
+    it('a RefreshURL 304 is one statement and a 200 two; a usage change signs first, then 304s are one again', async () => {
+      const [ok, okCost] = await counted(() => refresh());
+      assert.equal(ok.statusCode, 200);
+      assert.equal(okCost, 2);
+      const etag = String(ok.headers.etag);
+      const [same, sameCost] = await counted(() => refresh(etag));
+      assert.equal(same.statusCode, 304);
+      assert.equal(sameCost, 1);
+
+      const { key } = await createApiKey(ctx.store.db, 'billing', ['usage:write'], ctx.clock().toISOString());
+      const at = new Date(ctx.clock().getTime() + 60_000).toISOString();
+      ctx.setNow(new Date(ctx.clock().getTime() + 120_000));
+      const usage = await app.inject({
+        method: 'POST',
+        url: '/api/v1/usage',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ updates: [{ iccid: ICCID, usageMegabytes: 5, at }] }),
+      });
+      assert.equal(usage.statusCode, 200, usage.body);
+      const [resigned, resignedCost] = await counted(() => refresh(etag));
+      assert.equal(resigned.statusCode, 200, 'the usage-only document has a new ETag');
+      assert.notEqual(resigned.headers.etag, etag);
+      assert.ok(resignedCost > 2);
+      const [again, againCost] = await counted(() => refresh(String(resigned.headers.etag)));
+      assert.equal(again.statusCode, 304);
+      assert.equal(againCost, 1);
+    });
+
+    it('a key verified moments ago costs no statement to check', async () => {
+      const { key } = await createApiKey(ctx.store.db, 'gateway', ['policy:read'], ctx.clock().toISOString());
+      const policy = () =>
+        app.inject({
+          method: 'GET',
+          url: `/api/v1/policy?iccid=${ICCID}`,
+          headers: { authorization: `Bearer ${key}` },
+        });
+      const [first, firstCost] = await counted(policy);
+      const [second, secondCost] = await counted(policy);
+      assert.deepEqual([first.statusCode, second.statusCode], [200, 200]);
+      assert.equal(firstCost - secondCost, 1, 'only the first call reads the key row');
+    });
+  });
+}
