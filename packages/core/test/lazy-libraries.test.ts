@@ -57,10 +57,8 @@ if (!result.valid) throw new Error(JSON.stringify(result.diagnostics));`);
     }
   });
 
-  it('describing a certificate loads @peculiar/x509 (the check above can see it)', () => {
-    const loaded = loadedAfter(
-      `const chain = await core.createTestEvChain({ name: 'Lazy' }); core.describeCertificate(chain.signer.certificate);`,
-    );
+  it('creating a test chain loads @peculiar/x509 (the check above can see it)', () => {
+    const loaded = loadedAfter(`await core.createTestEvChain({ name: 'Lazy' });`);
     assert.ok(
       loaded.includes('@peculiar/x509') && loaded.includes('reflect-metadata'),
       JSON.stringify(loaded),

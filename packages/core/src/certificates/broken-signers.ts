@@ -3,15 +3,13 @@
  * Exported from `@mbprov/core/testing`, not from the library's entry: nothing in production makes broken signers.
  */
 import type { X509Certificate } from 'node:crypto';
-import { windowsDnOfName } from './distinguished-name.ts';
-import { EV_POLICY_OID } from './facts.ts';
+import { EV_POLICY_OID, subjectName } from './facts.ts';
 import {
   type CertificateKeyType,
   type CreateCertificateOptions,
   createCertificate,
   type TestEvChain,
 } from './generate.ts';
-import { peculiarX509 } from './libraries.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -76,7 +74,7 @@ export async function createBrokenSigner(
   options: { now?: Date; keyType?: CertificateKeyType } = {},
 ): Promise<TestEvChain> {
   const now = options.now ?? new Date();
-  const subject = windowsSubject(chain.signer.certificate);
+  const subject = subjectName(chain.signer.certificate);
   const keyType = options.keyType ?? keyTypeOf(chain.signer.certificate);
   const base: CreateCertificateOptions = {
     subject,
@@ -110,7 +108,7 @@ export async function createBrokenSigner(
     }
     case 'other-root': {
       const root = await createCertificate({
-        subject: windowsSubject(chain.root.certificate),
+        subject: subjectName(chain.root.certificate),
         keyType,
         now,
         ca: true,
@@ -131,9 +129,4 @@ export async function createBrokenSigner(
 /** The key type of a certificate generated here (RSA or ECDSA). */
 function keyTypeOf(cert: X509Certificate): CertificateKeyType {
   return cert.publicKey.asymmetricKeyType === 'ec' ? 'ecdsa' : 'rsa';
-}
-
-/** Windows-style subject of a certificate. */
-function windowsSubject(cert: X509Certificate): string {
-  return windowsDnOfName(new (peculiarX509().X509Certificate)(cert.raw).subjectName.toArrayBuffer());
 }

@@ -3,12 +3,11 @@
  * and a one-object summary. Names are written in the Windows style (see distinguished-name.ts).
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import type * as X509 from '@peculiar/x509';
 import { MbprovError } from '../errors/mbprov-error.ts';
-import { windowsDnOfName } from './distinguished-name.ts';
+import { certificateFields } from './certificate-fields.ts';
+import { formatWindowsDn } from './distinguished-name.ts';
 import { EV_POLICY_OID, hasEvPolicy } from './facts.ts';
 import { KEY_USAGES, type KeyUsage } from './generate.ts';
-import { peculiarX509 } from './libraries.ts';
 
 /** A readable summary of one certificate. */
 export interface CertificateDescription {
@@ -157,13 +156,12 @@ export function describeCertificate(cert: X509Certificate): CertificateDescripti
 }
 
 function describe(cert: X509Certificate): CertificateDescription {
-  const x509 = peculiarX509();
-  const parsed = new x509.X509Certificate(cert.raw);
-  const usage = parsed.getExtension(x509.KeyUsagesExtension);
-  const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
-  const policies = policiesOf(parsed);
-  const subject = windowsDnOfName(parsed.subjectName.toArrayBuffer());
-  const issuer = windowsDnOfName(parsed.issuerName.toArrayBuffer());
+  // The fields facts.ts reads (certificate-fields.ts): an extension that does not decode throws here the same way.
+  const fields = certificateFields(cert.raw);
+  const usage = fields.keyUsage;
+  const policies = fields.policies ?? [];
+  const subject = formatWindowsDn(fields.subject);
+  const issuer = formatWindowsDn(fields.issuer);
   return {
     subject,
     issuer,
@@ -175,15 +173,12 @@ function describe(cert: X509Certificate): CertificateDescription {
     ev: policies.includes(EV_POLICY_OID),
     isCa: cert.ca,
     selfSigned: subject === issuer && safeVerify(cert),
-    keyUsage: usage ? KEY_USAGES.filter(([, flag]) => (usage.usages & flag) !== 0).map(([name]) => name) : [],
-    extendedKeyUsage: eku ? Array.from(eku.usages, String) : [],
+    keyUsage:
+      usage === undefined ? [] : KEY_USAGES.filter(([, flag]) => (usage & flag) !== 0).map(([name]) => name),
+    extendedKeyUsage: fields.extendedKeyUsage ?? [],
     policies,
     keyAlgorithm: keyAlgorithm(cert),
   };
-}
-
-function policiesOf(parsed: X509.X509Certificate): string[] {
-  return [...(parsed.getExtension(peculiarX509().CertificatePolicyExtension)?.policies ?? [])];
 }
 
 function safeVerify(cert: X509Certificate): boolean {
