@@ -5,20 +5,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
-import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { API_KEY_CACHE_TTL_MS, apiKeyCacheOf } from '../src/backoffice/api-key-cache.ts';
 import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { getPlan, seedPlans } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { activeSubscription } from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { buyPlan } from './helpers/purchase.ts';
 
 const ICCID = '8901260000000000018';
 const IMSI = '310260000000001';
@@ -76,17 +75,7 @@ for (const dialect of DIALECTS) {
         reason: string;
         connectivityTest: { allowed: boolean; hosts: string[] };
       };
-    const buy = async () => {
-      const outcome = await completeCheckout(ctx, {
-        checkoutId: newCheckoutId(),
-        subscriberId: subscriber.id,
-        shownAt: ctx.clock(),
-        client: 'test-client',
-        planId: 'day-1gb',
-        card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
-      });
-      assert.equal(outcome.kind, 'completed');
-    };
+    const buy = () => buyPlan(ctx, subscriber.id);
 
     describe('authentication and scopes', () => {
       it('no key: 401 with a Bearer challenge; a forged or revoked key: 401; a key without the scope: 403', async () => {

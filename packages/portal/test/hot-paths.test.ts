@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin } from 'kysely';
-import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { buyPlan } from './helpers/purchase.ts';
 
 const ICCID = '8901260000000000018';
 
@@ -42,15 +41,7 @@ for (const dialect of DIALECTS) {
       const sim = await findSim(ctx.store.db, { iccid: ICCID });
       assert.ok(sim);
       subscriber = await subscriberForSim(ctx, sim, undefined);
-      const outcome = await completeCheckout(ctx, {
-        checkoutId: newCheckoutId(),
-        subscriberId: subscriber.id,
-        shownAt: ctx.clock(),
-        client: 'test-client',
-        planId: 'day-1gb',
-        card: { number: TEST_CARDS.accepted, expiry: '12/30', cvc: '123', name: 'x' },
-      });
-      assert.equal(outcome.kind, 'completed');
+      await buyPlan(ctx, subscriber.id);
       app = await buildServer(
         { ...ctx, store: { ...ctx.store, db: ctx.store.db.withPlugin(counter) } },
         { logger: false },

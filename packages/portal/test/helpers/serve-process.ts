@@ -37,7 +37,7 @@ export interface ServeProcess {
 }
 
 /**
- * Starts the real `mbprov serve` (node --import tsx packages/cli/src/main.ts serve --config <file>) with the demo
+ * Starts the real `mbprov serve` (packages/cli/src/main.ts serve --config <file>, from the sources) with the demo
  * catalog and SIMs in a configuration file, on a free loopback port and a temporary data directory; resolves once it
  * listens.
  */
@@ -59,20 +59,17 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   };
   const file = join(dataDir, 'portal.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
-  // The sources, as the tests run them (the @mbprov/source condition: no build needed).
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mbprov/source', '--import', 'tsx', MAIN, 'serve', '--config', file],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        MBPROV_TEST_PAYMENT_DELAY_MS: String(options.paymentDelayMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [MAIN, 'serve', '--config', file], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // The sources, as the tests run them (scripts/run-tests.mjs: the @mbprov/source condition and tsx).
+      NODE_OPTIONS: process.env.NODE_OPTIONS,
+      MBPROV_TEST_PAYMENT_DELAY_MS: String(options.paymentDelayMs),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
