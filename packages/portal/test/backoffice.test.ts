@@ -313,6 +313,8 @@ for (const dialect of DIALECTS) {
           { updates: [] },
           { updates: [{ iccid: ICCID, usageMegabytes: -1, at: '2026-11-21T11:00:00Z' }] },
           { updates: [{ iccid: ICCID, usageMegabytes: 1, at: 'yesterday' }] },
+          // More than the database's integer column holds (2,047 TB): a refusal, not an internal error.
+          { updates: [{ iccid: ICCID, usageMegabytes: 2 ** 31, at: '2026-11-21T11:00:00Z' }] },
           { updates: [{ iccid: ICCID, usageMegabytes: 1, at: '2026-11-21T11:00:00Z', extra: 1 }] },
         ]) {
           const r = await call('POST', '/api/v1/usage', billing, bad);

@@ -42,8 +42,9 @@ for (const dialect of DIALECTS) {
       assert.ok(sim);
       subscriber = await subscriberForSim(ctx, sim, undefined);
       await buyPlan(ctx, subscriber.id);
+      const db = ctx.store.db.withPlugin(counter);
       app = await buildServer(
-        { ...ctx, store: { ...ctx.store, db: ctx.store.db.withPlugin(counter) } },
+        { ...ctx, store: { ...ctx.store, db, transaction: (work) => db.transaction().execute(work) } },
         { logger: false },
       );
     });
@@ -90,6 +91,39 @@ for (const dialect of DIALECTS) {
       const [again, againCost] = await counted(() => refresh(String(resigned.headers.etag)));
       assert.equal(again.statusCode, 304);
       assert.equal(againCost, 1);
+    });
+
+    it('a usage update is one statement on PostgreSQL (a read and an update in one transaction on SQLite), and so is a batch of 1,000', async () => {
+      const { key } = await createApiKey(
+        ctx.store.db,
+        'billing2',
+        ['usage:write'],
+        ctx.clock().toISOString(),
+      );
+      const post = (updates: object[]) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/usage',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ updates }),
+        });
+      await post([{ iccid: ICCID, usageMegabytes: 6, at: ctx.clock().toISOString() }]); // reads the key row once
+      const start = ctx.clock().getTime();
+      const [one, oneCost] = await counted(() =>
+        post([{ iccid: ICCID, usageMegabytes: 7, at: new Date(start + 1000).toISOString() }]),
+      );
+      assert.equal(one.json().results[0].status, 'applied', one.body);
+      // Every SIM of the demo inventory, reported again and again: applied, stale, duplicate and unknown.
+      const updates = Array.from({ length: 1000 }, (_, i) => ({
+        iccid: `89012600000000000${String(10 + (i % 90)).padStart(2, '0')}`,
+        usageMegabytes: 10 + i,
+        at: new Date(start + 2000 + (i % 7) * 1000).toISOString(),
+      }));
+      const [batch, batchCost] = await counted(() => post(updates));
+      assert.equal(batch.statusCode, 200, batch.body);
+      assert.equal(batch.json().results.length, 1000);
+      const expected = dialect === 'postgres' ? 1 : 2;
+      assert.deepEqual([oneCost, batchCost], [expected, expected]);
     });
 
     it('a key verified moments ago costs no statement to check', async () => {

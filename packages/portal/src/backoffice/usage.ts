@@ -1,9 +1,6 @@
 import { MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
-import { getPlan } from '../storage/plans.ts';
-import { findSim } from '../storage/sims.ts';
-import { subscriberBySim } from '../storage/subscribers.ts';
-import { activeSubscription, latestSubscription, recordUsage } from '../storage/subscriptions.ts';
+import { applyUsageBatch, type UsageOutcome, type UsageRow } from '../storage/usage-reports.ts';
 
 /** One usage report from billing or the PCRF. */
 export interface UsageReport {
@@ -38,7 +35,8 @@ function usageWindow(ctx: PortalContext): UsageWindow {
  * Applies usage reports. Each is idempotent per subscriber and timestamp: a report not newer than the stored one is
  * a duplicate (same time) or stale (older: out-of-order delivery), and changes nothing. Usage never moves
  * backwards: a newer report with a lower figure keeps the higher one. Crossing the allowance of a Fixed plan
- * exhausts it (the walled garden closes); the next refresh answers a usage-only document.
+ * exhausts it (the walled garden closes); the next refresh answers a usage-only document. The reports of a call apply
+ * in order, as one statement whatever their number (storage/usage-reports.ts).
  *
  * A report dated outside the usageReports window refuses the whole call before anything is applied
  * (MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE): one report from the far future would otherwise make every real one stale.
@@ -54,42 +52,35 @@ export async function applyUsageReports(ctx: PortalContext, reports: UsageReport
           `${new Date(window.latest).toISOString()} (usageReports.maxAgeDays, usageReports.maxFutureSeconds); nothing was applied.`,
       );
   }
-  const results: UsageResult[] = [];
-  for (const report of reports) results.push(await applyOne(ctx, report, window));
+  const results: UsageResult[] = new Array(reports.length);
+  const valid: Array<{ index: number; row: UsageRow }> = [];
+  for (const [index, report] of reports.entries()) {
+    const at = Date.parse(report.at);
+    if (Number.isNaN(at) || !Number.isFinite(report.usageMegabytes) || report.usageMegabytes < 0)
+      results[index] = { status: 'invalid' };
+    else
+      valid.push({
+        index,
+        row: {
+          iccid: report.iccid,
+          imsi: report.imsi,
+          min: report.min,
+          usageMb: Math.round(report.usageMegabytes),
+          at: new Date(at).toISOString(),
+        },
+      });
+  }
+  const outcomes = await applyUsageBatch(
+    ctx.store,
+    valid.map((v) => v.row),
+    new Date(window.latest).toISOString(),
+  );
+  for (const [i, { index }] of valid.entries()) {
+    const outcome = outcomes[i] as UsageOutcome;
+    results[index] =
+      outcome.status === 'applied'
+        ? { status: 'applied', usageMegabytes: outcome.usageMb, exhausted: outcome.exhausted }
+        : outcome;
+  }
   return results;
-}
-
-async function applyOne(ctx: PortalContext, report: UsageReport, window: UsageWindow): Promise<UsageResult> {
-  const at = Date.parse(report.at);
-  if (Number.isNaN(at) || !Number.isFinite(report.usageMegabytes) || report.usageMegabytes < 0)
-    return { status: 'invalid' };
-  const { db } = ctx.store;
-  const sim = await findSim(db, {
-    ...(report.iccid ? { iccid: report.iccid } : {}),
-    ...(report.imsi ? { imsi: report.imsi } : {}),
-    ...(report.min ? { min: report.min } : {}),
-  });
-  const subscriber = sim ? await subscriberBySim(db, sim.id) : undefined;
-  if (!sim || !subscriber) return { status: 'unknown-sim' };
-  return ctx.store.transaction(async (trx): Promise<UsageResult> => {
-    // The plan the usage belongs to: the active one, or the one that just ran out.
-    const subscription =
-      (await activeSubscription(trx, subscriber.id)) ?? (await latestSubscription(trx, subscriber.id));
-    if (!subscription || (subscription.status !== 'active' && subscription.status !== 'exhausted'))
-      return { status: 'no-plan' };
-    if (Date.parse(subscription.starts_at) > at) return { status: 'stale' };
-    // A stored time beyond the window was accepted before the window existed: it must not freeze the usage.
-    const recorded = subscription.usage_at ? Date.parse(subscription.usage_at) : 0;
-    const storedAt = recorded > window.latest ? 0 : recorded;
-    if (at === storedAt) return { status: 'duplicate' };
-    if (at < storedAt) return { status: 'stale' };
-    const usage = Math.max(subscription.usage_mb, Math.round(report.usageMegabytes));
-    const plan = await getPlan(trx, subscription.plan_id);
-    const exhausted =
-      plan?.plan_type === 'Fixed' &&
-      subscription.data_limit_mb !== null &&
-      usage >= subscription.data_limit_mb;
-    await recordUsage(trx, subscription.id, { usageMb: usage, at: new Date(at).toISOString(), exhausted });
-    return { status: 'applied', usageMegabytes: usage, exhausted };
-  });
 }

@@ -82,20 +82,3 @@ export async function markReplaced(db: Db, id: string, now: string): Promise<voi
     .where('id', '=', id)
     .execute();
 }
-
-/** Records the usage of a subscription as of `at`, exhausting it when its allowance is used up. */
-export async function recordUsage(
-  db: Db,
-  id: string,
-  usage: { usageMb: number; at: string; exhausted: boolean },
-): Promise<void> {
-  await db
-    .updateTable('subscriptions')
-    .set({
-      usage_mb: usage.usageMb,
-      usage_at: usage.at,
-      ...(usage.exhausted ? { status: 'exhausted' } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
-}

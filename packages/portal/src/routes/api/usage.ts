@@ -13,7 +13,8 @@ const UsageBody = Type.Object(
           iccid: Type.Optional(Type.String({ pattern: '^\\d{19,20}$' })),
           imsi: Type.Optional(Type.String({ pattern: '^\\d{6,15}$' })),
           min: Type.Optional(Type.String({ pattern: '^\\d{10}$', description: 'CDMA MIN or MIN(IRM).' })),
-          usageMegabytes: Type.Number({ minimum: 0 }),
+          // Rounded, it must fit the database's 32-bit integer column.
+          usageMegabytes: Type.Number({ minimum: 0, maximum: 2_147_483_646 }),
           at: Type.String({ format: 'date-time' }),
         },
         { additionalProperties: false },
@@ -42,6 +43,9 @@ export function usageRoutes(app: FastifyInstance, ctx: PortalContext, guard: Gua
     '/api/v1/usage',
     {
       preHandler: guard('usage:write'),
+      // 1,000 reports with every identifier and field written out fit (about 150 bytes each); the global 64 KiB would
+      // refuse a batch the schema allows.
+      bodyLimit: 256 * 1024,
       schema: {
         tags: ['usage'],
         summary: 'Report usage from billing or the PCRF (idempotent per subscriber and timestamp).',
