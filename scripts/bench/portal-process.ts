@@ -1,6 +1,8 @@
 // The portal child process and the HTTPS client the portal and back-office benchmarks share.
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { type Agent, request } from 'node:https';
+import type { Readable } from 'node:stream';
 
 /** An answer of the portal, body decoded as UTF-8. */
 export interface Answer {
@@ -47,6 +49,8 @@ export interface PortalProcess {
   url: string;
   key: string;
   bare: string;
+  /** The same-work baseline of the back-office benchmark (same-work-server.ts). */
+  sameWork: string;
   /** Stops the portal and waits until it has dropped its PostgreSQL schemas and data folder. */
   stop(): Promise<void>;
 }
@@ -66,12 +70,13 @@ export async function startPortalProcess(
       String(sims),
       ...(databaseUrl ? [databaseUrl] : []),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+    // The portal logs to stdout as in production; the logs go to /dev/null, the ready line comes on fd 3.
+    { stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit', 'pipe'], env: { ...process.env, ...env } },
   );
-  const [url, key, bare] = await new Promise<string[]>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /ready (\S+) (\S+) (\S+)/.exec(d.toString());
-      if (m) resolve([m[1] as string, m[2] as string, m[3] as string]);
+  const [url, key, bare, sameWork] = await new Promise<string[]>((resolve, reject) => {
+    (child.stdio[3] as Readable).on('data', (d: Buffer) => {
+      const m = /ready (\S+) (\S+) (\S+) (\S+)/.exec(d.toString());
+      if (m) resolve(m.slice(1, 5) as string[]);
     });
     child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
   });
@@ -80,5 +85,5 @@ export async function startPortalProcess(
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { url: url as string, key: key as string, bare: bare as string, stop };
+  return { url: url as string, key: key as string, bare: bare as string, sameWork: sameWork as string, stop };
 }

@@ -1,13 +1,15 @@
 // The portal process of the portal and back-office benchmarks: a fresh data folder, the demo configuration plus
 // `simCount` generated SIMs, generous rate limits, an admin API key, and (the back-office baseline) a bare Fastify
-// HTTPS route in the same process with the same TLS certificate. Prints "ready <portal url> <api key> <bare url>".
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// HTTPS route in the same process with the same TLS certificate, and the same-work server (same-work-server.ts).
+// Writes "ready <portal url> <api key> <bare url> <same-work url>" to file descriptor 3.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, startPortal } from '@mbprov/portal';
 import { demoConfig } from '@mbprov/portal/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { startSameWorkServer } from './same-work-server.ts';
 
 const simCount = Number(process.argv[2] ?? 2000);
 const databaseUrl = process.argv[3];
@@ -33,7 +35,8 @@ const env = {
   ...(process.env.MBPROV_SECRET_KEY ? { MBPROV_SECRET_KEY: process.env.MBPROV_SECRET_KEY } : {}),
   ...(databaseUrl ? { DATABASE_URL: databaseUrl, MBPROV_DATABASE_SCHEMA: schema } : {}),
 };
-const portal = await startPortal({ file, logger: false, env });
+// The production logger (pino at info, a line per request) writes to stdout, which the parent points at /dev/null.
+const portal = await startPortal({ file, env });
 const { key } = await createApiKey(portal.ctx.store.db, 'bench', ['admin'], new Date().toISOString());
 const bare = Fastify({
   https: {
@@ -43,9 +46,20 @@ const bare = Fastify({
 });
 bare.get('/bare', async () => ({ ok: true }));
 const bareUrl = (await bare.listen({ host: '127.0.0.1', port: 0 })).replace(/^http:/, 'https:');
-process.stdout.write(`ready ${portal.url} ${key} ${bareUrl}\n`);
+const sameWork = await startSameWorkServer({
+  tls: {
+    key: readFileSync(join(dir, 'tls', 'localhost.key.pem')),
+    cert: readFileSync(join(dir, 'tls', 'localhost.crt.pem')),
+  },
+  database: databaseUrl ? { url: databaseUrl, schema } : { sqliteFile: join(dir, 'mbprov.sqlite') },
+  decrypt: (ciphertext) => portal.ctx.secrets.decrypt(ciphertext),
+  apiKey: key,
+});
+// The parent reads the ready line on file descriptor 3.
+writeSync(3, `ready ${portal.url} ${key} ${bareUrl} ${sameWork.url}\n`);
 process.on('SIGTERM', async () => {
   await bare.close();
+  await sameWork.close();
   await portal.close();
   if (databaseUrl) {
     // The portal's tables and its job queue's (pg-boss) schema.
