@@ -1,12 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { HelmetOptions } from 'helmet';
 import type { PortalContext } from './context.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
@@ -33,9 +33,8 @@ const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
 
 /** The portal's Fastify application: security headers, rate limits, CSRF, pages, the RefreshURL, static files. */
 export async function buildServer(ctx: PortalContext, options: ServerOptions = {}): Promise<FastifyInstance> {
-  // Every answer's security headers; @fastify/helmet adds per-request CSP nonces.
-  const helmetOptions: FastifyHelmetOptions = {
-    enableCSPNonces: true,
+  // Every answer's security headers, computed once; pages add their nonce to the CSP (sendPage).
+  const helmetOptions: HelmetOptions = {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -53,6 +52,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     // it "null", which the checkout's Origin check must refuse), and still no Referer to any other site.
     referrerPolicy: { policy: 'same-origin' },
   };
+  const headers = securityHeaders(helmetOptions);
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
     trustProxy: ctx.config.server.trustProxy,
@@ -65,6 +65,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         }),
       },
     },
+    // One access line per request, when it is answered (below): Fastify's default adds a second as it arrives.
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     // Graceful shutdown (app.close): idle keep-alive connections are closed at once, requests reaching the portal
     // while it closes are answered 503 (Fastify 5's defaults, stated because shutdown depends on them).
@@ -75,12 +77,19 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
     // Answers written before any hook runs (a URL that does not decode, headers too large) get the same headers.
-    ...earlyErrorAnswers(securityHeaders(helmetOptions)),
+    ...earlyErrorAnswers(headers),
   });
   const renderer = options.renderer ?? createRenderer();
   releaseConnectionsOnClose(app);
 
-  await app.register(fastifyHelmet, helmetOptions);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    done();
+  });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {

@@ -135,7 +135,7 @@ describe('security headers on every answer over TLS', () => {
     ],
     [
       'an API body over the limit (413)',
-      () => post('/api/v1/usage', 'application/json', 'x'.repeat(70_000)),
+      () => post('/api/v1/usage', 'application/json', 'x'.repeat(300_000)),
       413,
       'MBPROV_API_BAD_REQUEST',
     ],

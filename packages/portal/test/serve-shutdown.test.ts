@@ -41,14 +41,14 @@ async function plansPage(serve: ServeProcess) {
 }
 
 /**
- * Posts the checkout and resolves once the portal has logged that it received it (the payment then waits), with the
+ * Posts the checkout and resolves once the portal has logged that it is capturing the payment (which then waits), with the
  * answer still to come.
  */
 async function checkoutInFlight(serve: ServeProcess, tab: HttpsTab, form: Record<string, string>) {
   const answer = tab.postForm('/checkout', form).then((a) => ({ ...a, at: Date.now() }));
   // Unhandled until awaited: a forced exit cuts it, which some tests expect.
   answer.catch(() => {});
-  await serve.waitFor(/"method":"POST","url":"\/checkout"[^\n]*"incoming request"/);
+  await serve.waitFor(/"msg":"capturing payment"/);
   return { answer };
 }
 

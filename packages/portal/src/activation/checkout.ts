@@ -126,6 +126,8 @@ export async function completeCheckout(
 
   let reference = checkout.payment_reference;
   if (!reference) {
+    // With the outcome lines below, the log tells a payment that never came back from one never started.
+    ctx.log.info({ checkout: checkout.id }, 'capturing payment');
     const result = await ctx.payments.capture({
       idempotencyKey: checkout.id,
       amountMinor: checkout.amount_minor ?? plan.price_minor,

@@ -24,7 +24,7 @@ function clientErrorCode(error: NodeJS.ErrnoException): EarlyCode {
 }
 
 /**
- * The answers to requests that never reach a route or a hook, where @fastify/helmet cannot set its headers: Fastify's
+ * The answers to requests that never reach a route or a hook, where the security-header hook cannot run: Fastify's
  * own refusals (a URL that does not decode, a path parameter over the router's limit) and node's (headers over
  * maxHeaderSize, a request line it cannot parse, a timeout), which Fastify otherwise writes bare. Each carries
  * `headers` and the portal's error shape, `{ code, message }`, without echoing the request.

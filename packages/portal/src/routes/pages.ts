@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalContext } from '../context.ts';
+import { withNonce } from '../security/headers.ts';
 import { negotiateLanguage } from '../views/i18n.ts';
 import type { Lang, PageContext, View } from '../views/models.ts';
 import { httpStatus, type Renderer } from '../views/render.ts';
@@ -38,9 +40,13 @@ export function sendPage(
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>))
     if (typeof v === 'string' && k !== 'lang') query[k] = v;
+  // The CSP every answer carries (server.ts), with this page's nonce on its script and style tags.
+  const nonce = randomBytes(16).toString('base64');
+  const csp = reply.getHeader('content-security-policy');
+  if (typeof csp === 'string') reply.header('content-security-policy', withNonce(csp, nonce));
   const page: PageContext = {
     lang: lang ?? requestLang(request, reply),
-    nonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '',
+    nonce,
     path: request.url.split('?')[0] ?? '/',
     query,
     operatorName: ctx.config.operator.name,

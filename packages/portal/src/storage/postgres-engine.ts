@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -9,6 +10,44 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size per portal process. */
   poolSize?: number;
+}
+
+/** Most statements one connection keeps prepared; later ones are parsed and planned on every run. */
+const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * A connection that runs each parameterized statement as a named prepared statement, so PostgreSQL parses and plans
+ * its text once per connection instead of on every run (Kysely sends unnamed statements): planning the refresh and
+ * usage statements costs more than running them. The name is the text's hash, so the same text is the same
+ * statement. The portal's statements are few, but a usage batch has one text per batch size: a connection keeps at
+ * most PREPARED_PER_CONNECTION, which bounds the server's memory too.
+ *
+ * When another process migrates the schema (a rolling upgrade), PostgreSQL refuses a prepared statement whose result
+ * columns changed ("cached plan must not change result type", SQLSTATE 0A000): that statement fails once, and the
+ * connection prepares every statement again under new names.
+ */
+class PreparingClient extends pg.Client {
+  private readonly prepared = new Set<string>();
+  private generation = 0;
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this one forwards them all.
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const hash = createHash('sha1').update(config).digest('base64url');
+      const name = `mbprov_${this.generation}_${hash}`;
+      if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
+        this.prepared.add(name);
+        return (super.query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => {
+          if ((error as { code?: string }).code === '0A000') {
+            this.generation++;
+            this.prepared.clear();
+          }
+          throw error;
+        });
+      }
+    }
+    return super.query(config, values, callback);
+  }
 }
 
 /** Connects a pool to PostgreSQL, in `options.schema` when given; returns the schema name as used. */
@@ -23,6 +62,7 @@ export async function openPostgres(
     await setup.end();
   }
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: options.url,
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
