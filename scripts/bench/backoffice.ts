@@ -53,6 +53,9 @@ const SECONDS_PER_RUN = 2;
  */
 async function interleaved(pairs: Pair[]) {
   const runs = pairs.map(() => ({ baseline: [] as Run[], portal: [] as Run[] }));
+  // Warm-up, not counted: JIT, connection pools, prepared statements.
+  for (const pair of pairs)
+    for (const side of ['baseline', 'portal'] as const) await load({ ...pair[side], duration: 1 });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, pair] of pairs.entries()) {
       const into = runs[i] as { baseline: Run[]; portal: Run[] };

@@ -22,7 +22,7 @@ config.sims = Array.from({ length: simCount }, (_, i) => ({
   iccid: `89012690${String(i).padStart(11, '0')}`,
   imsi: `3102609${String(i).padStart(8, '0')}`,
 }));
-config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000 };
+config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000, apiPerMinute: 1_000_000 };
 // The load client is one address buying for thousands of SIMs.
 config.checkouts = { maxPerClient: 1_000_000 };
 config.dataDir = dir;

@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HelmetOptions } from 'helmet';
+import { AccessLog } from './access-log.ts';
 import type { PortalContext } from './context.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
@@ -65,8 +66,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         }),
       },
     },
-    // One access line per request, when it is answered (below): Fastify's default adds a second as it arrives.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     bodyLimit: 64 * 1024,
     // Graceful shutdown (app.close): idle keep-alive connections are closed at once, requests reaching the portal
     // while it closes are answered 503 (Fastify 5's defaults, stated because shutdown depends on them).
@@ -84,10 +84,6 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
 
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
-    done();
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     done();
   });
   await app.register(fastifyRateLimit, { global: false });
