@@ -12,7 +12,7 @@ import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { buildServer } from '../src/server.ts';
-import { getPlan, seedPlans } from '../src/storage/plans.ts';
+import { getPlan, seedPlans, updatePlan } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
 import { type Subscriber, subscriberById } from '../src/storage/subscribers.ts';
 import { activeSubscription, subscriptionsOf } from '../src/storage/subscriptions.ts';
@@ -513,6 +513,11 @@ for (const dialect of DIALECTS) {
         const stale = await call('PATCH', '/api/v1/plans/tour', admin, { ...read, priceMinor: 850 });
         assert.equal(stale.statusCode, 409);
         assert.equal(stale.json().code, 'MBPROV_API_CHANGED_SINCE_READ');
+        assert.equal((await getPlan(ctx.store.db, 'tour'))?.price_minor, 800, 'nothing written');
+        // A change racing another between its read and its write is refused by the storage, not just the route.
+        const current = await getPlan(ctx.store.db, 'tour');
+        assert.ok(current);
+        assert.equal(await updatePlan(ctx.store.db, { ...current, price_minor: 1 }, read.updatedAt), false);
         assert.equal((await getPlan(ctx.store.db, 'tour'))?.price_minor, 800, 'nothing written');
         // The same instant spelled otherwise is the same copy.
         const sameInstant = later.replace(/\.000Z$/, 'Z');

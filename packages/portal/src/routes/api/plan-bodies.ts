@@ -34,7 +34,8 @@ export const PlanPatch = Type.Partial(
     status: Type.String({ description: 'Read-only: when given, the stored status.' }),
     updatedAt: Type.String({
       format: 'date-time',
-      description: 'When given, the stored one (the copy is current); else 409 MBPROV_API_CHANGED_SINCE_READ.',
+      description:
+        'When given, the stored one (the copy is current); else 409 MBPROV_API_CHANGED_SINCE_READ.',
     }),
   }),
   { additionalProperties: false },
