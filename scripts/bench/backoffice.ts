@@ -122,8 +122,8 @@ export async function runBackoffice(): Promise<SuiteResult> {
             authorization: `Bearer ${p.key}`,
           })
         ).body,
-      ) as { subscriber: { id: string; refresh_user: string } };
-      const { id, refresh_user: user } = lookup.subscriber;
+      ) as { subscriber: { id: string; refreshUser: string } };
+      const { id, refreshUser: user } = lookup.subscriber;
       const basic = `Basic ${Buffer.from(`${user}:${secrets.refreshPassword(id, 1)}`).toString('base64')}`;
       const first = await call(`${p.url}/refresh/${id}`, 'GET', { authorization: basic });
       if (first.status !== 200)

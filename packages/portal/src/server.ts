@@ -11,6 +11,7 @@ import { AccessLog } from './access-log.ts';
 import type { PortalContext } from './context.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
+import { validationMessage } from './routes/api/validation-message.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
@@ -138,7 +139,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
     // The API (and /metrics, guarded by the same API keys) answers JSON errors with the catalog's codes.
     if (request.url.startsWith('/api/') || request.routeOptions.url === '/metrics') {
-      if (e.validation) return reply.code(400).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
+      if (e.validation)
+        return reply.code(400).send({ code: 'MBPROV_API_BAD_REQUEST', message: validationMessage(e) });
       if (error instanceof MbprovError)
         return reply.code(error.status).send({ code: error.code, message: error.message });
       if (e.statusCode && e.statusCode < 500)

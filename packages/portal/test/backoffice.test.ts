@@ -12,15 +12,42 @@ import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { buildServer } from '../src/server.ts';
-import { getPlan, seedPlans } from '../src/storage/plans.ts';
+import { getPlan, seedPlans, updatePlan } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
-import type { Subscriber } from '../src/storage/subscribers.ts';
-import { activeSubscription } from '../src/storage/subscriptions.ts';
+import { type Subscriber, subscriberById } from '../src/storage/subscribers.ts';
+import { activeSubscription, subscriptionsOf } from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
 
 const ICCID = '8901260000000000018';
 const IMSI = '310260000000001';
+/** The fields of a plan answer, in order: the definition (a body) and the read-only status and updatedAt. */
+const PLAN_FIELDS = [
+  'id',
+  'name',
+  'nameJa',
+  'planType',
+  'dataLimitMb',
+  'durationDays',
+  'bandwidthKbps',
+  'priceMinor',
+  'currency',
+  'status',
+  'updatedAt',
+];
+const SUBSCRIPTION_FIELDS = [
+  'id',
+  'subscriberId',
+  'planId',
+  'status',
+  'startsAt',
+  'endsAt',
+  'dataLimitMegabytes',
+  'usageMegabytes',
+  'usageAt',
+  'checkoutId',
+  'createdAt',
+];
 
 for (const dialect of DIALECTS) {
   describe(`back-office API on ${dialect}`, () => {
@@ -346,7 +373,7 @@ for (const dialect of DIALECTS) {
           400,
         );
         const patched = await call('PATCH', '/api/v1/plans/weekend', admin, { priceMinor: 450 });
-        assert.equal(patched.json().price_minor, 450);
+        assert.equal(patched.json().priceMinor, 450);
         assert.equal((await call('PATCH', '/api/v1/plans/nope', admin, { priceMinor: 1 })).statusCode, 404);
         assert.equal((await call('POST', '/api/v1/plans/weekend/retire', admin)).json().status, 'retired');
       });
@@ -362,7 +389,7 @@ for (const dialect of DIALECTS) {
         };
         assert.equal((await call('POST', '/api/v1/plans', admin, plan)).statusCode, 201);
         assert.equal(
-          (await call('PATCH', '/api/v1/plans/day-1gb', admin, { priceMinor: 123 })).json().price_minor,
+          (await call('PATCH', '/api/v1/plans/day-1gb', admin, { priceMinor: 123 })).json().priceMinor,
           123,
         );
         assert.equal((await call('POST', '/api/v1/plans/month-10gb/retire', admin)).json().status, 'retired');
@@ -384,6 +411,155 @@ for (const dialect of DIALECTS) {
           .where('id', '=', 'month-10gb')
           .execute();
         await call('POST', '/api/v1/plans/holiday/retire', admin);
+      });
+
+      const auditCount = async () =>
+        ((await call('GET', '/api/v1/audit?limit=1000', admin)).json() as { entries: unknown[] }).entries
+          .length;
+      /** Runs `step` with the clock a minute later (so that a write shows in updatedAt), then puts the clock back. */
+      const aMinuteLater = async <T>(step: () => Promise<T>): Promise<T> => {
+        const start = ctx.clock();
+        ctx.setNow(new Date(start.getTime() + 60_000));
+        try {
+          return await step();
+        } finally {
+          ctx.setNow(start);
+        }
+      };
+
+      it('answers every field of a plan; GET /api/v1/plans/{id} is the catalog entry; an unknown plan is 404', async () => {
+        const stored = await getPlan(ctx.store.db, 'week-unlimited');
+        assert.ok(stored);
+        const r = await call('GET', '/api/v1/plans/week-unlimited', admin);
+        assert.equal(r.statusCode, 200);
+        assert.deepEqual(Object.keys(r.json()), PLAN_FIELDS);
+        assert.deepEqual(r.json(), {
+          id: 'week-unlimited',
+          name: stored.name,
+          nameJa: stored.name_ja,
+          planType: 'Unrestricted',
+          dataLimitMb: null,
+          durationDays: stored.duration_days,
+          bandwidthKbps: 10000,
+          priceMinor: stored.price_minor,
+          currency: stored.currency,
+          status: 'active',
+          updatedAt: stored.updated_at,
+        });
+        const listed = (await call('GET', '/api/v1/plans', admin)).json() as { plans: Array<{ id: string }> };
+        assert.deepEqual(
+          listed.plans.find((p) => p.id === 'week-unlimited'),
+          r.json(),
+        );
+        assert.equal((await call('GET', '/api/v1/plans/nope', admin)).statusCode, 404);
+        assert.equal((await call('GET', '/api/v1/plans/week-unlimited', billing)).statusCode, 403);
+      });
+
+      it('a plan answer sent back unchanged as a PATCH body changes nothing: same answer, no audit entry, no job', async () => {
+        await (ctx.queue as LocalQueue).drain();
+        for (const id of ['day-1gb', 'week-unlimited', 'weekend']) {
+          const read = (await call('GET', `/api/v1/plans/${id}`, admin)).json();
+          const audited = await auditCount();
+          const back = await aMinuteLater(() => call('PATCH', `/api/v1/plans/${id}`, admin, read));
+          assert.equal(back.statusCode, 200, back.body);
+          assert.deepEqual(back.json(), read, id);
+          assert.deepEqual((await call('GET', `/api/v1/plans/${id}`, admin)).json(), read, id);
+          assert.equal(await auditCount(), audited, 'nothing changed, nothing recorded');
+          assert.equal(await (ctx.queue as LocalQueue).depth(), 0, 'no documents signed again');
+        }
+      });
+
+      it('a changed answer sent back is written; null clears an optional field; a stale copy is 409 and writes nothing', async () => {
+        const created = await call('POST', '/api/v1/plans', admin, {
+          id: 'tour',
+          name: 'Tour',
+          nameJa: 'ツアー',
+          planType: 'Fixed',
+          dataLimitMb: 2048,
+          durationDays: 7,
+          bandwidthKbps: 5000,
+          priceMinor: 900,
+          currency: 'USD',
+        });
+        assert.equal(created.statusCode, 201, created.body);
+        const read = created.json();
+        assert.deepEqual(read, {
+          id: 'tour',
+          name: 'Tour',
+          nameJa: 'ツアー',
+          planType: 'Fixed',
+          dataLimitMb: 2048,
+          durationDays: 7,
+          bandwidthKbps: 5000,
+          priceMinor: 900,
+          currency: 'USD',
+          status: 'active',
+          updatedAt: ctx.clock().toISOString(),
+        });
+        const edited = { ...read, nameJa: null, bandwidthKbps: null, priceMinor: 800 };
+        const written = await aMinuteLater(() => call('PATCH', '/api/v1/plans/tour', admin, edited));
+        assert.equal(written.statusCode, 200, written.body);
+        const later = new Date(ctx.clock().getTime() + 60_000).toISOString();
+        assert.deepEqual(written.json(), { ...edited, updatedAt: later });
+        const stored = await getPlan(ctx.store.db, 'tour');
+        assert.deepEqual([stored?.name_ja, stored?.bandwidth_kbps, stored?.price_minor], [null, null, 800]);
+        assert.equal(await (ctx.queue as LocalQueue).depth(), 1, 'documents are signed again');
+        const entry = (
+          (await call('GET', '/api/v1/audit?limit=1', admin)).json() as {
+            entries: Array<{ action: string; details: { priceMinor?: number } }>;
+          }
+        ).entries[0];
+        assert.deepEqual([entry?.action, entry?.details.priceMinor], ['plan.update', 800]);
+
+        // The first copy is older than the plan now: sending it back would undo the edit.
+        const stale = await call('PATCH', '/api/v1/plans/tour', admin, { ...read, priceMinor: 850 });
+        assert.equal(stale.statusCode, 409);
+        assert.equal(stale.json().code, 'MBPROV_API_CHANGED_SINCE_READ');
+        assert.equal((await getPlan(ctx.store.db, 'tour'))?.price_minor, 800, 'nothing written');
+        // A change racing another between its read and its write is refused by the storage, not just the route.
+        const current = await getPlan(ctx.store.db, 'tour');
+        assert.ok(current);
+        assert.equal(await updatePlan(ctx.store.db, { ...current, price_minor: 1 }, read.updatedAt), false);
+        assert.equal((await getPlan(ctx.store.db, 'tour'))?.price_minor, 800, 'nothing written');
+        // The same instant spelled otherwise is the same copy.
+        const sameInstant = later.replace(/\.000Z$/, 'Z');
+        assert.notEqual(sameInstant, later);
+        const fresh = await call('PATCH', '/api/v1/plans/tour', admin, {
+          updatedAt: sameInstant,
+          priceMinor: 850,
+        });
+        assert.equal(fresh.statusCode, 200, fresh.body);
+        assert.equal(fresh.json().priceMinor, 850);
+        await call('POST', '/api/v1/plans/tour/retire', admin);
+        // The job was queued a minute ahead of the clock the other tests keep.
+        await aMinuteLater(() => (ctx.queue as LocalQueue).drain());
+      });
+
+      it('refuses a patch that changes a read-only field or leaves a Fixed plan without allowance, and a new plan with read-only fields', async () => {
+        const read = (await call('GET', '/api/v1/plans/day-1gb', admin)).json();
+        for (const [patch, message] of [
+          [{ ...read, id: 'other' }, /id is read-only/],
+          [{ ...read, status: 'retired' }, /status is read-only.*retire/],
+          [{ planType: 'Fixed', dataLimitMb: null }, /A Fixed plan needs dataLimitMb/],
+          [{ price_minor: 1 }, /additional properties: \/price_minor$/],
+        ] as const) {
+          const r = await call('PATCH', '/api/v1/plans/day-1gb', admin, patch);
+          assert.equal(r.statusCode, 400, JSON.stringify(patch));
+          assert.equal(r.json().code, 'MBPROV_API_BAD_REQUEST');
+          assert.match(r.json().message, message);
+        }
+        assert.deepEqual((await call('GET', '/api/v1/plans/day-1gb', admin)).json(), read, 'nothing written');
+        const copy = await call('POST', '/api/v1/plans', admin, { ...read, id: 'day-1gb-copy' });
+        assert.equal(copy.statusCode, 400, 'status and updatedAt are the portal’s');
+        const { status: _status, updatedAt: _updatedAt, ...definition } = read;
+        const created = await call('POST', '/api/v1/plans', admin, { ...definition, id: 'day-1gb-copy' });
+        assert.equal(created.statusCode, 201, created.body);
+        assert.deepEqual(created.json(), {
+          ...read,
+          id: 'day-1gb-copy',
+          updatedAt: ctx.clock().toISOString(),
+        });
+        await call('POST', '/api/v1/plans/day-1gb-copy/retire', admin);
       });
 
       type ImportAnswer = {
@@ -466,12 +642,43 @@ for (const dialect of DIALECTS) {
           const answer = r.json();
           assert.equal(answer.subscriber.id, subscriber.id);
           assert.match(answer.subscriber.refreshUrl, /\/refresh\//);
-          assert.doesNotMatch(r.body, /refresh_password_hash/);
-          // The purchase of the earlier tests, as the response schema lists it.
+          assert.ok(!r.body.includes(subscriber.refresh_password_hash), 'no credential hash');
+          // Every field the presenter writes reaches the client (a field the schema lacks would be dropped).
+          const row = await subscriberById(ctx.store.db, subscriber.id);
+          assert.ok(row);
+          assert.deepEqual(answer.subscriber, {
+            id: row.id,
+            simId: row.sim_id,
+            iccid: ICCID,
+            imsi: IMSI,
+            min: null,
+            deviceId: row.device_id,
+            refreshUser: row.refresh_user,
+            credentialVersion: row.credential_version,
+            status: 'active',
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+            refreshUrl: `${ctx.config.server.publicUrl.replace(/\/$/, '')}/refresh/${row.id}`,
+          });
+          // The purchases of the earlier tests, newest first, as the response schema lists them.
+          const stored = await subscriptionsOf(ctx.store.db, subscriber.id);
+          assert.equal(answer.subscriptions.length, stored.length);
           const [latest] = answer.subscriptions;
-          assert.equal(latest.subscriber_id, subscriber.id);
-          assert.equal(typeof latest.usage_mb, 'number');
-          assert.match(latest.ends_at, /^\d{4}-\d\d-\d\dT/);
+          assert.deepEqual(Object.keys(latest), SUBSCRIPTION_FIELDS);
+          assert.deepEqual(latest, {
+            id: stored[0]?.id,
+            subscriberId: subscriber.id,
+            planId: stored[0]?.plan_id,
+            status: stored[0]?.status,
+            startsAt: stored[0]?.starts_at,
+            endsAt: stored[0]?.ends_at,
+            dataLimitMegabytes: stored[0]?.data_limit_mb,
+            usageMegabytes: stored[0]?.usage_mb,
+            usageAt: stored[0]?.usage_at,
+            checkoutId: stored[0]?.checkout_id,
+            createdAt: stored[0]?.created_at,
+          });
+          assert.deepEqual(Object.keys(answer.latestDocument), ['version', 'kind', 'etag', 'createdAt']);
           assert.equal(typeof answer.latestDocument.version, 'number');
         }
         assert.equal(
@@ -520,6 +727,8 @@ for (const dialect of DIALECTS) {
         const actions = (r.json() as { entries: Array<{ action: string; actor: string }> }).entries.map(
           (e) => e.action,
         );
+        const [newest] = (r.json() as { entries: object[] }).entries;
+        assert.deepEqual(Object.keys(newest ?? {}), ['id', 'at', 'actor', 'action', 'target', 'details']);
         for (const action of [
           'plan.create',
           'plan.update',
@@ -576,6 +785,13 @@ for (const dialect of DIALECTS) {
           'latestDocument',
         ]);
         assert.deepEqual(Object.keys(schemaOf('/api/v1/plans', 'get', '200')), ['plans']);
+        for (const [path, method, status] of [
+          ['/api/v1/plans/{id}', 'get', '200'],
+          ['/api/v1/plans', 'post', '201'],
+          ['/api/v1/plans/{id}', 'patch', '200'],
+          ['/api/v1/plans/{id}/retire', 'post', '200'],
+        ] as const)
+          assert.deepEqual(Object.keys(schemaOf(path, method, status)), PLAN_FIELDS, `${method} ${path}`);
         assert.deepEqual(Object.keys(schemaOf('/api/v1/sims/import', 'post', '200')), [
           'added',
           'exists',
@@ -584,6 +800,37 @@ for (const dialect of DIALECTS) {
           'rows',
           'truncated',
         ]);
+        // One naming style: every property of every body and JSON answer of the API is camelCase. (The keys of
+        // rejectedByCode are catalog codes, data rather than names.)
+        const names = new Set<string>();
+        const collect = (schema: unknown, into: string): void => {
+          if (!schema || typeof schema !== 'object') return;
+          const s = schema as Record<string, unknown>;
+          for (const [name, sub] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) {
+            names.add(`${into}.${name}`);
+            if (name !== 'rejectedByCode') collect(sub, `${into}.${name}`);
+          }
+          for (const key of ['items', 'additionalProperties']) collect(s[key], into);
+          for (const key of ['anyOf', 'oneOf', 'allOf'])
+            for (const sub of (s[key] ?? []) as unknown[]) collect(sub, into);
+        };
+        for (const [path, operations] of Object.entries(spec.paths))
+          for (const [method, operation] of Object.entries(
+            operations as Record<string, { requestBody?: unknown; responses: Responses }>,
+          )) {
+            collect(
+              (operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)
+                ?.content?.['application/json']?.schema,
+              `${method} ${path} body`,
+            );
+            for (const [status, answer] of Object.entries(operation.responses))
+              collect(answer.content?.['application/json']?.schema, `${method} ${path} ${status}`);
+          }
+        assert.ok(names.size > 100, `${names.size} names`);
+        const notCamel = [...names].filter(
+          (n) => !/^[a-z][a-zA-Z0-9]*$/.test(n.slice(n.lastIndexOf('.') + 1)),
+        );
+        assert.deepEqual(notCamel, []);
       });
     });
 

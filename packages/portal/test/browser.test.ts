@@ -130,10 +130,10 @@ async function policy(sim: Sim): Promise<{ internet: boolean; reason: string }> 
 }
 
 /** The subscriptions of a SIM's subscriber, from the back-office subscriber lookup. */
-async function subscriptions(sim: Sim): Promise<Array<{ status: string; plan_id: string }>> {
+async function subscriptions(sim: Sim): Promise<Array<{ status: string; planId: string }>> {
   const r = await api('GET', `/api/v1/subscribers?iccid=${sim.iccid}`);
   assert.equal(r.status, 200, JSON.stringify(r.json));
-  return r.json.subscriptions as Array<{ status: string; plan_id: string }>;
+  return r.json.subscriptions as Array<{ status: string; planId: string }>;
 }
 
 /** The AccountExperienceURL as Windows opens it for a SIM. */
@@ -519,7 +519,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     assert.equal(plan?.Description?.DataLimitInMegabytes, 2000, 'the allowance of two periods');
     const active = (await subscriptions(RENEW)).filter((s) => s.status === 'active');
     assert.deepEqual(
-      active.map((s) => s.plan_id),
+      active.map((s) => s.planId),
       ['day-1gb'],
       'one subscription, extended',
     );
@@ -734,7 +734,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       assert.equal(counts.refunds - before.refunds, 0, 'nothing to refund');
       const subs = await subscriptions(DOUBLE);
       assert.deepEqual(
-        subs.map((s) => [s.plan_id, s.status]),
+        subs.map((s) => [s.planId, s.status]),
         [['day-1gb', 'active']],
       );
     } finally {

@@ -321,6 +321,10 @@ export const codes = {
   MBPROV_API_SCOPE: e('The API key does not hold the scope this call needs.', 403),
   MBPROV_API_BAD_REQUEST: e('The API request is malformed (body or query does not match the schema).', 400),
   MBPROV_NOT_FOUND: e('The resource does not exist.', 404),
+  MBPROV_API_CHANGED_SINCE_READ: e(
+    'A change sent back a copy of a resource whose updatedAt is no longer the stored one: the resource changed since the copy was read; nothing is written. Read it again and apply the change to the new copy.',
+    409,
+  ),
   MBPROV_CSRF: e('The form is stale or forged (CSRF token mismatch); reload the page.', 403),
   MBPROV_REQUEST_MALFORMED: e(
     'The HTTP request could not be read: a URL that does not decode, or a request line or header the server cannot parse.',

@@ -65,10 +65,19 @@ export async function createPlan(db: Db, plan: Plan): Promise<boolean> {
   return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-/** Replaces the definition of a catalog plan (its id stays). */
-export async function updatePlan(db: Db, plan: Plan): Promise<void> {
+/**
+ * Replaces the definition of a catalog plan (its id stays) if its updated_at is still `readAt`, the one of the row
+ * the new definition was made from; false when the plan changed since (nothing written).
+ */
+export async function updatePlan(db: Db, plan: Plan, readAt: string): Promise<boolean> {
   const { id, ...row } = plan;
-  await db.updateTable('plans').set(row).where('id', '=', id).execute();
+  const r = await db
+    .updateTable('plans')
+    .set(row)
+    .where('id', '=', id)
+    .where('updated_at', '=', readAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Stops selling a plan; false when there is no such plan. */

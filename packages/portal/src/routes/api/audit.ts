@@ -2,7 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../../context.ts';
 import { recentAudit } from '../../storage/audit.ts';
+import { ERRORS } from './error-answers.ts';
 import type { Guard } from './guard.ts';
+import { AuditEntryAnswer, presentAuditEntry } from './presenters/audit-entry.ts';
 
 const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
 
@@ -16,11 +18,12 @@ export function auditRoutes(app: FastifyInstance, ctx: PortalContext, guard: Gua
         tags: ['audit'],
         summary: 'Changes made through the back office, newest first.',
         querystring: AuditQuery,
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntryAnswer) }), ...ERRORS },
       },
     },
     async (request) => {
       const rows = await recentAudit(ctx.store.db, request.query.limit ?? 100);
-      return { entries: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown })) };
+      return { entries: rows.map(presentAuditEntry) };
     },
   );
 }

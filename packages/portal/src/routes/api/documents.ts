@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildDocument, MbprovError, validateModel } from '@mbprov/core';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { fullModel } from '../../activation/issue.ts';
 import type { PortalContext } from '../../context.ts';
@@ -7,7 +8,27 @@ import { getPlan } from '../../storage/plans.ts';
 import { subscriberById } from '../../storage/subscribers.ts';
 import { latestSubscription } from '../../storage/subscriptions.ts';
 import { recordChange } from './audit-trail.ts';
+import { ERRORS, ErrorBody } from './error-answers.ts';
 import type { Guard } from './guard.ts';
+
+/** A finding of the document's validation (core's Diagnostic). */
+const Diagnostic = Type.Object({
+  code: Type.String({ description: 'An MBPROV_* code of docs/error-codes.md.' }),
+  severity: Type.String({ description: 'error or warning.' }),
+  message: Type.String(),
+  line: Type.Optional(Type.Integer()),
+  column: Type.Optional(Type.Integer()),
+  path: Type.Optional(Type.String({ description: 'The element, e.g. /CarrierProvisioning/Plans/Plan[1].' })),
+});
+const PreviewAnswer = Type.Object({
+  valid: Type.Boolean(),
+  diagnostics: Type.Array(Diagnostic),
+  xml: Type.String({ description: 'The unsigned document, its credentials masked.' }),
+});
+const RegenerateAnswer = Type.Object({
+  accepted: Type.Boolean(),
+  queueDepth: Type.Integer({ description: 'Jobs waiting, this one included.' }),
+});
 
 /** Provisioning documents: preview one subscriber's, and sign every active subscriber's again. */
 export function documentRoutes(app: FastifyInstance, ctx: PortalContext, guard: Guard): void {
@@ -20,6 +41,7 @@ export function documentRoutes(app: FastifyInstance, ctx: PortalContext, guard: 
       schema: {
         tags: ['documents'],
         summary: 'The full document the subscriber would get now, validated, unsigned, credentials masked.',
+        response: { 200: PreviewAnswer, 404: ErrorBody, ...ERRORS },
       },
     },
     async (request) => {
@@ -42,6 +64,7 @@ export function documentRoutes(app: FastifyInstance, ctx: PortalContext, guard: 
         tags: ['documents'],
         summary:
           'Sign every active subscriber’s document again (after a certificate rotation or a configuration change), in the background.',
+        response: { 202: RegenerateAnswer, ...ERRORS },
       },
     },
     async (request, reply) => {

@@ -1,78 +1,28 @@
 import { MbprovError } from '@mbprov/core';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../../context.ts';
-import {
-  allPlans,
-  createPlan,
-  getPlan,
-  type Plan,
-  planRow,
-  retirePlan,
-  updatePlan,
-} from '../../storage/plans.ts';
+import { allPlans, createPlan, getPlan, planRow, retirePlan, updatePlan } from '../../storage/plans.ts';
 import { recordChange } from './audit-trail.ts';
-import { ERRORS } from './error-answers.ts';
+import { ERRORS, ErrorBody } from './error-answers.ts';
 import type { Guard } from './guard.ts';
-import { Nullable } from './nullable.ts';
+import { changesPlan, newPlanDefinition, PlanBody, PlanPatch, patchedPlanDefinition } from './plan-bodies.ts';
+import { PlanAnswer, presentPlan } from './presenters/plan.ts';
 
-/** A catalog row, as stored. */
-const PlanRow = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  name_ja: Nullable(Type.String()),
-  plan_type: Type.String({ description: 'Unrestricted, Fixed or Variable.' }),
-  data_limit_mb: Nullable(Type.Number()),
-  duration_days: Type.Integer(),
-  bandwidth_kbps: Nullable(Type.Integer()),
-  price_minor: Type.Integer(),
-  currency: Type.String(),
-  status: Type.String({ description: 'active or retired.' }),
-  updated_at: Type.String({ format: 'date-time' }),
-});
-const PlanBody = Type.Object(
-  {
-    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-    name: Type.String({ minLength: 1, maxLength: 60 }),
-    nameJa: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-    planType: Type.Union([Type.Literal('Unrestricted'), Type.Literal('Fixed'), Type.Literal('Variable')]),
-    dataLimitMb: Type.Optional(Type.Integer({ minimum: 1 })),
-    durationDays: Type.Integer({ minimum: 1, maximum: 730 }),
-    bandwidthKbps: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_000_000 })),
-    priceMinor: Type.Integer({ minimum: 0 }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  },
-  { additionalProperties: false },
-);
-type PlanBody = Static<typeof PlanBody>;
-const PlanPatch = Type.Partial(Type.Omit(PlanBody, ['id']), { additionalProperties: false });
-type PlanPatch = Static<typeof PlanPatch>;
 type ById = { Params: { id: string } };
+const ONE_PLAN = { 200: PlanAnswer, 404: ErrorBody, ...ERRORS };
 
-/** The plan a patch makes of a stored one, in the shape of a new plan's body. */
-function patched(plan: Plan, patch: PlanPatch): PlanBody {
-  const nameJa = patch.nameJa ?? plan.name_ja;
-  const dataLimitMb = patch.dataLimitMb ?? plan.data_limit_mb;
-  const bandwidthKbps = patch.bandwidthKbps ?? plan.bandwidth_kbps;
-  return {
-    id: plan.id,
-    name: patch.name ?? plan.name,
-    ...(nameJa ? { nameJa } : {}),
-    // Stored rows were written from a PlanBody, so plan_type is one of its three types.
-    planType: patch.planType ?? (plan.plan_type as PlanBody['planType']),
-    ...(dataLimitMb !== null ? { dataLimitMb } : {}),
-    durationDays: patch.durationDays ?? plan.duration_days,
-    ...(bandwidthKbps !== null ? { bandwidthKbps } : {}),
-    priceMinor: patch.priceMinor ?? plan.price_minor,
-    currency: patch.currency ?? plan.currency,
-  };
-}
-
-/** The catalog: list, add, change and retire plans under /api/v1/plans. */
+/** The catalog: list, read, add, change and retire plans under /api/v1/plans. */
 export function planRoutes(app: FastifyInstance, ctx: PortalContext, guard: Guard): void {
   const { db } = ctx.store;
   const now = () => ctx.clock().toISOString();
   const noPlan = (id: string) => new MbprovError('MBPROV_NOT_FOUND', `No plan ${id}.`);
+  /** The answer of a plan by id, or the 404. */
+  const answer = async (id: string) => {
+    const plan = await getPlan(db, id);
+    if (!plan) throw noPlan(id);
+    return presentPlan(plan);
+  };
 
   app.get(
     '/api/v1/plans',
@@ -81,26 +31,38 @@ export function planRoutes(app: FastifyInstance, ctx: PortalContext, guard: Guar
       schema: {
         tags: ['plans'],
         summary: 'The whole catalog, retired plans included.',
-        response: { 200: Type.Object({ plans: Type.Array(PlanRow) }), ...ERRORS },
+        response: { 200: Type.Object({ plans: Type.Array(PlanAnswer) }), ...ERRORS },
       },
     },
-    async () => ({ plans: await allPlans(db) }),
+    async () => ({ plans: (await allPlans(db)).map(presentPlan) }),
+  );
+
+  app.get<ById>(
+    '/api/v1/plans/:id',
+    {
+      preHandler: guard('plans:write'),
+      schema: { tags: ['plans'], summary: 'One plan of the catalog, retired or not.', response: ONE_PLAN },
+    },
+    async (request) => answer(request.params.id),
   );
 
   app.post<{ Body: PlanBody }>(
     '/api/v1/plans',
     {
       preHandler: guard('plans:write'),
-      schema: { tags: ['plans'], summary: 'Add a plan to the catalog.', body: PlanBody },
+      schema: {
+        tags: ['plans'],
+        summary: 'Add a plan to the catalog.',
+        body: PlanBody,
+        response: { 201: PlanAnswer, 409: ErrorBody, ...ERRORS },
+      },
     },
     async (request, reply) => {
-      const { body } = request;
-      if (body.planType === 'Fixed' && body.dataLimitMb === undefined)
-        throw new MbprovError('MBPROV_API_BAD_REQUEST', 'A Fixed plan needs dataLimitMb.');
-      if (!(await createPlan(db, { id: body.id, ...planRow(body, now()) })))
-        throw new MbprovError('MBPROV_PLAN_UNAVAILABLE', `Plan ${body.id} exists already.`);
-      await recordChange(ctx, request, { action: 'plan.create', target: body.id, details: body });
-      return reply.code(201).send(await getPlan(db, body.id));
+      const plan = newPlanDefinition(request.body);
+      if (!(await createPlan(db, { id: plan.id, ...planRow(plan, now()) })))
+        throw new MbprovError('MBPROV_PLAN_UNAVAILABLE', `Plan ${plan.id} exists already.`);
+      await recordChange(ctx, request, { action: 'plan.create', target: plan.id, details: request.body });
+      return reply.code(201).send(await answer(plan.id));
     },
   );
 
@@ -110,25 +72,31 @@ export function planRoutes(app: FastifyInstance, ctx: PortalContext, guard: Guar
       preHandler: guard('plans:write'),
       schema: {
         tags: ['plans'],
-        summary: 'Change a plan; the documents of its subscribers are signed again in the background.',
+        summary:
+          'Change a plan (a GET answer may be sent back whole); the documents of its subscribers are signed again in the background.',
         body: PlanPatch,
+        response: { ...ONE_PLAN, 409: ErrorBody },
       },
     },
     async (request) => {
       const plan = await getPlan(db, request.params.id);
       if (!plan) throw noPlan(request.params.id);
-      await updatePlan(db, {
-        id: plan.id,
-        ...planRow(patched(plan, request.body), now()),
-        status: plan.status,
-      });
+      const definition = patchedPlanDefinition(plan, request.body);
+      // Nothing to write, record or sign again: an answer sent back unchanged leaves the plan as it is.
+      if (!changesPlan(plan, definition)) return presentPlan(plan);
+      const row = { id: plan.id, ...planRow(definition, now()), status: plan.status };
+      if (!(await updatePlan(db, row, plan.updated_at)))
+        throw new MbprovError(
+          'MBPROV_API_CHANGED_SINCE_READ',
+          `Plan ${plan.id} changed while this change was made; read it again.`,
+        );
       await recordChange(ctx, request, { action: 'plan.update', target: plan.id, details: request.body });
       await ctx.queue?.enqueue(
         'regenerate-documents',
         { reason: `plan ${plan.id} changed` },
         { singletonKey: 'catalog' },
       );
-      return getPlan(db, plan.id);
+      return answer(plan.id);
     },
   );
 
@@ -139,12 +107,13 @@ export function planRoutes(app: FastifyInstance, ctx: PortalContext, guard: Guar
       schema: {
         tags: ['plans'],
         summary: 'Stop selling a plan (active subscriptions keep it until they end).',
+        response: ONE_PLAN,
       },
     },
     async (request) => {
       if (!(await retirePlan(db, request.params.id, now()))) throw noPlan(request.params.id);
       await recordChange(ctx, request, { action: 'plan.retire', target: request.params.id });
-      return getPlan(db, request.params.id);
+      return answer(request.params.id);
     },
   );
 }

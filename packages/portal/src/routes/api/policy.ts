@@ -72,6 +72,8 @@ export function policyRoutes(app: FastifyInstance, ctx: PortalContext, guard: Gu
         summary:
           'Hosts reachable without a plan, for firewalls and proxies (text: one per line; ?format=json).',
         querystring: WalledGardenQuery,
+        // The JSON form's; the text form is sent as it is.
+        response: { 200: Type.Object({ hosts: Type.Array(Type.String()) }), ...ERRORS },
       },
     },
     async (request, reply) => {

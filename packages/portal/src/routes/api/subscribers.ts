@@ -12,6 +12,9 @@ import { ERRORS, ErrorBody } from './error-answers.ts';
 import { givenIdentifiers } from './given-identifiers.ts';
 import type { Guard } from './guard.ts';
 import { Nullable } from './nullable.ts';
+import { DocumentSummary, presentDocumentSummary } from './presenters/document-summary.ts';
+import { presentSubscriber, SubscriberAnswer } from './presenters/subscriber.ts';
+import { presentSubscription, SubscriptionAnswer } from './presenters/subscription.ts';
 
 const ByIdentifier = Type.Object({
   iccid: Type.Optional(Type.String()),
@@ -20,45 +23,15 @@ const ByIdentifier = Type.Object({
   msisdn: Type.Optional(Type.String()),
   id: Type.Optional(Type.String()),
 });
-/** A subscriber as the back office may see it: what is listed here and nothing else (no credential hash). */
-const SubscriberAnswer = Type.Object({
-  subscriber: Type.Object({
-    id: Type.String(),
-    sim_id: Type.String({ description: 'The inventory row.' }),
-    iccid: Nullable(Type.String()),
-    imsi: Nullable(Type.String()),
-    min: Nullable(Type.String({ description: 'CDMA MIN or MIN(IRM).' })),
-    device_id: Nullable(Type.String()),
-    refresh_user: Type.String(),
-    credential_version: Type.Integer(),
-    status: Type.String({ description: 'active, or suspended by the operator.' }),
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
-    refreshUrl: Type.String(),
-  }),
-  subscriptions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      subscriber_id: Type.String(),
-      plan_id: Type.String(),
-      status: Type.String({ description: 'active, expired, exhausted or suspended.' }),
-      starts_at: Type.String({ format: 'date-time' }),
-      ends_at: Type.String({ format: 'date-time' }),
-      data_limit_mb: Nullable(Type.Number()),
-      usage_mb: Type.Number(),
-      usage_at: Nullable(Type.String({ format: 'date-time' })),
-      checkout_id: Type.String(),
-      created_at: Type.String({ format: 'date-time' }),
-    }),
-  ),
-  latestDocument: Nullable(
-    Type.Object({
-      version: Type.Integer(),
-      kind: Type.String({ description: 'full or usage.' }),
-      etag: Type.String(),
-      createdAt: Type.String({ format: 'date-time' }),
-    }),
-  ),
+/** A subscriber found: its record, its plan periods (newest first) and its newest document. */
+const SubscriberLookup = Type.Object({
+  subscriber: SubscriberAnswer,
+  subscriptions: Type.Array(SubscriptionAnswer),
+  latestDocument: Nullable(DocumentSummary),
+});
+const SubscriberStatusAnswer = Type.Object({
+  id: Type.String(),
+  status: Type.String({ description: 'active or suspended.' }),
 });
 
 /** GET /api/v1/subscribers and the operator's suspend and resume of one subscriber. */
@@ -83,7 +56,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, guard
         tags: ['subscribers'],
         summary: 'Find a subscriber by ICCID, IMSI, MIN, MSISDN or id.',
         querystring: ByIdentifier,
-        response: { 200: SubscriberAnswer, 404: ErrorBody, ...ERRORS },
+        response: { 200: SubscriberLookup, 404: ErrorBody, ...ERRORS },
       },
     },
     async (request) => {
@@ -91,18 +64,10 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, guard
       if (!subscriber) throw new MbprovError('MBPROV_NOT_FOUND', 'No subscriber matches.');
       const subscriptions = await subscriptionsOf(db, subscriber.id);
       const document = await latestDocument(db, subscriber.id);
-      const { refresh_password_hash: _hash, ...visible } = subscriber;
       return {
-        subscriber: { ...visible, refreshUrl: refreshUrl(ctx, subscriber) },
-        subscriptions,
-        latestDocument: document
-          ? {
-              version: document.version,
-              kind: document.kind,
-              etag: document.etag,
-              createdAt: document.created_at,
-            }
-          : null,
+        subscriber: presentSubscriber(subscriber, refreshUrl(ctx, subscriber)),
+        subscriptions: subscriptions.map(presentSubscription),
+        latestDocument: document ? presentDocumentSummary(document) : null,
       };
     },
   );
@@ -118,6 +83,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, guard
             action === 'suspend'
               ? 'Cut internet access whatever the plan (policy says suspended).'
               : 'Restore a suspended subscriber.',
+          response: { 200: SubscriberStatusAnswer, 404: ErrorBody, ...ERRORS },
         },
       },
       async (request) => {
