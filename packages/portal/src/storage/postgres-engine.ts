@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { RanStatement } from './database.ts';
 import type { Database } from './schema.ts';
+import { statementLog } from './statement-log.ts';
 
 /** Where the PostgreSQL database is, and how the portal uses it. */
 export interface PostgresOptions {
@@ -9,6 +11,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size per portal process. */
   poolSize?: number;
+  /** Called with every statement after it ran (StoreOptions.onStatement). */
+  onStatement?: (statement: RanStatement) => void;
 }
 
 /** Connects a pool to PostgreSQL, in `options.schema` when given; returns the schema name as used. */
@@ -27,7 +31,13 @@ export async function openPostgres(
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), schema };
+  return {
+    db: new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      ...statementLog(options.onStatement),
+    }),
+    schema,
+  };
 }
 
 /** Whether PostgreSQL refused a write for a unique constraint (SQLSTATE 23505). */
