@@ -164,9 +164,13 @@ for (const dialect of DIALECTS) {
         await expireEnded(sibling.db, undefined, ctx.clock().toISOString());
         await activeSubscriptionsPage(sibling.db, '', 2);
         await pruneDocumentsPage(sibling.db, '', { pageSize: 2, keep: 3 });
-        // Explaining runs statements too: keep the three of the jobs.
+        // Explaining runs statements too: keep those of the jobs.
         const jobs = ran.splice(0);
-        assert.equal(jobs.length, dialect === 'sqlite' ? 4 : 3, 'SQLite reads the end of the prune page first');
+        assert.equal(
+          jobs.length,
+          dialect === 'sqlite' ? 4 : 3,
+          'SQLite reads the end of the prune page first',
+        );
         const plans: string[] = [];
         for (const statement of jobs) {
           if (dialect === 'sqlite') {
