@@ -1,4 +1,4 @@
-// The portal child process and the HTTPS client the portal and back-office benchmarks share.
+// The portal child processes and the HTTPS client the portal, back-office and scale benchmarks share.
 import { spawn } from 'node:child_process';
 import { type Agent, request } from 'node:https';
 
@@ -51,34 +51,49 @@ export interface PortalProcess {
   stop(): Promise<void>;
 }
 
+/** A child process that printed "ready" and its fields; stop() sends SIGTERM and waits for it to exit. */
+export interface ReadyProcess {
+  fields: string[];
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript script in a child process and waits for its line "ready <field> <field> …". */
+export async function spawnReady(
+  script: URL,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script.pathname, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const fields = await new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /^ready (.*)$/m.exec(d.toString());
+      if (m) resolve((m[1] as string).trim().split(/\s+/));
+    });
+    child.on('exit', (code) => reject(new Error(`${script.pathname} exited with ${code}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { fields, stop };
+}
+
 /** Starts portal-server.ts with `sims` generated SIMs, on SQLite or the given PostgreSQL database. */
 export async function startPortalProcess(
   sims: number,
   databaseUrl: string | undefined,
   env: Record<string, string> = {},
 ): Promise<PortalProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./portal-server.ts', import.meta.url).pathname,
-      String(sims),
-      ...(databaseUrl ? [databaseUrl] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  const { fields, stop } = await spawnReady(
+    new URL('./portal-server.ts', import.meta.url),
+    [String(sims), ...(databaseUrl ? [databaseUrl] : [])],
+    env,
   );
-  const [url, key, bare] = await new Promise<string[]>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /ready (\S+) (\S+) (\S+)/.exec(d.toString());
-      if (m) resolve([m[1] as string, m[2] as string, m[3] as string]);
-    });
-    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { url: url as string, key: key as string, bare: bare as string, stop };
+  const [url, key, bare] = fields as [string, string, string];
+  return { url, key, bare, stop };
 }

@@ -1,13 +1,13 @@
 // The periodic jobs on SQLite and PostgreSQL: pruning keeps each subscriber's newest versions and its newest full
 // document and pages through the subscribers; regeneration pages through the active subscriptions with their
-// subscriber and plan; and the statements of the expiry sweep, a prune batch and a regeneration page are answered
-// from indexes (migration 0009_scale), never by reading a whole table.
+// subscriber and plan; the expiry sweep goes in batches; and the statements of a sweep batch, a prune batch and a
+// regeneration page are answered from indexes (migration 0009_scale), never by reading a whole table.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { demoSims } from '../src/config/demo.ts';
-import { pruneDocuments, regenerateDocuments } from '../src/jobs/tasks.ts';
+import { expireSweep, pruneDocuments, regenerateDocuments } from '../src/jobs/tasks.ts';
 import type { RanStatement } from '../src/storage/database.ts';
 import {
   insertNextVersion,
@@ -18,7 +18,7 @@ import {
 import { getPlan } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
 import { type Subscriber, subscriberById } from '../src/storage/subscribers.ts';
-import { activeSubscription, activeSubscriptionsPage, expireEnded } from '../src/storage/subscriptions.ts';
+import { activeSubscription, activeSubscriptionsPage, expireEndedBatch } from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
 
@@ -123,10 +123,11 @@ for (const dialect of DIALECTS) {
       const [a, b, c, expired] = subscribers as [Subscriber, Subscriber, Subscriber, Subscriber];
       for (const s of [a, b, c, expired]) await buyPlan(ctx, s.id);
       const start = ctx.clock();
-      // The day pass of `expired` ends; the sweep marks it so.
+      // The four day passes end; the sweep marks them so, one batch of one at a time, then a and b and c buy again.
       ctx.setNow(new Date(start.getTime() + 2 * 86_400_000));
+      assert.equal(await expireSweep(ctx, { pageSize: 1 }), 4);
+      assert.equal(await expireSweep(ctx, { pageSize: 1 }), 0);
       for (const s of [a, b, c]) await buyPlan(ctx, s.id, 'month-10gb');
-      assert.equal(await expireEnded(ctx.store.db, undefined, ctx.clock().toISOString()), 1);
 
       const active = [a, b, c].sort((x, y) => (x.id < y.id ? -1 : 1));
       const page = await activeSubscriptionsPage(ctx.store.db, '', 2);
@@ -161,7 +162,7 @@ for (const dialect of DIALECTS) {
       const sibling = await ctx.openSibling((statement) => ran.push(statement));
       ran.length = 0; // the migrations' statements of opening it
       try {
-        await expireEnded(sibling.db, undefined, ctx.clock().toISOString());
+        await expireEndedBatch(sibling.db, ctx.clock().toISOString(), 2);
         await activeSubscriptionsPage(sibling.db, '', 2);
         await pruneDocumentsPage(sibling.db, '', { pageSize: 2, keep: 3 });
         // Explaining runs statements too: keep those of the jobs.

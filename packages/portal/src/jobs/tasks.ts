@@ -2,15 +2,27 @@ import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { pruneDocumentsPage } from '../storage/documents.ts';
-import { activeSubscriptionsPage, expireEnded } from '../storage/subscriptions.ts';
+import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
 
 /** How many subscribers a page of a periodic job holds: small enough for short statements, large enough to be few. */
 export const JOB_PAGE_SIZE = 500;
 
-/** Marks plans past their end as expired (the walled garden closes at once for the policy API anyway). */
-export async function expireSweep(ctx: PortalContext): Promise<number> {
-  return expireEnded(ctx.store.db, undefined, ctx.clock().toISOString());
+/**
+ * Marks plans past their end as expired (the walled garden closes at once for the policy API anyway), in bounded
+ * batches, those that ended first first; returns how many.
+ */
+export async function expireSweep(
+  ctx: PortalContext,
+  { pageSize = JOB_PAGE_SIZE }: { pageSize?: number } = {},
+): Promise<number> {
+  const now = ctx.clock().toISOString();
+  let expired = 0;
+  for (;;) {
+    const batch = await expireEndedBatch(ctx.store.db, now, pageSize);
+    expired += batch;
+    if (batch < pageSize) return expired;
+  }
 }
 
 /**

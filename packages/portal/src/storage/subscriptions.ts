@@ -151,6 +151,30 @@ export async function expireEnded(db: Db, subscriberId: string | undefined, now:
 }
 
 /**
+ * Marks up to `limit` active subscriptions past their end as expired, those that ended first first; returns how
+ * many. Ordered and bounded, the statement walks subscriptions_active_ends from its start and stops: PostgreSQL
+ * estimates `ends_at <= now` from every subscription's end, most of them history long past, and would read the
+ * whole table for an unbounded sweep that finds none.
+ */
+export async function expireEndedBatch(db: Db, now: string, limit: number): Promise<number> {
+  const result = await db
+    .updateTable('subscriptions')
+    .set({ status: 'expired' })
+    .where('status', '=', 'active')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('status', '=', 'active')
+        .where('ends_at', '<=', now)
+        .orderBy('ends_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Stores a subscription. A second active one for its subscriber, or a second one for its checkout, is a unique
  * violation (Store.isUniqueViolation): a concurrent activation stored it first.
  */
