@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createApiKey,
@@ -24,6 +24,7 @@ import {
   JOB_PAGE_SIZE,
   loadSecrets,
   openStore,
+  PRUNE_PAGE_SIZE,
   pruneDocumentsPage,
   type RanStatement,
 } from '@mbprov/portal/testing';
@@ -249,9 +250,9 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     );
     await capture('expiry sweep (every minute)', () => expireSweep(ctx));
     const middle = subscriberOf(pick()).id;
-    await capture(`prune batch (${JOB_PAGE_SIZE} subscribers, hourly)`, () =>
+    await capture(`prune batch (${PRUNE_PAGE_SIZE} subscribers, hourly)`, () =>
       pruneDocumentsPage(store.db, middle, {
-        pageSize: JOB_PAGE_SIZE,
+        pageSize: PRUNE_PAGE_SIZE,
         keep: ctx.config.documents.keepVersions,
       }),
     );
@@ -293,15 +294,20 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     };
     const seconds = 10;
     const runs: Record<string, Measured> = {};
+    // The machine is shared: its one-minute load average after each measurement goes with the figures.
+    const loads: number[] = [];
     for (const [name, request] of [
       ['RefreshURL 304', refreshRequest(true)],
       ['RefreshURL 200', refreshRequest(false)],
       ['usage update', usageRequest],
     ] as const) {
-      say(`scale: ${name}: warming up 3 s, measuring ${seconds} s`);
+      say(
+        `scale: ${name}: warming up 3 s, measuring ${seconds} s (load average ${loadavg()[0]?.toFixed(1)})`,
+      );
       await measure(url, 3, request);
       runs[name] = await measure(url, seconds, request);
       say(`  ${JSON.stringify(runs[name])}`);
+      loads.push(loadavg()[0] ?? 0);
     }
     await portal.stop();
     running.splice(running.indexOf(portal), 1);
@@ -334,6 +340,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
       unit: 'bytes',
     });
     notes.push(
+      `One-minute load average after each measurement (2 cores): ${loads.map((l) => l.toFixed(1)).join(', ')}.`,
       `${subscribers.toLocaleString('en-US')} subscribers loaded in ${loadSeconds.toFixed(0)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(0)} s; ` +
         `${(total / 1e9).toFixed(2)} GB on disk (${breakdown}).`,
       `Statement execution times (EXPLAIN ANALYZE, ms): ${Object.entries(explained.times)

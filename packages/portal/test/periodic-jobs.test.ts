@@ -18,7 +18,11 @@ import {
 import { getPlan } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
 import { type Subscriber, subscriberById } from '../src/storage/subscribers.ts';
-import { activeSubscription, activeSubscriptionsPage, expireEndedBatch } from '../src/storage/subscriptions.ts';
+import {
+  activeSubscription,
+  activeSubscriptionsPage,
+  expireEndedBatch,
+} from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
 

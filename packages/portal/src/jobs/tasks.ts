@@ -5,8 +5,15 @@ import { pruneDocumentsPage } from '../storage/documents.ts';
 import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
 
-/** How many subscribers a page of a periodic job holds: small enough for short statements, large enough to be few. */
+/** How many rows a page of a periodic job holds: small enough for short statements, large enough to be few. */
 export const JOB_PAGE_SIZE = 500;
+
+/**
+ * How many subscribers a prune batch holds. Fewer than the other jobs' pages: PostgreSQL's estimate for a batch of
+ * 500 crossed its default JIT threshold (jit_above_cost 100,000), and compiling the plan took longer than deleting
+ * (23 ms of 82 ms at 1 million subscribers, EXPLAIN ANALYZE).
+ */
+export const PRUNE_PAGE_SIZE = 200;
 
 /**
  * Marks plans past their end as expired (the walled garden closes at once for the policy API anyway), in bounded
@@ -57,7 +64,7 @@ export async function regenerateDocuments(
  */
 export async function pruneDocuments(
   ctx: PortalContext,
-  { pageSize = JOB_PAGE_SIZE }: { pageSize?: number } = {},
+  { pageSize = PRUNE_PAGE_SIZE }: { pageSize?: number } = {},
 ): Promise<number> {
   const keep = ctx.config.documents.keepVersions;
   let deleted = 0;

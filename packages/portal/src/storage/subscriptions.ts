@@ -91,6 +91,9 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
     ])
     .where('s.status', '=', 'active')
     .where('s.subscriber_id', '>', after)
+    // The same bound on the join's other side: PostgreSQL does not carry a range across an equality, and its merge
+    // join read the subscribers from the first one on every page (2.4 s per page at 1 million; EXPLAIN).
+    .where('u.id', '>', after)
     .orderBy('s.subscriber_id')
     .limit(limit)
     .execute();
