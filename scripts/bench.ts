@@ -9,11 +9,20 @@ import { keptSections } from './bench/kept-sections.ts';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runPortal } from './bench/portal.ts';
+import { runScale } from './bench/scale.ts';
 import { runSignatures } from './bench/signatures.ts';
 import { runSimulator } from './bench/simulator.ts';
 import { runValidation } from './bench/validation.ts';
 import { fuzzSection } from './fuzz-figures.ts';
 
+// `npm run bench -- scale --subscribers N` (default 10,000): the scale suite runs only when named; it loads N
+// subscribers into PostgreSQL and its figures are kept in docs/benchmarks.md by hand (kept-sections.ts).
+const args = process.argv.slice(2);
+const flag = args.indexOf('--subscribers');
+const subscribers = flag < 0 ? 10_000 : Number(args[flag + 1]);
+if (!Number.isInteger(subscribers) || subscribers < 1)
+  throw new Error('--subscribers takes a positive integer');
+const only = args.filter((_, i) => i !== flag && (flag < 0 || i !== flag + 1));
 const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['validation', runValidation],
   ['signatures', runSignatures],
@@ -22,8 +31,10 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['backoffice', runBackoffice],
   ['operator-messages', runOperatorMessages],
   ['cli', runCliStartup],
+  ...(only.includes('scale')
+    ? [['scale', () => runScale(subscribers)] as [string, () => Promise<SuiteResult>]]
+    : []),
 ];
-const only = process.argv.slice(2);
 
 const results: SuiteResult[] = [];
 for (const [name, run] of suites) {

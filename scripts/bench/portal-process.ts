@@ -1,4 +1,4 @@
-// The portal child process and the HTTPS client the portal and back-office benchmarks share.
+// The portal child processes and the HTTPS client the portal, back-office and scale benchmarks share.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { type Agent, request } from 'node:https';
@@ -55,35 +55,52 @@ export interface PortalProcess {
   stop(): Promise<void>;
 }
 
+/** A child process that printed "ready" and its fields; stop() sends SIGTERM and waits for it to exit. */
+export interface ReadyProcess {
+  fields: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a TypeScript script in a child process and waits for its line "ready <field> <field> …" on file descriptor 3.
+ * The child's stdout goes to /dev/null: a portal logs there as in production, at the cost it has in production.
+ */
+export async function spawnReady(
+  script: URL,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script.pathname, ...args], {
+    stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const fields = await new Promise<string[]>((resolve, reject) => {
+    (child.stdio[3] as Readable).on('data', (d: Buffer) => {
+      const m = /^ready (.*)$/m.exec(d.toString());
+      if (m) resolve((m[1] as string).trim().split(/\s+/));
+    });
+    child.on('exit', (code) => reject(new Error(`${script.pathname} exited with ${code}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { fields, stop };
+}
+
 /** Starts portal-server.ts with `sims` generated SIMs, on SQLite or the given PostgreSQL database. */
 export async function startPortalProcess(
   sims: number,
   databaseUrl: string | undefined,
   env: Record<string, string> = {},
 ): Promise<PortalProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./portal-server.ts', import.meta.url).pathname,
-      String(sims),
-      ...(databaseUrl ? [databaseUrl] : []),
-    ],
-    // The portal logs to stdout as in production; the logs go to /dev/null, the ready line comes on fd 3.
-    { stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit', 'pipe'], env: { ...process.env, ...env } },
+  const { fields, stop } = await spawnReady(
+    new URL('./portal-server.ts', import.meta.url),
+    [String(sims), ...(databaseUrl ? [databaseUrl] : [])],
+    env,
   );
-  const [url, key, bare, sameWork] = await new Promise<string[]>((resolve, reject) => {
-    (child.stdio[3] as Readable).on('data', (d: Buffer) => {
-      const m = /ready (\S+) (\S+) (\S+) (\S+)/.exec(d.toString());
-      if (m) resolve(m.slice(1, 5) as string[]);
-    });
-    child.on('exit', (code) => reject(new Error(`portal exited with ${code}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { url: url as string, key: key as string, bare: bare as string, sameWork: sameWork as string, stop };
+  const [url, key, bare, sameWork] = fields as [string, string, string, string];
+  return { url, key, bare, sameWork, stop };
 }

@@ -1,8 +1,14 @@
 /**
  * @mbprov/portal/testing: what tests and benchmarks of the portal use beside its public API (the demo configuration,
- * the secrets loader, the API key check, the store opener). Not part of the portal's public entry.
+ * the secrets loader, the API key check, the store opener, the server without its listener, the periodic jobs and
+ * the statements of their pages). Not part of the portal's public entry.
  */
 export { authenticate } from './backoffice/api-keys.ts';
 export { demoConfig } from './config/demo.ts';
+export { expireSweep, JOB_PAGE_SIZE, PRUNE_PAGE_SIZE } from './jobs/tasks.ts';
 export { loadSecrets } from './security/secrets.ts';
-export { openStore } from './storage/database.ts';
+export { hashToken } from './security/tokens.ts';
+export { buildServer } from './server.ts';
+export { openStore, type RanStatement } from './storage/database.ts';
+export { pruneDocumentsPage } from './storage/documents.ts';
+export { activeSubscriptionsPage } from './storage/subscriptions.ts';

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { validateDocument, verifyDocument } from '@mbprov/core';
 import { type CheckoutRequest, completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { sweepCheckouts } from '../src/activation/checkout-expiry.ts';
+import { openStoredDocument } from '../src/activation/documents-at-rest.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
@@ -73,7 +74,7 @@ for (const dialect of DIALECTS) {
       const stored = await latestFullDocument(ctx.store.db, subscriber.id);
       assert.ok(stored);
       assert.doesNotMatch(stored.xml_encrypted, /CarrierProvisioning/, 'encrypted at rest');
-      const xml = ctx.secrets.decrypt(stored.xml_encrypted);
+      const xml = await openStoredDocument(ctx, stored.xml_encrypted);
       assert.equal(validateDocument(xml).valid, true);
       const verified = verifyDocument(xml, { trustAnchors: [ctx.rootPem], requireEv: true });
       assert.equal(verified.valid, true, JSON.stringify(verified.errors));
@@ -281,7 +282,7 @@ for (const dialect of DIALECTS) {
     const documentOf = async (subscriberId: string) => {
       const stored = await latestFullDocument(ctx.store.db, subscriberId);
       assert.ok(stored);
-      return ctx.secrets.decrypt(stored.xml_encrypted);
+      return openStoredDocument(ctx, stored.xml_encrypted);
     };
     const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 

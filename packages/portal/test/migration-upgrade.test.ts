@@ -310,10 +310,10 @@ for (const dialect of DIALECTS) {
       );
       for (const [table, values] of OLD_ROWS) await any.insertInto(table).values(values).execute();
 
-      const latest = await migrator.migrateToLatest();
-      assert.ifError(latest.error);
+      const to8 = await migrator.migrateTo('0008_cdma_identifiers');
+      assert.ifError(to8.error);
       assert.deepEqual(
-        latest.results?.map((r) => [r.migrationName, r.status]),
+        to8.results?.map((r) => [r.migrationName, r.status]),
         [['0008_cdma_identifiers', 'Success']],
       );
       if (dialect === 'sqlite') {
@@ -445,7 +445,7 @@ for (const dialect of DIALECTS) {
         .execute();
       await upgraded.close();
 
-      // The portal opens the migrated database (nothing left to migrate) and finds the subscriber by ICCID and IMSI.
+      // The portal opens the migrated database (applying the later migrations) and finds the subscriber by ICCID and IMSI.
       const store = await upgraded.reopen();
       try {
         const byIccid = await subscriberByIccid(store.db, '8981100000000000011');

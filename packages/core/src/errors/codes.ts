@@ -317,6 +317,10 @@ export const codes = {
     500,
   ),
   MBPROV_DOCUMENT_NOT_FOUND: e('No provisioning document exists for this subscriber.', 404),
+  MBPROV_DOCUMENT_UNREADABLE: e(
+    'A stored provisioning document cannot be read: an unknown format, a compression dictionary that is missing, a value that does not decrypt with the secret key (another key, or altered), or one that decompresses to more than the limit.',
+    500,
+  ),
   MBPROV_AUTH_REQUIRED: e('Authentication is required or the credentials are wrong.', 401),
   MBPROV_API_SCOPE: e('The API key does not hold the scope this call needs.', 403),
   MBPROV_API_BAD_REQUEST: e('The API request is malformed (body or query does not match the schema).', 400),

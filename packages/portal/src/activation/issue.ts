@@ -3,10 +3,11 @@ import { type CarrierProvisioning, MbprovError, signModelAsync, validateModel } 
 import type { PortalContext } from '../context.ts';
 import type { Db } from '../storage/database.ts';
 import { insertNextVersion } from '../storage/documents.ts';
-import type { Plan } from '../storage/plans.ts';
+import { type Plan, planRow } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import type { Subscription } from '../storage/subscriptions.ts';
-import { subscriberDocument } from './document.ts';
+import { subscriberDocument, usageDocument } from './document.ts';
+import { sealForStorage } from './documents-at-rest.ts';
 
 /** A signed document ready to store and serve. */
 export interface SignedDocument {
@@ -15,6 +16,8 @@ export interface SignedDocument {
   kind: 'full' | 'usage';
   /** The UsageTimestamp of its plan, if it carries one: a refresh compares it with the subscription's usage. */
   usageAt?: string;
+  /** The document as stored: compressed, then encrypted (documents-at-rest.ts). */
+  sealed: string;
 }
 
 /** The RefreshURL of a subscriber. */
@@ -23,9 +26,10 @@ export function refreshUrl(ctx: PortalContext, subscriber: Subscriber): string {
 }
 
 /**
- * Validates (XSD and the documented rules) and signs a document, off the event loop. A document that does not
- * validate is an operator configuration error: it is logged with its diagnostics (never its credentials) and
- * refused with a reference the user can quote; it is never sent.
+ * Validates (XSD and the documented rules) and signs a document, off the event loop, and seals it for storage. A
+ * document that does not validate is an operator configuration error: it is logged with its diagnostics (never its
+ * credentials) and refused with a reference the user can quote; it is never sent. Runs outside any transaction: the
+ * first document of a configuration stores its compression dictionary on the pool.
  */
 export async function signChecked(
   ctx: PortalContext,
@@ -61,6 +65,7 @@ export async function signChecked(
     etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
     kind,
     ...(usageAt ? { usageAt } : {}),
+    sealed: await sealForStorage(ctx, xml, dictionarySamples),
   };
 }
 
@@ -88,6 +93,54 @@ export function fullModel(
   });
 }
 
+// When the made-up subscriber of the dictionary samples lives: a fixed time keeps the dictionary of a configuration
+// the same in every process and after restarts (one row, not one per start).
+const SAMPLE_TIME = '2026-01-01T00:00:00.000Z';
+
+/**
+ * What the compression dictionary of the deployment is made of (documents-at-rest.ts): the usage and the full
+ * document of a made-up subscriber on the first configured plan, credentials masked, the full one last (deflate
+ * reaches the end of its dictionary most cheaply).
+ */
+function dictionarySamples(ctx: PortalContext): CarrierProvisioning[] {
+  const configured = ctx.config.plans[0];
+  if (!configured) return [];
+  const plan: Plan = { id: configured.id, ...planRow(configured, SAMPLE_TIME) };
+  const subscriber: Subscriber = {
+    id: '00000000-0000-4000-8000-000000000000',
+    sim_id: '8900000000000000000',
+    iccid: '8900000000000000000',
+    imsi: '001010000000000',
+    min: null,
+    device_id: null,
+    refresh_user: 'r0000000000000000',
+    refresh_password_hash: '',
+    credential_version: 1,
+    created_at: SAMPLE_TIME,
+    updated_at: SAMPLE_TIME,
+    status: 'active',
+  };
+  const ends = new Date(Date.parse(SAMPLE_TIME) + plan.duration_days * 86_400_000).toISOString();
+  const subscription: Subscription = {
+    id: '00000000-0000-4000-8000-000000000001',
+    subscriber_id: subscriber.id,
+    plan_id: plan.id,
+    status: 'active',
+    starts_at: SAMPLE_TIME,
+    ends_at: ends,
+    data_limit_mb: plan.data_limit_mb,
+    usage_mb: 0,
+    usage_at: SAMPLE_TIME,
+    checkout_id: '00000000-0000-4000-8000-000000000002',
+    created_at: SAMPLE_TIME,
+  };
+  const atSampleTime = { ...ctx, clock: () => new Date(SAMPLE_TIME) };
+  return [
+    usageDocument(ctx.config, subscriber, plan, subscription),
+    fullModel(atSampleTime, subscriber, subscription, plan, true),
+  ];
+}
+
 /** The full signed document of a subscription. */
 export async function fullDocument(
   ctx: PortalContext,
@@ -98,7 +151,7 @@ export async function fullDocument(
   return signChecked(ctx, fullModel(ctx, subscriber, subscription, plan), 'full');
 }
 
-/** Stores a new version of a subscriber's document, encrypted at rest; returns its version. */
+/** Stores a new version of a subscriber's document, sealed at rest; returns its version. */
 export async function storeDocument(
   db: Db,
   ctx: PortalContext,
@@ -110,7 +163,7 @@ export async function storeDocument(
     subscriber_id: subscriberId,
     kind: doc.kind,
     etag: doc.etag,
-    xml_encrypted: ctx.secrets.encrypt(doc.xml),
+    xml_encrypted: doc.sealed,
     created_at: ctx.clock().toISOString(),
     usage_at: doc.usageAt ?? null,
   });

@@ -109,7 +109,15 @@ export function loadConfig(source: ConfigSource = {}): Config {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, path, convert(value));
   }
-  for (const section of ['server', 'signing', 'payments', 'checkouts', 'rateLimits', 'usageReports'])
+  for (const section of [
+    'server',
+    'signing',
+    'payments',
+    'checkouts',
+    'rateLimits',
+    'usageReports',
+    'documents',
+  ])
     if (raw[section] === undefined) raw[section] = {};
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw)) as {
     server?: { publicUrl?: string; port?: number };

@@ -257,6 +257,15 @@ export const ConfigSchema = Closed({
         'Failed API authentications per client address and minute; past it the address gets 429 until the minute ends, before any key is looked up.',
     }),
   }),
+  documents: Closed({
+    keepVersions: Type.Integer({
+      minimum: 2,
+      maximum: 1000,
+      default: 3,
+      description:
+        'Document versions each subscriber keeps: an hourly job deletes older ones, except the newest full document (what the completion page and the download serve). A refresh serves only the newest version. At least 2, so that a refresh never loses the version it is reading to a prune that runs after one more was signed.',
+    }),
+  }),
   usageReports: Closed({
     maxFutureSeconds: Type.Integer({
       minimum: 0,

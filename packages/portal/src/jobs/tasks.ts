@@ -1,36 +1,87 @@
 import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
-import { getPlan } from '../storage/plans.ts';
-import { subscriberById } from '../storage/subscribers.ts';
-import { activeSubscriptions, expireEnded } from '../storage/subscriptions.ts';
+import { pruneDocumentsPage } from '../storage/documents.ts';
+import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
 
-/** Marks plans past their end as expired (the walled garden closes at once for the policy API anyway). */
-export async function expireSweep(ctx: PortalContext): Promise<number> {
-  return expireEnded(ctx.store.db, undefined, ctx.clock().toISOString());
+/** How many rows a page of a periodic job holds: small enough for short statements, large enough to be few. */
+export const JOB_PAGE_SIZE = 500;
+
+/**
+ * How many subscribers a prune batch holds. Fewer than the other jobs' pages: PostgreSQL's estimate for a batch of
+ * 500 crossed its default JIT threshold (jit_above_cost 100,000), and compiling the plan took longer than deleting
+ * (23 ms of 82 ms at 1 million subscribers, EXPLAIN ANALYZE).
+ */
+export const PRUNE_PAGE_SIZE = 200;
+
+/**
+ * Marks plans past their end as expired (the walled garden closes at once for the policy API anyway), in bounded
+ * batches, those that ended first first; returns how many.
+ */
+export async function expireSweep(
+  ctx: PortalContext,
+  { pageSize = JOB_PAGE_SIZE }: { pageSize?: number } = {},
+): Promise<number> {
+  const now = ctx.clock().toISOString();
+  let expired = 0;
+  for (;;) {
+    const batch = await expireEndedBatch(ctx.store.db, now, pageSize);
+    expired += batch;
+    if (batch < pageSize) return expired;
+  }
 }
 
 /**
  * Signs a new full document for every subscriber with an active plan, after the catalog, the operator
- * configuration or the signing certificate changed, so that the next refresh brings the change to the PC.
+ * configuration or the signing certificate changed, so that the next refresh brings the change to the PC. Pages
+ * through the active subscriptions by subscriber id, one statement per page, so memory stays flat at any size.
  */
-export async function regenerateDocuments(ctx: PortalContext): Promise<number> {
-  const active = await activeSubscriptions(ctx.store.db);
+export async function regenerateDocuments(
+  ctx: PortalContext,
+  { pageSize = JOB_PAGE_SIZE }: { pageSize?: number } = {},
+): Promise<number> {
   let done = 0;
-  for (const subscription of active) {
-    const subscriber = await subscriberById(ctx.store.db, subscription.subscriber_id);
-    const plan = await getPlan(ctx.store.db, subscription.plan_id);
-    if (!subscriber || !plan) continue;
-    const document = await fullDocument(ctx, subscriber, subscription, plan);
-    await storeDocument(ctx.store.db, ctx, subscriber.id, document);
-    done++;
+  let after = '';
+  for (;;) {
+    const page = await activeSubscriptionsPage(ctx.store.db, after, pageSize);
+    for (const { subscriber, subscription, plan } of page) {
+      const document = await fullDocument(ctx, subscriber, subscription, plan);
+      await storeDocument(ctx.store.db, ctx, subscriber.id, document);
+      done++;
+    }
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) break;
+    after = last.subscriber.id;
   }
   ctx.log.info({ documents: done }, 'documents regenerated');
   return done;
 }
 
-/** Registers the handlers and the periodic expiry sweep (plans past their end, then unfinished checkouts). */
+/**
+ * Deletes old document versions: each subscriber keeps its documents.keepVersions newest and its newest full
+ * document. Pages through the subscribers by id, one bounded statement per page; returns how many were deleted.
+ */
+export async function pruneDocuments(
+  ctx: PortalContext,
+  { pageSize = PRUNE_PAGE_SIZE }: { pageSize?: number } = {},
+): Promise<number> {
+  const keep = ctx.config.documents.keepVersions;
+  let deleted = 0;
+  let after: string | undefined = '';
+  while (after !== undefined) {
+    const batch = await pruneDocumentsPage(ctx.store.db, after, { pageSize, keep });
+    deleted += batch.deleted;
+    after = batch.next;
+  }
+  ctx.log.info({ deleted, keep }, 'old document versions pruned');
+  return deleted;
+}
+
+/**
+ * Registers the handlers and the periodic jobs: the expiry sweep every minute (plans past their end, then
+ * unfinished checkouts), pruning of old document versions every hour.
+ */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', async () => {
     await expireSweep(ctx);
@@ -39,5 +90,9 @@ export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<vo
   await queue.work('regenerate-documents', async () => {
     await regenerateDocuments(ctx);
   });
+  await queue.work('prune-documents', async () => {
+    await pruneDocuments(ctx);
+  });
   await queue.every('expire-sweep', 60);
+  await queue.every('prune-documents', 3600);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { usageDocument } from '../activation/document.ts';
+import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { matchesHash } from '../security/tokens.ts';
@@ -88,7 +89,8 @@ async function refreshAnswer(
     etag,
     xml: async () => {
       const xml = await documentXml(db, documentId);
-      // Versions are only ever added, so the newest one cannot go between the two reads.
+      // The prune job keeps at least the two newest versions (documents.keepVersions), so the newest one can only
+      // go between the two reads when two more are signed and a prune batch runs meanwhile.
       if (xml === undefined) throw new Error(`document ${documentId} vanished during a refresh`);
       return xml;
     },
@@ -139,7 +141,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
       if (match?.split(',').some((t) => t.trim() === answer.etag)) return reply.code(304).send();
       return reply
         .header('content-type', 'application/xml; charset=utf-8')
-        .send(ctx.secrets.decrypt(await answer.xml()));
+        .send(await openStoredDocument(ctx, await answer.xml()));
     },
   );
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
+import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import type { PortalContext } from '../context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
@@ -51,7 +52,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const subscription = subscriber ? await latestSubscription(ctx.store.db, subscriber.id) : undefined;
     const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
     if (!subscriber || !stored || !plan) return reply.redirect('/', 303);
-    const xml = ctx.secrets.decrypt(stored.xml_encrypted);
+    const xml = await openStoredDocument(ctx, stored.xml_encrypted);
     const url = documentUrl(ctx, subscriber.id);
     const view: CompleteView = {
       page: 'complete',
@@ -90,7 +91,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
         .header('content-type', 'application/xml; charset=utf-8')
         .header('content-disposition', 'attachment; filename="provisioning.xml"')
         .header('cache-control', 'no-store')
-        .send(ctx.secrets.decrypt(stored.xml_encrypted));
+        .send(await openStoredDocument(ctx, stored.xml_encrypted));
     },
   );
 }

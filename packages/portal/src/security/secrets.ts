@@ -6,9 +6,17 @@ import { makePrivateDir } from './private-files.ts';
 
 /** Keys derived from the one configured secret: one per purpose, so no key is used for two things. */
 export interface Secrets {
-  /** Encrypts secrets at rest (signed documents hold refresh and Wi-Fi credentials). */
+  /** Encrypts text at rest (AES-256-GCM), as `v1.` and the base64 of nonce, tag and ciphertext. */
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
+  /**
+   * Encrypts bytes at rest (signed documents hold refresh and Wi-Fi credentials): nonce, tag and ciphertext, with
+   * `context` authenticated but not encrypted (the stored format's marker), so a value moved under another marker
+   * does not open.
+   */
+  seal(plaintext: Buffer, context: string): Buffer;
+  /** The plaintext of what {@link Secrets.seal} made with the same key and context; throws on any other input. */
+  open(sealed: Buffer, context: string): Buffer;
   /** The refresh password of a subscriber's credential version: derived, never stored (only its hash is). */
   refreshPassword(subscriberId: string, version: number): string;
   /** Per-subscriber WISPr hotspot password, derived the same way. */
@@ -19,6 +27,11 @@ export interface Secrets {
   checkoutTicketTag(ticket: string): string;
   /** A keyed hash of a client address, stored on checkouts to count them per client without keeping the address. */
   clientKey(address: string): string;
+  /**
+   * A keyed hash naming stored content by what it holds (a compression dictionary, which may carry configured
+   * secrets such as an APN password): equal content gets the same name, and the name reveals nothing of it.
+   */
+  contentId(content: string): string;
   /** Key signing the portal's cookies. */
   cookieSecret: string;
   /** Whether the key came from a generated development file. */
@@ -53,27 +66,35 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
   const download = derive(key, 'document download');
   const ticket = derive(key, 'checkout ticket');
   const client = derive(key, 'client address');
+  const content = derive(key, 'content id');
   const token = (k: Buffer, input: string) =>
     createHmac('sha256', k).update(input).digest('base64url').slice(0, 32);
+  // 12-byte nonce, 16-byte tag, ciphertext; `context`, when given, is authenticated additional data.
+  const seal = (plaintext: Buffer, context?: string) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', encryption, iv);
+    if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  };
+  const open = (sealed: Buffer, context?: string) => {
+    const decipher = createDecipheriv('aes-256-gcm', encryption, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    if (context !== undefined) decipher.setAAD(Buffer.from(context, 'utf8'));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+  };
   return {
     generated,
-    encrypt(plaintext) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', encryption, iv);
-      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
-    },
-    decrypt(ciphertext) {
-      const raw = Buffer.from(ciphertext.replace(/^v1\./, ''), 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', encryption, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    },
+    encrypt: (plaintext) => `v1.${seal(Buffer.from(plaintext, 'utf8')).toString('base64')}`,
+    decrypt: (ciphertext) => open(Buffer.from(ciphertext.replace(/^v1\./, ''), 'base64')).toString('utf8'),
+    seal: (plaintext, context) => seal(plaintext, context),
+    open: (sealed, context) => open(sealed, context),
     refreshPassword: (subscriberId, version) => token(refresh, `${subscriberId}:${version}`),
     hotspotPassword: (subscriberId) => token(hotspot, subscriberId),
     documentToken: (subscriberId) => token(download, subscriberId),
     checkoutTicketTag: (text) => token(ticket, text),
     clientKey: (address) => token(client, address),
+    contentId: (text) => token(content, text).slice(0, 22),
     cookieSecret: derive(key, 'cookies').toString('base64'),
   };
 }

@@ -34,6 +34,17 @@ export interface StoreOptions {
   schema?: string;
   /** PostgreSQL pool size per portal process. */
   poolSize?: number;
+  /**
+   * Called with every statement after it ran, as the driver sent it (benchmarks print the plans of the statements
+   * the portal really runs). The parameters hold credential hashes and document ciphertexts: never log them.
+   */
+  onStatement?: (statement: RanStatement) => void;
+}
+
+/** A statement as the driver ran it. */
+export interface RanStatement {
+  sql: string;
+  parameters: readonly unknown[];
 }
 
 function storeOf(db: Db, description: string, isUniqueViolation: (error: unknown) => boolean): Store {
@@ -53,12 +64,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       url: options.databaseUrl,
       ...(options.schema ? { schema: options.schema } : {}),
       ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+      ...(options.onStatement ? { onStatement: options.onStatement } : {}),
     });
     await migrateToLatest(db as Kysely<unknown>, schema);
     return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation);
   }
   const file = options.sqliteFile ?? ':memory:';
-  const db = openSqlite(file);
+  const db = openSqlite(file, options.onStatement);
   await migrateToLatest(db as Kysely<unknown>);
   return storeOf(db, `SQLite ${file}`, isSqliteUniqueViolation);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Expression, PostgresAdapter, type SqlBool, sql } from 'kysely';
 import { compiledOnce } from './compiled-once.ts';
 import type { Db } from './database.ts';
 import type { DocumentTable } from './schema.ts';
@@ -111,4 +111,104 @@ export async function documentXml(db: Db, id: string): Promise<string | undefine
     .where('id', '=', id)
     .executeTakeFirst();
   return row?.xml_encrypted;
+}
+
+/** What one batch of {@link pruneDocumentsPage} did. */
+export interface PruneBatch {
+  /** Versions deleted. */
+  deleted: number;
+  /** Where the next batch starts (the last subscriber id of this page); undefined when this page was the last. */
+  next: string | undefined;
+}
+
+/**
+ * The versions of one subscriber's documents that pruning deletes, among the subscribers `page` selects: all but
+ * the `keep` newest and the newest full document (what the completion page and the download serve). A refresh
+ * only ever reads the newest version, so a PC holding an older ETag gets the newest document, as before.
+ */
+function deletePrunable(
+  db: Db,
+  keep: number,
+  page: (column: 'documents.subscriber_id') => Expression<SqlBool>,
+) {
+  return db
+    .deleteFrom('documents')
+    .where(page('documents.subscriber_id'))
+    .where((eb) =>
+      eb(
+        'documents.version',
+        '<=',
+        eb
+          .selectFrom('documents as m')
+          .select(sql<number>`max(m.version) - ${keep}`.as('bound'))
+          .whereRef('m.subscriber_id', '=', 'documents.subscriber_id'),
+      ),
+    )
+    .where((eb) =>
+      eb(
+        'documents.id',
+        'not in',
+        eb
+          .selectFrom('documents as f')
+          .select('f.id')
+          .whereRef('f.subscriber_id', '=', 'documents.subscriber_id')
+          .where('f.kind', '=', 'full')
+          .orderBy('f.version', 'desc')
+          .limit(1),
+      ),
+    );
+}
+
+/**
+ * Deletes old document versions of the next `pageSize` subscribers after `after` (keyset pagination over the
+ * subscribers' primary key, so a batch costs the same on the first page and the millionth): one statement on
+ * PostgreSQL, whose data-modifying WITH returns the page's end in the same round trip; on SQLite (no data-modifying
+ * WITH, and a statement is a function call, not a round trip) a read of the page's end and then the deletion.
+ */
+export async function pruneDocumentsPage(
+  db: Db,
+  after: string,
+  options: { pageSize: number; keep: number },
+): Promise<PruneBatch> {
+  const { pageSize, keep } = options;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const page = db
+      .selectFrom('subscribers')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize);
+    // The page twice, as the deletion's filter and as the answer's: one statement sees one snapshot, so both agree.
+    const row = await db
+      .with('gone', () =>
+        deletePrunable(db, keep, (column) => sql<SqlBool>`${sql.ref(column)} in (${page})`).returning(
+          'documents.id',
+        ),
+      )
+      .with('page', () => page)
+      .selectNoFrom([
+        sql<string | null>`(select max(id) from page)`.as('last'),
+        sql<string>`(select count(*) from page)`.as('pageRows'),
+        sql<string>`(select count(*) from gone)`.as('deleted'),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      deleted: Number(row.deleted),
+      next: Number(row.pageRows) === pageSize && row.last !== null ? row.last : undefined,
+    };
+  }
+  const end = await db
+    .selectFrom('subscribers')
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(1)
+    .offset(pageSize - 1)
+    .executeTakeFirst();
+  const result = await deletePrunable(db, keep, (column) =>
+    end
+      ? sql<SqlBool>`${sql.ref(column)} > ${after} and ${sql.ref(column)} <= ${end.id}`
+      : sql<SqlBool>`${sql.ref(column)} > ${after}`,
+  ).executeTakeFirst();
+  return { deleted: Number(result.numDeletedRows), next: end?.id };
 }

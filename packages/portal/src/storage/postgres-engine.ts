@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { RanStatement } from './database.ts';
 import type { Database } from './schema.ts';
+import { statementLog } from './statement-log.ts';
 
 /** Where the PostgreSQL database is, and how the portal uses it. */
 export interface PostgresOptions {
@@ -10,6 +12,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size per portal process. */
   poolSize?: number;
+  /** Called with every statement after it ran (StoreOptions.onStatement). */
+  onStatement?: (statement: RanStatement) => void;
 }
 
 /** Most statements one connection keeps prepared; later ones are parsed and planned on every run. */
@@ -67,7 +71,13 @@ export async function openPostgres(
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), schema };
+  return {
+    db: new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      ...statementLog(options.onStatement),
+    }),
+    schema,
+  };
 }
 
 /** Whether PostgreSQL refused a write for a unique constraint (SQLSTATE 23505). */

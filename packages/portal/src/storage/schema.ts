@@ -11,6 +11,7 @@ export interface Database {
   subscriptions: SubscriptionTable;
   checkouts: CheckoutTable;
   documents: DocumentTable;
+  document_dictionaries: DocumentDictionaryTable;
   api_keys: ApiKeyTable;
   audit_log: AuditTable;
   jobs: JobTable;
@@ -187,4 +188,15 @@ export interface DocumentTable {
   usage_at: string | null;
   /** Generated on both dialects so inserts need not give it. */
   seq: Generated<number>;
+}
+
+/**
+ * A preset dictionary the stored documents are compressed against (security/sealed-document.ts), named by a keyed
+ * hash of its content. Rows are only added: a document names the one it needs for as long as it is kept.
+ */
+export interface DocumentDictionaryTable {
+  id: string;
+  /** The dictionary, encrypted at rest (Secrets.encrypt): it is a document of the deployment, configured secrets included. */
+  content_encrypted: string;
+  created_at: string;
 }

@@ -12,7 +12,9 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { makePrivateDir, makePrivateFile } from '../security/private-files.ts';
+import type { RanStatement } from './database.ts';
 import type { Database } from './schema.ts';
+import { statementLog } from './statement-log.ts';
 
 /**
  * better-sqlite3 with prepared statements reused by SQL text: Kysely prepares every query again, which costs more
@@ -53,7 +55,7 @@ class NoRowLocks implements KyselyPlugin {
 }
 
 /** Opens (creating it if needed) the SQLite file of the embedded default, owner-only. */
-export function openSqlite(file: string): Kysely<Database> {
+export function openSqlite(file: string, onStatement?: (statement: RanStatement) => void): Kysely<Database> {
   if (file !== ':memory:') {
     // Subscribers, credential hashes and encrypted documents: owner-only like the key files. SQLite gives its
     // -wal, -shm and -journal files the mode of the database file.
@@ -73,6 +75,7 @@ export function openSqlite(file: string): Kysely<Database> {
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachedStatements(sqlite) }),
     plugins: [new NoRowLocks()],
+    ...statementLog(onStatement),
   });
 }
 

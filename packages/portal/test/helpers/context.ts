@@ -8,7 +8,7 @@ import type { Config } from '../../src/config/schema.ts';
 import type { Logger, PortalContext } from '../../src/context.ts';
 import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
-import { openStore, type Store } from '../../src/storage/database.ts';
+import { openStore, type Store, type StoreOptions } from '../../src/storage/database.ts';
 import { seedPlans } from '../../src/storage/plans.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { addSims } from '../../src/storage/sims.ts';
@@ -54,8 +54,11 @@ export type TestContext = PortalContext & {
    * payment provider and logger, the same configuration, keys and clock. This one is closed (its database kept).
    */
   restart(): Promise<TestContext>;
-  /** Another store handle on the same database, as another process (the CLI, a second portal) has; close it. */
-  openSibling(): Promise<Store>;
+  /**
+   * Another store handle on the same database, as another process (the CLI, a second portal) has, optionally
+   * reporting every statement it runs; close it.
+   */
+  openSibling(onStatement?: StoreOptions['onStatement']): Promise<Store>;
   /** Closes the database (and drops the PostgreSQL test schema). */
   close(): Promise<void>;
 };
@@ -86,10 +89,13 @@ export async function testContext(
 
 async function contextOn(database: TestDatabase, start: Date): Promise<TestContext> {
   const { dialect, dataDir, schema, config } = database;
-  const open = () =>
-    dialect === 'postgres'
-      ? openStore({ databaseUrl: POSTGRES_URL, schema, poolSize: 4 })
-      : openStore({ sqliteFile: join(dataDir, 'test.sqlite') });
+  const open = (onStatement?: StoreOptions['onStatement']) =>
+    openStore({
+      ...(dialect === 'postgres'
+        ? { databaseUrl: POSTGRES_URL, schema, poolSize: 4 }
+        : { sqliteFile: join(dataDir, 'test.sqlite') }),
+      ...(onStatement ? { onStatement } : {}),
+    });
   const store = await open();
   let now = start;
   const s = await testSigner();
