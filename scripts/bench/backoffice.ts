@@ -164,7 +164,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
           target: 0.7,
         },
         {
-          name: 'RefreshURL 200 (Basic auth, signed document decrypted)',
+          name: 'RefreshURL 200 (Basic auth, stored document opened)',
           unit: 'answers/s',
           baseline: { url: `${p.sameWork}/refresh/${id}`, headers: { authorization: basic } },
           portal: { url: `${p.url}/refresh/${id}`, headers: { authorization: basic } },
@@ -212,7 +212,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
   agent.destroy();
   return {
     title: 'Back office: RefreshURL and usage updates',
-    description: `autocannon with 8 connections over HTTPS on loopback against the portal in its own process, in ${ROUNDS} interleaved rounds of ${SECONDS_PER_RUN} s per side (rates are medians over the rounds, ratios medians of per-round ratios). The baseline of each hot path is a minimal Fastify server in the same process, on the same database, TLS certificate and secret key, doing the same work with hand-written SQL and nothing else (scripts/bench/same-work-server.ts): for the RefreshURL one indexed statement (credential hash, newest ETag, usage time), SHA-256 compared in constant time, and for a 200 one more row read and decrypted; for a usage update a constant-time bearer check and one guarded UPDATE. The portal does the same through its storage layer plus everything a real deployment runs on every request: security headers, rate limits, API key scopes, body schemas, metrics, request logging at info (to /dev/null here). The last pair shows that fixed cost alone: the portal's /healthz against a bare Fastify route.`,
+    description: `autocannon with 8 connections over HTTPS on loopback against the portal in its own process, in ${ROUNDS} interleaved rounds of ${SECONDS_PER_RUN} s per side (rates are medians over the rounds, ratios medians of per-round ratios). The baseline of each hot path is a minimal Fastify server in the same process, on the same database, TLS certificate and secret key, doing the same work with hand-written SQL and nothing else (scripts/bench/same-work-server.ts): for the RefreshURL one indexed statement (credential hash, newest ETag, usage time), SHA-256 compared in constant time, and for a 200 one more row read, decrypted and inflated (the portal's own reader of stored documents); for a usage update a constant-time bearer check and one guarded UPDATE. The portal does the same through its storage layer plus everything a real deployment runs on every request: security headers, rate limits, API key scopes, body schemas, metrics, request logging at info (to /dev/null here). The last pair shows that fixed cost alone: the portal's /healthz against a bare Fastify route.`,
     rows,
     notes: latencies,
   };

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, startPortal } from '@mbprov/portal';
-import { demoConfig } from '@mbprov/portal/testing';
+import { demoConfig, openStoredDocument } from '@mbprov/portal/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { startSameWorkServer } from './same-work-server.ts';
@@ -52,7 +52,7 @@ const sameWork = await startSameWorkServer({
     cert: readFileSync(join(dir, 'tls', 'localhost.crt.pem')),
   },
   database: databaseUrl ? { url: databaseUrl, schema } : { sqliteFile: join(dir, 'mbprov.sqlite') },
-  decrypt: (ciphertext) => portal.ctx.secrets.decrypt(ciphertext),
+  open: (stored) => openStoredDocument(portal.ctx, stored),
   apiKey: key,
 });
 // The parent reads the ready line on file descriptor 3.

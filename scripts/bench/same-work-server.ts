@@ -4,7 +4,7 @@
 // benchmark measures.
 // - GET /refresh/:id: HTTP Basic, one indexed statement for the credential hash, the newest document's id and ETag and
 //   the subscription's usage time (the portal compares it with the document's to know whether to sign again); SHA-256 of the password compared in constant time; 304 on a matching ETag, else
-//   one more statement for the document row, decrypted.
+//   one more statement for the document row, decrypted and inflated.
 // - POST /usage: a bearer key compared in constant time against its SHA-256, the JSON body, one guarded UPDATE that
 //   finds the subscription from the ICCID and never moves usage backwards.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -17,7 +17,8 @@ export interface SameWorkOptions {
   tls: { key: Buffer; cert: Buffer };
   /** The PostgreSQL URL and schema, or the SQLite file. */
   database: { url: string; schema: string } | { sqliteFile: string };
-  decrypt(ciphertext: string): string;
+  /** The XML of a stored document: decrypted and inflated, as the portal does (activation/documents-at-rest.ts). */
+  open(stored: string): Promise<string>;
   /** The bearer token the usage route accepts. */
   apiKey: string;
 }
@@ -112,7 +113,7 @@ export async function startSameWorkServer(
     reply.header('etag', row.etag);
     if (request.headers['if-none-match'] === row.etag) return reply.code(304).send();
     const xml = await queries.document(row.document_id);
-    return reply.header('content-type', 'application/xml; charset=utf-8').send(options.decrypt(xml ?? ''));
+    return reply.header('content-type', 'application/xml; charset=utf-8').send(await options.open(xml ?? ''));
   });
   app.post<{ Body: { updates: Array<{ iccid: string; usageMegabytes: number; at: string }> } }>(
     '/usage',
