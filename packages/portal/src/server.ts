@@ -8,6 +8,9 @@ import fastifySwagger from '@fastify/swagger';
 import { MbprovError } from '@mbprov/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PortalContext } from './context.ts';
+import { pageLimitStore } from './rate-limits/fastify-store.ts';
+import { openRateCounter } from './rate-limits/open.ts';
+import { RateLimits } from './rate-limits/rate-limits.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
@@ -80,8 +83,14 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   const renderer = options.renderer ?? createRenderer();
   releaseConnectionsOnClose(app);
 
+  // The page limits (per route, @fastify/rate-limit) and the API guard's count in one counter: this process's
+  // memory, or the store all portal processes share (rate-limits/open.ts).
+  const counter = await openRateCounter(ctx, app.log);
+  app.addHook('onClose', () => counter.close());
+  const limits = new RateLimits(counter);
+
   await app.register(fastifyHelmet, helmetOptions);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits) });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },
@@ -107,7 +116,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   checkoutRoutes(app, ctx, renderer);
   subscriberRoutes(app, ctx, renderer);
   refreshRoutes(app, ctx);
-  apiRoutes(app, ctx);
+  apiRoutes(app, ctx, limits);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Load balancers check the status; monitoring can read when the signing certificate ends (it is public: every
   // signed document carries it).

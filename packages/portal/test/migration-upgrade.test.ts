@@ -310,10 +310,11 @@ for (const dialect of DIALECTS) {
       );
       for (const [table, values] of OLD_ROWS) await any.insertInto(table).values(values).execute();
 
-      const latest = await migrator.migrateToLatest();
-      assert.ifError(latest.error);
+      // To 0008 itself: later migrations are not this test's business (the portal opening it below runs them).
+      const to8 = await migrator.migrateTo('0008_cdma_identifiers');
+      assert.ifError(to8.error);
       assert.deepEqual(
-        latest.results?.map((r) => [r.migrationName, r.status]),
+        to8.results?.map((r) => [r.migrationName, r.status]),
         [['0008_cdma_identifiers', 'Success']],
       );
       if (dialect === 'sqlite') {

@@ -2,6 +2,7 @@ import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { getPlan } from '../storage/plans.ts';
+import { deleteExpiredRateLimits } from '../storage/rate-limits.ts';
 import { subscriberById } from '../storage/subscribers.ts';
 import { activeSubscriptions, expireEnded } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
@@ -9,6 +10,25 @@ import type { JobQueue } from './queue.ts';
 /** Marks plans past their end as expired (the walled garden closes at once for the policy API anyway). */
 export async function expireSweep(ctx: PortalContext): Promise<number> {
   return expireEnded(ctx.store.db, undefined, ctx.clock().toISOString());
+}
+
+/** Rate limit rows one statement deletes, and statements one sweep runs at most (the rest waits a minute). */
+const RATE_LIMIT_BATCH = 5_000;
+const RATE_LIMIT_ROUNDS = 20;
+
+/**
+ * Deletes the rate limit counts whose window is over (and its slack), in bounded statements; answers how many. Only
+ * a shared database holds any (rate-limits/open.ts); on SQLite the index finds none at once.
+ */
+export async function sweepRateLimits(ctx: PortalContext): Promise<number> {
+  const now = ctx.clock().toISOString();
+  let deleted = 0;
+  for (let round = 0; round < RATE_LIMIT_ROUNDS; round++) {
+    const n = await deleteExpiredRateLimits(ctx.store.db, now, RATE_LIMIT_BATCH);
+    deleted += n;
+    if (n < RATE_LIMIT_BATCH) break;
+  }
+  return deleted;
 }
 
 /**
@@ -30,11 +50,15 @@ export async function regenerateDocuments(ctx: PortalContext): Promise<number> {
   return done;
 }
 
-/** Registers the handlers and the periodic expiry sweep (plans past their end, then unfinished checkouts). */
+/**
+ * Registers the handlers and the periodic expiry sweep (plans past their end, unfinished checkouts, rate limit
+ * counts of past windows). On PostgreSQL pg-boss hands each run to one process.
+ */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', async () => {
     await expireSweep(ctx);
     await sweepCheckouts(ctx);
+    await sweepRateLimits(ctx);
   });
   await queue.work('regenerate-documents', async () => {
     await regenerateDocuments(ctx);

@@ -19,6 +19,11 @@ export interface Store {
   db: Db;
   /** Which engine and where, for the start-up line. */
   description: string;
+  /**
+   * Whether several portal processes can use this database at once (PostgreSQL), so that what they must count
+   * together (rate limits) can live in it. A SQLite file belongs to one process.
+   */
+  sharedByProcesses: boolean;
   /** Runs `work` in one transaction, committed when it resolves; the operations in it take `tx` as their Db. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /** Whether an error is a unique-constraint violation: a concurrent transaction stored the same row first. */
@@ -36,10 +41,16 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
-function storeOf(db: Db, description: string, isUniqueViolation: (error: unknown) => boolean): Store {
+function storeOf(
+  db: Db,
+  description: string,
+  sharedByProcesses: boolean,
+  isUniqueViolation: (error: unknown) => boolean,
+): Store {
   return {
     db,
     description,
+    sharedByProcesses,
     transaction: (work) => db.transaction().execute(work),
     isUniqueViolation,
     close: () => db.destroy(),
@@ -55,10 +66,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     });
     await migrateToLatest(db as Kysely<unknown>, schema);
-    return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation);
+    return storeOf(db, 'PostgreSQL', true, isPostgresUniqueViolation);
   }
   const file = options.sqliteFile ?? ':memory:';
   const db = openSqlite(file);
   await migrateToLatest(db as Kysely<unknown>);
-  return storeOf(db, `SQLite ${file}`, isSqliteUniqueViolation);
+  return storeOf(db, `SQLite ${file}`, false, isSqliteUniqueViolation);
 }
