@@ -90,7 +90,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   const limits = new RateLimits(counter);
 
   await app.register(fastifyHelmet, helmetOptions);
-  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits) });
+  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits, ctx.clock) });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },

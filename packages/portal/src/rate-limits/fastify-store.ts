@@ -5,10 +5,10 @@ type Answer = Parameters<FastifyRateLimitStore['incr']>[1];
 
 /**
  * A store class for @fastify/rate-limit (its `store` option) that counts the page limits in `limits`: process
- * memory, PostgreSQL or Redis, as the API guard does. The plugin makes one child per rate-limited route (`child`),
- * which counts under the route's method and path, as the plugin's own stores do.
+ * memory, PostgreSQL or Redis, in windows of the portal clock, as the API guard does. The plugin makes one child per
+ * rate-limited route (`child`), which counts under the route's method and path, as the plugin's own stores do.
  */
-export function pageLimitStore(limits: RateLimits): FastifyRateLimitStoreCtor {
+export function pageLimitStore(limits: RateLimits, clock: () => Date): FastifyRateLimitStoreCtor {
   class PageLimitStore implements FastifyRateLimitStore {
     /** @param route the method and path the counts are kept under ('' for the plugin's unused global store) */
     constructor(
@@ -17,7 +17,7 @@ export function pageLimitStore(limits: RateLimits): FastifyRateLimitStoreCtor {
     ) {}
 
     incr(key: string, answer: Answer, timeWindow: number, max: number): void {
-      limits.hit(`page ${this.route} ${key}`, max, timeWindow, Date.now()).then(
+      limits.hit(`page ${this.route} ${key}`, max, timeWindow, clock().getTime()).then(
         (count) => answer(null, { current: count.count, ttl: count.resetMs }),
         (error: Error) => answer(error),
       );
