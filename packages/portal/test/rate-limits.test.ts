@@ -25,7 +25,14 @@ import {
   deleteExpiredRateLimits,
   readRateLimitCounts,
 } from '../src/storage/rate-limits.ts';
-import { DIALECTS, memoryLogger, REDIS_URL, type TestContext, testContext } from './helpers/context.ts';
+import {
+  countRows,
+  DIALECTS,
+  memoryLogger,
+  REDIS_URL,
+  type TestContext,
+  testContext,
+} from './helpers/context.ts';
 
 const MINUTE = 60_000;
 
