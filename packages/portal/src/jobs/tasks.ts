@@ -51,15 +51,19 @@ export async function regenerateDocuments(ctx: PortalContext): Promise<number> {
 }
 
 /**
- * Registers the handlers and the periodic expiry sweep (plans past their end, unfinished checkouts, rate limit
- * counts of past windows). On PostgreSQL pg-boss hands each run to one process.
+ * The periodic expiry sweep: plans past their end, unfinished checkouts, rate limit counts of past windows. Each step
+ * is safe to run in two processes at once (pg-boss hands each minute's run to one process, but a run that outlasts
+ * its minute meets the next one): conditional updates, a claim before each refund, deletes.
  */
+export async function runExpirySweep(ctx: PortalContext): Promise<void> {
+  await expireSweep(ctx);
+  await sweepCheckouts(ctx);
+  await sweepRateLimits(ctx);
+}
+
+/** Registers the handlers and runs the expiry sweep every minute (on PostgreSQL, pg-boss: one schedule for all). */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
-  await queue.work('expire-sweep', async () => {
-    await expireSweep(ctx);
-    await sweepCheckouts(ctx);
-    await sweepRateLimits(ctx);
-  });
+  await queue.work('expire-sweep', () => runExpirySweep(ctx));
   await queue.work('regenerate-documents', async () => {
     await regenerateDocuments(ctx);
   });
