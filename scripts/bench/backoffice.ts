@@ -5,12 +5,9 @@ import { Agent } from 'node:https';
 import { loadSecrets } from '@mbprov/portal/testing';
 import autocannon from 'autocannon';
 import type { Row, SuiteResult } from './measure.ts';
-import { httpsCall, startPortalProcess } from './portal-process.ts';
+import { activeSubscriber, startPortalProcess } from './portal-process.ts';
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
-
-const call = (url: string, method: string, headers: Record<string, string>, body?: string) =>
-  httpsCall(agent, url, method, headers, body);
 
 const portalProcess = (databaseUrl: string | undefined, secretKey: string) =>
   startPortalProcess(50, databaseUrl, { MBPROV_SECRET_KEY: secretKey });
@@ -41,44 +38,12 @@ export async function runBackoffice(): Promise<SuiteResult> {
     try {
       // One subscriber with an active plan, bought through the real flow.
       const iccid = '8901269000000000000';
-      const page = await call(`${p.url}/?IccId=${iccid}`, 'GET', {});
-      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
-      const cookie = ((page.headers['set-cookie'] as string[] | undefined) ?? [])
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const form = new URLSearchParams({
-        planId: 'month-10gb',
-        cardNumber: '4242424242424242',
-        cardExpiry: '12/39',
-        cardCvc: '123',
-        cardName: 'Bench',
-        checkoutId: field('checkoutId'),
-        _csrf: field('_csrf'),
-      }).toString();
-      await call(
-        `${p.url}/checkout`,
-        'POST',
-        { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        form,
-      );
-      const lookup = JSON.parse(
-        (
-          await call(`${p.url}/api/v1/subscribers?iccid=${iccid}`, 'GET', {
-            authorization: `Bearer ${p.key}`,
-          })
-        ).body,
-      ) as { subscriber: { id: string; refresh_user: string } };
-      const { id, refresh_user: user } = lookup.subscriber;
-      const basic = `Basic ${Buffer.from(`${user}:${secrets.refreshPassword(id, 1)}`).toString('base64')}`;
-      const first = await call(`${p.url}/refresh/${id}`, 'GET', { authorization: basic });
-      if (first.status !== 200)
-        throw new Error(`refresh answered ${first.status} for ${JSON.stringify(lookup.subscriber)}`);
-      const etag = String(first.headers.etag);
+      const { url, authorization: basic, etag } = await activeSubscriber(agent, p, secrets, iccid);
 
       const bare = await load({ url: `${p.bare}/bare` });
-      const full = await load({ url: `${p.url}/refresh/${id}`, headers: { authorization: basic } });
+      const full = await load({ url, headers: { authorization: basic } });
       const cached = await load({
-        url: `${p.url}/refresh/${id}`,
+        url,
         headers: { authorization: basic, 'if-none-match': etag },
       });
       let t = Date.parse('2026-11-21T00:00:00Z');

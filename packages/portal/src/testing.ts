@@ -4,5 +4,5 @@
  */
 export { authenticate } from './backoffice/api-keys.ts';
 export { demoConfig } from './config/demo.ts';
-export { loadSecrets } from './security/secrets.ts';
+export { loadSecrets, type Secrets } from './security/secrets.ts';
 export { openStore } from './storage/database.ts';

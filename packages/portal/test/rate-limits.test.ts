@@ -224,7 +224,9 @@ for (const dialect of DIALECTS) {
     it('concurrent batches from two store handles (two processes) give every hit its own count, none lost', async () => {
       const sibling = await ctx.openSibling();
       try {
-        const counters = [ctx.store, sibling].map((store) => new BatchedCounter(new DatabaseBackend(store)));
+        const counters = [ctx.store, sibling].map(
+          (store) => new BatchedCounter(new DatabaseBackend(store.db, store.description)),
+        );
         const now = Date.now();
         const answers = await Promise.all(
           Array.from({ length: 120 }, (_, i) =>

@@ -1,4 +1,4 @@
-import type { Store } from '../storage/database.ts';
+import type { Db } from '../storage/database.ts';
 import { addRateLimitHits, readRateLimitCounts } from '../storage/rate-limits.ts';
 import type { CounterAdd, CounterBackend, CounterWindow } from './batched-counter.ts';
 
@@ -6,18 +6,18 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The portal's own database as the shared counter store (PostgreSQL: every process on it counts in one table). A
- * batch is one upsert statement, or one select for reads.
+ * batch is one upsert statement, or one select for reads. It runs on a pool of its own (openSidePool), so that a count
+ * never queues behind the requests' transactions for a connection; the pool is closed with the counter.
  */
 export class DatabaseBackend implements CounterBackend {
-  readonly description: string;
-
-  constructor(private readonly store: Store) {
-    this.description = store.description;
-  }
+  constructor(
+    private readonly db: Db,
+    readonly description: string,
+  ) {}
 
   add(entries: readonly CounterAdd[]): Promise<number[]> {
     return addRateLimitHits(
-      this.store.db,
+      this.db,
       entries.map((e) => ({
         name: e.name,
         windowStart: iso(e.start),
@@ -30,11 +30,12 @@ export class DatabaseBackend implements CounterBackend {
 
   read(entries: readonly CounterWindow[]): Promise<number[]> {
     return readRateLimitCounts(
-      this.store.db,
+      this.db,
       entries.map((e) => ({ name: e.name, windowStart: iso(e.start) })),
     );
   }
 
-  /** The store is the portal's: closing it is not the counter's business. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
 }

@@ -19,7 +19,10 @@ export async function openRateCounter(ctx: PortalContext, log: Logger): Promise<
     const redis = await RedisBackend.connect(rateLimits.redisUrl, rateLimits.redisKeyPrefix, log);
     return new FallbackCounter(new BatchedCounter(redis), log);
   }
-  if (ctx.store.sharedByProcesses)
-    return new FallbackCounter(new BatchedCounter(new DatabaseBackend(ctx.store)), log);
+  if (ctx.store.openPool) {
+    // Two connections: a batch's upsert and its reads run side by side.
+    const db = await ctx.store.openPool(2);
+    return new FallbackCounter(new BatchedCounter(new DatabaseBackend(db, ctx.store.description)), log);
+  }
   return new MemoryCounter();
 }

@@ -20,10 +20,12 @@ export interface Store {
   /** Which engine and where, for the start-up line. */
   description: string;
   /**
-   * Whether several portal processes can use this database at once (PostgreSQL), so that what they must count
-   * together (rate limits) can live in it. A SQLite file belongs to one process.
+   * Opens another pool of `size` connections on this database, for work that must not wait behind the requests'
+   * transactions for a connection (the rate limit counts, rate-limits/open.ts); close it with `destroy()`. Only where
+   * several portal processes can share the database (PostgreSQL), so that what they count together can live in it:
+   * a SQLite file belongs to one process, and its store has none.
    */
-  sharedByProcesses: boolean;
+  openPool?: (size: number) => Promise<Db>;
   /** Runs `work` in one transaction, committed when it resolves; the operations in it take `tx` as their Db. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /** Whether an error is a unique-constraint violation: a concurrent transaction stored the same row first. */
@@ -44,13 +46,13 @@ export interface StoreOptions {
 function storeOf(
   db: Db,
   description: string,
-  sharedByProcesses: boolean,
   isUniqueViolation: (error: unknown) => boolean,
+  openPool?: (size: number) => Promise<Db>,
 ): Store {
   return {
     db,
     description,
-    sharedByProcesses,
+    ...(openPool ? { openPool } : {}),
     transaction: (work) => db.transaction().execute(work),
     isUniqueViolation,
     close: () => db.destroy(),
@@ -60,16 +62,17 @@ function storeOf(
 /** Opens the database and applies the migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    const where = { url: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) };
     const { db, schema } = await openPostgres({
-      url: options.databaseUrl,
-      ...(options.schema ? { schema: options.schema } : {}),
+      ...where,
       ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     });
     await migrateToLatest(db as Kysely<unknown>, schema);
-    return storeOf(db, 'PostgreSQL', true, isPostgresUniqueViolation);
+    const openPool = async (size: number) => (await openPostgres({ ...where, poolSize: size })).db;
+    return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation, openPool);
   }
   const file = options.sqliteFile ?? ':memory:';
   const db = openSqlite(file);
   await migrateToLatest(db as Kysely<unknown>);
-  return storeOf(db, `SQLite ${file}`, false, isSqliteUniqueViolation);
+  return storeOf(db, `SQLite ${file}`, isSqliteUniqueViolation);
 }
