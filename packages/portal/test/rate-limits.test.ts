@@ -3,7 +3,10 @@
 // but the same statements run on) and in Redis; the fallback to memory when the shared store fails; limits used up
 // answered without the store; the sweep of past windows.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { freeLoopbackPort } from '../src/free-port.ts';
@@ -141,6 +144,22 @@ describe('BatchedCounter', () => {
     assert.deepEqual(hit, { count: 1, resetMs: 59_000 });
     assert.deepEqual(read, { count: 0, resetMs: 58_500 });
     assert.deepEqual([backend.adds.length, backend.reads.length], [1, 1]);
+  });
+
+  it('a round trip starts at least spacingMs after the previous one: hits meanwhile wait and go together', async () => {
+    const backend = new RecordingBackend();
+    const started: number[] = [];
+    const add = backend.add.bind(backend);
+    backend.add = (entries) => {
+      started.push(performance.now());
+      return add(entries);
+    };
+    const counter = new BatchedCounter(backend, 1000, 40);
+    await counter.hit('a', MINUTE, 0);
+    const answers = await Promise.all([1, 2, 3].map(() => counter.hit('a', MINUTE, 0)));
+    assert.deepEqual(counts(answers), [2, 3, 4]);
+    assert.equal(started.length, 2, 'the three hits after the first went in one round trip');
+    assert.ok((started[1] as number) - (started[0] as number) >= 39, `${started}`);
   });
 
   it('a failing or slow store fails the callers of that round trip only', async () => {
@@ -323,6 +342,50 @@ describe('rate limit counts in Redis', () => {
     const ttl = await redis.pttl(`${prefix}ip@${start}`);
     assert.ok(ttl > MINUTE - (Date.now() - start) && ttl <= 2 * MINUTE, `PTTL ${ttl}`);
     assert.deepEqual(log.lines, []);
+  });
+
+  it('a Redis that comes up after the portal, goes away and comes back: counted in memory meanwhile, in Redis again after', async () => {
+    const port = await freeLoopbackPort();
+    const server = () =>
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+    const down = memoryLogger();
+    let now = 0;
+    const backend = await RedisBackend.connect(`redis://127.0.0.1:${port}`, prefix, down);
+    const counter = new FallbackCounter(new BatchedCounter(backend), down, () => now);
+    /** Hits until Redis counts one (the connection is retried in the background), at most 10 s. */
+    const untilRedisCounts = async () => {
+      for (let i = 0; i < 50; i++) {
+        now += SHARED_RETRY_MS;
+        await counter.hit('ip', MINUTE, Date.now());
+        if (down.lines.at(-1)?.msg === 'rate limits: the shared store answers again') return;
+        await sleep(200);
+      }
+      assert.fail(`Redis never counted: ${JSON.stringify(down.lines)}`);
+    };
+    let redis = server();
+    try {
+      assert.match(down.lines[0]?.msg ?? '', /Redis does not answer at start/);
+      await untilRedisCounts();
+      redis.kill();
+      await once(redis, 'exit');
+      const during = [
+        await counter.hit('ip', MINUTE, Date.now()),
+        await counter.hit('ip', MINUTE, Date.now()),
+      ];
+      assert.ok(during.every((c) => c.count >= 1));
+      assert.match(down.lines.at(-1)?.msg ?? '', /does not answer; counting in this process/);
+      redis = server();
+      await untilRedisCounts();
+    } finally {
+      await backend.close();
+      redis.kill();
+    }
   });
 
   it('a Redis that does not answer: the portal starts with a warning, counts fail at once and the fallback counts in memory', async () => {
