@@ -19,6 +19,9 @@ const LABEL: Record<Counter, string> = {
 const ROUNDS = 3;
 const SECONDS = 3;
 
+/** Many PCs at once: far more connections than the 8 of the other measurements. */
+const MANY = 64;
+
 async function rate(options: autocannon.Options): Promise<{ rps: number; errors: number }> {
   const result = await autocannon({ connections: 8, duration: SECONDS, ...options });
   return { rps: result.requests.average, errors: result.errors + result.timeouts };
@@ -31,7 +34,7 @@ export async function runRateLimits(): Promise<SuiteResult> {
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
   const portals: Partial<Record<Counter, PortalProcess>> = {};
   const samples = Object.fromEntries(
-    COUNTERS.map((c) => [c, { refresh: [] as number[], usage: [] as number[] }]),
+    COUNTERS.map((c) => [c, { refresh: [] as number[], many: [] as number[], usage: [] as number[] }]),
   );
   let errors = 0;
   try {
@@ -51,6 +54,11 @@ export async function runRateLimits(): Promise<SuiteResult> {
       for (const { counter, portal, subscriber } of targets) {
         const refresh = await rate({
           url: subscriber.url,
+          headers: { authorization: subscriber.authorization, 'if-none-match': subscriber.etag },
+        });
+        const many = await rate({
+          url: subscriber.url,
+          connections: MANY,
           headers: { authorization: subscriber.authorization, 'if-none-match': subscriber.etag },
         });
         let t = Date.now() - 3_600_000 + round * 100_000;
@@ -74,8 +82,9 @@ export async function runRateLimits(): Promise<SuiteResult> {
           ],
         });
         samples[counter]?.refresh.push(refresh.rps);
+        samples[counter]?.many.push(many.rps);
         samples[counter]?.usage.push(updates.rps);
-        errors += refresh.errors + updates.errors;
+        errors += refresh.errors + many.errors + updates.errors;
       }
     }
   } finally {
@@ -85,6 +94,7 @@ export async function runRateLimits(): Promise<SuiteResult> {
   const rows: Row[] = [];
   for (const [what, unit, key] of [
     ['RefreshURL 304', 'answers/s', 'refresh'],
+    [`RefreshURL 304, ${MANY} connections`, 'answers/s', 'many'],
     ['usage updates (one report per request)', 'updates/s', 'usage'],
   ] as const) {
     const base = samples.memory?.[key] ?? [];
@@ -102,7 +112,7 @@ export async function runRateLimits(): Promise<SuiteResult> {
   }
   return {
     title: 'Rate limits counted across processes',
-    description: `autocannon with 8 connections for ${SECONDS} s per measurement, ${ROUNDS} interleaved rounds, over HTTPS on loopback, against one portal process on PostgreSQL per counter (docs/deploy/several-processes.md): its own memory (\`rateLimits.shared: false\`), the PostgreSQL table \`rate_limits\` (the default on PostgreSQL; also with \`rateLimits.batchMs: 5\`) and Redis (\`rateLimits.redisUrl\`). A RefreshURL request counts one page-limit hit; a usage update reads its address's failed logins and counts one hit of its API key. Hits that arrive while a round trip to the store runs go together in the next one (one statement or one MULTI per batch).`,
+    description: `autocannon with 8 connections (${MANY} where said) for ${SECONDS} s per measurement, ${ROUNDS} interleaved rounds, over HTTPS on loopback, against one portal process on PostgreSQL per counter (docs/deploy/several-processes.md): its own memory (\`rateLimits.shared: false\`), the PostgreSQL table \`rate_limits\` (the default on PostgreSQL; also with \`rateLimits.batchMs: 5\`) and Redis (\`rateLimits.redisUrl\`). A RefreshURL request counts one page-limit hit; a usage update reads its address's failed logins and counts one hit of its API key. Hits that arrive while a round trip to the store runs go together in the next one (one statement or one MULTI per batch).`,
     rows,
     notes: [`Connection errors and timeouts: ${errors}.`],
   };
