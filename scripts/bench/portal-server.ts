@@ -23,10 +23,9 @@ config.sims = Array.from({ length: simCount }, (_, i) => ({
 }));
 config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000, apiPerMinute: 1_000_000 };
 // Where the rate limits count (MBPROV_BENCH_RATE_COUNTER, for the rate-limits suite): the default (PostgreSQL on
-// PostgreSQL), the same in batches of 5 ms, this process's memory, or Redis.
+// PostgreSQL), this process's memory, or Redis.
 const counter = process.env.MBPROV_BENCH_RATE_COUNTER;
 if (counter === 'memory') Object.assign(config.rateLimits, { shared: false });
-if (counter === 'database-batched') Object.assign(config.rateLimits, { batchMs: 5 });
 if (counter === 'redis')
   Object.assign(config.rateLimits, {
     redisUrl: process.env.MBPROV_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -1,6 +1,6 @@
 // What counting the rate limits across processes costs on the hot paths: RefreshURL 304s and usage updates per second
 // of a portal on PostgreSQL whose limits count in its own memory (one process), in PostgreSQL (the default on
-// PostgreSQL, at once or in batches of 5 ms) and in Redis, in interleaved rounds, over HTTPS on loopback.
+// PostgreSQL) and in Redis, in interleaved rounds, over HTTPS on loopback.
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:https';
 import { loadSecrets } from '@mbprov/portal/testing';
@@ -8,12 +8,11 @@ import autocannon from 'autocannon';
 import { median, type Row, type SuiteResult } from './measure.ts';
 import { activeSubscriber, type PortalProcess, startPortalProcess } from './portal-process.ts';
 
-const COUNTERS = ['memory', 'database', 'database-batched', 'redis'] as const;
+const COUNTERS = ['memory', 'database', 'redis'] as const;
 type Counter = (typeof COUNTERS)[number];
 const LABEL: Record<Counter, string> = {
   memory: 'in process memory',
   database: 'in PostgreSQL',
-  'database-batched': 'in PostgreSQL, batches of 5 ms (rateLimits.batchMs)',
   redis: 'in Redis',
 };
 const ROUNDS = 3;
@@ -112,7 +111,7 @@ export async function runRateLimits(): Promise<SuiteResult> {
   }
   return {
     title: 'Rate limits counted across processes',
-    description: `autocannon with 8 connections (${MANY} where said) for ${SECONDS} s per measurement, ${ROUNDS} interleaved rounds, over HTTPS on loopback, against one portal process on PostgreSQL per counter (docs/deploy/several-processes.md): its own memory (\`rateLimits.shared: false\`), the PostgreSQL table \`rate_limits\` (the default on PostgreSQL; also with \`rateLimits.batchMs: 5\`) and Redis (\`rateLimits.redisUrl\`). A RefreshURL request counts one page-limit hit; a usage update reads its address's failed logins and counts one hit of its API key. Hits that arrive while a round trip to the store runs go together in the next one (one statement or one MULTI per batch).`,
+    description: `autocannon with 8 connections (${MANY} where said) for ${SECONDS} s per measurement, ${ROUNDS} interleaved rounds, over HTTPS on loopback, against one portal process on PostgreSQL per counter (docs/deploy/several-processes.md): its own memory (\`rateLimits.shared: false\`), the PostgreSQL table \`rate_limits\` (the default on PostgreSQL) and Redis (\`rateLimits.redisUrl\`). A RefreshURL request counts one page-limit hit; a usage update reads its address's failed logins and counts one hit of its API key. Hits that arrive while a round trip to the store runs go together in the next one (one statement or one MULTI per batch).`,
     rows,
     notes: [`Connection errors and timeouts: ${errors}.`],
   };

@@ -272,16 +272,6 @@ export const ConfigSchema = Closed({
           'PostgreSQL database. If Redis does not answer, each process counts in its own memory until it does.',
       }),
     ),
-    batchMs: Type.Integer({
-      minimum: 0,
-      maximum: 100,
-      default: 0,
-      description:
-        'Shared counts only: the least time in milliseconds between two round trips of a process to the store. 0: a ' +
-        'hit goes at once, or with the hits that arrived while the previous round trip ran. More: under heavy load ' +
-        'hits wait up to this long to go together (fewer statements, each request up to this much later; see ' +
-        'docs/deploy/several-processes.md for measurements).',
-    }),
     redisKeyPrefix: Type.String({
       default: 'mbprov:rate:',
       description: 'Prefix of the Redis keys, to keep apart several portals that share one Redis.',

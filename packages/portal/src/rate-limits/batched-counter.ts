@@ -41,31 +41,27 @@ const byWindow = (a: Pending, b: Pending) =>
   a.window.name < b.window.name ? -1 : a.window.name > b.window.name ? 1 : a.window.start - b.window.start;
 
 /**
- * Counts in a shared store with at most one round trip in flight (and, if asked, started at least `spacingMs` after
- * the previous one): the hits and reads that arrive meanwhile wait and go together in the next, one statement for
- * all (group commit). An idle portal pays one round trip per request; a busy one one per batch, however many requests it holds,
- * so counting does not cap throughput at the store's statements per second. Counts stay exact: k hits of one window
- * in a batch add k at once, and the store's answer T gives them T-k+1 … T in arrival order.
+ * Counts in a shared store with at most one round trip in flight: the hits and reads that arrive while one runs wait
+ * and go together in the next, one statement for all (group commit). An idle portal pays one round trip per request
+ * and no wait; a busy one one round trip per batch, however many requests it holds, so counting does not cap
+ * throughput at the store's statements per second. (Holding hits a few milliseconds more to make batches larger was
+ * measured slower: docs/deploy/several-processes.md.) Counts stay exact: k hits of one window in a batch add k at
+ * once, and the store's answer T gives them T-k+1 … T in arrival order.
  */
 export class BatchedCounter implements RateCounter {
   private hits = new Map<string, Pending>();
   private reads = new Map<string, Pending>();
   private flushing = false;
   private scheduled = false;
-  private lastFlush = Number.NEGATIVE_INFINITY;
 
   /**
    * @param backend the shared store
    * @param timeoutMs how long a round trip may take before its callers get an error (and fall back); the next batch
    *   then goes without waiting for it
-   * @param spacingMs the least time between the starts of two round trips (`rateLimits.batchMs`): under load, hits
-   *   wait up to this long to go together, so the store sees at most 1000/spacingMs statements a second from this
-   *   process however many requests come; an idle portal's first hit goes at once
    */
   constructor(
     private readonly backend: CounterBackend,
     private readonly timeoutMs = 1000,
-    private readonly spacingMs = 0,
   ) {}
 
   get description(): string {
@@ -106,15 +102,12 @@ export class BatchedCounter implements RateCounter {
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    const wait = this.lastFlush + this.spacingMs - performance.now();
-    // A microtask at least, not at once: calls made together (Promise.all of a hit and a read) share the round trip.
-    if (wait > 0) setTimeout(() => void this.flush(), wait);
-    else queueMicrotask(() => void this.flush());
+    // A microtask, not at once: calls made together (Promise.all of a hit and a read) share the round trip.
+    queueMicrotask(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    this.lastFlush = performance.now();
     // Sorted, so that every process locks a batch's rows in the same order: two batches never deadlock.
     const hits = [...this.hits.values()].sort(byWindow);
     const reads = [...this.reads.values()];

@@ -20,13 +20,13 @@ export async function openRateCounter(ctx: PortalContext, log: Logger): Promise<
   if (!rateLimits.shared) return new MemoryCounter();
   if (rateLimits.redisUrl) {
     const redis = await RedisBackend.connect(rateLimits.redisUrl, rateLimits.redisKeyPrefix, log);
-    return new FallbackCounter(new BatchedCounter(redis, TIMEOUT_MS, rateLimits.batchMs), log);
+    return new FallbackCounter(new BatchedCounter(redis, TIMEOUT_MS), log);
   }
   if (ctx.store.openPool) {
     // Two connections: a batch's upsert and its reads run side by side.
     const db = await ctx.store.openPool(2);
     return new FallbackCounter(
-      new BatchedCounter(new DatabaseBackend(db, ctx.store.description), TIMEOUT_MS, rateLimits.batchMs),
+      new BatchedCounter(new DatabaseBackend(db, ctx.store.description), TIMEOUT_MS),
       log,
     );
   }
