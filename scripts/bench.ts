@@ -9,6 +9,7 @@ import { keptSections } from './bench/kept-sections.ts';
 import { fmt, type SuiteResult } from './bench/measure.ts';
 import { runOperatorMessages } from './bench/operator-messages.ts';
 import { runPortal } from './bench/portal.ts';
+import { runRateLimits } from './bench/rate-limits.ts';
 import { runScale } from './bench/scale.ts';
 import { runSignatures } from './bench/signatures.ts';
 import { runSimulator } from './bench/simulator.ts';
@@ -29,6 +30,7 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['simulator', runSimulator],
   ['portal', runPortal],
   ['backoffice', runBackoffice],
+  ['rate-limits', runRateLimits],
   ['operator-messages', runOperatorMessages],
   ['cli', runCliStartup],
   ...(only.includes('scale')

@@ -1,6 +1,7 @@
 // Writes docs/configuration.md from the portal configuration schema (packages/portal/src/config/schema.ts).
 // Run: node --import tsx scripts/gen-config-docs.ts   (a test fails when the page is out of date)
 import { writeFileSync } from 'node:fs';
+import { ENV } from '../packages/portal/src/config/load.ts';
 import { ConfigSchema } from '../packages/portal/src/config/schema.ts';
 
 interface SchemaNode {
@@ -59,10 +60,12 @@ export function configurationPage(): string {
     'Generated from `packages/portal/src/config/schema.ts` by `node --import tsx scripts/gen-config-docs.ts`.',
     '',
     'The portal reads a JSON file (`mbprov serve --config FILE`, or `MBPROV_CONFIG`); without one it runs the embedded',
-    'demo (`packages/portal/src/config/demo.ts`). Environment variables override the file: `DATABASE_URL`,',
-    '`MBPROV_DATABASE_SCHEMA`, `HOST`, `PORT`, `MBPROV_PUBLIC_URL`, `MBPROV_DATA_DIR`, `MBPROV_SECRET_KEY`,',
-    '`MBPROV_SIGNING_KEY_FILE`, `MBPROV_SIGNING_CERT_FILE`, `MBPROV_TLS_CERT_FILE`, `MBPROV_TLS_KEY_FILE`. The',
-    'configuration is validated at start; every problem is reported at once with its path (`MBPROV_CONFIG_INVALID`).',
+    'demo (`packages/portal/src/config/demo.ts`). Environment variables override the file:',
+    '',
+    ...ENV.map(([name, path]) => `- \`${name}\`: \`${path.join('.')}\``),
+    '',
+    'The configuration is validated at start; every problem is reported at once with its path',
+    '(`MBPROV_CONFIG_INVALID`).',
     '',
     '| key | type | required | default | meaning |',
     '|---|---|---|---|---|',

@@ -5,12 +5,9 @@ import { Agent } from 'node:https';
 import { loadSecrets } from '@mbprov/portal/testing';
 import autocannon from 'autocannon';
 import { median, type Row, type SuiteResult } from './measure.ts';
-import { httpsCall, startPortalProcess } from './portal-process.ts';
+import { activeSubscriber, startPortalProcess } from './portal-process.ts';
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
-
-const call = (url: string, method: string, headers: Record<string, string>, body?: string) =>
-  httpsCall(agent, url, method, headers, body);
 
 const portalProcess = (databaseUrl: string | undefined, secretKey: string) =>
   startPortalProcess(50, databaseUrl, { MBPROV_SECRET_KEY: secretKey });
@@ -96,39 +93,8 @@ export async function runBackoffice(): Promise<SuiteResult> {
     try {
       // One subscriber with an active plan, bought through the real flow.
       const iccid = '8901269000000000000';
-      const page = await call(`${p.url}/?IccId=${iccid}`, 'GET', {});
-      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
-      const cookie = ((page.headers['set-cookie'] as string[] | undefined) ?? [])
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const form = new URLSearchParams({
-        planId: 'month-10gb',
-        cardNumber: '4242424242424242',
-        cardExpiry: '12/39',
-        cardCvc: '123',
-        cardName: 'Bench',
-        checkoutId: field('checkoutId'),
-        _csrf: field('_csrf'),
-      }).toString();
-      await call(
-        `${p.url}/checkout`,
-        'POST',
-        { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        form,
-      );
-      const lookup = JSON.parse(
-        (
-          await call(`${p.url}/api/v1/subscribers?iccid=${iccid}`, 'GET', {
-            authorization: `Bearer ${p.key}`,
-          })
-        ).body,
-      ) as { subscriber: { id: string; refreshUser: string } };
-      const { id, refreshUser: user } = lookup.subscriber;
-      const basic = `Basic ${Buffer.from(`${user}:${secrets.refreshPassword(id, 1)}`).toString('base64')}`;
-      const first = await call(`${p.url}/refresh/${id}`, 'GET', { authorization: basic });
-      if (first.status !== 200)
-        throw new Error(`refresh answered ${first.status} for ${JSON.stringify(lookup.subscriber)}`);
-      const etag = String(first.headers.etag);
+      const { url, authorization: basic, etag } = await activeSubscriber(agent, p, secrets, iccid);
+      const id = url.slice(url.lastIndexOf('/') + 1);
 
       // Usage reports dated a millisecond apart from a day ago: inside the usageReports window, always newer.
       let t = Date.now() - 86_400_000;

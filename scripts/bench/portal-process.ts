@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { type Agent, request } from 'node:https';
 import type { Readable } from 'node:stream';
+import type { Secrets } from '@mbprov/portal/testing';
 
 /** An answer of the portal, body decoded as UTF-8. */
 export interface Answer {
@@ -103,4 +104,60 @@ export async function startPortalProcess(
   );
   const [url, key, bare, sameWork] = fields as [string, string, string, string];
   return { url, key, bare, sameWork, stop };
+}
+
+/** A subscriber with an active plan, as its PC calls the RefreshURL: the URL, the Basic credentials, the ETag. */
+export interface RefreshingSubscriber {
+  iccid: string;
+  url: string;
+  authorization: string;
+  etag: string;
+}
+
+/**
+ * Buys a plan for the SIM `iccid` through the real flow (entry page, checkout form), looks the subscriber up through
+ * the back-office API and fetches its document once from the RefreshURL. `secrets` derive its refresh password (the
+ * portal's secret key, MBPROV_SECRET_KEY, must be the same).
+ */
+export async function activeSubscriber(
+  agent: Agent,
+  portal: PortalProcess,
+  secrets: Secrets,
+  iccid: string,
+): Promise<RefreshingSubscriber> {
+  const page = await httpsCall(agent, `${portal.url}/?IccId=${iccid}`, 'GET', {});
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
+  const cookie = ((page.headers['set-cookie'] as string[] | undefined) ?? [])
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const form = new URLSearchParams({
+    planId: 'month-10gb',
+    cardNumber: '4242424242424242',
+    cardExpiry: '12/39',
+    cardCvc: '123',
+    cardName: 'Bench',
+    checkoutId: field('checkoutId'),
+    _csrf: field('_csrf'),
+  }).toString();
+  await httpsCall(
+    agent,
+    `${portal.url}/checkout`,
+    'POST',
+    { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    form,
+  );
+  const lookup = JSON.parse(
+    (
+      await httpsCall(agent, `${portal.url}/api/v1/subscribers?iccid=${iccid}`, 'GET', {
+        authorization: `Bearer ${portal.key}`,
+      })
+    ).body,
+  ) as { subscriber: { id: string; refreshUser: string } };
+  const { id, refreshUser: user } = lookup.subscriber;
+  const authorization = `Basic ${Buffer.from(`${user}:${secrets.refreshPassword(id, 1)}`).toString('base64')}`;
+  const url = `${portal.url}/refresh/${id}`;
+  const first = await httpsCall(agent, url, 'GET', { authorization });
+  if (first.status !== 200)
+    throw new Error(`refresh answered ${first.status} for ${JSON.stringify(lookup.subscriber)}`);
+  return { iccid, url, authorization, etag: String(first.headers.etag) };
 }

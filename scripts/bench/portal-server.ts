@@ -1,7 +1,8 @@
-// The portal process of the portal and back-office benchmarks: a fresh data folder, the demo configuration plus
-// `simCount` generated SIMs, generous rate limits, an admin API key, and (the back-office baseline) a bare Fastify
-// HTTPS route in the same process with the same TLS certificate, and the same-work server (same-work-server.ts).
-// Writes "ready <portal url> <api key> <bare url> <same-work url>" to file descriptor 3.
+// The portal process of the portal, back-office and rate-limit benchmarks: a fresh data folder, the demo configuration
+// plus `simCount` generated SIMs, generous rate limits (counted where MBPROV_BENCH_RATE_COUNTER says), an admin API
+// key, and (the back-office baselines) a bare Fastify HTTPS route in the same process with the same TLS certificate,
+// and the same-work server (same-work-server.ts). Writes "ready <portal url> <api key> <bare url> <same-work url>" to
+// file descriptor 3.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +17,22 @@ const databaseUrl = process.argv[3];
 const dir = mkdtempSync(join(tmpdir(), 'mbprov-bench-portal-'));
 const config = demoConfig() as Record<string, unknown> & {
   sims: unknown[];
-  rateLimits: Record<string, number>;
+  rateLimits: Record<string, unknown>;
 };
 config.sims = Array.from({ length: simCount }, (_, i) => ({
   iccid: `89012690${String(i).padStart(11, '0')}`,
   imsi: `3102609${String(i).padStart(8, '0')}`,
 }));
 config.rateLimits = { entryPerMinute: 1_000_000, checkoutPerMinute: 1_000_000, apiPerMinute: 1_000_000 };
+// Where the rate limits count (MBPROV_BENCH_RATE_COUNTER, for the rate-limits suite): the default (PostgreSQL on
+// PostgreSQL), this process's memory, or Redis.
+const counter = process.env.MBPROV_BENCH_RATE_COUNTER;
+if (counter === 'memory') Object.assign(config.rateLimits, { shared: false });
+if (counter === 'redis')
+  Object.assign(config.rateLimits, {
+    redisUrl: process.env.MBPROV_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisKeyPrefix: `mbprov-bench:${process.pid}:`,
+  });
 // The load client is one address buying for thousands of SIMs.
 config.checkouts = { maxPerClient: 1_000_000 };
 config.dataDir = dir;

@@ -9,6 +9,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { HelmetOptions } from 'helmet';
 import { AccessLog } from './access-log.ts';
 import type { PortalContext } from './context.ts';
+import { pageLimitStore } from './rate-limits/fastify-store.ts';
+import { openRateCounter } from './rate-limits/open.ts';
+import { RateLimits } from './rate-limits/rate-limits.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
 import { validationMessage } from './routes/api/validation-message.ts';
@@ -87,7 +90,13 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     reply.headers(headers);
     done();
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // The page limits (per route, @fastify/rate-limit) and the API guard's count in one counter: this process's
+  // memory, or the store all portal processes share (rate-limits/open.ts).
+  const counter = await openRateCounter(ctx, app.log);
+  app.addHook('onClose', () => counter.close());
+  const limits = new RateLimits(counter);
+
+  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits, ctx.clock) });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },
@@ -113,7 +122,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   checkoutRoutes(app, ctx, renderer);
   subscriberRoutes(app, ctx, renderer);
   refreshRoutes(app, ctx);
-  apiRoutes(app, ctx);
+  apiRoutes(app, ctx, limits);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Load balancers check the status; monitoring can read when the signing certificate ends (it is public: every
   // signed document carries it).

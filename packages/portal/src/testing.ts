@@ -7,7 +7,7 @@ export { openStoredDocument } from './activation/documents-at-rest.ts';
 export { authenticate } from './backoffice/api-keys.ts';
 export { demoConfig } from './config/demo.ts';
 export { expireSweep, JOB_PAGE_SIZE, PRUNE_PAGE_SIZE } from './jobs/tasks.ts';
-export { loadSecrets } from './security/secrets.ts';
+export { loadSecrets, type Secrets } from './security/secrets.ts';
 export { hashToken } from './security/tokens.ts';
 export { buildServer } from './server.ts';
 export { openStore, type RanStatement } from './storage/database.ts';

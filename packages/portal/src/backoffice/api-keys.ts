@@ -59,6 +59,24 @@ export async function createApiKey(
 
 const DUMMY_HASH = hashToken('no such key');
 
+const BEARER = /^Bearer\s+mbp_([a-f0-9]{16})_([A-Za-z0-9_-]{16,64})\s*$/;
+
+/**
+ * The caller of a bearer header whose key is in `cache` (verified moments ago) and whose secret matches it, else
+ * undefined (not cached, or a wrong secret: {@link authenticate} then decides). Costs no query, so a caller can
+ * check other things alongside (the route guard reads the address's failed logins in the same round trip).
+ */
+export function cachedCaller(
+  header: string | undefined,
+  cache: ApiKeyCache,
+  now: number,
+): ApiCaller | undefined {
+  const m = BEARER.exec(header ?? '');
+  const key = m ? cache.get(m[1] as string, now) : undefined;
+  if (!m || !key || key.revoked || !matchesHash(m[2] as string, key.keyHash)) return undefined;
+  return callerOf(m[1] as string, key);
+}
+
 /**
  * The caller of a `Bearer mbp_<id>_<secret>` header, or undefined. The secret is compared as a hash in constant time,
  * and a hash is compared even when the id is unknown, so timing does not tell a wrong secret from an unknown id.
@@ -72,7 +90,7 @@ export async function authenticate(
   header: string | undefined,
   cached?: { cache: ApiKeyCache; now: number },
 ): Promise<ApiCaller | undefined> {
-  const m = /^Bearer\s+mbp_([a-f0-9]{16})_([A-Za-z0-9_-]{16,64})\s*$/.exec(header ?? '');
+  const m = BEARER.exec(header ?? '');
   const id = m?.[1] ?? '';
   const hit = m && cached ? cached.cache.get(id, cached.now) : undefined;
   let key = hit;

@@ -18,8 +18,8 @@ export interface ConfigSource {
   adjust?: (config: Config) => void;
 }
 
-/** Environment variables and the configuration paths they set. */
-const ENV: Array<[string, string[], (v: string) => unknown]> = [
+/** Environment variables and the configuration paths they set (docs/configuration.md lists them from here). */
+export const ENV: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['DATABASE_URL', ['databaseUrl'], String],
   ['MBPROV_DATABASE_SCHEMA', ['databaseSchema'], String],
   ['HOST', ['server', 'host'], String],
@@ -32,6 +32,7 @@ const ENV: Array<[string, string[], (v: string) => unknown]> = [
   ['MBPROV_SIGNING_KEY_FILE', ['signing', 'keyFile'], String],
   ['MBPROV_SIGNING_CERT_FILE', ['signing', 'certFile'], String],
   ['MBPROV_SIGNING_NEXT_CERT_FILE', ['signing', 'nextCertFile'], String],
+  ['MBPROV_REDIS_URL', ['rateLimits', 'redisUrl'], String],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

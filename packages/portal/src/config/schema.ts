@@ -256,6 +256,26 @@ export const ConfigSchema = Closed({
       description:
         'Failed API authentications per client address and minute; past it the address gets 429 until the minute ends, before any key is looked up.',
     }),
+    shared: Type.Boolean({
+      default: true,
+      description:
+        'Count the limits in a store that every portal process shares, so that each limit holds for all processes ' +
+        'together: Redis when redisUrl is set, else the PostgreSQL database. On SQLite (one process) and with false, ' +
+        'each process counts in its own memory (with N processes a client then gets N times each limit). See ' +
+        'docs/deploy/several-processes.md.',
+    }),
+    redisUrl: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description:
+          'Redis to count the rate limits in (redis:// or rediss:// URL, may carry a password) instead of the ' +
+          'PostgreSQL database. If Redis does not answer, each process counts in its own memory until it does.',
+      }),
+    ),
+    redisKeyPrefix: Type.String({
+      default: 'mbprov:rate:',
+      description: 'Prefix of the Redis keys, to keep apart several portals that share one Redis.',
+    }),
   }),
   documents: Closed({
     keepVersions: Type.Integer({

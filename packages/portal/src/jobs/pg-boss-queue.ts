@@ -1,5 +1,9 @@
+import { setTimeout } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import type { JobName, JobQueue } from './queue.ts';
+
+/** SQLSTATE of a transaction PostgreSQL ended to break a deadlock. */
+const DEADLOCK = '40P01';
 
 /** The PostgreSQL deployment's queue: pg-boss, shared by every portal process behind the load balancer. */
 export class PgBossQueue implements JobQueue {
@@ -18,7 +22,19 @@ export class PgBossQueue implements JobQueue {
 
   private async ensure(name: JobName): Promise<void> {
     if (this.names.has(name)) return;
-    await this.boss.createQueue(name);
+    // pg-boss creates a queue (a row, a partition of its job table, foreign keys to its queue table) without a lock
+    // between processes: two processes creating two queues at once, on the first start of several behind a load
+    // balancer, lock the same tables in opposite orders and PostgreSQL ends one with a deadlock error. The other
+    // finished meanwhile: try again, and find the queue made (creating an existing queue does nothing).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(name);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
+        await setTimeout(Math.random() * 100 * attempt);
+      }
+    }
     this.names.add(name);
   }
 

@@ -2,6 +2,7 @@ import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { pruneDocumentsPage } from '../storage/documents.ts';
+import { deleteExpiredRateLimits } from '../storage/rate-limits.ts';
 import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
 
@@ -30,6 +31,25 @@ export async function expireSweep(
     expired += batch;
     if (batch < pageSize) return expired;
   }
+}
+
+/** Rate limit rows one statement deletes, and statements one sweep runs at most (the rest waits a minute). */
+const RATE_LIMIT_BATCH = 5_000;
+const RATE_LIMIT_ROUNDS = 20;
+
+/**
+ * Deletes the rate limit counts whose window is over (and its slack), in bounded statements; answers how many. Only
+ * a shared database holds any (rate-limits/open.ts); on SQLite the index finds none at once.
+ */
+export async function sweepRateLimits(ctx: PortalContext): Promise<number> {
+  const now = ctx.clock().toISOString();
+  let deleted = 0;
+  for (let round = 0; round < RATE_LIMIT_ROUNDS; round++) {
+    const n = await deleteExpiredRateLimits(ctx.store.db, now, RATE_LIMIT_BATCH);
+    deleted += n;
+    if (n < RATE_LIMIT_BATCH) break;
+  }
+  return deleted;
 }
 
 /**
@@ -79,14 +99,22 @@ export async function pruneDocuments(
 }
 
 /**
- * Registers the handlers and the periodic jobs: the expiry sweep every minute (plans past their end, then
- * unfinished checkouts), pruning of old document versions every hour.
+ * The periodic expiry sweep: plans past their end, unfinished checkouts, rate limit counts of past windows. Each step
+ * is safe to run in two processes at once (pg-boss hands each minute's run to one process, but a run that outlasts
+ * its minute meets the next one): conditional updates, a claim before each refund, deletes.
+ */
+export async function runExpirySweep(ctx: PortalContext): Promise<void> {
+  await expireSweep(ctx);
+  await sweepCheckouts(ctx);
+  await sweepRateLimits(ctx);
+}
+
+/**
+ * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions every
+ * hour (on PostgreSQL, pg-boss: one schedule for all processes).
  */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
-  await queue.work('expire-sweep', async () => {
-    await expireSweep(ctx);
-    await sweepCheckouts(ctx);
-  });
+  await queue.work('expire-sweep', () => runExpirySweep(ctx));
   await queue.work('regenerate-documents', async () => {
     await regenerateDocuments(ctx);
   });

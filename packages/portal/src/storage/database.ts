@@ -19,6 +19,13 @@ export interface Store {
   db: Db;
   /** Which engine and where, for the start-up line. */
   description: string;
+  /**
+   * Opens another pool of `size` connections on this database, for work that must not wait behind the requests'
+   * transactions for a connection (the rate limit counts, rate-limits/open.ts); close it with `destroy()`. Only where
+   * several portal processes can share the database (PostgreSQL), so that what they count together can live in it:
+   * a SQLite file belongs to one process, and its store has none.
+   */
+  openPool?: (size: number) => Promise<Db>;
   /** Runs `work` in one transaction, committed when it resolves; the operations in it take `tx` as their Db. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /** Whether an error is a unique-constraint violation: a concurrent transaction stored the same row first. */
@@ -47,10 +54,16 @@ export interface RanStatement {
   parameters: readonly unknown[];
 }
 
-function storeOf(db: Db, description: string, isUniqueViolation: (error: unknown) => boolean): Store {
+function storeOf(
+  db: Db,
+  description: string,
+  isUniqueViolation: (error: unknown) => boolean,
+  openPool?: (size: number) => Promise<Db>,
+): Store {
   return {
     db,
     description,
+    ...(openPool ? { openPool } : {}),
     transaction: (work) => db.transaction().execute(work),
     isUniqueViolation,
     close: () => db.destroy(),
@@ -60,14 +73,15 @@ function storeOf(db: Db, description: string, isUniqueViolation: (error: unknown
 /** Opens the database and applies the migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    const where = { url: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) };
     const { db, schema } = await openPostgres({
-      url: options.databaseUrl,
-      ...(options.schema ? { schema: options.schema } : {}),
+      ...where,
       ...(options.poolSize ? { poolSize: options.poolSize } : {}),
       ...(options.onStatement ? { onStatement: options.onStatement } : {}),
     });
     await migrateToLatest(db as Kysely<unknown>, schema);
-    return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation);
+    const openPool = async (size: number) => (await openPostgres({ ...where, poolSize: size })).db;
+    return storeOf(db, 'PostgreSQL', isPostgresUniqueViolation, openPool);
   }
   const file = options.sqliteFile ?? ':memory:';
   const db = openSqlite(file, options.onStatement);

@@ -270,6 +270,24 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Rate limit counts shared by the portal processes on one database (rate-limits/, storage/rate-limits.ts).
+  '0010_rate_limits': {
+    async up(db: Kysely<unknown>) {
+      const postgres = !(db.getExecutor().adapter instanceof SqliteAdapter);
+      // UNLOGGED (PostgreSQL only): counts need no crash safety nor replicas, and skip the write-ahead log. Room left
+      // in each page lets a count's update stay on its page without touching the indexes (HOT update).
+      await db.schema
+        .createTable('rate_limits')
+        .$call((t) => (postgres ? t.modifyFront(sql`unlogged`).modifyEnd(sql`with (fillfactor = 70)`) : t))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rate_limits_pkey', ['name', 'window_start'])
+        .execute();
+      await db.schema.createIndex('rate_limits_by_expiry').on('rate_limits').column('expires_at').execute();
+    },
+  },
 };
 
 export class CodeMigrations implements MigrationProvider {

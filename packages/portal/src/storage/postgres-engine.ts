@@ -62,8 +62,15 @@ export async function openPostgres(
   if (schema) {
     const setup = new pg.Client({ connectionString: options.url });
     await setup.connect();
-    await setup.query(`create schema if not exists ${schema}`);
-    await setup.end();
+    try {
+      await setup.query(`create schema if not exists ${schema}`);
+    } catch (error) {
+      // Another portal process starting at the same moment created it between the check and the insert: "if not
+      // exists" does not cover that race, its unique index on schema names does (then the schema is there).
+      if (!isPostgresUniqueViolation(error)) throw error;
+    } finally {
+      await setup.end();
+    }
   }
   const pool = new pg.Pool({
     Client: PreparingClient,

@@ -16,6 +16,7 @@ export interface Database {
   audit_log: AuditTable;
   jobs: JobTable;
   test_payment_charges: TestPaymentChargeTable;
+  rate_limits: RateLimitTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -199,4 +200,19 @@ export interface DocumentDictionaryTable {
   /** The dictionary, encrypted at rest (Secrets.encrypt): it is a document of the deployment, configured secrets included. */
   content_encrypted: string;
   created_at: string;
+}
+
+/**
+ * The rate limits' counts when several portal processes share them (rate-limits/): one row per counter name and
+ * fixed window. On PostgreSQL the table is UNLOGGED: a crash empties it, which only restarts the current minute's
+ * counts, and no write-ahead log is written for a count.
+ */
+export interface RateLimitTable {
+  /** What is counted and for whom (a route and a client address, an API key, an address's failed logins). */
+  name: string;
+  /** The window's start (ISO 8601). */
+  window_start: string;
+  count: number;
+  /** When the row may be deleted: the window's end plus one window of slack for clocks that differ. */
+  expires_at: string;
 }

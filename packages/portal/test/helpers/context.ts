@@ -16,6 +16,9 @@ import { addSims } from '../../src/storage/sims.ts';
 /** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
 export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The Redis server of the machine; tests keep apart from each other with a key prefix of their own. */
+export const REDIS_URL = process.env.MBPROV_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 /** The two storage engines every storage test runs on. */
 export const DIALECTS = ['sqlite', 'postgres'] as const;
 

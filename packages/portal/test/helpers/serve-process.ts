@@ -19,6 +19,8 @@ export interface ServeOptions {
   paymentDelayMs: number;
   /** PostgreSQL (URL and a fresh schema) instead of the SQLite file in the data directory. */
   postgres?: { url: string; schema: string };
+  /** Changes the configuration file (demo catalog and SIMs, the server section) before the process starts. */
+  configure?: (config: Record<string, unknown>) => void;
 }
 
 /** A running `mbprov serve`: its port, data directory, output so far and exit. */
@@ -57,6 +59,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       ? { databaseUrl: options.postgres.url, databaseSchema: options.postgres.schema }
       : {}),
   };
+  options.configure?.(config);
   const file = join(dataDir, 'portal.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, [MAIN, 'serve', '--config', file], {
@@ -134,8 +137,9 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
 export class HttpsTab extends HttpsSession {
   declare readonly agent: Agent;
 
-  constructor(serve: ServeProcess) {
-    const agent = new Agent({ keepAlive: true });
+  /** @param localAddress the loopback address to connect from (127.x.y.z): the client address the portal sees */
+  constructor(serve: ServeProcess, localAddress?: string) {
+    const agent = new Agent({ keepAlive: true, ...(localAddress ? { localAddress } : {}) });
     const origin = `https://127.0.0.1:${serve.port}`;
     const ca = readFileSync(join(serve.dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
     super(origin, ca, { 'accept-language': 'en', origin: `https://localhost:${serve.port}` }, agent);

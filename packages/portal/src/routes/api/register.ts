@@ -1,6 +1,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../../context.ts';
+import type { RateLimits } from '../../rate-limits/rate-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { cosaRoutes } from './cosa.ts';
 import { documentRoutes } from './documents.ts';
@@ -14,11 +15,12 @@ import { usageRoutes } from './usage.ts';
 
 /**
  * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
- * inventory, subscribers, documents, audit, COSA. In this order, which is the order of the OpenAPI document.
+ * inventory, subscribers, documents, audit, COSA. In this order, which is the order of the OpenAPI document. The
+ * guard counts its limits in `limits`, the server's.
  */
-export function apiRoutes(app: FastifyInstance, ctx: PortalContext): void {
-  // One guard for all: its rate counters are per server, not per resource.
-  const guard = guards(ctx);
+export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: RateLimits): void {
+  // One guard for all: a key's requests count together, whatever the resource.
+  const guard = guards(ctx, limits);
   for (const routes of [
     usageRoutes,
     policyRoutes,
