@@ -2,7 +2,8 @@
 // a fresh schema they migrate it once; a client alternating between two of them gets 429 after exactly the configured
 // maximum in total (pages, RefreshURL, checkout, API key, failed API logins), counted in PostgreSQL or in Redis; a
 // load alternating between them (activations, RefreshURL, usage updates) gets no error; and the expiry sweep run by
-// both at once (as pg-boss may when one run outlasts its minute) ends each checkout and plan once.
+// both at once (as pg-boss may when one run outlasts its minute) ends each checkout and plan once; pg-boss queues
+// created by two processes at once start.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { completeCheckout, newCheckoutId } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
 import { demoSims } from '../src/config/demo.ts';
+import { PgBossQueue } from '../src/jobs/pg-boss-queue.ts';
 import { runExpirySweep } from '../src/jobs/tasks.ts';
 import { TEST_CARDS, TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { loadSecrets } from '../src/security/secrets.ts';
@@ -368,6 +370,43 @@ describe('starting on a fresh schema at the same moment', () => {
         const client = new pg.Client({ connectionString: POSTGRES_URL });
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  );
+});
+
+describe('job queues created by two processes at once', () => {
+  it(
+    'pg-boss queues made at the same moment by two processes (each its own first) both start',
+    guard,
+    async () => {
+      // pg-boss creates a queue without a lock between processes; two creating two queues at once can deadlock in
+      // PostgreSQL, and the queue retries (pg-boss-queue.ts). A few schemas at once make the race likely.
+      const schemas = [0, 1, 2].map((i) => `t_boss_${process.pid}_${Date.now()}_${i}`);
+      const started = await Promise.allSettled(
+        schemas.flatMap((schema) => [0, 1].map(() => PgBossQueue.start(POSTGRES_URL, schema))),
+      );
+      const queues = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      try {
+        for (const s of started) if (s.status === 'rejected') throw s.reason;
+        const names = ['expire-sweep', 'regenerate-documents'] as const;
+        const settled = await Promise.allSettled(
+          queues.map(async (queue, i) => {
+            for (const name of i % 2 ? [...names].reverse() : names) await queue.work(name, async () => {});
+          }),
+        );
+        assert.deepEqual(
+          settled
+            .filter((s) => s.status === 'rejected')
+            .map((s) => String((s as PromiseRejectedResult).reason)),
+          [],
+        );
+      } finally {
+        for (const queue of queues) await queue.stop();
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
         await client.end();
       }
     },
