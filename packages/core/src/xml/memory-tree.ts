@@ -219,8 +219,10 @@ export class MemoryTree implements ElementTree {
 
   /** The first element among `node` and its following siblings; other node kinds a parsed tree holds are skipped. */
   private elementFrom(node: number): number {
-    for (let n = node; n; n = this.field(n, NEXT)) {
-      const type = this.field(n, TYPE);
+    // No call into WebAssembly below, so the memory cannot grow during the walk.
+    const { i32 } = this.views();
+    for (let n = node; n; n = i32[(n + NEXT) >> 2] as number) {
+      const type = i32[(n + TYPE) >> 2] as number;
       if (type === ELEMENT_NODE) return n;
       if (type !== TEXT_NODE && type !== CDATA_SECTION_NODE && type !== PI_NODE && type !== COMMENT_NODE)
         declined();

@@ -213,6 +213,9 @@ function fail(code: Diagnostic['code'], message: string, where: Partial<Diagnost
 const utf16 = () =>
   diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is UTF-16 or UTF-32; only UTF-8 is accepted.');
 
+// Without the stream option a decoder keeps no state between calls: one serves every call.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** Decodes bytes as strict UTF-8 and enforces the size limit before any parsing work. */
 function decode(input: string | Uint8Array, maxBytes: number): string | Diagnostic {
   const tooLarge = (size: number) =>
@@ -246,7 +249,7 @@ function decode(input: string | Uint8Array, maxBytes: number): string | Diagnost
     return utf16();
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
+    return strictUtf8.decode(input);
   } catch {
     return diagnostic('MBPROV_XML_ENCODING_UNSUPPORTED', 'The document is not valid UTF-8.');
   }
