@@ -214,6 +214,30 @@ describe('model readers: WebAssembly memory and libxml2-wasm node classes', () =
     assert.equal(memoryReads.declined, before.declined, 'no parsed tree is declined');
   });
 
+  it('reads names anew where a document before it had other names at the same addresses', () => {
+    // A document parsed after another like it gets its names where that one had them: the memory reader reuses a
+    // name only when the bytes at the address are still that name. Renames of the same length (in ASCII, and to
+    // characters beyond it) and changes of the text around them, read one after another and compared each time.
+    const variants = [
+      full,
+      full.replace(/<(\/?)Global>/g, '<$1Globax>'),
+      full.replace(/<(\/?)Name>/g, '<$1Namé>'),
+      full.replace(/<(\/?)Name>/g, '<$1NAME>'),
+      full.replace(/<(\/?)Context>/g, '<$1Ãontext>'),
+      full.replace(/<(\/?)SSID([\s>])/g, '<$1SSIE$2'),
+      full.replace(/ Priority="1"/, ' Priorita="1"'),
+      full.replace(/CarrierControl\/v1"/, 'CarrierControl/v2"'),
+    ];
+    // "Ä·" (C3 84 C2 B7) decodes to the characters U+00C4 U+00B7, whose codes are the bytes of "ķ" (C4 B7): the
+    // next document's name where it was must not pass for it.
+    variants.push('<r><Ä·/></r>', '<r><ķ/></r>');
+    const before = memoryReads.read;
+    for (let round = 0; round < 3; round++)
+      for (const [i, text] of variants.entries())
+        assert.equal(modelDisagreement(text), undefined, `variant ${i}`);
+    assert.equal(memoryReads.read, before + 3 * variants.length);
+  });
+
   it('keeps reading after the WebAssembly memory grew under it', () => {
     const parsed = parseXmlSafely(full);
     assert.ok(parsed.ok);

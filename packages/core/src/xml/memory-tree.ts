@@ -85,10 +85,14 @@ function decodeAscii(heap: Heap, from: number, end: number): string {
   return end - from > 8 ? latin1Slice.call(heap.bytes, from, end) : decodeShort(heap.u8, from, end);
 }
 
-/** Whether `text` (ASCII) is the bytes from..end. */
+/** Whether `text` is ASCII and the bytes from..end. */
 function sameAscii(text: string, u8: Uint8Array, from: number, end: number): boolean {
   if (text.length !== end - from) return false;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== u8[from + i]) return false;
+  for (let i = 0; i < text.length; i++) {
+    // A character beyond ASCII is never one byte of UTF-8, though its code can equal a byte of another character.
+    const c = text.charCodeAt(i);
+    if (c > 0x7f || c !== u8[from + i]) return false;
+  }
   return true;
 }
 
@@ -123,8 +127,9 @@ export function knowNames(names: Iterable<string>): void {
 }
 
 // Names and URIs a tree decoded, by address (libxml2 interns names: a document repeats a few addresses many
-// times): a direct-mapped cache whose slots hold an address, its text and the generation of the tree that read it,
-// since addresses are reused from one document to the next.
+// times): a direct-mapped cache whose slots hold an address, its text and the generation of the tree that read it.
+// Addresses are reused from one document to the next, so a slot of another generation is used only after its
+// text is found again, byte by byte, at the address.
 const SLOTS = 256;
 const slotAddress = new Int32Array(SLOTS);
 const slotGeneration = new Int32Array(SLOTS);
@@ -205,7 +210,18 @@ export class MemoryTree implements ElementTree {
   /** A name or namespace URI: from the cache of this tree's names by address, or decoded into it. */
   private nameAt(at: number): string {
     const slot = (at >>> 2) & (SLOTS - 1);
-    if (slotAddress[slot] === at && slotGeneration[slot] === this.generation) return slotText[slot] as string;
+    if (slotAddress[slot] === at) {
+      const cached = slotText[slot] as string;
+      if (slotGeneration[slot] === this.generation) return cached;
+      // Another document's name at this address: the same name when the bytes say so (a document parsed like
+      // the one before it has its names where that one had them).
+      const { u8 } = this.views();
+      const end = at + cached.length;
+      if (end < u8.length && u8[end] === 0 && sameAscii(cached, u8, at, end)) {
+        slotGeneration[slot] = this.generation;
+        return cached;
+      }
+    }
     const text = this.decode(at, true);
     slotAddress[slot] = at;
     slotGeneration[slot] = this.generation;
