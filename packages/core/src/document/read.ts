@@ -15,23 +15,48 @@ export interface ReadContext {
   readonly diagnostics: Diagnostic[];
 }
 
+const trees = new WeakMap<SafeXml, ElementTree>();
+
 /**
- * Reads the root element of a parsed, root-checked document into a model value following its spec. The tree is
- * read from libxml2's structures in WebAssembly memory where the memory reader reads it (memory-tree.ts), and
- * through libxml2-wasm's node classes otherwise; both give the same values (test/model-readers.test.ts, and a
- * fuzz property on every input).
+ * The tree of a parsed document as the model reader reads it: from libxml2's structures in WebAssembly memory where
+ * the memory reader runs (memory-tree.ts), through libxml2-wasm's node classes otherwise. One per document.
+ */
+export function elementTreeOf(xml: SafeXml): ElementTree {
+  let tree = trees.get(xml);
+  if (!tree) {
+    const root = xml.doc.root;
+    tree = memoryTreeOf(root) ?? new NodeTree(root);
+    trees.set(xml, tree);
+  }
+  return tree;
+}
+
+/** The root element's name and namespace URI, as {@link elementTreeOf} reads them. */
+export function rootName(xml: SafeXml): { name: string; namespaceUri: string } {
+  const tree = elementTreeOf(xml);
+  try {
+    return { name: tree.name(tree.root), namespaceUri: tree.namespaceUri(tree.root) };
+  } catch (error) {
+    if (!(error instanceof MemoryTreeDeclined)) throw error;
+    const root = xml.doc.root;
+    return { name: root.name, namespaceUri: root.namespaceUri };
+  }
+}
+
+/**
+ * Reads the root element of a parsed, root-checked document into a model value following its spec, from
+ * {@link elementTreeOf}; where the memory reader declines the tree, through the node classes. Both give the same
+ * values (test/model-readers.test.ts, and a fuzz property on every input).
  */
 export function readRoot(xml: SafeXml, spec: ElementSpec, diagnostics: Diagnostic[]): unknown {
-  const fast = memoryTreeOf(xml.doc.root);
-  if (fast) {
-    const mark = diagnostics.length;
-    try {
-      return readElement(fast.root, spec, { xml, tree: fast, diagnostics });
-    } catch (error) {
-      if (!(error instanceof MemoryTreeDeclined)) throw error;
-      // Whatever the memory reader found before it declined is found again by the general reader.
-      diagnostics.length = mark;
-    }
+  const tree = elementTreeOf(xml);
+  const mark = diagnostics.length;
+  try {
+    return readElement(tree.root, spec, { xml, tree, diagnostics });
+  } catch (error) {
+    if (!(error instanceof MemoryTreeDeclined)) throw error;
+    // Whatever the memory reader found before it declined is found again by the general reader.
+    diagnostics.length = mark;
   }
   return readThroughNodes(xml, spec, diagnostics);
 }
