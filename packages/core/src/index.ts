@@ -34,7 +34,11 @@ export type * from './model/wlan-profiles.ts';
 export { MAX_DUSM_VALUE } from './rules/dusm-rules.ts';
 export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/global-rules.ts';
 export { checkRules, rules } from './rules/index.ts';
-export { compilePattern, unsupportedTimestampIdentifiers } from './rules/message-rules.ts';
+export {
+  type CompiledPattern,
+  compilePattern,
+  unsupportedTimestampIdentifiers,
+} from './rules/message-rules.ts';
 export {
   eapMethodType,
   PASSPOINT_EAP_METHODS,

@@ -6,7 +6,7 @@ import { NS } from '../xml/namespaces.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 import type { BuildOptions } from './build.ts';
 import { type ParseOptions, withRootXml } from './parse.ts';
-import { readElement } from './read.ts';
+import { readRoot } from './read.ts';
 import { writeElement } from './write.ts';
 
 /**
@@ -42,7 +42,7 @@ export function buildCost(model: Cost, options: BuildOptions = {}): string {
 const COST_ROOT = { name: 'Cost', ns: NS.dusm };
 
 function readCost(xml: SafeXml, diagnostics: Diagnostic[]): Cost {
-  return readElement(xml.doc.root, costSpec, { xml, diagnostics }) as Cost;
+  return readRoot(xml, costSpec, diagnostics) as Cost;
 }
 
 /** Parses a DUSM Cost document into the typed model (read even when the schema would reject it). */

@@ -2,7 +2,7 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { type CarrierProvisioning, carrierProvisioningSpec } from '../model/carrier-provisioning.ts';
 import { NS } from '../xml/namespaces.ts';
 import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
-import { readElement } from './read.ts';
+import { readRoot, rootName } from './read.ts';
 
 /** Result of {@link parseDocument}: the model when the XML could be read, and every finding. */
 export interface ParseResult {
@@ -39,7 +39,7 @@ export function withRootXml<T>(
   if (!parsed.ok) return refused(parsed.diagnostics);
   const { xml } = parsed;
   try {
-    const root = xml.doc.root;
+    const root = rootName(xml);
     if (root.name !== expected.name || root.namespaceUri !== expected.ns) {
       const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : `${root.name} (no namespace)`;
       return refused([
@@ -60,7 +60,7 @@ export function withRootXml<T>(
 
 /** Reads a parsed, root-checked tree into the model. */
 export function readModel(xml: SafeXml, diagnostics: Diagnostic[]): CarrierProvisioning {
-  return readElement(xml.doc.root, carrierProvisioningSpec, { xml, diagnostics }) as CarrierProvisioning;
+  return readRoot(xml, carrierProvisioningSpec, diagnostics) as CarrierProvisioning;
 }
 
 /**

@@ -3,13 +3,68 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import type { AttrSpec, ElementSpec, ScalarType } from '../model/spec.ts';
 import { C14N } from '../signature/algorithms.ts';
 import { type AncestorContext, canonicalTextInContext, contextOf } from '../signature/canonicalize.ts';
-import { childElements } from '../xml/children.ts';
+import type { ElementTree } from '../xml/element-tree.ts';
+import { knowNames, MemoryTreeDeclined, memoryTreeOf } from '../xml/memory-tree.ts';
+import { NodeTree } from '../xml/node-tree.ts';
 import type { SafeXml } from '../xml/safe-parse.ts';
 
-/** Reading context: the parsed source (for locations) and where findings go. */
+/** Reading context: the parsed source (for locations), the tree being read and where findings go. */
 export interface ReadContext {
   readonly xml: SafeXml;
+  readonly tree: ElementTree;
   readonly diagnostics: Diagnostic[];
+}
+
+const trees = new WeakMap<SafeXml, ElementTree>();
+
+/**
+ * The tree of a parsed document as the model reader reads it: from libxml2's structures in WebAssembly memory where
+ * the memory reader runs (memory-tree.ts), through libxml2-wasm's node classes otherwise. One per document.
+ */
+export function elementTreeOf(xml: SafeXml): ElementTree {
+  let tree = trees.get(xml);
+  if (!tree) {
+    const root = xml.doc.root;
+    tree = memoryTreeOf(root) ?? new NodeTree(root);
+    trees.set(xml, tree);
+  }
+  return tree;
+}
+
+/** The root element's name and namespace URI, as {@link elementTreeOf} reads them. */
+export function rootName(xml: SafeXml): { name: string; namespaceUri: string } {
+  const tree = elementTreeOf(xml);
+  try {
+    return { name: tree.name(tree.root), namespaceUri: tree.namespaceUri(tree.root) };
+  } catch (error) {
+    if (!(error instanceof MemoryTreeDeclined)) throw error;
+    const root = xml.doc.root;
+    return { name: root.name, namespaceUri: root.namespaceUri };
+  }
+}
+
+/**
+ * Reads the root element of a parsed, root-checked document into a model value following its spec, from
+ * {@link elementTreeOf}; where the memory reader declines the tree, through the node classes. Both give the same
+ * values (test/model-readers.test.ts, and a fuzz property on every input).
+ */
+export function readRoot(xml: SafeXml, spec: ElementSpec, diagnostics: Diagnostic[]): unknown {
+  const tree = elementTreeOf(xml);
+  const mark = diagnostics.length;
+  try {
+    return readElement(tree.root, spec, { xml, tree, diagnostics });
+  } catch (error) {
+    if (!(error instanceof MemoryTreeDeclined)) throw error;
+    // Whatever the memory reader found before it declined is found again by the general reader.
+    diagnostics.length = mark;
+  }
+  return readThroughNodes(xml, spec, diagnostics);
+}
+
+/** {@link readRoot} through libxml2-wasm's node classes alone: the general reader. */
+export function readThroughNodes(xml: SafeXml, spec: ElementSpec, diagnostics: Diagnostic[]): unknown {
+  const tree = new NodeTree(xml.doc.root);
+  return readElement(tree.root, spec, { xml, tree, diagnostics });
 }
 
 /**
@@ -33,15 +88,15 @@ export function fragmentOf(element: XmlElement): string {
  * The element as XML text, or undefined (with a diagnostic) when Canonical XML refuses it: the one libxml2 failure
  * on a parsed tree is a relative namespace URI (xmlns="name"), which no fragment of the model can carry.
  */
-function readFragment(element: XmlElement, ctx: ReadContext): string | undefined {
+function readFragment(element: number, ctx: ReadContext): string | undefined {
   try {
-    return fragmentOf(element);
+    return fragmentOf(ctx.tree.node(element));
   } catch {
     report(
       ctx,
       element,
       'MBPROV_XML_NOT_CANONICALIZABLE',
-      `Element ${describe(element)} cannot be kept as XML: Canonical XML refuses relative namespace URIs (xmlns="name" instead of an absolute URI).`,
+      `Element ${describe(element, ctx)} cannot be kept as XML: Canonical XML refuses relative namespace URIs (xmlns="name" instead of an absolute URI).`,
     );
     return undefined;
   }
@@ -53,30 +108,31 @@ function readFragment(element: XmlElement, ctx: ReadContext): string | undefined
  * what the spec expects but the element lacks is simply absent, which the model type of the rules says
  * (`Received`, model/spec.ts).
  */
-export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadContext): unknown {
+export function readElement(element: number, spec: ElementSpec, ctx: ReadContext): unknown {
+  const { tree } = ctx;
   if (spec.opaque) return readFragment(element, ctx);
-  if (spec.text && !spec.textKey) return readScalar(element.content, spec.text, element, ctx);
+  if (spec.text && !spec.textKey) return readScalar(tree.content(element), spec.text, element, ctx);
   const record: Record<string, unknown> = {};
-  const { attrs, children } = lookup(spec);
-  // One pass over the attributes present (usually none) costs fewer wasm calls than asking for each declared one.
+  const { attrs, children, always } = lookup(spec);
   if (attrs.size) {
-    for (const attribute of element.attrs) {
+    for (const attribute of tree.attributes(element)) {
       const attr = attribute.namespaceUri ? undefined : attrs.get(attribute.name);
       if (!attr) continue;
-      const value = readScalar(attribute.value, attr.type, element, ctx, `attribute ${attr.name}`);
+      const value = readScalar(attribute.value, attr.type, element, ctx, attr.name);
       if (value !== undefined) record[attr.name] = value;
     }
   }
   if (spec.text && spec.textKey) {
-    const text = readScalar(element.content, spec.text, element, ctx);
+    const text = readScalar(tree.content(element), spec.text, element, ctx);
     if (text !== undefined) record[spec.textKey] = text;
     return record;
   }
-  for (const child of spec.children ?? []) if (child.always) record[child.key ?? child.name] = [];
+  for (const key of always) record[key] = [];
   let last: ElementSpec | undefined;
   const seen = spec.once ? new Set<ElementSpec>() : undefined;
-  for (const node of childElements(element)) {
-    const childSpec = children.get(`${node.namespaceUri}|${node.name}`);
+  for (let node = tree.firstElement(element); node; node = tree.nextElement(node)) {
+    const namespaceUri = tree.namespaceUri(node);
+    const childSpec = children.get(tree.name(node))?.get(namespaceUri);
     if (childSpec && seen && spec.once && !childSpec.many) {
       if (seen.has(childSpec)) {
         // The first one is kept; the repeat is the finding (not also an order one).
@@ -84,7 +140,7 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
           ctx,
           node,
           spec.once,
-          `Element ${describe(node)} occurs again in ${spec.name}, which allows it once; Windows refuses the profile.`,
+          `Element ${describe(node, ctx)} occurs again in ${spec.name}, which allows it once; Windows refuses the profile.`,
         );
         continue;
       }
@@ -96,7 +152,7 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
           ctx,
           node,
           spec.ordered,
-          `Element ${describe(node)} comes after ${last.name} in ${spec.name}; Windows reads its children in schema order (${spec.children.map((c) => c.name).join(', ')}) and refuses the profile.`,
+          `Element ${describe(node, ctx)} comes after ${last.name} in ${spec.name}; Windows reads its children in schema order (${spec.children.map((c) => c.name).join(', ')}) and refuses the profile.`,
         );
       } else last = childSpec;
     }
@@ -106,7 +162,7 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
       if (value === undefined) continue;
       if (childSpec.many) listAt(record, key).push(value);
       else if (!(key in record)) record[key] = value;
-    } else if (spec.wildcard && node.namespaceUri !== spec.ns) {
+    } else if (spec.wildcard && namespaceUri !== spec.ns) {
       const fragment = readFragment(node, ctx);
       if (fragment !== undefined) listAt(record, spec.wildcard).push(fragment);
     } else {
@@ -114,7 +170,7 @@ export function readElement(element: XmlElement, spec: ElementSpec, ctx: ReadCon
         ctx,
         node,
         'MBPROV_MODEL_UNKNOWN_ELEMENT',
-        `Element ${describe(node)} is not allowed in ${spec.name}.`,
+        `Element ${describe(node, ctx)} is not allowed in ${spec.name}.`,
       );
     }
   }
@@ -132,7 +188,10 @@ function listAt(record: Record<string, unknown>, key: string): unknown[] {
 
 interface SpecLookup {
   attrs: Map<string, AttrSpec>;
-  children: Map<string, ElementSpec>;
+  /** By local name, then namespace URI: no key to build per element. */
+  children: Map<string, Map<string, ElementSpec>>;
+  /** Model keys of the repeated children whose array the model always has. */
+  always: string[];
 }
 
 const lookups = new WeakMap<ElementSpec, SpecLookup>();
@@ -141,41 +200,58 @@ const lookups = new WeakMap<ElementSpec, SpecLookup>();
 function lookup(spec: ElementSpec): SpecLookup {
   let found = lookups.get(spec);
   if (!found) {
+    const children = new Map<string, Map<string, ElementSpec>>();
+    for (const c of spec.children ?? []) {
+      const byNs = children.get(c.name) ?? new Map<string, ElementSpec>();
+      byNs.set(c.ns, c);
+      children.set(c.name, byNs);
+    }
     found = {
       attrs: new Map((spec.attrs ?? []).map((a) => [a.name, a])),
-      children: new Map((spec.children ?? []).map((c) => [`${c.ns}|${c.name}`, c])),
+      children,
+      always: (spec.children ?? []).filter((c) => c.always).map((c) => c.key ?? c.name),
     };
+    // The memory reader then decodes these names to the very strings the maps are keyed by.
+    knowNames([...found.attrs.keys(), ...children.keys(), ...(spec.children ?? []).map((c) => c.ns)]);
     lookups.set(spec, found);
   }
   return found;
 }
 
-function describe(element: XmlElement): string {
-  return element.namespaceUri ? `{${element.namespaceUri}}${element.name}` : element.name;
+function describe(element: number, { tree }: ReadContext): string {
+  const ns = tree.namespaceUri(element);
+  return ns ? `{${ns}}${tree.name(element)}` : tree.name(element);
 }
 
-function report(ctx: ReadContext, element: XmlElement, code: Diagnostic['code'], message: string): void {
-  const path = ctx.xml.pathOf(element);
+function report(ctx: ReadContext, element: number, code: Diagnostic['code'], message: string): void {
+  const path = ctx.xml.pathOf(ctx.tree.node(element));
   const where = ctx.xml.locate(path);
   ctx.diagnostics.push(diagnostic(code, message, where ? { ...where } : { path }));
 }
 
-const collapse = (s: string) => s.replace(/[\t\n\r ]+/g, ' ').trim();
+/** Whitespace that collapsing changes besides trimming: a tab, a line end or two spaces in a row. */
+const UNCOLLAPSED = /[\t\n\r]| {2}/;
+const collapse = (s: string) => (UNCOLLAPSED.test(s) ? s.replace(/[\t\n\r ]+/g, ' ') : s).trim();
 
+const what = (attribute: string | undefined) => (attribute ? `attribute ${attribute}` : 'value');
+
+/** A value of `type`; for an attribute, `attribute` names it (in the finding when the value is not one). */
 function readScalar(
   raw: string,
   type: ScalarType,
-  element: XmlElement,
+  element: number,
   ctx: ReadContext,
-  what = 'value',
+  attribute?: string,
 ): unknown {
   switch (type) {
     case 'string':
       return raw;
     case 'token':
       return collapse(raw);
-    case 'tokens':
-      return collapse(raw) === '' ? [] : collapse(raw).split(' ');
+    case 'tokens': {
+      const tokens = collapse(raw);
+      return tokens === '' ? [] : tokens.split(' ');
+    }
     case 'boolean': {
       const v = raw.trim();
       if (v === 'true' || v === '1') return true;
@@ -184,7 +260,7 @@ function readScalar(
         ctx,
         element,
         'MBPROV_MODEL_BAD_VALUE',
-        `${element.name} ${what} "${raw}" is not a boolean (true, false, 1, 0).`,
+        `${ctx.tree.name(element)} ${what(attribute)} "${raw}" is not a boolean (true, false, 1, 0).`,
       );
       return undefined;
     }
@@ -196,7 +272,7 @@ function readScalar(
         ctx,
         element,
         'MBPROV_MODEL_BAD_VALUE',
-        `${element.name} ${what} "${raw}" is not an integer in range.`,
+        `${ctx.tree.name(element)} ${what(attribute)} "${raw}" is not an integer in range.`,
       );
       return undefined;
     }

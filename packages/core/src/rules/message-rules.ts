@@ -1,9 +1,30 @@
+import { BoundedMemo } from '../certificates/cache.ts';
 import type { MessageFields } from '../model/messages.ts';
 import type { Received } from '../model/spec.ts';
 import { ROOT, type Rule, step } from './rule.ts';
 
-/** Compiles an operator message Pattern. Windows' documented catch-all `[^]*` is ECMAScript syntax, so patterns are ECMAScript regular expressions. */
-export function compilePattern(pattern: string): { regex: RegExp; groups: number } | { error: string } {
+/** What {@link compilePattern} gives: the expression and its number of capturing groups, or why it does not compile. */
+export type CompiledPattern =
+  | { readonly regex: RegExp; readonly groups: number }
+  | { readonly error: string };
+
+// Patterns are operator configuration: the same few come in every document a portal builds and checks.
+const compiledPatterns = new BoundedMemo<CompiledPattern>(256);
+/** Longer patterns are compiled every time rather than kept. */
+const MEMO_PATTERN_LENGTH = 1024;
+
+/**
+ * Compiles an operator message Pattern. Windows' documented catch-all `[^]*` is ECMAScript syntax, so patterns are
+ * ECMAScript regular expressions. The result is shared between calls with the same pattern (frozen; the expression
+ * has no flags, so it keeps no state between matches).
+ */
+export function compilePattern(pattern: string): CompiledPattern {
+  return pattern.length > MEMO_PATTERN_LENGTH
+    ? compile(pattern)
+    : compiledPatterns.get(pattern, () => Object.freeze(compile(pattern)));
+}
+
+function compile(pattern: string): CompiledPattern {
   try {
     const regex = new RegExp(pattern);
     // An alternative that matches the empty string exposes the number of capturing groups.

@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../certificates/cache.ts';
 import { ROOT, type Rule, step } from './rule.ts';
 
 /** RefreshParameters and TrustedCertificates. */
@@ -50,8 +51,15 @@ export const provisioningRules: Rule = (doc, report) => {
   });
 };
 
+// RefreshURLs are operator configuration: the same one comes in every document a portal builds and checks.
+const httpsUrls = new BoundedMemo<boolean>(256);
+
 /** True for an absolute https URL with a host. */
 export function isHttpsUrl(value: string): boolean {
+  return value.length > 2048 ? parsesAsHttps(value) : httpsUrls.get(value, () => parsesAsHttps(value));
+}
+
+function parsesAsHttps(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' && url.hostname !== '';

@@ -8,7 +8,8 @@ function siblingLink(name: 'next' | 'prev'): (this: XmlNode) => XmlNode | null {
   if (!getter) throw new Error(`libxml2-wasm no longer has XmlTreeNode.${name}`);
   return getter as (this: XmlNode) => XmlNode | null;
 }
-const nextLink = siblingLink('next');
+/** The next sibling of any node kind, processing instructions included. */
+export const nextLink = siblingLink('next');
 const prevLink = siblingLink('prev');
 
 /** The child elements of an element, in document order, whatever other nodes lie between them. */

@@ -5,6 +5,7 @@
 // - a JS string with characters XML does not allow (NUL, lone surrogates, ...) is refused by all three;
 // - a seed signed by a good signer verifies as it is; a signer mbprov must refuse is never accepted;
 // - verifyDocument's text reader of the strict profile never answers differently from its tree reader;
+// - the model's memory reader reads every tree as libxml2-wasm's node classes do (the same model and findings);
 // and the verdicts the oracles are compared with (judge.ts): the XSD verdict (parseXmlSafely + validateXsd, what
 // validateDocument runs) and verifyDocument's.
 import { X509Certificate } from 'node:crypto';
@@ -17,6 +18,7 @@ import {
   validateXsd,
   verifyDocument,
 } from '../../src/index.ts';
+import { modelDisagreement } from '../helpers/model-readers.ts';
 import { profileDisagreement } from '../helpers/profiles.ts';
 import { fuzzCertificates, MUST_REFUSE_SIGNERS } from './certificates.ts';
 import type { Corpus } from './corpus.ts';
@@ -95,6 +97,13 @@ const core: FuzzProperty = {
       } catch (error) {
         findings.push(crash('profile readers', error));
       }
+    }
+
+    try {
+      const differs = modelDisagreement(data);
+      if (differs) fail('model:memory-vs-nodes', differs);
+    } catch (error) {
+      findings.push(crash('model readers', error));
     }
 
     const firstCode = (r: { diagnostics: Array<{ code: string }> } | undefined) => r?.diagnostics[0]?.code;
