@@ -115,19 +115,14 @@ export interface RefreshingSubscriber {
 }
 
 /**
- * Buys a plan for the SIM `iccid` through the real flow (entry page, checkout form), looks the subscriber up through
- * the back-office API and fetches its document once from the RefreshURL. `secrets` derive its refresh password (the
- * portal's secret key, MBPROV_SECRET_KEY, must be the same).
+ * Buys the demo's monthly plan for a SIM through the real flow of a browser: the entry page (its cookies, checkout id
+ * and CSRF token), then the checkout form with the test provider's accepted card. Answers the checkout POST (303 when
+ * the plan is active).
  */
-export async function activeSubscriber(
-  agent: Agent,
-  portal: PortalProcess,
-  secrets: Secrets,
-  iccid: string,
-): Promise<RefreshingSubscriber> {
-  const page = await httpsCall(agent, `${portal.url}/?IccId=${iccid}`, 'GET', {});
+export async function buyMonthlyPlan(agent: Agent, base: string, iccid: string): Promise<Answer> {
+  const page = await httpsCall(agent, `${base}/?IccId=${iccid}`, 'GET', {});
   const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
-  const cookie = ((page.headers['set-cookie'] as string[] | undefined) ?? [])
+  const cookie = ([page.headers['set-cookie'] ?? []].flat() as string[])
     .map((c) => c.split(';')[0])
     .join('; ');
   const form = new URLSearchParams({
@@ -139,13 +134,28 @@ export async function activeSubscriber(
     checkoutId: field('checkoutId'),
     _csrf: field('_csrf'),
   }).toString();
-  await httpsCall(
+  return httpsCall(
     agent,
-    `${portal.url}/checkout`,
+    `${base}/checkout`,
     'POST',
     { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     form,
   );
+}
+
+/**
+ * Buys a plan for the SIM `iccid` through the real flow (entry page, checkout form), looks the subscriber up through
+ * the back-office API and fetches its document once from the RefreshURL. `secrets` derive its refresh password (the
+ * portal's secret key, MBPROV_SECRET_KEY, must be the same).
+ */
+export async function activeSubscriber(
+  agent: Agent,
+  portal: PortalProcess,
+  secrets: Secrets,
+  iccid: string,
+): Promise<RefreshingSubscriber> {
+  const bought = await buyMonthlyPlan(agent, portal.url, iccid);
+  if (bought.status !== 303) throw new Error(`purchase answered ${bought.status}`);
   const lookup = JSON.parse(
     (
       await httpsCall(agent, `${portal.url}/api/v1/subscribers?iccid=${iccid}`, 'GET', {

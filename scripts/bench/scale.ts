@@ -31,7 +31,7 @@ import {
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Row, SuiteResult } from './measure.ts';
-import { httpsCall, spawnReady } from './portal-process.ts';
+import { buyMonthlyPlan, httpsCall, spawnReady } from './portal-process.ts';
 import { etagOf, iccidOf, subscriberOf, VERSIONS } from './scale-identity.ts';
 import { loadSubscribers, type SampleDocuments } from './scale-load.ts';
 import { explainGroups, type StatementGroup } from './scale-plans.ts';
@@ -119,27 +119,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     running.push(sampler);
     const base = sampler.fields[0] as string;
     for (let k = 0; k < SAMPLES; k++) {
-      const page = await httpsCall(agent, `${base}/?IccId=${sampleIccid(k)}`, 'GET', {});
-      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
-      const cookie = ([page.headers['set-cookie'] ?? []].flat() as string[])
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const form = new URLSearchParams({
-        planId: 'month-10gb',
-        cardNumber: '4242424242424242',
-        cardExpiry: '12/39',
-        cardCvc: '123',
-        cardName: 'Bench',
-        checkoutId: field('checkoutId'),
-        _csrf: field('_csrf'),
-      }).toString();
-      const bought = await httpsCall(
-        agent,
-        `${base}/checkout`,
-        'POST',
-        { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        form,
-      );
+      const bought = await buyMonthlyPlan(agent, base, sampleIccid(k));
       if (bought.status !== 303) throw new Error(`sample purchase answered ${bought.status}`);
       // After the purchase (a report older than the plan is stale), within usageReports.maxFutureSeconds.
       const at = new Date(Date.now() + 1000 * (k + 1)).toISOString();
