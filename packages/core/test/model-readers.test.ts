@@ -4,11 +4,11 @@
 // published sample, every test fixture, the fuzz corpus and generated fuzz inputs (and, in fuzz/properties.ts, every
 // input of every fuzz run), plus the cases below chosen for the differences a reader of raw structures could have.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { XmlDocument } from 'libxml2-wasm';
 import { readRoot, readThroughNodes } from '../src/document/read.ts';
-import { buildCost, buildDocument, type Diagnostic, NS, parseDocument } from '../src/index.ts';
+import { buildCost, buildDocument, type Diagnostic, parseDocument } from '../src/index.ts';
 import { carrierProvisioningSpec } from '../src/model/carrier-provisioning.ts';
 import { MemoryTreeDeclined, memoryTreeOf } from '../src/xml/memory-tree.ts';
 import { parseXmlSafely } from '../src/xml/safe-parse.ts';
@@ -24,38 +24,6 @@ function fixtureFiles(folder: string): Array<[string, Buffer]> {
   return readdirSync(dir)
     .filter((name) => /\.(xml|bin)$/.test(name))
     .map((name) => [`${folder}/${name}`, readFileSync(new URL(name, dir))]);
-}
-
-/** The published reference pages the project was made from, beside the repository (DESIGN.md). */
-const referenceDir = new URL('../../../../shared/reference/', import.meta.url);
-
-/**
- * Every run of lines that start with `<` in the reference pages (examples, schema text, fragments), as it stands
- * and inside a CarrierProvisioning root (fragments parse only so): the trees both readers must read alike.
- */
-function referenceSamples(): Array<[string, string]> {
-  const samples: Array<[string, string]> = [];
-  const files = readdirSync(referenceDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  for (const entry of files) {
-    const name = `${entry.parentPath ?? entry.path}/${entry.name}`;
-    let block: string[] = [];
-    const flush = () => {
-      if (!block.length) return;
-      const text = block.join('\n');
-      samples.push([name, text]);
-      samples.push([
-        `${name} (wrapped)`,
-        `<CarrierProvisioning xmlns="${NS.cc}">${text.replace(/<\?xml[^>]*\?>/, '')}</CarrierProvisioning>`,
-      ]);
-      block = [];
-    };
-    for (const line of readFileSync(name, 'utf8').split('\n')) {
-      if (/^\s*</.test(line)) block.push(line);
-      else flush();
-    }
-    flush();
-  }
-  return samples;
 }
 
 const full = buildDocument(fullModel());
@@ -181,16 +149,6 @@ describe('model readers: WebAssembly memory and libxml2-wasm node classes', () =
     ];
     assert.ok(files.length > 60);
     for (const [name, data] of files) assert.equal(modelDisagreement(data), undefined, name);
-  });
-
-  it('reads alike: every XML sample of the reference pages (../shared/reference)', (t) => {
-    if (!existsSync(referenceDir)) {
-      t.skip('the reference pages are not beside this repository');
-      return;
-    }
-    const before = memoryReads.read;
-    for (const [name, text] of referenceSamples()) assert.equal(modelDisagreement(text), undefined, name);
-    assert.ok(memoryReads.read - before > 500, `the memory reader read ${memoryReads.read - before} samples`);
   });
 
   it('reads alike: the fuzz corpus and 2,000 generated fuzz inputs', () => {
