@@ -1,8 +1,8 @@
 // The model is read from libxml2's structures in WebAssembly memory (xml/memory-tree.ts) and, where that reader
 // declines a tree, through libxml2-wasm's node classes (xml/node-tree.ts), the way it was read before. The memory
-// reader must read every tree exactly as the node classes do: the same model and the same findings for every
-// published sample, every test fixture, the fuzz corpus and generated fuzz inputs (and, in fuzz/properties.ts, every
-// input of every fuzz run), plus the cases below chosen for the differences a reader of raw structures could have.
+// reader must read every tree exactly as the node classes do: the same model and the same findings for every test
+// fixture (the vendored reference examples among them), the fuzz corpus and generated fuzz inputs (and, in
+// fuzz/properties.ts, every input of every fuzz run), plus the cases below chosen for the differences a reader of raw structures could have.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
