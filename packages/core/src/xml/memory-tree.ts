@@ -147,8 +147,9 @@ function nextGeneration(): number {
 
 /**
  * An {@link ElementTree} read straight from libxml2's structures in WebAssembly memory: no call into WebAssembly
- * per node, and names and namespace URIs decoded once per document (libxml2 interns them). Handles are node
- * addresses. Only for trees of a parsed document, while it lives; {@link MemoryTreeDeclined} for anything else.
+ * per node, and names and namespace URIs found again by their address or their bytes instead of decoded per node.
+ * Handles are node addresses. Only for trees of a parsed document, while it lives; {@link MemoryTreeDeclined} for
+ * anything else.
  */
 export class MemoryTree implements ElementTree {
   private heap: Heap;
