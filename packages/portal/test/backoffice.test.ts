@@ -18,6 +18,7 @@ import { type Subscriber, subscriberById } from '../src/storage/subscribers.ts';
 import { activeSubscription, subscriptionsOf } from '../src/storage/subscriptions.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
+import { refreshAs } from './helpers/refresh.ts';
 
 const ICCID = '8901260000000000018';
 const IMSI = '310260000000001';
@@ -207,16 +208,7 @@ for (const dialect of DIALECTS) {
       const report = (usageMegabytes: number, at: string) => ({
         updates: [{ iccid: ICCID, usageMegabytes, at }],
       });
-      const refresh = () => {
-        const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
-        return app.inject({
-          method: 'GET',
-          url: `/refresh/${subscriber.id}`,
-          headers: {
-            authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
-          },
-        });
-      };
+      const refresh = () => refreshAs(app, ctx, subscriber);
       const documents = async () =>
         Number(
           (

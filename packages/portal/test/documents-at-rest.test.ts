@@ -15,6 +15,7 @@ import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
+import { refreshAs } from './helpers/refresh.ts';
 
 for (const dialect of DIALECTS) {
   describe(`documents at rest on ${dialect}`, () => {
@@ -35,16 +36,7 @@ for (const dialect of DIALECTS) {
       await ctx.close();
     });
 
-    const refresh = () => {
-      const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
-      return app.inject({
-        method: 'GET',
-        url: `/refresh/${subscriber.id}`,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
-        },
-      });
-    };
+    const refresh = () => refreshAs(app, ctx, subscriber);
 
     it('an activation stores its document compressed and encrypted (v2), a fraction of the v1 size', async () => {
       const stored = await latestFullDocument(ctx.store.db, subscriber.id);

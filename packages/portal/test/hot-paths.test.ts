@@ -12,6 +12,7 @@ import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { buyPlan } from './helpers/purchase.ts';
+import { refreshAs } from './helpers/refresh.ts';
 
 const ICCID = '8901260000000000018';
 
@@ -53,17 +54,7 @@ for (const dialect of DIALECTS) {
       await ctx.close();
     });
 
-    const refresh = (etag?: string) => {
-      const password = ctx.secrets.refreshPassword(subscriber.id, subscriber.credential_version);
-      return app.inject({
-        method: 'GET',
-        url: `/refresh/${subscriber.id}`,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${subscriber.refresh_user}:${password}`).toString('base64')}`,
-          ...(etag ? { 'if-none-match': etag } : {}),
-        },
-      });
-    };
+    const refresh = (etag?: string) => refreshAs(app, ctx, subscriber, etag);
 
     it('a RefreshURL 304 is one statement and a 200 two; a usage change signs first, then 304s are one again', async () => {
       const [ok, okCost] = await counted(() => refresh());
