@@ -161,10 +161,16 @@ for (const dialect of DIALECTS) {
         const before = await latestSubscription(ctx.store.db, id);
         const t0 = Date.parse(before?.usage_at ?? '') + 1000;
         const sibling = await ctx.openSibling();
-        const statementsWaiting = async (n: number) => {
+        // Other test files run usage statements on the same database, so a waiting statement counts only when the
+        // sibling's transaction, or a statement already queued behind it, is what blocks it.
+        const statementsWaiting = async (n: number, holder: number) => {
           for (let i = 0; i < 200; i++) {
-            const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%with r (idx%'`.execute(sibling.db);
+            const { rows } = await sql<{ n: string }>`with recursive queue(pid) as (
+                select ${holder}::int
+                union
+                select a.pid from pg_stat_activity a join queue q on q.pid = any(pg_blocking_pids(a.pid)))
+              select count(*) as n from queue join pg_stat_activity a using (pid)
+              where a.wait_event_type = 'Lock' and a.query like '%with r (idx%'`.execute(sibling.db);
             if (Number(rows[0]?.n) >= n) return;
             await sleep(25);
           }
@@ -180,14 +186,16 @@ for (const dialect of DIALECTS) {
               .set({ usage_mb: sql`usage_mb` })
               .where('id', '=', before?.id as string)
               .execute();
+            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+            const holder = Number(rows[0]?.pid);
             newer = applyUsageReports(ctx, [
               { iccid, at: new Date(t0 + 20_000).toISOString(), usageMegabytes: 200_020 },
             ]);
-            await statementsWaiting(1);
+            await statementsWaiting(1, holder);
             older = applyUsageReports(ctx, [
               { iccid, at: new Date(t0 + 10_000).toISOString(), usageMegabytes: 200_010 },
             ]);
-            await statementsWaiting(2);
+            await statementsWaiting(2, holder);
           });
           assert.deepEqual(await newer, [{ status: 'applied', usageMegabytes: 200_020, exhausted: false }]);
           assert.deepEqual(await older, [{ status: 'stale' }], 'evaluated again after losing the race');
