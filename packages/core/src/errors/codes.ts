@@ -310,6 +310,14 @@ export const codes = {
     403,
   ),
   MBPROV_PAYMENT_DECLINED: e('The payment provider declined the card.', 402),
+  MBPROV_PAYMENT_PROVIDER_UNAVAILABLE: e(
+    'The payment provider could not be reached, timed out or gave an answer that is not valid; nothing was activated. Try again: every payment call is idempotent per checkout.',
+    503,
+  ),
+  MBPROV_PAYMENT_WEBHOOK_INVALID: e(
+    "A payment webhook's signature, timestamp or body is not valid for the configured provider and secret; it is ignored and nothing is written.",
+    400,
+  ),
   MBPROV_PLAN_UNAVAILABLE: e('The plan does not exist or is retired.', 409),
   MBPROV_ALREADY_ACTIVE: e('The subscriber already has an active plan.', 409),
   MBPROV_DOCUMENT_INVALID: e(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PortalContext } from '../context.ts';
-import type { Card, DeclineReason } from '../payments/provider.ts';
+import type { Card, DeclineReason } from '../payments/card-capture.ts';
 import { randomToken } from '../security/tokens.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';

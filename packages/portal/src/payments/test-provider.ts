@@ -8,7 +8,7 @@ import {
   refundTestCharge,
   type TestPaymentCharge,
 } from '../storage/test-payment-charges.ts';
-import type { CaptureRequest, CaptureResult, DeclineReason, PaymentProvider } from './provider.ts';
+import type { CaptureRequest, CaptureResult, CardCaptureProvider, DeclineReason } from './card-capture.ts';
 
 /** Card numbers of the test provider (documented in docs/operator-guide.md and shown on the plans page in test mode). */
 export const TEST_CARDS = {
@@ -50,7 +50,7 @@ export function expiryValid(expiry: string, now: Date): boolean {
  * portal's database by idempotency key (storage/test-payment-charges.ts), as a real provider keeps its records: a
  * retry, in this process or in a restarted one, gets the first answer and is never charged twice.
  */
-export class TestPaymentProvider implements PaymentProvider {
+export class TestPaymentProvider implements CardCaptureProvider {
   readonly name = 'test';
 
   /**
