@@ -2,7 +2,7 @@ import type { Signer } from './activation/signer.ts';
 import type { Config } from './config/schema.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { PortalMetrics } from './metrics.ts';
-import type { CardCaptureProvider as PaymentProvider } from './payments/card-capture.ts';
+import type { PaymentProvider } from './payments/provider.ts';
 import type { Secrets } from './security/secrets.ts';
 import type { Store } from './storage/database.ts';
 

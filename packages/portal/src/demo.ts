@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { completeCheckout, newCheckoutId } from './activation/checkout.ts';
+import { orderNumber } from './activation/order-number.ts';
+import { activateCaptured } from './activation/payment-confirmation.ts';
 import { subscriberForSim } from './activation/subscribers.ts';
 import { demoCdmaSubscribers, demoSims } from './config/demo.ts';
 import type { PortalContext } from './context.ts';
-import { TEST_CARDS } from './payments/test-provider.ts';
-import { importCheckout } from './storage/checkouts.ts';
-import { getPlan } from './storage/plans.ts';
+import { type Checkout, importCheckout } from './storage/checkouts.ts';
+import { getPlan, type Plan } from './storage/plans.ts';
 import { findSim } from './storage/sims.ts';
 import { insertSubscription, latestSubscription } from './storage/subscriptions.ts';
 
@@ -24,9 +24,41 @@ export function demoLinks(publicUrl: string): Array<{ scenario: string; url: str
   ];
 }
 
+/** A demo purchase, recorded as paid by the demo itself (no payment service was asked). */
+function demoCheckout(
+  subscriberId: string,
+  plan: Plan,
+  status: 'captured' | 'completed',
+  at: string,
+): Checkout {
+  const id = randomUUID();
+  return {
+    id,
+    subscriber_id: subscriberId,
+    plan_id: plan.id,
+    amount_minor: plan.price_minor,
+    currency: plan.currency,
+    status,
+    payment_reference: 'demo',
+    failure: null,
+    subscription_id: null,
+    client_key: null,
+    payment_provider: 'demo',
+    payment_id: null,
+    method_kind: 'other',
+    method_brand: null,
+    method_last4: null,
+    method_label: 'Demo',
+    paid_at: at,
+    order_number: orderNumber(id),
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 /**
  * Gives the demo SIMs the history their scenario needs, once: a plan that expired by date, one exhausted by data,
- * and an active one (bought through the real checkout with the test card).
+ * and an active one (a paid checkout activated by the real activation).
  */
 export async function seedDemoHistory(ctx: PortalContext): Promise<void> {
   const { db } = ctx.store;
@@ -37,38 +69,21 @@ export async function seedDemoHistory(ctx: PortalContext): Promise<void> {
     if (!sim) continue;
     const subscriber = await subscriberForSim(ctx, sim, demo.devId);
     if (await latestSubscription(db, subscriber.id)) continue;
-    if (demo.scenario === 'active') {
-      await completeCheckout(ctx, {
-        checkoutId: newCheckoutId(),
-        subscriberId: subscriber.id,
-        shownAt: ctx.clock(),
-        client: 'demo',
-        planId: 'month-10gb',
-        card: { number: TEST_CARDS.accepted, expiry: '12/39', cvc: '123', name: 'Demo' },
-      });
-      continue;
-    }
     const plan = await getPlan(db, 'month-10gb');
     if (!plan) continue;
+    if (demo.scenario === 'active') {
+      const checkout = demoCheckout(subscriber.id, plan, 'captured', now.toISOString());
+      await importCheckout(db, checkout);
+      await activateCaptured(ctx, checkout);
+      continue;
+    }
     const exhausted = demo.scenario === 'renewal-exhausted';
     const starts = new Date(now.getTime() - (exhausted ? 10 : 32) * 86_400_000).toISOString();
     const ends = new Date(Date.parse(starts) + plan.duration_days * 86_400_000).toISOString();
-    const checkoutId = randomUUID();
+    const checkout = demoCheckout(subscriber.id, plan, 'completed', starts);
+    const checkoutId = checkout.id;
     await ctx.store.transaction(async (tx) => {
-      await importCheckout(tx, {
-        id: checkoutId,
-        subscriber_id: subscriber.id,
-        plan_id: plan.id,
-        amount_minor: plan.price_minor,
-        currency: plan.currency,
-        status: 'completed',
-        payment_reference: 'demo',
-        failure: null,
-        subscription_id: null,
-        client_key: null,
-        created_at: starts,
-        updated_at: starts,
-      });
+      await importCheckout(tx, checkout);
       await insertSubscription(tx, {
         id: randomUUID(),
         subscriber_id: subscriber.id,

@@ -19,6 +19,7 @@ import { checkoutRoutes } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
+import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { subscriberRoutes } from './routes/subscriber-pages.ts';
 import { securityHeaders } from './security/headers.ts';
@@ -46,7 +47,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
+        // The checkout form's answer redirects to the payment provider's page: form-action covers the redirect.
+        formAction: ["'self'", ...ctx.payments.origins],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],
@@ -120,6 +122,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
 
   entryRoutes(app, ctx, renderer);
   checkoutRoutes(app, ctx, renderer);
+  paymentWebhookRoutes(app, ctx);
   subscriberRoutes(app, ctx, renderer);
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx, limits);
@@ -156,6 +159,13 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         return reply.code(e.statusCode).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
       request.log.error({ err: { message: e.message, code: e.code } }, 'API request failed');
       return reply.code(500).send({ code: 'MBPROV_IO_ERROR', message: 'Internal error' });
+    }
+    if (request.url.startsWith('/payments/')) {
+      // Providers read the status; the body says why, for the provider's delivery log.
+      const answer = webhookError(error);
+      if (answer.status >= 500)
+        request.log.error({ err: { message: e.message, code: e.code } }, 'webhook failed');
+      return reply.code(answer.status).send({ code: answer.code, message: answer.message });
     }
     if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
       return sendPage(ctx, renderer, request, reply, { page: 'error', status: 403 });

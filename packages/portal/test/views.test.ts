@@ -43,6 +43,7 @@ function ctx(lang: Lang, overrides: Partial<PageContext> = {}): PageContext {
     query: { SubId: '310260123456789', IccId: '8901260123456789012' },
     operatorName: 'Contoso Mobile',
     testSigning: false,
+    timeZone: 'UTC',
     ...overrides,
   };
 }
@@ -78,6 +79,18 @@ const completeView: CompleteView = {
   wifiProfiles: ['Contoso Hotspot', 'Contoso Passpoint'],
 };
 
+/** A day pass bought with a JCB card: its end is shown with the time of day. */
+const receipt: ReceiptView = {
+  orderNumber: 'QPQ1S-0STFQ',
+  paidAt: '2026-11-21T10:05:00.000Z',
+  amountMinor: 500,
+  currency: 'JPY',
+  method: { kind: 'card', brand: 'jcb', last4: '0000' },
+  planName: 'Day pass',
+  endsAt: '2026-11-22T10:05:00.000Z',
+  shortPlan: true,
+};
+
 /** One view of every page and variant: every scenario, error and status. */
 const views: View[] = [
   { page: 'home' },
@@ -101,21 +114,34 @@ const views: View[] = [
       plans: [plan, unlimited],
       checkoutId: 'chk-1',
       csrfToken: 'csrf-token-1',
+      payment: 'hosted',
       ...(scenario.startsWith('renewal')
         ? { previous: { name: 'Old plan', endedAt: '2024-05-01T00:00:00Z' } }
         : {}),
     }),
   ),
-  ...(['declined', 'invalid-card', 'plan-unavailable', 'already-active'] as const).map(
-    (error): View => ({
+  ...(
+    [
+      'declined',
+      'canceled',
+      'refunded',
+      'provider-unavailable',
+      'plan-unavailable',
+      'already-active',
+      'expired',
+    ] as const
+  ).map(
+    (error, i): View => ({
       page: 'plans',
       scenario: 'first-use-embedded',
       sim,
-      plans: [plan],
+      plans: [plan, unlimited],
       checkoutId: 'chk-2',
       csrfToken: 'csrf-token-2',
       error,
-      testCards: { accepted: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' },
+      selectedPlanId: unlimited.id,
+      payment: i % 2 === 0 ? 'hosted' : 'account',
+      testPayments: true,
     }),
   ),
   {
@@ -125,6 +151,7 @@ const views: View[] = [
     plans: [],
     checkoutId: 'chk-3',
     csrfToken: 'csrf-token-3',
+    payment: 'hosted',
   },
   {
     page: 'status',
@@ -146,7 +173,13 @@ const views: View[] = [
   },
   completeView,
   { ...completeView, wifiProfiles: [] },
+  { ...completeView, receipt },
+  {
+    ...completeView,
+    receipt: { ...receipt, method: { kind: 'account', label: 'Prepaid balance' }, shortPlan: false },
+  },
   { page: 'operator-error', reference: 'ERR-7F3A-91' },
+  { page: 'payment-pending', refreshSeconds: 3 },
   ...([400, 403, 404, 409, 413, 429, 500] as const).map((status): View => ({ page: 'error', status })),
 ];
 
@@ -256,7 +289,7 @@ describe('pages', () => {
     assert.match(items[1] ?? '', /SIM card number \(IccId\) Value received: \(empty\) .*19 or 20 digits/);
   });
 
-  it('shows the scenario, the previous plan and the test cards on the plans page', () => {
+  it('shows the scenario, the previous plan and the test-mode banner on the plans page, with no card field', () => {
     const view: View = {
       page: 'plans',
       scenario: 'renewal-exhausted',
@@ -265,7 +298,8 @@ describe('pages', () => {
       checkoutId: 'c',
       csrfToken: 't',
       previous: { name: 'Old plan', endedAt: '2024-05-01T00:00:00Z' },
-      testCards: { accepted: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' },
+      payment: 'hosted',
+      testPayments: true,
     };
     const en = parse(renderer.render(view, ctx('en')));
     assert.equal(text(en.querySelector('h1')), 'You’ve used all your data');
@@ -273,7 +307,10 @@ describe('pages', () => {
       text(en.querySelector('.previous-plan')),
       'Your previous plan, Old plan, ended on May 1, 2024.',
     );
-    assert.match(text(en.querySelector('.banner.test')), /4242 4242 4242 4242.*4000 0000 0000 0002/);
+    assert.match(text(en.querySelector('.banner.test')), /no real payment is taken/);
+    assert.equal(en.querySelectorAll('input[autocomplete^="cc-"], input[name*="card" i]').length, 0);
+    assert.equal(text(en.querySelector('button[type=submit]')), 'Continue to payment');
+    assert.match(text(en.querySelector('.hint')), /never sees your card number/);
     const ja = parse(renderer.render(view, ctx('ja')));
     assert.equal(text(ja.querySelector('h1')), 'データ容量をすべて使い切りました');
     assert.equal(
@@ -323,6 +360,7 @@ describe('escaping', () => {
       plans: [{ ...plan, id: 'x" onclick="alert(1)', name }],
       checkoutId: '"><script>alert(2)</script>',
       csrfToken: 'a&b"c',
+      payment: 'hosted',
     };
     const html = renderer.render(view, ctx('en'));
     assert.ok(html.includes('Max &quot;Unlimited&quot; &amp; &lt;b&gt;Friends&lt;/b&gt;&#39;'));
@@ -426,6 +464,39 @@ describe('the signed document in the complete page', () => {
   });
 });
 
+describe('receipts', () => {
+  it('show the order number, the time in the operator’s time zone, the amount, the card and the end of a short plan with its time', () => {
+    const rows = (lang: Lang, view: View, timeZone = 'Asia/Tokyo') =>
+      [...parse(renderer.render(view, ctx(lang, { timeZone }))).querySelectorAll('.receipt .fact')].map(
+        (f) => `${text(f.querySelector('dt'))} ${text(f.querySelector('dd'))}`,
+      );
+    assert.deepEqual(rows('en', { ...completeView, receipt }), [
+      'Order number QPQ1S-0STFQ',
+      'Paid on November 21, 2026 at 7:05 PM GMT+9',
+      'Amount ¥500',
+      'Paid with JCB ending in 0000',
+      'Plan Day pass',
+      'Plan ends November 22, 2026 at 7:05 PM GMT+9',
+    ]);
+    assert.deepEqual(rows('ja', { ...completeView, receipt }), [
+      '注文番号 QPQ1S-0STFQ',
+      'お支払い日時 2026年11月21日 19:05 JST',
+      '金額 ￥500',
+      'お支払い方法 JCB（末尾 0000）',
+      'プラン Day pass',
+      'プランの終了日時 2026年11月22日 19:05 JST',
+    ]);
+    const monthly = { ...receipt, shortPlan: false, method: { kind: 'account', label: 'Prepaid balance' } };
+    const status = views.find((v) => v.page === 'status') as View;
+    assert.deepEqual(rows('en', { ...status, receipt: monthly } as View, 'UTC').slice(3), [
+      'Paid with Your mobile account (Prepaid balance)',
+      'Plan Day pass',
+      'Plan ends November 22, 2026',
+    ]);
+    assert.deepEqual(rows('en', completeView), [], 'no receipt without a checkout');
+  });
+});
+
 describe('forms', () => {
   it('every form posts with the CSRF field and works without JavaScript', () => {
     let forms = 0;
@@ -440,13 +511,20 @@ describe('forms', () => {
           assert.ok(csrf?.getAttribute('value'), `${view.page}: CSRF field`);
           assert.ok(form.querySelector(`input[type=hidden][name="${CHECKOUT_FIELDS.checkoutId}"]`));
           assert.ok(form.querySelector('button[type=submit]'));
-          for (const name of [
-            CHECKOUT_FIELDS.cardNumber,
-            CHECKOUT_FIELDS.cardExpiry,
-            CHECKOUT_FIELDS.cardCvc,
-          ]) {
-            assert.ok(form.querySelector(`input[name="${name}"]`), name);
-          }
+          // Card data never reaches the portal: the plan and the ticket only.
+          assert.deepEqual(
+            [...form.querySelectorAll('input')]
+              .map((i) => i.getAttribute('name'))
+              .filter((n) => n !== CHECKOUT_FIELDS.planId),
+            [CHECKOUT_FIELDS.checkoutId, CHECKOUT_FIELDS.csrf],
+          );
+          const selected = form.querySelector('input[type=radio]:checked');
+          if (view.page === 'plans' && view.selectedPlanId)
+            assert.equal(
+              selected?.getAttribute('value'),
+              view.selectedPlanId,
+              'the chosen plan stays chosen',
+            );
           assert.ok(form.querySelectorAll(`input[type=radio][name="${CHECKOUT_FIELDS.planId}"]`).length > 0);
         }
         assert.equal(doc.querySelectorAll('[onclick], [onload], [onsubmit]').length, 0, 'no inline handlers');

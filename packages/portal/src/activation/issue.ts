@@ -26,9 +26,27 @@ export function refreshUrl(ctx: PortalContext, subscriber: Subscriber): string {
 }
 
 /**
- * Validates (XSD and the documented rules) and signs a document, off the event loop, and seals it for storage. A
- * document that does not validate is an operator configuration error: it is logged with its diagnostics (never its
- * credentials) and refused with a reference the user can quote; it is never sent. Runs outside any transaction: the
+ * Refuses a document that does not validate (XSD and the documented rules): an operator configuration error, logged
+ * with its diagnostics (never its credentials) and refused with a reference the user can quote; it is never sent.
+ */
+function checkModel(ctx: PortalContext, model: CarrierProvisioning): void {
+  const validation = validateModel(model);
+  if (validation.valid) return;
+  const reference = randomUUID();
+  ctx.log.error(
+    {
+      reference,
+      diagnostics: validation.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => ({ code: d.code, path: d.path })),
+    },
+    'the provisioning document built from the configuration does not validate; check the operator configuration',
+  );
+  throw new MbprovError('MBPROV_DOCUMENT_INVALID', reference);
+}
+
+/**
+ * Validates and signs a document, off the event loop, and seals it for storage. Runs outside any transaction: the
  * first document of a configuration stores its compression dictionary on the pool.
  */
 export async function signChecked(
@@ -36,20 +54,7 @@ export async function signChecked(
   model: CarrierProvisioning,
   kind: SignedDocument['kind'],
 ): Promise<SignedDocument> {
-  const validation = validateModel(model);
-  if (!validation.valid) {
-    const reference = randomUUID();
-    ctx.log.error(
-      {
-        reference,
-        diagnostics: validation.diagnostics
-          .filter((d) => d.severity === 'error')
-          .map((d) => ({ code: d.code, path: d.path })),
-      },
-      'the provisioning document built from the configuration does not validate; check the operator configuration',
-    );
-    throw new MbprovError('MBPROV_DOCUMENT_INVALID', reference);
-  }
+  checkModel(ctx, model);
   const { key, certificate, chain } = ctx.signer;
   const timer = ctx.metrics?.signing.startTimer({ kind });
   const xml = await signModelAsync(model, {
@@ -149,6 +154,19 @@ export async function fullDocument(
   plan: Plan,
 ): Promise<SignedDocument> {
   return signChecked(ctx, fullModel(ctx, subscriber, subscription, plan), 'full');
+}
+
+/**
+ * Checks, before anyone pays, that the document a purchase would activate validates: a configuration that makes an
+ * invalid document is found before the charge, not after it (the activation signs the final one).
+ */
+export function preflightDocument(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  subscription: Subscription,
+  plan: Plan,
+): void {
+  checkModel(ctx, fullModel(ctx, subscriber, subscription, plan));
 }
 
 /** Stores a new version of a subscriber's document, sealed at rest; returns its version. */

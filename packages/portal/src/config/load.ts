@@ -33,6 +33,8 @@ export const ENV: ReadonlyArray<[string, string[], (v: string) => unknown]> = [
   ['MBPROV_SIGNING_CERT_FILE', ['signing', 'certFile'], String],
   ['MBPROV_SIGNING_NEXT_CERT_FILE', ['signing', 'nextCertFile'], String],
   ['MBPROV_REDIS_URL', ['rateLimits', 'redisUrl'], String],
+  ['MBPROV_PAYMENT_PROVIDER', ['payments', 'provider'], String],
+  ['MBPROV_TEST_PAYMENTS_PORT', ['payments', 'test', 'port'], Number],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -70,6 +72,13 @@ function semanticProblems(config: Config): string[] {
   for (const [i, wifi] of config.operator.wifi.entries()) {
     if (wifi.kind === 'wispr' && !wifi.trustedDomains?.length)
       problems.push(`/operator/wifi/${i}: a wispr network needs trustedDomains`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.operator.timeZone });
+  } catch {
+    problems.push(
+      `/operator/timeZone: "${config.operator.timeZone}" is not an IANA time zone (e.g. Asia/Tokyo)`,
+    );
   }
   if (Boolean(config.signing.keyFile) !== Boolean(config.signing.certFile))
     problems.push('/signing: keyFile and certFile go together');

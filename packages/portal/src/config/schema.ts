@@ -189,6 +189,12 @@ export const ConfigSchema = Closed({
         'end moves by the duration, its allowance grows), or replace it (the new plan starts now).',
     }),
     supportPhone: Type.Optional(Type.String()),
+    timeZone: Type.String({
+      minLength: 1,
+      default: 'UTC',
+      description:
+        "IANA time zone of the operator's customers (e.g. Asia/Tokyo): receipts and plan ends are shown in it.",
+    }),
   }),
   plans: Type.Array(Plan, { minItems: 1 }),
   sims: Type.Array(Sim, { default: [], description: 'SIM inventory loaded at start (added when missing).' }),
@@ -202,10 +208,23 @@ export const ConfigSchema = Closed({
     }),
   ),
   payments: Closed({
-    provider: Type.Literal('test', {
+    provider: Type.Union([Type.Literal('test'), Type.Literal('stripe'), Type.Literal('operator-billing')], {
       default: 'test',
-      description: 'Payment provider; the built-in test provider charges nothing.',
+      description:
+        "Payment provider (docs/payments.md): the built-in test payment service (charges nothing), Stripe Checkout, or the operator's billing system.",
     }),
+    test: Closed(
+      {
+        port: Type.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 8444,
+          description:
+            "HTTPS port of the built-in test payment service (its own origin: the card page is never the portal's); 0 picks a free one. Env: MBPROV_TEST_PAYMENTS_PORT.",
+        }),
+      },
+      { default: {} },
+    ),
   }),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
@@ -245,6 +264,12 @@ export const ConfigSchema = Closed({
   rateLimits: Closed({
     entryPerMinute: Type.Integer({ minimum: 1, default: 120 }),
     checkoutPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+    webhookPerMinute: Type.Integer({
+      minimum: 1,
+      default: 600,
+      description:
+        "Payment webhook deliveries per provider address and minute (POST /payments/webhook): a provider's retries after an outage come in bursts.",
+    }),
     apiPerMinute: Type.Integer({
       minimum: 1,
       default: 6000,

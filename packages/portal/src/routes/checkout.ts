@@ -1,33 +1,85 @@
 import { MbprovError } from '@mbprov/core';
-import type { FastifyInstance } from 'fastify';
-import { type CheckoutOutcome, completeCheckout } from '../activation/checkout.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type CheckoutOutcome, returnFromPayment, startCheckout } from '../activation/checkout.ts';
 import type { PortalContext } from '../context.ts';
 import { readCheckoutTicket } from '../security/checkout-ticket.ts';
 import { sameOriginGuard } from '../security/same-origin.ts';
-import { subscriberById } from '../storage/subscribers.ts';
-import type { PlansView } from '../views/models.ts';
+import { getCheckout } from '../storage/checkouts.ts';
+import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Lang, PlansView } from '../views/models.ts';
 import { CHECKOUT_FIELDS, type Renderer } from '../views/render.ts';
 import { plansView } from './entry.ts';
-import { rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
 
-const ERRORS: Record<string, PlansView['error']> = {
-  'card-declined': 'declined',
-  'insufficient-funds': 'declined',
-  'expired-card': 'invalid-card',
-  'invalid-card': 'invalid-card',
+/** How the plans page explains an outcome that leaves the customer on it. */
+const PLAN_ERRORS: Partial<Record<CheckoutOutcome['kind'], PlansView['error']>> = {
+  declined: 'declined',
+  canceled: 'canceled',
+  refunded: 'refunded',
+  'plan-unavailable': 'plan-unavailable',
+  expired: 'expired',
 };
 
+/** Seconds the payment-pending page waits before it asks again. */
+const PENDING_REFRESH_SECONDS = 3;
+
 /**
- * POST /checkout (same origin, CSRF-protected, rate-limited): stores the checkout of the plans page's ticket, pays
- * and activates, then redirects (303) to the completion page, so a reload never posts again; a repeated post of the
- * same ticket answers the same outcome (idempotent). Past the checkout limits of the SIM or the client address it
- * answers 429 and stores nothing.
+ * The checkout's pages:
+ * - POST /checkout (same origin, CSRF-protected, rate-limited): stores the checkout of the plans page's ticket and
+ *   sends the customer (303) to the payment provider's page; a repeated post of the same ticket gets the same
+ *   payment (idempotent). Past the checkout limits of the SIM or the client address it answers 429 and stores
+ *   nothing. A provider that cannot be reached leaves the plans page with the plan still chosen (503).
+ * - GET /checkout/:id/return and /cancel: where the provider sends the customer back. The provider is asked, never
+ *   the URL trusted; a payment not confirmed yet shows a page that asks again every few seconds.
  */
 export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
+  const rateLimit = { max: ctx.config.rateLimits.checkoutPerMinute, timeWindow: '1 minute' };
+
+  /** Sends the page of an outcome: completion, status, payment pending, or the plans page explaining it. */
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    subscriber: Subscriber,
+    outcome: CheckoutOutcome,
+    lang: Lang,
+    planId: string | undefined,
+  ): Promise<FastifyReply> {
+    ctx.metrics?.activations.inc({ outcome: outcome.kind });
+    if (outcome.kind === 'unknown-checkout')
+      throw new MbprovError('MBPROV_CHECKOUT_INVALID', 'The checkout belongs to another subscriber.');
+    if (outcome.kind === 'limited') {
+      request.log.info({ code: 'MBPROV_CHECKOUT_LIMIT' }, 'too many checkouts for the SIM or the client');
+      reply.header('retry-after', String(outcome.retryAfterSeconds));
+      const view = { page: 'error', status: 429, reason: 'checkout-limit' } as const;
+      return sendPage(ctx, renderer, request, reply, view, lang);
+    }
+    rememberSubscriber(reply, subscriber.id);
+    if (outcome.kind === 'completed') return reply.redirect('/complete', 303);
+    if (outcome.kind === 'already-active') return reply.redirect('/status', 303);
+    if (outcome.kind === 'pending') {
+      reply.header('refresh', String(PENDING_REFRESH_SECONDS));
+      const view = { page: 'payment-pending', refreshSeconds: PENDING_REFRESH_SECONDS } as const;
+      return sendPage(ctx, renderer, request, reply, view, lang, 202);
+    }
+    if (outcome.kind === 'expired')
+      request.log.info({ code: 'MBPROV_CHECKOUT_EXPIRED' }, 'the checkout form or its checkout expired');
+    const view = await plansView(
+      ctx,
+      subscriber,
+      {},
+      lang,
+      reply.generateCsrf(),
+      PLAN_ERRORS[outcome.kind],
+      planId,
+    );
+    const status = outcome.kind === 'declined' ? 402 : outcome.kind === 'canceled' ? 200 : 409;
+    return sendPage(ctx, renderer, request, reply, view, lang, status);
+  }
+
   app.post(
     '/checkout',
     {
-      config: { rateLimit: { max: ctx.config.rateLimits.checkoutPerMinute, timeWindow: '1 minute' } },
+      config: { rateLimit },
       preHandler: [sameOriginGuard(ctx.config.server.publicUrl), app.csrfProtection],
     },
     async (request, reply) => {
@@ -41,42 +93,60 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
           'MBPROV_CHECKOUT_INVALID',
           'The checkout form has no valid checkout id; open the site again from Windows.',
         );
-      const outcome: CheckoutOutcome = await completeCheckout(ctx, {
-        checkoutId: ticket.checkoutId,
-        subscriberId: subscriber.id,
-        shownAt: ticket.shownAt,
-        planId: field(CHECKOUT_FIELDS.planId),
-        card: {
-          number: field(CHECKOUT_FIELDS.cardNumber),
-          expiry: field(CHECKOUT_FIELDS.cardExpiry),
-          cvc: field(CHECKOUT_FIELDS.cardCvc),
-          name: field(CHECKOUT_FIELDS.cardName),
-        },
-        client: ctx.secrets.clientKey(request.ip),
-      });
-      ctx.metrics?.activations.inc({ outcome: outcome.kind });
-      if (outcome.kind === 'unknown-checkout')
-        throw new MbprovError('MBPROV_CHECKOUT_INVALID', 'The checkout belongs to another subscriber.');
-      if (outcome.kind === 'limited') {
-        request.log.info({ code: 'MBPROV_CHECKOUT_LIMIT' }, 'too many checkouts for the SIM or the client');
-        reply.header('retry-after', String(outcome.retryAfterSeconds));
-        return sendPage(
-          ctx,
-          renderer,
-          request,
-          reply,
-          { page: 'error', status: 429, reason: 'checkout-limit' },
+      const planId = field(CHECKOUT_FIELDS.planId);
+      let started: Awaited<ReturnType<typeof startCheckout>>;
+      try {
+        started = await startCheckout(ctx, {
+          checkoutId: ticket.checkoutId,
+          subscriberId: subscriber.id,
+          shownAt: ticket.shownAt,
+          planId,
+          client: ctx.secrets.clientKey(request.ip),
           lang,
+        });
+      } catch (error) {
+        if (!(error instanceof MbprovError) || error.code !== 'MBPROV_PAYMENT_PROVIDER_UNAVAILABLE')
+          throw error;
+        // Nothing was charged; the same form can be posted again (the checkout stays pending until its expiry).
+        request.log.warn({ code: error.code }, error.message);
+        const view = await plansView(
+          ctx,
+          subscriber,
+          {},
+          lang,
+          reply.generateCsrf(),
+          'provider-unavailable',
+          planId,
         );
+        return sendPage(ctx, renderer, request, reply, view, lang, 503);
       }
-      rememberSubscriber(reply, subscriber.id);
-      if (outcome.kind === 'completed') return reply.redirect('/complete', 303);
-      if (outcome.kind === 'already-active') return reply.redirect('/status', 303);
-      if (outcome.kind === 'expired')
-        request.log.info({ code: 'MBPROV_CHECKOUT_EXPIRED' }, 'the checkout form or its checkout expired');
-      const error = outcome.kind === 'declined' ? ERRORS[outcome.reason] : outcome.kind;
-      const view = await plansView(ctx, subscriber, {}, lang, reply.generateCsrf(), error);
-      return sendPage(ctx, renderer, request, reply, view, lang, outcome.kind === 'declined' ? 402 : 409);
+      if (started.kind === 'pay') return reply.redirect(started.url, 303);
+      return answer(request, reply, subscriber, started, lang, planId);
     },
   );
+
+  for (const how of ['return', 'cancel'] as const)
+    app.get<{ Params: { id: string } }>(
+      `/checkout/:id/${how}`,
+      { config: { rateLimit: { ...rateLimit, max: rateLimit.max * 10 } } },
+      async (request, reply) => {
+        const lang = requestLang(request, reply);
+        const checkout = await getCheckout(ctx.store.db, request.params.id);
+        const known = cookieSubscriber(request);
+        // The checkout id is a capability (18 random bytes, only in this browser's and the provider's hands); a
+        // browser that came with another SIM cannot use it.
+        if (!checkout || (known !== undefined && known !== checkout.subscriber_id))
+          throw new MbprovError(
+            'MBPROV_CHECKOUT_INVALID',
+            'No such checkout; open the site again from Windows.',
+          );
+        const subscriber = await subscriberById(ctx.store.db, checkout.subscriber_id);
+        if (!subscriber) throw new MbprovError('MBPROV_CHECKOUT_INVALID', 'No such checkout.');
+        const outcome = await returnFromPayment(ctx, checkout.id, subscriber.id);
+        // Back from the provider's cancel link: the customer gave up for now; the plans page keeps the plan chosen.
+        const shown: CheckoutOutcome =
+          how === 'cancel' && outcome.kind === 'pending' ? { kind: 'canceled' } : outcome;
+        return answer(request, reply, subscriber, shown, lang, checkout.plan_id ?? undefined);
+      },
+    );
 }

@@ -9,7 +9,6 @@ import {
   mayBeCdma,
   parseDeviceParameters,
 } from '../identifiers/device-parameters.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
@@ -82,6 +81,7 @@ export async function plansView(
   lang: Lang,
   csrfToken: string,
   error?: PlansView['error'],
+  selectedPlanId?: string,
 ): Promise<PlansView> {
   const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params);
   // Extending means more of the same plan: that is the only one on offer then.
@@ -101,9 +101,10 @@ export async function plansView(
     csrfToken,
     ...(previous ? { previous } : {}),
     ...(error ? { error } : {}),
-    ...(ctx.config.payments.provider === 'test'
-      ? { testCards: { accepted: TEST_CARDS.accepted, declined: TEST_CARDS.declined } }
-      : {}),
+    ...(selectedPlanId && plans.some((p) => p.id === selectedPlanId) ? { selectedPlanId } : {}),
+    // Operator billing charges the account without a page of its own; every other provider has a hosted page.
+    payment: ctx.payments.origins.length === 0 ? 'account' : 'hosted',
+    ...(ctx.payments.name === 'test' ? { testPayments: true } : {}),
   };
 }
 

@@ -51,6 +51,7 @@ export function sendPage(
     query,
     operatorName: ctx.config.operator.name,
     testSigning: ctx.signer.test,
+    timeZone: ctx.config.operator.timeZone,
   };
   if (page.lang === 'ja' && ctx.config.operator.nameJa) page.operatorName = ctx.config.operator.nameJa;
   return reply

@@ -10,7 +10,7 @@ import { activeSubscription, latestSubscription, type Subscription } from '../st
 import type { CompleteView, Lang, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, requestLang, sendPage } from './pages.ts';
-import { documentUrl, planView, simView, usageView } from './presenters.ts';
+import { documentUrl, planView, receiptView, simView, usageView } from './presenters.ts';
 
 /** The status page of an active subscription. */
 export async function statusView(
@@ -22,6 +22,7 @@ export async function statusView(
   const plan = await getPlan(ctx.store.db, subscription.plan_id);
   if (!plan) throw new Error(`subscription ${subscription.id} names a missing plan`);
   const { renewWhileActive } = ctx.config.operator;
+  const receipt = await receiptView(ctx, subscription, plan, lang);
   return {
     page: 'status',
     sim: simView(subscriber),
@@ -31,6 +32,7 @@ export async function statusView(
     ...usageView(subscription, lang),
     completeUrl: '/complete',
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
+    ...(receipt ? { receipt } : {}),
   };
 }
 
@@ -54,6 +56,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     if (!subscriber || !stored || !plan) return reply.redirect('/', 303);
     const xml = await openStoredDocument(ctx, stored.xml_encrypted);
     const url = documentUrl(ctx, subscriber.id);
+    const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
     const view: CompleteView = {
       page: 'complete',
       sim: simView(subscriber),
@@ -63,6 +66,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
       wifiProfiles: wifiProfiles(parseDocument(xml).model),
       ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
+      ...(receipt ? { receipt } : {}),
     };
     return sendPage(ctx, renderer, request, reply, view, lang);
   });

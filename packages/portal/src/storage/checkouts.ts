@@ -12,6 +12,7 @@ export type CheckoutStatus =
   | 'expiring'
   | 'completed'
   | 'declined'
+  | 'canceled'
   | 'refunded'
   | 'superseded'
   | 'expired';
@@ -42,6 +43,7 @@ export interface NewCheckout {
   amountMinor: number;
   currency: string;
   clientKey: string;
+  orderNumber: string;
   now: string;
 }
 
@@ -92,6 +94,14 @@ export async function insertCheckout(
         failure: null,
         subscription_id: null,
         client_key: checkout.clientKey,
+        payment_provider: null,
+        payment_id: null,
+        method_kind: null,
+        method_brand: null,
+        method_last4: null,
+        method_label: null,
+        paid_at: null,
+        order_number: checkout.orderNumber,
         created_at: checkout.now,
         updated_at: checkout.now,
       })
@@ -121,14 +131,63 @@ async function moveCheckout(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** pending → declined: the provider declined the card. */
+/**
+ * Records the payment the provider started for a pending checkout (its id, for status checks and webhooks). A double
+ * submit records the same payment again (providers answer one payment per checkout id): harmless.
+ */
+export async function recordPayment(
+  db: Db,
+  id: string,
+  provider: string,
+  paymentId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('checkouts')
+    .set({ payment_provider: provider, payment_id: paymentId, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** pending → declined: the provider refused the payment for good (operator billing refused the account). */
 export function markDeclined(db: Db, id: string, reason: string, now: string): Promise<boolean> {
   return moveCheckout(db, id, ['pending'], { status: 'declined', failure: reason }, now);
 }
 
-/** pending → captured: the provider took the payment `reference`; false when the checkout had moved on. */
-export function markCaptured(db: Db, id: string, reference: string, now: string): Promise<boolean> {
-  return moveCheckout(db, id, ['pending'], { status: 'captured', payment_reference: reference }, now);
+/** pending → canceled: the customer gave up on the provider's page, or the payment expired there. */
+export function markCanceled(db: Db, id: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['pending'], { status: 'canceled' }, now);
+}
+
+/** What a provider's capture says, as the checkout keeps it for refunds and the receipt. */
+export interface CaptureRecord {
+  reference: string;
+  method?: {
+    kind: string;
+    brand?: string | undefined;
+    last4?: string | undefined;
+    label?: string | undefined;
+  };
+}
+
+/** pending → captured: the provider took the payment; false when the checkout had moved on (another report first). */
+export function markCaptured(db: Db, id: string, capture: CaptureRecord, now: string): Promise<boolean> {
+  return moveCheckout(
+    db,
+    id,
+    ['pending'],
+    {
+      status: 'captured',
+      payment_reference: capture.reference,
+      method_kind: capture.method?.kind ?? null,
+      method_brand: capture.method?.brand ?? null,
+      method_last4: capture.method?.last4 ?? null,
+      method_label: capture.method?.label ?? null,
+      paid_at: now,
+    },
+    now,
+  );
 }
 
 /** pending → superseded before any charge: the active plan makes the purchase impossible (`reason`). */
@@ -146,9 +205,12 @@ export function markCompleted(db: Db, id: string, subscriptionId: string, now: s
   return moveCheckout(db, id, ['captured'], { status: 'completed', subscription_id: subscriptionId }, now);
 }
 
-/** captured → refunded: the payment was given back because the plan could not be activated. */
-export function markRefunded(db: Db, id: string, now: string): Promise<boolean> {
-  return moveCheckout(db, id, ['captured'], { status: 'refunded' }, now);
+/**
+ * captured → refunded: the payment was given back because the plan could not be activated (`failure`: why, e.g.
+ * already-active, or amount-mismatch when the provider took another amount than the checkout's).
+ */
+export function markRefunded(db: Db, id: string, failure: string, now: string): Promise<boolean> {
+  return moveCheckout(db, id, ['captured'], { status: 'refunded', failure }, now);
 }
 
 /** pending or captured (`from`) → expiring: the expiry sweep claims it, so that no request activates it any more. */
@@ -164,6 +226,18 @@ export function claimForExpiry(
 /** expiring → expired, with the charge the sweep refunded (if any). */
 export function markExpired(db: Db, id: string, refunded: string | null, now: string): Promise<boolean> {
   return moveCheckout(db, id, ['expiring'], { status: 'expired', payment_reference: refunded }, now);
+}
+
+/** The checkout that last paid for a subscription (its first purchase, or the latest extension): for receipts. */
+export async function latestPaidCheckout(db: Db, subscriptionId: string): Promise<Checkout | undefined> {
+  return db
+    .selectFrom('checkouts')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', '=', 'completed' satisfies CheckoutStatus)
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Stores a checkout as given, already ended (the demo's purchase history; live ones start with insertCheckout). */
@@ -194,7 +268,7 @@ export async function unfinishedCheckouts(db: Db, before: string, limit: number)
 export async function deleteEndedWithoutCharge(db: Db, before: string): Promise<number> {
   const result = await db
     .deleteFrom('checkouts')
-    .where('status', 'in', ['declined', 'superseded', 'expired'] satisfies CheckoutStatus[])
+    .where('status', 'in', ['declined', 'canceled', 'superseded', 'expired'] satisfies CheckoutStatus[])
     .where('payment_reference', 'is', null)
     .where('updated_at', '<', before)
     .executeTakeFirst();

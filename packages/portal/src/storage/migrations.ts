@@ -294,6 +294,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rate_limits_by_expiry').on('rate_limits').column('expires_at').execute();
     },
   },
+  // Hosted payments (issue 15, docs/checkout.md): the provider's payment a checkout waits for, and what the receipt
+  // shows of how it was paid (never a card number: the brand and last four digits when the provider says them).
+  '0012_hosted_checkouts': {
+    async up(db: Kysely<unknown>) {
+      for (const column of [
+        'payment_provider',
+        'payment_id',
+        'method_kind',
+        'method_brand',
+        'method_last4',
+        'method_label',
+        'paid_at',
+        'order_number',
+      ])
+        await db.schema.alterTable('checkouts').addColumn(column, 'text').execute();
+      // Support finds a checkout by the order number the customer quotes; receipts find the checkout that paid for
+      // a subscription (a renewal's is not the subscription's first checkout).
+      await db.schema
+        .createIndex('checkouts_order_number')
+        .on('checkouts')
+        .column('order_number')
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('checkouts_by_subscription')
+        .on('checkouts')
+        .columns(['subscription_id', 'updated_at'])
+        .execute();
+    },
+  },
 };
 
 export class CodeMigrations implements MigrationProvider {

@@ -140,10 +140,12 @@ export interface CheckoutTable {
   amount_minor: number | null;
   currency: string | null;
   /**
-   * Unfinished: pending (plan and price fixed, payment asked), captured (paid, not yet active), expiring (the expiry
-   * sweep is cancelling it). Ended: completed, declined, refunded (paid, then another purchase won the race),
-   * superseded (answered already-active or plan-unavailable before charging), expired (cancelled by the sweep after
-   * checkouts.ttlMinutes; a charge it found was refunded and is in payment_reference). See docs/checkout.md.
+   * Unfinished: pending (plan and price fixed, payment started or about to be), captured (paid, not yet active),
+   * expiring (the expiry sweep is cancelling it). Ended: completed, declined, canceled (the customer gave up on the
+   * provider's page, or it expired there), refunded (paid, then impossible to activate: another purchase won the
+   * race, or the capture did not match), superseded (answered already-active or plan-unavailable before charging),
+   * expired (cancelled by the sweep after checkouts.ttlMinutes; a charge it found was refunded and is in
+   * payment_reference). See docs/checkout.md.
    */
   status: string;
   payment_reference: string | null;
@@ -152,6 +154,19 @@ export interface CheckoutTable {
   subscription_id: string | null;
   /** A keyed hash of the client address that posted it (never the address): checkouts.maxPerClient counts it. */
   client_key: string | null;
+  /** The payment provider that was asked (`test`, `stripe`, `operator-billing`), once a payment was started. */
+  payment_provider: string | null;
+  /** The provider's id of the payment it started (a Checkout Session, a charge): what status checks name. */
+  payment_id: string | null;
+  /** How it was paid, for the receipt (payments/provider.ts PaymentMethod): card, account or other. */
+  method_kind: string | null;
+  method_brand: string | null;
+  method_last4: string | null;
+  method_label: string | null;
+  /** When the capture was recorded. */
+  paid_at: string | null;
+  /** What the customer quotes to support (receipts, e-mails): derived from the id (activation/order-number.ts). */
+  order_number: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -102,9 +102,13 @@ const en = {
     'No plans are available for this SIM at the moment. Please try again later, or contact customer support.',
   'plans.error.title': 'Your purchase was not completed',
   'plans.error.declined':
-    'Your card was declined and you have not been charged. Please check the details or use another card.',
-  'plans.error.invalid-card':
-    'The card details are not valid. Please check the card number, the expiry date (MM/YY) and the security code.',
+    'Your payment was refused and you have not been charged. Please choose another way to pay, or contact customer support.',
+  'plans.error.canceled':
+    'You cancelled the payment, so you have not been charged. Your plan is still chosen below: continue when you are ready.',
+  'plans.error.refunded':
+    'Your payment could not be used for this plan and has been refunded in full. Please choose your plan again.',
+  'plans.error.provider-unavailable':
+    'The payment service cannot be reached right now, so you have not been charged. Please try again in a few minutes.',
   'plans.error.plan-unavailable':
     'The plan you chose is no longer available and you have not been charged. Please choose another plan.',
   'plans.error.already-active':
@@ -113,7 +117,7 @@ const en = {
     'This purchase was not completed in time and has been cancelled: you have not been charged, and any payment taken has been refunded. Please choose your plan again.',
   'plans.test.title': 'Test mode',
   'plans.test.body':
-    'This site uses a test payment provider: no real payment is taken. Use the card number {accepted} for a successful purchase, or {declined} to see a declined payment.',
+    'This site uses a test payment service: no real payment is taken. The payment page lists the test card numbers.',
 
   // Plan facts
   'plan.type': 'Type',
@@ -130,16 +134,33 @@ const en = {
   'plan.name': 'Plan',
   'common.labelColon': '{label}: ',
 
-  // Payment form
-  'pay.legend': 'Payment card',
-  'pay.number': 'Card number',
-  'pay.expiry': 'Expiry date (MM/YY)',
-  'pay.cvc': 'Security code (CVC)',
-  'pay.cvc.hint': 'The 3 or 4 digits on the back of the card.',
-  'pay.name': 'Name on card',
-  'pay.note':
-    'Your card is charged once, when you select “Pay and start the plan”. The plan starts right away.',
-  'pay.submit': 'Pay and start the plan',
+  // Payment
+  'pay.note.hosted':
+    'You pay on the secure page of our payment provider, where you enter your card: this site never sees your card number. The plan starts as soon as the payment is confirmed.',
+  'pay.note.account':
+    'The price is charged once to your mobile account (your bill or prepaid balance). The plan starts as soon as the charge is confirmed.',
+  'pay.submit.hosted': 'Continue to payment',
+  'pay.submit.account': 'Pay and start the plan',
+  'pending.title': 'Confirming your payment',
+  'pending.heading': 'We are confirming your payment',
+  'pending.body':
+    'This usually takes a few seconds. This page checks again by itself; you do not need to pay again.',
+  'pending.link': 'Check now',
+
+  // Receipt
+  'receipt.title': 'Receipt',
+  'receipt.order': 'Order number',
+  'receipt.paidAt': 'Paid on',
+  'receipt.amount': 'Amount',
+  'receipt.method': 'Paid with',
+  'receipt.method.card': '{brand} ending in {last4}',
+  'receipt.method.cardNoDigits': '{brand} card',
+  'receipt.method.account': 'Your mobile account',
+  'receipt.method.accountLabel': 'Your mobile account ({label})',
+  'receipt.method.other': 'Other payment',
+  'receipt.plan': 'Plan',
+  'receipt.endsAt': 'Plan ends',
+  'receipt.keep': 'Quote the order number if you contact customer support about this purchase.',
 
   // Status
   'status.title': 'Your plan',
@@ -344,9 +365,13 @@ const ja: Record<MessageKey, string> = {
     '現在、この SIM カードでご購入いただけるプランはありません。しばらくしてからもう一度お試しいただくか、カスタマーサポートまでお問い合わせください。',
   'plans.error.title': 'お申し込みは完了していません',
   'plans.error.declined':
-    'カードが承認されなかったため、請求は発生していません。カード情報をご確認いただくか、別のカードをお使いください。',
-  'plans.error.invalid-card':
-    'カード情報が正しくありません。カード番号、有効期限（MM/YY）、セキュリティコードをご確認ください。',
+    'お支払いが承認されなかったため、請求は発生していません。別のお支払い方法をお選びいただくか、カスタマーサポートまでお問い合わせください。',
+  'plans.error.canceled':
+    'お支払いを取り消されたため、請求は発生していません。選択したプランはそのままです。準備ができたらお進みください。',
+  'plans.error.refunded':
+    'お支払いをこのプランに使用できなかったため、全額を返金しました。もう一度プランをお選びください。',
+  'plans.error.provider-unavailable':
+    '現在、決済サービスに接続できないため、請求は発生していません。数分後にもう一度お試しください。',
   'plans.error.plan-unavailable':
     'お選びのプランは現在ご利用いただけないため、請求は発生していません。別のプランをお選びください。',
   'plans.error.already-active':
@@ -355,7 +380,7 @@ const ja: Record<MessageKey, string> = {
     'お申し込みが時間内に完了しなかったため、取り消されました。請求は発生していません（お支払い済みの金額は返金されます）。もう一度プランをお選びください。',
   'plans.test.title': 'テストモード',
   'plans.test.body':
-    'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。購入を完了するにはカード番号 {accepted} を、支払いが承認されない場合を確認するには {declined} をお使いください。',
+    'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。テスト用のカード番号はお支払いページに記載されています。',
 
   // Plan facts
   'plan.type': '種類',
@@ -372,17 +397,34 @@ const ja: Record<MessageKey, string> = {
   'plan.name': 'プラン',
   'common.labelColon': '{label}：',
 
-  // Payment form
-  'pay.legend': 'お支払いカード',
-  'pay.number': 'カード番号',
-  'pay.expiry': '有効期限（MM/YY）',
-  'pay.cvc': 'セキュリティコード（CVC）',
-  'pay.cvc.hint': 'カード裏面に記載されている 3 桁または 4 桁の数字です。',
-  'pay.name': 'カード名義人',
-  'pay.note': '［支払ってプランを開始する］を選択した時点で 1 回だけ請求され、プランはすぐに開始されます。',
-  'pay.submit': '支払ってプランを開始する',
+  // Payment
+  'pay.note.hosted':
+    'お支払いは決済代行会社の安全なページで行います。カード番号はそのページで入力するため、このサイトには送信されません。お支払いが確認されるとすぐにプランが開始されます。',
+  'pay.note.account':
+    '料金はご契約中の携帯電話のアカウント（月々のご請求またはプリペイド残高）に 1 回だけ請求されます。請求が確認されるとすぐにプランが開始されます。',
+  'pay.submit.hosted': 'お支払いに進む',
+  'pay.submit.account': '支払ってプランを開始する',
+  'pending.title': 'お支払いを確認しています',
+  'pending.heading': 'お支払いを確認しています',
+  'pending.body':
+    '通常は数秒で完了します。このページは自動的に再確認します。もう一度お支払いいただく必要はありません。',
+  'pending.link': '今すぐ確認する',
 
   // Status
+  'receipt.title': '領収書',
+  'receipt.order': '注文番号',
+  'receipt.paidAt': 'お支払い日時',
+  'receipt.amount': '金額',
+  'receipt.method': 'お支払い方法',
+  'receipt.method.card': '{brand}（末尾 {last4}）',
+  'receipt.method.cardNoDigits': '{brand} カード',
+  'receipt.method.account': 'ご契約中の携帯電話のアカウント',
+  'receipt.method.accountLabel': 'ご契約中の携帯電話のアカウント（{label}）',
+  'receipt.method.other': 'その他のお支払い方法',
+  'receipt.plan': 'プラン',
+  'receipt.endsAt': 'プランの終了日時',
+  'receipt.keep': 'このご購入についてカスタマーサポートにお問い合わせの際は、注文番号をお伝えください。',
+
   'status.title': 'ご利用中のプラン',
   'status.heading': 'プランはご利用中です',
   'status.intro': 'この SIM カードには有効なプランがあるため、現在ご購入いただく必要はありません。',
@@ -651,11 +693,29 @@ export function formatMoney(minorUnits: number, currency: string, lang: Lang): s
  * given, e.g. 'Asia/Tokyo'). A value that is not a date is returned unchanged.
  */
 export function formatDate(iso: string | Date, lang: Lang, timeZone = 'UTC'): string {
+  return formatInstant(iso, lang, timeZone, false);
+}
+
+/** A date with the time of day and the zone: "May 1, 2024, 3:05 PM UTC" / "2024年5月1日 15:05 JST". */
+export function formatDateTime(iso: string | Date, lang: Lang, timeZone = 'UTC'): string {
+  return formatInstant(iso, lang, timeZone, true);
+}
+
+function formatInstant(iso: string | Date, lang: Lang, timeZone: string, withTime: boolean): string {
   const date = iso instanceof Date ? iso : new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return formatter(
-    `d|${lang}|${timeZone}`,
-    () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone }),
+  return formatter(`${withTime ? 't' : 'd'}|${lang}|${timeZone}`, () =>
+    withTime
+      ? new Intl.DateTimeFormat(LOCALES[lang], {
+          year: 'numeric',
+          month: 'long',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: '2-digit',
+          timeZone,
+          timeZoneName: 'short',
+        })
+      : new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone }),
   ).format(date);
 }
 

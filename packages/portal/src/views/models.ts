@@ -17,6 +17,22 @@ export interface PageContext {
   operatorName: string;
   /** The signing chain is the generated test chain: every page shows a TEST banner. */
   testSigning: boolean;
+  /** IANA time zone of the operator's customers (operator.timeZone): times on receipts are shown in it. */
+  timeZone: string;
+}
+
+/** What a customer paid for a plan, as the completion and status pages show it. Times are ISO 8601. */
+export interface ReceiptView {
+  orderNumber: string;
+  paidAt: string;
+  amountMinor: number;
+  currency: string;
+  /** How it was paid: a card's brand and last four digits when the provider said them, or the account. */
+  method: { kind: string; brand?: string; last4?: string; label?: string };
+  planName: string;
+  /** When the plan ends: shown with the time of day for plans shorter than a week. */
+  endsAt: string;
+  shortPlan: boolean;
 }
 
 /** A plan of the catalog as shown to the user (values already formatted for `lang`). */
@@ -99,10 +115,27 @@ export interface PlansView {
   csrfToken: string;
   /** The previous plan, for renewals. */
   previous?: { name: string; endedAt: string };
-  /** Set when a previous attempt of this page failed. */
-  error?: 'declined' | 'invalid-card' | 'plan-unavailable' | 'already-active' | 'expired';
-  /** The card number the test payment provider declines and the one it accepts (shown only in test mode). */
-  testCards?: { accepted: string; declined: string };
+  /** Set when a previous attempt of this page failed, or the customer came back from the payment page without paying. */
+  error?:
+    | 'declined'
+    | 'canceled'
+    | 'refunded'
+    | 'provider-unavailable'
+    | 'plan-unavailable'
+    | 'already-active'
+    | 'expired';
+  /** The plan chosen in that attempt, selected again. */
+  selectedPlanId?: string;
+  /** How the customer pays: on the provider's hosted page, or charged to the mobile account (operator billing). */
+  payment: 'hosted' | 'account';
+  /** The built-in test payment service is in use: a banner says no real payment is taken. */
+  testPayments?: boolean;
+}
+
+/** A payment the provider has not confirmed yet: the page asks again by itself. */
+export interface PaymentPendingView {
+  page: 'payment-pending';
+  refreshSeconds: number;
 }
 
 export interface StatusView {
@@ -120,6 +153,8 @@ export interface StatusView {
   completeUrl: string;
   /** Set when a purchase while active is allowed: how it works, and the page to buy. */
   renew?: { mode: 'extend' | 'replace'; url: string };
+  /** The purchase of the active plan (absent for plans activated without a checkout). */
+  receipt?: ReceiptView;
 }
 
 export interface CompleteView {
@@ -136,6 +171,8 @@ export interface CompleteView {
   wifiProfiles: string[];
   /** The operator's customer support number (operator.supportPhone), named when Windows could not install. */
   supportPhone?: string;
+  /** The purchase that activated the plan (absent for plans activated without a checkout). */
+  receipt?: ReceiptView;
 }
 
 export interface OperatorErrorView {
@@ -161,4 +198,5 @@ export type View =
   | StatusView
   | CompleteView
   | OperatorErrorView
+  | PaymentPendingView
   | ErrorView;

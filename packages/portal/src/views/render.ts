@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessage, t } from './i18n.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  type MessageKey,
+  type MessageParams,
+  maskImsi,
+  problemMessage,
+  t,
+} from './i18n.ts';
 import type {
   CompleteView,
   ErrorView,
@@ -17,6 +26,7 @@ import type {
   PageContext,
   PlansView,
   PlanView,
+  ReceiptView,
   StatusView,
   UnknownSimView,
   View,
@@ -33,10 +43,6 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url
 /** The names of the fields the plans page posts to /checkout (application/x-www-form-urlencoded). */
 export const CHECKOUT_FIELDS = {
   planId: 'planId',
-  cardNumber: 'cardNumber',
-  cardExpiry: 'cardExpiry',
-  cardCvc: 'cardCvc',
-  cardName: 'cardName',
   checkoutId: 'checkoutId',
   csrf: '_csrf',
 } as const;
@@ -62,9 +68,10 @@ const PAGES: readonly View['page'][] = [
   'status',
   'complete',
   'operator-error',
+  'payment-pending',
   'error',
 ];
-const PARTIALS = ['layout', '_plan-facts', '_sim'] as const;
+const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim'] as const;
 
 /** Creates a renderer: reads and compiles every template now, so a broken template fails at start-up. */
 export function createRenderer(options: RendererOptions = {}): Renderer {
@@ -216,7 +223,7 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     case 'plans':
       return { ...base, title: tl('plans.title'), page: plans(view, ctx) };
     case 'status':
-      return { ...base, title: tl('status.title'), page: status(view, lang) };
+      return { ...base, title: tl('status.title'), page: status(view, ctx) };
     case 'complete':
       return {
         ...base,
@@ -226,6 +233,8 @@ function templateData(view: View, ctx: PageContext): TemplateData {
       };
     case 'operator-error':
       return { ...base, title: tl('operatorError.title'), page: {} };
+    case 'payment-pending':
+      return { ...base, title: tl('pending.title'), page: {} };
     case 'error':
       return { ...base, title: tl(`error.${view.status}.title`), page: error(view, lang) };
   }
@@ -258,10 +267,12 @@ function plans(view: PlansView, ctx: PageContext) {
         })
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
-    cardInvalid: view.error === 'invalid-card' || view.error === 'declined',
-    test: view.testCards ? t(lang, 'plans.test.body', view.testCards) : undefined,
+    test: view.testPayments ? t(lang, 'plans.test.body') : undefined,
+    note: t(lang, `pay.note.${view.payment}`),
+    submit: t(lang, `pay.submit.${view.payment}`),
     plans: view.plans.map((plan, index) => ({
       id: plan.id,
+      selected: plan.id === view.selectedPlanId,
       inputId: `plan-${index}`,
       name: plan.name,
       price: plan.price,
@@ -274,7 +285,50 @@ function plans(view: PlansView, ctx: PageContext) {
   };
 }
 
-function status(view: StatusView, lang: Lang) {
+/** How card brands are written, as providers name them in lower case. */
+const BRANDS: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  jcb: 'JCB',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  unionpay: 'UnionPay',
+};
+
+/** The receipt's rows, formatted for the page's language and the operator's time zone. */
+function receiptRows(receipt: ReceiptView | undefined, ctx: PageContext) {
+  if (!receipt) return undefined;
+  const { lang, timeZone } = ctx;
+  const { method } = receipt;
+  const brand = method.brand ? (BRANDS[method.brand] ?? method.brand) : undefined;
+  const paidWith =
+    method.kind === 'card' && brand
+      ? method.last4
+        ? t(lang, 'receipt.method.card', { brand, last4: method.last4 })
+        : t(lang, 'receipt.method.cardNoDigits', { brand })
+      : method.kind === 'account'
+        ? method.label
+          ? t(lang, 'receipt.method.accountLabel', { label: method.label })
+          : t(lang, 'receipt.method.account')
+        : (method.label ?? t(lang, 'receipt.method.other'));
+  return [
+    { label: t(lang, 'receipt.order'), value: receipt.orderNumber, id: true },
+    { label: t(lang, 'receipt.paidAt'), value: formatDateTime(receipt.paidAt, lang, timeZone) },
+    { label: t(lang, 'receipt.amount'), value: formatMoney(receipt.amountMinor, receipt.currency, lang) },
+    { label: t(lang, 'receipt.method'), value: paidWith },
+    { label: t(lang, 'receipt.plan'), value: receipt.planName },
+    {
+      label: t(lang, 'receipt.endsAt'),
+      value: receipt.shortPlan
+        ? formatDateTime(receipt.endsAt, lang, timeZone)
+        : formatDate(receipt.endsAt, lang, timeZone),
+    },
+  ];
+}
+
+function status(view: StatusView, ctx: PageContext) {
+  const lang = ctx.lang;
   const percent =
     view.usagePercent === undefined ? undefined : Math.max(0, Math.min(100, Math.round(view.usagePercent)));
   return {
@@ -284,6 +338,7 @@ function status(view: StatusView, lang: Lang) {
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
     intro: t(lang, view.renew ? 'status.intro.renewable' : 'status.intro'),
+    receipt: receiptRows(view.receipt, ctx),
     renew: view.renew && {
       body: t(lang, `status.renew.body.${view.renew.mode}`),
       link: t(lang, `plans.heading.active-${view.renew.mode}`),
@@ -311,6 +366,7 @@ function complete(view: CompleteView, ctx: PageContext) {
       { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
       ...planFacts(view.plan, lang),
     ],
+    receipt: receiptRows(view.receipt, ctx),
     scriptXml: escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
