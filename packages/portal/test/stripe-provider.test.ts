@@ -12,7 +12,7 @@ import Stripe from 'stripe';
 import { loadConfig } from '../src/config/load.ts';
 import { type Config, StripeSettingsSchema } from '../src/config/schema.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
-import type { PaymentRequest } from '../src/payments/provider.ts';
+import type { PaymentRequest, PaymentState } from '../src/payments/provider.ts';
 import { sessionExpiry } from '../src/payments/stripe/session-request.ts';
 import {
   openStripeProvider,
@@ -91,6 +91,17 @@ async function started(request = paymentRequest()): Promise<{ request: PaymentRe
   const start = await provider.start(request);
   assert.equal(start.kind, 'redirect');
   return { request, sessionId: start.paymentId };
+}
+
+/** The customer pays the session with `card` on the double; the capture the provider must then report. */
+function paidWith(
+  sessionId: string,
+  card: { brand: string; last4: string },
+  amountMinor: number,
+  currency: string,
+): PaymentState {
+  const reference = double.pay(sessionId, card);
+  return { status: 'captured', reference, amountMinor, currency, method: { kind: 'card', ...card } };
 }
 
 /** A webhook delivery as Stripe signs it: the event, its raw body and a Stripe-Signature header. */
@@ -271,14 +282,8 @@ describe('Stripe provider: the state of a payment', guard, () => {
 
   it('a paid session is captured: the PaymentIntent, amount, currency in upper case, card brand and last four', async () => {
     const { request, sessionId } = await started(paymentRequest({ amountMinor: 4500, currency: 'USD' }));
-    const intentId = double.pay(sessionId, { brand: 'jcb', last4: '0005' });
-    assert.deepEqual(await provider.status({ checkoutId: request.checkoutId, paymentId: sessionId }), {
-      status: 'captured',
-      reference: intentId,
-      amountMinor: 4500,
-      currency: 'USD',
-      method: { kind: 'card', brand: 'jcb', last4: '0005' },
-    });
+    const paid = paidWith(sessionId, { brand: 'jcb', last4: '0005' }, 4500, 'USD');
+    assert.deepEqual(await provider.status({ checkoutId: request.checkoutId, paymentId: sessionId }), paid);
   });
 
   it("a declined card leaves the session open (the customer tries again on Stripe's page)", async () => {
@@ -327,14 +332,8 @@ describe('Stripe provider: the state of a payment', guard, () => {
       query: `metadata['checkoutId']:'${request.checkoutId}'`,
       'expand[0]': 'data.latest_charge',
     });
-    const intentId = double.pay(sessionId, { brand: 'mastercard', last4: '4444' });
-    assert.deepEqual(await provider.status({ checkoutId: request.checkoutId, paymentId: null }), {
-      status: 'captured',
-      reference: intentId,
-      amountMinor: 1980,
-      currency: 'JPY',
-      method: { kind: 'card', brand: 'mastercard', last4: '4444' },
-    });
+    const paid = paidWith(sessionId, { brand: 'mastercard', last4: '4444' }, 1980, 'JPY');
+    assert.deepEqual(await provider.status({ checkoutId: request.checkoutId, paymentId: null }), paid);
   });
 
   it('quotes the checkout id in the search query', async () => {
