@@ -6,8 +6,10 @@ const KEYS = /\b(sk|rk|pk|whsec)_[A-Za-z0-9_*]+/g;
 
 /** What went wrong, for the operator's log: never the request, never a key. */
 function describe(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeConnectionError)
-    return `no answer from Stripe (${error.message.replace(KEYS, '$1_…')})`;
+  if (error instanceof Stripe.errors.StripeConnectionError) {
+    const code = (error.detail as NodeJS.ErrnoException | undefined)?.code;
+    return `no answer from Stripe (${error.message.replace(KEYS, '$1_…')}${code ? ` ${code}` : ''})`;
+  }
   if (error instanceof Stripe.errors.StripeAuthenticationError)
     return 'Stripe refused the secret key (the variable named by payments.stripe.secretKeyEnv)';
   if (error instanceof Stripe.errors.StripeError) {
