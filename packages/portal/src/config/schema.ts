@@ -4,6 +4,9 @@ import { type ObjectOptions, type Static, type TProperties, Type } from '@sincla
 const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
+/** The name of an environment variable that holds a secret (the secret itself never goes in the file). */
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+
 const Apn = Closed({
   accessString: Type.String({ minLength: 1, maxLength: 100, description: 'The APN.' }),
   userName: Type.Optional(Type.String({ description: 'APN user name, if the network needs one.' })),
@@ -65,6 +68,47 @@ const Sim = Closed({
     }),
   ),
   msisdn: Type.Optional(Type.String({ pattern: '^\\+?\\d{5,15}$' })),
+});
+
+/** The Stripe provider's settings (docs/payments-stripe.md); the secrets themselves come from the environment. */
+export const StripeSettingsSchema = Closed({
+  secretKeyEnv: Type.String({
+    pattern: ENV_NAME,
+    default: 'STRIPE_SECRET_KEY',
+    description:
+      'Environment variable holding the Stripe secret key (sk_live_..., sk_test_... or a restricted rk_... key); ' +
+      'the key itself never goes in the file. See docs/payments-stripe.md.',
+  }),
+  webhookSecretEnv: Type.String({
+    pattern: ENV_NAME,
+    default: 'STRIPE_WEBHOOK_SECRET',
+    description:
+      "Environment variable holding the signing secret (whsec_...) of the Stripe webhook endpoint that posts to the portal's /payments/webhook.",
+  }),
+  apiBase: Type.Optional(
+    Type.String({
+      pattern: '^https://[^/?#]+/?$',
+      description:
+        'Where the Stripe API is reached instead of https://api.stripe.com (scheme, host and port only): a proxy ' +
+        'or a test double. https only: the secret key travels in every request.',
+    }),
+  ),
+  timeoutMs: Type.Integer({
+    minimum: 100,
+    maximum: 80_000,
+    default: 10_000,
+    description:
+      'How long one Stripe API request may take before it is abandoned (the SDK default is 80 s, too long for a ' +
+      'customer waiting on the plans page).',
+  }),
+  maxNetworkRetries: Type.Integer({
+    minimum: 0,
+    maximum: 5,
+    default: 1,
+    description:
+      'Retries of a Stripe API request after a connection error, a 409 or a 5xx, with the same idempotency key; ' +
+      'a call fails with MBPROV_PAYMENT_PROVIDER_UNAVAILABLE after (retries + 1) x timeoutMs at most, plus 0.5 to 5 s of back-off between tries.',
+  }),
 });
 
 /** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
@@ -225,6 +269,7 @@ export const ConfigSchema = Closed({
       },
       { default: {} },
     ),
+    stripe: Type.Optional(StripeSettingsSchema),
   }),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
