@@ -3,7 +3,7 @@ import { completeCheckout, newCheckoutId } from './activation/checkout.ts';
 import { subscriberForSim } from './activation/subscribers.ts';
 import { demoCdmaSubscribers, demoSims } from './config/demo.ts';
 import type { PortalContext } from './context.ts';
-import { TEST_CARDS } from './payments/test-provider.ts';
+import { TEST_CARDS } from './payments/card-test-provider.ts';
 import { importCheckout } from './storage/checkouts.ts';
 import { getPlan } from './storage/plans.ts';
 import { findSim } from './storage/sims.ts';

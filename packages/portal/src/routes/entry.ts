@@ -9,7 +9,7 @@ import {
   mayBeCdma,
   parseDeviceParameters,
 } from '../identifiers/device-parameters.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
+import { TEST_CARDS } from '../payments/card-test-provider.ts';
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';

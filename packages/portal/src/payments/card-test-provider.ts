@@ -9,41 +9,13 @@ import {
   type TestPaymentCharge,
 } from '../storage/test-payment-charges.ts';
 import type { CaptureRequest, CaptureResult, CardCaptureProvider, DeclineReason } from './card-capture.ts';
+import { DECLINED_TEST_CARDS, expiryValid, luhnValid, TEST_CARDS } from './test-service/cards.ts';
 
-/** Card numbers of the test provider (documented in docs/operator-guide.md and shown on the plans page in test mode). */
-export const TEST_CARDS = {
-  accepted: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-} as const;
+// The seed's card-capture test provider, kept until the checkout runs on the hosted test service (test-service/);
+// then this file goes. The test cards and field checks live with the service.
+export { TEST_CARDS };
 
-const DECLINES: Record<string, DeclineReason> = {
-  [TEST_CARDS.declined]: 'card-declined',
-  [TEST_CARDS.insufficientFunds]: 'insufficient-funds',
-};
-
-/** Luhn check of a card number. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits.length >= 12 && sum % 10 === 0;
-}
-
-/** True when an MM/YY expiry is this month or later. */
-export function expiryValid(expiry: string, now: Date): boolean {
-  const m = /^(0[1-9]|1[0-2])\s*\/\s*(\d{2})$/.exec(expiry.trim());
-  if (!m) return false;
-  const year = 2000 + Number(m[2]);
-  const month = Number(m[1]);
-  return year > now.getUTCFullYear() || (year === now.getUTCFullYear() && month >= now.getUTCMonth() + 1);
-}
+const DECLINES: Readonly<Record<string, DeclineReason>> = DECLINED_TEST_CARDS;
 
 /**
  * The built-in test provider: charges nothing, declines the documented test cards, and records every answer in the
