@@ -197,7 +197,7 @@ export interface TestPaymentTable {
   lang: string;
   /** After this the payment cannot be paid (ISO 8601). */
   expires_at: string;
-  /** open, captured, canceled, refunded. */
+  /** open, captured, canceled, expired (not paid in time), refunded. */
   status: string;
   /** The capture's id (tpc_…) once captured. */
   reference: string | null;

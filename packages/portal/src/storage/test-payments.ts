@@ -4,8 +4,8 @@ import type { TestPaymentTable } from './schema.ts';
 /** The test payment service's record of one payment. */
 export type TestPayment = TestPaymentTable;
 
-/** A payment's state in the test service. */
-export type TestPaymentStatus = 'open' | 'captured' | 'canceled' | 'refunded';
+/** A payment's state in the test service; `expired` is an open payment whose time ran out (the API says canceled). */
+export type TestPaymentStatus = 'open' | 'captured' | 'canceled' | 'expired' | 'refunded';
 
 /** A payment by its id. */
 export async function findTestPayment(db: Db, id: string): Promise<TestPayment | undefined> {

@@ -40,7 +40,12 @@ export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
 export const PaymentAnswer = Type.Object({
   id: Id,
   checkoutId: Id,
-  status: Type.Union(['open', 'captured', 'canceled', 'refunded'].map((s) => Type.Literal(s))),
+  status: Type.Union([
+    Type.Literal('open'),
+    Type.Literal('captured'),
+    Type.Literal('canceled'),
+    Type.Literal('refunded'),
+  ]),
   /** The hosted page. */
   url: Type.String(),
   amountMinor: Type.Integer(),
@@ -55,9 +60,7 @@ export const PaymentAnswer = Type.Object({
     }),
   ),
 });
-export type PaymentAnswer = Static<typeof PaymentAnswer> & {
-  status: 'open' | 'captured' | 'canceled' | 'refunded';
-};
+export type PaymentAnswer = Static<typeof PaymentAnswer>;
 
 /** `GET /v1/payments?checkoutId=`: the checkout's payment, if any (zero or one). */
 export const PaymentList = Type.Object({ data: Type.Array(PaymentAnswer, { maxItems: 1 }) });
@@ -81,7 +84,8 @@ export function presentPayment(payment: TestPayment, baseUrl: string): PaymentAn
   return {
     id: payment.id,
     checkoutId: payment.checkout_id,
-    status: payment.status as PaymentAnswer['status'],
+    // An expired payment is one the customer can no longer pay: canceled, as far as the portal is concerned.
+    status: (payment.status === 'expired' ? 'canceled' : payment.status) as PaymentAnswer['status'],
     url: `${baseUrl}/pay/${payment.id}`,
     amountMinor: Number(payment.amount_minor),
     currency: payment.currency,

@@ -23,18 +23,24 @@ export const TEST_CARDS = {
 /** Why the test service declines a card that passed the field checks. */
 export type TestDecline = 'card-declined' | 'insufficient-funds';
 
-/** The declined test cards and why; every other valid number that is not an accepted test card is declined too. */
-export const DECLINED_TEST_CARDS: Readonly<Record<string, TestDecline>> = {
-  [TEST_CARDS.declined]: 'card-declined',
-  [TEST_CARDS.insufficientFunds]: 'insufficient-funds',
-};
+/** Every test card and what the service does with it, in the order the hosted page lists them. */
+export const TEST_CARD_OUTCOMES: ReadonlyArray<{ number: string; outcome: 'accepted' | TestDecline }> = [
+  { number: TEST_CARDS.accepted, outcome: 'accepted' },
+  { number: TEST_CARDS.acceptedMastercard, outcome: 'accepted' },
+  { number: TEST_CARDS.acceptedJcb, outcome: 'accepted' },
+  { number: TEST_CARDS.acceptedAmex, outcome: 'accepted' },
+  { number: TEST_CARDS.declined, outcome: 'card-declined' },
+  { number: TEST_CARDS.insufficientFunds, outcome: 'insufficient-funds' },
+];
 
-const ACCEPTED: ReadonlySet<string> = new Set([
-  TEST_CARDS.accepted,
-  TEST_CARDS.acceptedJcb,
-  TEST_CARDS.acceptedMastercard,
-  TEST_CARDS.acceptedAmex,
-]);
+/** The declined test cards and why; every other valid number that is not an accepted test card is declined too. */
+export const DECLINED_TEST_CARDS: Readonly<Record<string, TestDecline>> = Object.fromEntries(
+  TEST_CARD_OUTCOMES.flatMap((c) => (c.outcome === 'accepted' ? [] : [[c.number, c.outcome]])),
+);
+
+const ACCEPTED: ReadonlySet<string> = new Set(
+  TEST_CARD_OUTCOMES.filter((c) => c.outcome === 'accepted').map((c) => c.number),
+);
 
 /** Luhn check of a card number. */
 export function luhnValid(digits: string): boolean {
