@@ -95,13 +95,6 @@ export async function startTestPaymentService(
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(headers);
   });
-  await app.register(fastifyFormbody);
-  await app.register(apiRoutes(ledger, hashToken(options.apiKey)), { prefix: '/v1' });
-  hostedPageRoutes(app, {
-    ledger,
-    formKey: createHmac('sha256', options.apiKey).update('mbprov test payments form').digest(),
-    clock,
-  });
   app.setNotFoundHandler((request, reply) =>
     isApi(request)
       ? reply.code(404).send({ code: 'MBPROV_NOT_FOUND', message: 'No such API call.' })
@@ -123,6 +116,15 @@ export async function startTestPaymentService(
     if (e.statusCode && e.statusCode < 500)
       return reply.code(e.statusCode).send({ code: 'MBPROV_API_BAD_REQUEST', message: e.message });
     return reply.code(500).send({ code: 'MBPROV_IO_ERROR', message: 'Internal error' });
+  });
+
+  // Registered after the error handler: a plugin keeps the handler set when it was registered.
+  await app.register(fastifyFormbody);
+  await app.register(apiRoutes(ledger, hashToken(options.apiKey)), { prefix: '/v1' });
+  hostedPageRoutes(app, {
+    ledger,
+    formKey: createHmac('sha256', options.apiKey).update('mbprov test payments form').digest(),
+    clock,
   });
 
   await app.listen({ host, port: options.port ?? 0 });
