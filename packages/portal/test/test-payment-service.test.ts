@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCertificate, MbprovError } from '@mbprov/core';
 import { JSDOM } from 'jsdom';
+import { HttpsSession, type SessionResponse } from '../../cli/src/demo/https-session.ts';
 import type { PaymentStart } from '../src/payments/provider.ts';
 import { TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { TEST_CARDS } from '../src/payments/test-service/cards.ts';
@@ -30,8 +31,6 @@ import { DIALECTS, memoryLogger, POSTGRES_URL } from './helpers/context.ts';
 import {
   ACCEPTED_TEST_CARD,
   cancelOnTestPage,
-  httpsCall,
-  type PageAnswer,
   payOnTestPage,
   type TestCard,
 } from './helpers/test-payments.ts';
@@ -118,16 +117,7 @@ describe('test payment service', () => {
       sqliteFile: join(mkdtempSync(join(tmpdir(), 'mbprov-testpay-')), 'db.sqlite'),
     });
     receiver = await startReceiver(tls);
-    service = await startTestPaymentService({
-      db: store.db,
-      tls,
-      apiKey: API_KEY,
-      webhookSecret: WEBHOOK_SECRET,
-      webhookUrl: receiver.url,
-      webhookCa: cert,
-      clock,
-      log,
-    });
+    service = await startTestPaymentService(serviceOptions(log));
     provider = new TestPaymentProvider({
       url: service.url,
       apiKey: API_KEY,
@@ -135,6 +125,18 @@ describe('test payment service', () => {
       ca: cert,
       clock,
     });
+  });
+
+  /** The suite's service options: its database, certificate, keys, the stand-in portal, the clock. */
+  const serviceOptions = (logger: ReturnType<typeof memoryLogger>) => ({
+    db: store.db,
+    tls,
+    apiKey: API_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: receiver.url,
+    webhookCa: cert,
+    clock,
+    log: logger,
   });
 
   after(async () => {
@@ -158,22 +160,31 @@ describe('test payment service', () => {
     ...overrides,
   });
 
-  /** Calls the API with the key (or `key`). */
+  /** One request to the service (a path or a URL) with `headers`; a POST sends `form` or JSON (`{}` by default). */
+  const call = (
+    path: string,
+    headers: Record<string, string> = {},
+    post?: { json?: unknown; form?: Record<string, string> },
+  ) => {
+    const session = new HttpsSession(service.url, cert, headers);
+    if (!post) return session.get(path);
+    return post.form ? session.postForm(path, post.form) : session.postJson(path, post.json ?? {});
+  };
+
+  /** Calls the API with the key (or `key`, or none). */
   const api = (
-    method: string,
+    method: 'GET' | 'POST',
     path: string,
     options: { json?: unknown; key?: string | null; headers?: Record<string, string> } = {},
   ) =>
-    httpsCall(`${service.url}${path}`, {
-      method,
-      ca: cert,
-      headers: {
+    call(
+      path,
+      {
         ...(options.key === null ? {} : { authorization: `Bearer ${options.key ?? API_KEY}` }),
-        ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
         ...options.headers,
       },
-      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    });
+      method === 'POST' ? { json: options.json } : undefined,
+    );
 
   /** Creates a payment through the API; answers its JSON. */
   async function createPayment(overrides: Record<string, unknown> = {}) {
@@ -182,11 +193,11 @@ describe('test payment service', () => {
       json: b,
       headers: { 'idempotency-key': b.checkoutId },
     });
-    assert.equal(answer.status, 200, answer.html);
-    return JSON.parse(answer.html) as { id: string; checkoutId: string; url: string; status: string };
+    assert.equal(answer.status, 200, answer.body);
+    return JSON.parse(answer.body) as { id: string; checkoutId: string; url: string; status: string };
   }
 
-  const json = (answer: PageAnswer) => JSON.parse(answer.html) as Record<string, unknown>;
+  const json = (answer: SessionResponse) => JSON.parse(answer.body) as Record<string, unknown>;
   const paymentRows = async () =>
     Number(
       (
@@ -196,7 +207,7 @@ describe('test payment service', () => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const dom = (answer: PageAnswer) => new JSDOM(answer.html).window.document;
+  const dom = (answer: SessionResponse) => new JSDOM(answer.body).window.document;
 
   let lastCheckout = '';
   /** A provider payment request for a new checkout. */
@@ -312,14 +323,14 @@ describe('test payment service', () => {
   describe('hosted page', () => {
     it('shows the amount, the description and the test banner in English (USD), with no script and no caching', async () => {
       const payment = await createPayment({ description: 'Day pass <script>alert(1)</script> & more' });
-      const page = await httpsCall(payment.url, { ca: cert });
+      const page = await call(payment.url);
       assert.equal(page.status, 200);
       assert.equal(page.headers['cache-control'], 'no-store');
       const csp = String(page.headers['content-security-policy']);
       assert.match(csp, /default-src 'none'/);
       assert.match(csp, /form-action 'self' https:\/\/shop\.example(;| )/);
       assert.doesNotMatch(csp, /script-src|unsafe-inline/);
-      assert.doesNotMatch(page.html, /<script/i);
+      assert.doesNotMatch(page.body, /<script/i);
       const doc = dom(page);
       assert.equal(doc.documentElement.lang, 'en');
       assert.equal(doc.querySelector('h1')?.textContent, 'Pay $15.00');
@@ -347,7 +358,7 @@ describe('test payment service', () => {
       );
       assert.equal(doc.querySelectorAll('[aria-invalid]').length, 0);
       assert.equal(doc.querySelector('.error-summary'), null);
-      const css = await httpsCall(`${service.url}/pay.css`, { ca: cert });
+      const css = await call('/pay.css');
       assert.equal(css.status, 200);
       assert.match(String(css.headers['content-type']), /^text\/css/);
     });
@@ -359,7 +370,7 @@ describe('test payment service', () => {
         lang: 'ja',
         description: '1日 1GB',
       });
-      const doc = dom(await httpsCall(payment.url, { ca: cert }));
+      const doc = dom(await call(payment.url));
       assert.equal(doc.documentElement.lang, 'ja');
       assert.equal(doc.querySelector('h1')?.textContent, '￥1,500のお支払い');
       assert.equal(doc.querySelector('.card-form button[type=submit]')?.textContent, '￥1,500を支払う');
@@ -374,7 +385,7 @@ describe('test payment service', () => {
     ) {
       const payment = await createPayment();
       const answer = await payOnTestPage(payment.url, { ...ACCEPTED_TEST_CARD, ...card }, { ca: cert });
-      assert.equal(answer.status, expected.status, answer.html);
+      assert.equal(answer.status, expected.status, answer.body);
       const doc = dom(answer);
       const summary = doc.querySelector('.error-summary');
       assert.equal(summary?.getAttribute('role'), 'alert');
@@ -400,74 +411,74 @@ describe('test payment service', () => {
       assert.equal(doc.querySelector<HTMLInputElement>('#card-number')?.value, '');
       assert.equal(doc.querySelector<HTMLInputElement>('#card-cvc')?.value, '');
       const number = (card.number ?? ACCEPTED_TEST_CARD.number).replace(/\D/g, '');
-      assert.ok(!answer.html.includes(number) || Object.values(TEST_CARDS).includes(number as never));
+      assert.ok(!answer.body.includes(number) || Object.values(TEST_CARDS).includes(number as never));
       // The payment stays open: the customer may try again.
       assert.equal(json(await api('GET', `/v1/payments/${payment.id}`)).status, 'open');
       return payment;
     }
 
-    it('declines 4000 0000 0000 0002 (card-declined) and 4000 0000 0000 9995 (insufficient funds), each in its words (402)', async () => {
-      await refused(
+    const CVC_MESSAGE = 'Enter the security code: 3 digits (4 digits for American Express)';
+    /** Each refused card: what was typed differently from the accepted card, the field marked and its message. */
+    const REFUSED: Array<[string, Partial<TestCard>, number, string, string]> = [
+      [
+        'declined',
         { number: TEST_CARDS.declined },
-        { status: 402, field: 'card-number', message: 'Your card was declined: use another card' },
-      );
-      await refused(
+        402,
+        'card-number',
+        'Your card was declined: use another card',
+      ],
+      [
+        'insufficient funds (typed with spaces)',
         { number: '4000 0000 0000 9995' },
-        { status: 402, field: 'card-number', message: 'Your card has insufficient funds: use another card' },
-      );
-      await refused(
+        402,
+        'card-number',
+        'Your card has insufficient funds: use another card',
+      ],
+      [
+        'a valid number that is no test card',
         { number: '4111111111111111' },
-        {
-          status: 402,
-          field: 'card-number',
-          message: 'This test page only takes the test cards listed below',
-        },
-      );
-    });
-
-    it('marks only the wrong field: a bad number, an expired date, a bad date, a bad security code, no name (422)', async () => {
-      await refused(
+        402,
+        'card-number',
+        'This test page only takes the test cards listed below',
+      ],
+      [
+        'a number failing Luhn',
         { number: '4242424242424241' },
-        { status: 422, field: 'card-number', message: 'Enter a valid card number' },
-      );
-      await refused(
-        { number: '42424242' },
-        { status: 422, field: 'card-number', message: 'Enter a valid card number' },
-      );
-      await refused(
+        422,
+        'card-number',
+        'Enter a valid card number',
+      ],
+      ['a number too short', { number: '42424242' }, 422, 'card-number', 'Enter a valid card number'],
+      [
+        'an expired date',
         { expiry: '10/26' },
-        {
-          status: 422,
-          field: 'card-expiry',
-          message: 'This card has expired: check the date or use another card',
-        },
-      );
-      await refused(
+        422,
+        'card-expiry',
+        'This card has expired: check the date or use another card',
+      ],
+      [
+        'a month 13',
         { expiry: '13/30' },
-        { status: 422, field: 'card-expiry', message: 'Enter the expiry date as MM/YY, for example 12/30' },
-      );
-      await refused(
-        { cvc: '12' },
-        {
-          status: 422,
-          field: 'card-cvc',
-          message: 'Enter the security code: 3 digits (4 digits for American Express)',
-        },
-      );
+        422,
+        'card-expiry',
+        'Enter the expiry date as MM/YY, for example 12/30',
+      ],
+      ['a two-digit security code', { cvc: '12' }, 422, 'card-cvc', CVC_MESSAGE],
       // American Express takes four digits, and only four.
-      await refused(
+      [
+        'three digits for American Express',
         { number: TEST_CARDS.acceptedAmex, cvc: '123' },
-        {
-          status: 422,
-          field: 'card-cvc',
-          message: 'Enter the security code: 3 digits (4 digits for American Express)',
-        },
-      );
-      await refused(
-        { name: '  ' },
-        { status: 422, field: 'card-name', message: 'Enter the name on the card' },
-      );
-    });
+        422,
+        'card-cvc',
+        CVC_MESSAGE,
+      ],
+      ['no name', { name: '  ' }, 422, 'card-name', 'Enter the name on the card'],
+    ];
+    for (const [what, card, status, field, message] of REFUSED) {
+      it(`refuses ${what} (${status}): only ${field} marked, with its own message`, async () => {
+        await refused(card, { status, field, message });
+      });
+    }
 
     it('says what is wrong in Japanese', async () => {
       const payment = await createPayment({ lang: 'ja', currency: 'JPY', amountMinor: 980 });
@@ -488,16 +499,11 @@ describe('test payment service', () => {
     it('refuses a post without the form token, with a forged one, or from another origin (403), and the payment stays open', async () => {
       const payment = await createPayment();
       const post = (fields: Record<string, string>, origin = service.url) =>
-        httpsCall(payment.url, {
-          method: 'POST',
-          ca: cert,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-          body: new URLSearchParams(fields).toString(),
-        });
+        call(payment.url, { origin }, { form: fields });
       const card = { ...ACCEPTED_TEST_CARD };
       assert.equal((await post({ ...card, token: '' })).status, 403);
       assert.equal((await post({ ...card, token: 'forged' })).status, 403);
-      const page = await httpsCall(payment.url, { ca: cert });
+      const page = await call(payment.url);
       const token = dom(page).querySelector<HTMLInputElement>('.card-form input[name=token]')?.value ?? '';
       assert.equal((await post({ ...card, token }, 'https://evil.example')).status, 403);
       // A form that is not the page's (another field) is refused before anything is checked.
@@ -508,9 +514,9 @@ describe('test payment service', () => {
     });
 
     it('shows a page for an unknown payment (404)', async () => {
-      const answer = await httpsCall(`${service.url}/pay/tp_nothing`, { ca: cert });
+      const answer = await call('/pay/tp_nothing');
       assert.equal(answer.status, 404);
-      assert.match(answer.html, /This payment does not exist\./);
+      assert.match(answer.body, /This payment does not exist\./);
     });
   });
 
@@ -555,7 +561,7 @@ describe('test payment service', () => {
         // Paid: the page says so, links back to the shop's return page, and cannot be paid again.
         const again = await payOnTestPage(payment.url, ACCEPTED_TEST_CARD, { ca: cert });
         assert.equal(again.status, 200);
-        assert.match(again.html, /This payment is already complete\./);
+        assert.match(again.body, /This payment is already complete\./);
         assert.equal(
           dom(again).querySelector('a.button-link')?.getAttribute('href'),
           `${SHOP}/checkout/return`,
@@ -645,7 +651,7 @@ describe('test payment service', () => {
       assert.deepEqual(provider.readWebhook(delivery.body, delivery.headers)?.state, { status: 'canceled' });
       const late = await payOnTestPage(payment.url, ACCEPTED_TEST_CARD, { ca: cert });
       assert.equal(late.status, 200);
-      assert.match(late.html, /This payment was canceled\./);
+      assert.match(late.body, /This payment was canceled\./);
       assert.equal(
         dom(late).querySelector('a.button-link')?.getAttribute('href'),
         `${SHOP}/plans?plan=day-1gb`,
@@ -654,19 +660,18 @@ describe('test payment service', () => {
 
     it('cannot pay an expired payment: the page says so, the API and the provider say canceled, a webhook tells the portal', async () => {
       const payment = await createPayment({ expiresAt: new Date(now.getTime() + 60_000).toISOString() });
-      const page = await httpsCall(payment.url, { ca: cert });
+      const page = await call(payment.url);
       const token = dom(page).querySelector<HTMLInputElement>('.card-form input[name=token]')?.value ?? '';
       now = new Date(now.getTime() + 61_000);
       try {
         // The customer kept the page open past the expiry and posts it.
-        const posted = await httpsCall(payment.url, {
-          method: 'POST',
-          ca: cert,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: service.url },
-          body: new URLSearchParams({ token, ...ACCEPTED_TEST_CARD }).toString(),
-        });
+        const posted = await call(
+          payment.url,
+          { origin: service.url },
+          { form: { token, ...ACCEPTED_TEST_CARD } },
+        );
         assert.equal(posted.status, 409);
-        assert.match(posted.html, /This payment has expired: nothing was charged\./);
+        assert.match(posted.body, /This payment has expired: nothing was charged\./);
         assert.equal(
           dom(posted).querySelector('a.button-link')?.getAttribute('href'),
           `${SHOP}/plans?plan=day-1gb`,
@@ -678,7 +683,7 @@ describe('test payment service', () => {
         const [delivery] = await receiver.matching(about(payment.id, 'payment.canceled'));
         assert.ok(delivery);
         // The page, opened again, still says expired.
-        assert.match((await httpsCall(payment.url, { ca: cert })).html, /This payment has expired/);
+        assert.match((await call(payment.url)).body, /This payment has expired/);
       } finally {
         now = T0;
       }
@@ -734,7 +739,7 @@ describe('test payment service', () => {
       });
       assert.equal(await provider.status({ checkoutId: 'co_never', paymentId: null }), undefined);
       // The hosted page speaks the request's language and amount.
-      const page = dom(await httpsCall(hostedUrl(start), { ca: cert }));
+      const page = dom(await call(hostedUrl(start)));
       assert.equal(page.querySelector('h1')?.textContent, '￥980のお支払い');
 
       assert.equal((await payOnTestPage(hostedUrl(start), ACCEPTED_TEST_CARD, { ca: cert })).status, 303);
@@ -767,7 +772,7 @@ describe('test payment service', () => {
         status: 'canceled',
       });
       const late = await payOnTestPage(hostedUrl(start), ACCEPTED_TEST_CARD, { ca: cert });
-      assert.match(late.html, /この支払いはキャンセルされました。/);
+      assert.match(late.body, /この支払いはキャンセルされました。/);
     });
 
     it('is unavailable with a wrong key, a service that does not answer in time, or a closed service', async () => {
@@ -805,17 +810,8 @@ describe('test payment service', () => {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
 
-      // The service closed (on a store of its own, so the suite's service keeps running).
-      const own = await startTestPaymentService({
-        db: store.db,
-        tls,
-        apiKey: API_KEY,
-        webhookSecret: WEBHOOK_SECRET,
-        webhookUrl: receiver.url,
-        webhookCa: cert,
-        clock,
-        log: memoryLogger(),
-      });
+      // A second service on the same database, closed (the suite's own keeps running).
+      const own = await startTestPaymentService(serviceOptions(memoryLogger()));
       const client = new TestPaymentProvider({
         url: own.url,
         apiKey: API_KEY,

@@ -1,6 +1,6 @@
 // A customer on the test payment service's hosted page, as an HTTP client: opens the page, reads its form and token,
 // and posts the card (or the cancel button) the way a browser does, Origin header included.
-import { request } from 'node:https';
+import { HttpsSession, type SessionResponse } from '../../../cli/src/demo/https-session.ts';
 import { TEST_CARDS } from '../../src/payments/test-service/cards.ts';
 
 /** What a customer types on the hosted page. */
@@ -20,83 +20,34 @@ export const ACCEPTED_TEST_CARD: TestCard = {
   cvc: '123',
 };
 
-/** An answer of the hosted page. */
-export interface PageAnswer {
-  status: number;
-  /** The redirect's target (a 303 after paying or cancelling). */
-  location?: string;
-  /** The page, when it came back (a refused card, a payment that cannot be paid). */
-  html: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+/** An answer of the hosted page: the redirect's target (a 303 after paying or cancelling), or the page. */
+export type PageAnswer = SessionResponse & { location?: string };
 
 /** Options of the hosted-page helpers. */
 export interface PageOptions {
   /** PEM to trust for the service's certificate. */
-  ca?: string;
-}
-
-/** One HTTPS request, answered whole. */
-export function httpsCall(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string } = {},
-): Promise<PageAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: options.method ?? 'GET',
-        headers: options.headers ?? {},
-        ...(options.ca ? { ca: options.ca } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            ...(res.headers.location ? { location: res.headers.location } : {}),
-            html: Buffer.concat(chunks).toString('utf8'),
-            headers: res.headers,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
+  ca: string;
 }
 
 /** The action and token of the hosted page's form of class `formClass`; undefined when the page has none. */
-function readForm(
-  html: string,
-  formClass: string,
-  pageUrl: string,
-): { action: string; token: string } | undefined {
+function readForm(html: string, formClass: string): { action: string; token: string } | undefined {
   const form = new RegExp(
     `<form class="${formClass}" method="post" action="([^"]+)"[^>]*>([\\s\\S]*?)</form>`,
   ).exec(html);
   const token = form?.[2] && /name="token" value="([^"]*)"/.exec(form[2]);
-  if (!form?.[1] || !token?.[1]) return undefined;
-  return { action: new URL(form[1].replaceAll('&amp;', '&'), pageUrl).toString(), token: token[1] };
-}
-
-/** Posts a form to the hosted page as the browser showing `pageUrl` does. */
-function postForm(action: string, pageUrl: string, fields: Record<string, string>, options: PageOptions) {
-  return httpsCall(action, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(pageUrl).origin },
-    body: new URLSearchParams(fields).toString(),
-    ...(options.ca ? { ca: options.ca } : {}),
-  });
+  return form?.[1] && token?.[1] ? { action: form[1], token: token[1] } : undefined;
 }
 
 /** Opens the hosted page and submits its form of class `formClass`; the page itself when it has no such form. */
 async function submit(url: string, formClass: string, fields: Record<string, string>, options: PageOptions) {
-  const page = await httpsCall(url, options.ca ? { ca: options.ca } : {});
-  const form = page.status === 200 ? readForm(page.html, formClass, url) : undefined;
-  return form ? postForm(form.action, url, { token: form.token, ...fields }, options) : page;
+  const { origin } = new URL(url);
+  // A browser sends the page's Origin with a form post.
+  const tab = new HttpsSession(origin, options.ca, { origin });
+  const page = await tab.get(url);
+  const form = page.status === 200 ? readForm(page.body, formClass) : undefined;
+  const answer = form ? await tab.postForm(form.action, { token: form.token, ...fields }) : page;
+  const location = answer.headers.location;
+  return typeof location === 'string' ? { ...answer, location } : answer;
 }
 
 /**
@@ -107,12 +58,12 @@ async function submit(url: string, formClass: string, fields: Record<string, str
 export function payOnTestPage(
   url: string,
   card: TestCard = ACCEPTED_TEST_CARD,
-  options: PageOptions = {},
+  options: PageOptions,
 ): Promise<PageAnswer> {
   return submit(url, 'card-form', { ...card }, options);
 }
 
 /** Presses the hosted page's cancel button: answers the redirect (303 to the shop's cancel URL), or the page. */
-export function cancelOnTestPage(url: string, options: PageOptions = {}): Promise<PageAnswer> {
+export function cancelOnTestPage(url: string, options: PageOptions): Promise<PageAnswer> {
   return submit(url, 'cancel-form', {}, options);
 }

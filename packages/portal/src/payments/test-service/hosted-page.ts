@@ -88,6 +88,13 @@ export function hostedPageRoutes(app: FastifyInstance, options: HostedPageOption
     const b = Buffer.from(token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
+  /** The payment a form was posted for, once its origin and token are checked; otherwise the page to answer. */
+  const postedFor = async (id: string, origin: string | undefined, token: string) => {
+    const payment = await ledger.find(id);
+    if (!payment) return notFoundPage();
+    if (!sameOrigin(origin, ledger.baseUrl) || !tokenValid(payment.id, token)) return stalePage(payment);
+    return payment;
+  };
 
   app.get(STYLESHEET_PATH, (_request, reply) =>
     reply
@@ -110,11 +117,9 @@ export function hostedPageRoutes(app: FastifyInstance, options: HostedPageOption
     '/pay/:id',
     { schema: { params: PaymentParams, body: CardForm } },
     async (request, reply) => {
-      const payment = await ledger.find(request.params.id);
-      if (!payment) return sendPage(reply, notFoundPage());
       const { token, ...input } = request.body;
-      if (!sameOrigin(request.headers.origin, ledger.baseUrl) || !tokenValid(payment.id, token))
-        return sendPage(reply, stalePage(payment));
+      const payment = await postedFor(request.params.id, request.headers.origin, token);
+      if ('html' in payment) return sendPage(reply, payment);
       if (payment.status !== 'open') return sendPage(reply, { ...paymentPage(payment), status: 409 });
       const outcome = checkCard(input, clock());
       if (!outcome.accepted) {
@@ -131,10 +136,8 @@ export function hostedPageRoutes(app: FastifyInstance, options: HostedPageOption
     '/pay/:id/cancel',
     { schema: { params: PaymentParams, body: CancelForm } },
     async (request, reply) => {
-      const payment = await ledger.find(request.params.id);
-      if (!payment) return sendPage(reply, notFoundPage());
-      if (!sameOrigin(request.headers.origin, ledger.baseUrl) || !tokenValid(payment.id, request.body.token))
-        return sendPage(reply, stalePage(payment));
+      const payment = await postedFor(request.params.id, request.headers.origin, request.body.token);
+      if ('html' in payment) return sendPage(reply, payment);
       const after = await ledger.cancel(payment);
       // Paid meanwhile (another tab): the shop's return page is where this customer belongs.
       const to = after.status === 'captured' ? after.return_url : after.cancel_url;
