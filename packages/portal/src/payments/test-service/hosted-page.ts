@@ -251,7 +251,11 @@ function paymentPage(
     };
   });
   const testCards = TEST_CARD_OUTCOMES.map(({ number, outcome }) => ({
-    number: number.replace(/(\d{4})(?=\d)/g, '$1 '),
+    // As printed on the card: American Express in 4-6-5 digits, the others in fours.
+    number:
+      cardBrand(number) === 'amex'
+        ? number.replace(/^(\d{4})(\d{6})/, '$1 $2 ')
+        : number.replace(/(\d{4})(?=\d)/g, '$1 '),
     brand: BRAND_NAMES[cardBrand(number)],
     outcome: t(`testCards.${outcome}`),
   }));

@@ -32,7 +32,8 @@ const en = {
   'problem.insufficient-funds': 'Your card has insufficient funds: use another card',
   'problem.not-a-test-card': 'This test page only takes the test cards listed below',
   'testCards.title': 'Test cards',
-  'testCards.intro': 'Any future expiry date and any security code work with these numbers.',
+  'testCards.intro':
+    'Use any future expiry date and any 3-digit security code (4 digits for American Express).',
   'testCards.accepted': 'accepted',
   'testCards.card-declined': 'declined',
   'testCards.insufficient-funds': 'declined: insufficient funds',
@@ -79,7 +80,8 @@ const ja: Record<StringKey, string> = {
   'problem.insufficient-funds': 'カードの利用可能額が不足しています。別のカードをお使いください',
   'problem.not-a-test-card': 'このテストページでは、下記のテストカードのみご利用いただけます',
   'testCards.title': 'テストカード',
-  'testCards.intro': '有効期限は未来の日付、セキュリティコードは任意の数字で使えます。',
+  'testCards.intro':
+    '有効期限は未来の任意の日付、セキュリティコードは任意の3桁（American Expressは4桁）を入力してください。',
   'testCards.accepted': '承認',
   'testCards.card-declined': '拒否',
   'testCards.insufficient-funds': '拒否（利用可能額不足）',

@@ -28,7 +28,11 @@ export interface WebhookSenderOptions {
  * in this process only: after a restart the portal learns the outcome from its status check instead.
  */
 export class WebhookSender {
-  private readonly pending = new Map<string, { timer?: NodeJS.Timeout; abort?: () => void }>();
+  /** Each waiting event: when it was queued (the retry schedule counts from then), its timer or attempt in flight. */
+  private readonly pending = new Map<
+    string,
+    { queuedAt: number; timer?: NodeJS.Timeout; abort?: () => void }
+  >();
   private closed = false;
 
   constructor(private readonly options: WebhookSenderOptions) {}
@@ -46,7 +50,7 @@ export class WebhookSender {
       this.options.log.error({ event: event.id, type }, 'test payments: webhook queue full, event dropped');
       return event.id;
     }
-    this.pending.set(event.id, {});
+    this.pending.set(event.id, { queuedAt: performance.now() });
     this.schedule(event.id, Buffer.from(JSON.stringify(event)), 0);
     return event.id;
   }
@@ -78,7 +82,7 @@ export class WebhookSender {
       );
       return;
     }
-    const wait = (delay - (WEBHOOK_RETRY_SECONDS[attempt - 1] ?? 0)) * 1000;
+    const wait = Math.max(0, entry.queuedAt + delay * 1000 - performance.now());
     // unref: a pending retry never keeps the process alive.
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
