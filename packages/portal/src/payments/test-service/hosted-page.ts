@@ -126,7 +126,7 @@ export function hostedPageRoutes(app: FastifyInstance, options: HostedPageOption
         const page = paymentPage(payment, { token, input, problems: outcome.problems });
         return sendPage(reply, { ...page, status: outcome.declined ? 402 : 422 });
       }
-      if (!(await ledger.capture(payment, outcome)))
+      if (!(await ledger.capture(payment, { brand: outcome.brand, last4: outcome.last4 })))
         return sendPage(reply, { ...paymentPage(await ledger.get(payment.id)), status: 409 });
       return reply.code(303).header('location', payment.return_url).send();
     },
