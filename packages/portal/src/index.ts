@@ -23,7 +23,7 @@ export {
   toCosaJson,
 } from './cosa/export.ts';
 export { freeLoopbackPort } from './free-port.ts';
-export { TEST_CARDS, TestPaymentProvider } from './payments/test-provider.ts';
+export { TEST_CARDS, TestPaymentProvider } from './payments/card-test-provider.ts';
 export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';

@@ -11,7 +11,7 @@ import { PgBossQueue } from './jobs/pg-boss-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { startJobs } from './jobs/tasks.ts';
 import { createMetrics } from './metrics.ts';
-import { TestPaymentProvider } from './payments/test-provider.ts';
+import { TestPaymentProvider } from './payments/card-test-provider.ts';
 import { loadSecrets } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';

@@ -9,7 +9,7 @@ import { openStoredDocument } from '../src/activation/documents-at-rest.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
+import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
 import { getCheckout } from '../src/storage/checkouts.ts';
 import { latestFullDocument } from '../src/storage/documents.ts';
 import { findSim } from '../src/storage/sims.ts';

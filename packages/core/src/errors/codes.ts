@@ -318,6 +318,10 @@ export const codes = {
     "A payment webhook's signature, timestamp or body is not valid for the configured provider and secret; it is ignored and nothing is written.",
     400,
   ),
+  MBPROV_PAYMENT_CONFLICT: e(
+    'A payment call contradicts the payment as the provider recorded it: the same idempotency key (checkout id) with a different request, or a refund of a payment that was never captured; nothing is changed.',
+    409,
+  ),
   MBPROV_PLAN_UNAVAILABLE: e('The plan does not exist or is retired.', 409),
   MBPROV_ALREADY_ACTIVE: e('The subscriber already has an active plan.', 409),
   MBPROV_DOCUMENT_INVALID: e(

@@ -32,6 +32,13 @@ export interface Secrets {
    * secrets such as an APN password): equal content gets the same name, and the name reveals nothing of it.
    */
   contentId(content: string): string;
+  /**
+   * The bearer key of the built-in test payment service's API (payments/test-service/): the portal and the service it
+   * starts derive it alike, so they agree without configuration.
+   */
+  testPaymentsApiKey: string;
+  /** The secret the test payment service signs its webhooks with, derived the same way. */
+  testPaymentsWebhookSecret: string;
   /** Key signing the portal's cookies. */
   cookieSecret: string;
   /** Whether the key came from a generated development file. */
@@ -95,6 +102,8 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
     checkoutTicketTag: (text) => token(ticket, text),
     clientKey: (address) => token(client, address),
     contentId: (text) => token(content, text).slice(0, 22),
+    testPaymentsApiKey: derive(key, 'test payments api key').toString('base64url'),
+    testPaymentsWebhookSecret: derive(key, 'test payments webhook secret').toString('base64url'),
     cookieSecret: derive(key, 'cookies').toString('base64'),
   };
 }

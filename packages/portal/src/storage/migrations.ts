@@ -294,6 +294,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rate_limits_by_expiry').on('rate_limits').column('expires_at').execute();
     },
   },
+  // The test payment service's records (payments/test-service/, storage/test-payments.ts).
+  '0011_test_payments': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('test_payments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('checkout_id', 'text', (c) => c.notNull().unique())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('amount_minor', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('return_url', 'text', (c) => c.notNull())
+        .addColumn('cancel_url', 'text', (c) => c.notNull())
+        .addColumn('lang', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.unique())
+        .addColumn('method_brand', 'text')
+        .addColumn('method_last4', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The retention sweep deletes by age through this index.
+      await db.schema
+        .createIndex('test_payments_by_updated')
+        .on('test_payments')
+        .column('updated_at')
+        .execute();
+    },
+  },
   // Hosted payments (issue 15, docs/checkout.md): the provider's payment a checkout waits for, and what the receipt
   // shows of how it was paid (never a card number: the brand and last four digits when the provider says them).
   '0012_hosted_checkouts': {

@@ -16,6 +16,7 @@ export interface Database {
   audit_log: AuditTable;
   jobs: JobTable;
   test_payment_charges: TestPaymentChargeTable;
+  test_payments: TestPaymentTable;
   rate_limits: RateLimitTable;
 }
 
@@ -186,6 +187,37 @@ export interface TestPaymentChargeTable {
   /** captured, refunded, or declined (kept so that a retry gets the first answer). */
   status: string;
   decline_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A payment of the test payment service (payments/test-service/): the records a real provider keeps on its side,
+ * stored in the portal's database by the service (never read by the checkout, which asks the service's API). It
+ * holds no card data: only the brand and last four digits of the card that paid.
+ */
+export interface TestPaymentTable {
+  /** The payment id (tp_…): in the hosted page's URL, so random and unguessable. */
+  id: string;
+  /** The portal's checkout id, the payment's idempotency key (unique: one payment per checkout). */
+  checkout_id: string;
+  /** SHA-256 (hex) of the creating request: the same key with another body is refused. */
+  request_hash: string;
+  amount_minor: number;
+  currency: string;
+  description: string;
+  return_url: string;
+  cancel_url: string;
+  /** en or ja: the hosted page's language. */
+  lang: string;
+  /** After this the payment cannot be paid (ISO 8601). */
+  expires_at: string;
+  /** open, captured, canceled, expired (not paid in time), refunded. */
+  status: string;
+  /** The capture's id (tpc_…) once captured. */
+  reference: string | null;
+  method_brand: string | null;
+  method_last4: string | null;
   created_at: string;
   updated_at: string;
 }

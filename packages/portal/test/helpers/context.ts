@@ -6,7 +6,7 @@ import type { Signer } from '../../src/activation/signer.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { Logger, PortalContext } from '../../src/context.ts';
-import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
+import { TestPaymentProvider } from '../../src/payments/card-test-provider.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/database.ts';
 import { seedPlans } from '../../src/storage/plans.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { completeCheckout, newCheckoutId } from '../../src/activation/checkout.ts';
-import { TEST_CARDS } from '../../src/payments/test-provider.ts';
+import { TEST_CARDS } from '../../src/payments/card-test-provider.ts';
 import type { TestContext } from './context.ts';
 
 /** Buys `planId` for a subscriber through the checkout, paying with the test provider's accepted card. */
