@@ -23,7 +23,9 @@ export {
   toCosaJson,
 } from './cosa/export.ts';
 export { freeLoopbackPort } from './free-port.ts';
-export { TEST_CARDS, TestPaymentProvider } from './payments/card-test-provider.ts';
+export type { PaymentProvider } from './payments/provider.ts';
+export { TestPaymentProvider } from './payments/test-provider.ts';
+export { TEST_CARDS } from './payments/test-service/cards.ts';
 export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';

@@ -11,7 +11,7 @@ import { PgBossQueue } from './jobs/pg-boss-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { startJobs } from './jobs/tasks.ts';
 import { createMetrics } from './metrics.ts';
-import { TestPaymentProvider } from './payments/card-test-provider.ts';
+import { openPayments } from './payments/open.ts';
 import { loadSecrets } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';
@@ -31,15 +31,6 @@ export interface RunningPortal {
   demo: Array<{ scenario: string; url: string }>;
   /** Stops accepting connections, waits for the requests in flight, stops the job queue, closes the database. */
   close(): Promise<void>;
-}
-
-/**
- * Test hook of the built-in test payment provider, for tests that stop a portal process while a checkout is paying:
- * every capture first waits MBPROV_TEST_PAYMENT_DELAY_MS milliseconds. Not a setting: no real provider reads it.
- */
-function testPaymentDelayMs(env: Record<string, string | undefined>): number {
-  const ms = Number(env.MBPROV_TEST_PAYMENT_DELAY_MS ?? 0);
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
 
 /**
@@ -64,12 +55,27 @@ export async function startPortal(
   const now = new Date().toISOString();
   await seedPlans(store.db, config.plans, now);
   await addSims(store.db, config.sims, now);
+  // The payment provider logs through the portal's logger, which exists once the server is built.
+  const log: PortalContext['log'] = {
+    info: (obj, msg) => ctx.log.info(obj, msg),
+    warn: (obj, msg) => ctx.log.warn(obj, msg),
+    error: (obj, msg) => ctx.log.error(obj, msg),
+  };
+  const payments = await openPayments({
+    config,
+    secrets,
+    db: store.db,
+    tls: { key: tls.key, cert: tls.cert },
+    ...(tls.development ? { ca: tls.cert } : {}),
+    env: source.env ?? process.env,
+    log,
+  });
   const ctx: PortalContext = {
     config,
     store,
     secrets,
     signer,
-    payments: new TestPaymentProvider(store.db, undefined, testPaymentDelayMs(source.env ?? process.env)),
+    payments: payments.provider,
     clock: () => new Date(),
     log: { info: () => {}, warn: () => {}, error: () => {} },
   };
@@ -114,11 +120,13 @@ export async function startPortal(
     print(
       `  Secrets: development key ${join(config.dataDir, 'secret.key')}; set MBPROV_SECRET_KEY in production`,
     );
+  if (payments.testServiceUrl)
+    print(`  Payments: built-in TEST payment service on ${payments.testServiceUrl} (no real money)`);
   if (demo.length) {
     print('  Demo scenarios (open in a browser):');
     for (const d of demo) print(`    ${d.scenario.padEnd(20)} ${d.url}`);
     print(
-      '  Test cards: 4242 4242 4242 4242 (accepted), 4000 0000 0000 0002 (declined); any future expiry, any CVC.',
+      '  Test cards (on the payment page): 4242 4242 4242 4242 (accepted), 4000 0000 0000 0002 (declined); any future expiry, any CVC.',
     );
     if (demoKey) print(`  Back-office API key (all scopes, demo only): ${demoKey}`);
   }
@@ -132,6 +140,7 @@ export async function startPortal(
       // Requests first (a checkout finishing may enqueue a job), then the queue's running job, then the database.
       await app.close();
       await queue.stop();
+      await payments.close();
       await store.close();
     },
   };

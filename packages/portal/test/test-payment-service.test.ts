@@ -33,7 +33,7 @@ import {
   cancelOnTestPage,
   payOnTestPage,
   type TestCard,
-} from './helpers/test-payments.ts';
+} from '../../cli/src/demo/test-payment-page.ts';
 
 const API_KEY = 'test-api-key-0123456789';
 const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';

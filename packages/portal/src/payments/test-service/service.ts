@@ -35,6 +35,11 @@ export interface TestPaymentServiceOptions {
    * address (a wildcard host, a proxy); by default `https://<host>:<port>`.
    */
   publicUrl?: string;
+  /**
+   * The host name browsers reach it by, with the port it listens on (the portal's host name: the certificate names
+   * it); the listening address by default. Ignored when publicUrl is given.
+   */
+  publicHost?: string;
   /** The bearer key of the API (Secrets.testPaymentsApiKey). */
   apiKey: string;
   /** The webhook signing secret (Secrets.testPaymentsWebhookSecret). */
@@ -129,8 +134,9 @@ export async function startTestPaymentService(
 
   await app.listen({ host, port: options.port ?? 0 });
   const { port } = app.server.address() as { port: number };
+  const name = options.publicHost ?? host;
   const url =
-    options.publicUrl?.replace(/\/+$/, '') ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    options.publicUrl?.replace(/\/+$/, '') ?? `https://${name.includes(':') ? `[${name}]` : name}:${port}`;
   ledger.baseUrl = url;
   return {
     url,

@@ -1,7 +1,7 @@
-// A customer on the test payment service's hosted page, as an HTTP client: opens the page, reads its form and token,
+// A customer on the test payment service's hosted page (the demo, the benchmarks and the tests), as an HTTP client: opens the page, reads its form and token,
 // and posts the card (or the cancel button) the way a browser does, Origin header included.
-import { HttpsSession, type SessionResponse } from '../../../cli/src/demo/https-session.ts';
-import { TEST_CARDS } from '../../src/payments/test-service/cards.ts';
+import { TEST_CARDS } from '@mbprov/portal';
+import { HttpsSession, type SessionResponse } from './https-session.ts';
 
 /** What a customer types on the hosted page. */
 export interface TestCard {

@@ -1,0 +1,86 @@
+import { MbprovError } from '@mbprov/core';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../context.ts';
+import type { Secrets } from '../security/secrets.ts';
+import type { Db } from '../storage/database.ts';
+import type { PaymentProvider } from './provider.ts';
+import { openStripeProvider } from './stripe-provider.ts';
+import { TestPaymentProvider } from './test-provider.ts';
+import { startTestPaymentService } from './test-service/service.ts';
+
+/** What openPayments needs of the portal being started. */
+export interface PaymentsSetup {
+  config: Config;
+  secrets: Secrets;
+  db: Db;
+  /** The portal's HTTPS key and certificate: the test service serves with them on its own port. */
+  tls: { key: string; cert: string };
+  /** PEM to trust for the portal's and the test service's certificate (a development certificate); none in production. */
+  ca?: string;
+  env?: Record<string, string | undefined>;
+  clock?: () => Date;
+  log: Logger;
+}
+
+/** The configured payment provider, and what must be closed with the portal. */
+export interface OpenPayments {
+  provider: PaymentProvider;
+  /** The built-in test payment service's origin, when it runs (provider `test`). */
+  testServiceUrl?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the provider of `payments.provider` (docs/payments.md). For `test`, the built-in test payment service starts
+ * first on its own HTTPS port (payments.test.port), on the portal's host name, and posts its webhooks to the portal's
+ * POST /payments/webhook.
+ */
+export async function openPayments(setup: PaymentsSetup): Promise<OpenPayments> {
+  const { config, env = process.env } = setup;
+  switch (config.payments.provider) {
+    case 'stripe':
+      return { provider: openStripeProvider(config, env), close: async () => {} };
+    case 'operator-billing':
+      return openOperatorBilling(setup);
+    default:
+      return openTestPayments(setup);
+  }
+}
+
+// Until the operator-billing branch lands: refused at start rather than failing at the first purchase.
+async function openOperatorBilling(_setup: PaymentsSetup): Promise<OpenPayments> {
+  throw new MbprovError('MBPROV_CONFIG_INVALID', 'payments.provider operator-billing is not available yet.');
+}
+
+async function openTestPayments(setup: PaymentsSetup): Promise<OpenPayments> {
+  const { config, secrets } = setup;
+  const portal = new URL(config.server.publicUrl);
+  const service = await startTestPaymentService({
+    db: setup.db,
+    tls: setup.tls,
+    host: config.server.host,
+    port: config.payments.test.port,
+    apiKey: secrets.testPaymentsApiKey,
+    webhookSecret: secrets.testPaymentsWebhookSecret,
+    webhookUrl: new URL('/payments/webhook', portal).href,
+    ...(setup.ca ? { webhookCa: setup.ca } : {}),
+    ...(setup.clock ? { clock: setup.clock } : {}),
+    log: setup.log,
+    publicHost: portal.hostname,
+  });
+  const provider = new TestPaymentProvider({
+    url: service.url,
+    apiKey: secrets.testPaymentsApiKey,
+    webhookSecret: secrets.testPaymentsWebhookSecret,
+    ...(setup.ca ? { ca: setup.ca } : {}),
+    ...(setup.clock ? { clock: setup.clock } : {}),
+  });
+  return {
+    provider,
+    testServiceUrl: service.url,
+    close: async () => {
+      provider.close();
+      await service.close();
+    },
+  };
+}
