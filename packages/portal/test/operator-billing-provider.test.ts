@@ -18,7 +18,7 @@ import {
   OperatorBillingProvider,
   openOperatorBillingProvider,
 } from '../src/payments/operator-billing-provider.ts';
-import type { PaymentRequest } from '../src/payments/provider.ts';
+import type { PaymentRequest, PaymentStart, PaymentState } from '../src/payments/provider.ts';
 import {
   type BillingPki,
   type BillingServerOptions,
@@ -101,6 +101,19 @@ function purchase(
   };
 }
 
+/** What `start` answers for `request` when the billing system says `state`. */
+const settled = (request: PaymentRequest, state: PaymentState): PaymentStart => ({
+  kind: 'settled',
+  paymentId: request.checkoutId,
+  state,
+});
+
+/** The capture a `start` answered; fails the test when it answered anything else. */
+function capturedBy(started: PaymentStart): Extract<PaymentState, { status: 'captured' }> {
+  assert.ok(started.kind === 'settled' && started.state.status === 'captured', JSON.stringify(started));
+  return started.state;
+}
+
 const unavailable = (pattern: RegExp) => (error: Error & { code?: string }) => {
   assert.equal(error.code, 'MBPROV_PAYMENT_PROVIDER_UNAVAILABLE', error.message);
   assert.match(error.message, pattern);
@@ -167,10 +180,8 @@ describe('operator billing against the reference billing server', () => {
       const p = provider(billing);
       const request = purchase(ACCOUNTS.prepaid);
       const started = await p.start(request);
-      assert.equal(started.kind, 'settled');
       assert.equal(started.paymentId, request.checkoutId);
-      assert.ok(started.kind === 'settled' && started.state.status === 'captured');
-      const state = started.state;
+      const state = capturedBy(started);
       assert.match(state.reference, /^BIL-\d+$/);
       assert.equal(state.amountMinor, 500);
       assert.equal(state.currency, 'JPY');
@@ -189,9 +200,8 @@ describe('operator billing against the reference billing server', () => {
     'finds a postpaid account by its IMSI when the ICCID is unknown; no last digits when it has none',
     guard,
     async () => {
-      const started = await provider(billing).start(purchase(ACCOUNTS.postpaid));
-      assert.ok(started.kind === 'settled' && started.state.status === 'captured');
-      assert.deepEqual(started.state.method, { kind: 'account', label: 'Monthly bill' });
+      const started = capturedBy(await provider(billing).start(purchase(ACCOUNTS.postpaid)));
+      assert.deepEqual(started.method, { kind: 'account', label: 'Monthly bill' });
     },
   );
 
@@ -204,7 +214,7 @@ describe('operator billing against the reference billing server', () => {
     assert.equal(posts().length - before, 3);
     assert.deepEqual(b, a);
     assert.deepEqual(c, a);
-    assert.ok(a.kind === 'settled' && a.state.status === 'captured');
+    capturedBy(a);
     assert.equal(billing.debits(request.checkoutId), 1);
     assert.deepEqual(
       posts()
@@ -232,11 +242,7 @@ describe('operator billing against the reference billing server', () => {
       for (const account of [ACCOUNTS.barred, ACCOUNTS.poor, { iccid: '8981100000000000999' }, {}]) {
         const request = purchase(account);
         const started = await provider(billing).start(request);
-        assert.deepEqual(started, {
-          kind: 'settled',
-          paymentId: request.checkoutId,
-          state: { status: 'declined', reason: 'account-refused' },
-        });
+        assert.deepEqual(started, settled(request, { status: 'declined', reason: 'account-refused' }));
         assert.deepEqual(
           await provider(billing).status({ checkoutId: request.checkoutId, paymentId: null }),
           {
@@ -256,11 +262,7 @@ describe('operator billing against the reference billing server', () => {
       const p = provider(billing);
       const request = purchase(ACCOUNTS.pending);
       const started = await p.start(request);
-      assert.deepEqual(started, {
-        kind: 'settled',
-        paymentId: request.checkoutId,
-        state: { status: 'open' },
-      });
+      assert.deepEqual(started, settled(request, { status: 'open' }));
       assert.deepEqual(await p.status({ checkoutId: request.checkoutId, paymentId: request.checkoutId }), {
         status: 'open',
       });
@@ -284,20 +286,13 @@ describe('operator billing against the reference billing server', () => {
       assert.deepEqual(await p.status(payment), { status: 'canceled' });
       assert.throws(() => billing.settle(request.checkoutId), /not pending/);
       await p.cancel(payment);
-      assert.deepEqual(await p.start(request), {
-        kind: 'settled',
-        paymentId: request.checkoutId,
-        state: { status: 'canceled' },
-      });
+      assert.deepEqual(await p.start(request), settled(request, { status: 'canceled' }));
       assert.equal(billing.debits(request.checkoutId), 0);
 
       const charged = purchase(ACCOUNTS.postpaid);
-      const captured = await p.start(charged);
+      const captured = capturedBy(await p.start(charged));
       await p.cancel({ checkoutId: charged.checkoutId, paymentId: charged.checkoutId });
-      assert.deepEqual(
-        await p.status({ checkoutId: charged.checkoutId, paymentId: null }),
-        (captured as { state: unknown }).state,
-      );
+      assert.deepEqual(await p.status({ checkoutId: charged.checkoutId, paymentId: null }), captured);
     },
   );
 
@@ -310,8 +305,7 @@ describe('operator billing against the reference billing server', () => {
       assert.equal(await p.status({ checkoutId: request.checkoutId, paymentId: null }), undefined);
       await p.cancel({ checkoutId: request.checkoutId, paymentId: request.checkoutId });
       const started = await p.start(request);
-      assert.ok(started.kind === 'settled');
-      assert.deepEqual(started.state, { status: 'canceled' });
+      assert.deepEqual(started, settled(request, { status: 'canceled' }));
       assert.equal(billing.debits(request.checkoutId), 0);
     },
   );
@@ -319,24 +313,22 @@ describe('operator billing against the reference billing server', () => {
   it('a charge asked for after its checkout expired is canceled, not taken', guard, async () => {
     const request = purchase(ACCOUNTS.prepaid, { expiresAt: new Date(Date.now() - 1_000) });
     const started = await provider(billing).start(request);
-    assert.ok(started.kind === 'settled');
-    assert.deepEqual(started.state, { status: 'canceled' });
+    assert.deepEqual(started, settled(request, { status: 'canceled' }));
     assert.equal(billing.debits(request.checkoutId), 0);
   });
 
   it('refund gives the whole charge back once, however often it is asked', guard, async () => {
     const p = provider(billing);
     const request = purchase(ACCOUNTS.prepaid);
-    const started = await p.start(request);
-    assert.ok(started.kind === 'settled' && started.state.status === 'captured');
-    const capture = { checkoutId: request.checkoutId, reference: started.state.reference };
+    const started = capturedBy(await p.start(request));
+    const capture = { checkoutId: request.checkoutId, reference: started.reference };
     await p.refund(capture);
     await p.refund(capture);
     await Promise.all([p.refund(capture), p.refund(capture)]);
     const moves = billing.ledger.filter((e) => e.chargeId === request.checkoutId).map((e) => e.kind);
     assert.deepEqual(moves, ['debit', 'credit']);
     // A refunded charge still names its capture.
-    assert.deepEqual(await p.status({ checkoutId: request.checkoutId, paymentId: null }), started.state);
+    assert.deepEqual(await p.status({ checkoutId: request.checkoutId, paymentId: null }), started);
   });
 
   it(
@@ -476,11 +468,7 @@ describe('operator billing against the reference billing server', () => {
       billing.fault = 'hang';
       const abandonedBefore = billing.abandoned;
       const started = await p.start(request);
-      assert.deepEqual(started, {
-        kind: 'settled',
-        paymentId: request.checkoutId,
-        state: { status: 'open' },
-      });
+      assert.deepEqual(started, settled(request, { status: 'open' }));
       // The client gave up (the server never answers on its own).
       await waitFor(() => billing.abandoned === abandonedBefore + 1);
       billing.fault = undefined;
@@ -569,10 +557,9 @@ describe('operator billing against the reference billing server', () => {
     guard,
     async () => {
       billing.fault = { rewrite: (a) => ({ ...a, amountMinor: 700, currency: 'USD' }) };
-      const started = await provider(billing).start(purchase(ACCOUNTS.postpaid));
-      assert.ok(started.kind === 'settled' && started.state.status === 'captured');
-      assert.equal(started.state.amountMinor, 700);
-      assert.equal(started.state.currency, 'USD');
+      const started = capturedBy(await provider(billing).start(purchase(ACCOUNTS.postpaid)));
+      assert.equal(started.amountMinor, 700);
+      assert.equal(started.currency, 'USD');
     },
   );
 
@@ -595,8 +582,7 @@ describe('operator billing with mutual TLS', () => {
 
   it('charges with the configured client certificate', guard, async () => {
     const p = provider(mtls, { cert: pki.client.certificatePem, key: pki.client.privateKeyPem });
-    const started = await p.start(purchase(ACCOUNTS.postpaid));
-    assert.ok(started.kind === 'settled' && started.state.status === 'captured');
+    capturedBy(await p.start(purchase(ACCOUNTS.postpaid)));
   });
 
   it(
@@ -649,8 +635,7 @@ describe('openOperatorBillingProvider', () => {
       assert.equal(config.payments.operatorBilling?.timeoutMs, 10_000);
       const p = openOperatorBillingProvider(config, env, log);
       opened.push(p);
-      const started = await p.start(purchase(ACCOUNTS.postpaid));
-      assert.ok(started.kind === 'settled' && started.state.status === 'captured');
+      capturedBy(await p.start(purchase(ACCOUNTS.postpaid)));
     },
   );
 
