@@ -518,6 +518,11 @@ describe('operator billing against the reference billing server', () => {
           fault,
         );
       }
+      // Each failure is logged once, naming the operation.
+      assert.deepEqual(
+        logged.map((entry) => (entry.obj as { operation: string }).operation),
+        cases.flatMap(() => ['start', 'status']),
+      );
     },
   );
 

@@ -61,7 +61,7 @@ export class OperatorBillingProvider implements PaymentProvider {
     };
     const problem = wireProblem(ChargeRequest, body);
     if (problem) throw this.failure('start', chargeId, `the request cannot be sent: ${problem}`);
-    const answer = await this.client.send('POST', '/v1/charges', body);
+    const answer = await this.call('start', chargeId, 'POST', '/v1/charges', body);
     // The charge may or may not have been taken: `open` makes the portal ask again with the same charge id.
     if (answer === 'timeout') {
       this.log?.warn({ provider: this.name, operation: 'start', chargeId }, 'operator billing timed out');
@@ -108,7 +108,20 @@ export class OperatorBillingProvider implements PaymentProvider {
     return checkoutId;
   }
 
-  /** Sends a call whose outcome must be known: running out of time is a failure. */
+  /** Sends a call; a failure to get an answer (other than running out of time) is logged and thrown. */
+  private call(
+    operation: Operation,
+    chargeId: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: object,
+  ): Promise<BillingAnswer | 'timeout'> {
+    return this.client.send(method, path, body).catch((error: unknown) => {
+      throw this.failure(operation, chargeId, (error as Error).message, { cause: error });
+    });
+  }
+
+  /** Sends a call whose outcome must be known: running out of time is a failure too. */
   private async send(
     operation: Operation,
     chargeId: string,
@@ -116,9 +129,7 @@ export class OperatorBillingProvider implements PaymentProvider {
     path: string,
     body?: object,
   ): Promise<BillingAnswer> {
-    const answer = await this.client.send(method, path, body).catch((error: unknown) => {
-      throw this.failure(operation, chargeId, (error as Error).message, { cause: error });
-    });
+    const answer = await this.call(operation, chargeId, method, path, body);
     if (answer === 'timeout')
       throw this.failure(operation, chargeId, 'the billing system did not answer in time');
     return answer;

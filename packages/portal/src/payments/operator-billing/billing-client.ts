@@ -61,7 +61,7 @@ export class BillingClient {
    * answer whatever its status, or `'timeout'`.
    */
   send(method: 'GET' | 'POST', path: string, body?: object): Promise<BillingAnswer | 'timeout'> {
-    const call = `operator billing ${method} ${path}`;
+    const call = `${method} ${path}`;
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8');
     const timestamp = String(Math.floor((this.options.clock?.() ?? new Date()).getTime() / 1000));
     const headers: Record<string, string> = {
