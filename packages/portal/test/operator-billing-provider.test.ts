@@ -360,6 +360,29 @@ describe('operator billing against the reference billing server', () => {
   );
 
   it(
+    'a request the API cannot carry is refused before anything is sent; a long description is cut',
+    guard,
+    async () => {
+      const p = provider(billing);
+      const sent = billing.received.length;
+      const bad: Array<[Partial<PaymentRequest>, RegExp]> = [
+        [{ amountMinor: 1.5 }, /cannot be sent: \/amountMinor/],
+        [{ currency: 'jpy' }, /cannot be sent: \/currency/],
+        [{ description: '' }, /cannot be sent: \/description/],
+        [{ account: { iccid: '12', imsi: null } }, /cannot be sent: \/account\/iccid/],
+        [{ checkoutId: 'ck/../admin' }, /cannot be a charge id/],
+      ];
+      for (const [change, message] of bad)
+        await assert.rejects(p.start(purchase(ACCOUNTS.postpaid, change)), unavailable(message));
+      assert.equal(billing.received.length, sent);
+      const long = purchase(ACCOUNTS.postpaid, { description: `${'x'.repeat(199)}\u{1F4F6} and more` });
+      capturedBy(await p.start(long));
+      const body = JSON.parse((billing.received.at(-1) as ReceivedRequest).body.toString('utf8'));
+      assert.equal(body.description, 'x'.repeat(199));
+    },
+  );
+
+  it(
     'a 404 that is not the API saying "never received" (a wrong baseUrl) is unavailable, not "no payment"',
     guard,
     async () => {

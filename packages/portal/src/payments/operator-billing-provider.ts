@@ -56,7 +56,8 @@ export class OperatorBillingProvider implements PaymentProvider {
       account: { iccid: request.account.iccid, imsi: request.account.imsi },
       amountMinor: request.amountMinor,
       currency: request.currency,
-      description: request.description.slice(0, 200),
+      // The wire's 200 UTF-16 units, without splitting a character in two.
+      description: request.description.slice(0, 200).replace(/[\uD800-\uDBFF]$/, ''),
       expiresAt: request.expiresAt.toISOString(),
     };
     const problem = wireProblem(ChargeRequest, body);
