@@ -11,7 +11,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { demoConfig } from '../src/config/demo.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Logger } from '../src/context.ts';
-import { signRequest } from '../src/payments/operator-billing/request-signing.ts';
+import { signatureProblem, signRequest } from '../src/payments/operator-billing/request-signing.ts';
 import {
   type OperatorBillingConfig,
   type OperatorBillingOptions,
@@ -75,7 +75,7 @@ function provider(
     token: TOKEN,
     signingSecret: SECRET,
     ca: pki.serverCa.certificatePem,
-    timeoutMs: 2_000,
+    timeoutMs: 5_000,
     log,
     ...change,
   });
@@ -456,9 +456,9 @@ describe('operator billing against the reference billing server', () => {
       });
       // The same bytes within the window: harmless, the charge id makes it the same charge.
       assert.deepEqual(await replay(billing, sent), { status: 200 });
-      serverClock = new Date(Date.now() + 301_000);
+      serverClock = new Date(Date.now() + 330_000);
       assert.deepEqual(await replay(billing, sent), { status: 401, code: 'stale-timestamp' });
-      serverClock = new Date(Date.now() - 301_000);
+      serverClock = new Date(Date.now() - 330_000);
       assert.deepEqual(await replay(billing, sent), { status: 401, code: 'stale-timestamp' });
       serverClock = undefined;
       // The signature covers the path: the same signature on another path is refused.
@@ -752,6 +752,26 @@ describe('request signing', () => {
         body: Buffer.from(body),
       }),
       'v1=3935224597edb30f030bc66e187b3b23f5cfdee86e95a1439c7c49c271f6d765',
+    );
+  });
+
+  it('accepts a timestamp up to 300 s off either way, under any listed secret; refuses beyond and any other secret', () => {
+    const parts = { method: 'GET', path: '/v1/charges/ck_1', body: Buffer.alloc(0), timestamp: '1767225600' };
+    const signature = signRequest(SECRET, parts);
+    const at = (seconds: number) => new Date((1_767_225_600 + seconds) * 1000);
+    const check = (secrets: string[], seconds: number, change: Partial<typeof parts> = {}) =>
+      signatureProblem(secrets, { ...parts, signature, ...change }, at(seconds));
+    assert.equal(check([SECRET], 300), undefined);
+    assert.equal(check([SECRET], -300), undefined);
+    assert.equal(check(['previous-secret-0000000000000000000000', SECRET], 0), undefined);
+    assert.equal(check([SECRET], 301), 'stale-timestamp');
+    assert.equal(check([SECRET], -301), 'stale-timestamp');
+    assert.equal(check([SECRET], 0, { timestamp: '1767225600.5' }), 'stale-timestamp');
+    assert.equal(check(['previous-secret-0000000000000000000000'], 0), 'bad-signature');
+    assert.equal(check([SECRET], 0, { method: 'POST' }), 'bad-signature');
+    assert.equal(
+      signatureProblem([SECRET], { ...parts, signature: signature.toUpperCase() }, at(0)),
+      'bad-signature',
     );
   });
 });
