@@ -486,7 +486,8 @@ describe('operator billing against the reference billing server', () => {
     'a charge that runs out of time is open within the timeout, and a later status finds it charged once',
     guard,
     async () => {
-      const p = provider(billing, { timeoutMs: 300 });
+      // Long enough for the request to reach the server on a loaded machine: the charge is taken, the answer lost.
+      const p = provider(billing, { timeoutMs: 1_000 });
       const request = purchase(ACCOUNTS.prepaid);
       billing.fault = 'hang';
       const abandonedBefore = billing.abandoned;
