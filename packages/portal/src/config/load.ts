@@ -84,6 +84,9 @@ function semanticProblems(config: Config): string[] {
     problems.push('/signing: keyFile and certFile go together');
   if (Boolean(config.server.tlsCertFile) !== Boolean(config.server.tlsKeyFile))
     problems.push('/server: tlsCertFile and tlsKeyFile go together');
+  const billing = config.payments.operatorBilling;
+  if (billing && Boolean(billing.clientCertFile) !== Boolean(billing.clientKeyFile))
+    problems.push('/payments/operatorBilling: clientCertFile and clientKeyFile go together');
   return problems;
 }
 

@@ -111,6 +111,45 @@ export const StripeSettingsSchema = Closed({
   }),
 });
 
+/** The operator's billing system (docs/payments-operator-billing.md). */
+const OperatorBilling = Closed(
+  {
+    baseUrl: Type.String({
+      pattern: '^https://[^\\s]+$',
+      description:
+        "The billing API's base URL (https); the portal appends /v1/charges and the other paths of the API.",
+    }),
+    tokenEnv: Type.String({
+      pattern: ENV_NAME,
+      description: 'Environment variable holding the bearer token the portal presents.',
+    }),
+    signingSecretEnv: Type.String({
+      pattern: ENV_NAME,
+      description:
+        'Environment variable holding the HMAC-SHA256 secret that signs every request (at least 32 characters).',
+    }),
+    caFile: Type.Optional(
+      Type.String({
+        description:
+          "CA certificates (PEM) trusted for the billing server instead of the system's: pins the billing system's CA.",
+      }),
+    ),
+    clientCertFile: Type.Optional(
+      Type.String({ description: 'Client certificate (PEM) presented to the billing server (mutual TLS).' }),
+    ),
+    clientKeyFile: Type.Optional(Type.String({ description: 'Private key (PEM) of clientCertFile.' })),
+    timeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 120_000,
+      default: 10_000,
+      description:
+        'Every call to the billing system ends within this time. A charge that runs out of it stays open: the ' +
+        'portal asks its status later with the same charge id, so it is never taken twice.',
+    }),
+  },
+  { description: "Charge the subscriber's operator account through the billing system's HTTPS API." },
+);
+
 /** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
 export const ConfigSchema = Closed({
   server: Closed({
@@ -270,6 +309,7 @@ export const ConfigSchema = Closed({
       { default: {} },
     ),
     stripe: Type.Optional(StripeSettingsSchema),
+    operatorBilling: Type.Optional(OperatorBilling),
   }),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
