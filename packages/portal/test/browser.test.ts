@@ -38,7 +38,7 @@ import {
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
-import { TestPaymentProvider } from '../src/payments/card-test-provider.ts';
+import { TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { t } from '../src/views/i18n.ts';
 

@@ -14,7 +14,7 @@ import {
   cdmaDeviceKey,
   parseDevId,
 } from '../src/identifiers/device-parameters.ts';
-import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { addSims, findSim } from '../src/storage/sims.ts';
 import { subscriberBySim } from '../src/storage/subscribers.ts';

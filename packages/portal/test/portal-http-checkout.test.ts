@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { addSims } from '../src/storage/sims.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { validateDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import { seedDemoHistory } from '../src/demo.ts';
-import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';
 import { activeSubscription } from '../src/storage/subscriptions.ts';

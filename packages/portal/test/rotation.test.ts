@@ -9,7 +9,7 @@ import { Machine } from '@mbprov/simulator';
 import type { FastifyInstance } from 'fastify';
 import { trustedEntries } from '../src/activation/signer.ts';
 import { regenerateDocuments } from '../src/jobs/tasks.ts';
-import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { type TestContext, testContext } from './helpers/context.ts';
 import { Browser, embeddedDocument, field } from './helpers/http.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { demoSims } from '../src/config/demo.ts';
-import { TEST_CARDS } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { FORCED_EXIT_STATUS } from '../src/shutdown.ts';
 import { openStore, type Store } from '../src/storage/database.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';

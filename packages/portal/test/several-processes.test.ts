@@ -21,7 +21,7 @@ import { createApiKey } from '../src/backoffice/api-keys.ts';
 import { demoSims } from '../src/config/demo.ts';
 import { PgBossQueue } from '../src/jobs/pg-boss-queue.ts';
 import { runExpirySweep } from '../src/jobs/tasks.ts';
-import { TEST_CARDS, TestPaymentProvider } from '../src/payments/card-test-provider.ts';
+import { TEST_CARDS, TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { loadSecrets } from '../src/security/secrets.ts';
 import { openStore, type Store } from '../src/storage/database.ts';
 import { addSims, findSim } from '../src/storage/sims.ts';

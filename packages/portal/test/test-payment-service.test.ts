@@ -13,6 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import { createCertificate, MbprovError } from '@mbprov/core';
 import { JSDOM } from 'jsdom';
 import { HttpsSession, type SessionResponse } from '../../cli/src/demo/https-session.ts';
+import {
+  ACCEPTED_TEST_CARD,
+  cancelOnTestPage,
+  payOnTestPage,
+  type TestCard,
+} from '../../cli/src/demo/test-payment-page.ts';
 import type { PaymentStart } from '../src/payments/provider.ts';
 import { TestPaymentProvider } from '../src/payments/test-provider.ts';
 import { TEST_CARDS } from '../src/payments/test-service/cards.ts';
@@ -28,12 +34,6 @@ import {
   type TestPayment,
 } from '../src/storage/test-payments.ts';
 import { DIALECTS, memoryLogger, POSTGRES_URL } from './helpers/context.ts';
-import {
-  ACCEPTED_TEST_CARD,
-  cancelOnTestPage,
-  payOnTestPage,
-  type TestCard,
-} from '../../cli/src/demo/test-payment-page.ts';
 
 const API_KEY = 'test-api-key-0123456789';
 const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';

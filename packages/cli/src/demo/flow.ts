@@ -7,6 +7,7 @@ import { CHECKOUT_FIELDS, demoSims, freeLoopbackPort, startPortal, TEST_CARDS } 
 import { httpsRefreshFetch, Machine, type ProvisionOutcome } from '@mbprov/simulator';
 import { describeMachine } from '../commands/sim.ts';
 import { formValue, HttpsSession, radioValues } from './https-session.ts';
+import { ACCEPTED_TEST_CARD, payOnTestPage } from './test-payment-page.ts';
 
 /** The demo SIM scenarios a run can play (the ones that can buy a plan). */
 export const DEMO_SCENARIOS = [
@@ -64,7 +65,14 @@ export async function runDemo(options: DemoOptions, report: DemoReporter): Promi
   const port = await freeLoopbackPort();
   const portalUrl = `https://localhost:${port}`;
   const portal = await startPortal({
-    env: { MBPROV_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), MBPROV_PUBLIC_URL: portalUrl },
+    env: {
+      MBPROV_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MBPROV_PUBLIC_URL: portalUrl,
+      // A port of its own, so that demos and tests run side by side.
+      MBPROV_TEST_PAYMENTS_PORT: '0',
+    },
     logger: false,
   });
   try {
@@ -105,21 +113,26 @@ export async function runDemo(options: DemoOptions, report: DemoReporter): Promi
     const planId = options.planId ?? offered[0];
     expect(planId !== undefined && offered.includes(planId), `the page does not offer the plan ${planId}`);
 
-    report.step(`Buying ${planId} with the test card ${TEST_CARDS.accepted}`);
+    report.step(`Buying ${planId}: the test payment page, paid with the test card ${TEST_CARDS.accepted}`);
     const checkoutId = formValue(page.body, CHECKOUT_FIELDS.checkoutId);
     const csrf = formValue(page.body, CHECKOUT_FIELDS.csrf);
     expect(checkoutId !== undefined && csrf !== undefined, 'the plans page has no checkout form');
-    const paid = await browser.postForm('/checkout', {
+    const started = await browser.postForm('/checkout', {
       [CHECKOUT_FIELDS.planId]: planId,
-      [CHECKOUT_FIELDS.cardNumber]: TEST_CARDS.accepted,
-      [CHECKOUT_FIELDS.cardExpiry]: '12/39',
-      [CHECKOUT_FIELDS.cardCvc]: '123',
-      [CHECKOUT_FIELDS.cardName]: 'Demo User',
       [CHECKOUT_FIELDS.checkoutId]: checkoutId,
       [CHECKOUT_FIELDS.csrf]: csrf,
     });
-    expect(paid.status === 303, `the checkout answered ${paid.status}`);
-    report.detail(`POST /checkout -> 303 ${String(paid.headers.location)}`);
+    const payPage = String(started.headers.location);
+    expect(started.status === 303, `the checkout answered ${started.status}`);
+    report.detail(`POST /checkout -> 303 ${payPage}`);
+    const paidPage = await payOnTestPage(payPage, ACCEPTED_TEST_CARD, { ca: tlsCa });
+    expect(paidPage.location !== undefined, `the payment page answered ${paidPage.status}`);
+    report.detail(`the card, posted to the payment page -> 303 ${paidPage.location}`);
+    const paid = await browser.get(new URL(paidPage.location).pathname);
+    expect(paid.status === 303, `the return from the payment page answered ${paid.status}`);
+    report.detail(
+      `GET ${new URL(paidPage.location).pathname} (the portal asks the payment service) -> 303 ${String(paid.headers.location)}`,
+    );
     const complete = await browser.get(String(paid.headers.location));
     expect(complete.status === 200, `the completion page answered ${complete.status}`);
     const download = /href="([^"]*\/document\/[^"]+)"/.exec(complete.body)?.[1];

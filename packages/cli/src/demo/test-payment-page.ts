@@ -20,6 +20,9 @@ export const ACCEPTED_TEST_CARD: TestCard = {
   cvc: '123',
 };
 
+/** A card the test service declines (the payment stays open: the customer may try another card). */
+export const DECLINED_TEST_CARD: TestCard = { ...ACCEPTED_TEST_CARD, number: TEST_CARDS.declined };
+
 /** An answer of the hosted page: the redirect's target (a 303 after paying or cancelling), or the page. */
 export type PageAnswer = SessionResponse & { location?: string };
 

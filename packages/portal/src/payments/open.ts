@@ -1,8 +1,8 @@
-import { MbprovError } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../context.ts';
 import type { Secrets } from '../security/secrets.ts';
 import type { Db } from '../storage/database.ts';
+import { openOperatorBillingProvider } from './operator-billing-provider.ts';
 import type { PaymentProvider } from './provider.ts';
 import { openStripeProvider } from './stripe-provider.ts';
 import { TestPaymentProvider } from './test-provider.ts';
@@ -41,15 +41,10 @@ export async function openPayments(setup: PaymentsSetup): Promise<OpenPayments> 
     case 'stripe':
       return { provider: openStripeProvider(config, env), close: async () => {} };
     case 'operator-billing':
-      return openOperatorBilling(setup);
+      return { provider: openOperatorBillingProvider(config, env, setup.log), close: async () => {} };
     default:
       return openTestPayments(setup);
   }
-}
-
-// Until the operator-billing branch lands: refused at start rather than failing at the first purchase.
-async function openOperatorBilling(_setup: PaymentsSetup): Promise<OpenPayments> {
-  throw new MbprovError('MBPROV_CONFIG_INVALID', 'payments.provider operator-billing is not available yet.');
 }
 
 async function openTestPayments(setup: PaymentsSetup): Promise<OpenPayments> {

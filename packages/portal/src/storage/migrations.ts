@@ -352,6 +352,8 @@ const migrations: Record<string, Migration> = {
         .on('checkouts')
         .columns(['subscription_id', 'updated_at'])
         .execute();
+      // The seed's card-capture test provider kept its charges here; the test payment service keeps test_payments.
+      await db.schema.dropTable('test_payment_charges').ifExists().execute();
     },
   },
 };

@@ -15,7 +15,6 @@ export interface Database {
   api_keys: ApiKeyTable;
   audit_log: AuditTable;
   jobs: JobTable;
-  test_payment_charges: TestPaymentChargeTable;
   test_payments: TestPaymentTable;
   rate_limits: RateLimitTable;
 }
@@ -168,25 +167,6 @@ export interface CheckoutTable {
   paid_at: string | null;
   /** What the customer quotes to support (receipts, e-mails): derived from the id (activation/order-number.ts). */
   order_number: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/**
- * The test payment provider's own record of what it charged, kept in the portal's database so that it outlives the
- * process like a real provider's records: a restarted portal finds the capture of a checkout instead of charging
- * again, and the expiry sweep can refund it.
- */
-export interface TestPaymentChargeTable {
-  /** The payment reference the provider answers (test_…). */
-  id: string;
-  /** The checkout id (unique: one result per key). */
-  idempotency_key: string;
-  amount_minor: number;
-  currency: string;
-  /** captured, refunded, or declined (kept so that a retry gets the first answer). */
-  status: string;
-  decline_reason: string | null;
   created_at: string;
   updated_at: string;
 }

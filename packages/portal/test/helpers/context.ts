@@ -1,12 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestEvChain, trustedCertificateEntry } from '@mbprov/core';
+import { createCertificate, createTestEvChain, trustedCertificateEntry } from '@mbprov/core';
 import type { Signer } from '../../src/activation/signer.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { Logger, PortalContext } from '../../src/context.ts';
-import { TestPaymentProvider } from '../../src/payments/card-test-provider.ts';
+import { TestPaymentProvider } from '../../src/payments/test-provider.ts';
+import { startTestPaymentService } from '../../src/payments/test-service/service.ts';
 import { loadSecrets } from '../../src/security/secrets.ts';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/database.ts';
 import { seedPlans } from '../../src/storage/plans.ts';
@@ -38,6 +39,20 @@ export function testSigner(): Promise<Signer & { rootPem: string }> {
   return signer;
 }
 
+let tls: Promise<{ key: string; cert: string }> | undefined;
+
+/** A TLS certificate for localhost and 127.0.0.1, made once per test file: the test payment service serves with it. */
+export function testTls(): Promise<{ key: string; cert: string }> {
+  tls ??= createCertificate({
+    subject: 'CN=localhost, O=mbprov portal tests',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
+  }).then((made) => ({ key: made.privateKeyPem, cert: made.certificatePem }));
+  return tls;
+}
+
 /** A logger that keeps what it was given, to check that no secret is logged. */
 export function memoryLogger(): Logger & { lines: Array<{ level: string; obj: object; msg?: string }> } {
   const lines: Array<{ level: string; obj: object; msg?: string }> = [];
@@ -52,6 +67,10 @@ export type TestContext = PortalContext & {
   log: ReturnType<typeof memoryLogger>;
   setNow(d: Date): void;
   rootPem: string;
+  /** PEM to trust for the test payment service (its hosted pages: payOnTestPage). */
+  tlsCa: string;
+  /** Payments the test service captured (refunded ones included) and how many of them it refunded. */
+  paymentCounts(): Promise<{ charges: number; refunds: number }>;
   /**
    * A new portal context on the same database, as a portal restarted after a crash has: new connections, a new
    * payment provider and logger, the same configuration, keys and clock. This one is closed (its database kept).
@@ -72,19 +91,30 @@ interface TestDatabase {
   dataDir: string;
   schema: string;
   config: Config;
+  webhookUrl?: string;
+  /** The test payment service's port, kept across restarts: the pages of open payments stay where they were. */
+  paymentsPort?: number;
 }
 
 /** A fresh portal context on `dialect`: demo configuration, seeded plans and SIMs, a test provider and clock. */
 export async function testContext(
   dialect: (typeof DIALECTS)[number],
-  options: { configure?: (config: Config) => void; now?: Date } = {},
+  options: {
+    configure?: (config: Config) => void;
+    now?: Date;
+    /** Where the test payment service posts its webhooks (a listening portal's /payments/webhook); none by default. */
+    webhookUrl?: string;
+  } = {},
 ): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mbprov-portal-'));
   const config = loadConfig({ env: { MBPROV_DATA_DIR: dataDir } });
   options.configure?.(config);
   const schema = `t_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const now = options.now ?? new Date('2026-11-21T10:00:00Z');
-  const ctx = await contextOn({ dialect, dataDir, schema, config }, now);
+  const ctx = await contextOn(
+    { dialect, dataDir, schema, config, ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) },
+    now,
+  );
   await seedPlans(ctx.store.db, config.plans, now.toISOString());
   await addSims(ctx.store.db, config.sims, now.toISOString());
   return ctx;
@@ -101,25 +131,63 @@ async function contextOn(database: TestDatabase, start: Date): Promise<TestConte
     });
   const store = await open();
   let now = start;
+  const clock = () => now;
   const s = await testSigner();
+  const secrets = loadSecrets(Buffer.alloc(32, 7).toString('base64'), join(dataDir, 'unused'));
+  const log = memoryLogger();
+  const keys = await testTls();
+  const service = await startTestPaymentService({
+    db: store.db,
+    tls: keys,
+    port: database.paymentsPort ?? 0,
+    apiKey: secrets.testPaymentsApiKey,
+    webhookSecret: secrets.testPaymentsWebhookSecret,
+    ...(database.webhookUrl ? { webhookUrl: database.webhookUrl, webhookCa: keys.cert } : {}),
+    clock,
+    log,
+  });
+  database.paymentsPort = Number(new URL(service.url).port);
+  const payments = new TestPaymentProvider({
+    url: service.url,
+    apiKey: secrets.testPaymentsApiKey,
+    webhookSecret: secrets.testPaymentsWebhookSecret,
+    ca: keys.cert,
+    clock,
+  });
+  const closePayments = async () => {
+    payments.close();
+    await service.close();
+  };
   return {
     config,
     store,
-    secrets: loadSecrets(Buffer.alloc(32, 7).toString('base64'), join(dataDir, 'unused')),
+    secrets,
     signer: s,
-    payments: new TestPaymentProvider(store.db, () => now),
-    clock: () => now,
+    payments,
+    tlsCa: keys.cert,
+    paymentCounts: async () => {
+      const rows = await store.db
+        .selectFrom('test_payments')
+        .select((eb) => ['status', eb.fn.countAll().as('n')])
+        .groupBy('status')
+        .execute();
+      const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+      return { charges: count('captured') + count('refunded'), refunds: count('refunded') };
+    },
+    clock,
     setNow: (d: Date) => {
       now = d;
     },
-    log: memoryLogger(),
+    log,
     rootPem: s.rootPem,
     openSibling: open,
     restart: async () => {
+      await closePayments();
       await store.close();
       return contextOn(database, now);
     },
     close: async () => {
+      await closePayments();
       await store.close();
       if (dialect === 'postgres') {
         const pg = (await import('pg')).default;

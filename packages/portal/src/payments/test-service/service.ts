@@ -44,8 +44,8 @@ export interface TestPaymentServiceOptions {
   apiKey: string;
   /** The webhook signing secret (Secrets.testPaymentsWebhookSecret). */
   webhookSecret: string;
-  /** The portal's webhook endpoint (its POST /payments/webhook). */
-  webhookUrl: string;
+  /** The portal's webhook endpoint (its POST /payments/webhook); without one no webhook is sent. */
+  webhookUrl?: string;
   /** PEM to trust for the portal's certificate when delivering webhooks (its development certificate). */
   webhookCa?: string;
   clock?: () => Date;
@@ -75,7 +75,7 @@ export async function startTestPaymentService(
   const clock = options.clock ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
   const webhooks = new WebhookSender({
-    url: options.webhookUrl,
+    ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
     secret: options.webhookSecret,
     ...(options.webhookCa ? { ca: options.webhookCa } : {}),
     clock,

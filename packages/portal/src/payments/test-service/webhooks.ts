@@ -9,8 +9,11 @@ export const WEBHOOK_RETRY_SECONDS: readonly number[] = [0, 1, 5, 30, 120];
 
 /** Options of {@link WebhookSender}. */
 export interface WebhookSenderOptions {
-  /** The portal's `POST /payments/webhook` (https). */
-  url: string;
+  /**
+   * The portal's `POST /payments/webhook` (https). Without one, events are not delivered: the portal then learns each
+   * outcome from its status check alone (the customer's return, the expiry sweep), as after a lost webhook.
+   */
+  url?: string;
   secret: string;
   /** PEM of the certificate(s) to trust for the portal (its development certificate); the system's CAs otherwise. */
   ca?: string;
@@ -45,7 +48,7 @@ export class WebhookSender {
       created: Math.floor(this.options.clock().getTime() / 1000),
       data: payment,
     };
-    if (this.closed) return event.id;
+    if (this.closed || !this.options.url) return event.id;
     if (this.pending.size >= (this.options.maxPending ?? 1000)) {
       this.options.log.error({ event: event.id, type }, 'test payments: webhook queue full, event dropped');
       return event.id;
@@ -101,6 +104,7 @@ export class WebhookSender {
   /** One delivery; answers the HTTP status, or 0 when the portal could not be reached in time. */
   private attempt(id: string, body: Buffer): Promise<number> {
     const { url, secret, ca, clock, timeoutMs = 10_000 } = this.options;
+    if (!url) return Promise.resolve(0);
     return new Promise((resolve) => {
       const req = request(
         url,
