@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validateDocument, verifyDocument } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
+import { DECLINED_TEST_CARD, payOnTestPage } from '../../cli/src/demo/test-payment-page.ts';
 import { seedDemoHistory } from '../src/demo.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';
 import { activeSubscription } from '../src/storage/subscriptions.ts';
 import { countRows, type TestContext, testContext } from './helpers/context.ts';
-import { Browser, embeddedDocument, field } from './helpers/http.ts';
+import { Browser, embeddedDocument, field, payAndReturn } from './helpers/http.ts';
 
 const USB = { SubId: '310260000000001', DevId: '358470110000011', IccId: '8901260000000000018' };
 const EMBEDDED = { SubId: '310260000000002', DevId: '490154203237518', IccId: '8901260000000000026' };
@@ -22,12 +22,6 @@ const EXPIRED = { SubId: '310260000000003', DevId: '490154203237526', IccId: '89
 const EXHAUSTED = { SubId: '310260000000004', DevId: '490154203237534', IccId: '8901260000000000042' };
 const ACTIVE = { SubId: '310260000000005', DevId: '490154203237542', IccId: '8901260000000000059' };
 const entry = (p: Record<string, string>) => `/?${new URLSearchParams(p)}`;
-const card = (number: string = TEST_CARDS.accepted) => ({
-  cardNumber: number,
-  cardExpiry: '12/30',
-  cardCvc: '123',
-  cardName: 'Test User',
-});
 
 let ctx: TestContext;
 let app: FastifyInstance;
@@ -45,17 +39,23 @@ after(async () => {
   await ctx.close();
 });
 
-/** Opens the plans page for a SIM and buys a plan; returns the browser (with its cookies) and the last response. */
-async function buy(sim: Record<string, string>, planId = 'day-1gb', number: string = TEST_CARDS.accepted) {
+/** The plans page's form of `page` for `planId`: no card data, the customer pays on the provider's page. */
+const planForm = (page: { body: string }, planId: string) => ({
+  planId,
+  checkoutId: field(page.body, 'checkoutId'),
+  _csrf: field(page.body, '_csrf'),
+});
+
+/**
+ * Opens the plans page for a SIM, posts it, pays on the hosted page and comes back; returns the browser (with its
+ * cookies) and the portal's answer to the return.
+ */
+async function buy(sim: Record<string, string>, planId = 'day-1gb') {
   const browser = new Browser(app);
   const page = await browser.get(entry(sim));
   assert.equal(page.statusCode, 200, page.body.slice(0, 400));
-  const response = await browser.post('/checkout', {
-    planId,
-    ...card(number),
-    checkoutId: field(page.body, 'checkoutId'),
-    _csrf: field(page.body, '_csrf'),
-  });
+  const checkout = await browser.post('/checkout', planForm(page, planId));
+  const response = await payAndReturn(browser, checkout, ctx.tlsCa);
   return { browser, page, response };
 }
 
@@ -177,25 +177,35 @@ describe('checkout and completion', () => {
     assert.equal(forged.statusCode, 404);
   });
 
-  it('a double-submitted checkout charges once and redirects both times to the same completion', async () => {
+  it('a double-submitted checkout sends both posts to the same payment, charged once', async () => {
     const browser = new Browser(app);
     const page = await browser.get(entry(EMBEDDED));
-    const form = {
-      planId: 'week-unlimited',
-      ...card(),
-      checkoutId: field(page.body, 'checkoutId'),
-      _csrf: field(page.body, '_csrf'),
-    };
-    const charges = (await ctx.payments.counts()).charges;
+    const form = planForm(page, 'week-unlimited');
+    const charges = (await ctx.paymentCounts()).charges;
     const [a, b] = await Promise.all([browser.post('/checkout', form), browser.post('/checkout', form)]);
     assert.deepEqual([a.statusCode, b.statusCode], [303, 303]);
-    assert.equal((await ctx.payments.counts()).charges - charges, 1);
+    assert.equal(a.headers.location, b.headers.location);
+    const returned = await payAndReturn(browser, a, ctx.tlsCa);
+    assert.equal(returned.headers.location, '/complete');
+    const again = await browser.post('/checkout', form);
+    assert.equal(again.headers.location, '/complete', 'a reload after paying answers the completion');
+    assert.equal((await ctx.paymentCounts()).charges - charges, 1);
   });
 
-  it('a declined card: 402, the plans page with the error and a new checkout, nothing active', async () => {
-    const { response } = await buy(EXPIRED, 'day-1gb', TEST_CARDS.declined);
-    assert.equal(response.statusCode, 402);
-    assert.match(response.body, /role="alert"/);
+  it('a card declined on the payment page: the return shows the payment-pending page (202, it asks again by itself), nothing active', async () => {
+    const browser = new Browser(app);
+    const page = await browser.get(entry(EXPIRED));
+    const checkout = await browser.post('/checkout', planForm(page, 'day-1gb'));
+    const declined = await payOnTestPage(String(checkout.headers.location), DECLINED_TEST_CARD, {
+      ca: ctx.tlsCa,
+    });
+    assert.equal(declined.status, 402);
+    // The ticket starts with the checkout id (docs/checkout.md): the return URL the payment page would send back to.
+    const checkoutId = field(page.body, 'checkoutId').split('.')[0];
+    const response = await browser.get(`/checkout/${checkoutId}/return`);
+    assert.equal(response.statusCode, 202);
+    assert.equal(response.headers.refresh, '3');
+    assert.match(response.body, /We are confirming your payment/);
     const subscriber = await subscriberByIccid(ctx.store.db, EXPIRED.IccId);
     const active = await ctx.store.db
       .selectFrom('subscriptions')
@@ -209,8 +219,8 @@ describe('checkout and completion', () => {
   it('a checkout without the CSRF token, or with a forged one, is refused with 403 and nothing charged', async () => {
     const browser = new Browser(app);
     const page = await browser.get(entry(EXHAUSTED));
-    const charges = (await ctx.payments.counts()).charges;
-    const base = { planId: 'day-1gb', ...card(), checkoutId: field(page.body, 'checkoutId') };
+    const checkouts = await count('checkouts');
+    const base = { planId: 'day-1gb', checkoutId: field(page.body, 'checkoutId') };
     assert.equal((await browser.post('/checkout', base)).statusCode, 403);
     assert.equal((await browser.post('/checkout', { ...base, _csrf: 'forged' })).statusCode, 403);
     assert.equal(
@@ -218,7 +228,7 @@ describe('checkout and completion', () => {
       403,
       'another browser',
     );
-    assert.equal((await ctx.payments.counts()).charges, charges);
+    assert.equal(await count('checkouts'), checkouts, 'nothing stored, no payment started');
   });
 
   it('a checkout with an unknown checkout id is a 400 page', async () => {
@@ -226,7 +236,6 @@ describe('checkout and completion', () => {
     const page = await browser.get(entry(EXHAUSTED));
     const r = await browser.post('/checkout', {
       planId: 'day-1gb',
-      ...card(),
       checkoutId: 'nope',
       _csrf: field(page.body, '_csrf'),
     });
@@ -341,12 +350,11 @@ describe('buying while a plan is active (operator.renewWhileActive)', () => {
     assert.equal(page.statusCode, 200);
     assert.deepEqual(offered(page.body), ['month-10gb']);
     const before = await activeOf();
-    const paid = await browser.post('/checkout', {
-      planId: 'month-10gb',
-      ...card(),
-      checkoutId: field(page.body, 'checkoutId'),
-      _csrf: field(page.body, '_csrf'),
-    });
+    const paid = await payAndReturn(
+      browser,
+      await browser.post('/checkout', planForm(page, 'month-10gb')),
+      ctx.tlsCa,
+    );
     assert.equal(paid.statusCode, 303);
     assert.equal(paid.headers.location, '/complete');
     const after = await activeOf();

@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { ACCEPTED_TEST_CARD, payOnTestPage, type TestCard } from '../../../cli/src/demo/test-payment-page.ts';
 
 /** A browser for in-process requests: keeps cookies between requests like a real one. */
 export class Browser {
@@ -66,4 +68,27 @@ export function embeddedDocument(html: string): string {
   const m = /<script type="application\/xml" id="provisioning-document"[^>]*>([\s\S]*?)<\/script>/.exec(html);
   if (!m) throw new Error('no provisioning document in the page');
   return (m[1] as string).replace(/<\\([/!\\])/g, '<$1');
+}
+
+/**
+ * Follows the answer of POST /checkout as a customer does: to the test payment service's hosted page (real HTTPS),
+ * pays there with `card`, and back to the portal's return URL in this browser; answers the portal's answer to the
+ * return (303 to /complete when paid).
+ */
+export async function payAndReturn(
+  browser: Browser,
+  checkout: LightMyRequestResponse,
+  ca: string,
+  card: TestCard = ACCEPTED_TEST_CARD,
+): Promise<LightMyRequestResponse> {
+  const page = String(checkout.headers.location);
+  assert.equal(
+    checkout.statusCode,
+    303,
+    `the checkout answered ${checkout.statusCode}: ${checkout.body.slice(0, 300)}`,
+  );
+  assert.match(page, /^https:\/\/[^/]+\/pay\//, 'to the hosted payment page');
+  const paid = await payOnTestPage(page, card, { ca });
+  assert.equal(paid.status, 303, `the payment page answered ${paid.status}`);
+  return browser.get(new URL(String(paid.location)).pathname);
 }
