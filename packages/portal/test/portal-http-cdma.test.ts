@@ -14,12 +14,11 @@ import {
   cdmaDeviceKey,
   parseDevId,
 } from '../src/identifiers/device-parameters.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { addSims, findSim } from '../src/storage/sims.ts';
 import { subscriberBySim } from '../src/storage/subscribers.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
-import { Browser, embeddedDocument, field } from './helpers/http.ts';
+import { Browser, embeddedDocument, field, payAndReturn } from './helpers/http.ts';
 
 const CDMA = demoCdmaSubscribers[0];
 /** The same MEID as the demo's A1000000BEEF01, in its 18-digit decimal form (manufacturer 2701131776, serial 12513025). */
@@ -107,15 +106,12 @@ for (const dialect of DIALECTS) {
       const browser = new Browser(app);
       const page = await browser.get(entry(query));
       assert.equal(page.statusCode, 200, page.body.slice(0, 600));
-      const response = await browser.post('/checkout', {
+      const checkout = await browser.post('/checkout', {
         planId: 'day-1gb',
-        cardNumber: TEST_CARDS.accepted,
-        cardExpiry: '12/30',
-        cardCvc: '123',
-        cardName: 'Test User',
         checkoutId: field(page.body, 'checkoutId'),
         _csrf: field(page.body, '_csrf'),
       });
+      const response = await payAndReturn(browser, checkout, ctx.tlsCa);
       assert.equal(response.statusCode, 303, response.body.slice(0, 600));
       const complete = await browser.get('/complete');
       assert.equal(complete.statusCode, 200);

@@ -9,10 +9,9 @@ import { Machine } from '@mbprov/simulator';
 import type { FastifyInstance } from 'fastify';
 import { trustedEntries } from '../src/activation/signer.ts';
 import { regenerateDocuments } from '../src/jobs/tasks.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { type TestContext, testContext } from './helpers/context.ts';
-import { Browser, embeddedDocument, field } from './helpers/http.ts';
+import { Browser, embeddedDocument, field, payAndReturn } from './helpers/http.ts';
 
 const SIM = { SubId: '310260000000001', DevId: '358470110000011', IccId: '8901260000000000018' };
 const guard = { timeout: 120_000 };
@@ -37,15 +36,12 @@ async function provisionedPc(announce: boolean) {
   const app = await buildServer(ctx, { logger: false });
   const browser = new Browser(app);
   const page = await browser.get(`/?${new URLSearchParams(SIM)}`);
-  const bought = await browser.post('/checkout', {
+  const checkout = await browser.post('/checkout', {
     planId: 'day-1gb',
-    cardNumber: TEST_CARDS.accepted,
-    cardExpiry: '12/30',
-    cardCvc: '123',
-    cardName: 'Test User',
     checkoutId: field(page.body, 'checkoutId'),
     _csrf: field(page.body, '_csrf'),
   });
+  const bought = await payAndReturn(browser, checkout, ctx.tlsCa);
   assert.equal(bought.statusCode, 303, bought.body.slice(0, 300));
   const complete = await browser.get(bought.headers.location as string);
   const document = embeddedDocument(complete.body);

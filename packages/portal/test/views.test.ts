@@ -22,7 +22,7 @@ import {
   problemMessage,
   t,
 } from '../src/views/i18n.ts';
-import type { CompleteView, Lang, PageContext, PlanView, View } from '../src/views/models.ts';
+import type { CompleteView, Lang, PageContext, PlanView, ReceiptView, View } from '../src/views/models.ts';
 import {
   CHECKOUT_FIELDS,
   createRenderer,
