@@ -1,13 +1,14 @@
-// `mbprov serve` stopped by a signal, as systemd or an orchestrator stops it: a checkout paying at SIGTERM is
-// answered in full and its subscription is active, new connections are refused at once, the process exits 0 as soon
+// `mbprov serve` stopped by a signal, as systemd or an orchestrator stops it: a customer's return from the payment
+// page, still asking the payment service at SIGTERM, is answered in full and the subscription is active, new connections are refused at once, the process exits 0 as soon
 // as the answer is out (keep-alive connections do not hold it), on SQLite and on PostgreSQL with pg-boss. A request
 // still running at the end of the grace period, or a second signal, ends the process with status 1 and a log line.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { payOnTestPage } from '../../cli/src/demo/test-payment-page.ts';
 import { demoSims } from '../src/config/demo.ts';
-import { TEST_CARDS } from '../src/payments/test-provider.ts';
 import { FORCED_EXIT_STATUS } from '../src/shutdown.ts';
 import { openStore, type Store } from '../src/storage/database.ts';
 import { subscriberByIccid } from '../src/storage/subscribers.ts';
@@ -30,10 +31,6 @@ async function plansPage(serve: ServeProcess) {
   assert.equal(page.status, 200, page.body.slice(0, 400));
   const form = {
     [CHECKOUT_FIELDS.planId]: PLAN,
-    [CHECKOUT_FIELDS.cardNumber]: TEST_CARDS.accepted,
-    [CHECKOUT_FIELDS.cardExpiry]: '12/39',
-    [CHECKOUT_FIELDS.cardCvc]: '123',
-    [CHECKOUT_FIELDS.cardName]: 'Test User',
     [CHECKOUT_FIELDS.checkoutId]: field(page.body, CHECKOUT_FIELDS.checkoutId),
     [CHECKOUT_FIELDS.csrf]: field(page.body, CHECKOUT_FIELDS.csrf),
   };
@@ -41,14 +38,19 @@ async function plansPage(serve: ServeProcess) {
 }
 
 /**
- * Posts the checkout and resolves once the portal has logged that it is capturing the payment (which then waits), with the
- * answer still to come.
+ * Posts the checkout, pays on the test payment page, and comes back to the portal: resolves once the portal has
+ * logged that it is asking the payment service (whose answer then waits), with the portal's answer still to come.
  */
 async function checkoutInFlight(serve: ServeProcess, tab: HttpsTab, form: Record<string, string>) {
-  const answer = tab.postForm('/checkout', form).then((a) => ({ ...a, at: Date.now() }));
+  const started = await tab.postForm('/checkout', form);
+  assert.equal(started.status, 303, started.body.slice(0, 300));
+  const ca = readFileSync(join(serve.dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
+  const paid = await payOnTestPage(String(started.headers.location), undefined, { ca });
+  assert.equal(paid.status, 303, paid.body.slice(0, 300));
+  const answer = tab.get(new URL(String(paid.location)).pathname).then((a) => ({ ...a, at: Date.now() }));
   // Unhandled until awaited: a forced exit cuts it, which some tests expect.
   answer.catch(() => {});
-  await serve.waitFor(/"msg":"capturing payment"/);
+  await serve.waitFor(/"msg":"checking payment"/);
   return { answer };
 }
 
@@ -64,7 +66,7 @@ async function dropSchemas(schema: string): Promise<void> {
 describe('mbprov serve stopped by a signal', () => {
   for (const dialect of DIALECTS) {
     it(
-      `${dialect}: a checkout paying at SIGTERM completes, new connections are refused, exit 0`,
+      `${dialect}: a return from the payment page in flight at SIGTERM completes, new connections are refused, exit 0`,
       guard,
       async () => {
         const schema = `t_serve_${process.pid}_${Date.now()}`;
@@ -90,7 +92,7 @@ describe('mbprov serve stopped by a signal', () => {
 
           assert.equal(paid.status, 303, paid.body);
           assert.equal(paid.headers.location, '/complete');
-          assert.ok(refused < paid.at, 'new connections were refused while the checkout was still paying');
+          assert.ok(refused < paid.at, 'new connections were refused while the return was still asking');
           assert.ok(refused - signalled < 1000, `refused ${refused - signalled} ms after SIGTERM`);
           assert.deepEqual({ code, signal }, { code: 0, signal: null }, serve.output());
           assert.ok(exitedAt - paid.at < 5000, `exited ${exitedAt - paid.at} ms after the answer`);

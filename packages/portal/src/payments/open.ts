@@ -47,6 +47,12 @@ export async function openPayments(setup: PaymentsSetup): Promise<OpenPayments> 
   }
 }
 
+/** The test service's status delay (MBPROV_TEST_PAYMENT_DELAY_MS), a hook for tests that stop a portal mid-return. */
+function testPaymentDelayMs(env: Record<string, string | undefined>): number {
+  const ms = Number(env.MBPROV_TEST_PAYMENT_DELAY_MS ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
 async function openTestPayments(setup: PaymentsSetup): Promise<OpenPayments> {
   const { config, secrets } = setup;
   const portal = new URL(config.server.publicUrl);
@@ -62,6 +68,7 @@ async function openTestPayments(setup: PaymentsSetup): Promise<OpenPayments> {
     ...(setup.clock ? { clock: setup.clock } : {}),
     log: setup.log,
     publicHost: portal.hostname,
+    statusDelayMs: testPaymentDelayMs(setup.env ?? process.env),
   });
   const provider = new TestPaymentProvider({
     url: service.url,

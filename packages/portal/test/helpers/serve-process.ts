@@ -15,7 +15,7 @@ const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 /** What a `mbprov serve` child process was started with. */
 export interface ServeOptions {
   graceSeconds: number;
-  /** MBPROV_TEST_PAYMENT_DELAY_MS: how long each capture of the test payment provider waits. */
+  /** MBPROV_TEST_PAYMENT_DELAY_MS: how long each status answer of the test payment service waits. */
   paymentDelayMs: number;
   /** PostgreSQL (URL and a fresh schema) instead of the SQLite file in the data directory. */
   postgres?: { url: string; schema: string };
@@ -70,6 +70,8 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       // The sources, as the tests run them (scripts/run-tests.mjs: the @mbprov/source condition and tsx).
       NODE_OPTIONS: process.env.NODE_OPTIONS,
       MBPROV_TEST_PAYMENT_DELAY_MS: String(options.paymentDelayMs),
+      // The test payment service on a free port of its own: several portals run side by side.
+      MBPROV_TEST_PAYMENTS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

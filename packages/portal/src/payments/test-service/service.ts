@@ -6,6 +6,7 @@
  * provider".
  */
 import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyFormbody from '@fastify/formbody';
 import { MbprovError } from '@mbprov/core';
 import { type Static, Type } from '@sinclair/typebox';
@@ -50,6 +51,11 @@ export interface TestPaymentServiceOptions {
   webhookCa?: string;
   clock?: () => Date;
   log: Logger;
+  /**
+   * Test hook: every status answer (GET /v1/payments/...) waits this long first, as a slow provider would, so that
+   * tests can stop a portal while a customer's return is asking (MBPROV_TEST_PAYMENT_DELAY_MS). Not a setting.
+   */
+  statusDelayMs?: number;
 }
 
 /** A running test payment service. */
@@ -125,7 +131,9 @@ export async function startTestPaymentService(
 
   // Registered after the error handler: a plugin keeps the handler set when it was registered.
   await app.register(fastifyFormbody);
-  await app.register(apiRoutes(ledger, hashToken(options.apiKey)), { prefix: '/v1' });
+  await app.register(apiRoutes(ledger, hashToken(options.apiKey), options.statusDelayMs ?? 0), {
+    prefix: '/v1',
+  });
   hostedPageRoutes(app, {
     ledger,
     formKey: createHmac('sha256', options.apiKey).update('mbprov test payments form').digest(),
@@ -150,8 +158,12 @@ export async function startTestPaymentService(
 const isApi = (request: FastifyRequest) => request.url.startsWith('/v1/');
 
 /** The API under /v1: every call needs the bearer key. */
-function apiRoutes(ledger: TestPaymentLedger, keyHash: string) {
+function apiRoutes(ledger: TestPaymentLedger, keyHash: string, statusDelayMs: number) {
   return async (api: FastifyInstance) => {
+    if (statusDelayMs > 0)
+      api.addHook('preHandler', async (request) => {
+        if (request.method === 'GET') await sleep(statusDelayMs);
+      });
     api.addHook('onRequest', async (request, reply) => {
       const m = /^Bearer (\S{1,512})$/.exec(request.headers.authorization ?? '');
       if (!m?.[1] || !matchesHash(m[1], keyHash)) {
