@@ -42,6 +42,8 @@ writeFileSync(file, JSON.stringify(config));
 const schema = `bench_${process.pid}_${Date.now()}`;
 const env = {
   PORT: '0',
+  // The test payment service on a free port of its own.
+  MBPROV_TEST_PAYMENTS_PORT: '0',
   ...(process.env.MBPROV_SECRET_KEY ? { MBPROV_SECRET_KEY: process.env.MBPROV_SECRET_KEY } : {}),
   ...(databaseUrl ? { DATABASE_URL: databaseUrl, MBPROV_DATABASE_SCHEMA: schema } : {}),
 };

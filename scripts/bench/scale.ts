@@ -31,7 +31,7 @@ import {
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Row, SuiteResult } from './measure.ts';
-import { buyMonthlyPlan, httpsCall, spawnReady } from './portal-process.ts';
+import { httpsCall, purchase, spawnReady } from './portal-process.ts';
 import { etagOf, iccidOf, subscriberOf, VERSIONS } from './scale-identity.ts';
 import { loadSubscribers, type SampleDocuments } from './scale-load.ts';
 import { explainGroups, type StatementGroup } from './scale-plans.ts';
@@ -82,6 +82,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     DATABASE_URL: databaseUrl,
     MBPROV_DATABASE_SCHEMA: schema,
     MBPROV_SECRET_KEY: secretKey,
+    MBPROV_TEST_PAYMENTS_PORT: '0',
   };
   const admin = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
   await admin.connect();
@@ -119,7 +120,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     running.push(sampler);
     const base = sampler.fields[0] as string;
     for (let k = 0; k < SAMPLES; k++) {
-      const bought = await buyMonthlyPlan(agent, base, sampleIccid(k));
+      const bought = (await purchase(agent, base, sampleIccid(k))).answer;
       if (bought.status !== 303) throw new Error(`sample purchase answered ${bought.status}`);
       // After the purchase (a report older than the plan is stale), within usageReports.maxFutureSeconds.
       const at = new Date(Date.now() + 1000 * (k + 1)).toISOString();

@@ -16,7 +16,8 @@ export class HttpsSession {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly ca: string,
+    /** PEM to trust (the portal's development certificate); the agent's or the system's when undefined. */
+    private readonly ca: string | undefined,
     private readonly headers: Record<string, string> = {},
     /** Connections to reuse (a keep-alive agent), as a browser tab does; default: one connection per request. */
     readonly agent?: Agent,
@@ -43,7 +44,7 @@ export class HttpsSession {
         new URL(path, this.baseUrl),
         {
           method,
-          ca: this.ca,
+          ...(this.ca ? { ca: this.ca } : {}),
           ...(this.agent ? { agent: this.agent } : {}),
           headers: {
             ...this.headers,

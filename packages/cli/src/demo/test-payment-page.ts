@@ -1,5 +1,6 @@
 // A customer on the test payment service's hosted page (the demo, the benchmarks and the tests), as an HTTP client: opens the page, reads its form and token,
 // and posts the card (or the cancel button) the way a browser does, Origin header included.
+import type { Agent } from 'node:https';
 import { TEST_CARDS } from '@mbprov/portal';
 import { HttpsSession, type SessionResponse } from './https-session.ts';
 
@@ -29,7 +30,9 @@ export type PageAnswer = SessionResponse & { location?: string };
 /** Options of the hosted-page helpers. */
 export interface PageOptions {
   /** PEM to trust for the service's certificate. */
-  ca: string;
+  ca?: string;
+  /** Connections to reuse (a keep-alive agent with its own TLS settings: the benchmarks' load client). */
+  agent?: Agent;
 }
 
 /** The action and token of the hosted page's form of class `formClass`; undefined when the page has none. */
@@ -45,7 +48,7 @@ function readForm(html: string, formClass: string): { action: string; token: str
 async function submit(url: string, formClass: string, fields: Record<string, string>, options: PageOptions) {
   const { origin } = new URL(url);
   // A browser sends the page's Origin with a form post.
-  const tab = new HttpsSession(origin, options.ca, { origin });
+  const tab = new HttpsSession(origin, options.ca, { origin }, options.agent);
   const page = await tab.get(url);
   const form = page.status === 200 ? readForm(page.body, formClass) : undefined;
   const answer = form ? await tab.postForm(form.action, { token: form.token, ...fields }) : page;
