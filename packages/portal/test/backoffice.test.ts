@@ -184,12 +184,13 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([p.internet, p.reason, p.connectivityTest.allowed], [true, 'active', true]);
       });
 
-      it('the walled-garden host list downloads as text and JSON', async () => {
+      it('the walled-garden host list, the portal and the payment page, downloads as text and JSON', async () => {
+        // The test payment service listens on 127.0.0.1 here: its page is reached by that host.
         const text = await call('GET', '/api/v1/walled-garden', gateway);
         assert.equal(text.statusCode, 200);
-        assert.equal(text.body, 'localhost\n');
+        assert.equal(text.body, 'localhost\n127.0.0.1\n');
         assert.deepEqual((await call('GET', '/api/v1/walled-garden?format=json', gateway)).json(), {
-          hosts: ['localhost'],
+          hosts: ['localhost', '127.0.0.1'],
         });
       });
 

@@ -39,10 +39,14 @@ export interface PolicyAnswer {
   connectivityTest: { allowed: boolean; hosts: string[] };
 }
 
-/** The hosts a subscriber without a plan may reach: the portal, payment and revocation hosts (configured). */
+/**
+ * The hosts a subscriber without a plan may reach: the portal, the payment provider's pages (a customer pays before
+ * the plan opens the network), and the configured ones (certificate revocation hosts, anything else).
+ */
 export function walledGardenHosts(ctx: PortalContext): string[] {
   const portal = new URL(ctx.config.server.publicUrl).hostname;
-  return [...new Set([portal, ...(ctx.config.walledGarden?.hosts ?? [])])];
+  const payments = ctx.payments.walledGardenHosts ?? ctx.payments.origins.map((origin) => new URL(origin).hostname);
+  return [...new Set([portal, ...payments, ...(ctx.config.walledGarden?.hosts ?? [])])];
 }
 
 /** The identifiers a row has, without the absent ones. */

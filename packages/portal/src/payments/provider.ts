@@ -98,6 +98,11 @@ export interface PaymentProvider {
    * and the walled-garden export lists their hosts, since a customer without a plan must reach them.
    */
   readonly origins: readonly string[];
+  /**
+   * Every host the customer's browser reaches while paying (the hosted page and what it loads), for the walled
+   * garden's export; the hosts of `origins` when left out.
+   */
+  readonly walledGardenHosts?: readonly string[];
   /** Starts the payment of a checkout; called again with the same request, it answers the same payment. */
   start(request: PaymentRequest): Promise<PaymentStart>;
   /**

@@ -65,6 +65,7 @@ const quoted = (value: string) => `'${value.replace(/[\\']/g, '\\$&')}'`;
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
   readonly origins: readonly string[] = [STRIPE_CHECKOUT_ORIGIN];
+  readonly walledGardenHosts: readonly string[] = STRIPE_CHECKOUT_HOSTS;
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
   readonly #now: () => Date;
