@@ -1,5 +1,5 @@
 import type { PortalContext } from '../context.ts';
-import type { PaymentState } from '../payments/provider.ts';
+import type { PaymentMethod, PaymentState } from '../payments/provider.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';
 import { getPlan, type Plan } from '../storage/plans.ts';
@@ -37,10 +37,11 @@ export async function confirmPayment(
       ctx.log.info({ checkout: checkoutId }, 'payment canceled');
     return current(ctx, checkoutId, { kind: 'canceled' });
   }
+  const method = state.method ?? (await methodFromProvider(ctx, checkoutId));
   const recorded = await checkouts.markCaptured(
     db,
     checkoutId,
-    { reference: state.reference, ...(state.method ? { method: state.method } : {}) },
+    { reference: state.reference, ...(method ? { method } : {}) },
     now,
   );
   const checkout = await checkouts.getCheckout(db, checkoutId);
@@ -60,6 +61,28 @@ export async function confirmPayment(
     return refundCapture(ctx, checkout, 'amount-mismatch');
   }
   return activateCaptured(ctx, checkout);
+}
+
+/**
+ * How a capture was paid, asked of the provider when its report did not say (Stripe's webhooks carry no card
+ * details): for the receipt only, so a provider that cannot answer now leaves it out rather than failing the capture.
+ */
+async function methodFromProvider(
+  ctx: PortalContext,
+  checkoutId: string,
+): Promise<PaymentMethod | undefined> {
+  const checkout = await checkouts.getCheckout(ctx.store.db, checkoutId);
+  if (checkout?.status !== 'pending') return undefined;
+  try {
+    const state = await ctx.payments.status({ checkoutId, paymentId: checkout.payment_id });
+    return state?.status === 'captured' ? state.method : undefined;
+  } catch (error) {
+    ctx.log.warn(
+      { checkout: checkoutId, err: { message: (error as Error).message } },
+      'payment method unknown',
+    );
+    return undefined;
+  }
 }
 
 /** The checkout's stored outcome (another report may have moved it first), or `fallback` while it is unfinished. */
@@ -95,7 +118,20 @@ async function refundCapture(
  * checkout. A retry after a crash, or a second report of the same capture, finds it completed. When the purchase is
  * no longer possible (another checkout of the same SIM won the race), the payment is refunded.
  */
-export async function activateCaptured(ctx: PortalContext, checkout: Checkout): Promise<CheckoutOutcome> {
+export function activateCaptured(ctx: PortalContext, checkout: Checkout): Promise<CheckoutOutcome> {
+  // The webhook and the customer's return usually arrive together: in one process they share one activation (one
+  // document signed) instead of racing to the same answer. Across processes the transaction decides, as before.
+  const running = activations.get(checkout.id);
+  if (running) return running;
+  const activation = activateOnce(ctx, checkout).finally(() => activations.delete(checkout.id));
+  activations.set(checkout.id, activation);
+  return activation;
+}
+
+/** The activations running in this process, by checkout id. */
+const activations = new Map<string, Promise<CheckoutOutcome>>();
+
+async function activateOnce(ctx: PortalContext, checkout: Checkout): Promise<CheckoutOutcome> {
   const { db } = ctx.store;
   const plan = checkout.plan_id ? await getPlan(db, checkout.plan_id) : undefined;
   if (!plan) throw new Error(`checkout ${checkout.id} names no plan of the catalog`);

@@ -45,7 +45,8 @@ export interface PolicyAnswer {
  */
 export function walledGardenHosts(ctx: PortalContext): string[] {
   const portal = new URL(ctx.config.server.publicUrl).hostname;
-  const payments = ctx.payments.walledGardenHosts ?? ctx.payments.origins.map((origin) => new URL(origin).hostname);
+  const payments =
+    ctx.payments.walledGardenHosts ?? ctx.payments.origins.map((origin) => new URL(origin).hostname);
   return [...new Set([portal, ...payments, ...(ctx.config.walledGarden?.hosts ?? [])])];
 }
 
