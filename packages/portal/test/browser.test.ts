@@ -38,8 +38,9 @@ import {
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
-import { TestPaymentProvider } from '../src/payments/test-provider.ts';
+import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
+import { countTestPayments } from '../src/storage/test-payments.ts';
 import { t } from '../src/views/i18n.ts';
 
 /** A SIM as Windows sees it: the three parameters it appends to the AccountExperienceURL. */
@@ -81,6 +82,8 @@ let portal: RunningPortal;
 let browser: Browser;
 let dataDir: string;
 let baseUrl: string;
+/** The test payment service's origin (its own port): where the hosted card page is. */
+let paymentsOrigin: string;
 let apiKey: string;
 let tlsCa: string;
 let testRootPem: string;
@@ -240,22 +243,89 @@ function screenshots(test: string): (page: Page, step: string) => Promise<void> 
   };
 }
 
-/** Picks a plan and fills the payment card as a user types it (labels in `lang`). */
-async function fillCheckout(page: Page, plan: string, card: string, lang: 'en' | 'ja' = 'en'): Promise<void> {
-  await page.getByRole('radio', { name: plan }).check();
-  await page.getByLabel(t(lang, 'pay.number')).fill(card);
-  await page.getByLabel(t(lang, 'pay.expiry')).fill('12/39');
-  await page.getByLabel(t(lang, 'pay.cvc')).fill('123');
-  await page.getByLabel(t(lang, 'pay.name')).fill('Test User');
+/** The portal's page languages; the test payment page speaks the same two. */
+type Lang = 'en' | 'ja';
+
+/** Whether `url` is a page of the test payment service (its own origin, never the portal's). */
+const onPaymentPage = (url: URL | string) => {
+  const u = new URL(url);
+  return u.origin === paymentsOrigin && u.pathname.startsWith('/pay/');
+};
+
+/**
+ * Asserts that a portal page has no card field: no input other than hidden fields and the plan choice, and no card
+ * autocomplete anywhere (the card is typed on the payment service's page only).
+ */
+async function expectNoCardField(page: Page): Promise<void> {
+  assert.equal(new URL(page.url()).origin, baseUrl, `${page.url()} is a portal page`);
+  const inputs = await page
+    .locator('input, textarea, select')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => !(e instanceof HTMLInputElement && (e.type === 'hidden' || e.type === 'radio')))
+        .map((e) => e.outerHTML),
+    );
+  assert.deepEqual(inputs, [], `no card field on ${page.url()}`);
+  assert.equal(
+    await page.locator('[autocomplete^="cc-"]').count(),
+    0,
+    `no card autocomplete on ${page.url()}`,
+  );
 }
 
-/** Submits the checkout form with a click on its button and waits for the page that answers. */
-async function pay(page: Page, lang: 'en' | 'ja' = 'en'): Promise<void> {
+/** The name of the test payment page's Pay button ("Pay {amount}"), for any amount. */
+function payButtonName(lang: Lang): RegExp {
+  const [before = '', after = ''] = testPaymentText(lang, 'pay.submit').split('{amount}');
+  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${quote(before)}.+${quote(after)}$`);
+}
+
+/**
+ * Picks a plan on the portal's plans page, continues to the test payment service's hosted page (the portal answers
+ * 303 to it), and fills the card there as a user types it (labels in `lang`).
+ */
+async function fillCheckout(page: Page, plan: string, card: string, lang: Lang = 'en'): Promise<void> {
+  await expectNoCardField(page);
+  await page.getByRole('radio', { name: plan }).check();
   await Promise.all([
-    page.waitForResponse((r) => r.url() === `${baseUrl}/checkout` && r.request().method() === 'POST'),
-    page.getByRole('button', { name: t(lang, 'pay.submit') }).click(),
+    page.waitForURL(onPaymentPage),
+    page.getByRole('button', { name: t(lang, 'pay.submit.hosted') }).click(),
+  ]);
+  await fillCard(page, card, lang);
+}
+
+/** Fills the card form of the test payment page. */
+async function fillCard(page: Page, card: string, lang: Lang = 'en'): Promise<void> {
+  assert.ok(onPaymentPage(page.url()), `on the payment page, not ${page.url()}`);
+  await page.getByLabel(testPaymentText(lang, 'field.name')).fill('Test User');
+  await page.getByLabel(testPaymentText(lang, 'field.number')).fill(card);
+  await page.getByLabel(testPaymentText(lang, 'field.expiry')).fill('12/39');
+  await page.getByLabel(testPaymentText(lang, 'field.cvc')).fill('123');
+}
+
+/** Presses "Pay {amount}" on the test payment page and waits for the page that answers (the card refused: itself). */
+async function submitCard(page: Page, lang: Lang = 'en'): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((r) => onPaymentPage(r.url()) && r.request().method() === 'POST'),
+    page.getByRole('button', { name: payButtonName(lang) }).click(),
   ]);
   await page.waitForLoadState('load');
+}
+
+/**
+ * Pays on the test payment page and follows the customer back to the portal: the service redirects to the portal's
+ * return URL, which asks the service and answers the completion page (or, not confirmed yet, the pending page, which
+ * asks again by itself until it is).
+ */
+async function pay(page: Page, lang: Lang = 'en'): Promise<void> {
+  await Promise.all([
+    page.waitForURL(
+      (url) => url.origin === baseUrl && url.pathname !== '/checkout' && !/\/return$/.test(url.pathname),
+    ),
+    page.getByRole('button', { name: payButtonName(lang) }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  await expectNoCardField(page);
 }
 
 /** axe-core's browser build, injected into each page checked (it is not served by the portal). */
@@ -328,6 +398,8 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         logger: false,
       });
       apiKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
+      [paymentsOrigin = ''] = portal.ctx.payments.origins;
+      assert.notEqual(paymentsOrigin, baseUrl, 'the test payment service has its own origin');
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
@@ -372,11 +444,36 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       assert.equal(await heading(page), t('en', 'plans.heading.first-use-usb'));
       await shot(page, 'welcome');
       await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
+      // The card is typed on the payment service's own page, which names the amount to pay.
+      assert.equal(
+        await heading(page),
+        testPaymentText('en', 'pay.heading', { amount: '$2.99' }),
+        'the hosted page asks for the plan price',
+      );
       await shot(page, 'filled');
       await pay(page);
       const provisionedAt = pc.now;
       await expectProvisioned(page, host);
       await shot(page, 'complete');
+      // The receipt: an order number, the amount and the card as the payment service reported it.
+      const receipt = page.getByRole('region', { name: t('en', 'receipt.title') });
+      const rows = Object.fromEntries(
+        await receipt
+          .locator('.fact')
+          .evaluateAll((facts) =>
+            facts.map((f) => [
+              f.querySelector('dt')?.textContent ?? '',
+              f.querySelector('dd')?.textContent ?? '',
+            ]),
+          ),
+      ) as Record<string, string>;
+      assert.match(rows[t('en', 'receipt.order')] ?? '', /\S{6,}/, JSON.stringify(rows));
+      assert.equal(rows[t('en', 'receipt.amount')], '$2.99');
+      assert.equal(
+        rows[t('en', 'receipt.method')],
+        t('en', 'receipt.method.card', { brand: 'Visa', last4: '4242' }),
+      );
+      assert.equal(rows[t('en', 'receipt.plan')], '1 GB Day Pass');
 
       // The simulated PC now holds what the document set up.
       const carrier = pc.state.carriers[CARRIER_ID];
@@ -651,39 +748,67 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     }
   });
 
-  it('a declined card shows the error banner and activates nothing: the walled garden stays closed', {
+  it('a declined card: the payment page focuses its error summary and marks only the card number, keeping the name; "Cancel and go back" returns to the plans page with the plan still chosen; nothing activated, the walled garden stays closed', {
     timeout: TEST_TIMEOUT,
   }, async () => {
     const shot = screenshots('declined-card');
     const pc = windowsPc(DECLINED);
     const { context, host } = await windowsHost(pc);
+    const before = await countTestPayments(portal.ctx.store.db);
     try {
       const page = await context.newPage();
       await page.goto(entryUrl(DECLINED));
       await fillCheckout(page, '10 GB Monthly', CARDS.declined);
-      await pay(page);
-      assert.equal(new URL(page.url()).pathname, '/checkout');
+      await submitCard(page);
+      // Still the payment page, its error summary focused (autofocus: no script needed) and naming one problem.
+      assert.ok(onPaymentPage(page.url()), page.url());
+      const summary = page.locator('.error-summary');
+      assert.equal(await summary.getAttribute('role'), 'alert');
+      assert.equal(await text(summary.getByRole('heading')), testPaymentText('en', 'errors.title'));
+      await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary') === true);
+      const problem = summary.getByRole('link');
+      assert.deepEqual(await problem.allTextContents(), [testPaymentText('en', 'problem.card-declined')]);
+      assert.equal(await problem.getAttribute('href'), '#card-number');
+      const invalid = await page.locator('[aria-invalid="true"]').evaluateAll((els) => els.map((e) => e.id));
+      assert.deepEqual(invalid, ['card-number'], 'only the card number is marked');
+      const number = page.getByLabel(testPaymentText('en', 'field.number'));
+      assert.match((await number.getAttribute('aria-describedby')) ?? '', /card-number-error/);
+      // The name and expiry are kept; the number and the security code are never sent back.
+      assert.equal(await page.getByLabel(testPaymentText('en', 'field.name')).inputValue(), 'Test User');
+      assert.equal(await page.getByLabel(testPaymentText('en', 'field.expiry')).inputValue(), '12/39');
+      assert.equal(await number.inputValue(), '');
+      assert.equal(await page.getByLabel(testPaymentText('en', 'field.cvc')).inputValue(), '');
+      await shot(page, 'declined');
+
+      // The customer gives up for now: back on the portal's plans page, the plan still chosen.
+      await Promise.all([
+        page.waitForURL((url) => url.origin === baseUrl),
+        page.getByRole('button', { name: testPaymentText('en', 'pay.cancel') }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      assert.match(new URL(page.url()).pathname, /^\/checkout\/[^/]+\/cancel$/);
+      await expectNoCardField(page);
       const banner = page.getByRole('alert');
       assert.equal(await text(banner.getByRole('heading')), t('en', 'plans.error.title'));
-      assert.ok((await text(banner)).includes(t('en', 'plans.error.declined')), await text(banner));
-      // The plans are offered again, ready for another card.
+      assert.ok((await text(banner)).includes(t('en', 'plans.error.canceled')), await text(banner));
       assert.equal(await page.getByRole('radio').count(), 3);
-      await shot(page, 'declined');
+      assert.equal(await page.getByRole('radio', { name: '10 GB Monthly' }).isChecked(), true);
+      await shot(page, 'canceled');
+
       assert.deepEqual(host.documents, []);
       assert.deepEqual(await subscriptions(DECLINED), []);
       assert.deepEqual(await policy(DECLINED).then((p) => [p.internet, p.reason]), [false, 'no-plan']);
+      assert.deepEqual(await countTestPayments(portal.ctx.store.db), before, 'nothing charged');
     } finally {
       await context.close();
     }
   });
 
-  it('a double-submitted checkout charges once and makes one subscription', {
+  it('a double-submitted checkout leads to one payment: charged once, one subscription', {
     timeout: TEST_TIMEOUT,
   }, async () => {
     const shot = screenshots('double-submit');
-    const payments = portal.ctx.payments;
-    assert.ok(payments instanceof TestPaymentProvider);
-    const before = await payments.counts();
+    const before = await countTestPayments(portal.ctx.store.db);
     const pc = windowsPc(DOUBLE);
     const { context, host } = await windowsHost(pc);
     try {
@@ -708,11 +833,13 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       });
       const page = await context.newPage();
       await page.goto(entryUrl(DOUBLE));
-      await fillCheckout(page, '1 GB Day Pass', CARDS.accepted);
-      await shot(page, 'filled');
+      await page.getByRole('radio', { name: '1 GB Day Pass' }).check();
+      await shot(page, 'chosen');
       // Two clicks on the button, as an impatient user makes them (the mouse, not a locator action, which would
       // wait for the first navigation to finish).
-      const box = await page.getByRole('button', { name: t('en', 'pay.submit') }).boundingBox();
+      const button = page.getByRole('button', { name: t('en', 'pay.submit.hosted') });
+      await button.scrollIntoViewIfNeeded();
+      const box = await button.boundingBox();
       assert.ok(box);
       const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
       const firstPost = page.waitForRequest(
@@ -722,14 +849,23 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       await firstPost;
       await page.mouse.click(x, y);
       // (A locator, not waitForURL: the dropped first navigation would fail that wait.)
-      await page.getByRole('heading', { level: 1, name: t('en', 'complete.heading') }).waitFor();
+      await page.getByLabel(testPaymentText('en', 'field.number')).waitFor();
       assert.equal(posts, 2, 'both submissions left the browser');
+      // Both reached the portal and got the same answer: 303 to the one payment's page.
+      const sent = await Promise.all(answers);
+      assert.deepEqual(
+        sent.map((r) => r.status()),
+        [303, 303],
+      );
+      const [first, again] = sent.map((r) => r.headers().location ?? '');
+      assert.ok(first && onPaymentPage(first), first);
+      assert.equal(again, first, 'the same payment both times');
+      assert.equal(page.url(), first);
+      await fillCard(page, CARDS.accepted);
+      await pay(page);
       await expectProvisioned(page, host);
       await shot(page, 'complete');
-      // Both reached the portal and got the same answer: 303 to /complete.
-      const statuses = await Promise.all(answers).then((rs) => rs.map((r) => r.status()));
-      assert.deepEqual(statuses, [303, 303]);
-      const counts = await payments.counts();
+      const counts = await countTestPayments(portal.ctx.store.db);
       assert.equal(counts.charges - before.charges, 1, 'one charge');
       assert.equal(counts.refunds - before.refunds, 0, 'nothing to refund');
       const subs = await subscriptions(DOUBLE);
@@ -756,7 +892,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
       assert.equal(await heading(page), t('ja', 'plans.heading.first-use-embedded'));
       assert.equal(await page.getByRole('radio', { name: '1GB デイパス' }).count(), 1);
-      assert.equal(await text(page.getByRole('button')), t('ja', 'pay.submit'));
+      assert.equal(await text(page.getByRole('button')), t('ja', 'pay.submit.hosted'));
       assert.match(await page.title(), /コントソ モバイル/);
       await shot(page, 'ja');
 
@@ -779,7 +915,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
   });
 
   for (const lang of ['en', 'ja'] as const) {
-    it(`the customer pages pass axe-core with no violation (${lang}): entry and plans, a refused card, completion (success and a failure), status, an unknown SIM, invalid parameters`, {
+    it(`the customer pages pass axe-core with no violation (${lang}): entry and plans, the test payment page and a refused card, payment pending, a canceled payment, completion (success and a failure), status, an unknown SIM, invalid parameters`, {
       timeout: TEST_TIMEOUT,
     }, async () => {
       const sim = lang === 'en' ? ACCESSIBLE : ACCESSIBLE_JA;
@@ -805,11 +941,36 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         await expectAccessible(page, `unknown SIM (${lang})`);
         await page.goto(entryUrl(sim));
         await expectAccessible(page, `plans (${lang})`);
-        await fillCheckout(page, lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass', CARDS.declined, lang);
-        await pay(page, lang);
-        await page.locator('[role="alert"], .error').first().waitFor();
-        await expectAccessible(page, `checkout with a declined card (${lang})`);
-        await fillCheckout(page, lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass', CARDS.accepted, lang);
+        const plan = lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass';
+        // The checkout id is the first part of the plans page's signed ticket.
+        const checkoutId = (await page.locator('input[name="checkoutId"]').inputValue()).split('.')[0];
+        await fillCheckout(page, plan, CARDS.declined, lang);
+        const paymentPage = page.url();
+        await expectAccessible(page, `test payment page (${lang})`);
+        await submitCard(page, lang);
+        await page.locator('.error-summary').waitFor();
+        await expectAccessible(page, `test payment page, a declined card (${lang})`);
+        // Back at the return URL before paying: the payment-pending page. Its Refresh header is dropped for the
+        // check, so that the page does not reload under axe (the header itself is asserted first).
+        await page.route(`${baseUrl}/checkout/${checkoutId}/return`, async (route) => {
+          const answer = await route.fetch();
+          assert.equal(answer.status(), 202);
+          assert.equal(answer.headers().refresh, '3');
+          const { refresh: _, ...headers } = answer.headers();
+          await route.fulfill({ response: answer, headers });
+        });
+        await page.goto(`${baseUrl}/checkout/${checkoutId}/return`);
+        assert.equal(await heading(page), t(lang, 'pending.heading'));
+        await expectNoCardField(page);
+        await expectAccessible(page, `payment pending (${lang})`);
+        await page.goto(paymentPage);
+        await Promise.all([
+          page.waitForURL((url) => url.origin === baseUrl),
+          page.getByRole('button', { name: testPaymentText(lang, 'pay.cancel') }).click(),
+        ]);
+        await page.getByRole('alert').waitFor();
+        await expectAccessible(page, `plans, payment canceled (${lang})`);
+        await fillCheckout(page, plan, CARDS.accepted, lang);
         await pay(page, lang);
         assert.equal(new URL(page.url()).pathname, '/complete');
         await page.locator('#provision-status[data-state="success"]').waitFor();

@@ -86,3 +86,17 @@ export async function deleteTestPaymentsBefore(db: Db, before: string, limit: nu
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * How many payments the test service has captured (refunded ones included: they were charged first) and how many it
+ * refunded: what tests compare before and after a purchase.
+ */
+export async function countTestPayments(db: Db): Promise<{ charges: number; refunds: number }> {
+  const rows = await db
+    .selectFrom('test_payments')
+    .select((eb) => ['status', eb.fn.countAll().as('n')])
+    .groupBy('status')
+    .execute();
+  const count = (status: TestPaymentStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { charges: count('captured') + count('refunded'), refunds: count('refunded') };
+}

@@ -13,6 +13,7 @@ import { openStore, type Store, type StoreOptions } from '../../src/storage/data
 import { seedPlans } from '../../src/storage/plans.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { addSims } from '../../src/storage/sims.ts';
+import { countTestPayments } from '../../src/storage/test-payments.ts';
 
 /** The PostgreSQL server of the machine (trust auth); tests isolate themselves in a fresh schema. */
 export const POSTGRES_URL = process.env.MBPROV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -165,15 +166,7 @@ async function contextOn(database: TestDatabase, start: Date): Promise<TestConte
     signer: s,
     payments,
     tlsCa: keys.cert,
-    paymentCounts: async () => {
-      const rows = await store.db
-        .selectFrom('test_payments')
-        .select((eb) => ['status', eb.fn.countAll().as('n')])
-        .groupBy('status')
-        .execute();
-      const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
-      return { charges: count('captured') + count('refunded'), refunds: count('refunded') };
-    },
+    paymentCounts: () => countTestPayments(store.db),
     clock,
     setNow: (d: Date) => {
       now = d;
