@@ -131,6 +131,26 @@ for (const dialect of DIALECTS) {
       assert.equal((await getCheckout(ctx.store.db, checkoutId))?.status, 'completed');
     });
 
+    it('a capture reported after the checkout ended without one (canceled) is refunded, nothing activated', async () => {
+      const s = await freshSubscriber('8901260000000000097');
+      const checkoutId = newCheckoutId();
+      const started = await startCheckout(ctx, form(ctx, s.id, 'day-1gb', checkoutId));
+      assert.equal((await payStarted(ctx, started)).status, 303);
+      const captured = await ctx.payments.status({ checkoutId, paymentId: null });
+      if (captured?.status !== 'captured') throw new Error('not captured');
+      // A cancellation reported first (as a delayed method's session may end), then the capture.
+      assert.deepEqual(await confirmPayment(ctx, checkoutId, { status: 'canceled' }), { kind: 'canceled' });
+      const before = await ctx.paymentCounts();
+      assert.deepEqual(await confirmPayment(ctx, checkoutId, captured), { kind: 'refunded' });
+      const checkout = await getCheckout(ctx.store.db, checkoutId);
+      assert.deepEqual(
+        [checkout?.status, checkout?.failure, checkout?.payment_reference],
+        ['refunded', 'late-capture', captured.reference],
+      );
+      assert.equal((await ctx.paymentCounts()).refunds, before.refunds + 1);
+      assert.equal(await activeSubscription(ctx.store.db, s.id), undefined);
+    });
+
     it('a card declined on the hosted page leaves the payment open: the return says pending, another card completes it', async () => {
       const s = await freshSubscriber('8901260000000000042');
       const checkoutId = newCheckoutId();

@@ -16,8 +16,8 @@ import { planRenewal, type Renewal, unchanged } from './renewal.ts';
  * - declined or canceled: the checkout ends without a charge;
  * - captured: recorded once (pending → captured; a repeat finds it recorded), refunded at once when the provider took
  *   another amount or currency than the checkout's, then activated.
- * A capture that arrives after the expiry sweep claimed the checkout is refunded: no payment stays taken without a
- * plan.
+ * A capture that arrives after the expiry sweep claimed the checkout, or after it ended without a charge (declined,
+ * canceled, superseded), is refunded: no payment stays taken without a plan.
  */
 export async function confirmPayment(
   ctx: PortalContext,
@@ -51,6 +51,16 @@ export async function confirmPayment(
     // The sweep claimed it while the customer paid: it refunds what it finds too (refunds are idempotent).
     await ctx.payments.refund({ checkoutId, reference: state.reference });
     return { kind: 'expired' };
+  }
+  if (checkout.status === 'declined' || checkout.status === 'canceled' || checkout.status === 'superseded') {
+    // It ended without a charge, and the provider took one after all (a delayed method): it goes back.
+    ctx.log.warn(
+      { checkout: checkoutId, status: checkout.status },
+      'a capture after the checkout ended; refunded',
+    );
+    await ctx.payments.refund({ checkoutId, reference: state.reference });
+    await checkouts.markLateCaptureRefunded(db, checkoutId, state.reference, now);
+    return { kind: 'refunded' };
   }
   if (checkout.status !== 'captured') return settledOutcome(checkout) ?? { kind: 'pending', checkoutId };
   if (state.amountMinor !== checkout.amount_minor || state.currency !== checkout.currency) {

@@ -213,6 +213,25 @@ export function markRefunded(db: Db, id: string, failure: string, now: string): 
   return moveCheckout(db, id, ['captured'], { status: 'refunded', failure }, now);
 }
 
+/**
+ * declined, canceled or superseded → refunded: a capture reported for a checkout that had ended without one (a
+ * delayed payment method that succeeded late) was given back; its reference is kept.
+ */
+export function markLateCaptureRefunded(
+  db: Db,
+  id: string,
+  reference: string,
+  now: string,
+): Promise<boolean> {
+  return moveCheckout(
+    db,
+    id,
+    ['declined', 'canceled', 'superseded'],
+    { status: 'refunded', failure: 'late-capture', payment_reference: reference },
+    now,
+  );
+}
+
 /** pending or captured (`from`) → expiring: the expiry sweep claims it, so that no request activates it any more. */
 export function claimForExpiry(
   db: Db,
