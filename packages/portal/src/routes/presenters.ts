@@ -1,5 +1,5 @@
 import type { PortalContext } from '../context.ts';
-import { latestPaidCheckout } from '../storage/checkouts.ts';
+import { type Checkout, latestPaidCheckout } from '../storage/checkouts.ts';
 import type { Plan } from '../storage/plans.ts';
 import type { Subscription } from '../storage/subscriptions.ts';
 import { formatBandwidth, formatBytes, formatDuration, formatMoney, maskImsi } from '../views/i18n.ts';
@@ -50,7 +50,17 @@ export async function receiptView(
   lang: Lang,
 ): Promise<ReceiptView | undefined> {
   const checkout = await latestPaidCheckout(ctx.store.db, subscription.id);
-  if (!checkout?.order_number || checkout.amount_minor === null || !checkout.currency) return undefined;
+  return checkout && checkoutReceipt(checkout, subscription, plan, lang);
+}
+
+/** The receipt of a completed checkout that paid for `subscription` (none without an order number or amount). */
+export function checkoutReceipt(
+  checkout: Checkout,
+  subscription: Subscription,
+  plan: Plan,
+  lang: Lang,
+): ReceiptView | undefined {
+  if (!checkout.order_number || checkout.amount_minor === null || !checkout.currency) return undefined;
   return {
     orderNumber: checkout.order_number,
     paidAt: checkout.paid_at ?? checkout.updated_at,

@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import {
   formatDate,
-  formatDateTime,
-  formatMoney,
   type MessageKey,
   type MessageParams,
   maskImsi,
@@ -26,11 +24,11 @@ import type {
   PageContext,
   PlansView,
   PlanView,
-  ReceiptView,
   StatusView,
   UnknownSimView,
   View,
 } from './models.ts';
+import { receiptRows } from './receipt.ts';
 
 /** Where the templates are, unless createRenderer is told otherwise. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -285,48 +283,6 @@ function plans(view: PlansView, ctx: PageContext) {
   };
 }
 
-/** How card brands are written, as providers name them in lower case. */
-const BRANDS: Record<string, string> = {
-  visa: 'Visa',
-  mastercard: 'Mastercard',
-  amex: 'American Express',
-  jcb: 'JCB',
-  discover: 'Discover',
-  diners: 'Diners Club',
-  unionpay: 'UnionPay',
-};
-
-/** The receipt's rows, formatted for the page's language and the operator's time zone. */
-function receiptRows(receipt: ReceiptView | undefined, ctx: PageContext) {
-  if (!receipt) return undefined;
-  const { lang, timeZone } = ctx;
-  const { method } = receipt;
-  const brand = method.brand ? (BRANDS[method.brand] ?? method.brand) : undefined;
-  const paidWith =
-    method.kind === 'card' && brand
-      ? method.last4
-        ? t(lang, 'receipt.method.card', { brand, last4: method.last4 })
-        : t(lang, 'receipt.method.cardNoDigits', { brand })
-      : method.kind === 'account'
-        ? method.label
-          ? t(lang, 'receipt.method.accountLabel', { label: method.label })
-          : t(lang, 'receipt.method.account')
-        : (method.label ?? t(lang, 'receipt.method.other'));
-  return [
-    { label: t(lang, 'receipt.order'), value: receipt.orderNumber, id: true },
-    { label: t(lang, 'receipt.paidAt'), value: formatDateTime(receipt.paidAt, lang, timeZone) },
-    { label: t(lang, 'receipt.amount'), value: formatMoney(receipt.amountMinor, receipt.currency, lang) },
-    { label: t(lang, 'receipt.method'), value: paidWith },
-    { label: t(lang, 'receipt.plan'), value: receipt.planName },
-    {
-      label: t(lang, 'receipt.endsAt'),
-      value: receipt.shortPlan
-        ? formatDateTime(receipt.endsAt, lang, timeZone)
-        : formatDate(receipt.endsAt, lang, timeZone),
-    },
-  ];
-}
-
 function status(view: StatusView, ctx: PageContext) {
   const lang = ctx.lang;
   const percent =
@@ -338,7 +294,7 @@ function status(view: StatusView, ctx: PageContext) {
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
     intro: t(lang, view.renew ? 'status.intro.renewable' : 'status.intro'),
-    receipt: receiptRows(view.receipt, ctx),
+    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     renew: view.renew && {
       body: t(lang, `status.renew.body.${view.renew.mode}`),
       link: t(lang, `plans.heading.active-${view.renew.mode}`),
@@ -366,7 +322,7 @@ function complete(view: CompleteView, ctx: PageContext) {
       { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
       ...planFacts(view.plan, lang),
     ],
-    receipt: receiptRows(view.receipt, ctx),
+    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     scriptXml: escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
