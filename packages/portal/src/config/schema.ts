@@ -168,7 +168,7 @@ export const SmtpSettingsSchema = Closed({
     address: Type.String({
       minLength: 3,
       maxLength: 254,
-      pattern: '^[^@\s]+@[^@\s]+$',
+      pattern: '^[^@s]+@[^@s]+$',
       description: 'The sender address of the receipts (From), e.g. receipts@operator.example.',
     }),
     name: Type.Optional(
@@ -190,7 +190,8 @@ export const SmtpSettingsSchema = Closed({
   passwordEnv: Type.Optional(
     Type.String({
       pattern: ENV_NAME,
-      description: 'Environment variable holding the SMTP password; it never goes in the file nor in the log.',
+      description:
+        'Environment variable holding the SMTP password; it never goes in the file nor in the log.',
     }),
   ),
   caFile: Type.Optional(

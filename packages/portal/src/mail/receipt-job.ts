@@ -54,9 +54,19 @@ export async function sendReceiptMail(ctx: PortalContext, checkoutId: string): P
 
   const now = ctx.clock();
   const claimedAt = now.toISOString();
-  if (!(await checkouts.claimReceipt(db, checkoutId, claimedAt, new Date(now.getTime() - CLAIM_MS).toISOString()))) {
+  if (
+    !(await checkouts.claimReceipt(
+      db,
+      checkoutId,
+      claimedAt,
+      new Date(now.getTime() - CLAIM_MS).toISOString(),
+    ))
+  ) {
     if ((await checkouts.getCheckout(db, checkoutId))?.receipt_sent_at) return false;
-    throw new MbprovError('MBPROV_MAIL_UNAVAILABLE', `another worker is sending the receipt of ${checkoutId}`);
+    throw new MbprovError(
+      'MBPROV_MAIL_UNAVAILABLE',
+      `another worker is sending the receipt of ${checkoutId}`,
+    );
   }
   const { operator } = ctx.config;
   const operatorName = lang === 'ja' && operator.nameJa ? operator.nameJa : operator.name;

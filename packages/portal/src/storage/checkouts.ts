@@ -120,7 +120,13 @@ export async function insertCheckout(
 }
 
 /** The ends without a plan: no receipt will be sent, so an address given for one is forgotten at once. */
-const ENDED_WITHOUT_PLAN: readonly CheckoutStatus[] = ['declined', 'canceled', 'refunded', 'superseded', 'expired'];
+const ENDED_WITHOUT_PLAN: readonly CheckoutStatus[] = [
+  'declined',
+  'canceled',
+  'refunded',
+  'superseded',
+  'expired',
+];
 
 /**
  * Moves a checkout to `change.status` (with the other fields of `change`) if it is in one of the states `from`;

@@ -169,7 +169,8 @@ const en = {
   // Receipt by e-mail
   'mail.receipt.subject': '{operator}: your receipt, order {order}',
   'mail.receipt.heading': 'Thank you for your purchase',
-  'mail.receipt.intro': 'We received your payment to {operator} and your plan is active. Here is your receipt.',
+  'mail.receipt.intro':
+    'We received your payment to {operator} and your plan is active. Here is your receipt.',
   'mail.receipt.support': 'Customer support: {phone}',
   'mail.receipt.why':
     'You get this e-mail because you asked for the receipt when you bought the plan. {operator} does not keep your e-mail address after sending it.',
@@ -185,7 +186,8 @@ const en = {
   'status.topUp.title': 'Running low?',
   'status.topUp.usage': 'You have used {percent}% of your data.',
   'status.topUp.ending': 'Your plan ends on {date}.',
-  'status.topUp.refuse': 'You can have one plan at a time: you can buy the next one from {date}, when this plan ends.',
+  'status.topUp.refuse':
+    'You can have one plan at a time: you can buy the next one from {date}, when this plan ends.',
   'status.topUp.refuseData': 'If your data runs out before then, you can buy a new plan as soon as it does.',
   'status.startsAt': 'Started',
   'status.endsAt': 'Ends',
@@ -449,7 +451,8 @@ const ja: Record<MessageKey, string> = {
 
   'mail.receipt.subject': '【{operator}】領収書（注文番号 {order}）',
   'mail.receipt.heading': 'ご購入ありがとうございます',
-  'mail.receipt.intro': '{operator}へのお支払いを確認し、プランのご利用を開始しました。領収書をお送りします。',
+  'mail.receipt.intro':
+    '{operator}へのお支払いを確認し、プランのご利用を開始しました。領収書をお送りします。',
   'mail.receipt.support': 'カスタマーサポート：{phone}',
   'mail.receipt.why':
     'このメールは、プランのご購入時に領収書の送付をご希望いただいたためお送りしています。{operator}は送信後、お客様のメールアドレスを保存しません。',
@@ -467,7 +470,8 @@ const ja: Record<MessageKey, string> = {
   'status.topUp.ending': 'プランは{date}に終了します。',
   'status.topUp.refuse':
     '同時にご利用いただけるプランは1つです。次のプランは、このプランが終了する{date}からご購入いただけます。',
-  'status.topUp.refuseData': 'それより前にデータ容量を使い切った場合は、その時点で新しいプランをご購入いただけます。',
+  'status.topUp.refuseData':
+    'それより前にデータ容量を使い切った場合は、その時点で新しいプランをご購入いただけます。',
   'status.startsAt': '開始日',
   'status.endsAt': '終了日',
   'status.usage': 'データ使用量',

@@ -7,14 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import {
-  formatDate,
-  type MessageKey,
-  type MessageParams,
-  maskImsi,
-  problemMessage,
-  t,
-} from './i18n.ts';
+import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessage, t } from './i18n.ts';
 import type {
   CompleteView,
   ErrorView,
@@ -25,10 +18,11 @@ import type {
   PlansView,
   PlanView,
   StatusView,
+  TopUpView,
   UnknownSimView,
   View,
 } from './models.ts';
-import { receiptRows } from './receipt.ts';
+import { formatPlanEnd, receiptRows } from './receipt.ts';
 
 /** Where the templates are, unless createRenderer is told otherwise. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -43,6 +37,8 @@ export const CHECKOUT_FIELDS = {
   planId: 'planId',
   checkoutId: 'checkoutId',
   csrf: '_csrf',
+  /** Where to e-mail the receipt (optional; only when smtp is configured). */
+  receiptEmail: 'receiptEmail',
 } as const;
 
 /** Options of createRenderer. */
@@ -266,6 +262,12 @@ function plans(view: PlansView, ctx: PageContext) {
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
     test: view.testPayments ? t(lang, 'plans.test.body') : undefined,
+    email: view.receiptEmail && {
+      label: t(lang, 'plans.email.label'),
+      hint: t(lang, 'plans.email.hint'),
+      value: view.receiptEmail.value,
+      error: view.receiptEmail.invalid ? t(lang, 'plans.email.invalid') : undefined,
+    },
     note: t(lang, `pay.note.${view.payment}`),
     submit: t(lang, `pay.submit.${view.payment}`),
     plans: view.plans.map((plan, index) => ({
@@ -299,7 +301,24 @@ function status(view: StatusView, ctx: PageContext) {
       body: t(lang, `status.renew.body.${view.renew.mode}`),
       link: t(lang, `plans.heading.active-${view.renew.mode}`),
     },
+    topUp: view.topUp && topUp(view.topUp, view.renew !== undefined, ctx),
   };
+}
+
+/** The "Running low?" lines: why, then how to top up, or (renewWhileActive refuse) when a new plan can be bought. */
+function topUp(view: TopUpView, renewable: boolean, ctx: PageContext): string[] {
+  const { lang } = ctx;
+  const date = formatPlanEnd(view.endsAt, view.shortPlan, lang, ctx.timeZone);
+  const lines = [
+    ...(view.usedPercent !== undefined ? [t(lang, 'status.topUp.usage', { percent: view.usedPercent })] : []),
+    ...(view.endsSoon ? [t(lang, 'status.topUp.ending', { date })] : []),
+  ];
+  if (renewable) return lines;
+  return [
+    ...lines,
+    t(lang, 'status.topUp.refuse', { date }),
+    ...(view.dataLimited ? [t(lang, 'status.topUp.refuseData')] : []),
+  ];
 }
 
 /** The messages of provision.js for msProvisionNetworks' Result codes 1–8 and any other code. */
