@@ -168,7 +168,7 @@ export const SmtpSettingsSchema = Closed({
     address: Type.String({
       minLength: 3,
       maxLength: 254,
-      pattern: '^[^@s]+@[^@s]+$',
+      pattern: '^[^@\\s]+@[^@\\s]+$',
       description: 'The sender address of the receipts (From), e.g. receipts@operator.example.',
     }),
     name: Type.Optional(

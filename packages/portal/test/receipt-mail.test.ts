@@ -1,0 +1,710 @@
+// Receipts by e-mail (docs/receipts.md): the plans page's optional address field (only with smtp configured, a bad
+// address refused with nothing stored), the address stored encrypted, the receipt-mail job sending the receipt after
+// the payment through nodemailer to a local SMTP server written for the test (helpers/smtp-server.ts: STARTTLS or
+// implicit TLS, AUTH PLAIN/LOGIN, dot-unstuffing), in the customer's language, once, the address forgotten after it;
+// failures retried; credentials from the environment, over TLS only, never logged. Purchases go through the real
+// checkout with the Stripe provider against its local double (helpers/stripe-double.ts).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { MbprovError } from '@mbprov/core';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { newCheckoutId, returnFromPayment, startCheckout } from '../src/activation/checkout.ts';
+import { subscriberForSim } from '../src/activation/subscribers.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { type SmtpSettings, StripeSettingsSchema } from '../src/config/schema.ts';
+import { LocalQueue } from '../src/jobs/local-queue.ts';
+import { runExpirySweep, startJobs } from '../src/jobs/tasks.ts';
+import { parseReceiptEmail } from '../src/mail/email-address.ts';
+import { sendReceiptMail, UNSENT_RECEIPT_KEEP_MS } from '../src/mail/receipt-job.ts';
+import { openSmtpMailer } from '../src/mail/smtp-mailer.ts';
+import { openStripeProvider } from '../src/payments/stripe-provider.ts';
+import { buildServer } from '../src/server.ts';
+import { type Checkout, getCheckout } from '../src/storage/checkouts.ts';
+import { addSims, findSim } from '../src/storage/sims.ts';
+import { t } from '../src/views/i18n.ts';
+import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { Browser, field } from './helpers/http.ts';
+import { TestSmtpServer } from './helpers/smtp-server.ts';
+import { StripeDouble } from './helpers/stripe-double.ts';
+
+const SMTP_USER = 'portal@contoso.example';
+const SMTP_PASSWORD = 'Sm7p-pa55word/for+the=test';
+const STRIPE_SECRET_KEY = 'sk_test_51MbprovDoubleKey0123456789abcdefWXYZ';
+const ENV = {
+  MBPROV_SMTP_USER: SMTP_USER,
+  MBPROV_SMTP_PASSWORD: SMTP_PASSWORD,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET: 'whsec_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+};
+const FROM = 'receipts@contoso.example';
+const guard = { timeout: 120_000 };
+
+let double: StripeDouble;
+let caFile: string;
+let server: TestSmtpServer;
+let sims = 0;
+
+before(async () => {
+  double = await StripeDouble.start(STRIPE_SECRET_KEY);
+  server = await TestSmtpServer.start({ users: { [SMTP_USER]: SMTP_PASSWORD } });
+  caFile = join(mkdtempSync(join(tmpdir(), 'mbprov-smtp-')), 'smtp-ca.pem');
+  writeFileSync(caFile, server.tls.caPem);
+});
+after(async () => {
+  await double.close();
+  await server.close();
+});
+
+/** The smtp settings of `to` (the shared server unless given), with the login from ENV and the test CA trusted. */
+function smtpSettings(to: TestSmtpServer = server, change: Partial<SmtpSettings> = {}): SmtpSettings {
+  return {
+    host: to.address.host,
+    port: to.address.port,
+    secure: false,
+    from: { address: FROM },
+    userEnv: 'MBPROV_SMTP_USER',
+    passwordEnv: 'MBPROV_SMTP_PASSWORD',
+    caFile,
+    timeoutMs: 5_000,
+    ...change,
+  };
+}
+
+/** A portal context on `dialect` with SMTP, the Stripe provider on the double, a queue and its jobs. */
+async function mailContext(
+  dialect: (typeof DIALECTS)[number] = 'sqlite',
+): Promise<TestContext & { queue: LocalQueue }> {
+  const ctx = await testContext(dialect, {
+    configure: (c) => {
+      c.smtp = smtpSettings();
+      c.operator.timeZone = 'Asia/Tokyo';
+      c.payments.provider = 'stripe';
+      c.payments.stripe = {
+        ...Value.Create(StripeSettingsSchema),
+        apiBase: double.apiBase,
+        timeoutMs: 5_000,
+        maxNetworkRetries: 0,
+      };
+    },
+  });
+  ctx.payments = openStripeProvider(ctx.config, ENV, {
+    httpAgent: double.agent(),
+    now: () => ctx.clock(),
+  }) as unknown as TestContext['payments'];
+  ctx.mailer = await openSmtpMailer(ctx.config.smtp as SmtpSettings, ENV, { clientName: 'portal.test' });
+  // Polls once an hour: the tests drain the queue themselves.
+  const queue = new LocalQueue(ctx.store.db, ctx.clock, 3_600_000);
+  ctx.queue = queue;
+  await startJobs(ctx, queue);
+  return Object.assign(ctx, { queue });
+}
+
+async function closeContext(ctx: TestContext & { queue: LocalQueue }): Promise<void> {
+  await ctx.queue.stop();
+  ctx.mailer?.close();
+  await ctx.close();
+}
+
+/** A SIM of its own for a test, and its subscriber. */
+async function newSubscriber(ctx: TestContext): Promise<{ id: string; iccid: string; imsi: string }> {
+  const n = String(++sims).padStart(3, '0');
+  const sim = { iccid: `8901260000000040${n}`, imsi: `310260000040${n}` };
+  await addSims(ctx.store.db, [sim], ctx.clock().toISOString());
+  const found = await findSim(ctx.store.db, { iccid: sim.iccid });
+  assert.ok(found);
+  return { ...sim, id: (await subscriberForSim(ctx, found, undefined)).id };
+}
+
+/**
+ * A purchase through the checkout: the plans page's form (with `email`, in `lang`), the provider's hosted page paid
+ * with a Visa ending in 4242 on the double, the customer's return; answers the completed checkout.
+ */
+async function purchase(
+  ctx: TestContext,
+  options: { email?: string; lang?: 'en' | 'ja'; planId?: string } = {},
+): Promise<Checkout> {
+  const subscriber = await newSubscriber(ctx);
+  const checkoutId = newCheckoutId();
+  const start = await startCheckout(ctx, {
+    checkoutId,
+    subscriberId: subscriber.id,
+    shownAt: ctx.clock(),
+    planId: options.planId ?? 'day-1gb',
+    client: 'test-client',
+    lang: options.lang ?? 'en',
+    ...(options.email ? { receiptEmail: options.email } : {}),
+  });
+  assert.equal(start.kind, 'pay');
+  const stored = await getCheckout(ctx.store.db, checkoutId);
+  assert.ok(stored?.payment_id);
+  double.pay(stored.payment_id, { brand: 'visa', last4: '4242' });
+  assert.equal((await returnFromPayment(ctx, checkoutId, subscriber.id)).kind, 'completed');
+  const completed = await getCheckout(ctx.store.db, checkoutId);
+  assert.ok(completed);
+  return completed;
+}
+
+/** The messages the server accepted since `from`, parsed by mailparser (an independent MIME reader). */
+async function received(from: number, on: TestSmtpServer = server) {
+  return Promise.all(
+    on.messages.slice(from).map(async (m) => ({ envelope: m, mail: await simpleParser(m.data) })),
+  );
+}
+
+/** Everything the context logged, as one string. */
+const logText = (ctx: TestContext) => JSON.stringify(ctx.log.lines);
+
+/** The stored jobs of the queue, as rows. */
+const jobRows = (ctx: TestContext) =>
+  ctx.store.db.selectFrom('jobs').selectAll().where('name', '=', 'receipt-mail').execute();
+
+describe('the receipt e-mail address on the plans page', () => {
+  let ctx: TestContext & { queue: LocalQueue };
+  let app: FastifyInstance;
+  const logged: string[] = [];
+
+  before(async () => {
+    ctx = await mailContext();
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    app = await buildServer(ctx, { logger: { level: 'info', stream } });
+  });
+  after(async () => {
+    await app.close();
+    await closeContext(ctx);
+  });
+
+  /** A browser on the plans page of a new SIM, in `lang`, and the form it would post. */
+  async function plansPage(lang: 'en' | 'ja' = 'en') {
+    const subscriber = await newSubscriber(ctx);
+    const browser = new Browser(app);
+    const page = await browser.get(
+      `/?${new URLSearchParams({ SubId: subscriber.imsi, IccId: subscriber.iccid, lang })}`,
+    );
+    assert.equal(page.statusCode, 200, page.body.slice(0, 300));
+    const form = {
+      planId: 'month-10gb',
+      checkoutId: field(page.body, 'checkoutId'),
+      _csrf: field(page.body, '_csrf'),
+    };
+    return { browser, page, form, subscriber };
+  }
+
+  const checkoutCount = async () =>
+    Number(
+      (
+        await ctx.store.db
+          .selectFrom('checkouts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('is offered, labelled, in English and Japanese, only when SMTP is configured', guard, async () => {
+    for (const lang of ['en', 'ja'] as const) {
+      const { page } = await plansPage(lang);
+      const input = /<input type="email"[^>]*>/.exec(page.body)?.[0];
+      assert.ok(input, 'an e-mail field');
+      assert.match(input, /id="receipt-email"/);
+      assert.match(input, /name="receiptEmail"/);
+      assert.match(input, /autocomplete="email"/);
+      assert.match(input, /aria-describedby="receipt-email-hint"/);
+      assert.doesNotMatch(input, /required|aria-invalid/);
+      assert.ok(page.body.includes(`<label for="receipt-email">${t(lang, 'plans.email.label')}</label>`));
+      assert.ok(page.body.includes(`id="receipt-email-hint">${t(lang, 'plans.email.hint')}</p>`));
+    }
+    const mailer = ctx.mailer;
+    delete ctx.mailer;
+    try {
+      const { page } = await plansPage();
+      assert.doesNotMatch(page.body, /receiptEmail|type="email"/, 'no field without SMTP');
+    } finally {
+      ctx.mailer = mailer;
+    }
+  });
+
+  it(
+    'refuses a bad address: 400, the plan still chosen, only the field marked, nothing stored',
+    guard,
+    async () => {
+      const bad = [
+        'no-at-sign.example.com',
+        'two@@contoso.example',
+        'a@b@contoso.example',
+        'name @contoso.example',
+        'name@contoso .example',
+        'tab\t@contoso.example',
+        'bell\u0007@contoso.example',
+        'line\r\nBcc: victim@contoso.example',
+        'a,b@contoso.example',
+        '<a@contoso.example>',
+        '"quoted"@contoso.example',
+        `${'x'.repeat(243)}@contoso.example`,
+        '@contoso.example',
+        'name@',
+      ];
+      for (const [i, address] of bad.entries()) {
+        const lang = i % 2 ? 'ja' : 'en';
+        const { browser, form } = await plansPage(lang);
+        const rows = await checkoutCount();
+        const lines = logged.length;
+        const answer = await browser.post('/checkout', { ...form, receiptEmail: address });
+        assert.equal(answer.statusCode, 400, address);
+        assert.equal(await checkoutCount(), rows, `nothing stored for ${JSON.stringify(address)}`);
+        const body = answer.body;
+        assert.equal(body.match(/aria-invalid="true"/g)?.length, 1, 'one field marked');
+        assert.match(body, /<input type="email" id="receipt-email"[^>]*aria-invalid="true"/);
+        assert.match(body, /aria-describedby="receipt-email-hint receipt-email-error"/);
+        assert.ok(body.includes(`id="receipt-email-error">${t(lang, 'plans.email.invalid')}</p>`));
+        assert.ok(body.includes(`<a href="#receipt-email">${t(lang, 'plans.email.invalid')}</a>`), 'summary');
+        assert.match(
+          body,
+          /<input type="radio" name="planId" id="plan-\d" value="month-10gb" required checked>/,
+        );
+        assert.doesNotMatch(body, /<input type="radio"[^>]*value="day-1gb"[^>]*checked/);
+        assert.ok(logged.slice(lines).some((line) => line.includes('MBPROV_RECEIPT_EMAIL_INVALID')));
+        assert.ok(!logged.slice(lines).join('').includes('contoso.example'), 'the address is not logged');
+      }
+    },
+  );
+
+  it('posts a good address: stored encrypted, never in clear, with the page language', guard, async () => {
+    const { browser, form, subscriber } = await plansPage('ja');
+    const answer = await browser.post('/checkout', {
+      ...form,
+      receiptEmail: '  Customer.Name+tag@Contoso.example ',
+    });
+    assert.equal(answer.statusCode, 303);
+    assert.match(String(answer.headers.location), /^https:\/\/checkout\.stripe\.com\//);
+    const row = await ctx.store.db
+      .selectFrom('checkouts')
+      .selectAll()
+      .where('subscriber_id', '=', subscriber.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(row.receipt_email_encrypted);
+    assert.ok(!row.receipt_email_encrypted.includes('Customer'), 'encrypted at rest');
+    assert.equal(ctx.secrets.decrypt(row.receipt_email_encrypted), 'Customer.Name+tag@Contoso.example');
+    assert.equal(row.lang, 'ja');
+    assert.equal(row.receipt_sent_at, null);
+  });
+
+  it('without SMTP, a posted address is ignored', guard, async () => {
+    const { browser, form, subscriber } = await plansPage();
+    const mailer = ctx.mailer;
+    delete ctx.mailer;
+    try {
+      const answer = await browser.post('/checkout', { ...form, receiptEmail: 'not an address' });
+      assert.equal(answer.statusCode, 303);
+    } finally {
+      ctx.mailer = mailer;
+    }
+    const row = await ctx.store.db
+      .selectFrom('checkouts')
+      .select('receipt_email_encrypted')
+      .where('subscriber_id', '=', subscriber.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.receipt_email_encrypted, null);
+  });
+
+  it('the e-mail carries the rows of the completion page', guard, async () => {
+    const { browser, form, subscriber } = await plansPage();
+    const posted = await browser.post('/checkout', { ...form, receiptEmail: 'rows@contoso.example' });
+    assert.equal(posted.statusCode, 303);
+    const stored = await ctx.store.db
+      .selectFrom('checkouts')
+      .selectAll()
+      .where('subscriber_id', '=', subscriber.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(stored.payment_id);
+    double.pay(stored.payment_id);
+    assert.equal((await browser.get(`/checkout/${stored.id}/return`)).headers.location, '/complete');
+    const page = await browser.get('/complete');
+    const section = /<section class="card-box receipt"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+    const receiptRows = [
+      ...section.matchAll(/<div class="fact"><dt>([^<]*)<\/dt><dd[^>]*>([^<]*)<\/dd><\/div>/g),
+    ].map((m) => [m[1] as string, m[2] as string]);
+    assert.equal(receiptRows.length, 6, page.body);
+
+    const from = server.messages.length;
+    await ctx.queue.drain();
+    const [sent] = await received(from);
+    assert.ok(sent);
+    for (const [label, value] of receiptRows) {
+      const decoded = String(value).replaceAll('&amp;', '&');
+      assert.ok(
+        sent.mail.text?.includes(`${label}: ${decoded}`),
+        `${label}: ${decoded} in\n${sent.mail.text}`,
+      );
+      assert.ok(String(sent.mail.html).includes(`>${value}</td>`), `${value} in the HTML`);
+    }
+  });
+});
+
+for (const dialect of DIALECTS)
+  describe(`the receipt-mail job (${dialect})`, () => {
+    let ctx: TestContext & { queue: LocalQueue };
+
+    before(async () => {
+      ctx = await mailContext(dialect);
+    });
+    after(() => closeContext(ctx));
+
+    it('sends the receipt after the payment, then forgets the address', guard, async () => {
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, { email: 'customer@contoso.example' });
+      assert.equal(server.messages.length, from, 'not sent while the customer waits');
+      assert.equal((await jobRows(ctx)).filter((j) => j.status === 'pending').length, 1);
+      await ctx.queue.drain();
+
+      const [sent, extra] = await received(from);
+      assert.ok(sent);
+      assert.equal(extra, undefined, 'one message');
+      assert.deepEqual(sent.envelope.to, ['customer@contoso.example']);
+      assert.equal(sent.envelope.from, FROM);
+      assert.equal(sent.envelope.secure, true, 'over TLS');
+      assert.equal(sent.envelope.user, SMTP_USER, 'logged in with the credentials of the environment');
+      const { mail } = sent;
+      const order = checkout.order_number as string;
+      assert.equal(mail.subject, `Contoso Mobile (demo): your receipt, order ${order}`);
+      assert.deepEqual(mail.from?.value, [{ address: FROM, name: 'Contoso Mobile (demo)' }]);
+      assert.equal(mail.messageId, `<receipt.${order}@contoso.example>`);
+      assert.equal(mail.headers.get('content-language'), 'en');
+      const text = mail.text ?? '';
+      for (const line of [
+        `Order number: ${order}`,
+        'Amount: $2.99',
+        'Paid with: Visa ending in 4242',
+        'Plan: 1 GB Day Pass',
+        // A day pass ends at a time of day, shown in operator.timeZone (Asia/Tokyo: 10:00 UTC is 19:00 JST).
+        'Plan ends: November 22, 2026 at 7:00 PM GMT+9',
+        'Paid on: November 21, 2026 at 7:00 PM GMT+9',
+        'Customer support: +1 555 0100',
+      ])
+        assert.ok(text.includes(line), `${line} in\n${text}`);
+      const html = String(mail.html);
+      assert.match(html, /^<!DOCTYPE html>\s*<html lang="en">/);
+      assert.ok(
+        html.includes(`<th scope="row" style="text-align: left; padding: 4px 16px 4px 0;">Order number</th>`),
+      );
+      assert.ok(html.includes(order) && html.includes('Visa ending in 4242') && html.includes('$2.99'));
+
+      const after = await getCheckout(ctx.store.db, checkout.id);
+      assert.equal(after?.receipt_email_encrypted, null, 'address forgotten');
+      assert.ok(after?.receipt_sent_at);
+      assert.deepEqual(
+        (await jobRows(ctx)).map((j) => j.status),
+        ['done'],
+      );
+    });
+
+    it('writes the Japanese receipt for a purchase made in Japanese', guard, async () => {
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, {
+        email: 'kokyaku@contoso.example',
+        lang: 'ja',
+        planId: 'month-10gb',
+      });
+      await ctx.queue.drain();
+      const [sent] = await received(from);
+      assert.ok(sent);
+      const order = checkout.order_number as string;
+      assert.equal(sent.mail.subject, `【コントソ モバイル（デモ）】領収書（注文番号 ${order}）`);
+      assert.deepEqual(sent.mail.from?.value, [{ address: FROM, name: 'コントソ モバイル（デモ）' }]);
+      assert.equal(sent.mail.headers.get('content-language'), 'ja');
+      const text = sent.mail.text ?? '';
+      for (const line of [
+        `注文番号：${order}`,
+        '金額：$19.99',
+        'お支払い方法：Visa（末尾 4242）',
+        'プラン：10GB マンスリー',
+        // A month plan ends on a date (in Asia/Tokyo).
+        'プランの終了日時：2026年12月21日',
+        'カスタマーサポート：+1 555 0100',
+      ])
+        assert.ok(text.includes(line), `${line} in\n${text}`);
+      assert.match(String(sent.mail.html), /<html lang="ja">/);
+    });
+
+    it('sends no e-mail for a purchase without an address', guard, async () => {
+      const from = server.messages.length;
+      const jobs = (await jobRows(ctx)).length;
+      const checkout = await purchase(ctx);
+      await ctx.queue.drain();
+      assert.equal(server.messages.length, from);
+      assert.equal((await jobRows(ctx)).length, jobs, 'no job');
+      assert.equal(await sendReceiptMail(ctx, checkout.id), false);
+    });
+
+    it('never sends a receipt twice: a repeated job, and two workers at once', guard, async () => {
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, { email: 'once@contoso.example' });
+      // Two workers (two portal processes) take the same receipt at once: one sends, the other finds it claimed.
+      const both = await Promise.allSettled([
+        sendReceiptMail(ctx, checkout.id),
+        sendReceiptMail(ctx, checkout.id),
+      ]);
+      assert.equal(server.messages.length - from, 1, 'one message');
+      const sentBy = both.filter((r) => r.status === 'fulfilled' && r.value === true);
+      assert.equal(sentBy.length, 1);
+      // The queued job, and the job queued again (a webhook and the return both activated), send nothing more.
+      await ctx.queue.enqueue('receipt-mail', { checkoutId: checkout.id });
+      await ctx.queue.drain();
+      assert.equal(await sendReceiptMail(ctx, checkout.id), false);
+      assert.equal(server.messages.length - from, 1, 'still one message');
+    });
+
+    it('SMTP down: the job fails, keeps the address, and the retry sends it', guard, async () => {
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, { email: 'later@contoso.example' });
+      await server.down();
+      try {
+        await ctx.queue.drain();
+      } finally {
+        await server.up();
+      }
+      assert.equal(server.messages.length, from, 'nothing sent');
+      const [job] = (await jobRows(ctx)).filter((j) => j.data.includes(checkout.id));
+      assert.equal(job?.status, 'pending', 'to be retried');
+      assert.equal(job?.attempts, 1);
+      assert.match(String(job?.last_error), /^SMTP 127\.0\.0\.1:\d+ did not take the message: ESOCKET/);
+      assert.ok(
+        ctx.log.lines.some(
+          (l) => l.level === 'warn' && (l.obj as { code?: string }).code === 'MBPROV_MAIL_UNAVAILABLE',
+        ),
+      );
+      const kept = await getCheckout(ctx.store.db, checkout.id);
+      assert.ok(kept?.receipt_email_encrypted, 'the address is kept for the retry');
+      assert.equal(kept.receipt_sent_at, null);
+      assert.equal(kept.receipt_claimed_at, null, 'the claim was given back');
+
+      // The queue retries after its backoff (2 s after the first attempt).
+      await ctx.queue.drain();
+      assert.equal(server.messages.length, from, 'not before the backoff');
+      ctx.setNow(new Date(ctx.clock().getTime() + 3_000));
+      await ctx.queue.drain();
+      const [sent] = await received(from);
+      assert.deepEqual(sent?.envelope.to, ['later@contoso.example']);
+      assert.equal((await getCheckout(ctx.store.db, checkout.id))?.receipt_email_encrypted, null);
+    });
+
+    it('a refused message (451 after DATA) fails the job; the retry sends it once', guard, async () => {
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, { email: 'greylisted@contoso.example' });
+      server.refuse('DATA', 451);
+      await ctx.queue.drain();
+      assert.equal(server.messages.length, from);
+      const [job] = (await jobRows(ctx)).filter((j) => j.data.includes(checkout.id));
+      assert.match(String(job?.last_error), /did not take the message: EMESSAGE 451 after DATA$/);
+      assert.ok(!String(job?.last_error).includes('greylisted'), 'the address is not in the error');
+      ctx.setNow(new Date(ctx.clock().getTime() + 3_000));
+      await ctx.queue.drain();
+      assert.equal(server.messages.length - from, 1);
+    });
+
+    it('never logs the credentials nor the address', guard, async () => {
+      const text = `${logText(ctx)}${JSON.stringify(await jobRows(ctx))}`;
+      for (const secret of [
+        SMTP_PASSWORD,
+        Buffer.from(SMTP_PASSWORD).toString('base64'),
+        Buffer.from(`\0${SMTP_USER}\0${SMTP_PASSWORD}`).toString('base64'),
+        'customer@contoso.example',
+        'later@contoso.example',
+      ])
+        assert.ok(!text.includes(secret), `${secret} is not logged`);
+    });
+
+    it('the expiry sweep forgets the addresses of receipts never sent after a day', guard, async () => {
+      const checkout = await purchase(ctx, { email: 'never@contoso.example' });
+      await server.down();
+      try {
+        await runExpirySweep(ctx);
+        assert.ok(
+          (await getCheckout(ctx.store.db, checkout.id))?.receipt_email_encrypted,
+          'kept within a day',
+        );
+        ctx.setNow(new Date(ctx.clock().getTime() + UNSENT_RECEIPT_KEEP_MS + 60_000));
+        await runExpirySweep(ctx);
+      } finally {
+        await server.up();
+      }
+      const forgotten = await getCheckout(ctx.store.db, checkout.id);
+      assert.equal(forgotten?.receipt_email_encrypted, null);
+      assert.equal(forgotten?.receipt_sent_at, null);
+      assert.equal(await sendReceiptMail(ctx, checkout.id), false, 'nothing left to send');
+    });
+
+    it('a checkout that ends without a plan forgets its address at once', guard, async () => {
+      const subscriber = await newSubscriber(ctx);
+      const checkoutId = newCheckoutId();
+      const start = await startCheckout(ctx, {
+        checkoutId,
+        subscriberId: subscriber.id,
+        shownAt: ctx.clock(),
+        planId: 'day-1gb',
+        client: 'test-client',
+        lang: 'en',
+        receiptEmail: 'gave-up@contoso.example',
+      });
+      assert.equal(start.kind, 'pay');
+      const stored = await getCheckout(ctx.store.db, checkoutId);
+      assert.ok(stored?.receipt_email_encrypted && stored.payment_id);
+      double.expire(stored.payment_id);
+      assert.equal((await returnFromPayment(ctx, checkoutId, subscriber.id)).kind, 'canceled');
+      assert.equal((await getCheckout(ctx.store.db, checkoutId))?.receipt_email_encrypted, null);
+    });
+  });
+
+describe('the SMTP connection', () => {
+  let ctx: TestContext & { queue: LocalQueue };
+  before(async () => {
+    ctx = await mailContext();
+  });
+  after(() => closeContext(ctx));
+
+  /** Sends a receipt through a mailer of `settings`; answers what the server got and the error, if any. */
+  async function tryMailer(to: TestSmtpServer, settings: SmtpSettings, env: Record<string, string> = ENV) {
+    const checkout = await purchase(ctx, { email: `try-${randomUUID()}@contoso.example` });
+    const mailer = ctx.mailer;
+    ctx.mailer = await openSmtpMailer(settings, env);
+    const from = to.messages.length;
+    const lines = to.lines.length;
+    let error: unknown;
+    try {
+      await sendReceiptMail(ctx, checkout.id);
+    } catch (e) {
+      error = e;
+    } finally {
+      ctx.mailer.close();
+      ctx.mailer = mailer;
+    }
+    return { messages: to.messages.slice(from), lines: to.lines.slice(lines), error };
+  }
+
+  it('logs in only after STARTTLS, with AUTH PLAIN or LOGIN from the environment', guard, async () => {
+    const { messages, lines, error } = await tryMailer(server, smtpSettings());
+    assert.equal(error, undefined);
+    assert.equal(messages.length, 1);
+    const tls = lines.findIndex((l) => l.line === 'STARTTLS');
+    assert.ok(tls >= 0, 'STARTTLS asked');
+    assert.ok(
+      lines.slice(0, tls + 1).every((l) => !l.secure && !/^AUTH|^MAIL/.test(l.line)),
+      'nothing in clear',
+    );
+    const auth = lines.find((l) => l.line.startsWith('AUTH'));
+    assert.ok(auth?.secure, 'AUTH over TLS');
+  });
+
+  it('a wrong password: MBPROV_MAIL_UNAVAILABLE naming EAUTH 535, never the password', guard, async () => {
+    const { messages, error } = await tryMailer(server, smtpSettings(), {
+      ...ENV,
+      MBPROV_SMTP_PASSWORD: 'wrong-pass',
+    });
+    assert.equal(messages.length, 0);
+    assert.ok(error instanceof MbprovError);
+    assert.equal(error.code, 'MBPROV_MAIL_UNAVAILABLE');
+    assert.match(error.message, /EAUTH 535/);
+    assert.ok(!error.message.includes('wrong-pass'));
+  });
+
+  it('a server that offers no STARTTLS gets nothing: no login, no message', guard, async () => {
+    const plain = await TestSmtpServer.start({ users: { [SMTP_USER]: SMTP_PASSWORD }, offerStartTls: false });
+    try {
+      const { messages, lines, error } = await tryMailer(plain, smtpSettings(plain));
+      assert.ok(error instanceof MbprovError && error.code === 'MBPROV_MAIL_UNAVAILABLE');
+      assert.equal(messages.length, 0);
+      assert.ok(!lines.some((l) => /^(AUTH|MAIL|RCPT|DATA)/.test(l.line)), JSON.stringify(lines));
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('implicit TLS (secure: true, port 465 style) sends', guard, async () => {
+    const implicit = await TestSmtpServer.start({ mode: 'implicit', users: { [SMTP_USER]: SMTP_PASSWORD } });
+    const ca = join(mkdtempSync(join(tmpdir(), 'mbprov-smtp-')), 'ca.pem');
+    writeFileSync(ca, implicit.tls.caPem);
+    try {
+      const { messages, lines, error } = await tryMailer(
+        implicit,
+        smtpSettings(implicit, { secure: true, caFile: ca }),
+      );
+      assert.equal(error, undefined);
+      assert.equal(messages.length, 1);
+      assert.ok(lines.every((l) => l.secure));
+    } finally {
+      await implicit.close();
+    }
+  });
+
+  it(
+    'a server certificate not issued by the trusted CAs is refused before anything is sent',
+    guard,
+    async () => {
+      const settings = smtpSettings();
+      delete settings.caFile;
+      const { messages, lines, error } = await tryMailer(server, settings);
+      assert.ok(error instanceof MbprovError && error.code === 'MBPROV_MAIL_UNAVAILABLE', String(error));
+      assert.equal(messages.length, 0);
+      assert.ok(!lines.some((l) => l.secure), 'no command over the untrusted connection');
+    },
+  );
+
+  it(
+    'refuses to start without the credentials the settings name, or with an unreadable CA file',
+    guard,
+    async () => {
+      await assert.rejects(
+        openSmtpMailer(smtpSettings(), { MBPROV_SMTP_USER: SMTP_USER }),
+        (error: unknown) => {
+          assert.ok(error instanceof MbprovError && error.code === 'MBPROV_CONFIG_INVALID');
+          assert.match(
+            error.message,
+            /smtp\.passwordEnv: the environment variable MBPROV_SMTP_PASSWORD is not set/,
+          );
+          return true;
+        },
+      );
+      await assert.rejects(
+        openSmtpMailer(smtpSettings(server, { caFile: '/nonexistent/ca.pem' }), ENV),
+        /smtp\.caFile/,
+      );
+      assert.throws(
+        () =>
+          loadConfig({
+            adjust: (c) => {
+              c.smtp = { ...smtpSettings() };
+              delete c.smtp.passwordEnv;
+            },
+          }),
+        /userEnv and passwordEnv go together/,
+      );
+    },
+  );
+});
+
+describe('parseReceiptEmail', () => {
+  it('accepts what type=email accepts, up to 254 characters, trimmed; empty is no address', () => {
+    assert.equal(parseReceiptEmail(''), undefined);
+    assert.equal(parseReceiptEmail('   '), undefined);
+    assert.equal(parseReceiptEmail('\u3000a@contoso.example\u3000'), 'a@contoso.example');
+    assert.equal(
+      parseReceiptEmail("o'brien+receipts@mail.contoso.example"),
+      "o'brien+receipts@mail.contoso.example",
+    );
+    const longest = `${'x'.repeat(254 - '@contoso.example'.length)}@contoso.example`;
+    assert.equal(parseReceiptEmail(longest), longest);
+    assert.equal(parseReceiptEmail(`x${longest}`), 'invalid');
+    for (const bad of ['a@-contoso.example', 'a@contoso..example', 'a@contoso.example.', 'ü@contoso.example'])
+      assert.equal(parseReceiptEmail(bad), 'invalid', bad);
+  });
+});
