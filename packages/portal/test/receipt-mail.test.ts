@@ -605,6 +605,32 @@ describe('the SMTP connection', () => {
     assert.ok(auth?.secure, 'AUTH over TLS');
   });
 
+  it(
+    'lines that start with a dot arrive as written (dot-stuffing by nodemailer, unstuffing by the server)',
+    guard,
+    async () => {
+      const mailer = await openSmtpMailer(smtpSettings(), ENV);
+      const from = server.messages.length;
+      const text = ['.', '.one dot', '..two dots', 'end.', ''].join('\n');
+      try {
+        await mailer.send({
+          to: 'dots@contoso.example',
+          senderName: 'Contoso',
+          subject: 'dots',
+          text,
+          html: '<p>.</p>',
+          key: `dots.${randomUUID()}`,
+          lang: 'en',
+        });
+      } finally {
+        mailer.close();
+      }
+      const [sent] = await received(from);
+      assert.ok(server.messages[from]?.data.split('\r\n').includes('.one dot'), 'unstuffed on the wire');
+      assert.equal(sent?.mail.text, text);
+    },
+  );
+
   it('a wrong password: MBPROV_MAIL_UNAVAILABLE naming EAUTH 535, never the password', guard, async () => {
     const { messages, error } = await tryMailer(server, smtpSettings(), {
       ...ENV,
