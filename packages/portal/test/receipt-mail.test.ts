@@ -12,19 +12,17 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { MbprovError } from '@mbprov/core';
-import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { newCheckoutId, returnFromPayment, startCheckout } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { type SmtpSettings, StripeSettingsSchema } from '../src/config/schema.ts';
+import type { SmtpSettings } from '../src/config/schema.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { runExpirySweep, startJobs } from '../src/jobs/tasks.ts';
 import { parseReceiptEmail } from '../src/mail/email-address.ts';
 import { sendReceiptMail, UNSENT_RECEIPT_KEEP_MS } from '../src/mail/receipt-job.ts';
 import { openSmtpMailer } from '../src/mail/smtp-mailer.ts';
-import { openStripeProvider } from '../src/payments/stripe-provider.ts';
 import { buildServer } from '../src/server.ts';
 import { type Checkout, getCheckout } from '../src/storage/checkouts.ts';
 import { addSims, findSim } from '../src/storage/sims.ts';
@@ -33,16 +31,11 @@ import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field } from './helpers/http.ts';
 import { TestSmtpServer } from './helpers/smtp-server.ts';
 import { StripeDouble } from './helpers/stripe-double.ts';
+import { buyOnStripeDouble, payOnStripeDouble, STRIPE_SECRET_KEY } from './helpers/stripe-purchase.ts';
 
 const SMTP_USER = 'portal@contoso.example';
 const SMTP_PASSWORD = 'Sm7p-pa55word/for+the=test';
-const STRIPE_SECRET_KEY = 'sk_test_51MbprovDoubleKey0123456789abcdefWXYZ';
-const ENV = {
-  MBPROV_SMTP_USER: SMTP_USER,
-  MBPROV_SMTP_PASSWORD: SMTP_PASSWORD,
-  STRIPE_SECRET_KEY,
-  STRIPE_WEBHOOK_SECRET: 'whsec_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
-};
+const ENV = { MBPROV_SMTP_USER: SMTP_USER, MBPROV_SMTP_PASSWORD: SMTP_PASSWORD };
 const FROM = 'receipts@contoso.example';
 const guard = { timeout: 120_000 };
 
@@ -85,19 +78,9 @@ async function mailContext(
     configure: (c) => {
       c.smtp = smtpSettings();
       c.operator.timeZone = 'Asia/Tokyo';
-      c.payments.provider = 'stripe';
-      c.payments.stripe = {
-        ...Value.Create(StripeSettingsSchema),
-        apiBase: double.apiBase,
-        timeoutMs: 5_000,
-        maxNetworkRetries: 0,
-      };
     },
   });
-  ctx.payments = openStripeProvider(ctx.config, ENV, {
-    httpAgent: double.agent(),
-    now: () => ctx.clock(),
-  }) as unknown as TestContext['payments'];
+  payOnStripeDouble(ctx, double);
   ctx.mailer = await openSmtpMailer(ctx.config.smtp as SmtpSettings, ENV, { clientName: 'portal.test' });
   // Polls once an hour: the tests drain the queue themselves.
   const queue = new LocalQueue(ctx.store.db, ctx.clock, 3_600_000);
@@ -122,33 +105,17 @@ async function newSubscriber(ctx: TestContext): Promise<{ id: string; iccid: str
   return { ...sim, id: (await subscriberForSim(ctx, found, undefined)).id };
 }
 
-/**
- * A purchase through the checkout: the plans page's form (with `email`, in `lang`), the provider's hosted page paid
- * with a Visa ending in 4242 on the double, the customer's return; answers the completed checkout.
- */
+/** A purchase by a new SIM through the checkout, paid on the Stripe double (with `email` for the receipt). */
 async function purchase(
   ctx: TestContext,
   options: { email?: string; lang?: 'en' | 'ja'; planId?: string } = {},
 ): Promise<Checkout> {
   const subscriber = await newSubscriber(ctx);
-  const checkoutId = newCheckoutId();
-  const start = await startCheckout(ctx, {
-    checkoutId,
-    subscriberId: subscriber.id,
-    shownAt: ctx.clock(),
-    planId: options.planId ?? 'day-1gb',
-    client: 'test-client',
-    lang: options.lang ?? 'en',
+  return buyOnStripeDouble(ctx, double, subscriber.id, {
+    ...(options.planId ? { planId: options.planId } : {}),
+    ...(options.lang ? { lang: options.lang } : {}),
     ...(options.email ? { receiptEmail: options.email } : {}),
   });
-  assert.equal(start.kind, 'pay');
-  const stored = await getCheckout(ctx.store.db, checkoutId);
-  assert.ok(stored?.payment_id);
-  double.pay(stored.payment_id, { brand: 'visa', last4: '4242' });
-  assert.equal((await returnFromPayment(ctx, checkoutId, subscriber.id)).kind, 'completed');
-  const completed = await getCheckout(ctx.store.db, checkoutId);
-  assert.ok(completed);
-  return completed;
 }
 
 /** The messages the server accepted since `from`, parsed by mailparser (an independent MIME reader). */
