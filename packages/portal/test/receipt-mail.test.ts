@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -22,6 +23,7 @@ import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { runExpirySweep, startJobs } from '../src/jobs/tasks.ts';
 import { parseReceiptEmail } from '../src/mail/email-address.ts';
 import { sendReceiptMail, UNSENT_RECEIPT_KEEP_MS } from '../src/mail/receipt-job.ts';
+import { receiptMail } from '../src/mail/receipt-message.ts';
 import { openSmtpMailer } from '../src/mail/smtp-mailer.ts';
 import { buildServer } from '../src/server.ts';
 import { type Checkout, getCheckout } from '../src/storage/checkouts.ts';
@@ -652,6 +654,19 @@ describe('the SMTP connection', () => {
     },
   );
 
+  it('gives up on a server that never answers after smtp.timeoutMs', guard, async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const { error } = await tryMailer(server, smtpSettings(server, { port, timeoutMs: 300 }));
+      assert.ok(error instanceof MbprovError && error.code === 'MBPROV_MAIL_UNAVAILABLE', String(error));
+      assert.match(error.message, /ETIMEDOUT/);
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it(
     'refuses to start without the credentials the settings name, or with an unreadable CA file',
     guard,
@@ -683,6 +698,30 @@ describe('the SMTP connection', () => {
       );
     },
   );
+});
+
+describe('receiptMail', () => {
+  it('keeps values text in the HTML body (escaped) and as written in the text body', () => {
+    const mail = receiptMail(
+      {
+        orderNumber: 'QPQ1S-0STFQ',
+        paidAt: '2026-11-21T10:05:00.000Z',
+        amountMinor: 500,
+        currency: 'JPY',
+        method: { kind: 'other', label: '<b>Voucher</b>' },
+        planName: 'Day "pass" <script>alert(1)</script> & more',
+        endsAt: '2026-11-22T10:05:00.000Z',
+        shortPlan: true,
+      },
+      { lang: 'en', timeZone: 'UTC', operatorName: 'Contoso & Co <Mobile>' },
+    );
+    assert.ok(mail.html.includes('Day &quot;pass&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; more'));
+    assert.ok(mail.html.includes('&lt;b&gt;Voucher&lt;/b&gt;'));
+    assert.ok(!mail.html.includes('<script>') && !mail.html.includes('<b>'));
+    assert.ok(mail.text.includes('Plan: Day "pass" <script>alert(1)</script> & more'));
+    assert.equal(mail.subject, 'Contoso & Co <Mobile>: your receipt, order QPQ1S-0STFQ');
+    assert.ok(!mail.text.includes('Customer support'), 'no support line without operator.supportPhone');
+  });
 });
 
 describe('parseReceiptEmail', () => {
