@@ -299,8 +299,10 @@ export async function markReceiptSent(db: Db, id: string, now: string): Promise<
 }
 
 /**
- * Forgets the addresses of receipts still unsent of checkouts completed before `before` (their job gave up); returns
- * how many. A partial index holds only the checkouts with an address, so the periodic run reads no other row.
+ * Forgets the receipt addresses that checkouts last changed before `before` still hold (a completed one whose job gave
+ * up; an unfinished one is ended by the expiry sweep long before); returns how many. Only the checkouts holding an
+ * address are in the partial index this reads: no condition on the status, which would lead the planner to the
+ * status index and every completed checkout.
  */
 export async function forgetUnsentReceiptAddresses(db: Db, before: string): Promise<number> {
   const result = await db
@@ -308,7 +310,6 @@ export async function forgetUnsentReceiptAddresses(db: Db, before: string): Prom
     .set({ receipt_email_encrypted: null, receipt_claimed_at: null })
     .where('receipt_email_encrypted', 'is not', null)
     .where('updated_at', '<', before)
-    .where('status', '=', 'completed' satisfies CheckoutStatus)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
