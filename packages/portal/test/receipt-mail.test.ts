@@ -33,7 +33,7 @@ import { addSims, findSim } from '../src/storage/sims.ts';
 import { t } from '../src/views/i18n.ts';
 import { DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field } from './helpers/http.ts';
-import { TestSmtpServer } from './helpers/smtp-server.ts';
+import { type SmtpServerOptions, TestSmtpServer } from './helpers/smtp-server.ts';
 import { StripeDouble } from './helpers/stripe-double.ts';
 import { buyOnStripeDouble, payOnStripeDouble, STRIPE_SECRET_KEY } from './helpers/stripe-purchase.ts';
 
@@ -72,6 +72,14 @@ function smtpSettings(to: TestSmtpServer = server, change: Partial<SmtpSettings>
     timeoutMs: 5_000,
     ...change,
   };
+}
+
+/** Another SMTP server for a test, with the settings that reach it (its own CA trusted); close it. */
+async function otherServer(options: SmtpServerOptions, change: Partial<SmtpSettings> = {}) {
+  const other = await TestSmtpServer.start({ users: { [SMTP_USER]: SMTP_PASSWORD }, ...options });
+  const ca = join(mkdtempSync(join(tmpdir(), 'mbprov-smtp-')), 'ca.pem');
+  writeFileSync(ca, other.tls.caPem);
+  return { other, settings: smtpSettings(other, { caFile: ca, ...change }) };
 }
 
 /** A portal context on `dialect` with SMTP, the Stripe provider on the double, a queue and its jobs. */
@@ -613,6 +621,27 @@ describe('the SMTP connection', () => {
   });
 
   it(
+    'logs in with AUTH LOGIN when the server offers only that, and with AUTH PLAIN when only that',
+    guard,
+    async () => {
+      for (const mechanism of ['LOGIN', 'PLAIN'] as const) {
+        const { other, settings } = await otherServer({ authMechanisms: [mechanism] });
+        try {
+          const { messages, lines, error } = await tryMailer(other, settings);
+          assert.equal(error, undefined);
+          assert.equal(messages[0]?.user, SMTP_USER);
+          assert.ok(
+            lines.some((l) => l.line.startsWith(`AUTH ${mechanism}`) && l.secure),
+            mechanism,
+          );
+        } finally {
+          await other.close();
+        }
+      }
+    },
+  );
+
+  it(
     'lines that start with a dot arrive as written (dot-stuffing by nodemailer, unstuffing by the server)',
     guard,
     async () => {
@@ -651,31 +680,27 @@ describe('the SMTP connection', () => {
   });
 
   it('a server that offers no STARTTLS gets nothing: no login, no message', guard, async () => {
-    const plain = await TestSmtpServer.start({ users: { [SMTP_USER]: SMTP_PASSWORD }, offerStartTls: false });
+    const { other, settings } = await otherServer({ offerStartTls: false });
     try {
-      const { messages, lines, error } = await tryMailer(plain, smtpSettings(plain));
+      const { messages, lines, error } = await tryMailer(other, settings);
       assert.ok(error instanceof MbprovError && error.code === 'MBPROV_MAIL_UNAVAILABLE');
+      assert.match(error.message, /ETLS/);
       assert.equal(messages.length, 0);
       assert.ok(!lines.some((l) => /^(AUTH|MAIL|RCPT|DATA)/.test(l.line)), JSON.stringify(lines));
     } finally {
-      await plain.close();
+      await other.close();
     }
   });
 
   it('implicit TLS (secure: true, port 465 style) sends', guard, async () => {
-    const implicit = await TestSmtpServer.start({ mode: 'implicit', users: { [SMTP_USER]: SMTP_PASSWORD } });
-    const ca = join(mkdtempSync(join(tmpdir(), 'mbprov-smtp-')), 'ca.pem');
-    writeFileSync(ca, implicit.tls.caPem);
+    const { other, settings } = await otherServer({ mode: 'implicit' }, { secure: true });
     try {
-      const { messages, lines, error } = await tryMailer(
-        implicit,
-        smtpSettings(implicit, { secure: true, caFile: ca }),
-      );
+      const { messages, lines, error } = await tryMailer(other, settings);
       assert.equal(error, undefined);
       assert.equal(messages.length, 1);
       assert.ok(lines.every((l) => l.secure));
     } finally {
-      await implicit.close();
+      await other.close();
     }
   });
 

@@ -42,6 +42,8 @@ export interface SmtpServerOptions {
   offerStartTls?: boolean;
   /** The accounts AUTH accepts; with any, mail needs a login first. Without, AUTH is not offered. */
   users?: Record<string, string>;
+  /** The AUTH mechanisms offered (default both). */
+  authMechanisms?: Array<'PLAIN' | 'LOGIN'>;
 }
 
 /** The test CA and the server certificate it issued (127.0.0.1 and localhost). */
@@ -167,7 +169,8 @@ class Session {
       case 'EHLO': {
         this.greeted = true;
         const startTls = !this.secure && options.mode !== 'implicit' && options.offerStartTls !== false;
-        const auth = this.secure && options.users ? ['AUTH PLAIN LOGIN'] : [];
+        const mechanisms = options.authMechanisms ?? ['PLAIN', 'LOGIN'];
+        const auth = this.secure && options.users ? [`AUTH ${mechanisms.join(' ')}`] : [];
         this.write(
           reply(250, ['localhost', ...(startTls ? ['STARTTLS'] : []), ...auth, '8BITMIME', 'SIZE 10485760']),
         );
@@ -263,21 +266,24 @@ class Session {
   }
 
   private startAuth(argument: string): undefined {
-    const [mechanism = '', initial] = argument.split(' ');
+    const [given = '', initial] = argument.split(' ');
+    const mechanism = given.toUpperCase();
+    const offered = (this.server.options.authMechanisms ?? ['PLAIN', 'LOGIN']) as string[];
     if (!this.secure) this.write(reply(538, ['5.7.11 Encryption required for requested authentication']));
     else if (!this.server.options.users) this.write(reply(503, ['5.5.1 AUTH not available']));
     else if (this.user) this.write(reply(503, ['5.5.1 Already authenticated']));
-    else if (mechanism.toUpperCase() === 'PLAIN') {
+    else if (!offered.includes(mechanism)) this.write(reply(504, ['5.5.4 Unrecognized authentication type']));
+    else if (mechanism === 'PLAIN') {
       if (initial) this.plain(initial);
       else {
         this.auth = { mechanism: 'PLAIN' };
         this.write('334 \r\n');
       }
-    } else if (mechanism.toUpperCase() === 'LOGIN') {
+    } else {
       if (initial) this.auth = { mechanism: 'LOGIN', user: Buffer.from(initial, 'base64').toString('utf8') };
       else this.auth = { mechanism: 'LOGIN' };
       this.write(`334 ${Buffer.from(initial ? 'Password:' : 'Username:').toString('base64')}\r\n`);
-    } else this.write(reply(504, ['5.5.4 Unrecognized authentication type']));
+    }
     return undefined;
   }
 
