@@ -11,15 +11,13 @@ import { addSims, findSim } from '../src/storage/sims.ts';
 import { t } from '../src/views/i18n.ts';
 import { type TestContext, testContext } from './helpers/context.ts';
 import { Browser } from './helpers/http.ts';
-import { StripeDouble } from './helpers/stripe-double.ts';
-import { buyOnStripeDouble, payOnStripeDouble, STRIPE_SECRET_KEY } from './helpers/stripe-purchase.ts';
+import { buyPlan } from './helpers/purchase.ts';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
 const DAY = 86_400_000;
 
 let ctx: TestContext;
 let app: FastifyInstance;
-let double: StripeDouble;
 let sims = 0;
 
 before(async () => {
@@ -30,14 +28,11 @@ before(async () => {
       c.rateLimits.entryPerMinute = 1000;
     },
   });
-  double = await StripeDouble.start(STRIPE_SECRET_KEY);
-  payOnStripeDouble(ctx, double);
   app = await buildServer(ctx, { logger: false });
 });
 after(async () => {
   await app.close();
   await ctx.close();
-  await double.close();
 });
 
 /**
@@ -53,7 +48,7 @@ async function activeSim(planId: string, daysAgo: number, usedMb: number): Promi
   const subscriber = await subscriberForSim(ctx, found, undefined);
   ctx.setNow(new Date(NOW.getTime() - daysAgo * DAY));
   try {
-    await buyOnStripeDouble(ctx, double, subscriber.id, { planId });
+    await buyPlan(ctx, subscriber.id, planId);
   } finally {
     ctx.setNow(NOW);
   }

@@ -3,7 +3,7 @@
 // the payment through nodemailer to a local SMTP server written for the test (helpers/smtp-server.ts: STARTTLS or
 // implicit TLS, AUTH PLAIN/LOGIN, dot-unstuffing), in the customer's language, once, the address forgotten after it;
 // failures retried; credentials from the environment, over TLS only, never logged. Purchases go through the real
-// checkout with the Stripe provider against its local double (helpers/stripe-double.ts).
+// checkout and the test payment service's hosted page (helpers/purchase.ts).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { MbprovError } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
 import { simpleParser } from 'mailparser';
-import { newCheckoutId, returnFromPayment, startCheckout } from '../src/activation/checkout.ts';
+import { ACCEPTED_TEST_CARD, cancelOnTestPage, payOnTestPage } from '../../cli/src/demo/test-payment-page.ts';
+import { returnFromPayment, startCheckout } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { SmtpSettings } from '../src/config/schema.ts';
@@ -32,9 +33,8 @@ import { addSims, findSim } from '../src/storage/sims.ts';
 import { t } from '../src/views/i18n.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field } from './helpers/http.ts';
+import { checkoutForm, payStarted } from './helpers/purchase.ts';
 import { type SmtpServerOptions, TestSmtpServer } from './helpers/smtp-server.ts';
-import { StripeDouble } from './helpers/stripe-double.ts';
-import { buyOnStripeDouble, payOnStripeDouble, STRIPE_SECRET_KEY } from './helpers/stripe-purchase.ts';
 
 const SMTP_USER = 'portal@contoso.example';
 const SMTP_PASSWORD = 'Sm7p-pa55word/for+the=test';
@@ -42,19 +42,16 @@ const ENV = { MBPROV_SMTP_USER: SMTP_USER, MBPROV_SMTP_PASSWORD: SMTP_PASSWORD }
 const FROM = 'receipts@contoso.example';
 const guard = { timeout: 120_000 };
 
-let double: StripeDouble;
 let caFile: string;
 let server: TestSmtpServer;
 let sims = 0;
 
 before(async () => {
-  double = await StripeDouble.start(STRIPE_SECRET_KEY);
   server = await TestSmtpServer.start({ users: { [SMTP_USER]: SMTP_PASSWORD } });
   caFile = join(mkdtempSync(join(tmpdir(), 'mbprov-smtp-')), 'smtp-ca.pem');
   writeFileSync(caFile, server.tls.caPem);
 });
 after(async () => {
-  await double.close();
   await server.close();
 });
 
@@ -81,7 +78,7 @@ async function otherServer(options: SmtpServerOptions, change: Partial<SmtpSetti
   return { other, settings: smtpSettings(other, { caFile: ca, ...change }) };
 }
 
-/** A portal context on `dialect` with SMTP, the Stripe provider on the double, a queue and its jobs. */
+/** A portal context on `dialect` with SMTP, a queue and its jobs. */
 async function mailContext(
   dialect: (typeof DIALECTS)[number] = 'sqlite',
 ): Promise<TestContext & { queue: LocalQueue }> {
@@ -91,7 +88,6 @@ async function mailContext(
       c.operator.timeZone = 'Asia/Tokyo';
     },
   });
-  payOnStripeDouble(ctx, double);
   ctx.mailer = await openSmtpMailer(ctx.config.smtp as SmtpSettings, ENV, { clientName: 'portal.test' });
   // Polls once an hour: the tests drain the queue themselves.
   const queue = new LocalQueue(ctx.store.db, ctx.clock, 3_600_000);
@@ -116,17 +112,25 @@ async function newSubscriber(ctx: TestContext): Promise<{ id: string; iccid: str
   return { ...sim, id: (await subscriberForSim(ctx, found, undefined)).id };
 }
 
-/** A purchase by a new SIM through the checkout, paid on the Stripe double (with `email` for the receipt). */
+/**
+ * A purchase by a new SIM as the plans page posts it (with `email` for the receipt, in `lang`), paid with the accepted
+ * test card (a Visa ending in 4242) on the test payment service's page; answers the completed checkout.
+ */
 async function purchase(
   ctx: TestContext,
   options: { email?: string; lang?: 'en' | 'ja'; planId?: string } = {},
 ): Promise<Checkout> {
   const subscriber = await newSubscriber(ctx);
-  return buyOnStripeDouble(ctx, double, subscriber.id, {
-    ...(options.planId ? { planId: options.planId } : {}),
-    ...(options.lang ? { lang: options.lang } : {}),
+  const form = {
+    ...checkoutForm(ctx, subscriber.id, options.planId ?? 'day-1gb'),
+    lang: options.lang ?? 'en',
     ...(options.email ? { receiptEmail: options.email } : {}),
-  });
+  };
+  assert.equal((await payStarted(ctx, await startCheckout(ctx, form))).status, 303);
+  assert.equal((await returnFromPayment(ctx, form.checkoutId, subscriber.id)).kind, 'completed');
+  const completed = await getCheckout(ctx.store.db, form.checkoutId);
+  assert.ok(completed);
+  return completed;
 }
 
 /** The messages the server accepted since `from`, parsed by mailparser (an independent MIME reader). */
@@ -263,7 +267,7 @@ describe('the receipt e-mail address on the plans page', () => {
       receiptEmail: '  Customer.Name+tag@Contoso.example ',
     });
     assert.equal(answer.statusCode, 303);
-    assert.match(String(answer.headers.location), /^https:\/\/checkout\.stripe\.com\//);
+    assert.ok(String(answer.headers.location).startsWith(new URL(ctx.payments.origins[0] as string).origin));
     const row = await checkoutOf(subscriber.id);
     assert.ok(row.receipt_email_encrypted);
     assert.ok(!row.receipt_email_encrypted.includes('Customer'), 'encrypted at rest');
@@ -290,10 +294,10 @@ describe('the receipt e-mail address on the plans page', () => {
     const { browser, form, subscriber } = await plansPage();
     const posted = await browser.post('/checkout', { ...form, receiptEmail: 'rows@contoso.example' });
     assert.equal(posted.statusCode, 303);
-    const stored = await checkoutOf(subscriber.id);
-    assert.ok(stored.payment_id);
-    double.pay(stored.payment_id);
-    assert.equal((await browser.get(`/checkout/${stored.id}/return`)).headers.location, '/complete');
+    const paid = await payOnTestPage(String(posted.headers.location), ACCEPTED_TEST_CARD, { ca: ctx.tlsCa });
+    const back = new URL(String(paid.location));
+    assert.equal(back.pathname, `/checkout/${(await checkoutOf(subscriber.id)).id}/return`);
+    assert.equal((await browser.get(back.pathname)).headers.location, '/complete');
     const page = await browser.get('/complete');
     const section = /<section class="card-box receipt"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
     const receiptRows = [
@@ -547,22 +551,17 @@ for (const dialect of DIALECTS)
 
     it('a checkout that ends without a plan forgets its address at once', guard, async () => {
       const subscriber = await newSubscriber(ctx);
-      const checkoutId = newCheckoutId();
-      const start = await startCheckout(ctx, {
-        checkoutId,
-        subscriberId: subscriber.id,
-        shownAt: ctx.clock(),
-        planId: 'day-1gb',
-        client: 'test-client',
-        lang: 'en',
+      const form = {
+        ...checkoutForm(ctx, subscriber.id, 'day-1gb'),
         receiptEmail: 'gave-up@contoso.example',
-      });
-      assert.equal(start.kind, 'pay');
-      const stored = await getCheckout(ctx.store.db, checkoutId);
-      assert.ok(stored?.receipt_email_encrypted && stored.payment_id);
-      double.expire(stored.payment_id);
-      assert.equal((await returnFromPayment(ctx, checkoutId, subscriber.id)).kind, 'canceled');
-      assert.equal((await getCheckout(ctx.store.db, checkoutId))?.receipt_email_encrypted, null);
+      };
+      const started = await startCheckout(ctx, form);
+      assert.equal(started.kind, 'pay');
+      assert.ok((await getCheckout(ctx.store.db, form.checkoutId))?.receipt_email_encrypted);
+      const canceled = await cancelOnTestPage((started as { url: string }).url, { ca: ctx.tlsCa });
+      assert.equal(canceled.status, 303);
+      assert.equal((await returnFromPayment(ctx, form.checkoutId, subscriber.id)).kind, 'canceled');
+      assert.equal((await getCheckout(ctx.store.db, form.checkoutId))?.receipt_email_encrypted, null);
     });
   });
 
