@@ -15,12 +15,14 @@ import { MbprovError } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
 import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import { ACCEPTED_TEST_CARD, cancelOnTestPage, payOnTestPage } from '../../cli/src/demo/test-payment-page.ts';
 import { returnFromPayment, startCheckout } from '../src/activation/checkout.ts';
 import { subscriberForSim } from '../src/activation/subscribers.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { SmtpSettings } from '../src/config/schema.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
+import { PgBossQueue } from '../src/jobs/pg-boss-queue.ts';
 import { runExpirySweep, startJobs } from '../src/jobs/tasks.ts';
 import { parseReceiptEmail } from '../src/mail/email-address.ts';
 import { sendReceiptMail, UNSENT_RECEIPT_KEEP_MS } from '../src/mail/receipt-job.ts';
@@ -31,7 +33,7 @@ import { type Checkout, forgetUnsentReceiptAddresses, getCheckout } from '../src
 import type { RanStatement } from '../src/storage/database.ts';
 import { addSims, findSim } from '../src/storage/sims.ts';
 import { t } from '../src/views/i18n.ts';
-import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
+import { countRows, DIALECTS, POSTGRES_URL, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field } from './helpers/http.ts';
 import { checkoutForm, payStarted } from './helpers/purchase.ts';
 import { type SmtpServerOptions, TestSmtpServer } from './helpers/smtp-server.ts';
@@ -564,6 +566,34 @@ for (const dialect of DIALECTS)
       assert.equal((await getCheckout(ctx.store.db, form.checkoutId))?.receipt_email_encrypted, null);
     });
   });
+
+describe('the receipt-mail job on pg-boss (the PostgreSQL queue)', () => {
+  it('is queued on completion and sent through the same handler, once', guard, async () => {
+    const ctx = await testContext('postgres', { configure: (c) => void (c.smtp = smtpSettings()) });
+    ctx.mailer = await openSmtpMailer(ctx.config.smtp as SmtpSettings, ENV);
+    const schema = `t_boss_receipts_${process.pid}_${Date.now()}`;
+    const queue = await PgBossQueue.start(POSTGRES_URL, schema);
+    ctx.queue = queue;
+    try {
+      await startJobs(ctx, queue);
+      const from = server.messages.length;
+      const checkout = await purchase(ctx, { email: 'boss@contoso.example' });
+      await queue.drain();
+      const [sent, extra] = await received(from);
+      assert.deepEqual(sent?.envelope.to, ['boss@contoso.example']);
+      assert.equal(extra, undefined);
+      assert.ok((await getCheckout(ctx.store.db, checkout.id))?.receipt_sent_at);
+    } finally {
+      await queue.stop();
+      ctx.mailer.close();
+      await ctx.close();
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
+  });
+});
 
 describe('the SMTP connection', () => {
   let ctx: TestContext & { queue: LocalQueue };
