@@ -569,7 +569,11 @@ for (const dialect of DIALECTS)
 
 describe('the receipt-mail job on pg-boss (the PostgreSQL queue)', () => {
   it('is queued on completion and sent through the same handler, once', guard, async () => {
-    const ctx = await testContext('postgres', { configure: (c) => void (c.smtp = smtpSettings()) });
+    const ctx = await testContext('postgres', {
+      configure: (c) => {
+        c.smtp = smtpSettings();
+      },
+    });
     ctx.mailer = await openSmtpMailer(ctx.config.smtp as SmtpSettings, ENV);
     const schema = `t_boss_receipts_${process.pid}_${Date.now()}`;
     const queue = await PgBossQueue.start(POSTGRES_URL, schema);
