@@ -226,6 +226,37 @@ describe('mbprov config check', () => {
     assert.match(result.stderr, /MBPROV_TLS_INVALID/);
   });
 
+  it(
+    'SMTP for receipts: a login variable not set is exit 1 naming it; set, the line names no secret',
+    guard,
+    () => {
+      const dir = tempDir();
+      const config = demoConfig() as Record<string, unknown>;
+      config.smtp = {
+        host: 'smtp.contoso.example',
+        from: { address: 'receipts@contoso.example' },
+        userEnv: 'RECEIPT_SMTP_USER',
+        passwordEnv: 'RECEIPT_SMTP_PASSWORD',
+      };
+      const file = join(dir, 'portal.json');
+      writeFileSync(file, JSON.stringify(config));
+      const missing = check({ MBPROV_DATA_DIR: dir, RECEIPT_SMTP_USER: 'portal' }, ['--config', file]);
+      assert.equal(missing.status, 1);
+      assert.match(
+        missing.stderr,
+        /MBPROV_CONFIG_INVALID: smtp\.passwordEnv: the environment variable RECEIPT_SMTP_PASSWORD is not set/,
+      );
+      const env = { MBPROV_DATA_DIR: dir, RECEIPT_SMTP_USER: 'portal', RECEIPT_SMTP_PASSWORD: 's3cret-Pa55' };
+      const ready = check(env, ['--config', file]);
+      assert.equal(ready.status, 0, ready.stderr);
+      assert.match(
+        ready.stdout,
+        /receipts by e-mail: smtp\.contoso\.example:587, STARTTLS required, login from RECEIPT_SMTP_USER and RECEIPT_SMTP_PASSWORD\n/,
+      );
+      assert.ok(!`${ready.stdout}${ready.stderr}`.includes('s3cret-Pa55'));
+    },
+  );
+
   it('a misspelt setting: exit 1 naming its path; a missing file: exit 2', guard, () => {
     const dir = tempDir();
     const config = demoConfig() as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { Signer } from './activation/signer.ts';
 import type { Config } from './config/schema.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import type { Mailer } from './mail/smtp-mailer.ts';
 import type { PortalMetrics } from './metrics.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import type { Secrets } from './security/secrets.ts';
@@ -25,5 +26,7 @@ export interface PortalContext {
   log: Logger;
   /** Background jobs (document regeneration, expiry sweeps); absent in tests that do not need them. */
   queue?: JobQueue;
+  /** Sends the receipt e-mails; present when `smtp` is configured (the plans page then offers the receipt field). */
+  mailer?: Mailer;
   metrics?: PortalMetrics;
 }

@@ -51,6 +51,10 @@ function demoCheckout(
     method_label: 'Demo',
     paid_at: at,
     order_number: orderNumber(id),
+    receipt_email_encrypted: null,
+    receipt_sent_at: null,
+    receipt_claimed_at: null,
+    lang: null,
     created_at: at,
     updated_at: at,
   };

@@ -23,6 +23,7 @@ export {
   toCosaJson,
 } from './cosa/export.ts';
 export { freeLoopbackPort } from './free-port.ts';
+export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';
 export { TEST_CARDS } from './payments/test-service/cards.ts';

@@ -10,6 +10,7 @@ import { LocalQueue } from './jobs/local-queue.ts';
 import { PgBossQueue } from './jobs/pg-boss-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { startJobs } from './jobs/tasks.ts';
+import { openSmtpMailer } from './mail/smtp-mailer.ts';
 import { createMetrics } from './metrics.ts';
 import { openPayments } from './payments/open.ts';
 import { loadSecrets } from './security/secrets.ts';
@@ -43,6 +44,8 @@ export async function startPortal(
 ): Promise<RunningPortal> {
   const config = loadConfig(source);
   const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
+  // Before the database opens: a missing SMTP credential variable stops the start, like a missing passphrase.
+  const mailer = config.smtp ? await openSmtpMailer(config.smtp, source.env ?? process.env) : undefined;
   const store = await openStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
@@ -78,6 +81,7 @@ export async function startPortal(
     payments: payments.provider,
     clock: () => new Date(),
     log: { info: () => {}, warn: () => {}, error: () => {} },
+    ...(mailer ? { mailer } : {}),
   };
   const queue: JobQueue = config.databaseUrl
     ? await PgBossQueue.start(
@@ -141,6 +145,7 @@ export async function startPortal(
       await app.close();
       await queue.stop();
       await payments.close();
+      mailer?.close();
       await store.close();
     },
   };

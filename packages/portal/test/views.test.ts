@@ -171,6 +171,49 @@ const views: View[] = [
     endsAt: '2024-05-08',
     completeUrl: '/complete/x',
   },
+  ...[
+    { value: '', invalid: false },
+    { value: 'not an address', invalid: true },
+  ].map(
+    (receiptEmail): View => ({
+      page: 'plans',
+      scenario: 'first-use-embedded',
+      sim,
+      plans: [plan, unlimited],
+      checkoutId: 'chk-4',
+      csrfToken: 'csrf-token-4',
+      selectedPlanId: plan.id,
+      payment: 'hosted',
+      receiptEmail,
+    }),
+  ),
+  {
+    page: 'status',
+    sim,
+    plan,
+    startsAt: '2026-11-01T00:00:00Z',
+    endsAt: '2026-12-01T00:00:00Z',
+    usage: '8.5 GB of 10 GB',
+    usagePercent: 85,
+    completeUrl: '/complete',
+    renew: { mode: 'extend', url: '/renew' },
+    topUp: {
+      usedPercent: 85,
+      endsSoon: true,
+      endsAt: '2026-12-01T00:00:00Z',
+      shortPlan: false,
+      dataLimited: true,
+    },
+  },
+  {
+    page: 'status',
+    sim,
+    plan,
+    startsAt: '2026-11-21T10:05:00Z',
+    endsAt: '2026-11-22T10:05:00Z',
+    completeUrl: '/complete',
+    topUp: { endsSoon: true, endsAt: '2026-11-22T10:05:00Z', shortPlan: true, dataLimited: true },
+  },
   completeView,
   { ...completeView, wifiProfiles: [] },
   { ...completeView, receipt },
@@ -497,6 +540,106 @@ describe('receipts', () => {
   });
 });
 
+describe('the receipt e-mail field', () => {
+  const plansWith = (receiptEmail: { value: string; invalid: boolean }) =>
+    views.find((v) => v.page === 'plans' && v.receiptEmail?.invalid === receiptEmail.invalid) as View;
+
+  it('is optional, labelled and hinted, typed as an e-mail address', () => {
+    for (const lang of LANGS) {
+      const doc = parse(renderer.render(plansWith({ value: '', invalid: false }), ctx(lang)));
+      const input = doc.querySelector('#receipt-email');
+      assert.equal(input?.getAttribute('type'), 'email');
+      assert.equal(input?.getAttribute('name'), CHECKOUT_FIELDS.receiptEmail);
+      assert.equal(input?.getAttribute('autocomplete'), 'email');
+      assert.equal(input?.getAttribute('maxlength'), '254');
+      assert.equal(input?.hasAttribute('required'), false);
+      assert.equal(input?.hasAttribute('aria-invalid'), false);
+      assert.equal(text(doc.querySelector('label[for="receipt-email"]')), t(lang, 'plans.email.label'));
+      assert.equal(
+        text(doc.querySelector(`#${input?.getAttribute('aria-describedby')}`)),
+        t(lang, 'plans.email.hint'),
+      );
+      assert.equal(doc.querySelector('.banner.error'), null);
+    }
+    const without = parse(renderer.render(views.find((v) => v.page === 'plans') as View, ctx('en')));
+    assert.equal(without.querySelector('#receipt-email'), null, 'absent without SMTP');
+  });
+
+  it('a refused address: only the field marked, its message linked from the summary, the plan and the value kept', () => {
+    for (const lang of LANGS) {
+      const doc = parse(renderer.render(plansWith({ value: 'not an address', invalid: true }), ctx(lang)));
+      assert.deepEqual(
+        [...doc.querySelectorAll('[aria-invalid="true"]')].map((e) => e.id),
+        ['receipt-email'],
+      );
+      const input = doc.querySelector('#receipt-email');
+      assert.equal(input?.getAttribute('value'), 'not an address');
+      const described = (input?.getAttribute('aria-describedby') ?? '').split(' ');
+      assert.deepEqual(described, ['receipt-email-hint', 'receipt-email-error']);
+      assert.equal(text(doc.querySelector('#receipt-email-error')), t(lang, 'plans.email.invalid'));
+      const summary = doc.querySelector('.banner.error[role="alert"]');
+      assert.equal(text(summary?.querySelector('h2') ?? null), t(lang, 'plans.email.errorTitle'));
+      assert.equal(summary?.querySelector('a')?.getAttribute('href'), '#receipt-email');
+      assert.equal(doc.querySelector('input[type=radio]:checked')?.getAttribute('value'), plan.id);
+    }
+  });
+});
+
+describe('top-up on the status page', () => {
+  const statusWith = (mode: 'renew' | 'refuse') =>
+    views.find(
+      (v) => v.page === 'status' && v.topUp && (mode === 'renew') === (v.renew !== undefined),
+    ) as View;
+  const section = (view: View, lang: Lang) =>
+    parse(renderer.render(view, ctx(lang, { timeZone: 'Asia/Tokyo' }))).querySelector('section.top-up');
+
+  it('with renewWhileActive extend: why (usage, end), then the renewal link', () => {
+    const en = section(statusWith('renew'), 'en');
+    assert.equal(text(en?.querySelector('h2') ?? null), 'Running low?');
+    assert.deepEqual(
+      [...(en?.querySelectorAll('p') ?? [])].map((p) => text(p)),
+      [
+        'You have used 85% of your data.',
+        'Your plan ends on December 1, 2026.',
+        t('en', 'status.renew.body.extend'),
+        t('en', 'plans.heading.active-extend'),
+      ],
+    );
+    assert.equal(en?.querySelector('a')?.getAttribute('href'), '/renew');
+    const ja = section(statusWith('renew'), 'ja');
+    assert.equal(text(ja?.querySelector('h2') ?? null), t('ja', 'status.topUp.title'));
+    assert.match(text(ja), /データ容量の85%を使用しました。 プランは2026年12月1日に終了します。/);
+  });
+
+  it('with refuse: when a new plan can be bought, the end of a short plan with its time, no link', () => {
+    const en = section(statusWith('refuse'), 'en');
+    assert.deepEqual(
+      [...(en?.querySelectorAll('p') ?? [])].map((p) => text(p)),
+      [
+        'Your plan ends on November 22, 2026 at 7:05 PM GMT+9.',
+        'You can have one plan at a time: you can buy the next one from November 22, 2026 at 7:05 PM GMT+9, when this plan ends.',
+        t('en', 'status.topUp.refuseData'),
+      ],
+    );
+    assert.equal(en?.querySelector('a'), null);
+    const ja = section(statusWith('refuse'), 'ja');
+    assert.match(
+      text(ja),
+      /次のプランは、このプランが終了する2026年11月22日 19:05 JSTからご購入いただけます。/,
+    );
+  });
+
+  it('without a reason to top up, the renewal is offered as before and there is no "Running low?"', () => {
+    const plain = views.find((v) => v.page === 'status' && !v.topUp) as View;
+    const doc = parse(
+      renderer.render({ ...plain, renew: { mode: 'replace', url: '/renew' } } as View, ctx('en')),
+    );
+    assert.equal(doc.querySelector('section.top-up'), null);
+    assert.equal(text(doc.querySelector('#renew-title')), t('en', 'status.renew.title'));
+    assert.equal(doc.querySelector('#renew-title + p + p a')?.getAttribute('href'), '/renew');
+  });
+});
+
 describe('forms', () => {
   it('every form posts with the CSRF field and works without JavaScript', () => {
     let forms = 0;
@@ -511,11 +654,11 @@ describe('forms', () => {
           assert.ok(csrf?.getAttribute('value'), `${view.page}: CSRF field`);
           assert.ok(form.querySelector(`input[type=hidden][name="${CHECKOUT_FIELDS.checkoutId}"]`));
           assert.ok(form.querySelector('button[type=submit]'));
-          // Card data never reaches the portal: the plan and the ticket only.
+          // Card data never reaches the portal: the plan and the ticket only (and the receipt's address, if asked).
           assert.deepEqual(
             [...form.querySelectorAll('input')]
               .map((i) => i.getAttribute('name'))
-              .filter((n) => n !== CHECKOUT_FIELDS.planId),
+              .filter((n) => n !== CHECKOUT_FIELDS.planId && n !== CHECKOUT_FIELDS.receiptEmail),
             [CHECKOUT_FIELDS.checkoutId, CHECKOUT_FIELDS.csrf],
           );
           const selected = form.querySelector('input[type=radio]:checked');

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { describeCertificate, loadCertificates, MbprovError } from '@mbprov/core';
-import { type Config, checkSigner, loadConfig, loadSigner, readTlsFiles } from '@mbprov/portal';
+import {
+  type Config,
+  checkSigner,
+  loadConfig,
+  loadSigner,
+  openSmtpMailer,
+  readTlsFiles,
+} from '@mbprov/portal';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.ts';
 
@@ -42,6 +49,13 @@ function tlsLine(config: Config): string {
   return `${described.subject}, until ${described.notAfter}`;
 }
 
+/** The SMTP server of receipts, and where its login comes from (the names of the variables, never their values). */
+function smtpLine(smtp: NonNullable<Config['smtp']>): string {
+  const tls = smtp.secure ? 'implicit TLS' : 'STARTTLS required';
+  const login = smtp.userEnv ? `login from ${smtp.userEnv} and ${smtp.passwordEnv}` : 'no login';
+  return `${smtp.host}:${smtp.port}, ${tls}, ${login}${smtp.caFile ? `, CA ${smtp.caFile}` : ''}`;
+}
+
 /** Registers `mbprov config check`: what would stop the portal at start, found without starting it. */
 export function registerConfig(program: Command, setStatus: (status: number) => void): void {
   const config = program.command('config').description('Check a portal configuration.');
@@ -49,7 +63,8 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
     .command('check')
     .description(
       'Check a configuration as the portal does at start, without starting it or writing anything: the schema ' +
-        '(unknown keys included), the signing key and certificate (validity, CA, key usage, EV), the TLS files.',
+        '(unknown keys included), the signing key and certificate (validity, CA, key usage, EV), the TLS files, ' +
+        'the SMTP login variables and CA file.',
     )
     .option('-c, --config <file>', 'configuration file (JSON); default MBPROV_CONFIG, else the embedded demo')
     .addHelpText(
@@ -83,6 +98,11 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
           for (const warning of warnings) process.stderr.write(`mbprov: warning: ${warning}\n`);
         } else {
           out(`  signer: a TEST chain generated in ${join(loaded.dataDir, 'signing')} (development only)`);
+        }
+        if (loaded.smtp) {
+          // As at start: the login's environment variables set, the CA file readable (no connection is made).
+          (await openSmtpMailer(loaded.smtp)).close();
+          out(`  receipts by e-mail: ${smtpLine(loaded.smtp)}`);
         }
         out('ready');
         setStatus(EXIT.ok);

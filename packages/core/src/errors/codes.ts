@@ -309,6 +309,13 @@ export const codes = {
     "A form was posted from another site: its Origin (or, without one, its Referer) is not the portal's server.publicUrl.",
     403,
   ),
+  MBPROV_RECEIPT_EMAIL_INVALID: e(
+    'The e-mail address given for the receipt is not a valid address (more than 254 characters, not exactly one @, spaces, control or other characters an address cannot hold); nothing is stored.',
+  ),
+  MBPROV_MAIL_UNAVAILABLE: e(
+    'The SMTP server (smtp.host) could not be reached, did not offer TLS, refused the login or the message, or timed out; the receipt job fails and the queue tries again.',
+    503,
+  ),
   MBPROV_PAYMENT_DECLINED: e('The payment provider declined the card.', 402),
   MBPROV_PAYMENT_PROVIDER_UNAVAILABLE: e(
     'The payment provider could not be reached, timed out or gave an answer that is not valid; nothing was activated. Try again: every payment call is idempotent per checkout.',

@@ -23,8 +23,13 @@ export interface CheckoutRequest {
   planId: string;
   /** Who posted it, as Secrets.clientKey of the client address: checkouts.maxPerClient counts it. */
   client: string;
-  /** The page language, for the provider's hosted page. */
+  /** The page language, for the provider's hosted page and the receipt e-mail. */
   lang: PaymentLang;
+  /**
+   * Where to e-mail the receipt, as parseReceiptEmail (mail/email-address.ts) accepted it; stored encrypted until the
+   * receipt is sent. Only when smtp is configured.
+   */
+  receiptEmail?: string;
 }
 
 /** What posting the plans page leads to: the provider's page, or an outcome already known. */
@@ -65,6 +70,8 @@ async function storeCheckout(
       currency: plan.currency,
       clientKey: request.client,
       orderNumber: orderNumber(request.checkoutId),
+      receiptEmailEncrypted: request.receiptEmail ? ctx.secrets.encrypt(request.receiptEmail) : null,
+      lang: request.lang,
       now: now.toISOString(),
     },
     {

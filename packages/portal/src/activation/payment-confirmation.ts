@@ -1,4 +1,5 @@
 import type { PortalContext } from '../context.ts';
+import { requestReceiptMail } from '../mail/receipt-job.ts';
 import type { PaymentMethod, PaymentState } from '../payments/provider.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';
@@ -155,11 +156,13 @@ async function activateOnce(ctx: PortalContext, checkout: Checkout): Promise<Che
   if (outcome.kind === 'expired' && checkout.payment_reference)
     // The expiry sweep cancelled it before this activation: it refunds too (refunds are idempotent).
     await ctx.payments.refund({ checkoutId: checkout.id, reference: checkout.payment_reference });
-  if (outcome.kind === 'completed')
+  if (outcome.kind === 'completed') {
     ctx.log.info(
       { checkout: checkout.id, subscription: outcome.subscriptionId, plan: plan.id },
       'plan activated',
     );
+    await requestReceiptMail(ctx, checkout);
+  }
   return outcome;
 }
 

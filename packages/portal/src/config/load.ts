@@ -87,6 +87,8 @@ function semanticProblems(config: Config): string[] {
   const billing = config.payments.operatorBilling;
   if (billing && Boolean(billing.clientCertFile) !== Boolean(billing.clientKeyFile))
     problems.push('/payments/operatorBilling: clientCertFile and clientKeyFile go together');
+  if (config.smtp && Boolean(config.smtp.userEnv) !== Boolean(config.smtp.passwordEnv))
+    problems.push('/smtp: userEnv and passwordEnv go together');
   return problems;
 }
 

@@ -149,6 +149,67 @@ const OperatorBilling = Closed(
   },
   { description: "Charge the subscriber's operator account through the billing system's HTTPS API." },
 );
+/** Where receipts are e-mailed from (docs/receipts.md); the login itself comes from the environment. */
+export const SmtpSettingsSchema = Closed({
+  host: Type.String({ minLength: 1, maxLength: 253, description: "The operator's SMTP submission server." }),
+  port: Type.Integer({
+    minimum: 1,
+    maximum: 65535,
+    default: 587,
+    description: 'SMTP port: 587 (submission with STARTTLS) or 465 (implicit TLS, with secure: true).',
+  }),
+  secure: Type.Boolean({
+    default: false,
+    description:
+      'true: TLS from the first byte (implicit TLS, port 465). false: STARTTLS, required: a server that does not ' +
+      'offer it gets nothing. Either way the server certificate is verified; the portal never sends in clear.',
+  }),
+  from: Closed({
+    address: Type.String({
+      minLength: 3,
+      maxLength: 254,
+      pattern: '^[^@\\s]+@[^@\\s]+$',
+      description: 'The sender address of the receipts (From), e.g. receipts@operator.example.',
+    }),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'The display name of the sender; default: operator.name (operator.nameJa in Japanese).',
+      }),
+    ),
+  }),
+  userEnv: Type.Optional(
+    Type.String({
+      pattern: ENV_NAME,
+      description:
+        'Environment variable holding the SMTP user name (AUTH PLAIN or LOGIN); with passwordEnv. Without both, ' +
+        'the portal sends without logging in (a relay that trusts its address).',
+    }),
+  ),
+  passwordEnv: Type.Optional(
+    Type.String({
+      pattern: ENV_NAME,
+      description:
+        'Environment variable holding the SMTP password; it never goes in the file nor in the log.',
+    }),
+  ),
+  caFile: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "A CA certificate (PEM) to trust for the SMTP server's certificate besides the public ones: a private CA.",
+    }),
+  ),
+  timeoutMs: Type.Integer({
+    minimum: 100,
+    maximum: 120_000,
+    default: 10_000,
+    description:
+      'How long connecting, the greeting and each SMTP reply may take before the attempt is given up (the receipt ' +
+      'job is then retried).',
+  }),
+});
 
 /** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
 export const ConfigSchema = Closed({
@@ -278,6 +339,26 @@ export const ConfigSchema = Closed({
       description:
         "IANA time zone of the operator's customers (e.g. Asia/Tokyo): receipts and plan ends are shown in it.",
     }),
+    topUp: Closed(
+      {
+        usagePercent: Type.Integer({
+          minimum: 1,
+          maximum: 100,
+          default: 80,
+          description:
+            'The status page shows "Running low?" once this share of the allowance is used (plans with a data limit).',
+        }),
+        daysBefore: Type.Integer({
+          minimum: 0,
+          maximum: 365,
+          default: 2,
+          description:
+            'The status page shows "Running low?" when the plan ends within this many days: with renewWhileActive ' +
+            'extend or replace it offers the renewal, with refuse it says when a new plan can be bought.',
+        }),
+      },
+      { default: {} },
+    ),
   }),
   plans: Type.Array(Plan, { minItems: 1 }),
   sims: Type.Array(Sim, { default: [], description: 'SIM inventory loaded at start (added when missing).' }),
@@ -311,6 +392,7 @@ export const ConfigSchema = Closed({
     stripe: Type.Optional(StripeSettingsSchema),
     operatorBilling: Type.Optional(OperatorBilling),
   }),
+  smtp: Type.Optional(SmtpSettingsSchema),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
       minimum: 5,
@@ -423,5 +505,7 @@ export type Config = Static<typeof ConfigSchema> & { server: { publicUrl: string
 export type PlanConfig = Static<typeof Plan>;
 /** A configured Wi-Fi network. */
 export type WifiConfig = Static<typeof WifiNetwork>;
+/** The SMTP settings of receipts by e-mail. */
+export type SmtpSettings = Static<typeof SmtpSettingsSchema>;
 /** A configured APN. */
 export type ApnConfig = Static<typeof Apn>;

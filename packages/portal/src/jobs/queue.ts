@@ -1,5 +1,5 @@
 /** The background jobs of the portal. */
-export type JobName = 'expire-sweep' | 'regenerate-documents' | 'prune-documents';
+export type JobName = 'expire-sweep' | 'regenerate-documents' | 'prune-documents' | 'receipt-mail';
 
 /** A durable job queue: pg-boss on PostgreSQL, a jobs table polled in process on SQLite. */
 export interface JobQueue {

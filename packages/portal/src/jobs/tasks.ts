@@ -1,6 +1,7 @@
 import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
+import { forgetUnsentReceipts, sendReceiptMail } from '../mail/receipt-job.ts';
 import { pruneDocumentsPage } from '../storage/documents.ts';
 import { deleteExpiredRateLimits } from '../storage/rate-limits.ts';
 import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
@@ -99,7 +100,8 @@ export async function pruneDocuments(
 }
 
 /**
- * The periodic expiry sweep: plans past their end, unfinished checkouts, rate limit counts of past windows. Each step
+ * The periodic expiry sweep: plans past their end, unfinished checkouts, rate limit counts of past windows, addresses
+ * of receipts that could not be sent. Each step
  * is safe to run in two processes at once (pg-boss hands each minute's run to one process, but a run that outlasts
  * its minute meets the next one): conditional updates, a claim before each refund, deletes.
  */
@@ -107,11 +109,12 @@ export async function runExpirySweep(ctx: PortalContext): Promise<void> {
   await expireSweep(ctx);
   await sweepCheckouts(ctx);
   await sweepRateLimits(ctx);
+  await forgetUnsentReceipts(ctx);
 }
 
 /**
  * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions every
- * hour (on PostgreSQL, pg-boss: one schedule for all processes).
+ * hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete.
  */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', () => runExpirySweep(ctx));
@@ -120,6 +123,10 @@ export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<vo
   });
   await queue.work('prune-documents', async () => {
     await pruneDocuments(ctx);
+  });
+  await queue.work('receipt-mail', async (data) => {
+    if (typeof data.checkoutId !== 'string') throw new Error('a receipt-mail job without a checkoutId');
+    await sendReceiptMail(ctx, data.checkoutId);
   });
   await queue.every('expire-sweep', 60);
   await queue.every('prune-documents', 3600);

@@ -2,6 +2,7 @@ import { MbprovError } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type CheckoutOutcome, returnFromPayment, startCheckout } from '../activation/checkout.ts';
 import type { PortalContext } from '../context.ts';
+import { MAX_EMAIL_LENGTH, parseReceiptEmail } from '../mail/email-address.ts';
 import { readCheckoutTicket } from '../security/checkout-ticket.ts';
 import { sameOriginGuard } from '../security/same-origin.ts';
 import { getCheckout } from '../storage/checkouts.ts';
@@ -94,6 +95,17 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
           'The checkout form has no valid checkout id; open the site again from Windows.',
         );
       const planId = field(CHECKOUT_FIELDS.planId);
+      // The receipt field exists only with smtp configured; a refused address stores nothing and marks only itself.
+      const typed = field(CHECKOUT_FIELDS.receiptEmail).slice(0, MAX_EMAIL_LENGTH + 1);
+      const receiptEmail = ctx.mailer ? parseReceiptEmail(typed) : undefined;
+      if (receiptEmail === 'invalid') {
+        request.log.info({ code: 'MBPROV_RECEIPT_EMAIL_INVALID' }, 'the receipt e-mail address is not valid');
+        const view = await plansView(ctx, subscriber, {}, lang, reply.generateCsrf(), undefined, planId, {
+          value: typed,
+          invalid: true,
+        });
+        return sendPage(ctx, renderer, request, reply, view, lang, 400);
+      }
       let started: Awaited<ReturnType<typeof startCheckout>>;
       try {
         started = await startCheckout(ctx, {
@@ -103,6 +115,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
           planId,
           client: ctx.secrets.clientKey(request.ip),
           lang,
+          ...(receiptEmail ? { receiptEmail } : {}),
         });
       } catch (error) {
         if (!(error instanceof MbprovError) || error.code !== 'MBPROV_PAYMENT_PROVIDER_UNAVAILABLE')
@@ -117,6 +130,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
           reply.generateCsrf(),
           'provider-unavailable',
           planId,
+          { value: typed, invalid: false },
         );
         return sendPage(ctx, renderer, request, reply, view, lang, 503);
       }

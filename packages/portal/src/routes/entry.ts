@@ -82,6 +82,7 @@ export async function plansView(
   csrfToken: string,
   error?: PlansView['error'],
   selectedPlanId?: string,
+  receiptEmail: NonNullable<PlansView['receiptEmail']> = { value: '', invalid: false },
 ): Promise<PlansView> {
   const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params);
   // Extending means more of the same plan: that is the only one on offer then.
@@ -105,6 +106,7 @@ export async function plansView(
     // Operator billing charges the account without a page of its own; every other provider has a hosted page.
     payment: ctx.payments.origins.length === 0 ? 'account' : 'hosted',
     ...(ctx.payments.name === 'test' ? { testPayments: true } : {}),
+    ...(ctx.mailer ? { receiptEmail } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 import type { PortalContext } from '../context.ts';
-import { latestPaidCheckout } from '../storage/checkouts.ts';
+import { type Checkout, latestPaidCheckout } from '../storage/checkouts.ts';
 import type { Plan } from '../storage/plans.ts';
 import type { Subscription } from '../storage/subscriptions.ts';
 import { formatBandwidth, formatBytes, formatDuration, formatMoney, maskImsi } from '../views/i18n.ts';
-import type { Lang, PlanView, ReceiptView, SimView } from '../views/models.ts';
+import type { Lang, PlanView, ReceiptView, SimView, TopUpView } from '../views/models.ts';
 
 /** A catalog plan for display. */
 export function planView(plan: Plan, lang: Lang): PlanView {
@@ -42,6 +42,31 @@ export function usageView(subscription: Subscription, lang: Lang): { usage?: str
 /** Plans shorter than this show their end with the time of day: a day pass ends at a time, not on a date. */
 const SHORT_PLAN_DAYS = 7;
 
+/** Whether a plan's end is shown with the time of day. */
+function isShortPlan(plan: Plan): boolean {
+  return plan.duration_days < SHORT_PLAN_DAYS;
+}
+
+/**
+ * The status page's "Running low?" of an active subscription, when its usage passed operator.topUp.usagePercent of
+ * the allowance or it ends within operator.topUp.daysBefore days; otherwise undefined.
+ */
+export function topUpView(ctx: PortalContext, subscription: Subscription, plan: Plan): TopUpView | undefined {
+  const { usagePercent, daysBefore } = ctx.config.operator.topUp;
+  const limit = subscription.data_limit_mb;
+  const used = limit ? (subscription.usage_mb / limit) * 100 : undefined;
+  const usageHigh = used !== undefined && used >= usagePercent;
+  const endsSoon = Date.parse(subscription.ends_at) - ctx.clock().getTime() <= daysBefore * 86_400_000;
+  if (!usageHigh && !endsSoon) return undefined;
+  return {
+    ...(usageHigh ? { usedPercent: Math.min(100, Math.floor(used)) } : {}),
+    endsSoon,
+    endsAt: subscription.ends_at,
+    shortPlan: isShortPlan(plan),
+    dataLimited: limit !== null,
+  };
+}
+
 /** The receipt of the checkout that paid for `subscription`, if one did (imported or demo plans may have none). */
 export async function receiptView(
   ctx: PortalContext,
@@ -50,7 +75,17 @@ export async function receiptView(
   lang: Lang,
 ): Promise<ReceiptView | undefined> {
   const checkout = await latestPaidCheckout(ctx.store.db, subscription.id);
-  if (!checkout?.order_number || checkout.amount_minor === null || !checkout.currency) return undefined;
+  return checkout && checkoutReceipt(checkout, subscription, plan, lang);
+}
+
+/** The receipt of a completed checkout that paid for `subscription` (none without an order number or amount). */
+export function checkoutReceipt(
+  checkout: Checkout,
+  subscription: Subscription,
+  plan: Plan,
+  lang: Lang,
+): ReceiptView | undefined {
+  if (!checkout.order_number || checkout.amount_minor === null || !checkout.currency) return undefined;
   return {
     orderNumber: checkout.order_number,
     paidAt: checkout.paid_at ?? checkout.updated_at,
@@ -64,7 +99,7 @@ export async function receiptView(
     },
     planName: planView(plan, lang).name,
     endsAt: subscription.ends_at,
-    shortPlan: plan.duration_days < SHORT_PLAN_DAYS,
+    shortPlan: isShortPlan(plan),
   };
 }
 

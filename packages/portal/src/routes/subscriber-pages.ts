@@ -10,7 +10,7 @@ import { activeSubscription, latestSubscription, type Subscription } from '../st
 import type { CompleteView, Lang, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, requestLang, sendPage } from './pages.ts';
-import { documentUrl, planView, receiptView, simView, usageView } from './presenters.ts';
+import { documentUrl, planView, receiptView, simView, topUpView, usageView } from './presenters.ts';
 
 /** The status page of an active subscription. */
 export async function statusView(
@@ -23,6 +23,7 @@ export async function statusView(
   if (!plan) throw new Error(`subscription ${subscription.id} names a missing plan`);
   const { renewWhileActive } = ctx.config.operator;
   const receipt = await receiptView(ctx, subscription, plan, lang);
+  const topUp = topUpView(ctx, subscription, plan);
   return {
     page: 'status',
     sim: simView(subscriber),
@@ -33,6 +34,7 @@ export async function statusView(
     completeUrl: '/complete',
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
     ...(receipt ? { receipt } : {}),
+    ...(topUp ? { topUp } : {}),
   };
 }
 

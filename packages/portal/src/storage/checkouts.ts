@@ -44,6 +44,10 @@ export interface NewCheckout {
   currency: string;
   clientKey: string;
   orderNumber: string;
+  /** The receipt's address, encrypted (Secrets.encrypt), when the customer asked for the receipt by e-mail. */
+  receiptEmailEncrypted: string | null;
+  /** The language of the plans page (the receipt e-mail's). */
+  lang: string;
   now: string;
 }
 
@@ -102,6 +106,10 @@ export async function insertCheckout(
         method_label: null,
         paid_at: null,
         order_number: checkout.orderNumber,
+        receipt_email_encrypted: checkout.receiptEmailEncrypted,
+        receipt_sent_at: null,
+        receipt_claimed_at: null,
+        lang: checkout.lang,
         created_at: checkout.now,
         updated_at: checkout.now,
       })
@@ -110,6 +118,15 @@ export async function insertCheckout(
     return { kind: Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? 'stored' : 'exists' };
   });
 }
+
+/** The ends without a plan: no receipt will be sent, so an address given for one is forgotten at once. */
+const ENDED_WITHOUT_PLAN: readonly CheckoutStatus[] = [
+  'declined',
+  'canceled',
+  'refunded',
+  'superseded',
+  'expired',
+];
 
 /**
  * Moves a checkout to `change.status` (with the other fields of `change`) if it is in one of the states `from`;
@@ -124,7 +141,11 @@ async function moveCheckout(
 ): Promise<boolean> {
   const result = await db
     .updateTable('checkouts')
-    .set({ ...change, updated_at: now })
+    .set({
+      ...change,
+      ...(ENDED_WITHOUT_PLAN.includes(change.status) ? { receipt_email_encrypted: null } : {}),
+      updated_at: now,
+    })
     .where('id', '=', id)
     .where('status', 'in', from)
     .executeTakeFirst();
@@ -257,6 +278,59 @@ export async function latestPaidCheckout(db: Db, subscriptionId: string): Promis
     .orderBy('updated_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/**
+ * Claims the sending of a completed checkout's receipt e-mail for one worker (`receipt_claimed_at`): false when it
+ * was sent, has no address, or another worker claimed it after `staleBefore` (a claim older than that belongs to a
+ * worker that died while sending).
+ */
+export async function claimReceipt(db: Db, id: string, now: string, staleBefore: string): Promise<boolean> {
+  const result = await db
+    .updateTable('checkouts')
+    .set({ receipt_claimed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'completed' satisfies CheckoutStatus)
+    .where('receipt_sent_at', 'is', null)
+    .where('receipt_email_encrypted', 'is not', null)
+    .where((eb) => eb.or([eb('receipt_claimed_at', 'is', null), eb('receipt_claimed_at', '<', staleBefore)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Gives back the claim made at `claimedAt` after a failed send, so that the next try can claim at once. */
+export async function releaseReceipt(db: Db, id: string, claimedAt: string): Promise<void> {
+  await db
+    .updateTable('checkouts')
+    .set({ receipt_claimed_at: null })
+    .where('id', '=', id)
+    .where('receipt_claimed_at', '=', claimedAt)
+    .execute();
+}
+
+/** The SMTP server accepted the receipt: it is sent (never again) and its address forgotten. */
+export async function markReceiptSent(db: Db, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('checkouts')
+    .set({ receipt_sent_at: now, receipt_email_encrypted: null, receipt_claimed_at: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Forgets the receipt addresses that checkouts last changed before `before` still hold (a completed one whose job gave
+ * up; an unfinished one is ended by the expiry sweep long before); returns how many. Only the checkouts holding an
+ * address are in the partial index this reads: no condition on the status, which would lead the planner to the
+ * status index and every completed checkout.
+ */
+export async function forgetUnsentReceiptAddresses(db: Db, before: string): Promise<number> {
+  const result = await db
+    .updateTable('checkouts')
+    .set({ receipt_email_encrypted: null, receipt_claimed_at: null })
+    .where('receipt_email_encrypted', 'is not', null)
+    .where('updated_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Stores a checkout as given, already ended (the demo's purchase history; live ones start with insertCheckout). */

@@ -356,6 +356,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('test_payment_charges').ifExists().execute();
     },
   },
+  // Receipts by e-mail (docs/receipts.md): the address the customer gave, encrypted and kept only until the receipt
+  // is sent; when it was sent (never twice) and when a worker claimed the sending; the language of the plans page,
+  // for the e-mail's.
+  '0013_receipt_email': {
+    async up(db: Kysely<unknown>) {
+      for (const column of ['receipt_email_encrypted', 'receipt_sent_at', 'receipt_claimed_at', 'lang'])
+        await db.schema.alterTable('checkouts').addColumn(column, 'text').execute();
+      // The expiry sweep forgets addresses left unsent: only the few checkouts holding one are in this index.
+      await sql`create index checkouts_receipt_addresses on checkouts (updated_at) where receipt_email_encrypted is not null`.execute(
+        db,
+      );
+    },
+  },
 };
 
 export class CodeMigrations implements MigrationProvider {

@@ -167,6 +167,17 @@ export interface CheckoutTable {
   paid_at: string | null;
   /** What the customer quotes to support (receipts, e-mails): derived from the id (activation/order-number.ts). */
   order_number: string | null;
+  /**
+   * The address the receipt is e-mailed to, encrypted (Secrets.encrypt); cleared once the receipt is sent, or given
+   * up (docs/receipts.md). Null when the customer asked for no e-mail.
+   */
+  receipt_email_encrypted: string | null;
+  /** When the receipt e-mail was accepted by the SMTP server: it is never sent twice. */
+  receipt_sent_at: string | null;
+  /** When a worker claimed the sending of the receipt e-mail, so that no other sends it at the same time. */
+  receipt_claimed_at: string | null;
+  /** The language of the plans page that started it (en, ja): the receipt e-mail's. */
+  lang: string | null;
   created_at: string;
   updated_at: string;
 }

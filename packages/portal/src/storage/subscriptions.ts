@@ -6,6 +6,11 @@ import type { Subscriber } from './subscribers.ts';
 /** A plan period of a subscriber. */
 export type Subscription = SubscriptionTable;
 
+/** A subscription by its id. */
+export async function subscriptionById(db: Db, id: string): Promise<Subscription | undefined> {
+  return db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** The most recent subscription of a subscriber, whatever its status. */
 export async function latestSubscription(db: Db, subscriberId: string): Promise<Subscription | undefined> {
   return db

@@ -118,6 +118,10 @@ const en = {
   'plans.test.title': 'Test mode',
   'plans.test.body':
     'This site uses a test payment service: no real payment is taken. The payment page lists the test card numbers.',
+  'plans.email.label': 'E-mail me the receipt (optional)',
+  'plans.email.hint': 'We send the receipt to this address once, and do not keep the address.',
+  'plans.email.invalid': 'Enter an e-mail address like name@example.com, or leave this field empty.',
+  'plans.email.errorTitle': 'Please check the form',
 
   // Plan facts
   'plan.type': 'Type',
@@ -162,6 +166,15 @@ const en = {
   'receipt.endsAt': 'Plan ends',
   'receipt.keep': 'Quote the order number if you contact customer support about this purchase.',
 
+  // Receipt by e-mail
+  'mail.receipt.subject': '{operator}: your receipt, order {order}',
+  'mail.receipt.heading': 'Thank you for your purchase',
+  'mail.receipt.intro':
+    'We received your payment to {operator} and your plan is active. Here is your receipt.',
+  'mail.receipt.support': 'Customer support: {phone}',
+  'mail.receipt.why':
+    'You get this e-mail because you asked for the receipt when you bought the plan. {operator} does not keep your e-mail address after sending it.',
+
   // Status
   'status.title': 'Your plan',
   'status.heading': 'Your plan is active',
@@ -170,6 +183,12 @@ const en = {
   'status.renew.title': 'Need more?',
   'status.renew.body.extend': 'You can buy another period of this plan now; it adds to the current one.',
   'status.renew.body.replace': 'You can switch to another plan now; it starts as soon as you pay.',
+  'status.topUp.title': 'Running low?',
+  'status.topUp.usage': 'You have used {percent}% of your data.',
+  'status.topUp.ending': 'Your plan ends on {date}.',
+  'status.topUp.refuse':
+    'You can have one plan at a time: you can buy the next one from {date}, when this plan ends.',
+  'status.topUp.refuseData': 'If your data runs out before then, you can buy a new plan as soon as it does.',
   'status.startsAt': 'Started',
   'status.endsAt': 'Ends',
   'status.usage': 'Data used',
@@ -381,6 +400,11 @@ const ja: Record<MessageKey, string> = {
   'plans.test.title': 'テストモード',
   'plans.test.body':
     'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。テスト用のカード番号はお支払いページに記載されています。',
+  'plans.email.label': '領収書をメールで受け取る（任意）',
+  'plans.email.hint': '領収書をこのアドレスに一度だけお送りします。アドレスは保存しません。',
+  'plans.email.invalid':
+    'name@example.com のような形式でメールアドレスを入力するか、この欄を空欄のままにしてください。',
+  'plans.email.errorTitle': '入力内容をご確認ください',
 
   // Plan facts
   'plan.type': '種類',
@@ -425,6 +449,14 @@ const ja: Record<MessageKey, string> = {
   'receipt.endsAt': 'プランの終了日時',
   'receipt.keep': 'このご購入についてカスタマーサポートにお問い合わせの際は、注文番号をお伝えください。',
 
+  'mail.receipt.subject': '【{operator}】領収書（注文番号 {order}）',
+  'mail.receipt.heading': 'ご購入ありがとうございます',
+  'mail.receipt.intro':
+    '{operator}へのお支払いを確認し、プランのご利用を開始しました。領収書をお送りします。',
+  'mail.receipt.support': 'カスタマーサポート：{phone}',
+  'mail.receipt.why':
+    'このメールは、プランのご購入時に領収書の送付をご希望いただいたためお送りしています。{operator}は送信後、お客様のメールアドレスを保存しません。',
+
   'status.title': 'ご利用中のプラン',
   'status.heading': 'プランはご利用中です',
   'status.intro': 'この SIM カードには有効なプランがあるため、現在ご購入いただく必要はありません。',
@@ -433,6 +465,13 @@ const ja: Record<MessageKey, string> = {
   'status.renew.body.extend':
     'このプランをもう一期間、今すぐご購入いただけます。現在のプランに追加されます。',
   'status.renew.body.replace': '別のプランに今すぐ変更できます。お支払いが完了した時点で開始します。',
+  'status.topUp.title': '残りが少なくなっていませんか?',
+  'status.topUp.usage': 'データ容量の{percent}%を使用しました。',
+  'status.topUp.ending': 'プランは{date}に終了します。',
+  'status.topUp.refuse':
+    '同時にご利用いただけるプランは1つです。次のプランは、このプランが終了する{date}からご購入いただけます。',
+  'status.topUp.refuseData':
+    'それより前にデータ容量を使い切った場合は、その時点で新しいプランをご購入いただけます。',
   'status.startsAt': '開始日',
   'status.endsAt': '終了日',
   'status.usage': 'データ使用量',

@@ -130,6 +130,11 @@ export interface PlansView {
   payment: 'hosted' | 'account';
   /** The built-in test payment service is in use: a banner says no real payment is taken. */
   testPayments?: boolean;
+  /**
+   * The optional "E-mail me the receipt" field, when smtp is configured: what the customer typed, and whether the
+   * server refused it (MBPROV_RECEIPT_EMAIL_INVALID).
+   */
+  receiptEmail?: { value: string; invalid: boolean };
 }
 
 /** A payment the provider has not confirmed yet: the page asks again by itself. */
@@ -155,6 +160,24 @@ export interface StatusView {
   renew?: { mode: 'extend' | 'replace'; url: string };
   /** The purchase of the active plan (absent for plans activated without a checkout). */
   receipt?: ReceiptView;
+  /**
+   * "Running low?": the usage passed operator.topUp.usagePercent or the plan ends within operator.topUp.daysBefore.
+   * With `renew` it offers the renewal; without (renewWhileActive refuse) it says when a new plan can be bought.
+   */
+  topUp?: TopUpView;
+}
+
+/** Why the status page suggests topping up, and when the plan ends. */
+export interface TopUpView {
+  /** The share of the allowance used (whole percent), when it passed the threshold. */
+  usedPercent?: number;
+  /** The plan ends within operator.topUp.daysBefore days. */
+  endsSoon: boolean;
+  /** When the plan ends (ISO 8601), shown like the receipt's plan end. */
+  endsAt: string;
+  shortPlan: boolean;
+  /** The plan has a data allowance: it can also run out before its end. */
+  dataLimited: boolean;
 }
 
 export interface CompleteView {

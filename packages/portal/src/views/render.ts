@@ -7,16 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import {
-  formatDate,
-  formatDateTime,
-  formatMoney,
-  type MessageKey,
-  type MessageParams,
-  maskImsi,
-  problemMessage,
-  t,
-} from './i18n.ts';
+import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessage, t } from './i18n.ts';
 import type {
   CompleteView,
   ErrorView,
@@ -26,11 +17,12 @@ import type {
   PageContext,
   PlansView,
   PlanView,
-  ReceiptView,
   StatusView,
+  TopUpView,
   UnknownSimView,
   View,
 } from './models.ts';
+import { formatPlanEnd, receiptRows } from './receipt.ts';
 
 /** Where the templates are, unless createRenderer is told otherwise. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -45,6 +37,8 @@ export const CHECKOUT_FIELDS = {
   planId: 'planId',
   checkoutId: 'checkoutId',
   csrf: '_csrf',
+  /** Where to e-mail the receipt (optional; only when smtp is configured). */
+  receiptEmail: 'receiptEmail',
 } as const;
 
 /** Options of createRenderer. */
@@ -268,6 +262,12 @@ function plans(view: PlansView, ctx: PageContext) {
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
     test: view.testPayments ? t(lang, 'plans.test.body') : undefined,
+    email: view.receiptEmail && {
+      label: t(lang, 'plans.email.label'),
+      hint: t(lang, 'plans.email.hint'),
+      value: view.receiptEmail.value,
+      error: view.receiptEmail.invalid ? t(lang, 'plans.email.invalid') : undefined,
+    },
     note: t(lang, `pay.note.${view.payment}`),
     submit: t(lang, `pay.submit.${view.payment}`),
     plans: view.plans.map((plan, index) => ({
@@ -285,48 +285,6 @@ function plans(view: PlansView, ctx: PageContext) {
   };
 }
 
-/** How card brands are written, as providers name them in lower case. */
-const BRANDS: Record<string, string> = {
-  visa: 'Visa',
-  mastercard: 'Mastercard',
-  amex: 'American Express',
-  jcb: 'JCB',
-  discover: 'Discover',
-  diners: 'Diners Club',
-  unionpay: 'UnionPay',
-};
-
-/** The receipt's rows, formatted for the page's language and the operator's time zone. */
-function receiptRows(receipt: ReceiptView | undefined, ctx: PageContext) {
-  if (!receipt) return undefined;
-  const { lang, timeZone } = ctx;
-  const { method } = receipt;
-  const brand = method.brand ? (BRANDS[method.brand] ?? method.brand) : undefined;
-  const paidWith =
-    method.kind === 'card' && brand
-      ? method.last4
-        ? t(lang, 'receipt.method.card', { brand, last4: method.last4 })
-        : t(lang, 'receipt.method.cardNoDigits', { brand })
-      : method.kind === 'account'
-        ? method.label
-          ? t(lang, 'receipt.method.accountLabel', { label: method.label })
-          : t(lang, 'receipt.method.account')
-        : (method.label ?? t(lang, 'receipt.method.other'));
-  return [
-    { label: t(lang, 'receipt.order'), value: receipt.orderNumber, id: true },
-    { label: t(lang, 'receipt.paidAt'), value: formatDateTime(receipt.paidAt, lang, timeZone) },
-    { label: t(lang, 'receipt.amount'), value: formatMoney(receipt.amountMinor, receipt.currency, lang) },
-    { label: t(lang, 'receipt.method'), value: paidWith },
-    { label: t(lang, 'receipt.plan'), value: receipt.planName },
-    {
-      label: t(lang, 'receipt.endsAt'),
-      value: receipt.shortPlan
-        ? formatDateTime(receipt.endsAt, lang, timeZone)
-        : formatDate(receipt.endsAt, lang, timeZone),
-    },
-  ];
-}
-
 function status(view: StatusView, ctx: PageContext) {
   const lang = ctx.lang;
   const percent =
@@ -338,12 +296,29 @@ function status(view: StatusView, ctx: PageContext) {
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
     intro: t(lang, view.renew ? 'status.intro.renewable' : 'status.intro'),
-    receipt: receiptRows(view.receipt, ctx),
+    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     renew: view.renew && {
       body: t(lang, `status.renew.body.${view.renew.mode}`),
       link: t(lang, `plans.heading.active-${view.renew.mode}`),
     },
+    topUp: view.topUp && topUp(view.topUp, view.renew !== undefined, ctx),
   };
+}
+
+/** The "Running low?" lines: why, then how to top up, or (renewWhileActive refuse) when a new plan can be bought. */
+function topUp(view: TopUpView, renewable: boolean, ctx: PageContext): string[] {
+  const { lang } = ctx;
+  const date = formatPlanEnd(view.endsAt, view.shortPlan, lang, ctx.timeZone);
+  const lines = [
+    ...(view.usedPercent !== undefined ? [t(lang, 'status.topUp.usage', { percent: view.usedPercent })] : []),
+    ...(view.endsSoon ? [t(lang, 'status.topUp.ending', { date })] : []),
+  ];
+  if (renewable) return lines;
+  return [
+    ...lines,
+    t(lang, 'status.topUp.refuse', { date }),
+    ...(view.dataLimited ? [t(lang, 'status.topUp.refuseData')] : []),
+  ];
 }
 
 /** The messages of provision.js for msProvisionNetworks' Result codes 1–8 and any other code. */
@@ -366,7 +341,7 @@ function complete(view: CompleteView, ctx: PageContext) {
       { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
       ...planFacts(view.plan, lang),
     ],
-    receipt: receiptRows(view.receipt, ctx),
+    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     scriptXml: escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
