@@ -31,7 +31,10 @@
 export interface PlainRoot {
   name: string;
   namespaceUri: string;
-  /** The deepest nesting of elements (the root is 1). */
+  /**
+   * The deepest nesting of elements with an end tag, as the nesting check before parsing counts it (safe-parse.ts:
+   * a self-closed element opens no level).
+   */
   depth: number;
 }
 
@@ -63,7 +66,11 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 const DECLARATION =
   /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"(?:UTF|utf)-8"|'(?:UTF|utf)-8'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/;
-/** Characters XML 1.0 does not allow (surrogates are checked before), in two searches: V8 answers the second at once for a text stored one byte per character. */
+/**
+ * Characters XML 1.0 does not allow (surrogates are checked before), in two searches: V8 answers the second at
+ * once for a text stored one byte per character.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const CONTROL = /[\0-\x08\x0B\x0C\x0E-\x1F]/;
 const NONCHARACTER = /[\uFFFE\uFFFF]/;
 const REFERENCE = /&(?:amp|lt|gt|quot|apos|#x9|#xA|#xD);/y;
@@ -174,11 +181,11 @@ export function plainXml(text: string, namespaceAccepted: (value: string) => boo
       if (selfClosing && text.charCodeAt(k + 1) !== GT) return undefined;
       end = selfClosing ? k + 1 : k;
       root ??= { name, namespaceUri: namespace ?? '', depth: 0 };
-      if (open.length >= root.depth) {
+      if (!selfClosing) {
         if (open.length >= MAX_DEPTH) return undefined;
-        root.depth = open.length + 1;
+        open.push(name);
+        if (open.length > root.depth) root.depth = open.length;
       }
-      if (!selfClosing) open.push(name);
     }
     if (open.length === 0) return spaceEnd(text, end + 1) === text.length ? root : undefined;
     const next = text.indexOf('<', end + 1);
