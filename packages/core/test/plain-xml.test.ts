@@ -171,9 +171,8 @@ describe('plain-XML reader', () => {
     );
     const each = new URL('./helpers/each.ts', import.meta.url);
     const read = await callBounded<unknown[]>(each, 'plainEach', [[...prefixes, ...junk]]);
-    read
-      .slice(0, prefixes.length)
-      .forEach((root, n) => assert.equal(root, null, `prefix of ${n} characters`));
+    for (const [n, root] of read.slice(0, prefixes.length).entries())
+      assert.equal(root, null, `prefix of ${n} characters`);
   });
 
   it('reads alike: every test fixture (reference examples, regressions, fuzz regressions)', () => {
