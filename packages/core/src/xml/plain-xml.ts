@@ -96,10 +96,8 @@ function spaceEnd(text: string, from: number): number {
  * or not known to be (libxml2 then decides). Total: reads any string without throwing, and every loop moves on.
  */
 export function plainXml(text: string, namespaceAccepted: (value: string) => boolean): PlainRoot | undefined {
-  // Markup outside the subset, found at once by the native search: a comment, CDATA section or DOCTYPE, a
-  // processing instruction other than the declaration at offset 0.
-  if (text.indexOf('<!') >= 0 || text.indexOf('<?', 1) >= 0 || text.indexOf(']]>') >= 0) return undefined;
-  if (text.length > MAX_LENGTH || CONTROL.test(text) || NONCHARACTER.test(text)) return undefined;
+  if (text.length > MAX_LENGTH || text.indexOf(']]>') >= 0) return undefined;
+  if (CONTROL.test(text) || NONCHARACTER.test(text)) return undefined;
   let i = 0;
   if (text.charCodeAt(1) === 63 /* ? */) {
     const declaration = DECLARATION.exec(text);
@@ -125,8 +123,17 @@ export function plainXml(text: string, namespaceAccepted: (value: string) => boo
       from = amp + 1;
     }
   };
-  const open: string[] = [];
-  const attributes: string[] = [];
+  /** Whether the names written at `a` and `b` (both of `length`) are the same. */
+  const same = (a: number, b: number, length: number): boolean => {
+    for (let m = 0; m < length; m++) if (text.charCodeAt(a + m) !== text.charCodeAt(b + m)) return false;
+    return true;
+  };
+  // Open elements and the attributes of the tag being read, as offsets and lengths of their names in the text.
+  const openStart: number[] = [];
+  const openLength: number[] = [];
+  let depth = 0;
+  const attributeStart: number[] = [];
+  const attributeLength: number[] = [];
   // The namespace accepted last: a document declares the same few again and again.
   let accepted: string | undefined;
   let root: PlainRoot | undefined;
@@ -134,14 +141,15 @@ export function plainXml(text: string, namespaceAccepted: (value: string) => boo
   for (;;) {
     let end: number;
     if (text.charCodeAt(i + 1) === SLASH) {
-      const name = open.pop();
-      if (name === undefined || !text.startsWith(name, i + 2)) return undefined;
-      end = spaceEnd(text, i + 2 + name.length);
+      if (depth === 0) return undefined;
+      depth--;
+      const length = openLength[depth] as number;
+      if (!same(openStart[depth] as number, i + 2, length)) return undefined;
+      end = spaceEnd(text, i + 2 + length);
       if (text.charCodeAt(end) !== GT) return undefined;
     } else {
       const j = nameEnd(text, i + 1);
       if (j === i + 1 || j - i - 1 > MAX_NAME) return undefined;
-      const name = text.slice(i + 1, j);
       let namespace: string | undefined;
       let count = 0;
       let k = j;
@@ -150,10 +158,25 @@ export function plainXml(text: string, namespaceAccepted: (value: string) => boo
         k = spaceEnd(text, k);
         const c = text.charCodeAt(k);
         if (c === GT || c === SLASH) break;
-        if (k === space) return undefined;
+        if (k === space || count === MAX_ATTRIBUTES) return undefined;
         const attributeEnd = nameEnd(text, k);
-        if (attributeEnd === k || attributeEnd - k > MAX_NAME) return undefined;
-        const attribute = text.slice(k, attributeEnd);
+        const length = attributeEnd - k;
+        if (length === 0 || length > MAX_NAME) return undefined;
+        for (let a = 0; a < count; a++)
+          if (attributeLength[a] === length && same(attributeStart[a] as number, k, length)) return undefined;
+        attributeStart[count] = k;
+        attributeLength[count++] = length;
+        // Names starting with "xml" (in any case) are reserved: all but xmlns are left to libxml2.
+        let xmlns = false;
+        if (
+          length >= 3 &&
+          (text.charCodeAt(k) | 32) === 120 /* x */ &&
+          (text.charCodeAt(k + 1) | 32) === 109 /* m */ &&
+          (text.charCodeAt(k + 2) | 32) === 108 /* l */
+        ) {
+          xmlns = length === 5 && text.slice(k, attributeEnd) === 'xmlns';
+          if (!xmlns) return undefined;
+        }
         k = spaceEnd(text, attributeEnd);
         if (text.charCodeAt(k) !== EQUALS) return undefined;
         k = spaceEnd(text, k + 1);
@@ -163,31 +186,27 @@ export function plainXml(text: string, namespaceAccepted: (value: string) => boo
         if (valueEnd < 0) return undefined;
         if (lt <= k) lt = nextOf('<', k + 1);
         if (lt < valueEnd || !referencesOnly(k + 1, valueEnd)) return undefined;
-        if (attribute === 'xmlns') {
+        if (xmlns) {
           namespace = text.slice(k + 1, valueEnd);
           if (namespace !== accepted) {
             if (UNPLAIN_NAMESPACE.test(namespace) || !namespaceAccepted(namespace)) return undefined;
             accepted = namespace;
           }
-        } else if (attribute.length >= 3 && attribute.slice(0, 3).toLowerCase() === 'xml') {
-          return undefined;
         }
-        if (count >= MAX_ATTRIBUTES) return undefined;
-        for (let a = 0; a < count; a++) if (attributes[a] === attribute) return undefined;
-        attributes[count++] = attribute;
         k = valueEnd + 1;
       }
       const selfClosing = text.charCodeAt(k) === SLASH;
       if (selfClosing && text.charCodeAt(k + 1) !== GT) return undefined;
       end = selfClosing ? k + 1 : k;
-      root ??= { name, namespaceUri: namespace ?? '', depth: 0 };
+      root ??= { name: text.slice(i + 1, j), namespaceUri: namespace ?? '', depth: 0 };
       if (!selfClosing) {
-        if (open.length >= MAX_DEPTH) return undefined;
-        open.push(name);
-        if (open.length > root.depth) root.depth = open.length;
+        if (depth === MAX_DEPTH) return undefined;
+        openStart[depth] = i + 1;
+        openLength[depth++] = j - i - 1;
+        if (depth > root.depth) root.depth = depth;
       }
     }
-    if (open.length === 0) return spaceEnd(text, end + 1) === text.length ? root : undefined;
+    if (depth === 0) return spaceEnd(text, end + 1) === text.length ? root : undefined;
     const next = text.indexOf('<', end + 1);
     if (next < 0 || !referencesOnly(end + 1, next)) return undefined;
     lt = next;
