@@ -12,10 +12,10 @@ import { describe, it } from 'node:test';
 import { buildDocument, createTestEvChain, signDocument, signModel } from '../src/index.ts';
 import { parseXmlSafely, readXmlSafely } from '../src/xml/safe-parse.ts';
 import { buildCorpus } from './fuzz/corpus.ts';
-import { generateInput, sweepCount } from './fuzz/generate.ts';
+import { corpusAndInputs } from './fuzz/generate.ts';
 import { callBounded } from './helpers/bounded.ts';
 import { plainAnswers, plainDisagreement } from './helpers/plain-xml.ts';
-import { seededRandom } from './helpers/random.ts';
+import { randomStrings, seededRandom } from './helpers/random.ts';
 import { fullModel, minimalModel } from './helpers/samples.ts';
 
 const CC = 'http://www.microsoft.com/networking/CarrierControl/v1';
@@ -163,12 +163,7 @@ describe('plain-XML reader', () => {
     const prefixes = Array.from({ length: base.trimEnd().length }, (_, n) => base.slice(0, n));
     const random = seededRandom(20261208);
     const alphabet = ['<', '>', '/', '?', '!', '=', '"', "'", ' ', 'a', 'xmlns', '&', '&amp;', ';', '-', ':'];
-    const junk = Array.from({ length: 3000 }, () =>
-      Array.from(
-        { length: 1 + Math.floor(random() * 40) },
-        () => alphabet[Math.floor(random() * alphabet.length)],
-      ).join(''),
-    );
+    const junk = randomStrings(random, alphabet, 3000);
     const each = new URL('./helpers/each.ts', import.meta.url);
     const read = await callBounded<unknown[]>(each, 'plainEach', [[...prefixes, ...junk]]);
     for (const [n, root] of read.slice(0, prefixes.length).entries())
@@ -193,17 +188,8 @@ describe('plain-XML reader', () => {
   it('reads alike: the fuzz corpus and 3,000 generated fuzz inputs', () => {
     const corpus = buildCorpus();
     const before = plainAnswers.count;
-    for (const seed of [...corpus.documents, ...corpus.signed])
-      assert.equal(plainDisagreement(seed.text), undefined, seed.name);
-    const count = sweepCount(corpus) + 3000;
-    for (let i = 0; i < count; i++) {
-      const input = generateInput(corpus, 20261208, i);
-      assert.equal(
-        plainDisagreement(input.data),
-        undefined,
-        `input ${i} (seed 20261208): ${input.base} [${input.ops.join(', ')}]`,
-      );
-    }
+    for (const [data, label] of corpusAndInputs(corpus, 20261208, 3000))
+      assert.equal(plainDisagreement(data), undefined, label);
     assert.ok(plainAnswers.count - before > 500, `the plain reader read ${plainAnswers.count - before}`);
   });
 
@@ -233,29 +219,8 @@ describe('plain-XML reader', () => {
     const byModel = signModel(fullModel(), options);
     const byText = signDocument(buildDocument(minimalModel()), options);
     const random = seededRandom(20261210);
-    const alphabet = [
-      '<',
-      '>',
-      '/',
-      '"',
-      "'",
-      '=',
-      ' ',
-      '&',
-      ';',
-      '#',
-      ']',
-      ':',
-      '!',
-      '?',
-      'x',
-      '-',
-      '1',
-      '\t',
-      '\u0001',
-      '\ufffe',
-      'é',
-    ];
+    // One character each: markup, references, whitespace, and characters XML refuses or allows beyond ASCII.
+    const alphabet = Array.from('<>/"\'= &;#]:!?x-1\t\u0001\ufffeé');
     const before = plainAnswers.count;
     let edits = 0;
     for (const signed of [byModel, byText]) {
