@@ -16,7 +16,7 @@ import {
   ENVELOPED,
   signatureUri,
 } from './algorithms.ts';
-import { scanCanonicalText } from './canonical-text.ts';
+import { type CanonicalText, scanCanonicalText } from './canonical-text.ts';
 import {
   type AncestorContext,
   c14nOptions,
@@ -181,14 +181,19 @@ const NO_CONTEXT: AncestorContext = { namespaces: [], xmlAttributes: [] };
  */
 function prepareText(xml: string | Uint8Array, options: SignOptions): Prepared {
   const signer = signerOf(options);
-  const parsed = readXmlSafely(xml, options.limits);
+  // Canonical text is digested as it stands: then a plain document needs no tree (safe-parse.ts, plain-xml.ts).
+  let canonical: CanonicalText | undefined;
+  const parsed = readXmlSafely(xml, options.limits, (checked) => {
+    canonical = scanCanonicalText(checked);
+    return canonical.document !== undefined && canonical.signatureTags === 0;
+  });
   if (!parsed.ok) {
     const d = parsed.diagnostics[0] as Diagnostic;
     throw new MbprovError(d.code, `The document cannot be signed: ${d.message}`);
   }
   const { text } = parsed.xml;
   try {
-    const scanned = scanCanonicalText(text);
+    const scanned = canonical ?? scanCanonicalText(text);
     if (scanned.signatureTags > 0 && parsed.xml.doc.find('//ds:Signature', { ds: NS.ds }).length) {
       throw new MbprovError(
         'MBPROV_SIG_ALREADY_SIGNED',

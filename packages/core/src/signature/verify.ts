@@ -431,13 +431,19 @@ export function plainProfile(
  * to the trust anchors (dates, CA flags, key usage, EV when required). Never throws for bad input.
  */
 export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions): VerifyResult {
-  // A plain document is parsed by libxml2 only if a check below needs its tree (safe-parse.ts, plain-xml.ts).
-  const parsed = readXmlSafely(xml, options.limits);
+  // Where the canonical text serves for the digest and SignedInfo, a plain document is parsed by libxml2 only if a
+  // check below needs its tree (safe-parse.ts, plain-xml.ts). The scan reads any text (it is total), but what it
+  // proves is used only once the document is accepted.
+  let scanned: CanonicalText | undefined;
+  const parsed = readXmlSafely(xml, options.limits, (checked) => {
+    scanned = scanCanonicalText(checked);
+    return scanned.withoutLastChild !== undefined && scanned.lastChildFirstChild !== undefined;
+  });
   if (!parsed.ok) return { valid: false, chain: [], errors: parsed.diagnostics };
   const safe = parsed.xml;
   let signer: CertificateSummary | undefined;
   try {
-    const text = scanCanonicalText(safe.text);
+    const text = scanned ?? scanCanonicalText(safe.text);
     const checked =
       plainProfile(safe, text, options.allowSha1 === true, parsed.plain ?? safe.doc.root) ??
       checkProfile(safe, text, options.allowSha1 === true);

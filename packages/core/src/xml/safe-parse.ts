@@ -68,15 +68,20 @@ export type SafeReadResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 /**
- * {@link parseXmlSafely} for callers that may not need the tree: a document of the plain subset that
- * {@link plainXml} proves well-formed (within the depth limit) is accepted without parsing, and libxml2 builds its
- * tree only when `doc` is first read. It accepts and refuses exactly what {@link parseXmlSafely} does: the plain
- * reader accepts nothing libxml2 refuses (plain-xml.test.ts), and every other text is parsed here as there.
+ * {@link parseXmlSafely} for callers that may not need the tree. `textSuffices` is called with the checked text
+ * before any parsing and says whether the caller could work from the text alone; if so, and {@link plainXml} proves
+ * the document well-formed (within the depth limit), it is accepted without parsing and libxml2 builds its tree
+ * only when `doc` is first read. It accepts and refuses exactly what {@link parseXmlSafely} does: the plain reader
+ * accepts nothing libxml2 refuses (plain-xml.test.ts), and every other text is parsed here as there.
  */
-export function readXmlSafely(input: string | Uint8Array, limits: ParseLimits = {}): SafeReadResult {
+export function readXmlSafely(
+  input: string | Uint8Array,
+  limits: ParseLimits = {},
+  textSuffices: (text: string) => boolean = () => true,
+): SafeReadResult {
   const checked = checkedText(input, limits);
   if (typeof checked !== 'string') return checked;
-  const plain = plainXml(checked, namespaceAccepted);
+  const plain = textSuffices(checked) ? plainXml(checked, namespaceAccepted) : undefined;
   if (plain && plain.depth <= (limits.maxDepth ?? defaultLimits.maxDepth)) {
     return { ok: true, xml: new ParsedXml(undefined, input, checked), plain };
   }
