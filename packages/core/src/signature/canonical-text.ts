@@ -9,9 +9,11 @@
  * are exactly the text libxml2 parsed (minus what the enveloped transform removes), so a digest over them can only
  * match when the document is the one that was signed.
  *
- * It only reads text that libxml2 has already parsed as well-formed without a DTD, so it tokenizes without
- * diagnosing errors; but it is total on any text: every search that finds nothing, and every construct it does
- * not expect, ends the scan with nothing proven ({@link UNPROVEN}), and every loop moves forward through the text.
+ * What it proves is used only for a text accepted as well-formed without a DTD (by libxml2, or by the plain-XML
+ * reader, xml/plain-xml.ts), so it tokenizes without diagnosing errors. Signing and verification run it on the
+ * checked text before parsing (its answer decides whether the tree may be needed), so it is total on any text:
+ * every search that finds nothing, and every construct it does not expect, ends the scan with nothing proven
+ * ({@link UNPROVEN}), and every loop moves forward through the text.
  */
 
 /** What one pass over a document's text found; see {@link scanCanonicalText}. */
