@@ -26,6 +26,7 @@ export interface ElementLocation {
 
 /** A parsed document plus source locations; call dispose() when done (libxml2 memory lives outside the JS heap). */
 export interface SafeXml {
+  /** libxml2's tree (for a document {@link readXmlSafely} accepted without parsing, parsed on first read). */
   readonly doc: XmlDocument;
   readonly text: string;
   /** Location of an element met while walking the tree, by path. */
