@@ -7,7 +7,7 @@ import { createTestEvChain, signDocument, signModel, verifyDocument } from '../s
 import { type CanonicalText, scanCanonicalText } from '../src/signature/canonical-text.ts';
 import { parseXmlSafely } from '../src/xml/safe-parse.ts';
 import { callBounded } from './helpers/bounded.ts';
-import { seededRandom } from './helpers/random.ts';
+import { randomStrings, seededRandom } from './helpers/random.ts';
 import { fullModel } from './helpers/samples.ts';
 
 // The recognizer claims some parts of a text are canonical already; these tests hold every claim against
@@ -287,12 +287,7 @@ describe('canonical text recognizer', () => {
       '\0',
       'CDATA',
     ];
-    const junk = Array.from({ length: 2000 }, () =>
-      Array.from(
-        { length: 1 + Math.floor(random() * 40) },
-        () => alphabet[Math.floor(random() * alphabet.length)],
-      ).join(''),
-    );
+    const junk = randomStrings(random, alphabet, 2000);
     const each = new URL('./helpers/each.ts', import.meta.url);
     const scanned = await callBounded<CanonicalText[]>(each, 'scanEach', [[...prefixes, ...junk]]);
     scanned.slice(0, prefixes.length).forEach((result, n) => {

@@ -13,7 +13,7 @@ import { carrierProvisioningSpec } from '../src/model/carrier-provisioning.ts';
 import { MemoryTreeDeclined, memoryTreeOf } from '../src/xml/memory-tree.ts';
 import { parseXmlSafely } from '../src/xml/safe-parse.ts';
 import { buildCorpus } from './fuzz/corpus.ts';
-import { generateInput, sweepCount } from './fuzz/generate.ts';
+import { corpusAndInputs } from './fuzz/generate.ts';
 import { memoryReads, modelDisagreement } from './helpers/model-readers.ts';
 import { fullModel, minimalModel } from './helpers/samples.ts';
 
@@ -154,17 +154,8 @@ describe('model readers: WebAssembly memory and libxml2-wasm node classes', () =
   it('reads alike: the fuzz corpus and 2,000 generated fuzz inputs', () => {
     const corpus = buildCorpus();
     const before = { ...memoryReads };
-    for (const seed of [...corpus.documents, ...corpus.signed])
-      assert.equal(modelDisagreement(seed.text), undefined, seed.name);
-    const count = sweepCount(corpus) + 2000;
-    for (let i = 0; i < count; i++) {
-      const input = generateInput(corpus, 20261207, i);
-      assert.equal(
-        modelDisagreement(input.data),
-        undefined,
-        `input ${i} (seed 20261207): ${input.base} [${input.ops.join(', ')}]`,
-      );
-    }
+    for (const [data, label] of corpusAndInputs(corpus, 20261207, 2000))
+      assert.equal(modelDisagreement(data), undefined, label);
     assert.ok(
       memoryReads.read - before.read > 1000,
       `the memory reader read ${memoryReads.read - before.read}`,

@@ -9,9 +9,11 @@
  * are exactly the text libxml2 parsed (minus what the enveloped transform removes), so a digest over them can only
  * match when the document is the one that was signed.
  *
- * It only reads text that libxml2 has already parsed as well-formed without a DTD, so it tokenizes without
- * diagnosing errors; but it is total on any text: every search that finds nothing, and every construct it does
- * not expect, ends the scan with nothing proven ({@link UNPROVEN}), and every loop moves forward through the text.
+ * What it proves is used only for a text accepted as well-formed without a DTD (by libxml2, or by the plain-XML
+ * reader, xml/plain-xml.ts), so it tokenizes without diagnosing errors. Signing and verification run it on the
+ * checked text before parsing (its answer decides whether the tree may be needed), so it is total on any text:
+ * every search that finds nothing, and every construct it does not expect, ends the scan with nothing proven
+ * ({@link UNPROVEN}), and every loop moves forward through the text.
  */
 
 /** What one pass over a document's text found; see {@link scanCanonicalText}. */
@@ -116,14 +118,32 @@ interface StartTag {
   verbatim: boolean;
   /** C14N's form differs at most in attribute order, quotes and whitespace: no value changes. */
   rewritable: boolean;
-  /** Its unqualified attributes: names and value offsets. */
-  attributes: Array<[name: string, valueStart: number, valueEnd: number]>;
+  /** Its unqualified attributes: the first `attributeCount` names and value offsets of these arrays. */
+  attributeNames: string[];
+  valueStarts: number[];
+  valueEnds: number[];
+  attributeCount: number;
   /** Declares a prefixed namespace or carries a prefixed attribute (xml:lang included). */
   prefixed: boolean;
 }
 
 /** Reads tags and character data, judging them against the canonical form. */
 class Reader {
+  // One start tag object, refilled by every startTag call: a scan reads each tag before the next, and a tag object
+  // (with an array per attribute) for each of a document's hundreds of tags was most of what a scan allocated.
+  private readonly tag: StartTag = {
+    name: '',
+    end: 0,
+    selfClosing: false,
+    defaultNamespace: undefined,
+    verbatim: true,
+    rewritable: true,
+    attributeNames: [],
+    valueStarts: [],
+    valueEnds: [],
+    attributeCount: 0,
+    prefixed: false,
+  };
   private readonly amp: NextOf;
   private readonly gt: NextOf;
   private readonly tab: NextOf;
@@ -154,7 +174,7 @@ class Reader {
     return true;
   }
 
-  /** The start tag at `start` (its `<`). */
+  /** The start tag at `start` (its `<`): the same object on every call, to be read before the next. */
   startTag(start: number): StartTag {
     const text = this.text;
     let j = start + 1;
@@ -172,15 +192,22 @@ class Reader {
     let defaultNamespace: string | undefined;
     let previous = '';
     let count = 0;
-    const attributes: Array<[name: string, valueStart: number, valueEnd: number]> = [];
+    const tag = this.tag;
+    let attributeCount = 0;
     for (;;) {
       const c = text.charCodeAt(j);
       if (c === GT || c === SLASH) {
         const selfClosing = c === SLASH;
         if (selfClosing && text.charCodeAt(j + 1) !== GT) throw new Unexpected();
-        verbatim &&= rewritable;
-        const end = selfClosing ? j + 1 : j;
-        return { name, end, selfClosing, defaultNamespace, verbatim, rewritable, attributes, prefixed };
+        tag.name = name;
+        tag.end = selfClosing ? j + 1 : j;
+        tag.selfClosing = selfClosing;
+        tag.defaultNamespace = defaultNamespace;
+        tag.verbatim = verbatim && rewritable;
+        tag.rewritable = rewritable;
+        tag.attributeCount = attributeCount;
+        tag.prefixed = prefixed;
+        return tag;
       }
       // One space before each attribute and none elsewhere.
       const spaceStart = j;
@@ -223,7 +250,9 @@ class Reader {
       } else {
         if (!(previous < attribute)) verbatim = false;
         previous = attribute;
-        attributes.push([attribute, j + 1, valueEnd]);
+        tag.attributeNames[attributeCount] = attribute;
+        tag.valueStarts[attributeCount] = j + 1;
+        tag.valueEnds[attributeCount++] = valueEnd;
       }
       count++;
       j = valueEnd + 1;
@@ -237,10 +266,11 @@ function canonicalStartTag(text: string, tag: StartTag, inherited: string): stri
     tag.defaultNamespace !== undefined && tag.defaultNamespace !== inherited
       ? ` xmlns="${tag.defaultNamespace}"`
       : '';
-  const attributes = tag.attributes
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, from, to]) => ` ${name}="${text.slice(from, to)}"`)
-    .join('');
+  const { attributeNames: names, valueStarts: starts, valueEnds: ends } = tag;
+  const order = Array.from({ length: tag.attributeCount }, (_, k) => k);
+  if (order.length > 1) order.sort((a, b) => ((names[a] as string) < (names[b] as string) ? -1 : 1));
+  let attributes = '';
+  for (const k of order) attributes += ` ${names[k]}="${text.slice(starts[k], ends[k])}"`;
   return `<${tag.name}${namespace}${attributes}>`;
 }
 

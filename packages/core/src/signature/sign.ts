@@ -6,7 +6,7 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { type CarrierProvisioning, carrierProvisioningSpec } from '../model/carrier-provisioning.ts';
 import { NS } from '../xml/namespaces.ts';
-import { type ParseLimits, parseXmlSafely } from '../xml/safe-parse.ts';
+import { type ParseLimits, readXmlSafely } from '../xml/safe-parse.ts';
 import {
   C14N,
   type Canonicalization,
@@ -16,7 +16,7 @@ import {
   ENVELOPED,
   signatureUri,
 } from './algorithms.ts';
-import { scanCanonicalText } from './canonical-text.ts';
+import { type CanonicalText, scanCanonicalText } from './canonical-text.ts';
 import {
   type AncestorContext,
   c14nOptions,
@@ -172,19 +172,29 @@ function prepared(
   };
 }
 
-/** Text path: parse the document (safely), digest its canonical form with the Signature's surrounding whitespace. */
+/** What a root with no prefixed namespace declaration or xml:* attribute gives SignedInfo in canonical form. */
+const NO_CONTEXT: AncestorContext = { namespaces: [], xmlAttributes: [] };
+
+/**
+ * Text path: read the document safely (libxml2 parses it unless the plain reader proves it well-formed and the scan
+ * proves it canonical), digest its canonical form with the Signature's surrounding whitespace.
+ */
 function prepareText(xml: string | Uint8Array, options: SignOptions): Prepared {
   const signer = signerOf(options);
-  const parsed = parseXmlSafely(xml, options.limits);
+  // Canonical text is digested as it stands: then a plain document needs no tree (safe-parse.ts, plain-xml.ts).
+  let canonical: CanonicalText | undefined;
+  const parsed = readXmlSafely(xml, options.limits, (checked) => {
+    canonical = scanCanonicalText(checked);
+    return canonical.document !== undefined && canonical.signatureTags === 0;
+  });
   if (!parsed.ok) {
     const d = parsed.diagnostics[0] as Diagnostic;
     throw new MbprovError(d.code, `The document cannot be signed: ${d.message}`);
   }
-  const { doc, text } = parsed.xml;
+  const { text } = parsed.xml;
   try {
-    const root = doc.root;
-    const scanned = scanCanonicalText(text);
-    if (scanned.signatureTags > 0 && doc.find('//ds:Signature', { ds: NS.ds }).length) {
+    const scanned = canonical ?? scanCanonicalText(text);
+    if (scanned.signatureTags > 0 && parsed.xml.doc.find('//ds:Signature', { ds: NS.ds }).length) {
       throw new MbprovError(
         'MBPROV_SIG_ALREADY_SIGNED',
         'The document already has a Signature; sign the unsigned document.',
@@ -202,21 +212,25 @@ function prepareText(xml: string | Uint8Array, options: SignOptions): Prepared {
       );
     }
     let digestValue: string;
+    let root: AncestorContext;
     if (scanned.document) {
-      // The text is canonical already (its last piece is the root's end tag).
+      // The text is canonical already (its last piece is the root's end tag). Canonical text has no prefixed
+      // namespace declaration or xml:* attribute, so the root gives SignedInfo no context.
       const pieces = scanned.document;
       const body = pieces.slice(0, -1).join('');
       digestValue = digestOf(signer, `${body}  \n${pieces[pieces.length - 1]}`);
+      root = NO_CONTEXT;
     } else {
-      root.addText('  \n');
-      digestValue = digestCanonicalDocument(doc, signer.hash).toString('base64');
+      const element = parsed.xml.doc.root;
+      element.addText('  \n');
+      digestValue = digestCanonicalDocument(parsed.xml.doc, signer.hash).toString('base64');
+      root = contextOf(element);
     }
-    return prepared(signer, `${text.slice(0, end)}  `, `\n${text.slice(end)}`, digestValue, contextOf(root));
+    return prepared(signer, `${text.slice(0, end)}  `, `\n${text.slice(end)}`, digestValue, root);
   } finally {
     parsed.xml.dispose();
   }
 }
-
 const DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n';
 const ROOT_END = '</CarrierProvisioning>';
 
@@ -240,10 +254,7 @@ function prepareModel(model: CarrierProvisioning, options: SignOptions & { inden
   const before = `${body.slice(0, end)}  `;
   const after = `\n${ROOT_END}`;
   const digestValue = digestOf(signer, before + after);
-  return prepared(signer, DECLARATION + before, `${after}\n`, digestValue, {
-    namespaces: [['', NS.cc]],
-    xmlAttributes: [],
-  });
+  return prepared(signer, DECLARATION + before, `${after}\n`, digestValue, NO_CONTEXT);
 }
 
 function assemble(p: Prepared, signature: Buffer): string {

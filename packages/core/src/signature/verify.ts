@@ -10,7 +10,7 @@ import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
 import { MbprovError } from '../errors/mbprov-error.ts';
 import { childElements, lastChildElement } from '../xml/children.ts';
 import { NS } from '../xml/namespaces.ts';
-import { type ParseLimits, parseXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
+import { type ParseLimits, readXmlSafely, type SafeXml } from '../xml/safe-parse.ts';
 import { C14N, DIGEST_METHODS, ENVELOPED, SIGNATURE_METHODS } from './algorithms.ts';
 import { type CanonicalText, scanCanonicalText } from './canonical-text.ts';
 import { canonicalInContext, contextOf, digestCanonicalDocument } from './canonicalize.ts';
@@ -93,7 +93,7 @@ const parsedCertificates = new BoundedMemo<X509Certificate>();
 const BASE64 = /^[A-Za-z0-9+/ \t\r\n]*={0,2}[ \t\r\n]*$/;
 const XML_SPACE = /[ \t\r\n]/g;
 
-function strictBase64(text: string, what: string, element: XmlElement): Buffer {
+function strictBase64(text: string, what: string, element?: XmlElement): Buffer {
   if (!BASE64.test(text) || text.replace(XML_SPACE, '').length % 4 !== 0) {
     throw new Refusal('MBPROV_SIG_VALUE_FORMAT', `${what} is not valid base64.`, element);
   }
@@ -339,9 +339,9 @@ const PLAIN_SIGNATURE = new RegExp(
 const X509_CERTIFICATE = /<X509Certificate>([^<]*)<\/X509Certificate>/g;
 
 /** Parses a KeyInfo certificate once per base64 text (see {@link parsedCertificates}). */
-function keyInfoCertificate(base64: string, element: () => XmlElement): X509Certificate {
+function keyInfoCertificate(base64: string, element?: () => XmlElement): X509Certificate {
   return parsedCertificates.get(base64, () => {
-    const certificate = new X509Certificate(strictBase64(base64, 'X509Certificate', element()));
+    const certificate = new X509Certificate(strictBase64(base64, 'X509Certificate', element?.()));
     // node:crypto decodes the public key only when asked, and throws then: a key that cannot be read makes
     // the certificate unreadable here, not an exception wherever the key is first used.
     void certificate.publicKey;
@@ -387,6 +387,7 @@ export function plainProfile(
   xml: SafeXml,
   text: CanonicalText,
   allowSha1: boolean,
+  root: { name: string; namespaceUri: string } = xml.doc.root,
 ): CheckedSignature | undefined {
   if (text.signatureTags !== 1 || !text.lastChild) return undefined;
   const written = xml.text.slice(text.lastChild.start, text.lastChild.end);
@@ -407,16 +408,16 @@ export function plainProfile(
   const digest = DIGEST_METHODS[digestUri];
   if (transform !== ENVELOPED || !method || !digest) return undefined;
   if (!allowSha1 && (digest === 'sha1' || method.hash === 'sha1')) return undefined;
-  // The root's name and namespace come from the tree (checkProfile's first refusal); the Signature's position
-  // from the scan: it is the root's last child element, and no other element anywhere is named Signature.
-  const root = xml.doc.root;
+  // The root's name and namespace come from the tree, or the plain reader (checkProfile's first refusal); the
+  // Signature's position from the scan: it is the root's last child element, and no other element anywhere is
+  // named Signature.
   if (root.name !== 'CarrierProvisioning' || root.namespaceUri !== NS.cc) return undefined;
   try {
-    const digestValue = strictBase64(digestText, 'DigestValue', root);
-    const signatureValue = strictBase64(signatureText, 'SignatureValue', root);
+    const digestValue = strictBase64(digestText, 'DigestValue');
+    const signatureValue = strictBase64(signatureText, 'SignatureValue');
     const certificates: X509Certificate[] = [];
     for (const [, base64] of certificateTexts.matchAll(X509_CERTIFICATE))
-      certificates.push(keyInfoCertificate(base64 as string, () => root));
+      certificates.push(keyInfoCertificate(base64 as string));
     return new PlainSignature(xml, c14n, method, digest, digestValue, signatureValue, certificates);
   } catch {
     // A value the tree check refuses (bad base64, an unreadable certificate): it names the refusal and the element.
@@ -430,14 +431,21 @@ export function plainProfile(
  * to the trust anchors (dates, CA flags, key usage, EV when required). Never throws for bad input.
  */
 export function verifyDocument(xml: string | Uint8Array, options: VerifyOptions): VerifyResult {
-  const parsed = parseXmlSafely(xml, options.limits);
+  // Where the canonical text serves for the digest and SignedInfo, a plain document is parsed by libxml2 only if a
+  // check below needs its tree (safe-parse.ts, plain-xml.ts). The scan reads any text (it is total), but what it
+  // proves is used only once the document is accepted.
+  let scanned: CanonicalText | undefined;
+  const parsed = readXmlSafely(xml, options.limits, (checked) => {
+    scanned = scanCanonicalText(checked);
+    return scanned.withoutLastChild !== undefined && scanned.lastChildFirstChild !== undefined;
+  });
   if (!parsed.ok) return { valid: false, chain: [], errors: parsed.diagnostics };
   const safe = parsed.xml;
   let signer: CertificateSummary | undefined;
   try {
-    const text = scanCanonicalText(safe.text);
+    const text = scanned ?? scanCanonicalText(safe.text);
     const checked =
-      plainProfile(safe, text, options.allowSha1 === true) ??
+      plainProfile(safe, text, options.allowSha1 === true, parsed.plain ?? safe.doc.root) ??
       checkProfile(safe, text, options.allowSha1 === true);
     const leaf = checked.certificates[0] as X509Certificate;
     signer = summarizeCertificate(leaf);

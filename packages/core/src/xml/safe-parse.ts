@@ -1,6 +1,9 @@
 import { ParseOption, XmlDocument, type XmlElement, XmlParseError } from 'libxml2-wasm';
+import { BoundedMemo } from '../certificates/cache.ts';
 import { type Diagnostic, diagnostic } from '../errors/diagnostic.ts';
+import { MbprovError } from '../errors/mbprov-error.ts';
 import { childElements } from './children.ts';
+import { type PlainRoot, plainXml } from './plain-xml.ts';
 import { SourceMap } from './source-map.ts';
 
 /** Limits applied before and while parsing untrusted XML. */
@@ -23,6 +26,7 @@ export interface ElementLocation {
 
 /** A parsed document plus source locations; call dispose() when done (libxml2 memory lives outside the JS heap). */
 export interface SafeXml {
+  /** libxml2's tree (for a document {@link readXmlSafely} accepted without parsing, parsed on first read). */
   readonly doc: XmlDocument;
   readonly text: string;
   /** Location of an element met while walking the tree, by path. */
@@ -55,8 +59,39 @@ const ASCII_COMPATIBLE = new Set(['iso-8859-1', 'latin1', 'iso-latin-1', 'us-asc
  * Every refusal is a diagnostic with a stable code; nothing is thrown for bad input.
  */
 export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits = {}): SafeParseResult {
-  const { maxBytes, maxDepth } = { ...defaultLimits, ...limits };
-  const decoded = decode(input, maxBytes);
+  const checked = checkedText(input, limits);
+  return typeof checked === 'string' ? parseChecked(input, checked, limits) : checked;
+}
+
+/** Result of {@link readXmlSafely}: as {@link SafeParseResult}, with the root of a plain document. */
+export type SafeReadResult =
+  | { ok: true; xml: SafeXml; plain?: PlainRoot }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * {@link parseXmlSafely} for callers that may not need the tree. `textSuffices` is called with the checked text
+ * before any parsing and says whether the caller could work from the text alone; if so, and {@link plainXml} proves
+ * the document well-formed (within the depth limit), it is accepted without parsing and libxml2 builds its tree
+ * only when `doc` is first read. It accepts and refuses exactly what {@link parseXmlSafely} does: the plain reader
+ * accepts nothing libxml2 refuses (plain-xml.test.ts), and every other text is parsed here as there.
+ */
+export function readXmlSafely(
+  input: string | Uint8Array,
+  limits: ParseLimits = {},
+  textSuffices: (text: string) => boolean = () => true,
+): SafeReadResult {
+  const checked = checkedText(input, limits);
+  if (typeof checked !== 'string') return checked;
+  const plain = textSuffices(checked) ? plainXml(checked, namespaceAccepted) : undefined;
+  if (plain && plain.depth <= (limits.maxDepth ?? defaultLimits.maxDepth)) {
+    return { ok: true, xml: new ParsedXml(undefined, input, checked), plain };
+  }
+  return parseChecked(input, checked, limits);
+}
+
+/** The checks before parsing: the text, or the refusal. */
+function checkedText(input: string | Uint8Array, limits: ParseLimits): string | SafeParseResult {
+  const decoded = decode(input, limits.maxBytes ?? defaultLimits.maxBytes);
   if (typeof decoded !== 'string') return { ok: false, diagnostics: [decoded] };
   const text = decoded;
   if (text.trim() === '') return fail('MBPROV_XML_EMPTY', 'The input is empty.');
@@ -68,10 +103,13 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
       column: 1,
     });
   }
-
   const prolog = scanProlog(text);
-  if (prolog) return { ok: false, diagnostics: [prolog] };
+  return prolog ? { ok: false, diagnostics: [prolog] } : text;
+}
 
+/** The nesting check and libxml2's parse of a checked text. */
+function parseChecked(input: string | Uint8Array, text: string, limits: ParseLimits): SafeParseResult {
+  const maxDepth = limits.maxDepth ?? defaultLimits.maxDepth;
   const tooDeep = nestingBeyond(text, maxDepth);
   if (tooDeep >= 0) {
     const line = lineAt(text, tooDeep);
@@ -84,7 +122,15 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
       },
     );
   }
+  const doc = parseTree(input, text);
+  return doc instanceof XmlDocument ? { ok: true, xml: new ParsedXml(doc, input, text) } : doc;
+}
 
+/** libxml2's tree of a checked text, or the refusal. */
+function parseTree(
+  input: string | Uint8Array,
+  text: string,
+): XmlDocument | { ok: false; diagnostics: Diagnostic[] } {
   let doc: XmlDocument;
   try {
     // Node encodes UTF-8 natively; handing libxml2-wasm bytes avoids its slower JavaScript string encoder.
@@ -95,23 +141,63 @@ export function parseXmlSafely(input: string | Uint8Array, limits: ParseLimits =
   }
   if (doc.dtd) {
     doc.dispose();
-    return fail(
-      'MBPROV_XML_DTD_FORBIDDEN',
-      'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.',
-    );
+    return {
+      ok: false,
+      diagnostics: [
+        diagnostic(
+          'MBPROV_XML_DTD_FORBIDDEN',
+          'The document has a DOCTYPE; provisioning documents must not declare a DTD or entities.',
+        ),
+      ],
+    };
   }
-  return { ok: true, xml: new ParsedXml(doc, text) };
+  return doc;
 }
 
-/** A parsed document; a class rather than closures, as verification parses one per call. */
+const namespaceNames = new BoundedMemo<boolean>(64);
+
+/**
+ * Whether libxml2 accepts `value` (written without references or quotes) as a default namespace name, asked once
+ * per value: its checks of a namespace declaration (a URI it can parse; not the xml or xmlns namespace) depend on
+ * the value alone.
+ */
+function namespaceAccepted(value: string): boolean {
+  return namespaceNames.get(value, () => {
+    try {
+      XmlDocument.fromString(`<a xmlns="${value}"/>`, { option: PARSE_OPTIONS }).dispose();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A parsed document; a class rather than closures, as verification parses one per call. A document that
+ * {@link readXmlSafely} accepted without parsing is parsed when its tree is first read.
+ */
 class ParsedXml implements SafeXml {
   // Locations are only needed to report findings, so the tree is indexed on first use.
   private index: ElementIndex | undefined;
 
   constructor(
-    readonly doc: XmlDocument,
+    private tree: XmlDocument | undefined,
+    private readonly input: string | Uint8Array,
     readonly text: string,
   ) {}
+
+  get doc(): XmlDocument {
+    if (!this.tree) {
+      const parsed = parseTree(this.input, this.text);
+      // The plain reader accepts nothing libxml2 refuses; were it wrong, the refusal is still a named one.
+      if (!(parsed instanceof XmlDocument)) {
+        const d = parsed.diagnostics[0] as Diagnostic;
+        throw new MbprovError(d.code, d.message);
+      }
+      this.tree = parsed;
+    }
+    return this.tree;
+  }
 
   private get indexed(): ElementIndex {
     this.index ??= indexElements(this.doc, this.text);
@@ -131,7 +217,7 @@ class ParsedXml implements SafeXml {
   }
 
   dispose(): void {
-    this.doc.dispose();
+    this.tree?.dispose();
   }
 }
 

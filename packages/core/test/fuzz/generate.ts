@@ -274,3 +274,20 @@ export function generateInput(corpus: Corpus, seed: number, index: number): Fuzz
   }
   return { index, ...randomInput(corpus, seededRandom(mix(seed, index))) };
 }
+
+/**
+ * The corpus's seeds, then the sweeps and `extra` random inputs of run `seed`, each with a label that names it:
+ * the inputs of the differential tests.
+ */
+export function* corpusAndInputs(
+  corpus: Corpus,
+  seed: number,
+  extra: number,
+): Generator<[data: string | Uint8Array, label: string]> {
+  for (const s of [...corpus.documents, ...corpus.signed]) yield [s.text, s.name];
+  const count = sweepCount(corpus) + extra;
+  for (let i = 0; i < count; i++) {
+    const input = generateInput(corpus, seed, i);
+    yield [input.data, `input ${i} (seed ${seed}): ${input.base} [${input.ops.join(', ')}]`];
+  }
+}

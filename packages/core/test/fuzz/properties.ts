@@ -6,6 +6,7 @@
 // - a seed signed by a good signer verifies as it is; a signer mbprov must refuse is never accepted;
 // - verifyDocument's text reader of the strict profile never answers differently from its tree reader;
 // - the model's memory reader reads every tree as libxml2-wasm's node classes do (the same model and findings);
+// - the plain-XML reader (what signDocument and verifyDocument read without a tree) accepts nothing libxml2 refuses;
 // and the verdicts the oracles are compared with (judge.ts): the XSD verdict (parseXmlSafely + validateXsd, what
 // validateDocument runs) and verifyDocument's.
 import { X509Certificate } from 'node:crypto';
@@ -19,6 +20,7 @@ import {
   verifyDocument,
 } from '../../src/index.ts';
 import { modelDisagreement } from '../helpers/model-readers.ts';
+import { plainDisagreement } from '../helpers/plain-xml.ts';
 import { profileDisagreement } from '../helpers/profiles.ts';
 import { fuzzCertificates, MUST_REFUSE_SIGNERS } from './certificates.ts';
 import type { Corpus } from './corpus.ts';
@@ -104,6 +106,13 @@ const core: FuzzProperty = {
       if (differs) fail('model:memory-vs-nodes', differs);
     } catch (error) {
       findings.push(crash('model readers', error));
+    }
+
+    try {
+      const differs = plainDisagreement(data);
+      if (differs) fail('plain-xml:libxml2', differs);
+    } catch (error) {
+      findings.push(crash('plain-XML reader', error));
     }
 
     const firstCode = (r: { diagnostics: Array<{ code: string }> } | undefined) => r?.diagnostics[0]?.code;

@@ -9,3 +9,13 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `count` strings of 1 to 40 pieces drawn from `alphabet`: random markup for the totality tests of text scanners. */
+export function randomStrings(random: () => number, alphabet: readonly string[], count: number): string[] {
+  return Array.from({ length: count }, () =>
+    Array.from(
+      { length: 1 + Math.floor(random() * 40) },
+      () => alphabet[Math.floor(random() * alphabet.length)],
+    ).join(''),
+  );
+}

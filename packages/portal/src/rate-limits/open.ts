@@ -4,7 +4,6 @@ import type { RateCounter } from './counter.ts';
 import { DatabaseBackend } from './database-backend.ts';
 import { FallbackCounter } from './fallback-counter.ts';
 import { MemoryCounter } from './memory-counter.ts';
-import { RedisBackend } from './redis-backend.ts';
 
 /** How long a shared store may take to count before the request is counted in memory instead (fallback-counter.ts). */
 const TIMEOUT_MS = 1_000;
@@ -19,6 +18,11 @@ export async function openRateCounter(ctx: PortalContext, log: Logger): Promise<
   const { rateLimits } = ctx.config;
   if (!rateLimits.shared) return new MemoryCounter();
   if (rateLimits.redisUrl) {
+    // Loaded only when configured: ioredis declares `class VerbatimString extends String`, after which V8 11
+    // (Node 20) no longer inlines method calls on primitive strings in the whole process (charCodeAt about five
+    // times slower, slice four, indexOf two), which slows every text scan, signing and verification included
+    // (docs/benchmarks.md, "Library hot paths").
+    const { RedisBackend } = await import('./redis-backend.ts');
     const redis = await RedisBackend.connect(rateLimits.redisUrl, rateLimits.redisKeyPrefix, log);
     return new FallbackCounter(new BatchedCounter(redis, TIMEOUT_MS), log);
   }
