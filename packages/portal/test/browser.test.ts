@@ -43,6 +43,10 @@ import { type RunningPortal, startPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
 import { t } from '../src/views/i18n.ts';
 
+/** The portal's page languages; the test payment page speaks the same two. */
+type Lang = 'en' | 'ja';
+const LANGS: readonly Lang[] = ['en', 'ja'];
+
 /** A SIM as Windows sees it: the three parameters it appends to the AccountExperienceURL. */
 interface Sim {
   iccid: string;
@@ -70,9 +74,28 @@ const ACCESSIBLE_JA: Sim = {
   imsi: '310260000000109',
   devId: '490154203237609',
 };
+/** First-use SIMs for the shop-page tests (issue 15, part 3), one per use: `shopSim()` hands out the next. */
+const SHOP_SIMS: Sim[] = Array.from({ length: 40 }, (_, i) => ({
+  iccid: `8901260000000003${String(i).padStart(3, '0')}`,
+  imsi: `310260000000${String(300 + i)}`,
+  devId: `490154203238${String(i).padStart(3, '0')}`,
+}));
+let shopSimsUsed = 0;
+const shopSim = (): Sim => {
+  const sim = SHOP_SIMS[shopSimsUsed++];
+  assert.ok(sim, 'enough shop SIMs');
+  return sim;
+};
 
 const operator = demoConfig().operator as { carrierId: string; internetApn: { accessString: string } };
 const CARRIER_ID = operator.carrierId.toLowerCase();
+/** A demo plan's name as the pages show it in `lang` (operator catalog: name, nameJa). */
+function planName(lang: Lang, id: string): string {
+  const plans = demoConfig().plans as Array<{ id: string; name: string; nameJa: string }>;
+  const plan = plans.find((p) => p.id === id);
+  assert.ok(plan, id);
+  return lang === 'ja' ? plan.nameJa : plan.name;
+}
 const CARDS = { accepted: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' };
 const BRIDGE_PATH = '/__windows-host/msProvisionNetworks';
 const TEST_TIMEOUT = 180_000;
@@ -243,9 +266,6 @@ function screenshots(test: string): (page: Page, step: string) => Promise<void> 
   };
 }
 
-/** The portal's page languages; the test payment page speaks the same two. */
-type Lang = 'en' | 'ja';
-
 /** Whether `url` is a page of the test payment service (its own origin, never the portal's). */
 const onPaymentPage = (url: URL | string) => {
   const u = new URL(url);
@@ -285,13 +305,18 @@ function payButtonName(lang: Lang): RegExp {
  * 303 to it), and fills the card there as a user types it (labels in `lang`).
  */
 async function fillCheckout(page: Page, plan: string, card: string, lang: Lang = 'en'): Promise<void> {
+  await continueToPayment(page, plan, lang);
+  await fillCard(page, card, lang);
+}
+
+/** Picks a plan on the portal's plans page and continues to the test payment service's hosted page. */
+async function continueToPayment(page: Page, plan: string, lang: Lang = 'en'): Promise<void> {
   await expectNoCardField(page);
   await page.getByRole('radio', { name: plan }).check();
   await Promise.all([
     page.waitForURL(onPaymentPage),
     page.getByRole('button', { name: t(lang, 'pay.submit.hosted') }).click(),
   ]);
-  await fillCard(page, card, lang);
 }
 
 /** Fills the card form of the test payment page. */
@@ -350,6 +375,31 @@ async function axeViolations(page: Page): Promise<unknown[]> {
   });
 }
 
+/**
+ * The font families Chromium drew the text of the first element matching `selector` with (DevTools protocol,
+ * CSS.getPlatformFontsForNode): what a screenshot shows, not what the stylesheet asks for.
+ */
+async function renderedFonts(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    assert.ok(nodeId, `${selector} on ${page.url()}`);
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((f) => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Contexts of each page language: its locale and Accept-Language. */
+const LANGUAGE_CONTEXT: Record<Lang, BrowserContextOptions> = {
+  en: { locale: 'en-US', extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' } },
+  ja: { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja-JP,ja;q=0.9' } },
+};
+
 /** The part of axe-core's results the check reads. */
 interface AxeResults {
   violations: Array<{
@@ -403,9 +453,18 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       signerPem = readFileSync(join(dataDir, 'signing', 'signer.crt.pem'), 'utf8');
-      const extra = [NO_API, DECLINED, DOUBLE, NO_JS, JAPANESE, RENEW, CODES, ACCESSIBLE, ACCESSIBLE_JA].map(
-        (s) => `${s.iccid},${s.imsi}`,
-      );
+      const extra = [
+        NO_API,
+        DECLINED,
+        DOUBLE,
+        NO_JS,
+        JAPANESE,
+        RENEW,
+        CODES,
+        ACCESSIBLE,
+        ACCESSIBLE_JA,
+        ...SHOP_SIMS,
+      ].map((s) => `${s.iccid},${s.imsi}`);
       const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
       assert.equal(imported.status, 200, JSON.stringify(imported.json));
       assert.equal(imported.json.added, extra.length, JSON.stringify(imported.json));
@@ -1016,4 +1075,47 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       await context.close();
     }
   });
+
+  for (const lang of LANGS) {
+    it(`Japanese renders in a Japanese font, Windows' fonts first in the stylesheets (${lang}): the 日本語 link, and on Japanese pages the portal's and the payment page's text`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`fonts-${lang}`);
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(shopSim()));
+        const japaneseFont = async (selector: string) => {
+          const fonts = await renderedFonts(page, selector);
+          assert.ok(
+            fonts.length > 0 && fonts.every((f) => /^Noto Sans CJK JP/.test(f)),
+            `${selector} on ${page.url()} drawn with ${fonts.join(', ')}`,
+          );
+        };
+        await japaneseFont('a[hreflang="ja"]');
+        if (lang === 'ja')
+          for (const selector of ['h1', 'legend', '.plan-name']) await japaneseFont(selector);
+        // The stylesheet names Windows' fonts (Segoe UI, Yu Gothic UI, Meiryo) before Noto.
+        const families = await page.evaluate(() => [
+          getComputedStyle(document.body).fontFamily,
+          getComputedStyle(document.querySelector('a[hreflang="ja"]') as Element).fontFamily,
+        ]);
+        for (const family of families) {
+          const [segoe = -1, yu = -1, meiryo = -1, noto = -1] = [
+            'Segoe UI',
+            'Yu Gothic UI',
+            'Meiryo',
+            'Noto Sans CJK JP',
+          ].map((f) => family.indexOf(f));
+          assert.ok(segoe >= 0 && yu >= 0 && meiryo >= 0 && noto > Math.max(segoe, yu, meiryo), family);
+        }
+        await shot(page, 'plans');
+        await continueToPayment(page, planName(lang, 'day-1gb'), lang);
+        if (lang === 'ja') await japaneseFont('h1');
+        await shot(page, 'payment');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
