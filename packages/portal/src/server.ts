@@ -37,6 +37,11 @@ export interface ServerOptions {
 // Secrets travel in URLs of two routes: the download token, and nothing else in the query. Logs keep the path shape.
 const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
 
+/** The origin of an operator logo served from another site (an https URL), for the CSP's img-src. */
+function logoOrigin(logoUrl: string | undefined): string[] {
+  return logoUrl?.startsWith('https://') ? [new URL(logoUrl).origin] : [];
+}
+
 /** The portal's Fastify application: security headers, rate limits, CSRF, pages, the RefreshURL, static files. */
 export async function buildServer(ctx: PortalContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   // Every answer's security headers, computed once; pages add their nonce to the CSP (sendPage).
@@ -46,7 +51,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // An operator logo on another https origin (operator.logoUrl) is the only image from elsewhere.
+        imgSrc: ["'self'", 'data:', ...logoOrigin(ctx.config.operator.logoUrl)],
         // The checkout form's answer redirects to the payment provider's page: form-action covers the redirect.
         formAction: ["'self'", ...ctx.payments.origins],
         frameAncestors: ["'none'"],

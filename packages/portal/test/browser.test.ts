@@ -357,22 +357,26 @@ async function pay(page: Page, lang: Lang = 'en'): Promise<void> {
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * The axe-core violations of the page as it is now (rule, impact, the elements). The source is evaluated through
+ * The axe-core violations of the page as it is now (rule, impact, the elements), of every rule or of `rules`. The source is evaluated through
  * the DevTools protocol rather than added as a script tag: the page's CSP (script-src 'self') rightly refuses an
  * inline script, and nothing about the page is relaxed for the check.
  */
-async function axeViolations(page: Page): Promise<unknown[]> {
+async function axeViolations(page: Page, rules?: string[]): Promise<unknown[]> {
   await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document) => Promise<AxeResults> } }).axe;
-    const results = await axe.run(document);
+  return page.evaluate(async (only) => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document, o: { runOnly?: string[] }) => Promise<AxeResults> };
+      }
+    ).axe;
+    const results = await axe.run(document, only ? { runOnly: only } : {});
     return results.violations.map((v) => ({
       rule: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
     }));
-  });
+  }, rules);
 }
 
 /**
@@ -432,6 +436,89 @@ async function expectProvisioned(page: Page, host: HostLog): Promise<ProvisionOu
   return outcome;
 }
 
+/** A page of the tour: its name, and whether the portal serves it (the test payment page is the provider's). */
+interface Stop {
+  name: string;
+  portal: boolean;
+}
+
+/**
+ * Walks a new customer's way through every page of the shop in `lang`, with a new SIM, in `context`, and runs
+ * `check` on each page, collecting what it reports, so that one run names every page that fails: the start page,
+ * invalid parameters, an unknown SIM, identifiers of different SIMs, an unknown page, the plans page, the test
+ * payment page (as opened, and after a declined card), the payment-pending page, the plans page after a cancelled
+ * payment, completion, status, and the plans page to extend the plan. Answers the problems and the page, left on
+ * the completion page.
+ */
+async function tour(
+  context: BrowserContext,
+  lang: Lang,
+  check: (page: Page, stop: Stop) => Promise<string[]>,
+  sim: Sim = shopSim(),
+): Promise<{ problems: string[]; page: Page }> {
+  const problems: string[] = [];
+  const page = await context.newPage();
+  const at = async (name: string, portal = true) => {
+    if (portal) assert.equal(new URL(page.url()).origin, baseUrl, `${name} is a portal page`);
+    else assert.ok(onPaymentPage(page.url()), `${name} is the payment page`);
+    for (const problem of await check(page, { name, portal })) problems.push(`${name} (${lang}): ${problem}`);
+  };
+  await page.goto(`${baseUrl}/`);
+  await at('home');
+  await page.goto(`${baseUrl}/?SubId=12x&IccId=1`);
+  await at('invalid parameters');
+  await page.goto(`${baseUrl}/?SubId=310260999999999&IccId=8901260999999999990`);
+  await at('unknown SIM');
+  await page.goto(`${baseUrl}/?SubId=${USB.imsi}&IccId=${sim.iccid}`);
+  await at('identifiers of different SIMs');
+  await page.goto(`${baseUrl}/no-such-page`);
+  await at('not found');
+  await page.goto(entryUrl(sim));
+  await at('plans');
+  // The checkout id is the first part of the plans page's signed ticket.
+  const checkoutId = (await page.locator('input[name="checkoutId"]').inputValue()).split('.')[0];
+  await continueToPayment(page, planName(lang, 'day-1gb'), lang);
+  const paymentPage = page.url();
+  await at('payment page', false);
+  await fillCard(page, CARDS.declined, lang);
+  await submitCard(page, lang);
+  await page.locator('.error-summary').waitFor();
+  await at('payment page, a declined card', false);
+  // Back at the return URL before paying: the payment-pending page. Its Refresh header is dropped here, so that the
+  // page does not reload under the checks (the header itself is asserted first).
+  const returnUrl = `${baseUrl}/checkout/${checkoutId}/return`;
+  await page.route(returnUrl, async (route) => {
+    const answer = await route.fetch();
+    assert.equal(answer.status(), 202);
+    assert.equal(answer.headers().refresh, '3');
+    const { refresh: _, ...headers } = answer.headers();
+    await route.fulfill({ response: answer, headers });
+  });
+  await page.goto(returnUrl);
+  await page.unroute(returnUrl);
+  assert.equal(await heading(page), t(lang, 'pending.heading'));
+  await at('payment pending');
+  await page.goto(paymentPage);
+  await Promise.all([
+    page.waitForURL((url) => url.origin === baseUrl),
+    page.getByRole('button', { name: testPaymentText(lang, 'pay.cancel') }).click(),
+  ]);
+  await page.getByRole('alert').waitFor();
+  await at('plans, payment cancelled');
+  await fillCheckout(page, planName(lang, 'day-1gb'), CARDS.accepted, lang);
+  await pay(page, lang);
+  await page.goto(`${baseUrl}/status`);
+  assert.equal(await heading(page), t(lang, 'status.heading'));
+  await at('status');
+  await page.goto(`${baseUrl}/renew`);
+  assert.equal(await heading(page), t(lang, 'plans.heading.active-extend'));
+  await at('plans, extending the plan');
+  await page.goto(`${baseUrl}/complete`);
+  assert.equal(await heading(page), t(lang, 'complete.heading'));
+  await at('completion');
+  return { problems, page };
+}
+
 describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 15 * TEST_TIMEOUT }, () => {
   before(
     async () => {
@@ -440,7 +527,13 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       const port = await freeLoopbackPort();
       baseUrl = `https://localhost:${port}`;
       portal = await startPortal({
-        env: { MBPROV_DATA_DIR: dataDir, PORT: String(port), MBPROV_PUBLIC_URL: baseUrl },
+        env: {
+          MBPROV_DATA_DIR: dataDir,
+          PORT: String(port),
+          MBPROV_PUBLIC_URL: baseUrl,
+          // A free port of its own for the test payment service: others may be running on this machine.
+          MBPROV_TEST_PAYMENTS_PORT: '0',
+        },
         // A purchase while a plan is active extends it (the demo refuses it); no other test buys twice.
         adjust: (config) => {
           config.operator.renewWhileActive = 'extend';
@@ -973,81 +1066,31 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     }
   });
 
-  for (const lang of ['en', 'ja'] as const) {
-    it(`the customer pages pass axe-core with no violation (${lang}): entry and plans, the test payment page and a refused card, payment pending, a canceled payment, completion (success and a failure), status, an unknown SIM, invalid parameters`, {
+  for (const lang of LANGS) {
+    it(`every page passes axe-core with no violation (${lang}): the whole tour (the portal's pages, its error pages and the test payment page), and completion as Windows reports success and failures`, {
       timeout: TEST_TIMEOUT,
     }, async () => {
       const sim = lang === 'en' ? ACCESSIBLE : ACCESSIBLE_JA;
       const pc = windowsPc(sim);
-      const { context, host } = await windowsHost(pc, {
-        locale: lang === 'ja' ? 'ja-JP' : 'en-US',
-        extraHTTPHeaders: { 'Accept-Language': lang === 'ja' ? 'ja-JP,ja;q=0.9' : 'en-US,en;q=0.9' },
-      });
-      // Every page is checked before the verdict, so that one run names all the violations.
-      const found: Array<{ page: string; violations: unknown[] }> = [];
-      const expectAccessible = async (page: Page, what: string) => {
-        const violations = await axeViolations(page);
-        if (violations.length) found.push({ page: what, violations });
-      };
+      const { context, host } = await windowsHost(pc, LANGUAGE_CONTEXT[lang]);
+      const violationsOf = async (page: Page) =>
+        (await axeViolations(page)).map((v) => JSON.stringify(v, null, 2));
       try {
-        const page = await context.newPage();
-        await page.goto(`${baseUrl}/`);
-        assert.equal(await page.locator('html').getAttribute('lang'), lang);
-        await expectAccessible(page, `home (${lang})`);
-        await page.goto(`${baseUrl}/?SubId=12x&IccId=1`);
-        await expectAccessible(page, `invalid parameters (${lang})`);
-        await page.goto(`${baseUrl}/?SubId=310260999999999&IccId=8901260999999999990`);
-        await expectAccessible(page, `unknown SIM (${lang})`);
-        await page.goto(entryUrl(sim));
-        await expectAccessible(page, `plans (${lang})`);
-        const plan = lang === 'ja' ? '1GB デイパス' : '1 GB Day Pass';
-        // The checkout id is the first part of the plans page's signed ticket.
-        const checkoutId = (await page.locator('input[name="checkoutId"]').inputValue()).split('.')[0];
-        await fillCheckout(page, plan, CARDS.declined, lang);
-        const paymentPage = page.url();
-        await expectAccessible(page, `test payment page (${lang})`);
-        await submitCard(page, lang);
-        await page.locator('.error-summary').waitFor();
-        await expectAccessible(page, `test payment page, a declined card (${lang})`);
-        // Back at the return URL before paying: the payment-pending page. Its Refresh header is dropped for the
-        // check, so that the page does not reload under axe (the header itself is asserted first).
-        await page.route(`${baseUrl}/checkout/${checkoutId}/return`, async (route) => {
-          const answer = await route.fetch();
-          assert.equal(answer.status(), 202);
-          assert.equal(answer.headers().refresh, '3');
-          const { refresh: _, ...headers } = answer.headers();
-          await route.fulfill({ response: answer, headers });
-        });
-        await page.goto(`${baseUrl}/checkout/${checkoutId}/return`);
-        assert.equal(await heading(page), t(lang, 'pending.heading'));
-        await expectNoCardField(page);
-        await expectAccessible(page, `payment pending (${lang})`);
-        await page.goto(paymentPage);
-        await Promise.all([
-          page.waitForURL((url) => url.origin === baseUrl),
-          page.getByRole('button', { name: testPaymentText(lang, 'pay.cancel') }).click(),
-        ]);
-        await page.getByRole('alert').waitFor();
-        await expectAccessible(page, `plans, payment canceled (${lang})`);
-        await fillCheckout(page, plan, CARDS.accepted, lang);
-        await pay(page, lang);
-        assert.equal(new URL(page.url()).pathname, '/complete');
+        const { problems, page } = await tour(context, lang, (p) => violationsOf(p), sim);
         await page.locator('#provision-status[data-state="success"]').waitFor();
-        await expectAccessible(page, `completion, success (${lang})`);
         // A failure as the legacy host reports it: a Result code with the manual steps shown.
         host.answer = () => 1;
         await page.reload();
         await page.locator('#provision-status[data-state="code1"]').waitFor();
-        await expectAccessible(page, `completion, failure (${lang})`);
+        problems.push(...(await violationsOf(page)).map((v) => `completion, Result code 1 (${lang}): ${v}`));
         host.answer = () =>
           '<CarrierProvisioningResult xmlns="http://www.microsoft.com/networking/CarrierControlResults/v1"><WLANProfiles ErrorCode="80070426"/></CarrierProvisioningResult>';
         await page.reload();
         await page.locator('#provision-status[data-state="failed"]').waitFor();
-        await expectAccessible(page, `completion, a section failed (${lang})`);
-        await page.goto(`${baseUrl}/status`);
-        assert.equal(await heading(page), t(lang, 'status.heading'));
-        await expectAccessible(page, `status (${lang})`);
-        assert.deepEqual(found, [], `axe-core violations:\n${JSON.stringify(found, null, 2)}`);
+        problems.push(
+          ...(await violationsOf(page)).map((v) => `completion, a section failed (${lang}): ${v}`),
+        );
+        assert.deepEqual(problems, [], `axe-core violations:\n${problems.join('\n')}`);
       } finally {
         await context.close();
       }
@@ -1113,6 +1156,109 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         await continueToPayment(page, planName(lang, 'day-1gb'), lang);
         if (lang === 'ja') await japaneseFont('h1');
         await shot(page, 'payment');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const lang of LANGS) {
+    it(`the operator's logo (its name as alt text) heads every portal page, and its support phone and URL, terms, privacy and refund links are in the footer (contentinfo) of every page, error pages included (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const operator = demoConfig().operator as Record<string, string>;
+      const name = lang === 'ja' ? operator.nameJa : operator.name;
+      const expected = [
+        [operator.supportPhone, 'tel:+15550100'],
+        [t(lang, 'site.footer.supportPage'), operator.supportUrl],
+        [t(lang, 'site.footer.terms'), operator.termsUrl],
+        [t(lang, 'site.footer.privacy'), operator.privacyUrl],
+        [t(lang, 'site.footer.refunds'), operator.refundUrl],
+      ];
+      const shot = screenshots(`operator-${lang}`);
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const { problems } = await tour(context, lang, async (page, stop) => {
+          if (!stop.portal) return [];
+          const found: string[] = [];
+          const logo = page.getByRole('banner').getByRole('link').getByRole('img', { name, exact: true });
+          if ((await logo.count()) !== 1) found.push(`no logo named ${name}`);
+          else if (!(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)))
+            found.push('the logo did not load');
+          const footer = page.getByRole('contentinfo');
+          const links = await footer
+            .getByRole('navigation', { name: t(lang, 'site.footer.nav') })
+            .getByRole('link')
+            .evaluateAll((as) => as.map((a) => [a.textContent?.trim(), a.getAttribute('href')]));
+          if (JSON.stringify(links) !== JSON.stringify(expected))
+            found.push(`footer links ${JSON.stringify(links)}`);
+          if (stop.name === 'plans' || stop.name === 'not found')
+            await shot(page, stop.name.replace(/ /g, '-'));
+          return found;
+        });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`no page scrolls sideways at 320 px wide (WCAG 1.4.10), the portal's and the test payment page (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`narrow-${lang}`);
+      const context = await newContext({ ...LANGUAGE_CONTEXT[lang], viewport: { width: 320, height: 640 } });
+      try {
+        const { problems } = await tour(context, lang, async (page, stop) => {
+          await shot(page, stop.name.replace(/[ ,]+/g, '-'));
+          const overflow = await page.evaluate(() => {
+            const root = document.documentElement;
+            if (root.scrollWidth <= root.clientWidth) return undefined;
+            // The elements reaching past the right edge, to say what to fix.
+            const wide = [...document.body.querySelectorAll('*')]
+              .filter(
+                (e) => e.getBoundingClientRect().right > root.clientWidth + 0.5 || e.scrollWidth > e.clientWidth + 1,
+              )
+              .map(
+                (e) =>
+                  `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).replace(/ /g, '.')}` : ''}`,
+              );
+            return `scrollWidth ${root.scrollWidth} > ${root.clientWidth}: ${wide.slice(0, 8).join(', ')}`;
+          });
+          return overflow ? [overflow] : [];
+        });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`the test banners are inside landmarks (axe region): the TEST signing banner and test-payments notice on the portal's pages, the TEST banner of the payment page (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const { problems } = await tour(context, lang, async (page, stop) => {
+          const found: string[] = [];
+          const banners = page.locator('.test-banner, .banner.test');
+          // Every portal page shows the TEST signing banner (the demo signs with the test chain); the payment page its own.
+          if ((await banners.count()) === 0) found.push('no test banner');
+          const outside = await banners.evaluateAll((els) =>
+            els
+              .filter(
+                (e) =>
+                  !e.closest(
+                    'body > header, body > footer, main, nav, aside, section[aria-label], section[aria-labelledby], [role="banner"], [role="contentinfo"], [role="main"], [role="region"]',
+                  ),
+              )
+              .map((e) => e.outerHTML.slice(0, 120)),
+          );
+          found.push(...outside.map((html) => `outside every landmark: ${html}`));
+          found.push(...(await axeViolations(page, ['region'])).map((v) => JSON.stringify(v)));
+          if (stop.name.startsWith('plans') && (await page.locator('.banner.test').count()) !== 1)
+            found.push('no test-payments notice on the plans page');
+          return found;
+        });
+        assert.deepEqual(problems, []);
       } finally {
         await context.close();
       }

@@ -42,6 +42,7 @@ function ctx(lang: Lang, overrides: Partial<PageContext> = {}): PageContext {
     path: '/',
     query: { SubId: '310260123456789', IccId: '8901260123456789012' },
     operatorName: 'Contoso Mobile',
+    operator: {},
     testSigning: false,
     timeZone: 'UTC',
     ...overrides,
@@ -228,6 +229,44 @@ describe('pages', () => {
       }
     });
   }
+
+  it('shows the operator logo (its name as alt text) in the header and its support phone and links in the footer, on every page; without them the name and no links', () => {
+    const operator = {
+      logoUrl: '/static/demo-logo.svg',
+      supportPhone: '+1 (555) 0100',
+      supportUrl: 'https://support.contoso.example/',
+      termsUrl: 'https://contoso.example/terms',
+      privacyUrl: 'https://contoso.example/privacy',
+      refundUrl: 'https://contoso.example/refunds',
+    };
+    for (const lang of LANGS)
+      for (const view of views) {
+        const label = `${view.page} (${lang})`;
+        const doc = parse(renderer.render(view, ctx(lang, { operator, operatorName: 'Contoso モバイル' })));
+        const logo = doc.querySelector('header .operator a[href="/"] img');
+        assert.equal(logo?.getAttribute('src'), operator.logoUrl, label);
+        assert.equal(logo?.getAttribute('alt'), 'Contoso モバイル', label);
+        const footer = doc.querySelector('body > footer');
+        assert.ok(footer, `${label}: a footer outside main (contentinfo)`);
+        const links = [...footer.querySelectorAll('nav a')].map((a) => [text(a), a.getAttribute('href')]);
+        assert.deepEqual(
+          links,
+          [
+            ['+1 (555) 0100', 'tel:+15550100'],
+            [t(lang, 'site.footer.supportPage'), operator.supportUrl],
+            [t(lang, 'site.footer.terms'), operator.termsUrl],
+            [t(lang, 'site.footer.privacy'), operator.privacyUrl],
+            [t(lang, 'site.footer.refunds'), operator.refundUrl],
+          ],
+          label,
+        );
+        assert.equal(footer.querySelector('nav')?.getAttribute('aria-label'), t(lang, 'site.footer.nav'));
+        const bare = parse(renderer.render(view, ctx(lang)));
+        assert.equal(bare.querySelector('header img'), null, label);
+        assert.equal(text(bare.querySelector('.operator')), 'Contoso Mobile', label);
+        assert.equal(bare.querySelector('footer nav'), null, label);
+      }
+  });
 
   it('shows the TEST banner only with the test signing chain', () => {
     const html = renderer.render({ page: 'home' }, ctx('en', { testSigning: false }));

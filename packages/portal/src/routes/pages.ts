@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalContext } from '../context.ts';
 import { withNonce } from '../security/headers.ts';
 import { negotiateLanguage } from '../views/i18n.ts';
-import type { Lang, PageContext, View } from '../views/models.ts';
+import type { Lang, OperatorLinks, PageContext, View } from '../views/models.ts';
 import { httpStatus, type Renderer } from '../views/render.ts';
 
 /** The cookie holding the chosen language. */
@@ -50,6 +50,7 @@ export function sendPage(
     path: request.url.split('?')[0] ?? '/',
     query,
     operatorName: ctx.config.operator.name,
+    operator: operatorLinks(ctx.config.operator),
     testSigning: ctx.signer.test,
     timeZone: ctx.config.operator.timeZone,
   };
@@ -59,6 +60,12 @@ export function sendPage(
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(renderer.render(view, page));
+}
+
+/** The operator's logo and links of every page, from its settings. */
+function operatorLinks(operator: PortalContext['config']['operator']): OperatorLinks {
+  const { logoUrl, supportPhone, supportUrl, termsUrl, privacyUrl, refundUrl } = operator;
+  return { logoUrl, supportPhone, supportUrl, termsUrl, privacyUrl, refundUrl };
 }
 
 /** The subscriber id this browser came with (signed cookie), if any. */

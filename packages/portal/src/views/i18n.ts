@@ -21,6 +21,12 @@ const en = {
   'site.footer.about': 'This site lets you buy and set up a mobile broadband data plan for your Windows PC.',
   'site.footer.support': 'Questions? Contact {operator} customer support.',
   'site.footer.copyright': '© {operator}',
+  'site.footer.nav': 'Support and policies',
+  'site.footer.phone': 'Customer support by phone',
+  'site.footer.supportPage': 'Customer support',
+  'site.footer.terms': 'Terms of service',
+  'site.footer.privacy': 'Privacy policy',
+  'site.footer.refunds': 'Refund policy',
   'site.home': 'Go to the start page',
 
   // Home
@@ -280,6 +286,12 @@ const ja: Record<MessageKey, string> = {
     'このサイトでは、Windows PC でご利用いただくモバイル ブロードバンドのデータプランの購入と設定を行えます。',
   'site.footer.support': 'ご不明な点は、{operator} カスタマーサポートまでお問い合わせください。',
   'site.footer.copyright': '© {operator}',
+  'site.footer.nav': 'サポートと規約',
+  'site.footer.phone': 'カスタマーサポート（お電話）',
+  'site.footer.supportPage': 'カスタマーサポート',
+  'site.footer.terms': '利用規約',
+  'site.footer.privacy': 'プライバシーポリシー',
+  'site.footer.refunds': '返金ポリシー',
   'site.home': 'トップページへ',
 
   // Home

@@ -15,10 +15,23 @@ export interface PageContext {
   path: string;
   query: Record<string, string>;
   operatorName: string;
+  /** The operator's logo, support and policy links, shown on every page. */
+  operator: OperatorLinks;
   /** The signing chain is the generated test chain: every page shows a TEST banner. */
   testSigning: boolean;
   /** IANA time zone of the operator's customers (operator.timeZone): times on receipts are shown in it. */
   timeZone: string;
+}
+
+/** The operator's logo and links every page shows (operator.* settings); those not configured are left out. */
+export interface OperatorLinks {
+  /** The logo in the header (an https URL or a /static/ path); the operator name is its text alternative. */
+  logoUrl?: string;
+  supportPhone?: string;
+  supportUrl?: string;
+  termsUrl?: string;
+  privacyUrl?: string;
+  refundUrl?: string;
 }
 
 /** What a customer paid for a plan, as the completion and status pages show it. Times are ISO 8601. */

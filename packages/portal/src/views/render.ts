@@ -185,6 +185,36 @@ function displayValue(value: string, lang: Lang): string {
   return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }
 
+/** The footer's support and policy links: the phone (a tel: link) and the configured pages. */
+interface FooterLinks {
+  phone?: { label: string; text: string; href: string };
+  links: Array<{ label: string; href: string }>;
+}
+
+/** The operator's support and policy links for the footer, in the page's language. */
+function footerLinks(ctx: PageContext): FooterLinks {
+  const { lang, operator } = ctx;
+  const pages = [
+    ['site.footer.supportPage', operator.supportUrl],
+    ['site.footer.terms', operator.termsUrl],
+    ['site.footer.privacy', operator.privacyUrl],
+    ['site.footer.refunds', operator.refundUrl],
+  ] as const;
+  return {
+    ...(operator.supportPhone
+      ? {
+          phone: {
+            label: t(lang, 'common.labelColon', { label: t(lang, 'site.footer.phone') }),
+            text: operator.supportPhone,
+            // Dialled as digits: spaces, dashes and brackets are for reading.
+            href: `tel:${operator.supportPhone.replace(/[^\d+]/g, '')}`,
+          },
+        }
+      : {}),
+    links: pages.flatMap(([key, href]) => (href ? [{ label: t(lang, key), href }] : [])),
+  };
+}
+
 /** What every template receives as `it`. */
 interface TemplateData {
   ctx: PageContext;
@@ -196,6 +226,7 @@ interface TemplateData {
   /** Script files of the page, under /static/. */
   scripts: string[];
   staticPrefix: string;
+  footer: FooterLinks;
   /** Page-specific display values. */
   page: Record<string, unknown>;
 }
@@ -210,6 +241,7 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     languageLinks: languageLinks(ctx),
     staticPrefix: STATIC_PREFIX,
     scripts: [] as string[],
+    footer: footerLinks(ctx),
   };
   switch (view.page) {
     case 'home':
