@@ -1044,7 +1044,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
       assert.equal(await heading(page), t('ja', 'plans.heading.first-use-embedded'));
       assert.equal(await page.getByRole('radio', { name: '1GB デイパス' }).count(), 1);
-      assert.equal(await text(page.getByRole('button')), t('ja', 'pay.submit.hosted'));
+      assert.equal(await page.getByRole('button').innerText(), t('ja', 'pay.submit.hosted'));
       assert.match(await page.title(), /コントソ モバイル/);
       await shot(page, 'ja');
 
@@ -1216,7 +1216,9 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
             // The elements reaching past the right edge, to say what to fix.
             const wide = [...document.body.querySelectorAll('*')]
               .filter(
-                (e) => e.getBoundingClientRect().right > root.clientWidth + 0.5 || e.scrollWidth > e.clientWidth + 1,
+                (e) =>
+                  e.getBoundingClientRect().right > root.clientWidth + 0.5 ||
+                  e.scrollWidth > e.clientWidth + 1,
               )
               .map(
                 (e) =>
@@ -1259,6 +1261,58 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
           return found;
         });
         assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const lang of LANGS) {
+    it(`without JavaScript, the continue button names the chosen plan's price and the chosen plan stands out; after a cancelled payment both still show (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`pay-button-${lang}`);
+      const context = await newContext({ ...LANGUAGE_CONTEXT[lang], javaScriptEnabled: false });
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(shopSim()));
+        /** The one button of the page, found by its whole accessible name. */
+        const button = (name: string) => page.getByRole('button', { name, exact: true });
+        const withPrice = (price: string) => t(lang, 'pay.submit.hosted.amount', { amount: price });
+        /** What sets each plan's card apart: its background and outline. */
+        const looks = () =>
+          page
+            .locator('.plan')
+            .evaluateAll((plans) =>
+              plans.map((p) => `${getComputedStyle(p).backgroundColor} ${getComputedStyle(p).outlineStyle}`),
+            );
+        assert.equal(await button(t(lang, 'pay.submit.hosted')).count(), 1, 'no plan chosen: no price');
+        const [plain] = await looks();
+        assert.ok(plain);
+        assert.deepEqual(await looks(), [plain, plain, plain]);
+
+        await page.getByRole('radio', { name: planName(lang, 'day-1gb') }).check();
+        assert.equal(await button(withPrice('$2.99')).count(), 1, withPrice('$2.99'));
+        const chosen = await looks();
+        assert.notEqual(chosen[0], plain, 'the chosen plan looks chosen');
+        assert.deepEqual(chosen.slice(1), [plain, plain]);
+        await shot(page, 'day-pass');
+
+        await page.getByRole('radio', { name: planName(lang, 'month-10gb') }).check();
+        assert.equal(await button(withPrice('$19.99')).count(), 1, withPrice('$19.99'));
+        assert.deepEqual(await looks(), [plain, plain, chosen[0]]);
+        await shot(page, 'monthly');
+
+        // The button pays that plan's price on the payment page, and a cancelled payment comes back with both.
+        await Promise.all([page.waitForURL(onPaymentPage), button(withPrice('$19.99')).click()]);
+        assert.equal(await heading(page), testPaymentText(lang, 'pay.heading', { amount: '$19.99' }));
+        await Promise.all([
+          page.waitForURL((url) => url.origin === baseUrl),
+          page.getByRole('button', { name: testPaymentText(lang, 'pay.cancel') }).click(),
+        ]);
+        assert.equal(await button(withPrice('$19.99')).count(), 1);
+        assert.deepEqual(await looks(), [plain, plain, chosen[0]]);
+        await shot(page, 'cancelled');
       } finally {
         await context.close();
       }

@@ -147,6 +147,8 @@ const en = {
     'The price is charged once to your mobile account (your bill or prepaid balance). The plan starts as soon as the charge is confirmed.',
   'pay.submit.hosted': 'Continue to payment',
   'pay.submit.account': 'Pay and start the plan',
+  'pay.submit.hosted.amount': 'Continue to pay {amount}',
+  'pay.submit.account.amount': 'Pay {amount} and start the plan',
   'pending.title': 'Confirming your payment',
   'pending.heading': 'We are confirming your payment',
   'pending.body':
@@ -416,6 +418,8 @@ const ja: Record<MessageKey, string> = {
     '料金はご契約中の携帯電話のアカウント（月々のご請求またはプリペイド残高）に 1 回だけ請求されます。請求が確認されるとすぐにプランが開始されます。',
   'pay.submit.hosted': 'お支払いに進む',
   'pay.submit.account': '支払ってプランを開始する',
+  'pay.submit.hosted.amount': '{amount}のお支払いに進む',
+  'pay.submit.account.amount': '{amount}を支払ってプランを開始する',
   'pending.title': 'お支払いを確認しています',
   'pending.heading': 'お支払いを確認しています',
   'pending.body':

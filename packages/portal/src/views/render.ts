@@ -227,6 +227,8 @@ interface TemplateData {
   scripts: string[];
   staticPrefix: string;
   footer: FooterLinks;
+  /** CSS of this page alone, in a nonce'd style element of the head (built from indexes only, never from data). */
+  pageStyle?: string;
   /** Page-specific display values. */
   page: Record<string, unknown>;
 }
@@ -253,7 +255,12 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     case 'ids-conflict':
       return { ...base, title: tl('idsConflict.title'), page: unknownSim(view) };
     case 'plans':
-      return { ...base, title: tl('plans.title'), page: plans(view, ctx) };
+      return {
+        ...base,
+        title: tl('plans.title'),
+        pageStyle: submitAmountStyle(view.plans.length),
+        page: plans(view, ctx),
+      };
     case 'status':
       return { ...base, title: tl('status.title'), page: status(view, ctx) };
     case 'complete':
@@ -286,6 +293,20 @@ function unknownSim(view: UnknownSimView | IdsConflictView) {
   return { iccid: view.iccid, subId: view.subId === undefined ? undefined : maskImsi(view.subId) };
 }
 
+/**
+ * The plans page's submit button names the price of the chosen plan without any script: the button holds one label
+ * per plan, and each is shown while its radio is checked (CSS :has(), one rule per plan of the page); with no plan
+ * chosen, or in a browser without :has(), the label without a price shows. Hidden labels are not part of the
+ * button's accessible name.
+ */
+function submitAmountStyle(plans: number): string {
+  const rules = Array.from(
+    { length: plans },
+    (_, i) => `.checkout:has(#plan-${i}:checked) #submit-${i}{display:inline}`,
+  );
+  return [...rules, '.checkout:has(.plan input:checked) .submit-label{display:none}'].join('\n');
+}
+
 function plans(view: PlansView, ctx: PageContext) {
   const lang = ctx.lang;
   const operator = ctx.operatorName;
@@ -306,6 +327,8 @@ function plans(view: PlansView, ctx: PageContext) {
       id: plan.id,
       selected: plan.id === view.selectedPlanId,
       inputId: `plan-${index}`,
+      submitId: `submit-${index}`,
+      submit: t(lang, `pay.submit.${view.payment}.amount`, { amount: plan.price }),
       name: plan.name,
       price: plan.price,
       // The price is on the plan's first line already.
