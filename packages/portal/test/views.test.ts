@@ -348,7 +348,17 @@ describe('pages', () => {
     );
     assert.match(text(en.querySelector('.banner.test')), /no real payment is taken/);
     assert.equal(en.querySelectorAll('input[autocomplete^="cc-"], input[name*="card" i]').length, 0);
-    assert.equal(text(en.querySelector('button[type=submit]')), 'Continue to payment');
+    // One label without a price, one per plan with its price; the page's own style shows the checked plan's.
+    assert.deepEqual(
+      [...en.querySelectorAll('button[type=submit] span')].map((span) => [span.id, text(span)]),
+      [
+        ['', 'Continue to payment'],
+        ['submit-0', 'Continue to pay $9.99'],
+      ],
+    );
+    const style = en.querySelector('head style');
+    assert.equal(style?.getAttribute('nonce'), 'n0nce-123');
+    assert.match(text(style), /\.checkout:has\(#plan-0:checked\) #submit-0\{display:inline\}/);
     assert.match(text(en.querySelector('.hint')), /never sees your card number/);
     const ja = parse(renderer.render(view, ctx('ja')));
     assert.equal(text(ja.querySelector('h1')), 'データ容量をすべて使い切りました');
