@@ -41,7 +41,7 @@ import { freeLoopbackPort } from '../src/free-port.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
-import { t } from '../src/views/i18n.ts';
+import { formatDate, formatDateTime, messages, t } from '../src/views/i18n.ts';
 
 /** The portal's page languages; the test payment page speaks the same two. */
 type Lang = 'en' | 'ja';
@@ -156,10 +156,10 @@ async function policy(sim: Sim): Promise<{ internet: boolean; reason: string }> 
 }
 
 /** The subscriptions of a SIM's subscriber, from the back-office subscriber lookup. */
-async function subscriptions(sim: Sim): Promise<Array<{ status: string; planId: string }>> {
+async function subscriptions(sim: Sim): Promise<Array<{ status: string; planId: string; endsAt: string }>> {
   const r = await api('GET', `/api/v1/subscribers?iccid=${sim.iccid}`);
   assert.equal(r.status, 200, JSON.stringify(r.json));
-  return r.json.subscriptions as Array<{ status: string; planId: string }>;
+  return r.json.subscriptions as Array<{ status: string; planId: string; endsAt: string }>;
 }
 
 /** The AccountExperienceURL as Windows opens it for a SIM. */
@@ -293,12 +293,18 @@ async function expectNoCardField(page: Page): Promise<void> {
   );
 }
 
-/** The name of the test payment page's Pay button ("Pay {amount}"), for any amount. */
-function payButtonName(lang: Lang): RegExp {
-  const [before = '', after = ''] = testPaymentText(lang, 'pay.submit').split('{amount}');
+/** A button name made from a text with an {amount} placeholder, for any amount. */
+function withAnyAmount(text: string): RegExp {
+  const [before = '', after = ''] = text.split('{amount}');
   const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^${quote(before)}.+${quote(after)}$`);
 }
+
+/** The name of the test payment page's Pay button ("Pay {amount}"), for any amount. */
+const payButtonName = (lang: Lang) => withAnyAmount(testPaymentText(lang, 'pay.submit'));
+
+/** The name of the plans page's continue button once a plan is chosen ("Continue to pay {amount}"). */
+const continueButtonName = (lang: Lang) => withAnyAmount(messages(lang)['pay.submit.hosted.amount']);
 
 /**
  * Picks a plan on the portal's plans page, continues to the test payment service's hosted page (the portal answers
@@ -315,7 +321,7 @@ async function continueToPayment(page: Page, plan: string, lang: Lang = 'en'): P
   await page.getByRole('radio', { name: plan }).check();
   await Promise.all([
     page.waitForURL(onPaymentPage),
-    page.getByRole('button', { name: t(lang, 'pay.submit.hosted') }).click(),
+    page.getByRole('button', { name: continueButtonName(lang) }).click(),
   ]);
 }
 
@@ -989,7 +995,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       await shot(page, 'chosen');
       // Two clicks on the button, as an impatient user makes them (the mouse, not a locator action, which would
       // wait for the first navigation to finish).
-      const button = page.getByRole('button', { name: t('en', 'pay.submit.hosted') });
+      const button = page.getByRole('button', { name: continueButtonName('en') });
       await button.scrollIntoViewIfNeeded();
       const box = await button.boundingBox();
       assert.ok(box);
@@ -1313,6 +1319,52 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         assert.equal(await button(withPrice('$19.99')).count(), 1);
         assert.deepEqual(await looks(), [plain, plain, chosen[0]]);
         await shot(page, 'cancelled');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const lang of LANGS) {
+    it(`the renewal page after the data ran out says when it ran out (the usage report's time), not the plan's scheduled end (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`exhausted-${lang}`);
+      const sim = shopSim();
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(sim));
+        await fillCheckout(page, planName(lang, 'month-10gb'), CARDS.accepted, lang);
+        await pay(page, lang);
+        const [active] = await subscriptions(sim);
+        assert.equal(active?.status, 'active');
+        // Billing reports the whole allowance used: the plan is exhausted now, weeks before its end.
+        const at = new Date().toISOString();
+        const usage = await api('POST', '/api/v1/usage', {
+          json: { updates: [{ iccid: sim.iccid, usageMegabytes: 10_000, at }] },
+        });
+        assert.deepEqual((usage.json.results as unknown[])[0], {
+          index: 0,
+          status: 'applied',
+          usageMegabytes: 10_000,
+          exhausted: true,
+        });
+        await page.goto(entryUrl(sim));
+        assert.equal(await heading(page), t(lang, 'plans.heading.renewal-exhausted'));
+        const previous = await text(page.locator('.previous-plan'));
+        assert.equal(
+          previous,
+          t(lang, 'plans.previous.exhausted', {
+            name: planName(lang, 'month-10gb'),
+            date: formatDateTime(at, lang, 'UTC'),
+          }),
+        );
+        const [exhausted] = await subscriptions(sim);
+        assert.equal(exhausted?.status, 'exhausted');
+        const scheduledEnd = formatDate(exhausted.endsAt, lang, 'UTC');
+        assert.ok(!previous.includes(scheduledEnd), `${previous} names the scheduled end ${scheduledEnd}`);
+        await shot(page, 'renewal');
       } finally {
         await context.close();
       }

@@ -344,6 +344,14 @@ describe('pages', () => {
     assert.equal(text(en.querySelector('h1')), 'You’ve used all your data');
     assert.equal(
       text(en.querySelector('.previous-plan')),
+      'Your previous plan, Old plan, ran out of data on May 1, 2024 at 12:00 AM UTC.',
+    );
+    // A plan that ended by date says the date, in the operator's time zone.
+    const expired = parse(
+      renderer.render({ ...view, scenario: 'renewal-expired' }, ctx('en', { timeZone: 'Asia/Tokyo' })),
+    );
+    assert.equal(
+      text(expired.querySelector('.previous-plan')),
       'Your previous plan, Old plan, ended on May 1, 2024.',
     );
     assert.match(text(en.querySelector('.banner.test')), /no real payment is taken/);
@@ -364,7 +372,7 @@ describe('pages', () => {
     assert.equal(text(ja.querySelector('h1')), 'データ容量をすべて使い切りました');
     assert.equal(
       text(ja.querySelector('.previous-plan')),
-      '前回のプラン「Old plan」は2024年5月1日に終了しました。',
+      '前回のプラン「Old plan」は2024年5月1日 0:00 UTCにデータ容量を使い切りました。',
     );
     const facts = [...en.querySelectorAll('.plan-fact')].map((f) => text(f));
     assert.deepEqual(facts, [

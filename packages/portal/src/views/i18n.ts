@@ -103,6 +103,7 @@ const en = {
   'plans.heading.active-replace': 'Change your plan',
   'plans.intro.active-replace': 'Choose a new plan: it replaces your current plan as soon as you pay.',
   'plans.previous': 'Your previous plan, {name}, ended on {date}.',
+  'plans.previous.exhausted': 'Your previous plan, {name}, ran out of data on {date}.',
   'plans.choose': 'Choose a plan',
   'plans.none':
     'No plans are available for this SIM at the moment. Please try again later, or contact customer support.',
@@ -374,6 +375,7 @@ const ja: Record<MessageKey, string> = {
   'plans.intro.active-replace':
     '新しいプランをお選びください。お支払いが完了した時点で、現在のプランと置き換わります。',
   'plans.previous': '前回のプラン「{name}」は{date}に終了しました。',
+  'plans.previous.exhausted': '前回のプラン「{name}」は{date}にデータ容量を使い切りました。',
   'plans.choose': 'プランを選択してください',
   'plans.none':
     '現在、この SIM カードでご購入いただけるプランはありません。しばらくしてからもう一度お試しいただくか、カスタマーサポートまでお問い合わせください。',

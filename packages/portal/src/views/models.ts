@@ -126,7 +126,10 @@ export interface PlansView {
    */
   checkoutId: string;
   csrfToken: string;
-  /** The previous plan, for renewals. */
+  /**
+   * The previous plan, for renewals: when it ended (ISO 8601), by date (renewal-expired: its scheduled end) or by
+   * its data running out (renewal-exhausted: the time of the usage report that reached the allowance).
+   */
   previous?: { name: string; endedAt: string };
   /** Set when a previous attempt of this page failed, or the customer came back from the payment page without paying. */
   error?:

@@ -313,10 +313,14 @@ function plans(view: PlansView, ctx: PageContext) {
   return {
     heading: t(lang, `plans.heading.${view.scenario}`),
     intro: t(lang, `plans.intro.${view.scenario}`, { operator }),
+    // Data runs out at a time of day; a plan ends on its date (both in the operator's time zone).
     previous: view.previous
-      ? t(lang, 'plans.previous', {
+      ? t(lang, view.scenario === 'renewal-exhausted' ? 'plans.previous.exhausted' : 'plans.previous', {
           name: view.previous.name,
-          date: displayDate(view.previous.endedAt, lang),
+          date:
+            view.scenario === 'renewal-exhausted'
+              ? formatDateTime(view.previous.endedAt, lang, ctx.timeZone)
+              : formatDate(view.previous.endedAt, lang, ctx.timeZone),
         })
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
