@@ -39,6 +39,7 @@ import {
 import { demoConfig, demoSims } from '../src/config/demo.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
+import { issueCheckoutTicket, readCheckoutTicket } from '../src/security/checkout-ticket.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
 import { formatDate, formatDateTime, messages, t } from '../src/views/i18n.ts';
@@ -1365,6 +1366,116 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         const scheduledEnd = formatDate(exhausted.endsAt, lang, 'UTC');
         assert.ok(!previous.includes(scheduledEnd), `${previous} names the scheduled end ${scheduledEnd}`);
         await shot(page, 'renewal');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const lang of LANGS) {
+    it(`"This page has expired" leads back to the same SIM's plans page (${lang}): a plans page left open past checkouts.ttlMinutes comes back (409) with the plan still chosen; a form whose CSRF cookie is gone gets the 403 page with a link to the SIM's plans page`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`page-expired-${lang}`);
+      const sim = shopSim();
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      const before = await countTestPayments(portal.ctx.store.db);
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(sim));
+        const ticketField = page.locator('input[name="checkoutId"]');
+        const shown = readCheckoutTicket(portal.ctx.secrets, await ticketField.inputValue());
+        assert.ok(shown);
+        // The page as it was shown long ago: its ticket (signed by the portal) says when. Only its value changes.
+        const ttl = portal.ctx.config.checkouts.ttlMinutes;
+        const old = issueCheckoutTicket(portal.ctx.secrets, {
+          ...shown,
+          shownAt: new Date(Date.now() - (ttl + 5) * 60_000),
+        });
+        await ticketField.evaluate((input: HTMLInputElement, value) => {
+          input.value = value;
+        }, old);
+        await page.getByRole('radio', { name: planName(lang, 'month-10gb') }).check();
+        const [late] = await Promise.all([
+          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
+          page.getByRole('button', { name: continueButtonName(lang) }).click(),
+        ]);
+        await page.waitForLoadState('load');
+        assert.equal(late.status(), 409);
+        const banner = page.getByRole('alert');
+        assert.equal(await text(banner.getByRole('heading')), t(lang, 'plans.error.title.page-expired'));
+        assert.ok((await text(banner)).includes(t(lang, 'plans.error.page-expired')), await text(banner));
+        assert.equal(await page.getByRole('radio', { name: planName(lang, 'month-10gb') }).isChecked(), true);
+        assert.equal(await text(page.locator('.sim dd').first()), sim.iccid, 'the same SIM');
+        await shot(page, 'old-page');
+        // The page that came back has a fresh ticket: it goes on to the payment page.
+        await Promise.all([
+          page.waitForURL(onPaymentPage),
+          page.getByRole('button', { name: continueButtonName(lang) }).click(),
+        ]);
+
+        // The browser lost the CSRF cookie (closed and reopened, cookies cleared) while the plans page stayed open.
+        await page.goto(entryUrl(sim));
+        await context.clearCookies({ name: '_csrf' });
+        await page.getByRole('radio', { name: planName(lang, 'day-1gb') }).check();
+        const [refused] = await Promise.all([
+          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
+          page.getByRole('button', { name: continueButtonName(lang) }).click(),
+        ]);
+        await page.waitForLoadState('load');
+        assert.equal(refused.status(), 403);
+        assert.equal(await heading(page), t(lang, 'error.403.title'));
+        await expectNoCardField(page);
+        await shot(page, 'expired-form');
+        const again = page.getByRole('main').getByRole('link', { name: t(lang, 'error.again') });
+        assert.equal(await again.getAttribute('href'), `/?IccId=${sim.iccid}`);
+        await again.click();
+        await page.waitForLoadState('load');
+        assert.equal(await heading(page), t(lang, 'plans.heading.first-use-embedded'));
+        assert.equal(await text(page.locator('.sim dd').first()), sim.iccid, 'the same SIM');
+        await continueToPayment(page, planName(lang, 'day-1gb'), lang);
+        assert.deepEqual(await countTestPayments(portal.ctx.store.db), before, 'nothing charged');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const lang of LANGS) {
+    it(`a request too large for the portal (a form body over the limit, 413) gets the portal's own error page in the customer's language, leading back to the SIM's plans page (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const shot = screenshots(`too-large-${lang}`);
+      const sim = shopSim();
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const page = await context.newPage();
+        await page.goto(entryUrl(sim));
+        await page.getByRole('radio', { name: planName(lang, 'day-1gb') }).check();
+        // The form as a tampering extension or a broken proxy might send it: 100 KB more than it holds.
+        await page.locator('form.checkout').evaluate((form) => {
+          const input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = 'padding';
+          input.value = 'x'.repeat(100_000);
+          form.appendChild(input);
+        });
+        const [answer] = await Promise.all([
+          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
+          page.getByRole('button', { name: continueButtonName(lang) }).click(),
+        ]);
+        await page.waitForLoadState('load');
+        assert.equal(answer.status(), 413);
+        assert.match(answer.headers()['content-type'] ?? '', /^text\/html/);
+        assert.equal(await page.locator('html').getAttribute('lang'), lang);
+        assert.equal(await heading(page), t(lang, 'error.413.title'));
+        assert.ok((await text(page.getByRole('main'))).includes(t(lang, 'error.413.body')));
+        await shot(page, 'too-large');
+        const again = page.getByRole('main').getByRole('link', { name: t(lang, 'error.again') });
+        assert.equal(await again.getAttribute('href'), `/?IccId=${sim.iccid}`);
+        await again.click();
+        await page.waitForLoadState('load');
+        assert.equal(await text(page.locator('.sim dd').first()), sim.iccid, 'the same SIM');
       } finally {
         await context.close();
       }

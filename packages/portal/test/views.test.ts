@@ -130,6 +130,7 @@ const views: View[] = [
       'plan-unavailable',
       'already-active',
       'expired',
+      'page-expired',
     ] as const
   ).map(
     (error, i): View => ({

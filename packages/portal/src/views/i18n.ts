@@ -122,6 +122,9 @@ const en = {
     'This SIM already has an active plan, so you have not been charged. There is nothing more to buy right now.',
   'plans.error.expired':
     'This purchase was not completed in time and has been cancelled: you have not been charged, and any payment taken has been refunded. Please choose your plan again.',
+  'plans.error.page-expired':
+    'This page was open for too long, so your purchase was not started and you have not been charged. Your plan is still chosen below: continue when you are ready.',
+  'plans.error.title.page-expired': 'This page has expired',
   'plans.test.title': 'Test mode',
   'plans.test.body':
     'This site uses a test payment service: no real payment is taken. The payment page lists the test card numbers.',
@@ -274,6 +277,7 @@ const en = {
     'Too many purchases have been started for this SIM or from this network in a short time. You have not been charged. Please try again later.',
   'error.500.title': 'Something went wrong',
   'error.500.body': 'Something went wrong on our side. Please try again in a few minutes.',
+  'error.again': 'Choose your plan again',
 } as const;
 
 /** Every message key. */
@@ -394,6 +398,9 @@ const ja: Record<MessageKey, string> = {
     'この SIM カードにはすでに有効なプランがあるため、請求は発生していません。現在、追加のご購入は必要ありません。',
   'plans.error.expired':
     'お申し込みが時間内に完了しなかったため、取り消されました。請求は発生していません（お支払い済みの金額は返金されます）。もう一度プランをお選びください。',
+  'plans.error.page-expired':
+    'このページを開いてから時間が経ちすぎたため、お申し込みは開始されていません。請求は発生していません。選択したプランはそのままです。準備ができたらお進みください。',
+  'plans.error.title.page-expired': 'このページの有効期限が切れました',
   'plans.test.title': 'テストモード',
   'plans.test.body':
     'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。テスト用のカード番号はお支払いページに記載されています。',
@@ -547,6 +554,7 @@ const ja: Record<MessageKey, string> = {
     'この SIM カードまたはこのネットワークから、短時間に多くのお申し込みがありました。請求は発生していません。しばらくしてから、もう一度お試しください。',
   'error.500.title': 'エラーが発生しました',
   'error.500.body': '当社のシステムでエラーが発生しました。数分後にもう一度お試しください。',
+  'error.again': 'プランの選択に戻る',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };

@@ -139,7 +139,9 @@ export interface PlansView {
     | 'provider-unavailable'
     | 'plan-unavailable'
     | 'already-active'
-    | 'expired';
+    | 'expired'
+    /** The plans page was posted after checkouts.ttlMinutes (409). */
+    | 'page-expired';
   /** The plan chosen in that attempt, selected again. */
   selectedPlanId?: string;
   /** How the customer pays: on the provider's hosted page, or charged to the mobile account (operator billing). */
@@ -202,6 +204,8 @@ export interface ErrorView {
   status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
   /** A more specific explanation than the status's: too many checkouts for the SIM or from the client address. */
   reason?: 'checkout-limit';
+  /** Where to start again (a refused checkout form: its SIM's plans page) instead of the start page. */
+  again?: string;
 }
 
 /** Every page. */

@@ -11,6 +11,7 @@ import {
   formatDate,
   formatDateTime,
   formatMoney,
+  hasMessage,
   type MessageKey,
   type MessageParams,
   maskImsi,
@@ -324,6 +325,12 @@ function plans(view: PlansView, ctx: PageContext) {
         })
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
+    errorTitle: t(
+      lang,
+      view.error && hasMessage(`plans.error.title.${view.error}`)
+        ? `plans.error.title.${view.error}`
+        : 'plans.error.title',
+    ),
     test: view.testPayments ? t(lang, 'plans.test.body') : undefined,
     note: t(lang, `pay.note.${view.payment}`),
     submit: t(lang, `pay.submit.${view.payment}`),
