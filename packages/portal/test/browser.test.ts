@@ -35,6 +35,7 @@ import {
   chromium,
   type Locator,
   type Page,
+  type Response,
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
@@ -443,6 +444,56 @@ async function expectProvisioned(page: Page, host: HostLog): Promise<ProvisionOu
   return outcome;
 }
 
+/** Presses the plans page's continue button and answers the portal's answer to the post, once its page loaded. */
+async function submitPlans(page: Page, lang: Lang): Promise<Response> {
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
+    page.getByRole('button', { name: continueButtonName(lang) }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  return answer;
+}
+
+/**
+ * Posts the plans page shown as if long ago: its checkout ticket (signed by the portal, only its value changes) says
+ * it was shown checkouts.ttlMinutes and more before now.
+ */
+async function postOldPlansPage(page: Page, plan: string, lang: Lang): Promise<Response> {
+  const ticketField = page.locator('input[name="checkoutId"]');
+  const shown = readCheckoutTicket(portal.ctx.secrets, await ticketField.inputValue());
+  assert.ok(shown);
+  const ttl = portal.ctx.config.checkouts.ttlMinutes;
+  const old = issueCheckoutTicket(portal.ctx.secrets, {
+    ...shown,
+    shownAt: new Date(Date.now() - (ttl + 5) * 60_000),
+  });
+  await ticketField.evaluate((input: HTMLInputElement, value) => {
+    input.value = value;
+  }, old);
+  await page.getByRole('radio', { name: plan }).check();
+  return submitPlans(page, lang);
+}
+
+/** Posts the plans page after the browser lost its CSRF cookie (closed and reopened, cookies cleared). */
+async function postWithoutCsrfCookie(page: Page, plan: string, lang: Lang): Promise<Response> {
+  await page.context().clearCookies({ name: '_csrf' });
+  await page.getByRole('radio', { name: plan }).check();
+  return submitPlans(page, lang);
+}
+
+/** Posts the plans page with 100 KB more than it holds, as a tampering extension or a broken proxy might. */
+async function postTooLarge(page: Page, plan: string, lang: Lang): Promise<Response> {
+  await page.getByRole('radio', { name: plan }).check();
+  await page.locator('form.checkout').evaluate((form) => {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = 'padding';
+    input.value = 'x'.repeat(100_000);
+    form.appendChild(input);
+  });
+  return submitPlans(page, lang);
+}
+
 /** A page of the tour: its name, and whether the portal serves it (the test payment page is the provider's). */
 interface Stop {
   name: string;
@@ -452,7 +503,8 @@ interface Stop {
 /**
  * Walks a new customer's way through every page of the shop in `lang`, with a new SIM, in `context`, and runs
  * `check` on each page, collecting what it reports, so that one run names every page that fails: the start page,
- * invalid parameters, an unknown SIM, identifiers of different SIMs, an unknown page, the plans page, the test
+ * invalid parameters, an unknown SIM, identifiers of different SIMs, an unknown page, the plans page, the plans page
+ * posted too late (409), the expired form (403), the body too large (413), the test
  * payment page (as opened, and after a declined card), the payment-pending page, the plans page after a cancelled
  * payment, completion, status, and the plans page to extend the plan. Answers the problems and the page, left on
  * the completion page.
@@ -482,6 +534,14 @@ async function tour(
   await at('not found');
   await page.goto(entryUrl(sim));
   await at('plans');
+  assert.equal((await postOldPlansPage(page, planName(lang, 'day-1gb'), lang)).status(), 409);
+  await at('plans, left open too long (409)');
+  assert.equal((await postWithoutCsrfCookie(page, planName(lang, 'day-1gb'), lang)).status(), 403);
+  await at('this page has expired (403)');
+  await page.goto(entryUrl(sim));
+  assert.equal((await postTooLarge(page, planName(lang, 'day-1gb'), lang)).status(), 413);
+  await at('too large (413)');
+  await page.goto(entryUrl(sim));
   // The checkout id is the first part of the plans page's signed ticket.
   const checkoutId = (await page.locator('input[name="checkoutId"]').inputValue()).split('.')[0];
   await continueToPayment(page, planName(lang, 'day-1gb'), lang);
@@ -544,6 +604,11 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         // A purchase while a plan is active extends it (the demo refuses it); no other test buys twice.
         adjust: (config) => {
           config.operator.renewWhileActive = 'extend';
+          // Every customer of these tests comes from 127.0.0.1, dozens of pages and checkouts a minute: the limits
+          // per client address (portal-http-checkout.test.ts tests them) would refuse them.
+          config.rateLimits.entryPerMinute = 10_000;
+          config.rateLimits.checkoutPerMinute = 10_000;
+          config.checkouts.maxPerClient = 10_000;
         },
         logger: false,
       });
@@ -1383,24 +1448,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       try {
         const page = await context.newPage();
         await page.goto(entryUrl(sim));
-        const ticketField = page.locator('input[name="checkoutId"]');
-        const shown = readCheckoutTicket(portal.ctx.secrets, await ticketField.inputValue());
-        assert.ok(shown);
-        // The page as it was shown long ago: its ticket (signed by the portal) says when. Only its value changes.
-        const ttl = portal.ctx.config.checkouts.ttlMinutes;
-        const old = issueCheckoutTicket(portal.ctx.secrets, {
-          ...shown,
-          shownAt: new Date(Date.now() - (ttl + 5) * 60_000),
-        });
-        await ticketField.evaluate((input: HTMLInputElement, value) => {
-          input.value = value;
-        }, old);
-        await page.getByRole('radio', { name: planName(lang, 'month-10gb') }).check();
-        const [late] = await Promise.all([
-          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
-          page.getByRole('button', { name: continueButtonName(lang) }).click(),
-        ]);
-        await page.waitForLoadState('load');
+        const late = await postOldPlansPage(page, planName(lang, 'month-10gb'), lang);
         assert.equal(late.status(), 409);
         const banner = page.getByRole('alert');
         assert.equal(await text(banner.getByRole('heading')), t(lang, 'plans.error.title.page-expired'));
@@ -1416,13 +1464,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
 
         // The browser lost the CSRF cookie (closed and reopened, cookies cleared) while the plans page stayed open.
         await page.goto(entryUrl(sim));
-        await context.clearCookies({ name: '_csrf' });
-        await page.getByRole('radio', { name: planName(lang, 'day-1gb') }).check();
-        const [refused] = await Promise.all([
-          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
-          page.getByRole('button', { name: continueButtonName(lang) }).click(),
-        ]);
-        await page.waitForLoadState('load');
+        const refused = await postWithoutCsrfCookie(page, planName(lang, 'day-1gb'), lang);
         assert.equal(refused.status(), 403);
         assert.equal(await heading(page), t(lang, 'error.403.title'));
         await expectNoCardField(page);
@@ -1451,20 +1493,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       try {
         const page = await context.newPage();
         await page.goto(entryUrl(sim));
-        await page.getByRole('radio', { name: planName(lang, 'day-1gb') }).check();
-        // The form as a tampering extension or a broken proxy might send it: 100 KB more than it holds.
-        await page.locator('form.checkout').evaluate((form) => {
-          const input = document.createElement('input');
-          input.type = 'hidden';
-          input.name = 'padding';
-          input.value = 'x'.repeat(100_000);
-          form.appendChild(input);
-        });
-        const [answer] = await Promise.all([
-          page.waitForResponse((r) => r.url() === `${baseUrl}/checkout`),
-          page.getByRole('button', { name: continueButtonName(lang) }).click(),
-        ]);
-        await page.waitForLoadState('load');
+        const answer = await postTooLarge(page, planName(lang, 'day-1gb'), lang);
         assert.equal(answer.status(), 413);
         assert.match(answer.headers()['content-type'] ?? '', /^text\/html/);
         assert.equal(await page.locator('html').getAttribute('lang'), lang);
