@@ -21,6 +21,7 @@ import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
 import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts';
 import { refreshRoutes } from './routes/refresh.ts';
+import { drainRefusedBody } from './routes/refused-body.ts';
 import { subscriberRoutes } from './routes/subscriber-pages.ts';
 import { securityHeaders } from './security/headers.ts';
 import type { ErrorView } from './views/models.ts';
@@ -149,6 +150,10 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     );
   }
 
+  // Browsers that ask for /favicon.ico without reading the pages' icon link get the icon, not a 404 page.
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').redirect(`${STATIC_PREFIX}favicon.svg`, 301),
+  );
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/')
       ? reply.code(404).send({ code: 'MBPROV_NOT_FOUND', message: 'No such API call.' })
@@ -156,6 +161,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   );
   app.setErrorHandler(async (error, request, reply) => {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRefusedBody(request.raw);
     // The API (and /metrics, guarded by the same API keys) answers JSON errors with the catalog's codes.
     if (request.url.startsWith('/api/') || request.routeOptions.url === '/metrics') {
       if (e.validation)

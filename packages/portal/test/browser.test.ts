@@ -1510,4 +1510,50 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       }
     });
   }
+
+  for (const lang of LANGS) {
+    it(`every page links the favicon, an SVG image served with caching; /favicon.ico leads to it (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const { problems, page } = await tour(context, lang, async (p, stop) => {
+          if (!stop.portal) return [];
+          const icons = await p
+            .locator('link[rel="icon"]')
+            .evaluateAll((links) => links.map((l) => [(l as HTMLLinkElement).href, l.getAttribute('type')]));
+          return JSON.stringify(icons) ===
+            JSON.stringify([[`${baseUrl}/static/favicon.svg`, 'image/svg+xml']])
+            ? []
+            : [`icon links ${JSON.stringify(icons)}`];
+        });
+        assert.deepEqual(problems, []);
+        const icon = await page.request.get(`${baseUrl}/static/favicon.svg`);
+        assert.equal(icon.status(), 200);
+        assert.match(icon.headers()['content-type'] ?? '', /^image\/svg\+xml/);
+        const maxAge = Number(/max-age=(\d+)/.exec(icon.headers()['cache-control'] ?? '')?.[1]);
+        assert.ok(maxAge >= 3600, icon.headers()['cache-control']);
+        // The browser draws it (the page's own CSP allows images of the portal).
+        const size = await page.evaluate(
+          (src) =>
+            new Promise<number[]>((resolve, reject) => {
+              const img = new Image();
+              img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+              img.onerror = () => reject(new Error(`${src} did not load`));
+              img.src = src;
+            }),
+          `${baseUrl}/static/favicon.svg`,
+        );
+        assert.ok(
+          size.every((n) => n > 0),
+          JSON.stringify(size),
+        );
+        const ico = await page.request.get(`${baseUrl}/favicon.ico`, { maxRedirects: 0 });
+        assert.equal(ico.status(), 301);
+        assert.equal(ico.headers().location, '/static/favicon.svg');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
