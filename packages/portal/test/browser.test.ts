@@ -1559,4 +1559,47 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       }
     });
   }
+
+  for (const lang of LANGS) {
+    it(`names in the page's language: the catalog's Japanese plan names and operator name on Japanese pages (the payment page's description too), with no stray space around them; the English ones on English pages (${lang})`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const operator = demoConfig().operator as { name: string; nameJa: string };
+      const plans = demoConfig().plans as Array<{ name: string; nameJa: string }>;
+      const shown = lang === 'ja' ? operator.nameJa : operator.name;
+      const foreign =
+        lang === 'ja'
+          ? [operator.name, ...plans.map((p) => p.name)]
+          : [operator.nameJa, ...plans.map((p) => p.nameJa)];
+      const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // In Japanese, a name sits between characters with no space; only the © sign is followed by one.
+      const spaced = new RegExp(`(?<!©)[ \\u3000]${quote(shown)}|${quote(shown)}[ \\u3000]`);
+      const context = await newContext(LANGUAGE_CONTEXT[lang]);
+      try {
+        const { problems } = await tour(context, lang, async (page, stop) => {
+          const shownText = await page.evaluate(
+            // biome-ignore lint/performance/useDomNodeTextContent: the text as shown, not the signed document's data block (which names plans as Windows shows them) nor the hidden button labels.
+            () => document.body.innerText,
+          );
+          const found = foreign.filter((name) => shownText.includes(name)).map((name) => `shows ${name}`);
+          if (!stop.portal) {
+            const description = t(lang, 'pay.description', {
+              operator: shown,
+              plan: planName(lang, 'day-1gb'),
+            });
+            if (!shownText.includes(description)) found.push(`no description ${description}`);
+            return found;
+          }
+          if (!shownText.includes(shown)) found.push(`no ${shown}`);
+          const space = lang === 'ja' ? spaced.exec(shownText) : null;
+          if (space)
+            found.push(`a space around ${shown}: …${shownText.slice(space.index - 15, space.index + 30)}…`);
+          return found;
+        });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

@@ -291,13 +291,26 @@ describe('pages', () => {
     const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
     for (const key of keys) {
       assert.deepEqual(placeholders(ja[key]), placeholders(en[key]), key);
-      if (key !== 'site.footer.copyright') assert.notEqual(ja[key], en[key], `${key} is not translated`);
+      if (key !== 'site.footer.copyright' && key !== 'pay.description')
+        assert.notEqual(ja[key], en[key], `${key} is not translated`);
       assert.doesNotMatch(en[key] + ja[key], /[<>]/, `${key}: messages are plain text`);
     }
     // Japanese texts are in the polite style.
     for (const key of ['plans.intro.renewal-expired', 'unknownSim.recent', 'error.404.body'] as const) {
       assert.match(ja[key], /(です|ます|ください)。?$/, key);
     }
+  });
+
+  it('puts no space around a name in a Japanese text (operator, plan, card brand), as Japanese is written', () => {
+    const spaced = Object.entries(messages('ja')).filter(([, text]) =>
+      // A space before the name (but after ©, a symbol) or after it.
+      /(?<![©])[\s\u3000]\{(operator|name|plan|brand)\}|\{(operator|name|plan|brand)\}[\s\u3000]/.test(text),
+    );
+    assert.deepEqual(spaced, []);
+    assert.equal(
+      t('ja', 'home.intro', { operator: 'コントソ モバイル' }).slice(0, 18),
+      'こちらはコントソ モバイルのモバイル',
+    );
   });
 
   it('explains each parameter problem in both languages', () => {

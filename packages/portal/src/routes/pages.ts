@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalContext } from '../context.ts';
 import { withNonce } from '../security/headers.ts';
-import { negotiateLanguage } from '../views/i18n.ts';
+import { localizedName, negotiateLanguage } from '../views/i18n.ts';
 import type { Lang, OperatorLinks, PageContext, View } from '../views/models.ts';
 import { httpStatus, type Renderer } from '../views/render.ts';
 
@@ -44,17 +44,17 @@ export function sendPage(
   const nonce = randomBytes(16).toString('base64');
   const csp = reply.getHeader('content-security-policy');
   if (typeof csp === 'string') reply.header('content-security-policy', withNonce(csp, nonce));
+  const pageLang = lang ?? requestLang(request, reply);
   const page: PageContext = {
-    lang: lang ?? requestLang(request, reply),
+    lang: pageLang,
     nonce,
     path: request.url.split('?')[0] ?? '/',
     query,
-    operatorName: ctx.config.operator.name,
+    operatorName: localizedName(ctx.config.operator.name, ctx.config.operator.nameJa, pageLang),
     operator: operatorLinks(ctx.config.operator),
     testSigning: ctx.signer.test,
     timeZone: ctx.config.operator.timeZone,
   };
-  if (page.lang === 'ja' && ctx.config.operator.nameJa) page.operatorName = ctx.config.operator.nameJa;
   return reply
     .code(status ?? httpStatus(view))
     .header('content-type', 'text/html; charset=utf-8')

@@ -152,6 +152,7 @@ const en = {
   'pay.submit.hosted': 'Continue to payment',
   'pay.submit.account': 'Pay and start the plan',
   'pay.submit.hosted.amount': 'Continue to pay {amount}',
+  'pay.description': '{operator}: {plan}',
   'pay.submit.account.amount': 'Pay {amount} and start the plan',
   'pending.title': 'Confirming your payment',
   'pending.heading': 'We are confirming your payment',
@@ -291,7 +292,7 @@ const ja: Record<MessageKey, string> = {
   'site.languageNav': '言語',
   'site.footer.about':
     'このサイトでは、Windows PC でご利用いただくモバイル ブロードバンドのデータプランの購入と設定を行えます。',
-  'site.footer.support': 'ご不明な点は、{operator} カスタマーサポートまでお問い合わせください。',
+  'site.footer.support': 'ご不明な点は、{operator}カスタマーサポートまでお問い合わせください。',
   'site.footer.copyright': '© {operator}',
   'site.footer.nav': 'サポートと規約',
   'site.footer.phone': 'カスタマーサポート（お電話）',
@@ -305,9 +306,9 @@ const ja: Record<MessageKey, string> = {
   'home.title': 'モバイル ブロードバンド データプラン',
   'home.heading': 'PC 向けデータプラン',
   'home.intro':
-    'こちらは {operator} のモバイル ブロードバンド サイトです。PC の SIM カードまたは USB モデムが当社のネットワークに接続されていて、有効なデータプランがない場合に、プランをお選びいただけるよう Windows が自動的にこのサイトを開きます。',
+    'こちらは{operator}のモバイル ブロードバンド サイトです。PC の SIM カードまたは USB モデムが当社のネットワークに接続されていて、有効なデータプランがない場合に、プランをお選びいただけるよう Windows が自動的にこのサイトを開きます。',
   'home.how.title': 'このページを開くには',
-  'home.how.1': '{operator} の SIM カードを PC に挿入するか、USB モデムを接続します。',
+  'home.how.1': '{operator}の SIM カードを PC に挿入するか、USB モデムを接続します。',
   'home.how.2':
     'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。',
   'home.how.3':
@@ -338,18 +339,18 @@ const ja: Record<MessageKey, string> = {
   // Unknown SIM
   'unknownSim.title': 'この SIM カードは確認できませんでした',
   'unknownSim.intro':
-    'この PC の SIM カードは {operator} に登録されていないため、こちらではプランをご案内できません。',
+    'この PC の SIM カードは{operator}に登録されていないため、こちらではプランをご案内できません。',
   'unknownSim.recent':
     '当社の SIM カードをお受け取りになってから数時間以内の場合は、まだご利用の準備ができていない可能性があります。しばらくしてからもう一度お試しください。',
   'unknownSim.support':
-    '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+    '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator}カスタマーサポートまでお問い合わせください。',
 
   // Identifiers naming different subscribers
   'idsConflict.title': 'SIM カードとこの PC の情報が当社の記録と一致しません',
   'idsConflict.intro':
-    'この PC から送られた識別番号が {operator} の別々のご契約のものであるため、どのご契約のプランをご案内すればよいか判断できません。',
+    'この PC から送られた識別番号が{operator}の別々のご契約のものであるため、どのご契約のプランをご案内すればよいか判断できません。',
   'idsConflict.support':
-    'プランの購入や変更は行われていません。ここに表示されている番号（コード MBPROV_SUBSCRIBER_IDS_CONFLICT）を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+    'プランの購入や変更は行われていません。ここに表示されている番号（コード MBPROV_SUBSCRIBER_IDS_CONFLICT）を添えて、{operator}カスタマーサポートまでお問い合わせください。',
 
   // SIM details
   'sim.title': 'ご利用の SIM カード',
@@ -362,10 +363,10 @@ const ja: Record<MessageKey, string> = {
   'plans.title': 'プランの選択',
   'plans.heading.first-use-usb': 'ようこそ。USB モデムのご利用を始めましょう',
   'plans.intro.first-use-usb':
-    'USB モデムは {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いください。お支払いが完了すると、すぐにインターネットをご利用いただけます。',
+    'USB モデムは{operator}のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いください。お支払いが完了すると、すぐにインターネットをご利用いただけます。',
   'plans.heading.first-use-embedded': 'ようこそ。SIM カードのご利用を始めましょう',
   'plans.intro.first-use-embedded':
-    'SIM カードは PC 内蔵のモバイル ブロードバンド モデムで {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いいただくと、ご利用を開始できます。',
+    'SIM カードは PC 内蔵のモバイル ブロードバンド モデムで{operator}のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いいただくと、ご利用を開始できます。',
   'plans.heading.renewal-expired': 'プランの有効期間が終了しました',
   'plans.intro.renewal-expired':
     'データプランの有効期間が終了しました。引き続きご利用いただくには、下記から新しいプランをお選びください。',
@@ -428,6 +429,7 @@ const ja: Record<MessageKey, string> = {
   'pay.submit.hosted': 'お支払いに進む',
   'pay.submit.account': '支払ってプランを開始する',
   'pay.submit.hosted.amount': '{amount}のお支払いに進む',
+  'pay.description': '{operator}：{plan}',
   'pay.submit.account.amount': '{amount}を支払ってプランを開始する',
   'pending.title': 'お支払いを確認しています',
   'pending.heading': 'お支払いを確認しています',
@@ -442,7 +444,7 @@ const ja: Record<MessageKey, string> = {
   'receipt.amount': '金額',
   'receipt.method': 'お支払い方法',
   'receipt.method.card': '{brand}（末尾 {last4}）',
-  'receipt.method.cardNoDigits': '{brand} カード',
+  'receipt.method.cardNoDigits': '{brand}カード',
   'receipt.method.account': 'ご契約中の携帯電話のアカウント',
   'receipt.method.accountLabel': 'ご契約中の携帯電話のアカウント（{label}）',
   'receipt.method.other': 'その他のお支払い方法',
@@ -507,9 +509,9 @@ const ja: Record<MessageKey, string> = {
   'complete.status.detail': 'Windows の結果コード：{code}',
   'complete.status.retry': 'もう一度試す',
   'complete.status.support':
-    'それでも PC が接続されない場合は、{operator} カスタマーサポート（{phone}）までお電話ください。',
+    'それでも PC が接続されない場合は、{operator}カスタマーサポート（{phone}）までお電話ください。',
   'complete.status.supportNoPhone':
-    'それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。',
+    'それでも PC が接続されない場合は、{operator}カスタマーサポートまでお問い合わせください。',
   'complete.fallback.title': '手動で設定する',
   'complete.fallback.intro':
     'プランはすでにご利用いただけます。設定が自動的にインストールされなかった場合（別のブラウザーでこのページを開いている場合など）は、次の手順で設定してください。',
@@ -519,11 +521,11 @@ const ja: Record<MessageKey, string> = {
   'complete.step.download':
     '［設定ファイルをダウンロード］を選択し、ダウンロード フォルダーなど PC 内に保存します。',
   'complete.step.wifi':
-    '［Wi-Fi 設定をインストール］を選択します。Windows の設定が開き、ここに表示されている Wi-Fi ネットワークが表示されます。{operator} のものであることを確認して、［インストール］を選択します。',
+    '［Wi-Fi 設定をインストール］を選択します。Windows の設定が開き、ここに表示されている Wi-Fi ネットワークが表示されます。{operator}のものであることを確認して、［インストール］を選択します。',
   'complete.step.connect':
     'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。プランは有効になっているため、設定のインストール前でも接続できます。',
   'complete.step.keep':
-    '設定ファイルは保管しておいてください。それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。インストールの方法をご案内します。',
+    '設定ファイルは保管しておいてください。それでも PC が接続されない場合は、{operator}カスタマーサポートまでお問い合わせください。インストールの方法をご案内します。',
 
   // Operator error
   'operatorError.title': '申し訳ございません。当社のシステムでエラーが発生しました',
@@ -595,6 +597,11 @@ export function t(lang: Lang, key: MessageKey | (string & {}), params?: MessageP
     }
     return String(value);
   });
+}
+
+/** A name as a page in `lang` shows it: its Japanese form (a catalog's nameJa) on Japanese pages, when there is one. */
+export function localizedName(name: string, nameJa: string | null | undefined, lang: Lang): string {
+  return lang === 'ja' && nameJa ? nameJa : name;
 }
 
 /** The message explaining a ParameterProblem.problem key ('subid.format', 'duplicate'…), generic for unknown keys. */
