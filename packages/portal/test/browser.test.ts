@@ -1433,6 +1433,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
         assert.equal(exhausted?.status, 'exhausted');
         const scheduledEnd = formatDate(exhausted.endsAt, lang, 'UTC');
         assert.ok(!previous.includes(scheduledEnd), `${previous} names the scheduled end ${scheduledEnd}`);
+        assert.deepEqual(await axeViolations(page), []);
         await shot(page, 'renewal');
       } finally {
         await context.close();
