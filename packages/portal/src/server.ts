@@ -15,14 +15,16 @@ import { RateLimits } from './rate-limits/rate-limits.ts';
 import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
 import { validationMessage } from './routes/api/validation-message.ts';
-import { checkoutRoutes } from './routes/checkout.ts';
+import { checkoutRoutes, startAgainUrl } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
 import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts';
 import { refreshRoutes } from './routes/refresh.ts';
+import { drainRefusedBody } from './routes/refused-body.ts';
 import { subscriberRoutes } from './routes/subscriber-pages.ts';
 import { securityHeaders } from './security/headers.ts';
+import type { ErrorView } from './views/models.ts';
 import { createRenderer, PUBLIC_DIR, type Renderer, STATIC_PREFIX } from './views/render.ts';
 
 /** Options of {@link buildServer}. */
@@ -37,6 +39,11 @@ export interface ServerOptions {
 // Secrets travel in URLs of two routes: the download token, and nothing else in the query. Logs keep the path shape.
 const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
 
+/** The origin of an operator logo served from another site (an https URL), for the CSP's img-src. */
+function logoOrigin(logoUrl: string | undefined): string[] {
+  return logoUrl?.startsWith('https://') ? [new URL(logoUrl).origin] : [];
+}
+
 /** The portal's Fastify application: security headers, rate limits, CSRF, pages, the RefreshURL, static files. */
 export async function buildServer(ctx: PortalContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   // Every answer's security headers, computed once; pages add their nonce to the CSP (sendPage).
@@ -46,7 +53,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // An operator logo on another https origin (operator.logoUrl) is the only image from elsewhere.
+        imgSrc: ["'self'", 'data:', ...logoOrigin(ctx.config.operator.logoUrl)],
         // The checkout form's answer redirects to the payment provider's page: form-action covers the redirect.
         formAction: ["'self'", ...ctx.payments.origins],
         frameAncestors: ["'none'"],
@@ -142,13 +150,18 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     );
   }
 
+  // Browsers that ask for /favicon.ico without reading the pages' icon link get the icon, not a 404 page.
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').redirect(`${STATIC_PREFIX}favicon.svg`, 301),
+  );
   app.setNotFoundHandler((request, reply) =>
     request.url.startsWith('/api/')
       ? reply.code(404).send({ code: 'MBPROV_NOT_FOUND', message: 'No such API call.' })
       : sendPage(ctx, renderer, request, reply, { page: 'error', status: 404 }),
   );
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRefusedBody(request.raw);
     // The API (and /metrics, guarded by the same API keys) answers JSON errors with the catalog's codes.
     if (request.url.startsWith('/api/') || request.routeOptions.url === '/metrics') {
       if (e.validation)
@@ -167,24 +180,25 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
         request.log.error({ err: { message: e.message, code: e.code } }, 'webhook failed');
       return reply.code(answer.status).send({ code: answer.code, message: answer.message });
     }
-    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') {
-      return sendPage(ctx, renderer, request, reply, { page: 'error', status: 403 });
-    }
-    if (e.statusCode === 429) return sendPage(ctx, renderer, request, reply, { page: 'error', status: 429 });
+    /** An error page; a refused checkout form's leads back to the plans page of its SIM. */
+    const errorPage = async (status: ErrorView['status']) => {
+      // (Best effort: a page about a failure must not fail on a second one, a database gone for instance.)
+      const again = await startAgainUrl(ctx, request).catch(() => undefined);
+      return sendPage(ctx, renderer, request, reply, { page: 'error', status, ...(again ? { again } : {}) });
+    };
+    if (e.code === 'FST_CSRF_INVALID_TOKEN' || e.code === 'FST_CSRF_MISSING_SECRET') return errorPage(403);
+    if (e.statusCode === 429) return errorPage(429);
     if (error instanceof MbprovError && error.code === 'MBPROV_DOCUMENT_INVALID') {
       return sendPage(ctx, renderer, request, reply, { page: 'operator-error', reference: error.message });
     }
     if (error instanceof MbprovError && error.status < 500) {
       request.log.info({ code: error.code }, error.message);
-      const status = ([400, 403, 404, 409, 413] as const).find((s) => s === error.status) ?? 400;
-      return sendPage(ctx, renderer, request, reply, { page: 'error', status });
+      return errorPage(([400, 403, 404, 409, 413] as const).find((s) => s === error.status) ?? 400);
     }
-    if (e.statusCode && e.statusCode < 500) {
-      const status = ([400, 403, 404, 409, 413] as const).find((s) => s === e.statusCode) ?? 400;
-      return sendPage(ctx, renderer, request, reply, { page: 'error', status });
-    }
+    if (e.statusCode && e.statusCode < 500)
+      return errorPage(([400, 403, 404, 409, 413] as const).find((s) => s === e.statusCode) ?? 400);
     request.log.error({ err: { message: e.message, code: e.code } }, 'request failed');
-    return sendPage(ctx, renderer, request, reply, { page: 'error', status: 500 });
+    return errorPage(500);
   });
   return app;
 }

@@ -179,7 +179,8 @@ describe('checkouts and anonymous traffic', () => {
     try {
       const late = await browser.post('/checkout', form);
       assert.equal(late.statusCode, 409);
-      assert.ok(late.body.includes(t('en', 'plans.error.expired')));
+      assert.ok(late.body.includes(t('en', 'plans.error.page-expired')));
+      assert.ok(late.body.includes(t('en', 'plans.error.title.page-expired')));
       assert.notEqual(field(late.body, 'checkoutId'), form.checkoutId, 'a fresh form');
       assert.deepEqual(await checkoutRows(sim(7).IccId), []);
     } finally {

@@ -169,3 +169,22 @@ describe('security headers on every answer over TLS', () => {
     });
   }
 });
+
+describe('an operator logo on another site (operator.logoUrl https)', () => {
+  it("adds that origin, and nothing else, to the pages' img-src", async () => {
+    const other = await testContext('sqlite');
+    other.config.operator.logoUrl = 'https://cdn.contoso.example/brand/logo.svg';
+    const server = await buildServer(other, { logger: false });
+    try {
+      const answer = await server.inject({ method: 'GET', url: '/' });
+      const csp = String(answer.headers['content-security-policy']);
+      assert.match(csp, /(^|;)img-src 'self' data: https:\/\/cdn\.contoso\.example(;|$)/, csp);
+      assert.match(answer.body, /<img class="logo" src="https:\/\/cdn\.contoso\.example\/brand\/logo\.svg"/);
+      const own = await app.inject({ method: 'GET', url: '/' });
+      assert.match(String(own.headers['content-security-policy']), /(^|;)img-src 'self' data:(;|$)/);
+    } finally {
+      await server.close();
+      await other.close();
+    }
+  });
+});

@@ -42,6 +42,7 @@ function ctx(lang: Lang, overrides: Partial<PageContext> = {}): PageContext {
     path: '/',
     query: { SubId: '310260123456789', IccId: '8901260123456789012' },
     operatorName: 'Contoso Mobile',
+    operator: {},
     testSigning: false,
     timeZone: 'UTC',
     ...overrides,
@@ -129,6 +130,7 @@ const views: View[] = [
       'plan-unavailable',
       'already-active',
       'expired',
+      'page-expired',
     ] as const
   ).map(
     (error, i): View => ({
@@ -272,6 +274,44 @@ describe('pages', () => {
     });
   }
 
+  it('shows the operator logo (its name as alt text) in the header and its support phone and links in the footer, on every page; without them the name and no links', () => {
+    const operator = {
+      logoUrl: '/static/demo-logo.svg',
+      supportPhone: '+1 (555) 0100',
+      supportUrl: 'https://support.contoso.example/',
+      termsUrl: 'https://contoso.example/terms',
+      privacyUrl: 'https://contoso.example/privacy',
+      refundUrl: 'https://contoso.example/refunds',
+    };
+    for (const lang of LANGS)
+      for (const view of views) {
+        const label = `${view.page} (${lang})`;
+        const doc = parse(renderer.render(view, ctx(lang, { operator, operatorName: 'Contoso モバイル' })));
+        const logo = doc.querySelector('header .operator a[href="/"] img');
+        assert.equal(logo?.getAttribute('src'), operator.logoUrl, label);
+        assert.equal(logo?.getAttribute('alt'), 'Contoso モバイル', label);
+        const footer = doc.querySelector('body > footer');
+        assert.ok(footer, `${label}: a footer outside main (contentinfo)`);
+        const links = [...footer.querySelectorAll('nav a')].map((a) => [text(a), a.getAttribute('href')]);
+        assert.deepEqual(
+          links,
+          [
+            ['+1 (555) 0100', 'tel:+15550100'],
+            [t(lang, 'site.footer.supportPage'), operator.supportUrl],
+            [t(lang, 'site.footer.terms'), operator.termsUrl],
+            [t(lang, 'site.footer.privacy'), operator.privacyUrl],
+            [t(lang, 'site.footer.refunds'), operator.refundUrl],
+          ],
+          label,
+        );
+        assert.equal(footer.querySelector('nav')?.getAttribute('aria-label'), t(lang, 'site.footer.nav'));
+        const bare = parse(renderer.render(view, ctx(lang)));
+        assert.equal(bare.querySelector('header img'), null, label);
+        assert.equal(text(bare.querySelector('.operator')), 'Contoso Mobile', label);
+        assert.equal(bare.querySelector('footer nav'), null, label);
+      }
+  });
+
   it('shows the TEST banner only with the test signing chain', () => {
     const html = renderer.render({ page: 'home' }, ctx('en', { testSigning: false }));
     assert.equal(parse(html).querySelector('.test-banner'), null);
@@ -294,13 +334,26 @@ describe('pages', () => {
     const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
     for (const key of keys) {
       assert.deepEqual(placeholders(ja[key]), placeholders(en[key]), key);
-      if (key !== 'site.footer.copyright') assert.notEqual(ja[key], en[key], `${key} is not translated`);
+      if (key !== 'site.footer.copyright' && key !== 'pay.description')
+        assert.notEqual(ja[key], en[key], `${key} is not translated`);
       assert.doesNotMatch(en[key] + ja[key], /[<>]/, `${key}: messages are plain text`);
     }
     // Japanese texts are in the polite style.
     for (const key of ['plans.intro.renewal-expired', 'unknownSim.recent', 'error.404.body'] as const) {
       assert.match(ja[key], /(です|ます|ください)。?$/, key);
     }
+  });
+
+  it('puts no space around a name in a Japanese text (operator, plan, card brand), as Japanese is written', () => {
+    const spaced = Object.entries(messages('ja')).filter(([, text]) =>
+      // A space before the name (but after ©, a symbol) or after it.
+      /(?<![©])[\s\u3000]\{(operator|name|plan|brand)\}|\{(operator|name|plan|brand)\}[\s\u3000]/.test(text),
+    );
+    assert.deepEqual(spaced, []);
+    assert.equal(
+      t('ja', 'home.intro', { operator: 'コントソ モバイル' }).slice(0, 18),
+      'こちらはコントソ モバイルのモバイル',
+    );
   });
 
   it('explains each parameter problem in both languages', () => {
@@ -348,17 +401,35 @@ describe('pages', () => {
     assert.equal(text(en.querySelector('h1')), 'You’ve used all your data');
     assert.equal(
       text(en.querySelector('.previous-plan')),
+      'Your previous plan, Old plan, ran out of data on May 1, 2024 at 12:00 AM UTC.',
+    );
+    // A plan that ended by date says the date, in the operator's time zone.
+    const expired = parse(
+      renderer.render({ ...view, scenario: 'renewal-expired' }, ctx('en', { timeZone: 'Asia/Tokyo' })),
+    );
+    assert.equal(
+      text(expired.querySelector('.previous-plan')),
       'Your previous plan, Old plan, ended on May 1, 2024.',
     );
     assert.match(text(en.querySelector('.banner.test')), /no real payment is taken/);
     assert.equal(en.querySelectorAll('input[autocomplete^="cc-"], input[name*="card" i]').length, 0);
-    assert.equal(text(en.querySelector('button[type=submit]')), 'Continue to payment');
+    // One label without a price, one per plan with its price; the page's own style shows the checked plan's.
+    assert.deepEqual(
+      [...en.querySelectorAll('button[type=submit] span')].map((span) => [span.id, text(span)]),
+      [
+        ['', 'Continue to payment'],
+        ['submit-0', 'Continue to pay $9.99'],
+      ],
+    );
+    const style = en.querySelector('head style');
+    assert.equal(style?.getAttribute('nonce'), 'n0nce-123');
+    assert.match(text(style), /\.checkout:has\(#plan-0:checked\) #submit-0\{display:inline\}/);
     assert.match(text(en.querySelector('.hint')), /never sees your card number/);
     const ja = parse(renderer.render(view, ctx('ja')));
     assert.equal(text(ja.querySelector('h1')), 'データ容量をすべて使い切りました');
     assert.equal(
       text(ja.querySelector('.previous-plan')),
-      '前回のプラン「Old plan」は2024年5月1日に終了しました。',
+      '前回のプラン「Old plan」は2024年5月1日 0:00 UTCにデータ容量を使い切りました。',
     );
     const facts = [...en.querySelectorAll('.plan-fact')].map((f) => text(f));
     assert.deepEqual(facts, [

@@ -3,8 +3,9 @@ import type { PaymentLang } from '../payments/provider.ts';
 import { randomToken } from '../security/tokens.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';
-import { getPlan } from '../storage/plans.ts';
+import { getPlan, type Plan } from '../storage/plans.ts';
 import { subscriberById } from '../storage/subscribers.ts';
+import { localizedName, t } from '../views/i18n.ts';
 import { type CheckoutOutcome, settledOutcome } from './checkout-outcome.ts';
 import { preflightDocument } from './issue.ts';
 import { orderNumber } from './order-number.ts';
@@ -38,6 +39,15 @@ export type CheckoutStart = { kind: 'pay'; url: string } | CheckoutOutcome;
 /** A fresh checkout id for a plans page: nothing is stored until its form is posted (startCheckout). */
 export function newCheckoutId(): string {
   return randomToken(18);
+}
+
+/** What the customer reads on the provider's page and statement: the operator and the plan, in the page's language. */
+function paymentDescription(ctx: PortalContext, plan: Plan, lang: PaymentLang): string {
+  const { name, nameJa } = ctx.config.operator;
+  return t(lang, 'pay.description', {
+    operator: localizedName(name, nameJa, lang),
+    plan: localizedName(plan.name, plan.name_ja, lang),
+  });
 }
 
 /** Where the provider sends the customer back after paying, or after giving up. */
@@ -135,7 +145,7 @@ export async function startCheckout(ctx: PortalContext, request: CheckoutRequest
     checkoutId: checkout.id,
     amountMinor: checkout.amount_minor ?? plan.price_minor,
     currency: checkout.currency ?? plan.currency,
-    description: `${ctx.config.operator.name}: ${plan.name}`,
+    description: paymentDescription(ctx, plan, request.lang),
     account: { iccid: subscriber.iccid, imsi: subscriber.imsi },
     returnUrl: checkoutReturnUrl(ctx, checkout.id, 'return'),
     cancelUrl: checkoutReturnUrl(ctx, checkout.id, 'cancel'),

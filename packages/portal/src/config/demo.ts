@@ -53,6 +53,11 @@ export function demoConfig(): Record<string, unknown> {
       ],
       smsRules: demoSmsRules,
       supportPhone: '+1 555 0100',
+      supportUrl: 'https://support.contoso.example/',
+      termsUrl: 'https://www.contoso.example/legal/terms',
+      privacyUrl: 'https://www.contoso.example/legal/privacy',
+      refundUrl: 'https://www.contoso.example/legal/refunds',
+      logoUrl: '/static/demo-logo.svg',
     },
     plans: [
       {

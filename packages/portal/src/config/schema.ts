@@ -4,6 +4,9 @@ import { type ObjectOptions, type Static, type TProperties, Type } from '@sincla
 const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
+/** An https URL a customer's browser opens (no spaces, no other scheme). */
+const HTTPS_URL = '^https://[^\\s"<>]+$';
+
 /** The name of an environment variable that holds a secret (the secret itself never goes in the file). */
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -332,7 +335,43 @@ export const ConfigSchema = Closed({
         'A purchase while a plan is active: refuse it (one plan at a time), extend the active plan (same plan: its ' +
         'end moves by the duration, its allowance grows), or replace it (the new plan starts now).',
     }),
-    supportPhone: Type.Optional(Type.String()),
+    supportPhone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 60,
+        description:
+          'Customer support phone number as customers dial it (e.g. +1 555 0100): in the footer of every page (a tel: ' +
+          'link), and on the completion page when Windows could not install the settings.',
+      }),
+    ),
+    supportUrl: Type.Optional(
+      Type.String({
+        pattern: HTTPS_URL,
+        description: 'Customer support web page (https), linked from every page.',
+      }),
+    ),
+    termsUrl: Type.Optional(
+      Type.String({ pattern: HTTPS_URL, description: 'Terms of service (https), linked from every page.' }),
+    ),
+    privacyUrl: Type.Optional(
+      Type.String({ pattern: HTTPS_URL, description: 'Privacy policy (https), linked from every page.' }),
+    ),
+    refundUrl: Type.Optional(
+      Type.String({
+        pattern: HTTPS_URL,
+        description: 'Refund and cancellation policy (https), linked from every page.',
+      }),
+    ),
+    logoUrl: Type.Optional(
+      Type.String({
+        pattern: '^(?:https://[^\\s"<>]+|/static/[A-Za-z0-9._-]+)$',
+        description:
+          "The operator's logo in the header of every page, with the operator name (in the page's language) as its " +
+          "text alternative: an https URL (its origin is added to the pages' Content-Security-Policy img-src), or " +
+          "a /static/ path of a file in the portal's public folder (the demo's /static/demo-logo.svg). Without it " +
+          'the header shows the operator name as text.',
+      }),
+    ),
     timeZone: Type.String({
       minLength: 1,
       default: 'UTC',

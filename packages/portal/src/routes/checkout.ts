@@ -21,6 +21,27 @@ const PLAN_ERRORS: Partial<Record<CheckoutOutcome['kind'], PlansView['error']>> 
   expired: 'expired',
 };
 
+/**
+ * Where a customer whose checkout form was refused (an expired or missing CSRF token, another origin, a body too
+ * large) starts again: the plans page of the SIM the form was for, named by the form's signed ticket, else by the
+ * browser's subscriber cookie. That is the entry URL with the SIM's ICCID (which its plans page shows anyway), or
+ * /renew for a SIM without one, in the browser it belongs to. Undefined for any other request.
+ */
+export async function startAgainUrl(
+  ctx: PortalContext,
+  request: FastifyRequest,
+): Promise<string | undefined> {
+  if (request.method !== 'POST' || request.routeOptions.url !== '/checkout') return undefined;
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const posted = body[CHECKOUT_FIELDS.checkoutId];
+  const ticket = typeof posted === 'string' ? readCheckoutTicket(ctx.secrets, posted) : undefined;
+  const known = cookieSubscriber(request);
+  const id = ticket?.subscriberId ?? known;
+  const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+  if (subscriber?.iccid) return `/?${new URLSearchParams({ IccId: subscriber.iccid })}`;
+  return subscriber && subscriber.id === known ? '/renew' : undefined;
+}
+
 /** Seconds the payment-pending page waits before it asks again. */
 const PENDING_REFRESH_SECONDS = 3;
 
@@ -44,6 +65,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
     outcome: CheckoutOutcome,
     lang: Lang,
     planId: string | undefined,
+    errors = PLAN_ERRORS,
   ): Promise<FastifyReply> {
     ctx.metrics?.activations.inc({ outcome: outcome.kind });
     if (outcome.kind === 'unknown-checkout')
@@ -70,7 +92,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
       {},
       lang,
       reply.generateCsrf(),
-      PLAN_ERRORS[outcome.kind],
+      errors[outcome.kind],
       planId,
     );
     const status = outcome.kind === 'declined' ? 402 : outcome.kind === 'canceled' ? 200 : 409;
@@ -135,7 +157,11 @@ export function checkoutRoutes(app: FastifyInstance, ctx: PortalContext, rendere
         return sendPage(ctx, renderer, request, reply, view, lang, 503);
       }
       if (started.kind === 'pay') return reply.redirect(started.url, 303);
-      return answer(request, reply, subscriber, started, lang, planId);
+      // A form posted this late is a page left open too long: the customer is told so, the plan still chosen.
+      return answer(request, reply, subscriber, started, lang, planId, {
+        ...PLAN_ERRORS,
+        expired: 'page-expired',
+      });
     },
   );
 

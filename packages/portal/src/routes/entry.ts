@@ -52,6 +52,7 @@ async function scenarioOf(
   ctx: PortalContext,
   subscriber: Subscriber,
   params: DeviceParameters,
+  lang: Lang,
 ): Promise<{ scenario: Scenario; previous?: PlansView['previous']; activePlanId?: string }> {
   const latest = await latestSubscription(ctx.store.db, subscriber.id);
   const mode = ctx.config.operator.renewWhileActive;
@@ -59,8 +60,13 @@ async function scenarioOf(
     return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };
   if (latest) {
     const plan = await getPlan(ctx.store.db, latest.plan_id);
-    const previous = { name: plan?.name ?? latest.plan_id, endedAt: latest.ends_at };
-    return { scenario: latest.status === 'exhausted' ? 'renewal-exhausted' : 'renewal-expired', previous };
+    const exhausted = latest.status === 'exhausted';
+    const previous = {
+      name: plan ? planView(plan, lang).name : latest.plan_id,
+      // A plan whose data ran out ended then, not at its scheduled end.
+      endedAt: exhausted ? (latest.usage_at ?? latest.ends_at) : latest.ends_at,
+    };
+    return { scenario: exhausted ? 'renewal-exhausted' : 'renewal-expired', previous };
   }
   // A USB modem the operator sells is recognized by the Type Allocation Code of its IMEI.
   const imei = params.devId ? imeiOf(params.devId) : subscriber.device_id;
@@ -84,7 +90,7 @@ export async function plansView(
   selectedPlanId?: string,
   receiptEmail: NonNullable<PlansView['receiptEmail']> = { value: '', invalid: false },
 ): Promise<PlansView> {
-  const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params);
+  const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params, lang);
   // Extending means more of the same plan: that is the only one on offer then.
   const plans = (await activePlans(ctx.store.db)).filter(
     (p) => scenario !== 'active-extend' || p.id === activePlanId,

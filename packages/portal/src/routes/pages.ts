@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalContext } from '../context.ts';
 import { withNonce } from '../security/headers.ts';
-import { negotiateLanguage } from '../views/i18n.ts';
-import type { Lang, PageContext, View } from '../views/models.ts';
+import { localizedName, negotiateLanguage } from '../views/i18n.ts';
+import type { Lang, OperatorLinks, PageContext, View } from '../views/models.ts';
 import { httpStatus, type Renderer } from '../views/render.ts';
 
 /** The cookie holding the chosen language. */
@@ -44,21 +44,28 @@ export function sendPage(
   const nonce = randomBytes(16).toString('base64');
   const csp = reply.getHeader('content-security-policy');
   if (typeof csp === 'string') reply.header('content-security-policy', withNonce(csp, nonce));
+  const pageLang = lang ?? requestLang(request, reply);
   const page: PageContext = {
-    lang: lang ?? requestLang(request, reply),
+    lang: pageLang,
     nonce,
     path: request.url.split('?')[0] ?? '/',
     query,
-    operatorName: ctx.config.operator.name,
+    operatorName: localizedName(ctx.config.operator.name, ctx.config.operator.nameJa, pageLang),
+    operator: operatorLinks(ctx.config.operator),
     testSigning: ctx.signer.test,
     timeZone: ctx.config.operator.timeZone,
   };
-  if (page.lang === 'ja' && ctx.config.operator.nameJa) page.operatorName = ctx.config.operator.nameJa;
   return reply
     .code(status ?? httpStatus(view))
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(renderer.render(view, page));
+}
+
+/** The operator's logo and links of every page, from its settings. */
+function operatorLinks(operator: PortalContext['config']['operator']): OperatorLinks {
+  const { logoUrl, supportPhone, supportUrl, termsUrl, privacyUrl, refundUrl } = operator;
+  return { logoUrl, supportPhone, supportUrl, termsUrl, privacyUrl, refundUrl };
 }
 
 /** The subscriber id this browser came with (signed cookie), if any. */

@@ -2,14 +2,21 @@ import type { PortalContext } from '../context.ts';
 import { type Checkout, latestPaidCheckout } from '../storage/checkouts.ts';
 import type { Plan } from '../storage/plans.ts';
 import type { Subscription } from '../storage/subscriptions.ts';
-import { formatBandwidth, formatBytes, formatDuration, formatMoney, maskImsi } from '../views/i18n.ts';
+import {
+  formatBandwidth,
+  formatBytes,
+  formatDuration,
+  formatMoney,
+  localizedName,
+  maskImsi,
+} from '../views/i18n.ts';
 import type { Lang, PlanView, ReceiptView, SimView, TopUpView } from '../views/models.ts';
 
 /** A catalog plan for display. */
 export function planView(plan: Plan, lang: Lang): PlanView {
   return {
     id: plan.id,
-    name: lang === 'ja' && plan.name_ja ? plan.name_ja : plan.name,
+    name: localizedName(plan.name, plan.name_ja, lang),
     planType: plan.plan_type as PlanView['planType'],
     ...(plan.data_limit_mb !== null ? { dataLimit: formatBytes(plan.data_limit_mb, lang) } : {}),
     duration: formatDuration(plan.duration_days, lang),

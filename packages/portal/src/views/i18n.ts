@@ -21,6 +21,12 @@ const en = {
   'site.footer.about': 'This site lets you buy and set up a mobile broadband data plan for your Windows PC.',
   'site.footer.support': 'Questions? Contact {operator} customer support.',
   'site.footer.copyright': '© {operator}',
+  'site.footer.nav': 'Support and policies',
+  'site.footer.phone': 'Customer support by phone',
+  'site.footer.supportPage': 'Customer support',
+  'site.footer.terms': 'Terms of service',
+  'site.footer.privacy': 'Privacy policy',
+  'site.footer.refunds': 'Refund policy',
   'site.home': 'Go to the start page',
 
   // Home
@@ -97,6 +103,7 @@ const en = {
   'plans.heading.active-replace': 'Change your plan',
   'plans.intro.active-replace': 'Choose a new plan: it replaces your current plan as soon as you pay.',
   'plans.previous': 'Your previous plan, {name}, ended on {date}.',
+  'plans.previous.exhausted': 'Your previous plan, {name}, ran out of data on {date}.',
   'plans.choose': 'Choose a plan',
   'plans.none':
     'No plans are available for this SIM at the moment. Please try again later, or contact customer support.',
@@ -115,6 +122,9 @@ const en = {
     'This SIM already has an active plan, so you have not been charged. There is nothing more to buy right now.',
   'plans.error.expired':
     'This purchase was not completed in time and has been cancelled: you have not been charged, and any payment taken has been refunded. Please choose your plan again.',
+  'plans.error.page-expired':
+    'This page was open for too long, so your purchase was not started and you have not been charged. Your plan is still chosen below: continue when you are ready.',
+  'plans.error.title.page-expired': 'This page has expired',
   'plans.test.title': 'Test mode',
   'plans.test.body':
     'This site uses a test payment service: no real payment is taken. The payment page lists the test card numbers.',
@@ -145,6 +155,9 @@ const en = {
     'The price is charged once to your mobile account (your bill or prepaid balance). The plan starts as soon as the charge is confirmed.',
   'pay.submit.hosted': 'Continue to payment',
   'pay.submit.account': 'Pay and start the plan',
+  'pay.submit.hosted.amount': 'Continue to pay {amount}',
+  'pay.description': '{operator}: {plan}',
+  'pay.submit.account.amount': 'Pay {amount} and start the plan',
   'pending.title': 'Confirming your payment',
   'pending.heading': 'We are confirming your payment',
   'pending.body':
@@ -284,6 +297,7 @@ const en = {
     'Too many purchases have been started for this SIM or from this network in a short time. You have not been charged. Please try again later.',
   'error.500.title': 'Something went wrong',
   'error.500.body': 'Something went wrong on our side. Please try again in a few minutes.',
+  'error.again': 'Choose your plan again',
 } as const;
 
 /** Every message key. */
@@ -297,17 +311,23 @@ const ja: Record<MessageKey, string> = {
   'site.languageNav': '言語',
   'site.footer.about':
     'このサイトでは、Windows PC でご利用いただくモバイル ブロードバンドのデータプランの購入と設定を行えます。',
-  'site.footer.support': 'ご不明な点は、{operator} カスタマーサポートまでお問い合わせください。',
+  'site.footer.support': 'ご不明な点は、{operator}カスタマーサポートまでお問い合わせください。',
   'site.footer.copyright': '© {operator}',
+  'site.footer.nav': 'サポートと規約',
+  'site.footer.phone': 'カスタマーサポート（お電話）',
+  'site.footer.supportPage': 'カスタマーサポート',
+  'site.footer.terms': '利用規約',
+  'site.footer.privacy': 'プライバシーポリシー',
+  'site.footer.refunds': '返金ポリシー',
   'site.home': 'トップページへ',
 
   // Home
   'home.title': 'モバイル ブロードバンド データプラン',
   'home.heading': 'PC 向けデータプラン',
   'home.intro':
-    'こちらは {operator} のモバイル ブロードバンド サイトです。PC の SIM カードまたは USB モデムが当社のネットワークに接続されていて、有効なデータプランがない場合に、プランをお選びいただけるよう Windows が自動的にこのサイトを開きます。',
+    'こちらは{operator}のモバイル ブロードバンド サイトです。PC の SIM カードまたは USB モデムが当社のネットワークに接続されていて、有効なデータプランがない場合に、プランをお選びいただけるよう Windows が自動的にこのサイトを開きます。',
   'home.how.title': 'このページを開くには',
-  'home.how.1': '{operator} の SIM カードを PC に挿入するか、USB モデムを接続します。',
+  'home.how.1': '{operator}の SIM カードを PC に挿入するか、USB モデムを接続します。',
   'home.how.2':
     'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。',
   'home.how.3':
@@ -338,18 +358,18 @@ const ja: Record<MessageKey, string> = {
   // Unknown SIM
   'unknownSim.title': 'この SIM カードは確認できませんでした',
   'unknownSim.intro':
-    'この PC の SIM カードは {operator} に登録されていないため、こちらではプランをご案内できません。',
+    'この PC の SIM カードは{operator}に登録されていないため、こちらではプランをご案内できません。',
   'unknownSim.recent':
     '当社の SIM カードをお受け取りになってから数時間以内の場合は、まだご利用の準備ができていない可能性があります。しばらくしてからもう一度お試しください。',
   'unknownSim.support':
-    '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+    '問題が解決しない場合は、ここに表示されている SIM カード番号を添えて、{operator}カスタマーサポートまでお問い合わせください。',
 
   // Identifiers naming different subscribers
   'idsConflict.title': 'SIM カードとこの PC の情報が当社の記録と一致しません',
   'idsConflict.intro':
-    'この PC から送られた識別番号が {operator} の別々のご契約のものであるため、どのご契約のプランをご案内すればよいか判断できません。',
+    'この PC から送られた識別番号が{operator}の別々のご契約のものであるため、どのご契約のプランをご案内すればよいか判断できません。',
   'idsConflict.support':
-    'プランの購入や変更は行われていません。ここに表示されている番号（コード MBPROV_SUBSCRIBER_IDS_CONFLICT）を添えて、{operator} カスタマーサポートまでお問い合わせください。',
+    'プランの購入や変更は行われていません。ここに表示されている番号（コード MBPROV_SUBSCRIBER_IDS_CONFLICT）を添えて、{operator}カスタマーサポートまでお問い合わせください。',
 
   // SIM details
   'sim.title': 'ご利用の SIM カード',
@@ -362,10 +382,10 @@ const ja: Record<MessageKey, string> = {
   'plans.title': 'プランの選択',
   'plans.heading.first-use-usb': 'ようこそ。USB モデムのご利用を始めましょう',
   'plans.intro.first-use-usb':
-    'USB モデムは {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いください。お支払いが完了すると、すぐにインターネットをご利用いただけます。',
+    'USB モデムは{operator}のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いください。お支払いが完了すると、すぐにインターネットをご利用いただけます。',
   'plans.heading.first-use-embedded': 'ようこそ。SIM カードのご利用を始めましょう',
   'plans.intro.first-use-embedded':
-    'SIM カードは PC 内蔵のモバイル ブロードバンド モデムで {operator} のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いいただくと、ご利用を開始できます。',
+    'SIM カードは PC 内蔵のモバイル ブロードバンド モデムで{operator}のネットワークに接続されていますが、データプランがまだありません。下記からプランを選んでお支払いいただくと、ご利用を開始できます。',
   'plans.heading.renewal-expired': 'プランの有効期間が終了しました',
   'plans.intro.renewal-expired':
     'データプランの有効期間が終了しました。引き続きご利用いただくには、下記から新しいプランをお選びください。',
@@ -379,6 +399,7 @@ const ja: Record<MessageKey, string> = {
   'plans.intro.active-replace':
     '新しいプランをお選びください。お支払いが完了した時点で、現在のプランと置き換わります。',
   'plans.previous': '前回のプラン「{name}」は{date}に終了しました。',
+  'plans.previous.exhausted': '前回のプラン「{name}」は{date}にデータ容量を使い切りました。',
   'plans.choose': 'プランを選択してください',
   'plans.none':
     '現在、この SIM カードでご購入いただけるプランはありません。しばらくしてからもう一度お試しいただくか、カスタマーサポートまでお問い合わせください。',
@@ -397,6 +418,9 @@ const ja: Record<MessageKey, string> = {
     'この SIM カードにはすでに有効なプランがあるため、請求は発生していません。現在、追加のご購入は必要ありません。',
   'plans.error.expired':
     'お申し込みが時間内に完了しなかったため、取り消されました。請求は発生していません（お支払い済みの金額は返金されます）。もう一度プランをお選びください。',
+  'plans.error.page-expired':
+    'このページを開いてから時間が経ちすぎたため、お申し込みは開始されていません。請求は発生していません。選択したプランはそのままです。準備ができたらお進みください。',
+  'plans.error.title.page-expired': 'このページの有効期限が切れました',
   'plans.test.title': 'テストモード',
   'plans.test.body':
     'このサイトはテスト用の決済サービスを使用しているため、実際の請求は発生しません。テスト用のカード番号はお支払いページに記載されています。',
@@ -428,6 +452,9 @@ const ja: Record<MessageKey, string> = {
     '料金はご契約中の携帯電話のアカウント（月々のご請求またはプリペイド残高）に 1 回だけ請求されます。請求が確認されるとすぐにプランが開始されます。',
   'pay.submit.hosted': 'お支払いに進む',
   'pay.submit.account': '支払ってプランを開始する',
+  'pay.submit.hosted.amount': '{amount}のお支払いに進む',
+  'pay.description': '{operator}：{plan}',
+  'pay.submit.account.amount': '{amount}を支払ってプランを開始する',
   'pending.title': 'お支払いを確認しています',
   'pending.heading': 'お支払いを確認しています',
   'pending.body':
@@ -441,7 +468,7 @@ const ja: Record<MessageKey, string> = {
   'receipt.amount': '金額',
   'receipt.method': 'お支払い方法',
   'receipt.method.card': '{brand}（末尾 {last4}）',
-  'receipt.method.cardNoDigits': '{brand} カード',
+  'receipt.method.cardNoDigits': '{brand}カード',
   'receipt.method.account': 'ご契約中の携帯電話のアカウント',
   'receipt.method.accountLabel': 'ご契約中の携帯電話のアカウント（{label}）',
   'receipt.method.other': 'その他のお支払い方法',
@@ -521,9 +548,9 @@ const ja: Record<MessageKey, string> = {
   'complete.status.detail': 'Windows の結果コード：{code}',
   'complete.status.retry': 'もう一度試す',
   'complete.status.support':
-    'それでも PC が接続されない場合は、{operator} カスタマーサポート（{phone}）までお電話ください。',
+    'それでも PC が接続されない場合は、{operator}カスタマーサポート（{phone}）までお電話ください。',
   'complete.status.supportNoPhone':
-    'それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。',
+    'それでも PC が接続されない場合は、{operator}カスタマーサポートまでお問い合わせください。',
   'complete.fallback.title': '手動で設定する',
   'complete.fallback.intro':
     'プランはすでにご利用いただけます。設定が自動的にインストールされなかった場合（別のブラウザーでこのページを開いている場合など）は、次の手順で設定してください。',
@@ -533,11 +560,11 @@ const ja: Record<MessageKey, string> = {
   'complete.step.download':
     '［設定ファイルをダウンロード］を選択し、ダウンロード フォルダーなど PC 内に保存します。',
   'complete.step.wifi':
-    '［Wi-Fi 設定をインストール］を選択します。Windows の設定が開き、ここに表示されている Wi-Fi ネットワークが表示されます。{operator} のものであることを確認して、［インストール］を選択します。',
+    '［Wi-Fi 設定をインストール］を選択します。Windows の設定が開き、ここに表示されている Wi-Fi ネットワークが表示されます。{operator}のものであることを確認して、［インストール］を選択します。',
   'complete.step.connect':
     'タスク バーのネットワーク アイコンを選択し、携帯電話ネットワークを選んで［接続］を選択します。プランは有効になっているため、設定のインストール前でも接続できます。',
   'complete.step.keep':
-    '設定ファイルは保管しておいてください。それでも PC が接続されない場合は、{operator} カスタマーサポートまでお問い合わせください。インストールの方法をご案内します。',
+    '設定ファイルは保管しておいてください。それでも PC が接続されない場合は、{operator}カスタマーサポートまでお問い合わせください。インストールの方法をご案内します。',
 
   // Operator error
   'operatorError.title': '申し訳ございません。当社のシステムでエラーが発生しました',
@@ -568,6 +595,7 @@ const ja: Record<MessageKey, string> = {
     'この SIM カードまたはこのネットワークから、短時間に多くのお申し込みがありました。請求は発生していません。しばらくしてから、もう一度お試しください。',
   'error.500.title': 'エラーが発生しました',
   'error.500.body': '当社のシステムでエラーが発生しました。数分後にもう一度お試しください。',
+  'error.again': 'プランの選択に戻る',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };
@@ -608,6 +636,11 @@ export function t(lang: Lang, key: MessageKey | (string & {}), params?: MessageP
     }
     return String(value);
   });
+}
+
+/** A name as a page in `lang` shows it: its Japanese form (a catalog's nameJa) on Japanese pages, when there is one. */
+export function localizedName(name: string, nameJa: string | null | undefined, lang: Lang): string {
+  return lang === 'ja' && nameJa ? nameJa : name;
 }
 
 /** The message explaining a ParameterProblem.problem key ('subid.format', 'duplicate'…), generic for unknown keys. */

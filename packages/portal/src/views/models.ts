@@ -15,10 +15,23 @@ export interface PageContext {
   path: string;
   query: Record<string, string>;
   operatorName: string;
+  /** The operator's logo, support and policy links, shown on every page. */
+  operator: OperatorLinks;
   /** The signing chain is the generated test chain: every page shows a TEST banner. */
   testSigning: boolean;
   /** IANA time zone of the operator's customers (operator.timeZone): times on receipts are shown in it. */
   timeZone: string;
+}
+
+/** The operator's logo and links every page shows (operator.* settings); those not configured are left out. */
+export interface OperatorLinks {
+  /** The logo in the header (an https URL or a /static/ path); the operator name is its text alternative. */
+  logoUrl?: string;
+  supportPhone?: string;
+  supportUrl?: string;
+  termsUrl?: string;
+  privacyUrl?: string;
+  refundUrl?: string;
 }
 
 /** What a customer paid for a plan, as the completion and status pages show it. Times are ISO 8601. */
@@ -113,7 +126,10 @@ export interface PlansView {
    */
   checkoutId: string;
   csrfToken: string;
-  /** The previous plan, for renewals. */
+  /**
+   * The previous plan, for renewals: when it ended (ISO 8601), by date (renewal-expired: its scheduled end) or by
+   * its data running out (renewal-exhausted: the time of the usage report that reached the allowance).
+   */
   previous?: { name: string; endedAt: string };
   /** Set when a previous attempt of this page failed, or the customer came back from the payment page without paying. */
   error?:
@@ -123,7 +139,9 @@ export interface PlansView {
     | 'provider-unavailable'
     | 'plan-unavailable'
     | 'already-active'
-    | 'expired';
+    | 'expired'
+    /** The plans page was posted after checkouts.ttlMinutes (409). */
+    | 'page-expired';
   /** The plan chosen in that attempt, selected again. */
   selectedPlanId?: string;
   /** How the customer pays: on the provider's hosted page, or charged to the mobile account (operator billing). */
@@ -209,6 +227,8 @@ export interface ErrorView {
   status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
   /** A more specific explanation than the status's: too many checkouts for the SIM or from the client address. */
   reason?: 'checkout-limit';
+  /** Where to start again (a refused checkout form: its SIM's plans page) instead of the start page. */
+  again?: string;
 }
 
 /** Every page. */

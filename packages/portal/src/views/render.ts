@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import { formatDate, type MessageKey, type MessageParams, maskImsi, problemMessage, t } from './i18n.ts';
+import {
+  formatDate,
+  formatDateTime,
+  hasMessage,
+  type MessageKey,
+  type MessageParams,
+  maskImsi,
+  problemMessage,
+  t,
+} from './i18n.ts';
 import type {
   CompleteView,
   ErrorView,
@@ -179,6 +188,36 @@ function displayValue(value: string, lang: Lang): string {
   return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }
 
+/** The footer's support and policy links: the phone (a tel: link) and the configured pages. */
+interface FooterLinks {
+  phone?: { label: string; text: string; href: string };
+  links: Array<{ label: string; href: string }>;
+}
+
+/** The operator's support and policy links for the footer, in the page's language. */
+function footerLinks(ctx: PageContext): FooterLinks {
+  const { lang, operator } = ctx;
+  const pages = [
+    ['site.footer.supportPage', operator.supportUrl],
+    ['site.footer.terms', operator.termsUrl],
+    ['site.footer.privacy', operator.privacyUrl],
+    ['site.footer.refunds', operator.refundUrl],
+  ] as const;
+  return {
+    ...(operator.supportPhone
+      ? {
+          phone: {
+            label: t(lang, 'common.labelColon', { label: t(lang, 'site.footer.phone') }),
+            text: operator.supportPhone,
+            // Dialled as digits: spaces, dashes and brackets are for reading.
+            href: `tel:${operator.supportPhone.replace(/[^\d+]/g, '')}`,
+          },
+        }
+      : {}),
+    links: pages.flatMap(([key, href]) => (href ? [{ label: t(lang, key), href }] : [])),
+  };
+}
+
 /** What every template receives as `it`. */
 interface TemplateData {
   ctx: PageContext;
@@ -190,6 +229,9 @@ interface TemplateData {
   /** Script files of the page, under /static/. */
   scripts: string[];
   staticPrefix: string;
+  footer: FooterLinks;
+  /** CSS of this page alone, in a nonce'd style element of the head (built from indexes only, never from data). */
+  pageStyle?: string;
   /** Page-specific display values. */
   page: Record<string, unknown>;
 }
@@ -204,6 +246,7 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     languageLinks: languageLinks(ctx),
     staticPrefix: STATIC_PREFIX,
     scripts: [] as string[],
+    footer: footerLinks(ctx),
   };
   switch (view.page) {
     case 'home':
@@ -215,7 +258,12 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     case 'ids-conflict':
       return { ...base, title: tl('idsConflict.title'), page: unknownSim(view) };
     case 'plans':
-      return { ...base, title: tl('plans.title'), page: plans(view, ctx) };
+      return {
+        ...base,
+        title: tl('plans.title'),
+        pageStyle: submitAmountStyle(view.plans.length),
+        page: plans(view, ctx),
+      };
     case 'status':
       return { ...base, title: tl('status.title'), page: status(view, ctx) };
     case 'complete':
@@ -248,19 +296,43 @@ function unknownSim(view: UnknownSimView | IdsConflictView) {
   return { iccid: view.iccid, subId: view.subId === undefined ? undefined : maskImsi(view.subId) };
 }
 
+/**
+ * The plans page's submit button names the price of the chosen plan without any script: the button holds one label
+ * per plan, and each is shown while its radio is checked (CSS :has(), one rule per plan of the page); with no plan
+ * chosen, or in a browser without :has(), the label without a price shows. Hidden labels are not part of the
+ * button's accessible name.
+ */
+function submitAmountStyle(plans: number): string {
+  const rules = Array.from(
+    { length: plans },
+    (_, i) => `.checkout:has(#plan-${i}:checked) #submit-${i}{display:inline}`,
+  );
+  return [...rules, '.checkout:has(.plan input:checked) .submit-label{display:none}'].join('\n');
+}
+
 function plans(view: PlansView, ctx: PageContext) {
   const lang = ctx.lang;
   const operator = ctx.operatorName;
   return {
     heading: t(lang, `plans.heading.${view.scenario}`),
     intro: t(lang, `plans.intro.${view.scenario}`, { operator }),
+    // Data runs out at a time of day; a plan ends on its date (both in the operator's time zone).
     previous: view.previous
-      ? t(lang, 'plans.previous', {
+      ? t(lang, view.scenario === 'renewal-exhausted' ? 'plans.previous.exhausted' : 'plans.previous', {
           name: view.previous.name,
-          date: displayDate(view.previous.endedAt, lang),
+          date:
+            view.scenario === 'renewal-exhausted'
+              ? formatDateTime(view.previous.endedAt, lang, ctx.timeZone)
+              : formatDate(view.previous.endedAt, lang, ctx.timeZone),
         })
       : undefined,
     error: view.error ? t(lang, `plans.error.${view.error}`) : undefined,
+    errorTitle: t(
+      lang,
+      view.error && hasMessage(`plans.error.title.${view.error}`)
+        ? `plans.error.title.${view.error}`
+        : 'plans.error.title',
+    ),
     test: view.testPayments ? t(lang, 'plans.test.body') : undefined,
     email: view.receiptEmail && {
       label: t(lang, 'plans.email.label'),
@@ -274,6 +346,8 @@ function plans(view: PlansView, ctx: PageContext) {
       id: plan.id,
       selected: plan.id === view.selectedPlanId,
       inputId: `plan-${index}`,
+      submitId: `submit-${index}`,
+      submit: t(lang, `pay.submit.${view.payment}.amount`, { amount: plan.price }),
       name: plan.name,
       price: plan.price,
       // The price is on the plan's first line already.
