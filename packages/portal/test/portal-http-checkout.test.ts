@@ -211,6 +211,8 @@ describe('the Origin of a checkout post', () => {
       const r = await browser.post('/checkout', form, headers);
       assert.equal(r.statusCode, 403);
       assert.match(r.body, /HTTP 403/);
+      // The way back to the plans page of the SIM the form was for (its signed ticket names it).
+      assert.ok(r.body.includes(`<a class="button" href="/?IccId=${sim(9).IccId}">`), r.body);
       assert.deepEqual(await checkoutRows(sim(9).IccId), []);
       assert.equal((await ctx.paymentCounts()).charges, charges);
       assert.ok(logged.slice(lines).some((line) => line.includes('MBPROV_CROSS_ORIGIN')));
