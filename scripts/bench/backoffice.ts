@@ -5,7 +5,7 @@ import { Agent } from 'node:https';
 import { loadSecrets } from '@mbprov/portal/testing';
 import autocannon from 'autocannon';
 import { median, type Row, type SuiteResult } from './measure.ts';
-import { activeSubscriber, startPortalProcess } from './portal-process.ts';
+import { activeSubscriber, buyMonthlyPlan, startPortalProcess } from './portal-process.ts';
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
 
@@ -17,18 +17,31 @@ interface Run {
   rps: number;
   p50: number;
   p99: number;
-  /** Connection errors and answers other than 2xx or 304. */
+  /** Connection errors and answers other than the pair's status (and body, where the pair checks it). */
   unexpected: number;
 }
 
-async function load(options: autocannon.Options): Promise<Run> {
+/** A run of `options` whose answers must all have the status `expect` and pass `check`, when given. */
+async function load(options: autocannon.Options, expect: number, check?: Check): Promise<Run> {
+  const failedBefore = check?.failed ?? 0;
   const result = await autocannon({ connections: 8, duration: SECONDS_PER_RUN, ...options });
+  const answered = result.statusCodeStats?.[`${expect}`]?.count ?? 0;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    unexpected: result.errors + result.non2xx - (result.statusCodeStats?.['304']?.count ?? 0),
+    unexpected:
+      result.errors +
+      result.timeouts +
+      (result.requests.total - answered) +
+      (check?.failed ?? 0) -
+      failedBefore,
   };
+}
+
+/** Counts the answers whose body is not the one measured (a usage report that did not apply). */
+interface Check {
+  failed: number;
 }
 
 /** A portal hot path and the same-work server (or a bare route) doing its work, measured side by side. */
@@ -37,11 +50,16 @@ interface Pair {
   unit: string;
   baseline: autocannon.Options;
   portal: autocannon.Options;
+  /** The status every answer must have on both sides. */
+  expect: number;
+  check?: Check;
   /** Issue 14's target for portal/baseline, when there is one. */
   target?: number;
 }
 
 const ROUNDS = 5;
+/** SIMs whose usage the usage pair reports, in turn. */
+const USAGE_SUBSCRIBERS = 16;
 const SECONDS_PER_RUN = 2;
 
 /**
@@ -52,21 +70,22 @@ async function interleaved(pairs: Pair[]) {
   const runs = pairs.map(() => ({ baseline: [] as Run[], portal: [] as Run[] }));
   // Warm-up, not counted: JIT, connection pools, prepared statements.
   for (const pair of pairs)
-    for (const side of ['baseline', 'portal'] as const) await load({ ...pair[side], duration: 1 });
+    for (const side of ['baseline', 'portal'] as const)
+      await load({ ...pair[side], duration: 1 }, pair.expect, pair.check);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, pair] of pairs.entries()) {
       const into = runs[i] as { baseline: Run[]; portal: Run[] };
       for (const side of round % 2 === 0
         ? (['baseline', 'portal'] as const)
         : (['portal', 'baseline'] as const))
-        into[side].push(await load(pair[side]));
+        into[side].push(await load(pair[side], pair.expect, pair.check));
     }
   }
   return pairs.map((pair, i) => {
     const { baseline, portal } = runs[i] as { baseline: Run[]; portal: Run[] };
     // A server answering errors answers fast: such a rate would mean nothing.
     const failed = [...baseline, ...portal].reduce((n, r) => n + r.unexpected, 0);
-    if (failed > 0) throw new Error(`${pair.name}: ${failed} errors or answers other than 2xx/304`);
+    if (failed > 0) throw new Error(`${pair.name}: ${failed} errors or answers other than the one measured`);
     const latency = (rs: Run[]) => `${median(rs.map((r) => r.p50))}/${median(rs.map((r) => r.p99))}`;
     return {
       pair,
@@ -91,14 +110,26 @@ export async function runBackoffice(): Promise<SuiteResult> {
   ] as const) {
     const p = await portalProcess(databaseUrl, secretKey);
     try {
-      // One subscriber with an active plan, bought through the real flow.
+      // One subscriber with an active plan for the RefreshURL, bought through the real flow, and others whose usage
+      // changes: a usage change makes the next refresh sign a usage-only document with a new ETag.
       const iccid = '8901269000000000000';
       const { url, authorization: basic, etag } = await activeSubscriber(agent, p, secrets, iccid);
       const id = url.slice(url.lastIndexOf('/') + 1);
+      const reporting = Array.from(
+        { length: USAGE_SUBSCRIBERS },
+        (_, i) => `89012690${String(i + 1).padStart(11, '0')}`,
+      );
+      for (const sim of reporting) {
+        const bought = await buyMonthlyPlan(agent, p.url, sim);
+        if (bought.status !== 303) throw new Error(`purchase for ${sim} answered ${bought.status}`);
+      }
 
-      // Usage reports dated a millisecond apart from a day ago: inside the usageReports window, always newer.
-      let t = Date.now() - 86_400_000;
-      let usage = 0;
+      // Usage reports round-robin over the reporting SIMs, each newer than the last of its SIM (a millisecond per
+      // turn, from after the plans began) and with more usage, so that every one applies (the check counts those
+      // that do not): billing systems report many subscribers, not one subscription over and over.
+      let t = Date.now();
+      let sent = 0;
+      const applied: Check = { failed: 0 };
       const usageRequest = (url: string): autocannon.Options => ({
         url,
         method: 'POST',
@@ -106,14 +137,18 @@ export async function runBackoffice(): Promise<SuiteResult> {
         requests: [
           {
             setupRequest: (req) => {
-              usage += 1;
-              t += 1;
+              const sim = reporting[sent % USAGE_SUBSCRIBERS] as string;
+              if (sent % USAGE_SUBSCRIBERS === 0) t += 1;
+              sent += 1;
               return {
                 ...req,
                 body: JSON.stringify({
-                  updates: [{ iccid, usageMegabytes: usage, at: new Date(t).toISOString() }],
+                  updates: [{ iccid: sim, usageMegabytes: sent, at: new Date(t).toISOString() }],
                 }),
               };
+            },
+            onResponse: (status, body) => {
+              if (status === 200 && !body.includes('"status":"applied"')) applied.failed += 1;
             },
           },
         ],
@@ -127,6 +162,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
             headers: { authorization: basic, 'if-none-match': etag },
           },
           portal: { url: `${p.url}/refresh/${id}`, headers: { authorization: basic, 'if-none-match': etag } },
+          expect: 304,
           target: 0.7,
         },
         {
@@ -134,6 +170,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
           unit: 'answers/s',
           baseline: { url: `${p.sameWork}/refresh/${id}`, headers: { authorization: basic } },
           portal: { url: `${p.url}/refresh/${id}`, headers: { authorization: basic } },
+          expect: 200,
           target: 0.7,
         },
         {
@@ -141,6 +178,8 @@ export async function runBackoffice(): Promise<SuiteResult> {
           unit: 'updates/s',
           baseline: usageRequest(`${p.sameWork}/usage`),
           portal: usageRequest(`${p.url}/api/v1/usage`),
+          expect: 200,
+          check: applied,
           target: 0.6,
         },
         {
@@ -148,6 +187,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
           unit: 'requests/s',
           baseline: { url: `${p.bare}/bare` },
           portal: { url: `${p.url}/healthz` },
+          expect: 200,
         },
       ];
       for (const result of await interleaved(pairs)) {
