@@ -121,7 +121,9 @@ function postgresQueries(url: string, schema: string): Queries & { close(): Prom
 
 function sqliteQueries(file: string): Queries & { close(): Promise<void> } {
   const db = new SQLite(file);
+  // The portal's settings of its connection (storage/sqlite-engine.ts): without NORMAL each commit waits for an fsync.
   db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
   const p = (n: number) => `@p${n}`;
   const [refresh, document, usage, report] = [
     db.prepare<[{ p1: string }], RefreshRow>(REFRESH(p)),

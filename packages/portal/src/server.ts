@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { HelmetOptions } from 'helmet';
 import { AccessLog } from './access-log.ts';
 import type { PortalContext } from './context.ts';
+import { turnBatchedStdout } from './log-destination.ts';
 import { pageLimitStore } from './rate-limits/fastify-store.ts';
 import { openRateCounter } from './rate-limits/open.ts';
 import { RateLimits } from './rate-limits/rate-limits.ts';
@@ -63,6 +64,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     trustProxy: ctx.config.server.trustProxy,
     logger: options.logger ?? {
       level: 'info',
+      stream: turnBatchedStdout(),
       serializers: {
         req: (req: { method: string; url: string }) => ({
           method: req.method,
@@ -126,8 +128,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Load balancers check the status; monitoring can read when the signing certificate ends (it is public: every
   // signed document carries it).
+  const notAfter = new Date(ctx.signer.certificate.validTo);
   app.get('/healthz', async () => {
-    const notAfter = new Date(ctx.signer.certificate.validTo);
     const daysLeft = Math.floor((notAfter.getTime() - ctx.clock().getTime()) / 86_400_000);
     return { status: 'ok', signer: { notAfter: notAfter.toISOString(), daysLeft, test: ctx.signer.test } };
   });
