@@ -98,7 +98,17 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   app.addHook('onClose', () => counter.close());
   const limits = new RateLimits(counter);
 
-  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits, ctx.clock) });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: pageLimitStore(limits, ctx.clock),
+    // No X-RateLimit-* headers on the answers within the limit (Windows and browsers read none, and every RefreshURL
+    // answer would carry three); a refusal still says when to come back (Retry-After).
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
+  });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },
