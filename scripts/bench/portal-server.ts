@@ -65,8 +65,9 @@ const sameWork = await startSameWorkServer({
   database: databaseUrl ? { url: databaseUrl, schema } : { sqliteFile: join(dir, 'mbprov.sqlite') },
   open: (stored) => openStoredDocument(portal.ctx, stored),
   apiKey: key,
-  // A counter of its own, of the portal's kind on the same store (PostgreSQL's shared table on PostgreSQL).
-  limits: sameWorkLimits,
+  // A counter of its own, of the portal's kind on the same store (PostgreSQL's shared table on PostgreSQL), unless
+  // MBPROV_BENCH_SAME_WORK_LIMITS=off asks for the baseline without rate limits.
+  ...(process.env.MBPROV_BENCH_SAME_WORK_LIMITS === 'off' ? {} : { limits: sameWorkLimits }),
   perMinute: {
     refresh: portal.ctx.config.rateLimits.entryPerMinute,
     api: portal.ctx.config.rateLimits.apiPerMinute,

@@ -34,8 +34,11 @@ export interface SameWorkOptions {
   open(stored: string): Promise<string>;
   /** The bearer token the usage route accepts. */
   apiKey: string;
-  /** A rate counter of the portal's kind on the same store, and the portal's limits per minute. */
-  limits: SameWorkLimits;
+  /**
+   * A rate counter of the portal's kind on the same store, and the portal's limits per minute. Without one the
+   * baseline counts nothing: the work without the limits (MBPROV_BENCH_SAME_WORK_LIMITS=off in portal-server.ts).
+   */
+  limits?: SameWorkLimits;
   perMinute: { refresh: number; api: number; apiAuthFailures: number };
   /** How far ahead of the clock, and how far back, a usage report may be dated (the portal's usageReports). */
   usageWindow: { maxFutureSeconds: number; maxAgeDays: number };
@@ -191,8 +194,8 @@ export async function startSameWorkServer(
   const keyHash = sha256(options.apiKey);
   const app: FastifyInstance = Fastify({ https: options.tls });
   app.get<{ Params: { id: string } }>('/refresh/:id', async (request, reply) => {
-    const used = await limits.hit(`same-work refresh ${request.ip}`, MINUTE_MS, Date.now());
-    if (used.count > perMinute.refresh) return reply.code(429).send();
+    const used = await limits?.hit(`same-work refresh ${request.ip}`, MINUTE_MS, Date.now());
+    if (used && used.count > perMinute.refresh) return reply.code(429).send();
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.authorization ?? '');
     const decoded = m ? Buffer.from(m[1] as string, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
@@ -213,12 +216,14 @@ export async function startSameWorkServer(
     async (request, reply) => {
       const now = Date.now();
       const token = sha256((request.headers.authorization ?? '').replace(/^Bearer /, ''));
-      const [failures, used] = await Promise.all([
-        limits.read(`same-work failures ${request.ip}`, MINUTE_MS, now),
-        limits.hit('same-work key', MINUTE_MS, now),
-      ]);
-      if (failures.count >= perMinute.apiAuthFailures || used.count > perMinute.api)
-        return reply.code(429).send();
+      if (limits) {
+        const [failures, used] = await Promise.all([
+          limits.read(`same-work failures ${request.ip}`, MINUTE_MS, now),
+          limits.hit('same-work key', MINUTE_MS, now),
+        ]);
+        if (failures.count >= perMinute.apiAuthFailures || used.count > perMinute.api)
+          return reply.code(429).send();
+      }
       if (!timingSafeEqual(token, keyHash)) return reply.code(401).send();
       const report = request.body.updates[0] as { iccid: string; usageMegabytes: number; at: string };
       const time = Date.parse(report.at);
