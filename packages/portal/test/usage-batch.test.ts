@@ -89,6 +89,18 @@ for (const dialect of DIALECTS) {
     });
     after(() => ctx.close());
 
+    /** The stored subscription of a SIM with a plan, as the model holds it. */
+    const stored = async (iccid: string) => {
+      const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
+      return { usageMb: row?.usage_mb, usageAt: row?.usage_at, status: row?.status };
+    };
+    const rowsMatchModel = async (round: number) => {
+      for (const { iccid } of WITH_PLAN) {
+        const { usageMb, usageAt, status } = model.get(iccid) as ModelRow;
+        assert.deepEqual(await stored(iccid), { usageMb, usageAt, status }, `round ${round}, ${iccid}`);
+      }
+    };
+
     it('random batches give the outcomes and rows of applying their reports one by one', async () => {
       const next = random(dialect === 'sqlite' ? 7 : 11);
       const base = ctx.clock().getTime();
@@ -115,15 +127,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(got, expected, `round ${round}: ${JSON.stringify(reports)}`);
         for (const r of expected) counts[r.status] = (counts[r.status] ?? 0) + 1;
         exhausted += expected.filter((r) => r.status === 'applied' && r.exhausted).length;
-        for (const { iccid } of WITH_PLAN) {
-          const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
-          const want = model.get(iccid) as ModelRow;
-          assert.deepEqual(
-            { usageMb: row?.usage_mb, usageAt: row?.usage_at, status: row?.status },
-            { usageMb: want.usageMb, usageAt: want.usageAt, status: want.status },
-            `round ${round}, ${iccid}`,
-          );
-        }
+        await rowsMatchModel(round);
       }
       // The generator must have exercised what the test is about.
       assert.ok(
@@ -158,14 +162,7 @@ for (const dialect of DIALECTS) {
       const iccids = [...WITH_PLAN.map((p) => p.iccid), WITHOUT_PLAN, UNKNOWN];
       const counts: Record<string, number> = {};
       // The rows as the tests before left them; times after theirs.
-      for (const { iccid } of WITH_PLAN) {
-        const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
-        Object.assign(model.get(iccid) as ModelRow, {
-          usageMb: row?.usage_mb,
-          usageAt: row?.usage_at,
-          status: row?.status,
-        });
-      }
+      for (const { iccid } of WITH_PLAN) Object.assign(model.get(iccid) as ModelRow, await stored(iccid));
       ctx.setNow(new Date(ctx.clock().getTime() + 600_000));
       let cursor = ctx.clock().getTime() - 250_000;
       let usage = 0;
@@ -190,15 +187,7 @@ for (const dialect of DIALECTS) {
         );
         const status = expected[0]?.status as string;
         counts[status] = (counts[status] ?? 0) + 1;
-        for (const { iccid } of WITH_PLAN) {
-          const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
-          const want = model.get(iccid) as ModelRow;
-          assert.deepEqual(
-            { usageMb: row?.usage_mb, usageAt: row?.usage_at, status: row?.status },
-            { usageMb: want.usageMb, usageAt: want.usageAt, status: want.status },
-            `round ${round}, ${iccid}`,
-          );
-        }
+        await rowsMatchModel(round);
       }
       for (const status of ['applied', 'duplicate', 'stale', 'unknown-sim', 'no-plan'])
         assert.ok((counts[status] ?? 0) >= 5, JSON.stringify(counts));
