@@ -218,7 +218,9 @@ const MAX_ATTEMPTS = 8;
  * Applies a batch of usage reports in order, as if one after the other, in one statement on PostgreSQL (one short
  * transaction on SQLite) whatever the batch size; returns the outcome of each, in order. A report that a concurrent
  * batch overtook between the statement's read and its update (PostgreSQL only) is evaluated again against the
- * stored row, which has only moved forward, so it then reads as stale or applies on top.
+ * stored row, which has only moved forward, so it then reads as stale or applies on top. A report alone (what
+ * billing systems send most) is first tried as one UPDATE on both engines; the batch statement then runs only when
+ * it did not apply, to tell why.
  *
  * @param latest the latest report time the portal accepts: a stored usage time after it counts as none
  */
