@@ -22,12 +22,24 @@ interface Run {
   unexpected: number;
   /** Answers whose body the pair's check refused. */
   refused: number;
+  /** CPU time the server process used per answer, in µs (undefined where it cannot be read). */
+  cpu: number | undefined;
 }
 
-/** A run of `options` whose answers must have the status `expect` and, when given, pass `check`. */
-async function load(options: autocannon.Options, expect: number, check?: Check): Promise<Run> {
+/**
+ * A run of `options` whose answers must have the status `expect` and, when given, pass `check`; `cpuSeconds` reads
+ * the CPU time of the process that answers.
+ */
+async function load(
+  options: autocannon.Options,
+  expect: number,
+  check: Check | undefined,
+  cpuSeconds: () => number | undefined,
+): Promise<Run> {
   const refusedBefore = check?.refused ?? 0;
+  const cpuBefore = cpuSeconds();
   const result = await autocannon({ connections: 8, duration: SECONDS_PER_RUN, ...options });
+  const cpuAfter = cpuSeconds();
   const answered = result.statusCodeStats?.[`${expect}`]?.count ?? 0;
   return {
     rps: result.requests.average,
@@ -36,6 +48,10 @@ async function load(options: autocannon.Options, expect: number, check?: Check):
     answers: result.requests.total,
     unexpected: result.errors + result.timeouts + (result.requests.total - answered),
     refused: (check?.refused ?? 0) - refusedBefore,
+    cpu:
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
   };
 }
 
@@ -66,19 +82,19 @@ const SECONDS_PER_RUN = 2;
  * Each pair in ROUNDS rounds, baseline and portal moments apart (which goes first alternates), so that a shared
  * machine's drift affects both alike: rates are medians over the rounds, the ratio the median of per-round ratios.
  */
-async function interleaved(pairs: Pair[]) {
+async function interleaved(pairs: Pair[], cpuSeconds: () => number | undefined) {
   const runs = pairs.map(() => ({ baseline: [] as Run[], portal: [] as Run[] }));
   // Warm-up, not counted: JIT, connection pools, prepared statements.
   for (const pair of pairs)
     for (const side of ['baseline', 'portal'] as const)
-      await load({ ...pair[side], duration: 1 }, pair.expect, pair.check);
+      await load({ ...pair[side], duration: 1 }, pair.expect, pair.check, cpuSeconds);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, pair] of pairs.entries()) {
       const into = runs[i] as { baseline: Run[]; portal: Run[] };
       for (const side of round % 2 === 0
         ? (['baseline', 'portal'] as const)
         : (['portal', 'baseline'] as const))
-        into[side].push(await load(pair[side], pair.expect, pair.check));
+        into[side].push(await load(pair[side], pair.expect, pair.check, cpuSeconds));
     }
   }
   return pairs.map((pair, i) => {
@@ -106,8 +122,28 @@ async function interleaved(pairs: Pair[]) {
         baseline: baseline.reduce((n, r) => n + r.refused, 0),
         portal: portal.reduce((n, r) => n + r.refused, 0),
       },
+      cpu: cpuPerAnswer(baseline, portal),
     };
   });
+}
+
+/**
+ * The CPU time per answer of each side (medians over the rounds) and the portal's against the baseline's (median of
+ * per-round quotients), or undefined where it cannot be read. The server process holds the portal and both baselines;
+ * only the side under load works during its run. CPU time per answer moves less than a rate when other processes
+ * share the cores: it says what the portal spends, where the rate says what it got.
+ */
+function cpuPerAnswer(
+  baseline: Run[],
+  portal: Run[],
+): { baseline: number; portal: number; ratio: number } | undefined {
+  if ([...baseline, ...portal].some((r) => r.cpu === undefined)) return undefined;
+  const cpu = (r: Run) => r.cpu as number;
+  return {
+    baseline: median(baseline.map(cpu)),
+    portal: median(portal.map(cpu)),
+    ratio: median(portal.map((r, j) => cpu(r) / cpu(baseline[j] as Run))),
+  };
 }
 
 export async function runBackoffice(): Promise<SuiteResult> {
@@ -202,7 +238,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
           expect: 200,
         },
       ];
-      for (const result of await interleaved(pairs)) {
+      for (const result of await interleaved(pairs, p.cpuSeconds)) {
         rows.push(
           {
             name: `${label}: ${result.pair.name}, same-work server`,
@@ -222,8 +258,11 @@ export async function runBackoffice(): Promise<SuiteResult> {
         const stale = result.pair.check
           ? `; reports not applied (stale, overtaken by the next of their SIM): ${result.refused.portal} on the portal, ${result.refused.baseline} on the same-work server`
           : '';
+        const cpu = result.cpu
+          ? `; CPU time per answer ${Math.round(result.cpu.portal)} µs (same-work server ${Math.round(result.cpu.baseline)} µs, ${result.cpu.ratio.toFixed(2)}x)`
+          : '';
         latencies.push(
-          `${label}, ${result.pair.name}: p50/p99 ${result.portalLatency} ms (same-work server ${result.baselineLatency} ms)${stale}.`,
+          `${label}, ${result.pair.name}: p50/p99 ${result.portalLatency} ms (same-work server ${result.baselineLatency} ms)${cpu}${stale}.`,
         );
       }
     } finally {
@@ -233,7 +272,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
   agent.destroy();
   return {
     title: 'Back office: RefreshURL and usage updates',
-    description: `autocannon with 8 connections over HTTPS on loopback against the portal in its own process, in ${ROUNDS} interleaved rounds of ${SECONDS_PER_RUN} s per side (rates are medians over the rounds, ratios medians of per-round ratios). The baseline of each hot path is a minimal Fastify server in the same process, on the same database, TLS certificate and secret key, doing the same work with hand-written SQL and nothing else (scripts/bench/same-work-server.ts): the same rate limits counted in the same store as the portal's (process memory on SQLite; on PostgreSQL the table every portal process shares, through the portal's batched counter); for the RefreshURL one indexed statement (credential hash, newest ETag, usage time), SHA-256 compared in constant time, and for a 200 one more row read, decrypted and inflated (the portal's own reader of stored documents); for a usage update the body schema, a constant-time bearer check, the report window and one UPDATE with the portal's rules (the plan active or exhausted and begun, newer reports only, usage never backwards, a capped Fixed plan exhausted), answering the usage. The usage reports go round-robin to ${USAGE_SUBSCRIBERS} SIMs other than the refreshing one, dated after their plans began, and every answer is checked (the 304 pair answers 304s only, the 200 pair 200s, the usage pair applied reports). The portal does the same through its storage layer plus what it runs on every request: security headers, API key scopes, metrics, request logging at info (to /dev/null here). The last pair shows that fixed cost alone: the portal's /healthz against a bare Fastify route.`,
+    description: `autocannon with 8 connections over HTTPS on loopback against the portal in its own process, in ${ROUNDS} interleaved rounds of ${SECONDS_PER_RUN} s per side (rates are medians over the rounds, ratios medians of per-round ratios). The baseline of each hot path is a minimal Fastify server in the same process, on the same database, TLS certificate and secret key, doing the same work with hand-written SQL and nothing else (scripts/bench/same-work-server.ts): the same rate limits counted in the same store as the portal's (process memory on SQLite; on PostgreSQL the table every portal process shares, through the portal's batched counter); for the RefreshURL one indexed statement (credential hash, newest ETag, usage time), SHA-256 compared in constant time, and for a 200 one more row read, decrypted and inflated (the portal's own reader of stored documents); for a usage update the body schema, a constant-time bearer check, the report window and one UPDATE with the portal's rules (the plan active or exhausted and begun, newer reports only, usage never backwards, a capped Fixed plan exhausted), answering the usage. The usage reports go round-robin to ${USAGE_SUBSCRIBERS} SIMs other than the refreshing one, dated after their plans began, and every answer is checked (the 304 pair answers 304s only, the 200 pair 200s, the usage pair applied reports). The portal does the same through its storage layer plus what it runs on every request: security headers, API key scopes, metrics, request logging at info (to /dev/null here). The last pair shows that fixed cost alone: the portal's /healthz against a bare Fastify route. The notes give latencies and the CPU time the server process spent per answer (the portal and both baselines run in it; only the side under load works): other processes on the two cores move it less than the rates.`,
     rows,
     notes: latencies,
   };
