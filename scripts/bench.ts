@@ -65,6 +65,7 @@ const lines = [
   `Machine: ${cpu}, ${cpus().length} cores, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   '',
 ];
+const firstSection = lines.length;
 for (const r of results) {
   lines.push(`## ${r.title}`, '', r.description, '', '| measurement | rate | ratio |', '|---|---:|---:|');
   for (const row of r.rows) {
@@ -79,9 +80,16 @@ for (const r of results) {
   for (const note of r.notes ?? []) lines.push('', note);
   lines.push('');
 }
+const ranSections = lines.slice(firstSection);
 // The fuzz figures come from `npm run fuzz -- --write-docs`, not from this run: keep them.
 const fuzz = fuzzSection();
 if (fuzz) lines.push(fuzz, '');
 for (const section of keptSections()) lines.push(section, '');
 if (!only.length) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), `${lines.join('\n')}\n`);
-else process.stderr.write('bench: partial run, docs/benchmarks.md not rewritten\n');
+else {
+  // The sections of the suites that ran, as docs/benchmarks.md would show them, for whoever updates it by hand.
+  process.stdout.write(`${ranSections.join('\n')}\n`);
+  process.stderr.write(
+    'bench: partial run, docs/benchmarks.md not rewritten (its sections are on standard output)\n',
+  );
+}

@@ -1,6 +1,6 @@
 // The portal child processes and the HTTPS client the portal, back-office and scale benchmarks share.
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { type Agent, request } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { Secrets } from '@mbprov/portal/testing';
@@ -53,6 +53,8 @@ export interface PortalProcess {
   bare: string;
   /** The same-work baseline of the back-office benchmark (same-work-server.ts). */
   sameWork: string;
+  /** The CPU time the process (the portal and both baselines) has used so far, in seconds, where it can be read. */
+  cpuSeconds(): number | undefined;
   /** Stops the portal and waits until it has dropped its PostgreSQL schemas and data folder. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,25 @@ export interface PortalProcess {
 /** A child process that printed "ready" and its fields; stop() sends SIGTERM and waits for it to exit. */
 export interface ReadyProcess {
   fields: string[];
+  /**
+   * The CPU time the process has used so far, in seconds (user and system, from /proc: Linux), or undefined where
+   * it cannot be read.
+   */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** utime + stime of a process in seconds, read from /proc/<pid>/stat (fields 14 and 15, after the command's ")"). */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -89,7 +109,7 @@ export async function spawnReady(
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { fields, stop };
+  return { fields, cpuSeconds: () => cpuSecondsOf(child.pid), stop };
 }
 
 /** Starts portal-server.ts with `sims` generated SIMs, on SQLite or the given PostgreSQL database. */
@@ -98,13 +118,13 @@ export async function startPortalProcess(
   databaseUrl: string | undefined,
   env: Record<string, string> = {},
 ): Promise<PortalProcess> {
-  const { fields, stop } = await spawnReady(
+  const { fields, cpuSeconds, stop } = await spawnReady(
     new URL('./portal-server.ts', import.meta.url),
     [String(sims), ...(databaseUrl ? [databaseUrl] : [])],
     env,
   );
   const [url, key, bare, sameWork] = fields as [string, string, string, string];
-  return { url, key, bare, sameWork, stop };
+  return { url, key, bare, sameWork, cpuSeconds, stop };
 }
 
 /** A subscriber with an active plan, as its PC calls the RefreshURL: the URL, the Basic credentials, the ETag. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, startPortal } from '@mbprov/portal';
-import { demoConfig, openStoredDocument } from '@mbprov/portal/testing';
+import { demoConfig, openRateCounter, openStoredDocument } from '@mbprov/portal/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { startSameWorkServer } from './same-work-server.ts';
@@ -58,6 +58,7 @@ const bare = Fastify({
 });
 bare.get('/bare', async () => ({ ok: true }));
 const bareUrl = (await bare.listen({ host: '127.0.0.1', port: 0 })).replace(/^http:/, 'https:');
+const sameWorkLimits = await openRateCounter(portal.ctx, portal.app.log);
 const sameWork = await startSameWorkServer({
   tls: {
     key: readFileSync(join(dir, 'tls', 'localhost.key.pem')),
@@ -66,12 +67,22 @@ const sameWork = await startSameWorkServer({
   database: databaseUrl ? { url: databaseUrl, schema } : { sqliteFile: join(dir, 'mbprov.sqlite') },
   open: (stored) => openStoredDocument(portal.ctx, stored),
   apiKey: key,
+  // A counter of its own, of the portal's kind on the same store (PostgreSQL's shared table on PostgreSQL), unless
+  // MBPROV_BENCH_SAME_WORK_LIMITS=off asks for the baseline without rate limits.
+  ...(process.env.MBPROV_BENCH_SAME_WORK_LIMITS === 'off' ? {} : { limits: sameWorkLimits }),
+  perMinute: {
+    refresh: portal.ctx.config.rateLimits.entryPerMinute,
+    api: portal.ctx.config.rateLimits.apiPerMinute,
+    apiAuthFailures: portal.ctx.config.rateLimits.apiAuthFailuresPerMinute,
+  },
+  usageWindow: portal.ctx.config.usageReports,
 });
 // The parent reads the ready line on file descriptor 3.
 writeSync(3, `ready ${portal.url} ${key} ${bareUrl} ${sameWork.url}\n`);
 process.on('SIGTERM', async () => {
   await bare.close();
   await sameWork.close();
+  await sameWorkLimits.close();
   await portal.close();
   if (databaseUrl) {
     // The portal's tables and its job queue's (pg-boss) schema.

@@ -13,8 +13,10 @@ export function releaseConnectionsOnClose(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onResponse', async () => {
+  // A callback hook, not an async one: it runs on every answer, and an async hook costs a promise each time.
+  app.addHook('onResponse', (_request, _reply, done) => {
     // After the answer's socket is back in the idle list (the next turn of the event loop).
     if (closing) setImmediate(() => app.server.closeIdleConnections());
+    done();
   });
 }

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { HelmetOptions } from 'helmet';
 import { AccessLog } from './access-log.ts';
 import type { PortalContext } from './context.ts';
+import { turnBatchedStdout } from './log-destination.ts';
 import { pageLimitStore } from './rate-limits/fastify-store.ts';
 import { openRateCounter } from './rate-limits/open.ts';
 import { RateLimits } from './rate-limits/rate-limits.ts';
@@ -73,6 +74,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
     trustProxy: ctx.config.server.trustProxy,
     logger: options.logger ?? {
       level: 'info',
+      stream: turnBatchedStdout(),
       serializers: {
         req: (req: { method: string; url: string }) => ({
           method: req.method,
@@ -106,7 +108,17 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   app.addHook('onClose', () => counter.close());
   const limits = new RateLimits(counter);
 
-  await app.register(fastifyRateLimit, { global: false, store: pageLimitStore(limits, ctx.clock) });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: pageLimitStore(limits, ctx.clock),
+    // No X-RateLimit-* headers on the answers within the limit (Windows and browsers read none, and every RefreshURL
+    // answer would carry three); a refusal still says when to come back (Retry-After).
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
+  });
   await app.register(fastifyCookie, { secret: ctx.secrets.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieOpts: { signed: true, httpOnly: true, secure: true, sameSite: 'strict', path: '/' },
@@ -137,8 +149,8 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Load balancers check the status; monitoring can read when the signing certificate ends (it is public: every
   // signed document carries it).
+  const notAfter = new Date(ctx.signer.certificate.validTo);
   app.get('/healthz', async () => {
-    const notAfter = new Date(ctx.signer.certificate.validTo);
     const daysLeft = Math.floor((notAfter.getTime() - ctx.clock().getTime()) / 86_400_000);
     return { status: 'ok', signer: { notAfter: notAfter.toISOString(), daysLeft, test: ctx.signer.test } };
   });

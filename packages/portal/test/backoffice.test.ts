@@ -757,6 +757,8 @@ for (const dialect of DIALECTS) {
         const m = await call('GET', '/metrics', admin);
         assert.equal(m.statusCode, 200);
         assert.match(m.body, /mbprov_usage_reports_total\{status="applied"\} \d+/);
+        // The usage tests refreshed the subscriber's document: RefreshURL answers are counted by status.
+        assert.match(m.body, /mbprov_refresh_requests_total\{status="200"\} [1-9]/);
         assert.match(m.body, /mbprov_signing_duration_seconds_count\{kind="full"\} \d+/);
         assert.match(m.body, /mbprov_queue_depth \d+/);
         assert.equal((await call('GET', '/metrics', gateway)).statusCode, 403);

@@ -84,7 +84,7 @@ for (const dialect of DIALECTS) {
       assert.equal(againCost, 1);
     });
 
-    it('a usage update is one statement on PostgreSQL (a read and an update in one transaction on SQLite), and so is a batch of 1,000', async () => {
+    it('a usage update is one statement, and so is a batch of 1,000 on PostgreSQL (a read and an update in one transaction on SQLite)', async () => {
       const { key } = await createApiKey(
         ctx.store.db,
         'billing2',
@@ -113,8 +113,7 @@ for (const dialect of DIALECTS) {
       const [batch, batchCost] = await counted(() => post(updates));
       assert.equal(batch.statusCode, 200, batch.body);
       assert.equal(batch.json().results.length, 1000);
-      const expected = dialect === 'postgres' ? 1 : 2;
-      assert.deepEqual([oneCost, batchCost], [expected, expected]);
+      assert.deepEqual([oneCost, batchCost], [1, dialect === 'postgres' ? 1 : 2]);
     });
 
     it('a key verified moments ago costs no statement to check', async () => {

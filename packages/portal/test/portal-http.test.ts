@@ -304,16 +304,25 @@ describe('security headers and errors', () => {
     assert.match(String(r.headers['content-type']), /javascript/);
   });
 
-  it('rate-limits the entry page', async () => {
+  it('rate-limits the entry page: no X-RateLimit headers within the limit, Retry-After on the refusal', async () => {
     const limited = await testContext('sqlite', {
       configure: (c) => Object.assign(c.rateLimits, { entryPerMinute: 2 }),
     });
     const server = await buildServer(limited, { logger: false });
     try {
       const b = new Browser(server);
-      const codes = [];
-      for (let i = 0; i < 3; i++) codes.push((await b.get('/')).statusCode);
-      assert.deepEqual(codes, [200, 200, 429]);
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await b.get('/'));
+      assert.deepEqual(
+        answers.map((a) => a.statusCode),
+        [200, 200, 429],
+      );
+      for (const a of answers.slice(0, 2))
+        assert.deepEqual(
+          Object.keys(a.headers).filter((h) => h.startsWith('x-ratelimit')),
+          [],
+        );
+      assert.ok(Number(answers[2]?.headers['retry-after']) > 0);
     } finally {
       await server.close();
       await limited.close();

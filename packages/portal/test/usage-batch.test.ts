@@ -89,6 +89,18 @@ for (const dialect of DIALECTS) {
     });
     after(() => ctx.close());
 
+    /** The stored subscription of a SIM with a plan, as the model holds it. */
+    const stored = async (iccid: string) => {
+      const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
+      return { usageMb: row?.usage_mb, usageAt: row?.usage_at, status: row?.status };
+    };
+    const rowsMatchModel = async (round: number) => {
+      for (const { iccid } of WITH_PLAN) {
+        const { usageMb, usageAt, status } = model.get(iccid) as ModelRow;
+        assert.deepEqual(await stored(iccid), { usageMb, usageAt, status }, `round ${round}, ${iccid}`);
+      }
+    };
+
     it('random batches give the outcomes and rows of applying their reports one by one', async () => {
       const next = random(dialect === 'sqlite' ? 7 : 11);
       const base = ctx.clock().getTime();
@@ -115,15 +127,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(got, expected, `round ${round}: ${JSON.stringify(reports)}`);
         for (const r of expected) counts[r.status] = (counts[r.status] ?? 0) + 1;
         exhausted += expected.filter((r) => r.status === 'applied' && r.exhausted).length;
-        for (const { iccid } of WITH_PLAN) {
-          const row = await latestSubscription(ctx.store.db, subscriberIds.get(iccid) as string);
-          const want = model.get(iccid) as ModelRow;
-          assert.deepEqual(
-            { usageMb: row?.usage_mb, usageAt: row?.usage_at, status: row?.status },
-            { usageMb: want.usageMb, usageAt: want.usageAt, status: want.status },
-            `round ${round}, ${iccid}`,
-          );
-        }
+        await rowsMatchModel(round);
       }
       // The generator must have exercised what the test is about.
       assert.ok(
@@ -153,57 +157,107 @@ for (const dialect of DIALECTS) {
       assert.equal(row?.usage_mb, 100_039);
     });
 
-    // Only PostgreSQL runs two writers at once; on SQLite the read and the update share one transaction.
+    it('single reports (one UPDATE each when they apply) give the outcomes and rows of the sequential rules', async () => {
+      const next = random(dialect === 'sqlite' ? 3 : 5);
+      const iccids = [...WITH_PLAN.map((p) => p.iccid), WITHOUT_PLAN, UNKNOWN];
+      const counts: Record<string, number> = {};
+      // The rows as the tests before left them; times after theirs.
+      for (const { iccid } of WITH_PLAN) Object.assign(model.get(iccid) as ModelRow, await stored(iccid));
+      ctx.setNow(new Date(ctx.clock().getTime() + 600_000));
+      let cursor = ctx.clock().getTime() - 250_000;
+      let usage = 0;
+      let report: UsageReport | undefined;
+      for (let round = 0; round < 150; round++) {
+        cursor += Math.floor(next() * 3) * 1000;
+        usage += (next() - 0.3) * 60;
+        // A report sent again now and then, as a billing system retries.
+        report =
+          report && next() < 0.2
+            ? report
+            : {
+                iccid: iccids[Math.floor(next() * iccids.length)] as string,
+                at: new Date(cursor + (Math.floor(next() * 5) - 2) * 1000).toISOString(),
+                usageMegabytes: Math.max(0, usage),
+              };
+        const expected = applySequentially(model, [report]);
+        assert.deepEqual(
+          await applyUsageReports(ctx, [report]),
+          expected,
+          `round ${round}: ${JSON.stringify(report)}`,
+        );
+        const status = expected[0]?.status as string;
+        counts[status] = (counts[status] ?? 0) + 1;
+        await rowsMatchModel(round);
+      }
+      for (const status of ['applied', 'duplicate', 'stale', 'unknown-sim', 'no-plan'])
+        assert.ok((counts[status] ?? 0) >= 5, JSON.stringify(counts));
+    });
+
+    // Only PostgreSQL runs two writers at once; on SQLite a statement (or the batch's read and update, in one
+    // transaction) runs alone.
     if (dialect === 'postgres')
-      it('a batch overtaken between its read and its update changes nothing, and reads as stale when evaluated again', async () => {
-        const iccid = WITH_PLAN[1]?.iccid as string;
-        const id = subscriberIds.get(iccid) as string;
-        const before = await latestSubscription(ctx.store.db, id);
-        const t0 = Date.parse(before?.usage_at ?? '') + 1000;
-        const sibling = await ctx.openSibling();
-        // Other test files run usage statements on the same database, so a waiting statement counts only when the
-        // sibling's transaction, or a statement already queued behind it, is what blocks it.
-        const statementsWaiting = async (n: number, holder: number) => {
-          for (let i = 0; i < 200; i++) {
-            const { rows } = await sql<{ n: string }>`with recursive queue(pid) as (
+      for (const [shape, statementText, alongside] of [
+        // Two reports (one of an unknown SIM) take the batch statement; one report alone takes the single UPDATE.
+        ['a batch', '%with r (idx%', [{ iccid: UNKNOWN, at: '', usageMegabytes: 1 }]],
+        ['a single report', '%update subscriptions%set usage_mb = case%', []],
+      ] as const)
+        it(`${shape} overtaken between its read and its update changes nothing, and reads as stale when evaluated again`, async () => {
+          const iccid = WITH_PLAN[1]?.iccid as string;
+          const id = subscriberIds.get(iccid) as string;
+          const before = await latestSubscription(ctx.store.db, id);
+          const t0 = Date.parse(before?.usage_at ?? '') + 1000;
+          const sibling = await ctx.openSibling();
+          // Other test files run usage statements on the same database, so a waiting statement counts only when the
+          // sibling's transaction, or a statement already queued behind it, is what blocks it.
+          const statementsWaiting = async (n: number, holder: number) => {
+            for (let i = 0; i < 200; i++) {
+              const { rows } = await sql<{ n: string }>`with recursive queue(pid) as (
                 select ${holder}::int
                 union
                 select a.pid from pg_stat_activity a join queue q on q.pid = any(pg_blocking_pids(a.pid)))
               select count(*) as n from queue join pg_stat_activity a using (pid)
-              where a.wait_event_type = 'Lock' and a.query like '%with r (idx%'`.execute(sibling.db);
-            if (Number(rows[0]?.n) >= n) return;
-            await sleep(25);
+              where a.wait_event_type = 'Lock' and a.query like ${statementText}`.execute(sibling.db);
+              if (Number(rows[0]?.n) >= n) return;
+              await sleep(25);
+            }
+            assert.fail(`${n} usage statements never waited for the row lock`);
+          };
+          const reports = (at: number, usageMegabytes: number) => [
+            { iccid, at: new Date(at).toISOString(), usageMegabytes },
+            ...alongside.map((r) => ({ ...r, at: new Date(at).toISOString() })),
+          ];
+          const others = alongside.map(() => ({ status: 'unknown-sim' }));
+          try {
+            let newer: Promise<UsageResult[]> | undefined;
+            let older: Promise<UsageResult[]> | undefined;
+            // Another transaction holds the row: both statements take their snapshot, then queue for it, newer first.
+            await sibling.transaction(async (tx) => {
+              await tx
+                .updateTable('subscriptions')
+                .set({ usage_mb: sql`usage_mb` })
+                .where('id', '=', before?.id as string)
+                .execute();
+              const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+              const holder = Number(rows[0]?.pid);
+              newer = applyUsageReports(ctx, reports(t0 + 20_000, 200_020));
+              await statementsWaiting(1, holder);
+              older = applyUsageReports(ctx, reports(t0 + 10_000, 200_010));
+              await statementsWaiting(2, holder);
+            });
+            assert.deepEqual(await newer, [
+              { status: 'applied', usageMegabytes: 200_020, exhausted: false },
+              ...others,
+            ]);
+            assert.deepEqual(
+              await older,
+              [{ status: 'stale' }, ...others],
+              'evaluated again after losing the race',
+            );
+            const row = await latestSubscription(ctx.store.db, id);
+            assert.deepEqual([row?.usage_at, row?.usage_mb], [new Date(t0 + 20_000).toISOString(), 200_020]);
+          } finally {
+            await sibling.close();
           }
-          assert.fail(`${n} usage statements never waited for the row lock`);
-        };
-        try {
-          let newer: Promise<UsageResult[]> | undefined;
-          let older: Promise<UsageResult[]> | undefined;
-          // Another transaction holds the row: both statements take their snapshot, then queue for it, newer first.
-          await sibling.transaction(async (tx) => {
-            await tx
-              .updateTable('subscriptions')
-              .set({ usage_mb: sql`usage_mb` })
-              .where('id', '=', before?.id as string)
-              .execute();
-            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
-            const holder = Number(rows[0]?.pid);
-            newer = applyUsageReports(ctx, [
-              { iccid, at: new Date(t0 + 20_000).toISOString(), usageMegabytes: 200_020 },
-            ]);
-            await statementsWaiting(1, holder);
-            older = applyUsageReports(ctx, [
-              { iccid, at: new Date(t0 + 10_000).toISOString(), usageMegabytes: 200_010 },
-            ]);
-            await statementsWaiting(2, holder);
-          });
-          assert.deepEqual(await newer, [{ status: 'applied', usageMegabytes: 200_020, exhausted: false }]);
-          assert.deepEqual(await older, [{ status: 'stale' }], 'evaluated again after losing the race');
-          const row = await latestSubscription(ctx.store.db, id);
-          assert.deepEqual([row?.usage_at, row?.usage_mb], [new Date(t0 + 20_000).toISOString(), 200_020]);
-        } finally {
-          await sibling.close();
-        }
-      });
+        });
   });
 }

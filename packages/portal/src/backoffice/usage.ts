@@ -36,7 +36,7 @@ function usageWindow(ctx: PortalContext): UsageWindow {
  * a duplicate (same time) or stale (older: out-of-order delivery), and changes nothing. Usage never moves
  * backwards: a newer report with a lower figure keeps the higher one. Crossing the allowance of a Fixed plan
  * exhausts it (the walled garden closes); the next refresh answers a usage-only document. The reports of a call apply
- * in order, as one statement whatever their number (storage/usage-reports.ts).
+ * in order, as one statement whatever their number, a report alone as one UPDATE (storage/usage-reports.ts).
  *
  * A report dated outside the usageReports window refuses the whole call before anything is applied
  * (MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE): one report from the far future would otherwise make every real one stale.

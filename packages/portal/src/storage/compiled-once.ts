@@ -7,22 +7,24 @@ const placeholder = (i: number) => `\u0000mbprov-argument-${i}\u0000`;
 /**
  * A query built and compiled once per Db handle, then run with each call's arguments as its parameters. Building and
  * compiling a query with subqueries costs Kysely about as long as SQLite takes to run it (~30 µs each, measured for
- * refreshState); a hot path need not pay that on every request. `build` must use each argument only as a value.
+ * refreshState); a hot path need not pay that on every request. `build` must use each argument only as a value: it
+ * is called once, with stand-ins (strings) in their place.
  */
-export function compiledOnce<Args extends string[], Row>(
+export function compiledOnce<Args extends Array<string | number | null>, Row>(
   build: (db: Db, ...args: Args) => Compilable<Row>,
 ): (db: Db, ...args: Args) => Promise<Row | undefined> {
-  const compiled = new WeakMap<Db, CompiledQuery<Row>>();
+  // Per handle: the compiled query, and for each of its parameters the argument it stands for (-1: a constant).
+  const compiled = new WeakMap<Db, { query: CompiledQuery<Row>; from: number[] }>();
   return async (db, ...args) => {
-    let query = compiled.get(db);
-    if (!query) {
-      query = build(db, ...(args.map((_, i) => placeholder(i)) as Args)).compile();
-      compiled.set(db, query);
+    let entry = compiled.get(db);
+    if (!entry) {
+      const stand = args.map((_, i) => placeholder(i));
+      const query = build(db, ...(stand as Args)).compile();
+      entry = { query, from: query.parameters.map((p) => stand.indexOf(p as string)) };
+      compiled.set(db, entry);
     }
-    const parameters = query.parameters.map((p) => {
-      const i = args.findIndex((_, j) => p === placeholder(j));
-      return i < 0 ? p : args[i];
-    });
+    const { query, from } = entry;
+    const parameters = from.map((i, k) => (i < 0 ? query.parameters[k] : args[i]));
     const result = await db.executeQuery<Row>({ ...query, parameters });
     return result.rows[0];
   };

@@ -103,14 +103,13 @@ export const refreshState: (db: Db, subscriberId: string) => Promise<RefreshStat
       .where('s.id', '=', subscriberId),
 );
 
-/** The encrypted XML of one stored document, by id. */
+const documentRow = compiledOnce((db: Db, id: string) =>
+  db.selectFrom('documents').select('xml_encrypted').where('id', '=', id),
+);
+
+/** The encrypted XML of one stored document, by id (a RefreshURL 200: compiled once per handle, compiled-once.ts). */
 export async function documentXml(db: Db, id: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('documents')
-    .select('xml_encrypted')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row?.xml_encrypted;
+  return (await documentRow(db, id))?.xml_encrypted;
 }
 
 /** What one batch of {@link pruneDocumentsPage} did. */

@@ -19,6 +19,27 @@ export interface PostgresOptions {
 /** Most statements one connection keeps prepared; later ones are parsed and planned on every run. */
 const PREPARED_PER_CONNECTION = 200;
 
+/** Statement texts up to this length keep their hash (a usage batch's text grows with the batch: those do not). */
+const HASHED_TEXT_LENGTH = 8192;
+
+/**
+ * The hash of each short statement text seen lately, so that a hot statement is not hashed again on every run.
+ * Bounded (at most PREPARED_PER_CONNECTION texts of HASHED_TEXT_LENGTH): when full it starts again empty.
+ */
+const hashes = new Map<string, string>();
+
+function hashOf(text: string): string {
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha1').update(text).digest('base64url');
+    if (text.length <= HASHED_TEXT_LENGTH) {
+      if (hashes.size >= PREPARED_PER_CONNECTION) hashes.clear();
+      hashes.set(text, hash);
+    }
+  }
+  return hash;
+}
+
 /**
  * A connection that runs each parameterized statement as a named prepared statement, so PostgreSQL parses and plans
  * its text once per connection instead of on every run (Kysely sends unnamed statements): planning the refresh and
@@ -37,8 +58,7 @@ class PreparingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this one forwards them all.
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
-      const hash = createHash('sha1').update(config).digest('base64url');
-      const name = `mbprov_${this.generation}_${hash}`;
+      const name = `mbprov_${this.generation}_${hashOf(config)}`;
       if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
         this.prepared.add(name);
         return (super.query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => {

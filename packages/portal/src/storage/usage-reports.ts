@@ -1,4 +1,5 @@
-import { type RawBuilder, SqliteAdapter, sql } from 'kysely';
+import { type Expression, type RawBuilder, SqliteAdapter, sql } from 'kysely';
+import { compiledOnce } from './compiled-once.ts';
 import type { Db, Store } from './database.ts';
 
 /** One usage report as the storage applies it: already checked, its time normalized by toISOString. */
@@ -33,6 +34,27 @@ interface ReportRow {
   updated?: string | null;
 }
 
+/** The id of the SIM a report names, by its first identifier: ICCID, IMSI, MIN (null when there is none). */
+function simOf(
+  iccid: Expression<unknown>,
+  imsi: Expression<unknown>,
+  min: Expression<unknown>,
+): RawBuilder<unknown> {
+  return sql`case
+    when ${iccid} is not null then (select id from sims where iccid = ${iccid})
+    when ${imsi} is not null then (select id from sims where imsi = ${imsi})
+    when ${min} is not null then (select id from sims where min = ${min}) end`;
+}
+
+/**
+ * The id of the subscription a report of the subscriber counts against: its active one when there is one, else its
+ * latest (through subscriptions_by_subscriber).
+ */
+function currentSubscriptionOf(subscriber: Expression<unknown>): RawBuilder<unknown> {
+  return sql`(select q.id from subscriptions q where q.subscriber_id = ${subscriber}
+    order by case when q.status = 'active' then 0 else 1 end, q.created_at desc, q.id desc limit 1)`;
+}
+
 /**
  * Each report with the subscription it belongs to (the subscriber's active one, else its latest, as the SIM is
  * found by its first identifier: ICCID, IMSI, MIN) and what applying the batch in order does to it, computed in SQL
@@ -57,13 +79,8 @@ t as (
     case when pl.plan_type = 'Fixed' and p.data_limit_mb is not null then 1 else 0 end as fixed,
     p.data_limit_mb as cap
   from r
-  left join subscribers s on s.sim_id = case
-    when r.iccid is not null then (select id from sims where iccid = r.iccid)
-    when r.imsi is not null then (select id from sims where imsi = r.imsi)
-    when r.min is not null then (select id from sims where min = r.min) end
-  left join subscriptions p on p.id = (
-    select q.id from subscriptions q where q.subscriber_id = s.id
-    order by case when q.status = 'active' then 0 else 1 end, q.created_at desc, q.id desc limit 1)
+  left join subscribers s on s.sim_id = ${simOf(sql.ref('r.iccid'), sql.ref('r.imsi'), sql.ref('r.min'))}
+  left join subscriptions p on p.id = ${currentSubscriptionOf(sql.ref('s.id'))}
   left join plans pl on pl.id = p.plan_id
 ),
 e as (
@@ -155,6 +172,45 @@ async function applyOnSqlite(store: Store, reports: UsageRow[], latest: string):
   });
 }
 
+const text = (value: unknown) => sql`cast(${value} as text)`;
+const integer = (value: unknown) => sql`cast(${value} as integer)`;
+
+/**
+ * One report applied by one UPDATE, when it applies (the usual case): the subscription found from the SIM by indexed
+ * subqueries, the same guards as the batch (active or exhausted, begun by then, newer than the stored usage time),
+ * usage that never moves backwards and a capped Fixed plan exhausted, all in the row's own update, so that a
+ * concurrent report can never interleave (PostgreSQL re-checks the guards against the row it waited for).
+ * Answers the usage now stored and whether the allowance is used up; no row when the report did not apply (then
+ * the batch statement says why). Compiled once per Db handle (compiled-once.ts); prepared once per connection.
+ */
+const applyOne = compiledOnce(
+  (
+    db: Db,
+    iccid: string | null,
+    imsi: string | null,
+    min: string | null,
+    usageMb: number,
+    at: string,
+    latest: string,
+  ) => {
+    const usage = sql`case when ${integer(usageMb)} > subscriptions.usage_mb then ${integer(usageMb)}
+      else subscriptions.usage_mb end`;
+    const fixed = sql`(select plans.plan_type from plans where plans.id = subscriptions.plan_id) = 'Fixed'
+      and subscriptions.data_limit_mb is not null`;
+    const subscriber = sql`(select s.id from subscribers s where s.sim_id = ${simOf(text(iccid), text(imsi), text(min))})`;
+    const statement = sql<{ usage_mb: number | string; exhausted: number | string }>`update subscriptions
+  set usage_mb = ${usage}, usage_at = ${text(at)},
+    status = case when ${fixed} and ${usage} >= subscriptions.data_limit_mb then 'exhausted'
+      else subscriptions.status end
+  where subscriptions.id = ${currentSubscriptionOf(subscriber)}
+    and subscriptions.status in ('active', 'exhausted') and subscriptions.starts_at <= ${text(at)}
+    and (subscriptions.usage_at is null or subscriptions.usage_at > ${text(latest)}
+      or subscriptions.usage_at < ${text(at)})
+  returning usage_mb, case when ${fixed} and usage_mb >= data_limit_mb then 1 else 0 end as exhausted`;
+    return { compile: () => statement.compile(db) };
+  },
+);
+
 /** How often a report that lost a race with a concurrent batch is evaluated again before giving up. */
 const MAX_ATTEMPTS = 8;
 
@@ -162,7 +218,9 @@ const MAX_ATTEMPTS = 8;
  * Applies a batch of usage reports in order, as if one after the other, in one statement on PostgreSQL (one short
  * transaction on SQLite) whatever the batch size; returns the outcome of each, in order. A report that a concurrent
  * batch overtook between the statement's read and its update (PostgreSQL only) is evaluated again against the
- * stored row, which has only moved forward, so it then reads as stale or applies on top.
+ * stored row, which has only moved forward, so it then reads as stale or applies on top. A report alone (what
+ * billing systems send most) is first tried as one UPDATE on both engines; the batch statement then runs only when
+ * it did not apply, to tell why.
  *
  * @param latest the latest report time the portal accepts: a stored usage time after it counts as none
  */
@@ -171,6 +229,13 @@ export async function applyUsageBatch(
   reports: UsageRow[],
   latest: string,
 ): Promise<UsageOutcome[]> {
+  const [one] = reports;
+  if (one && reports.length === 1) {
+    const { iccid, imsi, min, usageMb, at } = one;
+    const row = await applyOne(store.db, iccid ?? null, imsi ?? null, min ?? null, usageMb, at, latest);
+    if (row)
+      return [{ status: 'applied', usageMb: Number(row.usage_mb), exhausted: Number(row.exhausted) === 1 }];
+  }
   const outcomes: UsageOutcome[] = new Array(reports.length);
   let pending = reports.map((_, i) => i);
   const onSqlite = store.db.getExecutor().adapter instanceof SqliteAdapter;

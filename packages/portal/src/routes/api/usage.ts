@@ -28,9 +28,8 @@ const UsageAnswer = Type.Object({
   results: Type.Array(
     Type.Object({
       index: Type.Integer({ description: 'Position of the report in the request.' }),
-      status: Type.Union(
-        ['applied', 'duplicate', 'stale', 'unknown-sim', 'no-plan', 'invalid'].map((s) => Type.Literal(s)),
-      ),
+      // An enum rather than a union of literals: the serializer writes it as it is instead of trying each literal.
+      status: Type.String({ enum: ['applied', 'duplicate', 'stale', 'unknown-sim', 'no-plan', 'invalid'] }),
       usageMegabytes: Type.Optional(Type.Number({ description: 'The usage now recorded (applied only).' })),
       exhausted: Type.Optional(Type.Boolean({ description: 'The allowance is used up (applied only).' })),
     }),
