@@ -5,7 +5,7 @@ import { Agent } from 'node:https';
 import { loadSecrets } from '@mbprov/portal/testing';
 import autocannon from 'autocannon';
 import { median, type Row, type SuiteResult } from './measure.ts';
-import { activeSubscriber, buyMonthlyPlan, startPortalProcess } from './portal-process.ts';
+import { activeSubscriber, purchase, startPortalProcess } from './portal-process.ts';
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
 
@@ -168,7 +168,7 @@ export async function runBackoffice(): Promise<SuiteResult> {
         (_, i) => `89012690${String(i + 1).padStart(11, '0')}`,
       );
       for (const sim of reporting) {
-        const bought = await buyMonthlyPlan(agent, p.url, sim);
+        const bought = (await purchase(agent, p.url, sim)).answer;
         if (bought.status !== 303) throw new Error(`purchase for ${sim} answered ${bought.status}`);
       }
 
