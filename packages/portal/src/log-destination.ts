@@ -7,7 +7,7 @@ let shared: pino.DestinationStream | undefined;
  * its callbacks (a busy portal answers several requests in one turn, an access line each) go out together once the
  * turn ends (setImmediate). The write is synchronous, as node's own standard output is on Linux for files and pipes:
  * one system call per turn, where pino's default asynchronous destination handed every line to the thread pool (on
- * two busy cores that hand-over cost about as much as a bare route's answer). A line never waits longer than the turn
+ * two busy cores that hand-over cost about a quarter of a bare route's answer). A line never waits longer than the turn
  * it was logged in, and the lines of the last turn are written when the process exits. One per process, as standard
  * output is.
  */
