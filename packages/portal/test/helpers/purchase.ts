@@ -15,6 +15,7 @@ import {
   returnFromPayment,
   startCheckout,
 } from '../../src/activation/checkout.ts';
+import type { PaymentState } from '../../src/payments/provider.ts';
 import type { TestContext } from './context.ts';
 
 /** The plans page's form for `planId`, as POST /checkout reads it. */
@@ -35,6 +36,23 @@ export async function payStarted(
 ): Promise<PageAnswer> {
   assert.equal(started.kind, 'pay', `the checkout answered ${JSON.stringify(started)}`);
   return payOnTestPage((started as { url: string }).url, card, { ca: ctx.tlsCa });
+}
+
+/**
+ * Starts a checkout and pays it on the hosted page, and nothing more: no return, no webhook (the test context has
+ * none) has told the portal yet. Answers the provider's capture.
+ */
+export async function paidWithoutReport(
+  ctx: TestContext,
+  subscriberId: string,
+  planId: string,
+  checkoutId: string,
+): Promise<Extract<PaymentState, { status: 'captured' }>> {
+  const started = await startCheckout(ctx, checkoutForm(ctx, subscriberId, planId, checkoutId));
+  assert.equal((await payStarted(ctx, started)).status, 303);
+  const state = await ctx.payments.status({ checkoutId, paymentId: null });
+  if (state?.status !== 'captured') throw new Error(`not captured: ${JSON.stringify(state)}`);
+  return state;
 }
 
 /**
