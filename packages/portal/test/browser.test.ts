@@ -972,6 +972,44 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     }
   });
 
+  it('the customer closes the tab right after paying: the signed webhook alone activates the plan, and the site opened again shows it active', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const sim = shopSim();
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      // The card is posted, but the tab is gone before the payment page's redirect back reaches the portal: the
+      // post goes through to the payment service and its 303 is never followed. No return, only the webhook.
+      let paid = 0;
+      await page.route(`${paymentsOrigin}/pay/**`, async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const answer = await route.fetch({ maxRedirects: 0 });
+        paid = answer.status();
+        await route.fulfill({ status: 200, contentType: 'text/plain', body: 'The customer closed the tab.' });
+      });
+      await page.goto(entryUrl(sim));
+      await fillCheckout(page, '10 GB Monthly', CARDS.accepted);
+      await submitCard(page);
+      assert.equal(paid, 303, 'paid: the payment page sent the customer back, who did not follow');
+      let answer = await policy(sim);
+      for (let i = 0; i < 150 && !answer.internet; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await policy(sim);
+      }
+      assert.deepEqual([answer.internet, answer.reason], [true, 'active'], 'activated by the webhook');
+      assert.deepEqual(
+        (await subscriptions(sim)).map((s) => [s.status, s.planId]),
+        [['active', 'month-10gb']],
+      );
+      const again = await context.newPage();
+      await again.goto(entryUrl(sim));
+      assert.equal(await text(again.getByRole('heading', { level: 1 })), t('en', 'status.heading'));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a declined card: the payment page focuses its error summary and marks only the card number, keeping the name; "Cancel and go back" returns to the plans page with the plan still chosen; nothing activated, the walled garden stays closed', {
     timeout: TEST_TIMEOUT,
   }, async () => {
