@@ -52,8 +52,9 @@ export interface TestPaymentServiceOptions {
   clock?: () => Date;
   log: Logger;
   /**
-   * Test hook: every status answer (GET /v1/payments/...) waits this long first, as a slow provider would, so that
-   * tests can stop a portal while a customer's return is asking (MBPROV_TEST_PAYMENT_DELAY_MS). Not a setting.
+   * Test hook: every status answer (GET /v1/payments/...) and every webhook delivery waits this long first, as a slow
+   * provider would, so that tests can stop a portal while a customer's return is asking, the webhook not ahead of it
+   * (MBPROV_TEST_PAYMENT_DELAY_MS). Not a setting.
    */
   statusDelayMs?: number;
 }
@@ -84,6 +85,7 @@ export async function startTestPaymentService(
     ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
     secret: options.webhookSecret,
     ...(options.webhookCa ? { ca: options.webhookCa } : {}),
+    ...(options.statusDelayMs ? { delayMs: options.statusDelayMs } : {}),
     clock,
     log: options.log,
   });

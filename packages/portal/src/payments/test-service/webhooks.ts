@@ -23,6 +23,8 @@ export interface WebhookSenderOptions {
   maxPending?: number;
   /** How long one attempt may take. */
   timeoutMs?: number;
+  /** Test hook: every delivery starts this much later (a slow provider; the service's statusDelayMs). */
+  delayMs?: number;
 }
 
 /**
@@ -90,7 +92,7 @@ export class WebhookSender {
       );
       return;
     }
-    const wait = Math.max(0, entry.queuedAt + delay * 1000 - performance.now());
+    const wait = Math.max(0, entry.queuedAt + delay * 1000 + (this.options.delayMs ?? 0) - performance.now());
     // unref: a pending retry never keeps the process alive.
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
