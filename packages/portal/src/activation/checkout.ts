@@ -4,12 +4,11 @@ import { randomToken } from '../security/tokens.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';
 import { getPlan, type Plan } from '../storage/plans.ts';
-import { subscriberById } from '../storage/subscribers.ts';
 import { localizedName, t } from '../views/i18n.ts';
 import { type CheckoutOutcome, settledOutcome } from './checkout-outcome.ts';
 import { preflightDocument } from './issue.ts';
 import { orderNumber } from './order-number.ts';
-import { activateCaptured, confirmPayment } from './payment-confirmation.ts';
+import { activateCaptured, checkoutParties, confirmPayment } from './payment-confirmation.ts';
 import { planRenewal } from './renewal.ts';
 
 export type { CheckoutOutcome } from './checkout-outcome.ts';
@@ -122,10 +121,7 @@ export async function startCheckout(ctx: PortalContext, request: CheckoutRequest
   if (settled) return settled;
   if (checkout.status === 'captured') return activateCaptured(ctx, checkout);
 
-  const plan = checkout.plan_id ? await getPlan(db, checkout.plan_id) : undefined;
-  if (!plan) throw new Error(`checkout ${checkout.id} names no plan of the catalog`);
-  const subscriber = await subscriberById(db, checkout.subscriber_id);
-  if (!subscriber) throw new Error(`checkout ${checkout.id} names a missing subscriber`);
+  const { plan, subscriber } = await checkoutParties(ctx, checkout);
   const planned = await planRenewal(ctx, checkout.id, subscriber.id, plan);
   if (typeof planned === 'string') {
     // Impossible while the active plan lasts. A payment started by an earlier post may have been paid meanwhile:

@@ -143,11 +143,7 @@ export function activateCaptured(ctx: PortalContext, checkout: Checkout): Promis
 const activations = new Map<string, Promise<CheckoutOutcome>>();
 
 async function activateOnce(ctx: PortalContext, checkout: Checkout): Promise<CheckoutOutcome> {
-  const { db } = ctx.store;
-  const plan = checkout.plan_id ? await getPlan(db, checkout.plan_id) : undefined;
-  if (!plan) throw new Error(`checkout ${checkout.id} names no plan of the catalog`);
-  const subscriber = await subscriberById(db, checkout.subscriber_id);
-  if (!subscriber) throw new Error(`checkout ${checkout.id} names a missing subscriber`);
+  const { plan, subscriber } = await checkoutParties(ctx, checkout);
   const outcome = await activate(ctx, checkout.id, subscriber, plan);
   if (outcome.kind === 'already-active') {
     ctx.log.warn({ checkout: checkout.id }, 'the subscriber already has an active plan; payment refunded');
@@ -164,6 +160,19 @@ async function activateOnce(ctx: PortalContext, checkout: Checkout): Promise<Che
     await requestReceiptMail(ctx, checkout);
   }
   return outcome;
+}
+
+/** The plan and the subscriber a stored checkout names; both must exist (foreign keys and retired plans stay). */
+export async function checkoutParties(
+  ctx: PortalContext,
+  checkout: Checkout,
+): Promise<{ plan: Plan; subscriber: Subscriber }> {
+  const { db } = ctx.store;
+  const plan = checkout.plan_id ? await getPlan(db, checkout.plan_id) : undefined;
+  if (!plan) throw new Error(`checkout ${checkout.id} names no plan of the catalog`);
+  const subscriber = await subscriberById(db, checkout.subscriber_id);
+  if (!subscriber) throw new Error(`checkout ${checkout.id} names a missing subscriber`);
+  return { plan, subscriber };
 }
 
 async function activate(
