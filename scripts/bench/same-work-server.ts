@@ -5,7 +5,7 @@
 // the baseline opens stored documents with the portal's own reader). What the portal does beyond it (security
 // headers, its storage layer, metrics, the access log) is the overhead the benchmark measures.
 // - GET /refresh/:id: one rate-limit hit of the address; HTTP Basic; one indexed statement for the credential hash,
-//   the newest document's id and ETag and the subscription's usage time (the portal compares it with the document's
+//   the newest document's version and ETag and the subscription's usage time (the portal compares it with the document's
 //   to know whether to sign again); SHA-256 of the password compared in constant time; 304 on a matching ETag, else
 //   one more statement for the document row, decrypted and inflated.
 // - POST /usage: the body checked against a JSON schema with the portal's limits, a bearer key compared in constant
@@ -31,7 +31,7 @@ export interface SameWorkOptions {
   /** The PostgreSQL URL and schema, or the SQLite file. */
   database: { url: string; schema: string } | { sqliteFile: string };
   /** The XML of a stored document: decrypted and inflated, as the portal does (activation/documents-at-rest.ts). */
-  open(stored: string): Promise<string>;
+  open(stored: Uint8Array): Promise<string>;
   /** The bearer token the usage route accepts. */
   apiKey: string;
   /**
@@ -47,7 +47,7 @@ export interface SameWorkOptions {
 interface RefreshRow {
   refresh_user: string;
   refresh_password_hash: string;
-  document_id: string | null;
+  document_version: number | null;
   etag: string | null;
 }
 
@@ -62,7 +62,7 @@ interface ReportState {
 /** One statement each, on either engine: `$n` placeholders for PostgreSQL, `@pn` for SQLite. */
 interface Queries {
   refresh(id: string): Promise<RefreshRow | undefined>;
-  document(id: string): Promise<string | undefined>;
+  document(subscriber: string, version: number): Promise<Buffer | undefined>;
   usage(
     iccid: string,
     usageMb: number,
@@ -77,12 +77,13 @@ const CURRENT = (
 ) => `(select q.id from subscriptions q where q.subscriber_id = ${subscriber}
     order by case when q.status = 'active' then 0 else 1 end, q.created_at desc, q.id desc limit 1)`;
 const REFRESH = (p: (n: number) => string) => `select s.refresh_user, s.refresh_password_hash,
-  (select d.id from documents d where d.subscriber_id = ${p(1)} order by d.version desc limit 1) as document_id,
+  (select d.version from documents d where d.subscriber_id = ${p(1)} order by d.version desc limit 1) as document_version,
   (select d.etag from documents d where d.subscriber_id = ${p(1)} order by d.version desc limit 1) as etag,
   (select q.usage_at from subscriptions q where q.subscriber_id = ${p(1)}
     order by case when q.status = 'active' then 0 else 1 end, q.created_at desc, q.id desc limit 1) as usage_at
   from subscribers s where s.id = ${p(1)}`;
-const DOCUMENT = (p: (n: number) => string) => `select xml_encrypted from documents where id = ${p(1)}`;
+const DOCUMENT = (p: (n: number) => string) =>
+  `select sealed from documents where subscriber_id = ${p(1)} and version = ${p(2)}`;
 // $1 ICCID, $2 usage (integer), $3 time of the report, $4 the latest time accepted (a stored one past it counts as none).
 const USAGE = (p: (n: number) => string, greatest: string) => {
   const fixed = `(select plan_type from plans where plans.id = subscriptions.plan_id) = 'Fixed'
@@ -105,9 +106,9 @@ function postgresQueries(url: string, schema: string): Queries & { close(): Prom
   const [refresh, document, usage, report] = [REFRESH(p), DOCUMENT(p), USAGE(p, 'greatest'), REPORT(p)];
   return {
     refresh: async (id) => (await pool.query<RefreshRow>({ name: 'r', text: refresh, values: [id] })).rows[0],
-    document: async (id) =>
-      (await pool.query<{ xml_encrypted: string }>({ name: 'd', text: document, values: [id] })).rows[0]
-        ?.xml_encrypted,
+    document: async (subscriber, version) =>
+      (await pool.query<{ sealed: Buffer }>({ name: 'd', text: document, values: [subscriber, version] }))
+        .rows[0]?.sealed,
     usage: async (iccid, usageMb, at, latest) =>
       (
         await pool.query<{ usage_mb: number; exhausted: number }>({
@@ -130,7 +131,7 @@ function sqliteQueries(file: string): Queries & { close(): Promise<void> } {
   const p = (n: number) => `@p${n}`;
   const [refresh, document, usage, report] = [
     db.prepare<[{ p1: string }], RefreshRow>(REFRESH(p)),
-    db.prepare<[{ p1: string }], { xml_encrypted: string }>(DOCUMENT(p)),
+    db.prepare<[{ p1: string; p2: number }], { sealed: Buffer }>(DOCUMENT(p)),
     db.prepare<[{ p1: string; p2: number; p3: string; p4: string }], { usage_mb: number; exhausted: number }>(
       USAGE(p, 'max'),
     ),
@@ -138,7 +139,7 @@ function sqliteQueries(file: string): Queries & { close(): Promise<void> } {
   ];
   return {
     refresh: async (id) => refresh.get({ p1: id }),
-    document: async (id) => document.get({ p1: id })?.xml_encrypted,
+    document: async (subscriber, version) => document.get({ p1: subscriber, p2: version })?.sealed,
     usage: async (iccid, usageMb, at, latest) => usage.get({ p1: iccid, p2: usageMb, p3: at, p4: latest }),
     report: async (iccid) => report.get({ p1: iccid }),
     close: async () => {
@@ -204,11 +205,13 @@ export async function startSameWorkServer(
     const stored = Buffer.from(row?.refresh_password_hash ?? '0'.repeat(64), 'hex');
     const ok = stored.length === given.length && timingSafeEqual(stored, given);
     if (!row || !ok || decoded.slice(0, colon) !== row.refresh_user) return reply.code(401).send();
-    if (!row.etag || !row.document_id) return reply.code(404).send();
+    if (!row.etag || row.document_version === null) return reply.code(404).send();
     reply.header('etag', row.etag);
     if (request.headers['if-none-match'] === row.etag) return reply.code(304).send();
-    const xml = await queries.document(row.document_id);
-    return reply.header('content-type', 'application/xml; charset=utf-8').send(await options.open(xml ?? ''));
+    const sealed = await queries.document(request.params.id, row.document_version);
+    return reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .send(await options.open(sealed ?? Buffer.alloc(0)));
   });
   app.post<{ Body: { updates: Array<{ iccid: string; usageMegabytes: number; at: string }> } }>(
     '/usage',

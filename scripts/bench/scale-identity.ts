@@ -22,5 +22,8 @@ export const imsiOf = (i: number) => `00101${pad(i, 10)}`;
 /** The ETag of version `version` of a subscriber's document (quoted, as the portal answers it). */
 export const etagOf = (id: string, version: number) => `"${id.replaceAll('-', '').slice(0, 24)}.v${version}"`;
 
-/** The newest version each bulk subscriber has. */
+/** The newest version each bulk subscriber has (its history: full, usage, full). */
 export const VERSIONS = 3;
+
+/** The versions each bulk subscriber keeps of its history: documents.keepVersions as configured by default. */
+export const KEPT_VERSIONS = 2;

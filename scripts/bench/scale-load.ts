@@ -1,7 +1,7 @@
 // Loads N subscribers into the portal's tables with COPY, one stream per table side by side: their SIMs, a
 // subscriber each, an active monthly plan (and for every second one an expired day pass before it), the checkouts
-// that paid for them, and VERSIONS document versions (full, usage, full: the newest is a full document, as after a
-// regeneration). The documents are real ones the portal signed, compressed and encrypted for sample subscribers,
+// that paid for them, and the newest KEPT_VERSIONS of VERSIONS document versions (full, usage, full: the newest is a
+// full document, as after a regeneration; the older ones pruned, as the hourly job leaves them). The documents are real ones the portal signed, compressed and encrypted for sample subscribers,
 // reused with distinct ids and ETags. Foreign keys are not checked during the load (session_replication_role =
 // replica): the rows are consistent by construction, and checking 80 million references would double the load.
 import { randomUUID } from 'node:crypto';
@@ -11,12 +11,12 @@ import { finished } from 'node:stream/promises';
 import { hashToken } from '@mbprov/portal/testing';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { etagOf, iccidOf, imsiOf, subscriberOf, VERSIONS } from './scale-identity.ts';
+import { etagOf, iccidOf, imsiOf, KEPT_VERSIONS, subscriberOf } from './scale-identity.ts';
 
-/** Real stored documents to reuse: `xml_encrypted` values of full and usage documents. */
+/** Real stored documents to reuse: `sealed` values of full and usage documents. */
 export interface SampleDocuments {
-  full: string[];
-  usage: string[];
+  full: Buffer[];
+  usage: Buffer[];
 }
 
 const COLUMNS = {
@@ -62,23 +62,16 @@ const COLUMNS = {
     'checkout_id',
     'created_at',
   ],
-  documents: [
-    'id',
-    'subscriber_id',
-    'version',
-    'kind',
-    'etag',
-    'xml_encrypted',
-    'created_at',
-    'usage_at',
-    'seq',
-  ],
+  documents: ['id', 'subscriber_id', 'version', 'kind', 'etag', 'sealed', 'created_at', 'usage_at'],
 } as const;
 type Table = keyof typeof COLUMNS;
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-/** A COPY text row: tab-separated, \N for null (no value here holds a tab, newline or backslash). */
+/**
+ * A COPY text row: tab-separated, \N for null (no value here holds a tab, newline or backslash but the bytea values,
+ * written as `\\x<hex>`: COPY reads `\\` as one backslash).
+ */
 const row = (values: Array<string | number | null>) =>
   `${values.map((v) => (v === null ? '\\N' : String(v))).join('\t')}\n`;
 
@@ -96,6 +89,8 @@ export async function loadSubscribers(
   progress: (line: string) => void,
 ): Promise<void> {
   const tables = Object.keys(COLUMNS) as Table[];
+  const hex = (values: Buffer[]) => values.map((b) => `\\\\x${b.toString('hex')}`);
+  const sealed = { full: hex(samples.full), usage: hex(samples.usage) };
   const clients = await Promise.all(
     tables.map(async () => {
       const client = new pg.Client({
@@ -208,17 +203,16 @@ export async function loadSubscribers(
       };
       if (i % 2 === 0) purchase(day, 'expired', joined, joined + DAY, 1000, joined + DAY);
       purchase(month, 'active', starts, starts + 30 * DAY, i % 5000, usageAt);
-      const full = samples.full[i % samples.full.length] as string;
-      const usage = samples.usage[i % samples.usage.length] as string;
-      const versions: Array<[string, string, number, number]> = [
+      const full = sealed.full[i % sealed.full.length] as string;
+      const usage = sealed.usage[i % sealed.usage.length] as string;
+      const history: Array<[string, string, number, number]> = [
         ['full', full, starts, starts],
         ['usage', usage, usageAt, usageAt],
         ['full', full, usageAt + 3_600_000, usageAt],
       ];
-      for (const [v, [kind, blob, created, carries]] of versions.slice(0, VERSIONS).entries())
-        buffers.documents.push(
-          row([randomUUID(), id, v + 1, kind, etagOf(id, v + 1), blob, iso(created), iso(carries), 0]),
-        );
+      for (const [v, [kind, blob, created, carries]] of history.entries())
+        if (v >= history.length - KEPT_VERSIONS)
+          buffers.documents.push(row([id, v + 1, kind, etagOf(id, v + 1), blob, iso(created), iso(carries)]));
       if (i % 1000 === 999 || i === n - 1) await flush();
       if (i + 1 - reported >= Math.max(1000, Math.floor(n / 50)) || i === n - 1) {
         reported = i + 1;

@@ -64,8 +64,8 @@ for (const dialect of DIALECTS) {
       assert.equal(active?.data_limit_mb, 10000);
       const stored = await latestFullDocument(ctx.store.db, subscriber.id);
       assert.ok(stored);
-      assert.doesNotMatch(stored.xml_encrypted, /CarrierProvisioning/, 'encrypted at rest');
-      const xml = await openStoredDocument(ctx, stored.xml_encrypted);
+      assert.ok(!stored.sealed.includes('CarrierProvisioning'), 'encrypted at rest');
+      const xml = await openStoredDocument(ctx, stored.sealed);
       assert.equal(validateDocument(xml).valid, true);
       const verified = verifyDocument(xml, { trustAnchors: [ctx.rootPem], requireEv: true });
       assert.equal(verified.valid, true, JSON.stringify(verified.errors));
@@ -323,7 +323,7 @@ for (const dialect of DIALECTS) {
     const documentOf = async (subscriberId: string) => {
       const stored = await latestFullDocument(ctx.store.db, subscriberId);
       assert.ok(stored);
-      return openStoredDocument(ctx, stored.xml_encrypted);
+      return openStoredDocument(ctx, stored.sealed);
     };
     const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 

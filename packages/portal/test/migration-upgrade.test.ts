@@ -1,6 +1,6 @@
 // Upgrading a database stored before migration 0008_cdma_identifiers: rows of version 0007 survive the rebuild of
 // `sims` and `subscribers` (SQLite) or its ALTERs (PostgreSQL), SIMs keep their ICCID as id, subscribers point at
-// their SIM, the new constraints hold, and the portal opens the migrated database.
+// their SIM, the new constraints hold, and the portal opens the migrated database (its documents rebuilt by 0014).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openStore } from '../src/storage/database.ts';
+import { insertNextVersion, latestDocument, latestFullDocument } from '../src/storage/documents.ts';
 import { CodeMigrations } from '../src/storage/migrations.ts';
 import { findSim } from '../src/storage/sims.ts';
 import { subscriberByIccid, subscriberBySim } from '../src/storage/subscribers.ts';
@@ -463,6 +464,45 @@ for (const dialect of DIALECTS) {
         const unused = await findSim(store.db, { iccid: '8981100000000000037' });
         assert.equal(unused?.id, '8981100000000000037');
         assert.equal(await subscriberBySim(store.db, unused?.id ?? ''), undefined);
+        // 0014_compact_documents rebuilt documents keyed by (subscriber_id, version): the text rows kept as their
+        // bytes, which the reader recognizes by their first byte; the reference to subscribers still enforced.
+        const newest = await latestDocument(store.db, 'sub-1');
+        assert.deepEqual(
+          { ...newest, sealed: newest?.sealed.toString('utf8') },
+          {
+            subscriber_id: 'sub-1',
+            version: 2,
+            kind: 'usage',
+            etag: '"e2"',
+            sealed: 'v1:bbbb',
+            created_at: T1,
+            usage_at: T1,
+          },
+        );
+        assert.equal((await latestFullDocument(store.db, 'sub-1'))?.sealed.toString('utf8'), 'v1:aaaa');
+        const ghost = {
+          subscriber_id: 'sub-ghost',
+          kind: 'full',
+          etag: '"x"',
+          sealed: Buffer.from('x'),
+          created_at: T1,
+          usage_at: null,
+        };
+        await refused(
+          () => insertNextVersion(store.db, ghost),
+          'a document of an unknown subscriber, after 0014',
+          /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
+        );
+        await insertNextVersion(store.db, { ...ghost, subscriber_id: 'sub-1' });
+        await refused(
+          () =>
+            store.db
+              .insertInto('documents')
+              .values({ ...ghost, subscriber_id: 'sub-1', version: 3 })
+              .execute(),
+          'a second row of one version',
+          /UNIQUE constraint failed: documents\.subscriber_id, documents\.version|duplicate key value violates unique constraint "documents_key"/,
+        );
       } finally {
         await store.close();
       }

@@ -73,19 +73,18 @@ for (const dialect of DIALECTS) {
       for (const [i, history] of HISTORIES.entries()) {
         for (const kind of history.kinds)
           await insertNextVersion(ctx.store.db, {
-            id: `${i}-${Math.random()}`,
             subscriber_id: (byId[i] as Subscriber).id,
             kind,
             etag: '"e"',
-            xml_encrypted: 'v1.x',
+            sealed: Buffer.from('v1.x'),
             created_at: ctx.clock().toISOString(),
             usage_at: null,
           });
       }
       const before = await Promise.all(
         byId.map(async (s) => [
-          (await latestDocument(ctx.store.db, s.id))?.id,
-          (await latestFullDocument(ctx.store.db, s.id))?.id,
+          (await latestDocument(ctx.store.db, s.id))?.version,
+          (await latestFullDocument(ctx.store.db, s.id))?.version,
         ]),
       );
 
@@ -96,14 +95,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await versionsOf(byId[1]?.id ?? ''), HISTORIES[1]?.kept);
       assert.deepEqual(await versionsOf(byId[3]?.id ?? ''), [1, 2, 3, 4, 5, 6]);
 
-      // The job goes through every page (2, 2, 1 subscribers) to the end.
+      // The job goes through every page (2, 2, 1 subscribers) to the end, keeping keepVersions 3 (not the default).
+      ctx.config.documents.keepVersions = 3;
       assert.equal(await pruneDocuments(ctx, { pageSize: 2 }), 3);
       for (const [i, history] of HISTORIES.entries())
         assert.deepEqual(await versionsOf(byId[i]?.id ?? ''), history.kept, `subscriber ${i}`);
       const afterPrune = await Promise.all(
         byId.map(async (s) => [
-          (await latestDocument(ctx.store.db, s.id))?.id,
-          (await latestFullDocument(ctx.store.db, s.id))?.id,
+          (await latestDocument(ctx.store.db, s.id))?.version,
+          (await latestFullDocument(ctx.store.db, s.id))?.version,
         ]),
       );
       assert.deepEqual(afterPrune, before, 'the newest and the newest full document of each are kept');
@@ -120,7 +120,6 @@ for (const dialect of DIALECTS) {
       ctx.config.documents.keepVersions = 2;
       assert.equal(await pruneDocuments(ctx), 2);
       assert.deepEqual(await versionsOf(byId[0]?.id ?? ''), [1, 4, 5]);
-      ctx.config.documents.keepVersions = 3;
     });
 
     it('regeneration signs one document per active plan, page by page, with subscriber and plan from one join', async () => {

@@ -110,12 +110,12 @@ export async function sealForStorage(
   ctx: PortalContext,
   xml: string,
   samples: DictionarySamples,
-): Promise<string> {
+): Promise<Buffer> {
   return sealDocument(ctx.secrets, xml, await currentDictionary(ctx, samples));
 }
 
 /** The XML of a stored document (either format; security/sealed-document.ts). Throws MBPROV_DOCUMENT_UNREADABLE. */
-export async function openStoredDocument(ctx: PortalContext, storedValue: string): Promise<string> {
+export async function openStoredDocument(ctx: PortalContext, storedValue: Uint8Array): Promise<string> {
   const id = dictionaryIdOf(storedValue);
   return openDocument(ctx.secrets, storedValue, id === undefined ? undefined : await dictionaryById(ctx, id));
 }

@@ -17,7 +17,7 @@ export interface SignedDocument {
   /** The UsageTimestamp of its plan, if it carries one: a refresh compares it with the subscription's usage. */
   usageAt?: string;
   /** The document as stored: compressed, then encrypted (documents-at-rest.ts). */
-  sealed: string;
+  sealed: Buffer;
 }
 
 /** The RefreshURL of a subscriber. */
@@ -177,11 +177,10 @@ export async function storeDocument(
   doc: SignedDocument,
 ): Promise<number> {
   return insertNextVersion(db, {
-    id: randomUUID(),
     subscriber_id: subscriberId,
     kind: doc.kind,
     etag: doc.etag,
-    xml_encrypted: doc.sealed,
+    sealed: doc.sealed,
     created_at: ctx.clock().toISOString(),
     usage_at: doc.usageAt ?? null,
   });

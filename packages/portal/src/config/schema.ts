@@ -457,7 +457,7 @@ export const ConfigSchema = Closed({
       minimum: 1,
       default: 100,
       description:
-        'Checkouts one client address may start in the window, whatever the SIM. PCs behind carrier-grade NAT share ' +
+        'Checkouts one client address may start in the window that did not complete (paid ones do not count), whatever the SIM. PCs behind carrier-grade NAT share ' +
         "an address: size it for them, or set server.trustProxy so that the gateway's X-Forwarded-For is counted.",
     }),
     retentionDays: Type.Integer({
@@ -512,7 +512,7 @@ export const ConfigSchema = Closed({
     keepVersions: Type.Integer({
       minimum: 2,
       maximum: 1000,
-      default: 3,
+      default: 2,
       description:
         'Document versions each subscriber keeps: an hourly job deletes older ones, except the newest full document (what the completion page and the download serve). A refresh serves only the newest version. At least 2, so that a refresh never loses the version it is reading to a prune that runs after one more was signed.',
     }),

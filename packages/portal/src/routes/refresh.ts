@@ -5,7 +5,7 @@ import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { matchesHash } from '../security/tokens.ts';
 import {
-  documentXml,
+  documentSealed,
   latestDocument,
   type RefreshState,
   refreshState,
@@ -62,10 +62,10 @@ async function currentDocument(
   return latestDocument(db, subscriber.id);
 }
 
-/** The ETag to answer and, only when it must be sent, the encrypted XML behind it. */
+/** The ETag to answer and, only when it must be sent, the stored (sealed) XML behind it. */
 interface RefreshAnswer {
   etag: string;
-  xml: () => Promise<string>;
+  sealed: () => Promise<Uint8Array>;
 }
 
 /**
@@ -81,18 +81,19 @@ async function refreshAnswer(
   if (needsUsageDocument(state)) {
     const subscriber = await subscriberById(db, subscriberId);
     const stored = subscriber && (await currentDocument(ctx, subscriber));
-    return stored && { etag: stored.etag, xml: async () => stored.xml_encrypted };
+    return stored && { etag: stored.etag, sealed: async () => stored.sealed };
   }
-  const { documentId, etag } = state;
-  if (documentId === null || etag === null) return undefined;
+  const { documentVersion, etag } = state;
+  if (documentVersion === null || etag === null) return undefined;
   return {
     etag,
-    xml: async () => {
-      const xml = await documentXml(db, documentId);
+    sealed: async () => {
+      const sealed = await documentSealed(db, subscriberId, documentVersion);
       // The prune job keeps at least the two newest versions (documents.keepVersions), so the newest one can only
       // go between the two reads when two more are signed and a prune batch runs meanwhile.
-      if (xml === undefined) throw new Error(`document ${documentId} vanished during a refresh`);
-      return xml;
+      if (sealed === undefined)
+        throw new Error(`document version ${documentVersion} of ${subscriberId} vanished during a refresh`);
+      return sealed;
     },
   };
 }
@@ -147,7 +148,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: PortalContext): void {
       if (match?.split(',').some((t) => t.trim() === answer.etag)) return reply.code(304).send();
       return reply
         .header('content-type', 'application/xml; charset=utf-8')
-        .send(await openStoredDocument(ctx, await answer.xml()));
+        .send(await openStoredDocument(ctx, await answer.sealed()));
     },
   );
 }

@@ -56,7 +56,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const subscription = subscriber ? await latestSubscription(ctx.store.db, subscriber.id) : undefined;
     const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
     if (!subscriber || !stored || !plan) return reply.redirect('/', 303);
-    const xml = await openStoredDocument(ctx, stored.xml_encrypted);
+    const xml = await openStoredDocument(ctx, stored.sealed);
     const url = documentUrl(ctx, subscriber.id);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
     const view: CompleteView = {
@@ -97,7 +97,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
         .header('content-type', 'application/xml; charset=utf-8')
         .header('content-disposition', 'attachment; filename="provisioning.xml"')
         .header('cache-control', 'no-store')
-        .send(await openStoredDocument(ctx, stored.xml_encrypted));
+        .send(await openStoredDocument(ctx, stored.sealed));
     },
   );
 }

@@ -3,8 +3,8 @@ import { compiledOnce } from './compiled-once.ts';
 import type { Db } from './database.ts';
 import type { DocumentTable } from './schema.ts';
 
-/** A stored version of a subscriber's document, its XML encrypted. */
-export type StoredDocument = Omit<DocumentTable, 'seq'>;
+/** A stored version of a subscriber's document, its XML compressed and encrypted. */
+export type StoredDocument = DocumentTable;
 
 /** The newest document of a subscriber, or of one kind (full: profiles and provisioning, what the completion page hands over). */
 export async function latestDocument(
@@ -14,7 +14,7 @@ export async function latestDocument(
 ): Promise<StoredDocument | undefined> {
   let query = db
     .selectFrom('documents')
-    .select(['id', 'subscriber_id', 'version', 'kind', 'etag', 'xml_encrypted', 'created_at', 'usage_at'])
+    .select(['subscriber_id', 'version', 'kind', 'etag', 'sealed', 'created_at', 'usage_at'])
     .where('subscriber_id', '=', subscriberId);
   if (kind) query = query.where('kind', '=', kind);
   // executeTakeFirst adds no LIMIT: without one every version of the subscriber would be read and dropped.
@@ -43,13 +43,13 @@ export async function insertNextVersion(db: Db, document: Omit<StoredDocument, '
 
 /**
  * What a RefreshURL request needs before any document is read: the subscriber's credentials, its newest document's
- * id, ETag and usage times, and the usage time of the subscription the refresh reports (the active one, else the
+ * version, ETag and usage times, and the usage time of the subscription the refresh reports (the active one, else the
  * latest). Absent when there is no such subscriber; the document fields are null when it has no document.
  */
 export interface RefreshState {
   refreshUser: string;
   refreshPasswordHash: string;
-  documentId: string | null;
+  documentVersion: number | null;
   etag: string | null;
   documentCreatedAt: string | null;
   documentUsageAt: string | null;
@@ -58,11 +58,11 @@ export interface RefreshState {
 
 /**
  * The {@link RefreshState} of a subscriber in one statement that reads no document body: the subscriber by primary
- * key, its newest document by primary key from the first row of the (subscriber_id, version) unique index walked
- * backwards, and its few subscriptions through subscriptions_by_subscriber. The subqueries take the id as a parameter
- * rather than from `s.id`: correlated, PostgreSQL hash-joined every version of the subscriber; and the newest
- * document is joined by its id, not as a derived table, which SQLite materialized (4x slower; EXPLAIN on both
- * engines). Compiled once per handle (compiled-once.ts).
+ * key, its newest document by the (subscriber_id, version) primary key, the version from the first row of that key
+ * walked backwards, and its few subscriptions through subscriptions_by_subscriber. The subqueries take the id as a
+ * parameter rather than from `s.id`: correlated, PostgreSQL hash-joined every version of the subscriber; and the
+ * newest document is joined by its key, not as a derived table, which SQLite materialized (4x slower; EXPLAIN on
+ * both engines). Compiled once per handle (compiled-once.ts).
  */
 export const refreshState: (db: Db, subscriberId: string) => Promise<RefreshState | undefined> = compiledOnce(
   (db: Db, subscriberId: string) =>
@@ -70,22 +70,25 @@ export const refreshState: (db: Db, subscriberId: string) => Promise<RefreshStat
       .selectFrom('subscribers as s')
       .leftJoin('documents as d', (join) =>
         join.on((eb) =>
-          eb(
-            'd.id',
-            '=',
-            eb
-              .selectFrom('documents as n')
-              .select('n.id')
-              .where('n.subscriber_id', '=', subscriberId)
-              .orderBy('n.version', 'desc')
-              .limit(1),
-          ),
+          eb.and([
+            eb('d.subscriber_id', '=', subscriberId),
+            eb(
+              'd.version',
+              '=',
+              eb
+                .selectFrom('documents as n')
+                .select('n.version')
+                .where('n.subscriber_id', '=', subscriberId)
+                .orderBy('n.version', 'desc')
+                .limit(1),
+            ),
+          ]),
         ),
       )
       .select((eb) => [
         's.refresh_user as refreshUser',
         's.refresh_password_hash as refreshPasswordHash',
-        'd.id as documentId',
+        'd.version as documentVersion',
         'd.etag as etag',
         'd.created_at as documentCreatedAt',
         'd.usage_at as documentUsageAt',
@@ -103,13 +106,24 @@ export const refreshState: (db: Db, subscriberId: string) => Promise<RefreshStat
       .where('s.id', '=', subscriberId),
 );
 
-const documentRow = compiledOnce((db: Db, id: string) =>
-  db.selectFrom('documents').select('xml_encrypted').where('id', '=', id),
+const documentRow = compiledOnce((db: Db, subscriberId: string, version: number) =>
+  db
+    .selectFrom('documents')
+    .select('sealed')
+    .where('subscriber_id', '=', subscriberId)
+    .where('version', '=', version),
 );
 
-/** The encrypted XML of one stored document, by id (a RefreshURL 200: compiled once per handle, compiled-once.ts). */
-export async function documentXml(db: Db, id: string): Promise<string | undefined> {
-  return (await documentRow(db, id))?.xml_encrypted;
+/**
+ * The stored form of one version of a subscriber's document (a RefreshURL 200: compiled once per handle,
+ * compiled-once.ts).
+ */
+export async function documentSealed(
+  db: Db,
+  subscriberId: string,
+  version: number,
+): Promise<Buffer | undefined> {
+  return (await documentRow(db, subscriberId, version))?.sealed;
 }
 
 /** What one batch of {@link pruneDocumentsPage} did. */
@@ -145,11 +159,11 @@ function deletePrunable(
     )
     .where((eb) =>
       eb(
-        'documents.id',
+        'documents.version',
         'not in',
         eb
           .selectFrom('documents as f')
-          .select('f.id')
+          .select('f.version')
           .whereRef('f.subscriber_id', '=', 'documents.subscriber_id')
           .where('f.kind', '=', 'full')
           .orderBy('f.version', 'desc')
@@ -181,7 +195,7 @@ export async function pruneDocumentsPage(
     const row = await db
       .with('gone', () =>
         deletePrunable(db, keep, (column) => sql<SqlBool>`${sql.ref(column)} in (${page})`).returning(
-          'documents.id',
+          'documents.version',
         ),
       )
       .with('page', () => page)

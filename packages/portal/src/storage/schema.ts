@@ -213,20 +213,21 @@ export interface TestPaymentTable {
   updated_at: string;
 }
 
-/** A version of a subscriber's signed provisioning document, encrypted at rest (it holds credentials). */
+/**
+ * A version of a subscriber's signed provisioning document, compressed and encrypted at rest (it holds credentials),
+ * keyed by subscriber and version.
+ */
 export interface DocumentTable {
-  id: string;
   subscriber_id: string;
   version: number;
   /** full (profiles, plans, provisioning) or usage (Plans with Usage only). */
   kind: string;
   etag: string;
-  xml_encrypted: string;
+  /** The stored form of the XML (security/sealed-document.ts): bytes on both engines (bytea, blob). */
+  sealed: Buffer;
   created_at: string;
   /** The UsageTimestamp the document carries (null: stored before it was recorded). */
   usage_at: string | null;
-  /** Generated on both dialects so inserts need not give it. */
-  seq: Generated<number>;
 }
 
 /**
