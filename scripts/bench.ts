@@ -16,9 +16,13 @@ import { runSimulator } from './bench/simulator.ts';
 import { runValidation } from './bench/validation.ts';
 import { fuzzSection } from './fuzz-figures.ts';
 
-// `npm run bench -- scale --subscribers N` (default 10,000): the scale suite runs only when named; it loads N
-// subscribers into PostgreSQL and its figures are kept in docs/benchmarks.md by hand (kept-sections.ts).
-const args = process.argv.slice(2);
+// `npm run bench -- scale --subscribers N [--rebuild-indexes]` (default 10,000): the scale suite runs only when
+// named; it loads N subscribers into PostgreSQL and its figures are kept in docs/benchmarks.md by hand
+// (kept-sections.ts). --rebuild-indexes builds the keys and indexes after the load instead of during it (faster at
+// millions, but packed indexes: scale-load.ts).
+const given = process.argv.slice(2);
+const rebuildIndexes = given.includes('--rebuild-indexes');
+const args = given.filter((a) => a !== '--rebuild-indexes');
 const flag = args.indexOf('--subscribers');
 const subscribers = flag < 0 ? 10_000 : Number(args[flag + 1]);
 if (!Number.isInteger(subscribers) || subscribers < 1)
@@ -34,7 +38,7 @@ const suites: Array<[string, () => SuiteResult | Promise<SuiteResult>]> = [
   ['operator-messages', runOperatorMessages],
   ['cli', runCliStartup],
   ...(only.includes('scale')
-    ? [['scale', () => runScale(subscribers)] as [string, () => Promise<SuiteResult>]]
+    ? [['scale', () => runScale(subscribers, { rebuildIndexes })] as [string, () => Promise<SuiteResult>]]
     : []),
 ];
 

@@ -19,8 +19,8 @@ export const iccidOf = (i: number) => `8999${pad(i, 15)}`;
 /** The IMSI of bulk SIM i (test network 001-01). */
 export const imsiOf = (i: number) => `00101${pad(i, 10)}`;
 
-/** The ETag of version `version` of a subscriber's document (quoted, as the portal answers it). */
-export const etagOf = (id: string, version: number) => `"${id.replaceAll('-', '').slice(0, 24)}.v${version}"`;
+/** The ETag of version `version` of a subscriber's document (quoted, 16 characters, as long as the portal's). */
+export const etagOf = (id: string, version: number) => `"${id.replaceAll('-', '').slice(0, 14)}.${version}"`;
 
 /** The newest version each bulk subscriber has (its history: full, usage, full). */
 export const VERSIONS = 3;

@@ -63,8 +63,14 @@ async function measure(url: string, seconds: number, request: () => autocannon.R
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses };
 }
 
-/** Runs the scale benchmark with `subscribers` bulk subscribers (plus the few samples). */
-export async function runScale(subscribers: number): Promise<SuiteResult> {
+/**
+ * Runs the scale benchmark with `subscribers` bulk subscribers (plus the few samples); `rebuildIndexes` builds the
+ * keys and indexes after the load (scale-load.ts).
+ */
+export async function runScale(
+  subscribers: number,
+  options: { rebuildIndexes?: boolean } = {},
+): Promise<SuiteResult> {
   const databaseUrl = process.env.MBPROV_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `scale_${process.pid}_${Date.now()}`;
   const dir = mkdtempSync(join(tmpdir(), 'mbprov-bench-scale-'));
@@ -166,6 +172,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
       (id) => secrets.refreshPassword(id, 1),
       now,
       say,
+      options.rebuildIndexes,
     );
     const loadSeconds = (performance.now() - loadStart) / 1000;
     say(`scale: loaded in ${loadSeconds.toFixed(0)} s; VACUUM (ANALYZE)`);
@@ -342,7 +349,7 @@ export async function runScale(subscribers: number): Promise<SuiteResult> {
     });
     notes.push(
       `One-minute load average after each measurement (2 cores): ${loads.map((l) => l.toFixed(1)).join(', ')}.`,
-      `${subscribers.toLocaleString('en-US')} subscribers loaded in ${loadSeconds.toFixed(0)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(0)} s; ` +
+      `${subscribers.toLocaleString('en-US')} subscribers loaded in ${loadSeconds.toFixed(0)} s${options.rebuildIndexes ? ' (keys and indexes built after the load: packed, smaller than grown ones)' : ''}, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(0)} s; ` +
         `${(total / 1e9).toFixed(2)} GB on disk (${breakdown}).`,
       `Statement execution times (EXPLAIN ANALYZE, ms): ${Object.entries(explained.times)
         .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)

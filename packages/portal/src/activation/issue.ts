@@ -67,7 +67,8 @@ export async function signChecked(
   const usageAt = model.Plans?.Plan[0]?.Usage?.UsageTimestamp;
   return {
     xml,
-    etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+    // 96 bits of the content's hash: an ETag is only compared with the same subscriber's newest one.
+    etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 16)}"`,
     kind,
     ...(usageAt ? { usageAt } : {}),
     sealed: await sealForStorage(ctx, xml, dictionarySamples),
