@@ -64,11 +64,35 @@ export function compareRates<K extends string>(
       samples[k].push((n * 1000) / (now - start));
     }
   }
+  return comparison(keys, samples);
+}
+
+/** The {@link Comparison} of interleaved samples. */
+function comparison<K extends string>(keys: K[], samples: Record<K, number[]>): Comparison<K> {
   return {
     rates: Object.fromEntries(keys.map((k) => [k, median(samples[k])])) as Record<K, number>,
     ratio: (a, b) => median(samples[a].map((rate, r) => rate / (samples[b][r] as number))),
     samples,
   };
+}
+
+/**
+ * {@link compareRates} for work measured in rounds of its own: each function runs one round and answers how many
+ * operations it did in how many milliseconds (an asynchronous round may prepare its inputs first, untimed).
+ * Rounds interleave as in compareRates; the first round of each is a warm-up and not counted.
+ */
+export async function compareRounds<K extends string>(
+  rounds: Record<K, () => Promise<{ ops: number; ms: number }> | { ops: number; ms: number }>,
+  count = 11,
+): Promise<Comparison<K>> {
+  const keys = Object.keys(rounds) as K[];
+  const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r <= count; r++)
+    for (const k of keys) {
+      const { ops, ms } = await rounds[k]();
+      if (r > 0) samples[k].push((ops * 1000) / ms);
+    }
+  return comparison(keys, samples);
 }
 
 /** One line of a results table. */
