@@ -42,7 +42,7 @@ before(async () => {
   });
   await addSims(
     ctx.store.db,
-    Array.from({ length: 12 }, (_, i) => ({ iccid: sim(i).IccId, imsi: sim(i).SubId })),
+    Array.from({ length: 15 }, (_, i) => ({ iccid: sim(i).IccId, imsi: sim(i).SubId })),
     START.toISOString(),
   );
   // The server's own log, to check the code each refusal is logged with.
@@ -146,6 +146,24 @@ describe('checkouts and anonymous traffic', () => {
     ctx.config.checkouts.maxPerClient = 3;
     try {
       await overClientLimit(address);
+    } finally {
+      ctx.config.checkouts.maxPerClient = 1000;
+    }
+  });
+
+  it('paid checkouts do not count towards the limits: they are not rows anonymous traffic leaves', async () => {
+    const address = '203.0.113.10';
+    ctx.config.checkouts.maxPerClient = 1;
+    try {
+      const paying = new Browser(app, {}, address);
+      const bought = await plansPage(sim(12), paying);
+      const paid = await payAndReturn(paying, await paying.post('/checkout', bought.form), ctx.tlsCa);
+      assert.equal(paid.headers.location, '/complete');
+      // The paid checkout leaves room for one more that is not paid, and only one.
+      const next = new Browser(app, {}, address);
+      assert.equal((await next.post('/checkout', (await plansPage(sim(13), next)).form)).statusCode, 303);
+      const third = new Browser(app, {}, address);
+      assert.equal((await third.post('/checkout', (await plansPage(sim(14), third)).form)).statusCode, 429);
     } finally {
       ctx.config.checkouts.maxPerClient = 1000;
     }

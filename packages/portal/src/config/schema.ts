@@ -451,7 +451,7 @@ export const ConfigSchema = Closed({
       minimum: 1,
       default: 10,
       description:
-        'Checkouts one SIM may start in the window, whatever their outcome (a declined card counts); beyond, 429 MBPROV_CHECKOUT_LIMIT.',
+        'Checkouts one SIM may start in the window that did not complete (a declined card counts, a paid checkout does not); beyond, 429 MBPROV_CHECKOUT_LIMIT.',
     }),
     maxPerClient: Type.Integer({
       minimum: 1,

@@ -77,15 +77,15 @@ export async function insertCheckout(
       ['subscriber_id', checkout.subscriberId, limits.maxPerSubscriber],
       ['client_key', checkout.clientKey, limits.maxPerClient],
     ] as const) {
-      let count = trx
+      // The limits bound the rows anonymous traffic leaves: a paid checkout is not one of them (a shop or a
+      // carrier-grade NAT puts many paying customers behind one address), and the limits' indexes hold only the rest.
+      const row = await trx
         .selectFrom('checkouts')
         .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
         .where(column, '=', value)
-        .where('created_at', '>', limits.since);
-      // A client's limit bounds the rows anonymous traffic leaves: a paid checkout is not one of them (a shop or a
-      // carrier-grade NAT puts many paying customers behind one address), and checkouts_by_client holds only the rest.
-      if (column === 'client_key') count = count.where('status', '<>', 'completed' satisfies CheckoutStatus);
-      const row = await count.executeTakeFirst();
+        .where('created_at', '>', limits.since)
+        .where('status', '<>', 'completed' satisfies CheckoutStatus)
+        .executeTakeFirst();
       if (Number(row?.n ?? 0) >= max) return { kind: 'limited' as const, oldest: String(row?.oldest) };
     }
     const inserted = await trx

@@ -375,9 +375,9 @@ const migrations: Record<string, Migration> = {
   // text; rows written before keep their text as its UTF-8 bytes, which the reader recognizes (sealed-document.ts).
   // The copy rewrites the table once: prune before upgrading a large deployment. Checkouts keep only the indexes
   // their queries need: the expiry sweep's and the deletion's partial indexes replace the index of every status,
-  // and the per-client limit counts only checkouts that did not complete, so paid ones leave its index. The indexes
-  // that find one subscriber's (or subscription's) rows lose their second column: those rows are few, sorting them
-  // costs nothing, and a timestamp as text made every entry 25 bytes longer.
+  // and the per-SIM and per-client limits count only checkouts that did not complete, so paid ones leave their
+  // indexes. The indexes that find one subscriber's (or subscription's) rows lose their second column: those rows
+  // are few, sorting them costs nothing, and a timestamp as text made every entry 25 bytes longer.
   '0014_compact_documents': {
     async up(db: Kysely<unknown>) {
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
@@ -415,8 +415,10 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('checkouts_by_client').execute();
       await sql`create index checkouts_by_client on checkouts (client_key, created_at)
         where status <> 'completed'`.execute(db);
+      await db.schema.dropIndex('checkouts_by_subscriber').execute();
+      await sql`create index checkouts_by_subscriber on checkouts (subscriber_id)
+        where status <> 'completed'`.execute(db);
       for (const [name, table, column] of [
-        ['checkouts_by_subscriber', 'checkouts', 'subscriber_id'],
         ['checkouts_by_subscription', 'checkouts', 'subscription_id'],
         ['subscriptions_by_subscriber', 'subscriptions', 'subscriber_id'],
       ] as const) {
