@@ -99,6 +99,12 @@ export interface DynamicAuthorizationOptions {
   clock?: () => Date;
 }
 
+/** What one request may change about the client's timing. */
+export interface RequestOptions {
+  /** This request's overall deadline in ms (default: the client's deadlineMs). */
+  deadlineMs?: number;
+}
+
 /** Session identification attributes (RFC 5176 section 3): at least one must be sent. */
 const SESSION_FIELDS = [
   ['acctSessionId', 'Acct-Session-Id'],
@@ -151,8 +157,12 @@ export class DynamicAuthorizationClient {
   }
 
   /** Asks the NAS to end the session (Disconnect-Request, code 40). */
-  disconnect(nas: NasTarget, session: SessionIdentity): Promise<DynamicAuthorizationResult> {
-    return this.#request(nas, PacketCode.DisconnectRequest, session, []);
+  disconnect(
+    nas: NasTarget,
+    session: SessionIdentity,
+    options: RequestOptions = {},
+  ): Promise<DynamicAuthorizationResult> {
+    return this.#request(nas, PacketCode.DisconnectRequest, session, [], options);
   }
 
   /**
@@ -163,8 +173,9 @@ export class DynamicAuthorizationClient {
     nas: NasTarget,
     session: SessionIdentity,
     attributes: readonly RawAttribute[],
+    options: RequestOptions = {},
   ): Promise<DynamicAuthorizationResult> {
-    return this.#request(nas, PacketCode.CoaRequest, session, attributes);
+    return this.#request(nas, PacketCode.CoaRequest, session, attributes, options);
   }
 
   /** Closes the sockets; requests still waiting end as timeouts. */
@@ -184,11 +195,11 @@ export class DynamicAuthorizationClient {
     const out = [messageAuthenticatorPlaceholder()];
     if (session.nasIpAddress) out.push(attribute('NAS-IP-Address', session.nasIpAddress));
     if (session.nasIdentifier) out.push(attribute('NAS-Identifier', session.nasIdentifier));
-    for (const [field, name] of SESSION_FIELDS) {
-      const value = session[field];
-      if (value !== undefined && value !== '') out.push(attribute(name, value));
-    }
-    if (out.length === 1 + Number(Boolean(session.nasIpAddress)) + Number(Boolean(session.nasIdentifier)))
+    const identification = SESSION_FIELDS.filter(([field]) => session[field]).map(([field, name]) =>
+      attribute(name, session[field] as string),
+    );
+    out.push(...identification);
+    if (identification.length === 0)
       throw new MbprovError(
         'MBPROV_RADIUS_VALUE_INVALID',
         `a ${code === PacketCode.DisconnectRequest ? 'Disconnect' : 'CoA'}-Request needs a session identification attribute (Acct-Session-Id, User-Name, Calling-Station-Id, ...)`,
@@ -213,10 +224,11 @@ export class DynamicAuthorizationClient {
     code: number,
     session: SessionIdentity,
     extra: readonly RawAttribute[],
+    options: RequestOptions,
   ): Promise<DynamicAuthorizationResult> {
     const attributes = this.#attributes(code, session, extra);
     const started = performance.now();
-    const { deadlineMs } = this.#options;
+    const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const destination = `${canonicalAddress(nas.address)}|${nas.port}`;
     const socket = await this.#socket(isIPv6(nas.address) ? 'udp6' : 'udp4');
     const identifier = await this.#takeIdentifier(destination, started + deadlineMs);
