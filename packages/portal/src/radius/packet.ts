@@ -56,7 +56,7 @@ function tooBig(why: string): MbprovError {
  */
 export function encodePacket(packet: RadiusPacket): Buffer {
   const { code, identifier, authenticator, attributes } = packet;
-  if (!Number.isInteger(code) || code < 1 || code > 255) throw tooBig(`code ${code} is not 1..255`);
+  if (!Number.isInteger(code) || code < 0 || code > 255) throw tooBig(`code ${code} is not 0..255`);
   if (!Number.isInteger(identifier) || identifier < 0 || identifier > 255)
     throw tooBig(`identifier ${identifier} is not 0..255`);
   if (authenticator.length !== AUTHENTICATOR_LENGTH)
@@ -104,6 +104,7 @@ export function decodePacket(datagram: Uint8Array): RadiusPacket {
     if (at + 2 > length) throw malformed(`a lone octet at offset ${at} where an attribute header must be`);
     const type = bytes[at] as number;
     const size = bytes[at + 1] as number;
+    if (type === 0) throw malformed(`attribute type 0 (reserved) at offset ${at}`);
     if (size < 2) throw malformed(`attribute ${type} at offset ${at} has length ${size}, below 2`);
     if (at + size > length)
       throw malformed(
