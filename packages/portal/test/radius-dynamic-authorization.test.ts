@@ -150,10 +150,15 @@ describe('Disconnect and CoA against FreeRADIUS', () => {
       try {
         const result = await quick.disconnect({ ...nas, port: relay.port }, { acctSessionId: 'sess-relay' });
         assert.equal(result.outcome, 'acked');
-        assert.equal(result.attempts, 2);
+        // Two, or more when a loaded machine answers after the next wait (FreeRADIUS answers a duplicate from its
+        // cache without running recv-coa again).
+        assert.ok(result.attempts >= 2, `${result.attempts} attempts`);
         assert.equal(relay.seen.dropped, 1);
         assert.ok(relay.seen.forwarded >= 1);
-        assert.equal(loggedFor('sess-relay').length >= 1, true);
+        const [first, ...again] = relay.datagrams;
+        for (const datagram of again)
+          assert.deepEqual(datagram, first, 'a retransmission is the same datagram');
+        assert.equal(loggedFor('sess-relay').length, 1);
       } finally {
         await quick.close();
         await relay.close();

@@ -27,8 +27,10 @@ const closeSocket = (socket: Socket) => new Promise<void>((resolve) => socket.cl
 
 /** Forwards datagrams to `target` and its replies back, dropping the first `drop` datagrams of the client. */
 export class DroppingRelay {
-  /** Datagrams from the client, dropped and forwarded. */
+  /** Datagrams from the client, dropped and forwarded, and replies passed back. */
   readonly seen = { dropped: 0, forwarded: 0, replies: 0 };
+  /** Every datagram from the client, dropped or not, in order. */
+  readonly datagrams: Buffer[] = [];
   private constructor(
     private readonly front: Socket,
     private readonly back: Socket,
@@ -40,6 +42,7 @@ export class DroppingRelay {
     let client: RemoteInfo | undefined;
     relay.front.on('message', (message, from) => {
       client = from;
+      relay.datagrams.push(message);
       if (relay.seen.dropped < drop) {
         relay.seen.dropped++;
         return;
