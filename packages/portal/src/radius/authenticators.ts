@@ -61,16 +61,24 @@ export function messageAuthenticatorPlaceholder(): RawAttribute {
 }
 
 /**
+ * Encodes a packet with `hashed` in the Authenticator field and signs it: the Message-Authenticator when the
+ * attributes hold one, then the Authenticator field, both over the packet with `hashed` in that field.
+ */
+function sign(packet: Omit<RadiusPacket, 'authenticator'>, hashed: Buffer, secret: Secret): Buffer {
+  const key = octets(secret);
+  const out = encodePacket({ ...packet, authenticator: hashed });
+  const maAt = messageAuthenticatorAt(out);
+  if (maAt >= 0) hmacOver(out, hashed, maAt, key).copy(out, maAt);
+  md5Over(out, hashed, key).copy(out, 4);
+  return out;
+}
+
+/**
  * Encodes a Disconnect, CoA or Accounting request and signs it: the Message-Authenticator when the attributes hold
- * one (messageAuthenticatorPlaceholder), then the Request Authenticator. The packet's own authenticator is ignored.
+ * one (messageAuthenticatorPlaceholder), then the Request Authenticator (16 zero octets in both hashes).
  */
 export function signRequest(packet: Omit<RadiusPacket, 'authenticator'>, secret: Secret): Buffer {
-  const key = octets(secret);
-  const out = encodePacket({ ...packet, authenticator: ZERO_AUTHENTICATOR });
-  const maAt = messageAuthenticatorAt(out);
-  if (maAt >= 0) hmacOver(out, ZERO_AUTHENTICATOR, maAt, key).copy(out, maAt);
-  md5Over(out, ZERO_AUTHENTICATOR, key).copy(out, 4);
-  return out;
+  return sign(packet, ZERO_AUTHENTICATOR, secret);
 }
 
 /**
@@ -82,12 +90,7 @@ export function signResponse(
   requestAuthenticator: Buffer,
   secret: Secret,
 ): Buffer {
-  const key = octets(secret);
-  const out = encodePacket({ ...packet, authenticator: requestAuthenticator });
-  const maAt = messageAuthenticatorAt(out);
-  if (maAt >= 0) hmacOver(out, requestAuthenticator, maAt, key).copy(out, maAt);
-  md5Over(out, requestAuthenticator, key).copy(out, 4);
-  return out;
+  return sign(packet, requestAuthenticator, secret);
 }
 
 /** What a check of a received packet's authenticators found. */
