@@ -266,6 +266,24 @@ describe('Replies from a scripted NAS', () => {
     }
   });
 
+  it('talks to an IPv6 NAS, matching replies whatever way its address is written', guard, async () => {
+    const nas = await ScriptedNas.start((request, _from, reply) => {
+      reply(replyTo(request, PacketCode.CoaAck));
+    }, true);
+    const dac = client();
+    try {
+      const result = await dac.changeOfAuthorization(
+        { name: 'v6', address: '0:0:0:0:0:0:0:1', port: nas.port, secret: SECRET },
+        { acctSessionId: 'v6-session' },
+        [attribute('Session-Timeout', 60)],
+      );
+      assert.deepEqual([result.outcome, result.attempts], ['acked', 1]);
+    } finally {
+      await dac.close();
+      await nas.close();
+    }
+  });
+
   it(
     'maps NAKs: a Disconnect NAK without Error-Cause, or with another cause, is not a success',
     guard,
@@ -376,6 +394,9 @@ describe('Replies from a scripted NAS', () => {
         const result = await waiting;
         assert.deepEqual([result.outcome, result.attempts], ['timeout', 1]);
         assert.equal(checkRequest(nas.received[0] as Buffer, SECRET), 'valid');
+        const later = await dac.disconnect(target, { userName: 'y' });
+        assert.deepEqual([later.outcome, later.attempts], ['timeout', 0]);
+        assert.equal(nas.received.length, 1, 'nothing is sent after close');
       } finally {
         await dac.close();
         await nas.close();

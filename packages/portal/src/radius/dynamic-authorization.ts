@@ -178,14 +178,15 @@ export class DynamicAuthorizationClient {
     return this.#request(nas, PacketCode.CoaRequest, session, attributes, options);
   }
 
-  /** Closes the sockets; requests still waiting end as timeouts. */
+  /** Closes the sockets; requests still waiting end as timeouts, and later ones too (without sending). */
   async close(): Promise<void> {
     this.#closed = true;
     for (const byId of this.#pending.values())
       for (const p of [...byId.values()])
         if (p !== RESERVED) p.finish({ outcome: 'timeout', ok: false, attempts: p.attempts });
     for (const wake of [...this.#waiting.values()].flat()) wake();
-    const sockets = await Promise.all(this.#sockets.values());
+    const settled = await Promise.allSettled(this.#sockets.values());
+    const sockets = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     this.#sockets.clear();
     await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
@@ -227,6 +228,7 @@ export class DynamicAuthorizationClient {
     options: RequestOptions,
   ): Promise<DynamicAuthorizationResult> {
     const attributes = this.#attributes(code, session, extra);
+    if (this.#closed) return { outcome: 'timeout', ok: false, attempts: 0 };
     const started = performance.now();
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     const destination = `${canonicalAddress(nas.address)}|${nas.port}`;
@@ -338,12 +340,19 @@ export class DynamicAuthorizationClient {
         s.on('error', (error) =>
           this.#options.log?.warn({ code: (error as NodeJS.ErrnoException).code }, 'RADIUS socket error'),
         );
+        const bindFailed = (error: Error) => {
+          // A socket that could not bind is not kept: the next request tries a new one.
+          this.#sockets.delete(family);
+          s.close();
+          reject(error);
+        };
+        s.once('error', bindFailed);
         s.once('listening', () => {
+          s.off('error', bindFailed);
           // An idle client does not hold the process open; a waiting request's timer does.
           s.unref();
           resolve(s);
         });
-        s.once('error', reject);
         s.bind(0);
       });
       this.#sockets.set(family, socket);

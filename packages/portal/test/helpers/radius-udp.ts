@@ -6,12 +6,12 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
  * included).
  */
 
-/** Binds a UDP socket on 127.0.0.1 to a port the system picks. */
-export function bindLoopback(): Promise<Socket> {
+/** Binds a UDP socket on loopback (127.0.0.1, or ::1 with `ipv6`) to a port the system picks. */
+export function bindLoopback(ipv6 = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
+    const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
     socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve(socket));
+    socket.bind(0, ipv6 ? '::1' : '127.0.0.1', () => resolve(socket));
   });
 }
 
@@ -77,8 +77,9 @@ export class ScriptedNas {
   readonly received: Buffer[] = [];
   private constructor(private readonly socket: Socket) {}
 
-  static async start(script: NasScript): Promise<ScriptedNas> {
-    const nas = new ScriptedNas(await bindLoopback());
+  /** Starts the NAS on 127.0.0.1 (or ::1 with `ipv6`). */
+  static async start(script: NasScript, ipv6 = false): Promise<ScriptedNas> {
+    const nas = new ScriptedNas(await bindLoopback(ipv6));
     nas.socket.on('message', (message, from) => {
       nas.received.push(message);
       script(message, from, (datagram) => nas.socket.send(datagram, from.port, from.address));
