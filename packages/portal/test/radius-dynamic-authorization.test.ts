@@ -38,10 +38,10 @@ function memoryLog(): Logger & { records: Array<{ level: string; obj: object; ms
   return { records, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** A client with short waits (the deadline stays generous: a loaded machine may be slow to answer). */
+/** A client whose first wait (5 s) and deadline (30 s) leave a loaded machine time to answer the first datagram. */
 function client(options: DynamicAuthorizationOptions = {}): DynamicAuthorizationClient {
   return new DynamicAuthorizationClient({
-    initialTimeoutMs: 2000,
+    initialTimeoutMs: 5000,
     deadlineMs: 30_000,
     clock: () => NOW,
     ...options,
@@ -123,7 +123,7 @@ describe('Disconnect and CoA against FreeRADIUS', () => {
   });
 
   it('times out when the secret is wrong: FreeRADIUS refuses the request', guard, async () => {
-    const wrong = client({ initialTimeoutMs: 200, deadlineMs: 1500 });
+    const wrong = client({ initialTimeoutMs: 200, deadlineMs: 3000 });
     try {
       const result = await wrong.disconnect(
         { ...nas, secret: 'not-the-nas-secret-000' },
