@@ -135,7 +135,7 @@ export class FreeRadiusCoa {
     // A port found free can be taken before FreeRADIUS binds it: try again with another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freeUdpPort();
-      const dir = mkdtempSync(join(tmpdir(), 'mbprov-freeradius-'));
+      const dir = mkdtempSync(join(tmpdir(), 'mbprov-freeradius-coa-'));
       writeFileSync(join(dir, 'radiusd.conf'), configuration(dir, port, secret, known), { mode: 0o600 });
       writeFileSync(join(dir, 'dictionary'), '', { mode: 0o600 });
       const child = spawn('freeradius', ['-X', '-d', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
