@@ -27,6 +27,14 @@ export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';
 export { TEST_CARDS } from './payments/test-service/cards.ts';
+export {
+  DynamicAuthorizationClient,
+  type DynamicAuthorizationOptions,
+  type DynamicAuthorizationResult,
+  type NasTarget,
+  type SessionIdentity,
+} from './radius/dynamic-authorization.ts';
+export { type ConfiguredNas, configuredNases, endSession } from './radius/nas.ts';
 export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';

@@ -382,6 +382,15 @@ export const codes = {
     409,
   ),
 
+  // RADIUS (the RFC 2865 packet codec and the RFC 5176 Disconnect/CoA client)
+  MBPROV_RADIUS_MALFORMED: e(
+    'A RADIUS datagram is not a well-formed RFC 2865 packet (shorter than 20 octets, a Length field outside 20..4096 or beyond the datagram, an attribute shorter than 2 octets or running past the packet, a value of the wrong size for its attribute).',
+  ),
+  MBPROV_RADIUS_VALUE_INVALID: e(
+    'A value does not fit its RADIUS attribute (text or octets over 253 octets, an integer outside 0..2^32-1, an address that is not IPv4), or the packet would exceed 4096 octets: nothing is sent.',
+    500,
+  ),
+
   // Usage
   MBPROV_OUTPUT_EXISTS: e('An output file already exists; it is only replaced when asked to (--force).', 409),
   MBPROV_CLI_USAGE: e('The command line is not valid.', 400),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MbprovError } from '@mbprov/core';
 import { Value } from '@sinclair/typebox/value';
 import { cdmaDecimalProblem, cdmaDeviceKey } from '../identifiers/device-parameters.ts';
+import { radiusNasProblems } from '../radius/nas.ts';
 import { demoConfig } from './demo.ts';
 import { type Config, ConfigSchema } from './schema.ts';
 
@@ -89,6 +90,7 @@ function semanticProblems(config: Config): string[] {
     problems.push('/payments/operatorBilling: clientCertFile and clientKeyFile go together');
   if (config.smtp && Boolean(config.smtp.userEnv) !== Boolean(config.smtp.passwordEnv))
     problems.push('/smtp: userEnv and passwordEnv go together');
+  problems.push(...radiusNasProblems(config.radius?.nas ?? []));
   return problems;
 }
 

@@ -214,6 +214,53 @@ export const SmtpSettingsSchema = Closed({
   }),
 });
 
+/** A NAS (access point controller, hotspot gateway) that takes RFC 5176 Disconnect and CoA requests (docs/hotspot.md). */
+const RadiusNas = Closed({
+  name: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$',
+    description: 'A name for the log and for matching the NAS of an accounting session.',
+  }),
+  address: Type.String({
+    minLength: 2,
+    maxLength: 45,
+    description:
+      'IP address (IPv4 or IPv6, not a host name) where Disconnect and CoA requests go; replies count only from it.',
+  }),
+  coaPort: Type.Integer({
+    minimum: 1,
+    maximum: 65535,
+    default: 3799,
+    description: "UDP port of the NAS's Dynamic Authorization server (3799 by RFC 5176).",
+  }),
+  secretEnv: Type.String({
+    pattern: ENV_NAME,
+    description:
+      'Environment variable holding the RADIUS shared secret of this NAS (at least 16 characters); it never goes in ' +
+      'the file nor in the log.',
+  }),
+  action: Type.Union([Type.Literal('disconnect'), Type.Literal('coa')], {
+    default: 'disconnect',
+    description:
+      'How a session ends when its plan expires, is exhausted or suspended: disconnect (Disconnect-Request, the ' +
+      'device must log in again) or coa (CoA-Request with Filter-Id coaFilterId: the NAS puts the session in its ' +
+      'walled garden).',
+  }),
+  coaFilterId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 253,
+      description: "With action coa: the NAS's name of its walled-garden policy, sent as Filter-Id.",
+    }),
+  ),
+  timeoutSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 120,
+    default: 10,
+    description:
+      'How long one request may take, retransmissions included (waits of 1, 2, 4, 8 s), before it is a timeout.',
+  }),
+});
+
 /** The portal configuration: a JSON file, then environment variables on top (see docs/configuration.md). */
 export const ConfigSchema = Closed({
   server: Closed({
@@ -432,6 +479,15 @@ export const ConfigSchema = Closed({
     operatorBilling: Type.Optional(OperatorBilling),
   }),
   smtp: Type.Optional(SmtpSettingsSchema),
+  radius: Type.Optional(
+    Closed({
+      nas: Type.Array(RadiusNas, {
+        default: [],
+        description:
+          'The NASes that hold Wi-Fi sessions: mbprov sends them RFC 5176 Disconnect or CoA requests when a plan ends.',
+      }),
+    }),
+  ),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
       minimum: 5,
@@ -546,5 +602,7 @@ export type PlanConfig = Static<typeof Plan>;
 export type WifiConfig = Static<typeof WifiNetwork>;
 /** The SMTP settings of receipts by e-mail. */
 export type SmtpSettings = Static<typeof SmtpSettingsSchema>;
+/** A NAS that takes Disconnect and CoA requests. */
+export type RadiusNasConfig = Static<typeof RadiusNas>;
 /** A configured APN. */
 export type ApnConfig = Static<typeof Apn>;
