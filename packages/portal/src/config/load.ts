@@ -72,6 +72,9 @@ function semanticProblems(config: Config): string[] {
   for (const [i, wifi] of config.operator.wifi.entries()) {
     if (wifi.kind === 'wispr' && !wifi.trustedDomains?.length)
       problems.push(`/operator/wifi/${i}: a wispr network needs trustedDomains`);
+    if (wifi.kind === 'passpoint')
+      for (const key of ['domainName', 'naiRealm', 'radiusServerNames', 'radiusCaFile'] as const)
+        if (wifi[key] === undefined) problems.push(`/operator/wifi/${i}: a passpoint network needs ${key}`);
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: config.operator.timeZone });

@@ -172,10 +172,10 @@ rest {
 	connect_uri = ${quoted(`${o.portalUrl.replace(/\/+$/, '')}/`)}
 	connect_timeout = 4.0
 ${section('authorize', `${api}/authorize`)}${section(
-    'post-auth',
-    // Post-Auth-Type REJECT sets control:Post-Auth-Type; an accept leaves it unset.
-    `${api}/post-auth?result=%{%{control:Post-Auth-Type}:-Accept}`,
-  )}${section('accounting', `${api}/accounting`)}
+  'post-auth',
+  // Post-Auth-Type REJECT sets control:Post-Auth-Type; an accept leaves it unset.
+  `${api}/post-auth?result=%{%{control:Post-Auth-Type}:-Accept}`,
+)}${section('accounting', `${api}/accounting`)}
 	pool {
 		start = 0
 		min = 0
@@ -190,6 +190,11 @@ ${section('authorize', `${api}/authorize`)}${section(
 `;
 }
 
+/** A module that only answers ok: after a post-auth call whose failure must not turn an accept into a reject. */
+const ALWAYS_OK = `always ok {
+	rcode = ok
+}
+`;
 const PAP = `pap {
 	normalise = yes
 }
@@ -251,6 +256,19 @@ ${passphrase}		private_key_file = \${certdir}/server.key
 `;
 }
 
+/**
+ * The post-auth call of the rest module: it only records the outcome, so its failure (the portal unreachable, a rate
+ * limit) is given the lowest priority and `ok` follows: an accepted user stays accepted.
+ */
+const RECORD = `		rest {
+			fail = 1
+			invalid = 1
+			reject = 1
+			notfound = 1
+			userlock = 1
+		}
+		ok`;
+
 function defaultSite(o: FreeRadiusConfigOptions): string {
   return `# The outer server: PAP, CHAP and MS-CHAP against the portal, EAP handed to the eap module (its inner
 # requests go to the inner-tunnel server, which asks the portal with the inner identity).
@@ -301,11 +319,11 @@ accounting {
 
 post-auth {
 	if (!&EAP-Message) {
-		rest
+${RECORD}
 	}
 	Post-Auth-Type REJECT {
 		if (!&EAP-Message) {
-			rest
+${RECORD}
 		}
 		eap
 	}
@@ -342,9 +360,9 @@ authenticate {
 }
 
 post-auth {
-	rest
+${RECORD}
 	Post-Auth-Type REJECT {
-		rest
+${RECORD}
 	}
 }
 }
@@ -357,6 +375,7 @@ export function freeRadiusConfigFiles(options: FreeRadiusConfigOptions): FreeRad
     'radiusd.conf': radiusdConf(options),
     'clients.conf': clientsConf(options),
     'mods-enabled/rest': restModule(options),
+    'mods-enabled/always': ALWAYS_OK,
     'mods-enabled/pap': PAP,
     'mods-enabled/chap': CHAP,
     'mods-enabled/mschap': MSCHAP,
