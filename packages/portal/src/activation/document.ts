@@ -3,6 +3,7 @@ import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
 import type { Plan as CatalogPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import { type Subscription, usageTimeOf } from '../storage/subscriptions.ts';
+import { passpointSecurity } from './passpoint-profile.ts';
 
 /** The days a subscription runs: the plan's duration, or more after extensions. */
 function periodDays(subscription: { starts_at: string; ends_at: string }): number {
@@ -59,6 +60,7 @@ function wifiProfile(wifi: WifiConfig, plan: string, inputs: DocumentInputs): WL
       },
     };
   }
+  if (wifi.kind === 'passpoint') return { ...base, MSM: { security: passpointSecurity(wifi) } };
   const open = { authentication: 'open' as const, encryption: 'none' as const, useOneX: false };
   if (wifi.kind === 'wispr') {
     return {

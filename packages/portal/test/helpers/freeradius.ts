@@ -57,7 +57,12 @@ process.on('exit', () => {
  */
 export async function startFreeRadius(
   config: Config,
-  options: { apiKey: string; portalCaFile: string },
+  options: {
+    apiKey: string;
+    portalCaFile: string;
+    /** The EAP server certificate, key and CA; default: the test ones the command generates for radius.test. */
+    server?: { certFile: string; keyFile: string; caFile: string };
+  },
 ): Promise<RunningFreeRadius> {
   const dir = mkdtempSync(join(tmpdir(), 'mbprov-freeradius-'));
   const authPort = await freeUdpPort();
@@ -70,6 +75,13 @@ export async function startFreeRadius(
     listen: { address: '127.0.0.1', authPort, acctPort },
     clients: [{ name: 'test', address: '127.0.0.1' }],
     serverNames: ['radius.test'],
+    ...(options.server
+      ? {
+          serverCertFile: options.server.certFile,
+          serverKeyFile: options.server.keyFile,
+          serverCaFile: options.server.caFile,
+        }
+      : {}),
     log: 'stdout',
   });
   const child = spawn('freeradius', ['-f', '-X', '-d', dir], {
