@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { MbprovError, type Security } from '@mbprov/core';
+import { escapeXmlText, MbprovError, type Security } from '@mbprov/core';
 import type { WifiConfig } from '../config/schema.ts';
 
 /** The thumbprints of a CA file, read once per path (documents are signed often; the file changes with a restart). */
@@ -34,8 +34,6 @@ function caThumbprints(file: string): string[] {
   return known;
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /**
  * The OneX configuration of Passpoint username/password credentials as Windows supports them from a web site
  * (*Passpoint*, credential table): EAP-TTLS (type 21) with non-EAP MS-CHAP-V2 inside, the server validated by name
@@ -57,11 +55,11 @@ export function passpointOneX(wifi: WifiConfig): string {
     '<AuthorId xmlns="http://www.microsoft.com/provisioning/EapCommon">311</AuthorId></EapMethod>' +
     '<Config xmlns="http://www.microsoft.com/provisioning/EapHostConfig">' +
     '<EapTtls xmlns="http://www.microsoft.com/provisioning/EapTtlsConnectionPropertiesV1">' +
-    `<ServerValidation><ServerNames>${escape((wifi.radiusServerNames ?? []).join(';'))}</ServerNames>${hashes}` +
+    `<ServerValidation><ServerNames>${escapeXmlText((wifi.radiusServerNames ?? []).join(';'))}</ServerNames>${hashes}` +
     '<DisablePrompt>true</DisablePrompt></ServerValidation>' +
     '<Phase2Authentication><MSCHAPv2Authentication><UseWinlogonCredentials>false</UseWinlogonCredentials>' +
     '</MSCHAPv2Authentication></Phase2Authentication>' +
-    `<Phase1Identity><IdentityPrivacy>true</IdentityPrivacy><AnonymousIdentity>anonymous@${escape(realm)}</AnonymousIdentity>` +
+    `<Phase1Identity><IdentityPrivacy>true</IdentityPrivacy><AnonymousIdentity>anonymous@${escapeXmlText(realm)}</AnonymousIdentity>` +
     '</Phase1Identity></EapTtls></Config></EapHostConfig></EAPConfig></OneX>'
   );
 }

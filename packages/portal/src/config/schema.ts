@@ -78,7 +78,7 @@ const WifiNetwork = Closed({
       minLength: 1,
       description:
         "Passpoint: the root CA certificate (PEM) that issued the RADIUS server's certificate; Windows accepts only " +
-        'a server certificate chaining to it (its SHA-1 thumbprint goes in TrustedRootCAHash).',
+        'a server certificate chaining to it (its SHA-1 and SHA-256 thumbprints go in TrustedRootCAHash).',
     }),
   ),
 });
