@@ -89,6 +89,14 @@ for (const dialect of DIALECTS) {
         'Calling-Station-Id': '02-00-00-00-00-01',
         ...counters,
       });
+    /** Posts an accounting body to the API directly, as the rest module would, with `authorization` if any. */
+    const postAccounting = (authorization: string | undefined, body: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/radius/accounting',
+        headers: authorization ? { authorization } : {},
+        payload: body,
+      });
     const usage = async () => {
       const s = await latestSubscription(ctx.store.db, subscriber.id);
       return { usageMb: s?.usage_mb, wifiOctets: Number(s?.wifi_octets), status: s?.status };
@@ -336,22 +344,12 @@ for (const dialect of DIALECTS) {
         [basic('not a key'), 401],
         [basic(other), 403],
       ] as const) {
-        const r = await app.inject({
-          method: 'POST',
-          url: '/api/v1/radius/accounting',
-          headers: authorization ? { authorization } : {},
-          payload: body,
-        });
+        const r = await postAccounting(authorization, body);
         assert.equal(r.statusCode, status, r.body);
       }
       assert.equal(await countRows(ctx, 'radius_sessions'), sessions);
       // The same key as a bearer token works too.
-      const r = await app.inject({
-        method: 'POST',
-        url: '/api/v1/radius/accounting',
-        headers: { authorization: `Bearer ${key}` },
-        payload: body,
-      });
+      const r = await postAccounting(`Bearer ${key}`, body);
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(await countRows(ctx, 'radius_sessions'), sessions + 1);
     });
@@ -369,12 +367,7 @@ for (const dialect of DIALECTS) {
         },
         { 'User-Name': 'not an attribute object' },
       ]) {
-        const r = await app.inject({
-          method: 'POST',
-          url: '/api/v1/radius/accounting',
-          headers: { authorization: `Bearer ${key}` },
-          payload: body,
-        });
+        const r = await postAccounting(`Bearer ${key}`, body);
         assert.equal(r.statusCode, 400, r.body);
         assert.match(JSON.parse(r.body).code, /MBPROV_(RADIUS_ATTRIBUTE_INVALID|API_BAD_REQUEST)/);
       }

@@ -269,6 +269,20 @@ const RECORD = `		rest {
 		}
 		ok`;
 
+/** The authenticate section of both servers: the method authorize recognised checks the password, or EAP runs. */
+const AUTHENTICATE = `authenticate {
+	Auth-Type PAP {
+		pap
+	}
+	Auth-Type CHAP {
+		chap
+	}
+	Auth-Type MS-CHAP {
+		mschap
+	}
+	eap
+}`;
+
 function defaultSite(o: FreeRadiusConfigOptions): string {
   return `# The outer server: PAP, CHAP and MS-CHAP against the portal, EAP handed to the eap module (its inner
 # requests go to the inner-tunnel server, which asks the portal with the inner identity).
@@ -297,18 +311,7 @@ authorize {
 	}
 }
 
-authenticate {
-	Auth-Type PAP {
-		pap
-	}
-	Auth-Type CHAP {
-		chap
-	}
-	Auth-Type MS-CHAP {
-		mschap
-	}
-	eap
-}
+${AUTHENTICATE}
 
 preacct {
 }
@@ -346,18 +349,7 @@ authorize {
 	pap
 }
 
-authenticate {
-	Auth-Type PAP {
-		pap
-	}
-	Auth-Type CHAP {
-		chap
-	}
-	Auth-Type MS-CHAP {
-		mschap
-	}
-	eap
-}
+${AUTHENTICATE}
 
 post-auth {
 ${RECORD}

@@ -204,6 +204,17 @@ export async function radiusSession(
     .executeTakeFirst();
 }
 
+/** The ids of up to `limit` sessions of `status` whose last record is older than `before`, oldest first. */
+function oldest(db: Db, status: 'open' | 'stopped', before: string, limit: number) {
+  return db
+    .selectFrom('radius_sessions')
+    .select('id')
+    .where('status', '=', status)
+    .where('updated_at', '<', before)
+    .orderBy('updated_at')
+    .limit(limit);
+}
+
 /**
  * Closes up to `limit` open sessions with no record since `before` (a NAS that lost them sends no Stop), through
  * radius_sessions_by_update; answers how many.
@@ -214,13 +225,7 @@ export async function closeSilentSessions(
   now: string,
   limit: number,
 ): Promise<number> {
-  const ids = db
-    .selectFrom('radius_sessions')
-    .select('id')
-    .where('status', '=', 'open')
-    .where('updated_at', '<', before)
-    .orderBy('updated_at')
-    .limit(limit);
+  const ids = oldest(db, 'open', before, limit);
   const result = await db
     .updateTable('radius_sessions')
     .set({ status: 'stopped', terminate_cause: 'Silent', stopped_at: now })
@@ -232,13 +237,7 @@ export async function closeSilentSessions(
 
 /** Deletes up to `limit` sessions stopped before `before`, through radius_sessions_by_update; answers how many. */
 export async function deleteStoppedSessions(db: Db, before: string, limit: number): Promise<number> {
-  const ids = db
-    .selectFrom('radius_sessions')
-    .select('id')
-    .where('status', '=', 'stopped')
-    .where('updated_at', '<', before)
-    .orderBy('updated_at')
-    .limit(limit);
+  const ids = oldest(db, 'stopped', before, limit);
   const result = await db.deleteFrom('radius_sessions').where('id', 'in', ids).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
