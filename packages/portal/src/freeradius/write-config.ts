@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createCertificate, MbprovError } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
@@ -66,15 +66,30 @@ function serverNamesOf(config: Config, options: WriteFreeRadiusOptions): string[
   return names.length ? [...new Set(names)] : ['radius.localhost'];
 }
 
-/** Copies or generates the PEM files under certs/. */
-async function writeCertificates(
-  config: Config,
-  dir: string,
-  options: WriteFreeRadiusOptions,
-): Promise<boolean> {
+/** The PEM files of certs/ by path, and whether the EAP server certificate was generated. */
+interface Certificates {
+  files: Record<string, { content: string; mode: number }>;
+  generated: boolean;
+}
+
+/** Reads a file the operator named, as MBPROV_IO_ERROR naming it when it cannot be read. */
+async function readGiven(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new MbprovError('MBPROV_IO_ERROR', `cannot read ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Reads or generates the PEM files under certs/, before anything is written. */
+async function certificates(config: Config, options: WriteFreeRadiusOptions): Promise<Certificates> {
   const portalCa =
     options.portalCaFile ?? (config.server.tlsCertFile ? SYSTEM_CA_BUNDLE : (await loadTls(config)).certFile);
-  await copyFile(portalCa, join(dir, CERT_FILES.portalCa));
+  const files: Certificates['files'] = {
+    [CERT_FILES.portalCa]: { content: await readGiven(portalCa), mode: 0o640 },
+  };
   const given = [options.serverCertFile, options.serverKeyFile, options.serverCaFile];
   if (given.some((f) => f !== undefined)) {
     if (given.some((f) => f === undefined))
@@ -82,15 +97,13 @@ async function writeCertificates(
         'MBPROV_CONFIG_INVALID',
         'The EAP server certificate, its key and its CA go together (--server-cert, --server-key, --server-ca).',
       );
-    await copyFile(options.serverCertFile as string, join(dir, CERT_FILES.serverCert));
-    await writeText(
-      dir,
-      CERT_FILES.serverKey,
-      await readFile(options.serverKeyFile as string, 'utf8'),
-      0o600,
-    );
-    await copyFile(options.serverCaFile as string, join(dir, CERT_FILES.serverCa));
-    return false;
+    files[CERT_FILES.serverCert] = {
+      content: await readGiven(options.serverCertFile as string),
+      mode: 0o640,
+    };
+    files[CERT_FILES.serverKey] = { content: await readGiven(options.serverKeyFile as string), mode: 0o600 };
+    files[CERT_FILES.serverCa] = { content: await readGiven(options.serverCaFile as string), mode: 0o640 };
+    return { files, generated: false };
   }
   const ca = await createCertificate({
     subject: `CN=${config.operator.name} RADIUS TEST CA, O=mbprov, OU=TEST ONLY`,
@@ -106,10 +119,10 @@ async function writeCertificates(
     extendedKeyUsage: ['1.3.6.1.5.5.7.3.1'],
     days: 825,
   });
-  await writeText(dir, CERT_FILES.serverCert, server.certificatePem);
-  await writeText(dir, CERT_FILES.serverKey, server.privateKeyPem, 0o600);
-  await writeText(dir, CERT_FILES.serverCa, ca.certificatePem);
-  return true;
+  files[CERT_FILES.serverCert] = { content: server.certificatePem, mode: 0o640 };
+  files[CERT_FILES.serverKey] = { content: server.privateKeyPem, mode: 0o600 };
+  files[CERT_FILES.serverCa] = { content: ca.certificatePem, mode: 0o640 };
+  return { files, generated: true };
 }
 
 /**
@@ -132,15 +145,18 @@ export async function writeFreeRadiusConfig(
     clients: options.clients ?? [{ name: 'localhost', address: '127.0.0.1' }],
     log: options.log ?? 'stdout',
   });
+  // Everything is read or generated first: a missing file writes nothing.
+  const certs = await certificates(config, options);
   try {
     await mkdir(dir, { recursive: true, mode: 0o750 });
     for (const sub of ['log', 'run', 'certs']) await mkdir(join(dir, sub), { recursive: true, mode: 0o750 });
     for (const [path, content] of Object.entries(files)) await writeText(dir, path, content);
-    const generatedServerCertificate = await writeCertificates(config, dir, options);
+    for (const [path, { content, mode }] of Object.entries(certs.files))
+      await writeText(dir, path, content, mode);
     return {
       dir,
-      files: [...Object.keys(files), ...Object.values(CERT_FILES)],
-      generatedServerCertificate,
+      files: [...Object.keys(files), ...Object.keys(certs.files)],
+      generatedServerCertificate: certs.generated,
     };
   } catch (error) {
     if (error instanceof MbprovError) throw error;
