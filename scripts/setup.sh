@@ -12,6 +12,11 @@ command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
 command -v freeradius >/dev/null 2>&1 || need="$need freeradius"
 command -v radclient >/dev/null 2>&1 || need="$need freeradius-utils"
 dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || need="$need fonts-noto-cjk"
+# FreeRADIUS with its rest module, radclient/radtest and eapol_test: the hotspot tests (freeradius-*.test.ts).
+command -v freeradius >/dev/null 2>&1 || need="$need freeradius"
+dpkg-query -W -f='${Status}' freeradius-rest 2>/dev/null | grep -q 'ok installed' || need="$need freeradius-rest"
+command -v radclient >/dev/null 2>&1 || need="$need freeradius-utils"
+command -v eapol_test >/dev/null 2>&1 || need="$need eapoltest"
 if [ -n "$need" ]; then
   echo "mbprov setup: installing Debian packages:$need"
   SUDO=""

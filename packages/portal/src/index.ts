@@ -23,6 +23,11 @@ export {
   toCosaJson,
 } from './cosa/export.ts';
 export { freeLoopbackPort } from './free-port.ts';
+export {
+  type WriteFreeRadiusOptions,
+  type WrittenFreeRadiusConfig,
+  writeFreeRadiusConfig,
+} from './freeradius/write-config.ts';
 export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';

@@ -6,6 +6,12 @@ export interface PortalMetrics {
   activations: Counter<'outcome'>;
   refreshes: Counter<'status'>;
   usageReports: Counter<'status'>;
+  /** RADIUS authorize answers by reason (active, no-plan, expired, exhausted, suspended, unknown). */
+  radiusAuthorize: Counter<'reason'>;
+  /** RADIUS authentication outcomes after the password check (Accept, Reject): what post-auth records. */
+  radiusAuthentications: Counter<'result'>;
+  /** RADIUS accounting records by result (applied, duplicate, unknown-user, nas-restart). */
+  radiusAccounting: Counter<'result'>;
   signing: Histogram<'kind'>;
   queueDepth: Gauge;
   signerExpiry: Gauge;
@@ -36,6 +42,24 @@ export function createMetrics(queueDepth: () => Promise<number>, signerNotAfter?
       name: 'mbprov_usage_reports_total',
       help: 'Usage reports by result (applied, duplicate, stale, unknown-sim, no-plan, invalid).',
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    radiusAuthorize: new Counter({
+      name: 'mbprov_radius_authorize_total',
+      help: 'RADIUS authorize answers by reason (active, no-plan, expired, exhausted, suspended, unknown).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    radiusAuthentications: new Counter({
+      name: 'mbprov_radius_authentications_total',
+      help: 'RADIUS authentications by result after the password check (accept, reject).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    radiusAccounting: new Counter({
+      name: 'mbprov_radius_accounting_records_total',
+      help: 'RADIUS accounting records by result (applied, unchanged, unknown-user, nas-restart).',
+      labelNames: ['result'],
       registers: [registry],
     }),
     signing: new Histogram({

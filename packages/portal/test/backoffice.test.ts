@@ -796,7 +796,8 @@ for (const dialect of DIALECTS) {
           'truncated',
         ]);
         // One naming style: every property of every body and JSON answer of the API is camelCase. (The keys of
-        // rejectedByCode are catalog codes, data rather than names.)
+        // rejectedByCode are catalog codes, data rather than names; the RADIUS endpoints speak FreeRADIUS's rest
+        // module, whose bodies are RADIUS attribute names such as control:Cleartext-Password.)
         const names = new Set<string>();
         const collect = (schema: unknown, into: string): void => {
           if (!schema || typeof schema !== 'object') return;
@@ -809,7 +810,9 @@ for (const dialect of DIALECTS) {
           for (const key of ['anyOf', 'oneOf', 'allOf'])
             for (const sub of (s[key] ?? []) as unknown[]) collect(sub, into);
         };
-        for (const [path, operations] of Object.entries(spec.paths))
+        for (const [path, operations] of Object.entries(spec.paths).filter(
+          ([path]) => !path.startsWith('/api/v1/radius/'),
+        ))
           for (const [method, operation] of Object.entries(
             operations as Record<string, { requestBody?: unknown; responses: Responses }>,
           )) {

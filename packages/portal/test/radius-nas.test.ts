@@ -35,7 +35,7 @@ describe('radius.nas configuration', () => {
         },
       ],
     });
-    const nas = config.radius?.nas ?? [];
+    const nas = config.radius.nas;
     assert.deepEqual(nas[0], {
       name: 'ap-controller',
       address: '192.0.2.10',
@@ -57,7 +57,7 @@ describe('radius.nas configuration', () => {
       filterId: 'walled-garden',
       deadlineMs: 4000,
     });
-    assert.equal(withRadius('empty.json', {}).radius?.nas.length, 0);
+    assert.equal(withRadius('empty.json', {}).radius.nas.length, 0);
   });
 
   it('refuses misspelt keys, host names, duplicate names, and a CoA without its Filter-Id', () => {

@@ -71,6 +71,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./cosa.ts')).registerCosa,
   },
   {
+    name: 'radius',
+    summary: 'Write the FreeRADIUS configuration of a portal (hotspot authentication and accounting).',
+    oneShot: true,
+    load: async () => (await import('./radius.ts')).registerRadius,
+  },
+  {
     name: 'demo',
     summary: 'Run the whole flow in the terminal.',
     oneShot: false,

@@ -358,6 +358,9 @@ export const codes = {
   MBPROV_USAGE_TIMESTAMP_OUT_OF_RANGE: e(
     'A usage report is dated later than usageReports.maxFutureSeconds after now, or earlier than usageReports.maxAgeDays before; nothing of the call is applied.',
   ),
+  MBPROV_RADIUS_ATTRIBUTE_INVALID: e(
+    'A RADIUS request FreeRADIUS posted lacks an attribute the call needs (User-Name, Acct-Status-Type, Acct-Session-Id, the NAS) or has one out of range (an octet counter that is not a 32-bit count); nothing is written.',
+  ),
   MBPROV_INVENTORY_ICCID_INVALID: e(
     'A row of a SIM inventory import has an ICCID that is not 19 or 20 digits.',
   ),

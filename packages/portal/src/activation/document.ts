@@ -2,7 +2,8 @@ import type { CarrierProvisioning, Context, Messages, Plan, WLANProfile } from '
 import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
 import type { Plan as CatalogPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
-import type { Subscription } from '../storage/subscriptions.ts';
+import { type Subscription, usageTimeOf } from '../storage/subscriptions.ts';
+import { passpointSecurity } from './passpoint-profile.ts';
 
 /** The days a subscription runs: the plan's duration, or more after extensions. */
 function periodDays(subscription: { starts_at: string; ends_at: string }): number {
@@ -59,6 +60,7 @@ function wifiProfile(wifi: WifiConfig, plan: string, inputs: DocumentInputs): WL
       },
     };
   }
+  if (wifi.kind === 'passpoint') return { ...base, MSM: { security: passpointSecurity(wifi) } };
   const open = { authentication: 'open' as const, encryption: 'none' as const, useOneX: false };
   if (wifi.kind === 'wispr') {
     return {
@@ -101,7 +103,7 @@ export function usageOf(subscription: Subscription): NonNullable<Plan['Usage']> 
   return {
     ...(subscription.data_limit_mb !== null ? { OverLimit: over } : {}),
     CurrentUsage: subscription.usage_mb,
-    UsageTimestamp: subscription.usage_at ?? subscription.starts_at,
+    UsageTimestamp: usageTimeOf(subscription) ?? subscription.starts_at,
   };
 }
 

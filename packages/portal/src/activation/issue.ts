@@ -137,6 +137,8 @@ function dictionarySamples(ctx: PortalContext): CarrierProvisioning[] {
     data_limit_mb: plan.data_limit_mb,
     usage_mb: 0,
     usage_at: SAMPLE_TIME,
+    wifi_octets: 0,
+    wifi_usage_at: null,
     checkout_id: '00000000-0000-4000-8000-000000000002',
     created_at: SAMPLE_TIME,
   };

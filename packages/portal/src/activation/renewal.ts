@@ -72,6 +72,8 @@ export function draftSubscription(
     data_limit_mb: plan.data_limit_mb,
     usage_mb: 0,
     usage_at: now,
+    wifi_octets: 0,
+    wifi_usage_at: null,
     checkout_id: checkoutId,
     created_at: now,
   };

@@ -16,6 +16,8 @@ export const SCOPES = [
   'audit:read',
   'cosa:read',
   'metrics:read',
+  /** FreeRADIUS's rest module: authorize, post-auth and accounting (docs/hotspot.md). */
+  'radius',
   'admin',
 ] as const;
 

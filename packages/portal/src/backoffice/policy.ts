@@ -19,6 +19,25 @@ export const CONNECTIVITY_TEST_HOSTS = [
 /** Why a subscriber has or lacks internet access. */
 export type PolicyReason = 'active' | 'no-plan' | 'expired' | 'exhausted' | 'suspended' | 'unknown-sim';
 
+/** What decides a subscriber's access: whether it (or its SIM) is suspended, and its current subscription. */
+export interface AccessState {
+  suspended: boolean;
+  /** The active subscription when there is one, else the latest; undefined when it never had one. */
+  current: { status: string; ends_at: string } | undefined;
+}
+
+/**
+ * Why a known subscriber has or lacks internet access at `now` (ISO 8601): the walled garden's rule, shared by the
+ * policy API and RADIUS authorize. An active subscription past its end is expired even before the sweep marks it.
+ */
+export function accessReason(state: AccessState, now: string): Exclude<PolicyReason, 'unknown-sim'> {
+  if (state.suspended) return 'suspended';
+  const { current } = state;
+  if (!current) return 'no-plan';
+  if (current.status === 'active' && current.ends_at > now) return 'active';
+  return current.status === 'exhausted' ? 'exhausted' : 'expired';
+}
+
 /** The walled-garden answer for a gateway. */
 export interface PolicyAnswer {
   iccid?: string;
@@ -77,13 +96,16 @@ export async function policyFor(
   if (!sim) return closed('unknown-sim');
   const subscriber = await subscriberBySim(db, sim.id);
   if (!subscriber) return closed('no-plan');
-  if (subscriber.status === 'suspended' || sim.status === 'suspended') return closed('suspended');
-  await expireEnded(db, subscriber.id, ctx.clock().toISOString());
+  const suspended = subscriber.status === 'suspended' || sim.status === 'suspended';
+  if (suspended) return closed('suspended');
+  const now = ctx.clock().toISOString();
+  await expireEnded(db, subscriber.id, now);
   const active = await activeSubscription(db, subscriber.id);
-  if (!active) {
-    const latest = await latestSubscription(db, subscriber.id);
-    return closed(latest?.status === 'exhausted' ? 'exhausted' : latest ? 'expired' : 'no-plan');
-  }
+  const reason = accessReason(
+    { suspended, current: active ?? (await latestSubscription(db, subscriber.id)) },
+    now,
+  );
+  if (!active || reason !== 'active') return closed(reason);
   const plan = await getPlan(db, active.plan_id);
   return {
     ...base,

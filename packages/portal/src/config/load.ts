@@ -73,6 +73,9 @@ function semanticProblems(config: Config): string[] {
   for (const [i, wifi] of config.operator.wifi.entries()) {
     if (wifi.kind === 'wispr' && !wifi.trustedDomains?.length)
       problems.push(`/operator/wifi/${i}: a wispr network needs trustedDomains`);
+    if (wifi.kind === 'passpoint')
+      for (const key of ['domainName', 'naiRealm', 'radiusServerNames', 'radiusCaFile'] as const)
+        if (wifi[key] === undefined) problems.push(`/operator/wifi/${i}: a passpoint network needs ${key}`);
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: config.operator.timeZone });
@@ -90,7 +93,7 @@ function semanticProblems(config: Config): string[] {
     problems.push('/payments/operatorBilling: clientCertFile and clientKeyFile go together');
   if (config.smtp && Boolean(config.smtp.userEnv) !== Boolean(config.smtp.passwordEnv))
     problems.push('/smtp: userEnv and passwordEnv go together');
-  problems.push(...radiusNasProblems(config.radius?.nas ?? []));
+  problems.push(...radiusNasProblems(config.radius.nas));
   return problems;
 }
 

@@ -28,13 +28,57 @@ const WifiNetwork = Closed({
     maxItems: 25,
     description: 'Network names (SSIDs).',
   }),
-  kind: Type.Union([Type.Literal('open'), Type.Literal('wispr'), Type.Literal('eap-sim')], {
-    description:
-      'open: no authentication; wispr: open network with WISPr login using per-subscriber credentials; eap-sim: WPA2-Enterprise with the SIM (Hotspot 2.0 style).',
-  }),
+  kind: Type.Union(
+    [Type.Literal('open'), Type.Literal('wispr'), Type.Literal('eap-sim'), Type.Literal('passpoint')],
+    {
+      description:
+        'open: no authentication; wispr: open network with WISPr login using per-subscriber credentials; eap-sim: ' +
+        'WPA2-Enterprise with the SIM (Hotspot 2.0 style); passpoint: Passpoint (Hotspot 2.0) with user name and ' +
+        'password, EAP-TTLS with MS-CHAP-V2 against your RADIUS server (docs/hotspot.md).',
+    },
+  ),
   trustedDomains: Type.Optional(
     Type.Array(Type.String(), {
       description: 'WISPr: hosts trusted to receive the credentials (host or .domain).',
+    }),
+  ),
+  domainName: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Passpoint: the home service provider domain (Hotspot2 DomainName), e.g. wifi.example.net.',
+    }),
+  ),
+  naiRealm: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9.-]{1,253}$',
+      description:
+        'Passpoint: the NAI realm of the credentials (Hotspot2 NAIRealm): users sign in as <user name>@<realm>, and ' +
+        'the RADIUS API accepts the realm.',
+    }),
+  ),
+  roamingConsortiumOis: Type.Optional(
+    Type.Array(Type.String({ pattern: '^(?:[0-9A-Fa-f]{2}){3,5}$' }), {
+      maxItems: 256,
+      description:
+        'Passpoint: roaming consortium OIs (hex, 3 or 5 octets) of the networks that accept the credentials.',
+    }),
+  ),
+  radiusServerNames: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[A-Za-z0-9.*-]{1,253}$' }), {
+      minItems: 1,
+      maxItems: 16,
+      description:
+        "Passpoint: the names in the RADIUS server's certificate that Windows accepts (EAP-TTLS ServerNames).",
+    }),
+  ),
+  radiusCaFile: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "Passpoint: the root CA certificate (PEM) that issued the RADIUS server's certificate; Windows accepts only " +
+        'a server certificate chaining to it (its SHA-1 and SHA-256 thumbprints go in TrustedRootCAHash).',
     }),
   ),
 });
@@ -479,15 +523,6 @@ export const ConfigSchema = Closed({
     operatorBilling: Type.Optional(OperatorBilling),
   }),
   smtp: Type.Optional(SmtpSettingsSchema),
-  radius: Type.Optional(
-    Closed({
-      nas: Type.Array(RadiusNas, {
-        default: [],
-        description:
-          'The NASes that hold Wi-Fi sessions: mbprov sends them RFC 5176 Disconnect or CoA requests when a plan ends.',
-      }),
-    }),
-  ),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
       minimum: 5,
@@ -573,6 +608,45 @@ export const ConfigSchema = Closed({
         'Document versions each subscriber keeps: an hourly job deletes older ones, except the newest full document (what the completion page and the download serve). A refresh serves only the newest version. At least 2, so that a refresh never loses the version it is reading to a prune that runs after one more was signed.',
     }),
   }),
+  radius: Closed(
+    {
+      nas: Type.Array(RadiusNas, {
+        default: [],
+        description:
+          'The NASes that hold Wi-Fi sessions: mbprov sends them RFC 5176 Disconnect or CoA requests when a plan ends.',
+      }),
+      realms: Type.Array(Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}$' }), {
+        default: [],
+        description:
+          'Realms a RADIUS User-Name may carry (user@realm, compared without case): the realm is removed before the ' +
+          'subscriber is looked up. A name with any other realm is unknown (Access-Reject). The realms of passpoint ' +
+          'networks (operator.wifi[].naiRealm) count too.',
+      }),
+      interimIntervalSeconds: Type.Integer({
+        minimum: 60,
+        maximum: 86_400,
+        default: 300,
+        description:
+          "Acct-Interim-Interval sent with every Access-Accept: how often the NAS reports a session's octets, so a " +
+          'Fixed plan exhausts by Wi-Fi use within about this long.',
+      }),
+      openSessionHours: Type.Integer({
+        minimum: 1,
+        maximum: 8760,
+        default: 48,
+        description:
+          'An open accounting session with no record for this long is closed by the hourly job (its NAS lost it and ' +
+          'will send no Stop).',
+      }),
+      sessionRetentionDays: Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        default: 90,
+        description: 'Stopped accounting sessions are deleted this many days after their last record.',
+      }),
+    },
+    { default: {} },
+  ),
   usageReports: Closed({
     maxFutureSeconds: Type.Integer({
       minimum: 0,

@@ -1,5 +1,10 @@
 /** The background jobs of the portal. */
-export type JobName = 'expire-sweep' | 'regenerate-documents' | 'prune-documents' | 'receipt-mail';
+export type JobName =
+  | 'expire-sweep'
+  | 'regenerate-documents'
+  | 'prune-documents'
+  | 'prune-radius-sessions'
+  | 'receipt-mail';
 
 /** A durable job queue: pg-boss on PostgreSQL, a jobs table polled in process on SQLite. */
 export interface JobQueue {

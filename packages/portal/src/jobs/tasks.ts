@@ -3,6 +3,7 @@ import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
 import { forgetUnsentReceipts, sendReceiptMail } from '../mail/receipt-job.ts';
 import { pruneDocumentsPage } from '../storage/documents.ts';
+import { closeSilentSessions, deleteStoppedSessions } from '../storage/radius-sessions.ts';
 import { deleteExpiredRateLimits } from '../storage/rate-limits.ts';
 import { activeSubscriptionsPage, expireEndedBatch } from '../storage/subscriptions.ts';
 import type { JobQueue } from './queue.ts';
@@ -100,6 +101,29 @@ export async function pruneDocuments(
 }
 
 /**
+ * Bounds the RADIUS accounting sessions: closes the open ones with no record for radius.openSessionHours (their NAS
+ * lost them), then deletes the stopped ones whose last record is older than radius.sessionRetentionDays, in bounded
+ * statements. Answers how many were closed and deleted.
+ */
+export async function pruneRadiusSessions(
+  ctx: PortalContext,
+  { pageSize = JOB_PAGE_SIZE }: { pageSize?: number } = {},
+): Promise<{ closed: number; deleted: number }> {
+  const now = ctx.clock();
+  const { openSessionHours, sessionRetentionDays } = ctx.config.radius;
+  const silentSince = new Date(now.getTime() - openSessionHours * 3_600_000).toISOString();
+  const keptSince = new Date(now.getTime() - sessionRetentionDays * 86_400_000).toISOString();
+  let closed = 0;
+  let deleted = 0;
+  for (let n = pageSize; n === pageSize; closed += n)
+    n = await closeSilentSessions(ctx.store.db, silentSince, now.toISOString(), pageSize);
+  for (let n = pageSize; n === pageSize; deleted += n)
+    n = await deleteStoppedSessions(ctx.store.db, keptSince, pageSize);
+  ctx.log.info({ closed, deleted }, 'RADIUS sessions pruned');
+  return { closed, deleted };
+}
+
+/**
  * The periodic expiry sweep: plans past their end, unfinished checkouts, rate limit counts of past windows, addresses
  * of receipts that could not be sent. Each step
  * is safe to run in two processes at once (pg-boss hands each minute's run to one process, but a run that outlasts
@@ -113,8 +137,8 @@ export async function runExpirySweep(ctx: PortalContext): Promise<void> {
 }
 
 /**
- * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions every
- * hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete.
+ * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions and of
+ * RADIUS sessions every hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete.
  */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', () => runExpirySweep(ctx));
@@ -124,10 +148,14 @@ export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<vo
   await queue.work('prune-documents', async () => {
     await pruneDocuments(ctx);
   });
+  await queue.work('prune-radius-sessions', async () => {
+    await pruneRadiusSessions(ctx);
+  });
   await queue.work('receipt-mail', async (data) => {
     if (typeof data.checkoutId !== 'string') throw new Error('a receipt-mail job without a checkoutId');
     await sendReceiptMail(ctx, data.checkoutId);
   });
   await queue.every('expire-sweep', 60);
   await queue.every('prune-documents', 3600);
+  await queue.every('prune-radius-sessions', 3600);
 }

@@ -13,7 +13,12 @@ import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
 import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
-import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
+import {
+  activeSubscription,
+  expireEnded,
+  latestSubscription,
+  usageTimeOf,
+} from '../storage/subscriptions.ts';
 import type { Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
@@ -64,7 +69,7 @@ async function scenarioOf(
     const previous = {
       name: plan ? planView(plan, lang).name : latest.plan_id,
       // A plan whose data ran out ended then, not at its scheduled end.
-      endedAt: exhausted ? (latest.usage_at ?? latest.ends_at) : latest.ends_at,
+      endedAt: exhausted ? (usageTimeOf(latest) ?? latest.ends_at) : latest.ends_at,
     };
     return { scenario: exhausted ? 'renewal-exhausted' : 'renewal-expired', previous };
   }

@@ -3,6 +3,7 @@ import { usageDocument } from '../activation/document.ts';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import { signChecked, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
+import { basicCredentials } from '../security/basic-credentials.ts';
 import { matchesHash } from '../security/tokens.ts';
 import {
   documentSealed,
@@ -13,7 +14,7 @@ import {
 } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
-import { activeSubscription, latestSubscription } from '../storage/subscriptions.ts';
+import { activeSubscription, latestSubscription, usageTimeOf } from '../storage/subscriptions.ts';
 
 /**
  * Whether the usage of the subscription is not the one the document carries. Comparing with the document's own usage
@@ -46,7 +47,8 @@ async function currentDocument(
   const stored = await latestDocument(db, subscriber.id);
   const subscription =
     (await activeSubscription(db, subscriber.id)) ?? (await latestSubscription(db, subscriber.id));
-  if (!stored || !subscription?.usage_at || !usageChanged(stored, subscription.usage_at)) return stored;
+  const usageAt = subscription && usageTimeOf(subscription);
+  if (!stored || !usageAt || !usageChanged(stored, usageAt)) return stored;
   const plan = await getPlan(db, subscription.plan_id);
   if (!plan) return stored;
   const document = await signChecked(ctx, usageDocument(ctx.config, subscriber, plan, subscription), 'usage');
@@ -96,15 +98,6 @@ async function refreshAnswer(
       return sealed;
     },
   };
-}
-
-/** Reads HTTP Basic credentials. */
-export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 function unauthorized(reply: FastifyReply): FastifyReply {

@@ -94,7 +94,14 @@ export const refreshState: (db: Db, subscriberId: string) => Promise<RefreshStat
         'd.usage_at as documentUsageAt',
         eb
           .selectFrom('subscriptions as p')
-          .select('p.usage_at')
+          // The later of billing's usage time and Wi-Fi accounting's (usageTimeOf).
+          .select(
+            sql<
+              string | null
+            >`case when p.wifi_usage_at > coalesce(p.usage_at, '') then p.wifi_usage_at else p.usage_at end`.as(
+              'usage_at',
+            ),
+          )
           .where('p.subscriber_id', '=', subscriberId)
           // The active subscription when there is one (activeSubscription), else the latest (latestSubscription).
           .orderBy(sql`case when p.status = 'active' then 0 else 1 end`)

@@ -427,6 +427,59 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  // Hotspot authentication and accounting with FreeRADIUS (docs/hotspot.md): the RADIUS accounting sessions, keyed
+  // per NAS and Acct-Session-Id, with the counters last applied; the Wi-Fi octets each subscription consumed and
+  // when, beside billing's usage (usage_mb counts both).
+  '0015_radius_sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('radius_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('nas', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('subscriber_id', 'text', (c) => c.notNull().references('subscribers.id'))
+        .addColumn('subscription_id', 'text')
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('nas_ip_address', 'text')
+        .addColumn('nas_identifier', 'text')
+        .addColumn('framed_ip_address', 'text')
+        .addColumn('calling_station_id', 'text')
+        .addColumn('called_station_id', 'text')
+        .addColumn('unique_session_id', 'text')
+        .addColumn('input_octets', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('output_octets', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('session_time', 'integer')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('terminate_cause', 'text')
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('stopped_at', 'text')
+        .execute();
+      // One row per session of a NAS: a repeated record finds the row it already applied.
+      await db.schema
+        .createIndex('radius_sessions_by_nas')
+        .on('radius_sessions')
+        .columns(['nas', 'session_id'])
+        .unique()
+        .execute();
+      // The Disconnect client lists a subscriber's open sessions; the prune job walks the sessions by age.
+      await db.schema
+        .createIndex('radius_sessions_by_subscriber')
+        .on('radius_sessions')
+        .columns(['subscriber_id', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('radius_sessions_by_update')
+        .on('radius_sessions')
+        .columns(['status', 'updated_at'])
+        .execute();
+      await db.schema
+        .alterTable('subscriptions')
+        .addColumn('wifi_octets', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('subscriptions').addColumn('wifi_usage_at', 'text').execute();
+    },
+  },
 };
 
 export class CodeMigrations implements MigrationProvider {

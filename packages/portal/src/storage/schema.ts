@@ -17,6 +17,7 @@ export interface Database {
   jobs: JobTable;
   test_payments: TestPaymentTable;
   rate_limits: RateLimitTable;
+  radius_sessions: RadiusSessionTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -124,6 +125,13 @@ export interface SubscriptionTable {
   data_limit_mb: number | null;
   usage_mb: number;
   usage_at: string | null;
+  /**
+   * Octets the subscriber's Wi-Fi sessions used during it (RADIUS accounting, docs/hotspot.md): usage_mb counts their
+   * whole megabytes beside billing's figure. Text or number as the driver reads a 64-bit integer.
+   */
+  wifi_octets: Generated<number | string>;
+  /** When accounting last added Wi-Fi usage (the portal clock); the documents' UsageTimestamp is the later of the two. */
+  wifi_usage_at: Generated<string | null>;
   /** The checkout that paid for it (unique: one subscription per payment). */
   checkout_id: string;
   created_at: string;
@@ -254,4 +262,42 @@ export interface RateLimitTable {
   count: number;
   /** When the row may be deleted: the window's end plus one window of slack for clocks that differ. */
   expires_at: string;
+}
+
+/**
+ * A RADIUS accounting session (FreeRADIUS's rest module posts its Start, Interim-Update and Stop records): one row per
+ * NAS and Acct-Session-Id, with the counters last applied, so a repeated or older record applies nothing. Kept after
+ * Stop until the prune job deletes it; the open ones name what a Disconnect-Request needs (NAS, session id, user name,
+ * framed address).
+ */
+export interface RadiusSessionTable {
+  id: string;
+  /** The NAS the session belongs to: its NAS-Identifier, else its NAS-IP-Address (or NAS-IPv6-Address). */
+  nas: string;
+  /** Acct-Session-Id. */
+  session_id: string;
+  subscriber_id: string;
+  /** The subscription its octets counted against (the active one at the first record that had one). */
+  subscription_id: string | null;
+  /** The User-Name as the NAS sent it (realm included): what a Disconnect-Request names. */
+  user_name: string;
+  nas_ip_address: string | null;
+  nas_identifier: string | null;
+  framed_ip_address: string | null;
+  calling_station_id: string | null;
+  called_station_id: string | null;
+  unique_session_id: string | null;
+  /** Octets (Gigawords included) of the last record applied. Text or number as the driver reads a 64-bit integer. */
+  input_octets: number | string;
+  output_octets: number | string;
+  /** Acct-Session-Time of the last record, seconds. */
+  session_time: number | null;
+  /** open, or stopped (a Stop, an Accounting-Off of its NAS, or no record for radius.openSessionHours). */
+  status: string;
+  /** Acct-Terminate-Cause of the Stop. */
+  terminate_cause: string | null;
+  started_at: string;
+  /** When the last record arrived (the portal clock). */
+  updated_at: string;
+  stopped_at: string | null;
 }

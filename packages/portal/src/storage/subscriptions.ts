@@ -1,10 +1,20 @@
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from './database.ts';
 import type { Plan } from './plans.ts';
 import type { SubscriptionTable } from './schema.ts';
 import type { Subscriber } from './subscribers.ts';
 
 /** A plan period of a subscriber. */
-export type Subscription = SubscriptionTable;
+export type Subscription = Selectable<SubscriptionTable>;
+
+/**
+ * The time of the usage a subscription holds: the later of billing's last report and the last Wi-Fi accounting
+ * record, what the documents carry as UsageTimestamp and the refresh compares.
+ */
+export function usageTimeOf(subscription: Pick<Subscription, 'usage_at' | 'wifi_usage_at'>): string | null {
+  const { usage_at: billing, wifi_usage_at: wifi } = subscription;
+  return wifi !== null && (billing === null || wifi > billing) ? wifi : billing;
+}
 
 /** A subscription by its id. */
 export async function subscriptionById(db: Db, id: string): Promise<Subscription | undefined> {
@@ -70,6 +80,8 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       's.data_limit_mb',
       's.usage_mb',
       's.usage_at',
+      's.wifi_octets',
+      's.wifi_usage_at',
       's.checkout_id',
       's.created_at',
       'u.sim_id',
@@ -113,6 +125,8 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       data_limit_mb: r.data_limit_mb,
       usage_mb: r.usage_mb,
       usage_at: r.usage_at,
+      wifi_octets: r.wifi_octets,
+      wifi_usage_at: r.wifi_usage_at,
       checkout_id: r.checkout_id,
       created_at: r.created_at,
     },
@@ -186,7 +200,7 @@ export async function expireEndedBatch(db: Db, now: string, limit: number): Prom
  * Stores a subscription. A second active one for its subscriber, or a second one for its checkout, is a unique
  * violation (Store.isUniqueViolation): a concurrent activation stored it first.
  */
-export async function insertSubscription(db: Db, subscription: Subscription): Promise<void> {
+export async function insertSubscription(db: Db, subscription: Insertable<SubscriptionTable>): Promise<void> {
   await db.insertInto('subscriptions').values(subscription).execute();
 }
 

@@ -2,6 +2,17 @@ import { type Expression, type RawBuilder, SqliteAdapter, sql } from 'kysely';
 import { compiledOnce } from './compiled-once.ts';
 import type { Db, Store } from './database.ts';
 
+/** Octets in a megabyte: decimal, as the documents' usage and the operator messages count (docs/operator-messages.md). */
+export const OCTETS_PER_MEGABYTE = 1_000_000;
+
+/**
+ * The whole megabytes of Wi-Fi accounting a subscription row holds (`wifi_octets` of the row named `row`): billing's
+ * reports cover the cellular usage, so the usage stored is billing's figure plus this (docs/hotspot.md, Accounting).
+ */
+export function wifiMegabytes(row: string): RawBuilder<number> {
+  return sql<number>`(${sql.ref(`${row}.wifi_octets`)} / ${sql.lit(OCTETS_PER_MEGABYTE)})`;
+}
+
 /** One usage report as the storage applies it: already checked, its time normalized by toISOString. */
 export interface UsageRow {
   iccid?: string | undefined;
@@ -29,6 +40,8 @@ interface ReportRow {
   current_at: string;
   applied: number | string;
   usage: number | string | null;
+  /** The highest figure billing reported up to this row (applied rows only). */
+  reported: number | string | null;
   cap: number | string | null;
   fixed: number | string;
   updated?: string | null;
@@ -77,7 +90,7 @@ t as (
   select r.idx, r.reported, r.at, s.id as subscriber, p.id as sid, p.status, p.starts_at, p.usage_mb,
     case when p.usage_at > ${latest} then '' else coalesce(p.usage_at, '') end as stored_at,
     case when pl.plan_type = 'Fixed' and p.data_limit_mb is not null then 1 else 0 end as fixed,
-    p.data_limit_mb as cap
+    p.data_limit_mb as cap, coalesce(${wifiMegabytes('p')}, 0) as wifi_mb
   from r
   left join subscribers s on s.sim_id = ${simOf(sql.ref('r.iccid'), sql.ref('r.imsi'), sql.ref('r.min'))}
   left join subscriptions p on p.id = ${currentSubscriptionOf(sql.ref('s.id'))}
@@ -107,19 +120,22 @@ u as (
 ),
 v as (
   select u.idx, u.subscriber, u.sid, u.status, u.starts_at, u.at, u.current_at, u.applied, u.fixed, u.cap,
-    case when u.max_reported > u.usage_mb then u.max_reported else u.usage_mb end as usage
+    u.max_reported as reported,
+    case when u.max_reported + u.wifi_mb > u.usage_mb then u.max_reported + u.wifi_mb else u.usage_mb end as usage
   from u
 )`;
 }
 
 /**
- * The update of the subscriptions the batch changes, from `f` (sid, at, usage, fixed): the newest time and the
- * highest usage, exhausting a capped Fixed plan. The guard re-checks against the row as it is when the update takes
- * it: under PostgreSQL's READ COMMITTED a concurrent batch may have moved it on since the statement's snapshot, and
- * then this one must change nothing.
+ * The update of the subscriptions the batch changes, from `f` (sid, at, reported, fixed): the newest time and the
+ * highest usage (the highest reported figure plus the Wi-Fi megabytes of the row as the update takes it, which
+ * concurrent accounting may have raised), exhausting a capped Fixed plan. The guard re-checks against the row as it
+ * is when the update takes it: under PostgreSQL's READ COMMITTED a concurrent batch may have moved it on since the
+ * statement's snapshot, and then this one must change nothing.
  */
 function updateFrom(latest: string): RawBuilder<unknown> {
-  const usage = sql`case when f.usage > subscriptions.usage_mb then f.usage else subscriptions.usage_mb end`;
+  const total = sql`f.reported + ${wifiMegabytes('subscriptions')}`;
+  const usage = sql`case when ${total} > subscriptions.usage_mb then ${total} else subscriptions.usage_mb end`;
   return sql`update subscriptions set usage_mb = ${usage}, usage_at = f.at,
     status = case when f.fixed = 1 and subscriptions.data_limit_mb is not null
       and ${usage} >= subscriptions.data_limit_mb then 'exhausted' else subscriptions.status end
@@ -142,7 +158,7 @@ function outcome(row: ReportRow): UsageOutcome {
 /** PostgreSQL: the batch is one statement, the update a data-modifying CTE; `updated` tells which rows it took. */
 async function applyOnPostgres(db: Db, reports: UsageRow[], latest: string): Promise<ReportRow[]> {
   const result = await sql<ReportRow>`with ${reportRows(reports, latest)},
-f as (select sid, max(at) as at, max(usage) as usage, max(fixed) as fixed from v where applied = 1 group by sid),
+f as (select sid, max(at) as at, max(reported) as reported, max(fixed) as fixed from v where applied = 1 group by sid),
 w as (${updateFrom(latest)} returning subscriptions.id)
 select v.*, w.id as updated from v left join w on w.id = v.sid order by v.idx`.execute(db);
   return result.rows;
@@ -153,20 +169,22 @@ async function applyOnSqlite(store: Store, reports: UsageRow[], latest: string):
   return store.transaction(async (tx) => {
     const { rows } =
       await sql<ReportRow>`with ${reportRows(reports, latest)} select * from v order by idx`.execute(tx);
-    const finals = new Map<string, { at: string; usage: number; fixed: number }>();
+    const finals = new Map<string, { at: string; reported: number; fixed: number }>();
     for (const row of rows) {
       if (Number(row.applied) !== 1 || row.sid === null) continue;
       const prior = finals.get(row.sid);
-      const usage = Number(row.usage);
+      const reported = Number(row.reported);
       finals.set(row.sid, {
         at: prior && prior.at > row.at ? prior.at : row.at,
-        usage: prior ? Math.max(prior.usage, usage) : usage,
+        reported: prior ? Math.max(prior.reported, reported) : reported,
         fixed: Number(row.fixed),
       });
     }
     if (finals.size > 0) {
-      const values = sql.join([...finals].map(([sid, f]) => sql`(${sid}, ${f.at}, ${f.usage}, ${f.fixed})`));
-      await sql`with f (sid, at, usage, fixed) as (values ${values}) ${updateFrom(latest)}`.execute(tx);
+      const values = sql.join(
+        [...finals].map(([sid, f]) => sql`(${sid}, ${f.at}, ${f.reported}, ${f.fixed})`),
+      );
+      await sql`with f (sid, at, reported, fixed) as (values ${values}) ${updateFrom(latest)}`.execute(tx);
     }
     return rows.map((row) => ({ ...row, updated: row.sid }));
   });
@@ -193,8 +211,8 @@ const applyOne = compiledOnce(
     at: string,
     latest: string,
   ) => {
-    const usage = sql`case when ${integer(usageMb)} > subscriptions.usage_mb then ${integer(usageMb)}
-      else subscriptions.usage_mb end`;
+    const total = sql`${integer(usageMb)} + ${wifiMegabytes('subscriptions')}`;
+    const usage = sql`case when ${total} > subscriptions.usage_mb then ${total} else subscriptions.usage_mb end`;
     const fixed = sql`(select plans.plan_type from plans where plans.id = subscriptions.plan_id) = 'Fixed'
       and subscriptions.data_limit_mb is not null`;
     const subscriber = sql`(select s.id from subscribers s where s.sim_id = ${simOf(text(iccid), text(imsi), text(min))})`;

@@ -5,6 +5,7 @@ import { type ApiCaller, allows, authenticate, cachedCaller, type Scope } from '
 import type { PortalContext } from '../../context.ts';
 import type { WindowCount } from '../../rate-limits/counter.ts';
 import type { RateLimits } from '../../rate-limits/rate-limits.ts';
+import { basicCredentials } from '../../security/basic-credentials.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,8 +13,26 @@ declare module 'fastify' {
   }
 }
 
+/** How a route takes its key: `Authorization: Bearer <key>`, or also as the password of HTTP Basic. */
+export interface GuardOptions {
+  /**
+   * Also accept the key as an HTTP Basic password (any user name): for clients that can send Basic credentials but
+   * no header of their own, such as FreeRADIUS's rest module (`auth = basic`).
+   */
+  basic?: boolean;
+}
+
 /** The preHandler that lets a request through only with a key holding `scope`. */
-export type Guard = (scope: Scope) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export type Guard = (
+  scope: Scope,
+  options?: GuardOptions,
+) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** The bearer form of a Basic header whose password is an API key; any other header as it is. */
+function bearerOfBasic(header: string | undefined): string | undefined {
+  const password = basicCredentials(header)?.password;
+  return password?.startsWith('mbp_') ? `Bearer ${password}` : header;
+}
 
 const MINUTE_MS = 60_000;
 
@@ -41,33 +60,37 @@ export function guards(ctx: PortalContext, limits: RateLimits): Guard {
     limits.read(failuresOf(ip), apiAuthFailuresPerMinute, MINUTE_MS, now);
   const counted = (caller: ApiCaller, now: number) =>
     limits.hit(`api-key ${caller.keyId}`, apiPerMinute, MINUTE_MS, now);
-  return (scope) => async (request, reply) => {
-    const now = ctx.clock().getTime();
-    const header = request.headers.authorization;
-    let caller = cachedCaller(header, cache, now);
-    let used: WindowCount | undefined;
-    if (caller) {
-      const [failures, count] = await Promise.all([failed(request.ip, now), counted(caller, now)]);
-      if (failures.count >= apiAuthFailuresPerMinute) throw tooMany(reply, failures.resetMs);
-      used = count;
-    } else {
-      const failures = await failed(request.ip, now);
-      if (failures.count >= apiAuthFailuresPerMinute) throw tooMany(reply, failures.resetMs);
-      caller = await authenticate(ctx.store.db, header, { cache, now });
-      if (!caller) {
-        await limits.hit(failuresOf(request.ip), apiAuthFailuresPerMinute, MINUTE_MS, now);
-        // Headers set before the throw reach the client: the error handler only adds the status and body.
-        reply.header('www-authenticate', 'Bearer realm="mbprov"');
-        throw new MbprovError(
-          'MBPROV_AUTH_REQUIRED',
-          'Send an API key: Authorization: Bearer mbp_<id>_<secret>.',
-        );
+  return (scope, options = {}) =>
+    async (request, reply) => {
+      const now = ctx.clock().getTime();
+      const given = request.headers.authorization;
+      const header = options.basic ? bearerOfBasic(given) : given;
+      let caller = cachedCaller(header, cache, now);
+      let used: WindowCount | undefined;
+      if (caller) {
+        const [failures, count] = await Promise.all([failed(request.ip, now), counted(caller, now)]);
+        if (failures.count >= apiAuthFailuresPerMinute) throw tooMany(reply, failures.resetMs);
+        used = count;
+      } else {
+        const failures = await failed(request.ip, now);
+        if (failures.count >= apiAuthFailuresPerMinute) throw tooMany(reply, failures.resetMs);
+        caller = await authenticate(ctx.store.db, header, { cache, now });
+        if (!caller) {
+          await limits.hit(failuresOf(request.ip), apiAuthFailuresPerMinute, MINUTE_MS, now);
+          // Headers set before the throw reach the client: the error handler only adds the status and body.
+          reply.header('www-authenticate', options.basic ? 'Basic realm="mbprov"' : 'Bearer realm="mbprov"');
+          throw new MbprovError(
+            'MBPROV_AUTH_REQUIRED',
+            options.basic
+              ? 'Send an API key: Authorization: Bearer mbp_<id>_<secret>, or as the HTTP Basic password.'
+              : 'Send an API key: Authorization: Bearer mbp_<id>_<secret>.',
+          );
+        }
+        used = await counted(caller, now);
       }
-      used = await counted(caller, now);
-    }
-    if (used.count > apiPerMinute) throw tooMany(reply, used.resetMs);
-    if (!allows(caller, scope))
-      throw new MbprovError('MBPROV_API_SCOPE', `This key lacks the ${scope} scope.`);
-    request.apiCaller = caller;
-  };
+      if (used.count > apiPerMinute) throw tooMany(reply, used.resetMs);
+      if (!allows(caller, scope))
+        throw new MbprovError('MBPROV_API_SCOPE', `This key lacks the ${scope} scope.`);
+      request.apiCaller = caller;
+    };
 }

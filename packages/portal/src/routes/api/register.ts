@@ -9,13 +9,14 @@ import { guards } from './guard.ts';
 import { metricsRoutes } from './metrics.ts';
 import { planRoutes } from './plans.ts';
 import { policyRoutes } from './policy.ts';
+import { radiusRoutes } from './radius.ts';
 import { simRoutes } from './sims.ts';
 import { subscriberRoutes } from './subscribers.ts';
 import { usageRoutes } from './usage.ts';
 
 /**
  * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
- * inventory, subscribers, documents, audit, COSA. In this order, which is the order of the OpenAPI document. The
+ * inventory, subscribers, documents, audit, COSA, FreeRADIUS's rest module. In this order, which is the order of the OpenAPI document. The
  * guard counts its limits in `limits`, the server's.
  */
 export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: RateLimits): void {
@@ -30,6 +31,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: Rate
     documentRoutes,
     auditRoutes,
     cosaRoutes,
+    radiusRoutes,
     metricsRoutes,
   ]) {
     routes(app, ctx, guard);
