@@ -1,5 +1,6 @@
 import type { PortalContext } from '../context.ts';
 import type { Checkout } from '../storage/checkouts.ts';
+import { giveBack } from './give-back.ts';
 import {
   claimForExpiry,
   deleteEndedWithoutCharge,
@@ -33,7 +34,7 @@ export async function sweepCheckouts(ctx: PortalContext): Promise<{ expired: num
     )
       continue; // a request moved it on meanwhile
     const reference = checkout.payment_reference ?? (await providerCapture(ctx, checkout));
-    if (reference) await ctx.payments.refund({ checkoutId: checkout.id, reference });
+    if (reference) await giveBack(ctx, checkout, reference);
     await markExpired(db, checkout.id, reference, at);
     ctx.log.info({ checkout: checkout.id, refunded: reference !== null }, 'unfinished checkout expired');
     expired++;

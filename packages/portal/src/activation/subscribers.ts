@@ -1,32 +1,45 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import { hashToken, randomToken } from '../security/tokens.ts';
 import type { Sim } from '../storage/sims.ts';
+import type { SubscriberTable } from '../storage/schema.ts';
 import { ensureSubscriber, recordDevice, type Subscriber } from '../storage/subscribers.ts';
 
 /**
- * The subscriber of a SIM, created on its first visit with its RefreshURL credentials: a random user name and a
- * password derived from the secret key (only its SHA-256 is stored). Records the latest DevId.
+ * A new subscriber's row without its SIM identifiers: its RefreshURL credentials (a random user name, which is also
+ * the WISPr user name, and a password derived from the secret key, only its SHA-256 stored).
  */
+export function newSubscriberRow(ctx: PortalContext, id: string, now: string): Insertable<SubscriberTable> {
+  return {
+    id,
+    sim_id: null,
+    iccid: null,
+    imsi: null,
+    min: null,
+    device_id: null,
+    refresh_user: `r${randomToken(12)}`,
+    refresh_password_hash: hashToken(ctx.secrets.refreshPassword(id, 1)),
+    credential_version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The subscriber of a SIM, created on its first visit with its RefreshURL credentials. Records the latest DevId. */
 export async function subscriberForSim(
   ctx: PortalContext,
   sim: Sim,
   deviceId: string | undefined,
 ): Promise<Subscriber> {
   const now = ctx.clock().toISOString();
-  const id = randomUUID();
   const subscriber = await ensureSubscriber(ctx.store.db, {
-    id,
+    ...newSubscriberRow(ctx, randomUUID(), now),
     sim_id: sim.id,
     iccid: sim.iccid,
     imsi: sim.imsi,
     min: sim.min,
     device_id: deviceId ?? null,
-    refresh_user: `r${randomToken(12)}`,
-    refresh_password_hash: hashToken(ctx.secrets.refreshPassword(id, 1)),
-    credential_version: 1,
-    created_at: now,
-    updated_at: now,
   });
   if (deviceId && subscriber.device_id !== deviceId) {
     await recordDevice(ctx.store.db, subscriber.id, deviceId, now);
