@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import { hashToken, randomToken } from '../security/tokens.ts';
+import type { PlanKind } from '../storage/plans.ts';
 import type { Sim } from '../storage/sims.ts';
 import type { SubscriberTable } from '../storage/schema.ts';
 import { ensureSubscriber, recordDevice, type Subscriber } from '../storage/subscribers.ts';
@@ -46,4 +47,9 @@ export async function subscriberForSim(
     subscriber.device_id = deviceId;
   }
   return subscriber;
+}
+
+/** The plans a subscriber may buy: Wi-Fi plans without a SIM, mobile plans with one. */
+export function planKindFor(subscriber: Pick<Subscriber, 'sim_id'>): PlanKind {
+  return subscriber.sim_id === null ? 'wifi' : 'mobile';
 }

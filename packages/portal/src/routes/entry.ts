@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { newCheckoutId } from '../activation/checkout.ts';
-import { subscriberForSim } from '../activation/subscribers.ts';
+import { planKindFor, subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import {
   cdmaDeviceKey,
@@ -14,7 +14,7 @@ import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
 import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
 import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
-import type { Lang, PlansView, Scenario } from '../views/models.ts';
+import type { HomeView, Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
 import { planView, simView } from './presenters.ts';
@@ -55,6 +55,7 @@ async function scenarioOf(
   lang: Lang,
 ): Promise<{ scenario: Scenario; previous?: PlansView['previous']; activePlanId?: string }> {
   const latest = await latestSubscription(ctx.store.db, subscriber.id);
+  const wifiOnly = subscriber.sim_id === null;
   const mode = ctx.config.operator.renewWhileActive;
   if (latest?.status === 'active' && latest.ends_at > ctx.clock().toISOString() && mode !== 'refuse')
     return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };
@@ -68,6 +69,7 @@ async function scenarioOf(
     };
     return { scenario: exhausted ? 'renewal-exhausted' : 'renewal-expired', previous };
   }
+  if (wifiOnly) return { scenario: 'wifi-first-use' };
   // A USB modem the operator sells is recognized by the Type Allocation Code of its IMEI.
   const imei = params.devId ? imeiOf(params.devId) : subscriber.device_id;
   const tac = imei && /^\d{14,15}$/.test(imei) ? imei.slice(0, 8) : undefined;
@@ -91,8 +93,9 @@ export async function plansView(
   receiptEmail: NonNullable<PlansView['receiptEmail']> = { value: '', invalid: false },
 ): Promise<PlansView> {
   const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params, lang);
-  // Extending means more of the same plan: that is the only one on offer then.
-  const plans = (await activePlans(ctx.store.db)).filter(
+  // Extending means more of the same plan: that is the only one on offer then. A customer without a SIM sees the
+  // Wi-Fi plans, a SIM's customer the mobile ones (whose documents carry the Wi-Fi networks too).
+  const plans = (await activePlans(ctx.store.db, planKindFor(subscriber))).filter(
     (p) => scenario !== 'active-extend' || p.id === activePlanId,
   );
   return {
@@ -114,6 +117,12 @@ export async function plansView(
     ...(ctx.payments.name === 'test' ? { testPayments: true } : {}),
     ...(ctx.mailer ? { receiptEmail } : {}),
   };
+}
+
+/** The start page: it leads customers without a SIM to /wifi when Wi-Fi plans are on sale. */
+async function homeView(ctx: PortalContext): Promise<HomeView> {
+  const wifi = (await activePlans(ctx.store.db, 'wifi')).length > 0;
+  return { page: 'home', ...(wifi ? { wifi } : {}) };
 }
 
 /**
@@ -145,7 +154,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
         }
         return params.devId
           ? sendPage(ctx, renderer, request, reply, { page: 'unknown-sim' }, lang)
-          : sendPage(ctx, renderer, request, reply, { page: 'home' }, lang);
+          : sendPage(ctx, renderer, request, reply, await homeView(ctx), lang);
       }
       const found = await simOfVisit(ctx, params, cdmaDevice);
       if ('conflict' in found) {

@@ -86,3 +86,8 @@ export function rememberSubscriber(reply: FastifyReply, subscriberId: string): v
     sameSite: 'lax',
   });
 }
+
+/** Forgets the subscriber of this browser (a Wi-Fi-only customer logging out). */
+export function forgetSubscriber(reply: FastifyReply): void {
+  reply.clearCookie(SUBSCRIBER_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
+}
