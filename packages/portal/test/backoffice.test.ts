@@ -33,6 +33,7 @@ const PLAN_FIELDS = [
   'bandwidthKbps',
   'priceMinor',
   'currency',
+  'kind',
   'status',
   'updatedAt',
 ];

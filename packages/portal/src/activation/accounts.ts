@@ -59,17 +59,28 @@ export async function signUp(ctx: PortalContext, email: string, password: string
  * same time (a password check is spent either way) and give the same answer. A hash made at a lower cost than
  * wifiAccounts.passwordCost is replaced by one at the current cost.
  */
-export async function logIn(ctx: PortalContext, email: string, password: string): Promise<Account | undefined> {
+export async function logIn(
+  ctx: PortalContext,
+  email: string,
+  password: string,
+): Promise<Account | undefined> {
   const cost = ctx.config.wifiAccounts.passwordCost;
   const address = normalizeEmail(email);
   const typed = password.slice(0, MAX_PASSWORD_LENGTH);
-  const account = address ? await accountByEmailId(ctx.store.db, ctx.secrets.accountEmailId(address)) : undefined;
+  const account = address
+    ? await accountByEmailId(ctx.store.db, ctx.secrets.accountEmailId(address))
+    : undefined;
   if (!account) {
     await spendPasswordCheck(typed, cost);
     return undefined;
   }
   if (!(await verifyPassword(typed, account.password_hash))) return undefined;
   if (needsRehash(account.password_hash, cost))
-    await setPasswordHash(ctx.store.db, account.id, await hashPassword(typed, cost), ctx.clock().toISOString());
+    await setPasswordHash(
+      ctx.store.db,
+      account.id,
+      await hashPassword(typed, cost),
+      ctx.clock().toISOString(),
+    );
   return account;
 }

@@ -1,12 +1,12 @@
 import type { PortalContext } from '../context.ts';
 import type { Checkout } from '../storage/checkouts.ts';
-import { giveBack } from './give-back.ts';
 import {
   claimForExpiry,
   deleteEndedWithoutCharge,
   markExpired,
   unfinishedCheckouts,
 } from '../storage/checkouts.ts';
+import { giveBack } from './give-back.ts';
 
 /** Checkouts one sweep ends at most; the job runs every minute, so a backlog clears over a few runs. */
 const BATCH = 500;

@@ -173,7 +173,10 @@ export function wifiOnlyDocument(config: Config, inputs: DocumentInputs): Carrie
 }
 
 /** The Provisioning section: the certificates trusted for later documents, and the RefreshURL with its credentials. */
-function provisioning(config: Config, inputs: DocumentInputs): NonNullable<CarrierProvisioning['Provisioning']> {
+function provisioning(
+  config: Config,
+  inputs: DocumentInputs,
+): NonNullable<CarrierProvisioning['Provisioning']> {
   return {
     TrustedCertificates: { TrustedCertificate: inputs.trusted },
     RefreshParameters: {
@@ -191,7 +194,9 @@ function provisioning(config: Config, inputs: DocumentInputs): NonNullable<Carri
  * 20 word characters: a provider's own id).
  */
 export function subscriberIdOf(subscriber: Pick<Subscriber, 'id' | 'imsi' | 'min' | 'iccid'>): string {
-  return subscriber.imsi ?? subscriber.min ?? subscriber.iccid ?? subscriber.id.replace(/-/g, '').slice(0, 20);
+  return (
+    subscriber.imsi ?? subscriber.min ?? subscriber.iccid ?? subscriber.id.replace(/-/g, '').slice(0, 20)
+  );
 }
 
 /** A usage-only document (Plans with Usage): how the account provisioning page updates usage. */

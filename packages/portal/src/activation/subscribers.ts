@@ -3,8 +3,8 @@ import type { Insertable } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import { hashToken, randomToken } from '../security/tokens.ts';
 import type { PlanKind } from '../storage/plans.ts';
-import type { Sim } from '../storage/sims.ts';
 import type { SubscriberTable } from '../storage/schema.ts';
+import type { Sim } from '../storage/sims.ts';
 import { ensureSubscriber, recordDevice, type Subscriber } from '../storage/subscribers.ts';
 
 /**

@@ -522,7 +522,7 @@ export const ConfigSchema = Closed({
         default: 12,
         description:
           'How long a login lasts (the session cookie of a Wi-Fi-only customer, signed, HttpOnly); logging out ends ' +
-          "every session of the account before that. See docs/hotspot.md.",
+          'every session of the account before that. See docs/hotspot.md.',
       }),
       signupsPerClientPerHour: Type.Integer({
         minimum: 1,

@@ -104,7 +104,11 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       const expected = Buffer.from(ctx.secrets.documentToken(subscriberId));
       const given = Buffer.from(token);
       const valid = given.length === expected.length && timingSafeEqual(given, expected);
-      return sendDocument(ctx, reply, valid ? await latestFullDocument(ctx.store.db, subscriberId) : undefined);
+      return sendDocument(
+        ctx,
+        reply,
+        valid ? await latestFullDocument(ctx.store.db, subscriberId) : undefined,
+      );
     },
   );
 }

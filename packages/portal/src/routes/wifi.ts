@@ -21,7 +21,10 @@ import { sendDocument } from './subscriber-pages.ts';
 const HOUR_MS = 3_600_000;
 
 /** The Wi-Fi-only customer of this browser: the logged-in account's subscriber, else a voucher's (no SIM). */
-export async function wifiSubscriber(ctx: PortalContext, request: FastifyRequest): Promise<Subscriber | undefined> {
+export async function wifiSubscriber(
+  ctx: PortalContext,
+  request: FastifyRequest,
+): Promise<Subscriber | undefined> {
   const account = await sessionAccount(ctx, request);
   const id = account?.subscriber_id ?? cookieSubscriber(request);
   const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
@@ -35,7 +38,12 @@ export async function wifiSubscriber(ctx: PortalContext, request: FastifyRequest
  * Every form is same-origin and CSRF-protected; failed logins and voucher codes are limited per client address and
  * (logins) per e-mail address, account creation per client address, in `limits` (shared by the portal processes).
  */
-export function wifiRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer, limits: RateLimits): void {
+export function wifiRoutes(
+  app: FastifyInstance,
+  ctx: PortalContext,
+  renderer: Renderer,
+  limits: RateLimits,
+): void {
   const settings = ctx.config.wifiAccounts;
   const pageLimit = { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } };
   const formGuard = {
@@ -43,7 +51,8 @@ export function wifiRoutes(app: FastifyInstance, ctx: PortalContext, renderer: R
     preHandler: [sameOriginGuard(ctx.config.server.publicUrl), app.csrfProtection],
   };
   const now = () => ctx.clock().getTime();
-  const clientFailures = (request: FastifyRequest) => `wifi-failures client ${ctx.secrets.clientKey(request.ip)}`;
+  const clientFailures = (request: FastifyRequest) =>
+    `wifi-failures client ${ctx.secrets.clientKey(request.ip)}`;
   const accountFailures = (emailId: string) => `wifi-failures account ${emailId}`;
   const field = (request: FastifyRequest, name: string) => {
     const value = ((request.body ?? {}) as Record<string, unknown>)[name];
@@ -123,6 +132,7 @@ export function wifiRoutes(app: FastifyInstance, ctx: PortalContext, renderer: R
     const email = field(request, WIFI_FIELDS.email);
     const outcome = await signUp(ctx, email, field(request, WIFI_FIELDS.password));
     if (outcome.kind !== 'created') {
+      request.log.info({ code: 'MBPROV_ACCOUNT_REFUSED', reason: outcome.kind }, 'sign-up refused');
       const status = outcome.kind === 'exists' ? 409 : 400;
       return form(request, reply, 'wifi-signup', lang, { error: outcome.kind, status, email });
     }
@@ -136,10 +146,15 @@ export function wifiRoutes(app: FastifyInstance, ctx: PortalContext, renderer: R
     const lang = requestLang(request, reply);
     const email = field(request, WIFI_FIELDS.email);
     const address = normalizeEmail(email);
-    const names = [clientFailures(request), ...(address ? [accountFailures(ctx.secrets.accountEmailId(address))] : [])];
+    const names = [
+      clientFailures(request),
+      ...(address ? [accountFailures(ctx.secrets.accountEmailId(address))] : []),
+    ];
     const max = [settings.loginFailuresPerClientPerHour, settings.loginFailuresPerAccountPerHour];
     // Refused before any password is checked once either count is used up: guessing costs the guesser.
-    const counts = await Promise.all(names.map((name, i) => limits.read(name, max[i] as number, HOUR_MS, now())));
+    const counts = await Promise.all(
+      names.map((name, i) => limits.read(name, max[i] as number, HOUR_MS, now())),
+    );
     const over = counts.find((c, i) => c.count >= (max[i] as number));
     if (over) return limited(request, reply, lang, 'login-limit', over.resetMs);
     const account = await logIn(ctx, email, field(request, WIFI_FIELDS.password));
@@ -196,8 +211,12 @@ export function wifiRoutes(app: FastifyInstance, ctx: PortalContext, renderer: R
     return sendPage(ctx, renderer, request, reply, view, lang);
   });
 
-  app.get<{ Params: { link: string } }>('/wifi/document/:link', { config: pageLimit }, async (request, reply) => {
-    const id = readDocumentLink(ctx.secrets, request.params.link, ctx.clock());
-    return sendDocument(ctx, reply, id ? await latestFullDocument(ctx.store.db, id) : undefined);
-  });
+  app.get<{ Params: { link: string } }>(
+    '/wifi/document/:link',
+    { config: pageLimit },
+    async (request, reply) => {
+      const id = readDocumentLink(ctx.secrets, request.params.link, ctx.clock());
+      return sendDocument(ctx, reply, id ? await latestFullDocument(ctx.store.db, id) : undefined);
+    },
+  );
 }

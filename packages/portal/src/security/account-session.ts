@@ -25,11 +25,15 @@ export function startSession(ctx: PortalContext, reply: FastifyReply, account: A
 }
 
 /** The account this browser is logged in to: a valid signature, not expired, the account's current epoch. */
-export async function sessionAccount(ctx: PortalContext, request: FastifyRequest): Promise<Account | undefined> {
+export async function sessionAccount(
+  ctx: PortalContext,
+  request: FastifyRequest,
+): Promise<Account | undefined> {
   const raw = request.cookies[ACCOUNT_COOKIE];
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
-  const m = unsigned.valid && unsigned.value ? /^([0-9a-f-]{36})\.(\d{1,9})\.(\d{1,12})$/.exec(unsigned.value) : null;
+  const m =
+    unsigned.valid && unsigned.value ? /^([0-9a-f-]{36})\.(\d{1,9})\.(\d{1,12})$/.exec(unsigned.value) : null;
   if (!m) return undefined;
   const [, id, epoch, expires] = m as unknown as [string, string, string, string];
   if (Number(expires) * 1000 <= ctx.clock().getTime()) return undefined;

@@ -25,7 +25,10 @@ export async function createAccount(
       .onConflict((c) => c.column('email_id').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'created';
-    await trx.deleteFrom('subscribers').where('id', '=', subscriber.id as string).execute();
+    await trx
+      .deleteFrom('subscribers')
+      .where('id', '=', subscriber.id as string)
+      .execute();
     return 'exists';
   });
 }

@@ -415,13 +415,16 @@ const migrations: Record<string, Migration> = {
  * foreign keys off meanwhile and checked after.
  */
 async function dropSimIdNotNullOnSqlite(db: Kysely<unknown>): Promise<void> {
-  const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'subscribers'`.execute(
-    db,
-  );
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'subscribers'`.execute(db);
   const definition = table.rows[0]?.sql ?? '';
   const nullable = definition.replace(/(\bsim_id\s+text)\s+not\s+null/i, '$1');
   if (nullable === definition) throw new Error('0016: subscribers.sim_id NOT NULL not found');
-  const rebuilt = nullable.replace(/^\s*create\s+table\s+("subscribers"|subscribers)/i, 'create table subscribers_rebuilt');
+  const rebuilt = nullable.replace(
+    /^\s*create\s+table\s+("subscribers"|subscribers)/i,
+    'create table subscribers_rebuilt',
+  );
   if (rebuilt === nullable) throw new Error('0016: unexpected subscribers definition');
   const indexes = await sql<{ sql: string }>`select sql from sqlite_master
     where tbl_name = 'subscribers' and type in ('index', 'trigger') and sql is not null`.execute(db);

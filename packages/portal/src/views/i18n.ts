@@ -338,9 +338,11 @@ const en = {
   'wifi.error.expired-code': 'This voucher has expired.',
   'wifi.error.already-active':
     'Your account already has an active plan, so the voucher was not used. Redeem it when your plan has ended.',
-  'wifi.error.plan-unavailable': 'The plan of this voucher cannot be added to your current plan; the voucher was not used.',
+  'wifi.error.plan-unavailable':
+    'The plan of this voucher cannot be added to your current plan; the voucher was not used.',
   'wifi-signup.title': 'Create an account',
-  'wifi-signup.intro': 'With an account you can buy Wi-Fi plans, and come back to see your plan and install the settings again.',
+  'wifi-signup.intro':
+    'With an account you can buy Wi-Fi plans, and come back to see your plan and install the settings again.',
   'wifi-signup.submit': 'Create account',
   'wifi-signup.other': 'Already have an account?',
   'wifi-login.title': 'Log in',
@@ -719,9 +721,11 @@ const ja: Record<MessageKey, string> = {
   'plans.heading.wifi-first-use': 'Wi-Fi プランを選ぶ',
   'plans.intro.wifi-first-use':
     'プランを選んでお支払いください。お支払いが完了し設定をインストールすると、すぐに{operator}の Wi-Fi スポットをご利用いただけます。',
-  'status.intro.wifi': 'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
+  'status.intro.wifi':
+    'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
   'status.intro.wifi.renewable': 'お客様のアカウントにはご利用中の Wi-Fi プランがあります。',
-  'complete.intro.wifi': '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
+  'complete.intro.wifi':
+    '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
   'complete.wifi.title': 'この PC の設定',
   'complete.wifi.intro': 'PC には、スポットへのログイン情報を含むプランの Wi-Fi 設定が必要です。',
   'complete.wifi.step.install':

@@ -398,10 +398,7 @@ function status(view: StatusView, ctx: PageContext) {
     endsAt: displayDate(view.endsAt, lang),
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
-    intro: t(
-      lang,
-      `status.intro${view.wifiOnly ? '.wifi' : ''}${view.renew ? '.renewable' : ''}`,
-    ),
+    intro: t(lang, `status.intro${view.wifiOnly ? '.wifi' : ''}${view.renew ? '.renewable' : ''}`),
     receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     renew: view.renew && {
       body: t(lang, `status.renew.body.${view.renew.mode}`),

@@ -18,7 +18,8 @@ const definition = {
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   kind: Type.Optional(
     Type.Union([Type.Literal('mobile'), Type.Literal('wifi')], {
-      description: 'Who it is sold to: mobile (SIM customers, the default) or wifi (customers without a SIM).',
+      description:
+        'Who it is sold to: mobile (SIM customers, the default) or wifi (customers without a SIM).',
     }),
   ),
 };

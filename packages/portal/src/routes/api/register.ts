@@ -12,6 +12,7 @@ import { policyRoutes } from './policy.ts';
 import { simRoutes } from './sims.ts';
 import { subscriberRoutes } from './subscribers.ts';
 import { usageRoutes } from './usage.ts';
+import { voucherRoutes } from './vouchers.ts';
 
 /**
  * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
@@ -31,6 +32,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: Rate
     auditRoutes,
     cosaRoutes,
     metricsRoutes,
+    voucherRoutes,
   ]) {
     routes(app, ctx, guard);
   }
