@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Machine } from '@mbprov/simulator';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { normalizeEmail } from '../src/activation/accounts.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
@@ -21,6 +20,7 @@ import { type RunningPortal, startPortal } from '../src/start.ts';
 import { accountByEmailId } from '../src/storage/accounts.ts';
 import { subscriberById } from '../src/storage/subscribers.ts';
 import { messages, t } from '../src/views/i18n.ts';
+import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
 
 type Lang = 'en' | 'ja';
 const TEST_TIMEOUT = 180_000;
@@ -54,29 +54,9 @@ function fetchWithoutCookies(url: string): Promise<{ status: number; type: strin
   });
 }
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's violations of the page as it is (evaluated through DevTools: the page's CSP stays as served). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            c: Document,
-          ) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>;
-        };
-      }
-    ).axe;
-    const results = await axe.run(document);
-    return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
 /** What is wrong with the page as it is: axe violations and sideways scrolling at its width. */
 async function problems(page: Page, name: string): Promise<string[]> {
-  const found = (await axeViolations(page)).map((v) => `${name}: ${v}`);
+  const found = (await axeViolations(page)).map((v) => `${name}: ${JSON.stringify(v)}`);
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
   );
@@ -98,13 +78,6 @@ async function newContext(lang: Lang, width = 1024): Promise<BrowserContext> {
 /** The first-level heading of the page. */
 const heading = async (page: Page) =>
   ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
-
-/** A name with an {amount} placeholder, for any amount. */
-function withAnyAmount(text: string): RegExp {
-  const [head = '', tail = ''] = text.split('{amount}');
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${quote(head)}.+${quote(tail)}$`);
-}
 
 /** Signs up on the sign-up page with a new address; answers the address. */
 async function signUp(page: Page, lang: Lang): Promise<string> {
@@ -158,10 +131,7 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       });
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
-      browser = await chromium.launch({
-        executablePath: process.env.MBPROV_CHROMIUM ?? '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      browser = await launchChromium();
     },
     { timeout: TEST_TIMEOUT },
   );

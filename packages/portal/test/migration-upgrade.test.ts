@@ -284,6 +284,30 @@ async function refused(run: () => Promise<unknown>, what: string, why: RegExp): 
   );
 }
 
+/** A document of an unknown subscriber is refused: the tables that reference subscribers still enforce it. */
+async function refusesGhostDocument(
+  // biome-ignore lint/suspicious/noExplicitAny: the untyped database of the test
+  any: Kysely<any>,
+): Promise<void> {
+  await refused(
+    () =>
+      any
+        .insertInto('documents')
+        .values({
+          id: 'doc-ghost',
+          subscriber_id: 'sub-ghost',
+          version: 1,
+          kind: 'full',
+          etag: '"x"',
+          xml_encrypted: 'v1:x',
+          created_at: T1,
+        })
+        .execute(),
+    'a document of an unknown subscriber',
+    /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
+  );
+}
+
 for (const dialect of DIALECTS) {
   describe(`upgrading a 0007 database to 0008_cdma_identifiers (${dialect})`, () => {
     let upgraded: Upgraded | undefined;
@@ -411,23 +435,7 @@ for (const dialect of DIALECTS) {
         /UNIQUE constraint failed: subscribers\.sim_id|unique constraint "subscribers_sim_id_key"/,
       );
       // The tables that reference subscribers still enforce it after the rebuild.
-      await refused(
-        () =>
-          any
-            .insertInto('documents')
-            .values({
-              id: 'doc-ghost',
-              subscriber_id: 'sub-ghost',
-              version: 1,
-              kind: 'full',
-              etag: '"x"',
-              xml_encrypted: 'v1:x',
-              created_at: T1,
-            })
-            .execute(),
-        'a document of an unknown subscriber',
-        /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
-      );
+      await refusesGhostDocument(any);
       // A CDMA row (MIN only) and its subscriber are accepted.
       await any
         .insertInto('sims')
@@ -561,23 +569,7 @@ for (const dialect of DIALECTS) {
         /UNIQUE constraint failed: subscribers\.refresh_user|unique constraint "subscribers_refresh_user_key"/,
       );
       // The tables that reference subscribers still enforce it after the rebuild.
-      await refused(
-        () =>
-          any
-            .insertInto('documents')
-            .values({
-              id: 'doc-ghost',
-              subscriber_id: 'sub-ghost',
-              version: 1,
-              kind: 'full',
-              etag: '"x"',
-              xml_encrypted: 'v1:x',
-              created_at: T1,
-            })
-            .execute(),
-        'a document of an unknown subscriber',
-        /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
-      );
+      await refusesGhostDocument(any);
       await refused(
         () =>
           any

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable } from 'kysely';
 import type { PortalContext } from '../context.ts';
 import { hashToken, randomToken } from '../security/tokens.ts';
 import type { PlanKind } from '../storage/plans.ts';
-import type { SubscriberTable } from '../storage/schema.ts';
 import type { Sim } from '../storage/sims.ts';
-import { ensureSubscriber, recordDevice, type Subscriber } from '../storage/subscribers.ts';
+import {
+  ensureSubscriber,
+  type NewSubscriber,
+  recordDevice,
+  type Subscriber,
+} from '../storage/subscribers.ts';
 
 /**
  * A new subscriber's row without its SIM identifiers: its RefreshURL credentials (a random user name, which is also
  * the WISPr user name, and a password derived from the secret key, only its SHA-256 stored).
  */
-export function newSubscriberRow(ctx: PortalContext, id: string, now: string): Insertable<SubscriberTable> {
+export function newSubscriberRow(ctx: PortalContext, id: string, now: string): NewSubscriber {
   return {
     id,
     sim_id: null,

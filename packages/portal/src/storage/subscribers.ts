@@ -5,6 +5,9 @@ import type { SubscriberTable } from './schema.ts';
 /** A SIM that reached the portal, or a Wi-Fi-only customer (no SIM), with its RefreshURL credentials. */
 export type Subscriber = Selectable<SubscriberTable>;
 
+/** A subscriber row to store. */
+export type NewSubscriber = Insertable<SubscriberTable>;
+
 /** The subscriber of a SIM, if it reached the portal before. */
 export async function subscriberByIccid(db: Db, iccid: string): Promise<Subscriber | undefined> {
   return db.selectFrom('subscribers').selectAll().where('iccid', '=', iccid).executeTakeFirst();
@@ -63,6 +66,6 @@ export async function setSubscriberStatus(
 }
 
 /** Stores a new subscriber without a SIM (a Wi-Fi-only customer's). */
-export async function insertSubscriber(db: Db, row: Insertable<SubscriberTable>): Promise<void> {
+export async function insertSubscriber(db: Db, row: NewSubscriber): Promise<void> {
   await db.insertInto('subscribers').values(row).execute();
 }
