@@ -209,6 +209,12 @@ for (const dialect of DIALECTS) {
       // A tampered link is refused like an expired one.
       const tampered = `${new URL(fresh).pathname.slice(0, -1)}A`;
       assert.equal((await app.inject({ method: 'GET', url: tampered })).statusCode, 404);
+      // The login ends after wifiAccounts.sessionHours: the browser's subscriber cookie alone opens none of its pages.
+      ctx.setNow(new Date(ctx.clock().getTime() + (ctx.config.wifiAccounts.sessionHours + 1) * 3_600_000));
+      assert.equal((await b.get('/status')).headers.location, '/');
+      assert.equal((await b.get('/complete')).headers.location, '/');
+      assert.equal((await b.get('/wifi/plans')).headers.location, '/wifi/login');
+      assert.equal((await b.get('/')).statusCode, 200, 'the start page, not a redirect back to /status');
     });
 
     it('a voucher activates its plan once, without payment; a used or expired voucher is refused and writes nothing', async () => {

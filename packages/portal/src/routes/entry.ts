@@ -12,11 +12,12 @@ import {
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
-import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
 import type { HomeView, Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
-import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { browserSubscriber } from './browser-subscriber.ts';
+import { rememberSubscriber, requestLang, sendPage } from './pages.ts';
 import { planView, simView } from './presenters.ts';
 import { statusView } from './subscriber-pages.ts';
 
@@ -147,9 +148,9 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
         params.devId && mayBeCdma(params.devId) ? cdmaDeviceKey(params.devId.value) : undefined;
       if (!params.iccId && !params.subId && !cdmaDevice) {
         // Coming back from checkout or the status page without parameters: the browser's subscriber.
-        const known = cookieSubscriber(request);
-        if (!params.devId && known) {
-          const active = await activeSubscription(ctx.store.db, known);
+        const known = params.devId ? undefined : await browserSubscriber(ctx, request);
+        if (known) {
+          const active = await activeSubscription(ctx.store.db, known.id);
           if (active) return reply.redirect('/status', 303);
         }
         return params.devId
@@ -214,8 +215,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
     { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const lang = requestLang(request, reply);
-      const id = cookieSubscriber(request);
-      const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+      const subscriber = await browserSubscriber(ctx, request);
       if (!subscriber) return reply.redirect('/', 303);
       await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
       if (

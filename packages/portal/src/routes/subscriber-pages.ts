@@ -5,11 +5,12 @@ import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import type { PortalContext } from '../context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
-import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
 import type { CompleteView, Lang, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
-import { cookieSubscriber, requestLang, sendPage } from './pages.ts';
+import { browserSubscriber } from './browser-subscriber.ts';
+import { requestLang, sendPage } from './pages.ts';
 import {
   documentUrl,
   planView,
@@ -59,8 +60,7 @@ function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
 export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
   app.get('/complete', async (request, reply) => {
     const lang = requestLang(request, reply);
-    const id = cookieSubscriber(request);
-    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const subscriber = await browserSubscriber(ctx, request);
     const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
     const subscription = subscriber ? await latestSubscription(ctx.store.db, subscriber.id) : undefined;
     const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
@@ -89,8 +89,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
 
   app.get('/status', async (request, reply) => {
     const lang = requestLang(request, reply);
-    const id = cookieSubscriber(request);
-    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const subscriber = await browserSubscriber(ctx, request);
     const active = subscriber ? await activeSubscription(ctx.store.db, subscriber.id) : undefined;
     if (!subscriber || !active) return reply.redirect('/', 303);
     return sendPage(ctx, renderer, request, reply, await statusView(ctx, subscriber, active, lang), lang);

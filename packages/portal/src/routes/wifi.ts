@@ -9,25 +9,24 @@ import { sameOriginGuard } from '../security/same-origin.ts';
 import { endSessions } from '../storage/accounts.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { activePlans } from '../storage/plans.ts';
-import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, expireEnded } from '../storage/subscriptions.ts';
 import type { ErrorView, Lang, WifiFormError, WifiFormView } from '../views/models.ts';
 import { type Renderer, WIFI_FIELDS } from '../views/render.ts';
+import { browserSubscriber } from './browser-subscriber.ts';
 import { plansView } from './entry.ts';
-import { cookieSubscriber, forgetSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { forgetSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
 import { planView } from './presenters.ts';
 import { sendDocument } from './subscriber-pages.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** The Wi-Fi-only customer of this browser: the logged-in account's subscriber, else a voucher's (no SIM). */
+/** The Wi-Fi-only customer of this browser (browserSubscriber, without a SIM). */
 export async function wifiSubscriber(
   ctx: PortalContext,
   request: FastifyRequest,
 ): Promise<Subscriber | undefined> {
-  const account = await sessionAccount(ctx, request);
-  const id = account?.subscriber_id ?? cookieSubscriber(request);
-  const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+  const subscriber = await browserSubscriber(ctx, request);
   return subscriber?.sim_id === null ? subscriber : undefined;
 }
 
@@ -138,7 +137,7 @@ export function wifiRoutes(
     }
     request.log.info({ account: outcome.account.id }, 'account created');
     startSession(ctx, reply, outcome.account);
-    rememberSubscriber(reply, outcome.account.subscriber_id);
+    rememberSubscriber(reply, outcome.account.subscriber_id, settings.sessionHours * 3600);
     return reply.redirect('/wifi/plans', 303);
   });
 
@@ -164,7 +163,7 @@ export function wifiRoutes(
       return form(request, reply, 'wifi-login', lang, { error: 'login-failed', status: 401, email });
     }
     startSession(ctx, reply, account);
-    rememberSubscriber(reply, account.subscriber_id);
+    rememberSubscriber(reply, account.subscriber_id, settings.sessionHours * 3600);
     return reply.redirect(await landing(account.subscriber_id), 303);
   });
 

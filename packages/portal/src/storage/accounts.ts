@@ -43,6 +43,11 @@ export async function accountById(db: Db, id: string): Promise<Account | undefin
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The account of a subscriber, if it has one (a voucher's subscriber may have none). */
+export async function accountBySubscriber(db: Db, subscriberId: string): Promise<Account | undefined> {
+  return db.selectFrom('accounts').selectAll().where('subscriber_id', '=', subscriberId).executeTakeFirst();
+}
+
 /** Replaces an account's password hash (a login rehashing at a higher cost). */
 export async function setPasswordHash(db: Db, id: string, passwordHash: string, now: string): Promise<void> {
   await db
