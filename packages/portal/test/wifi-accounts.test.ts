@@ -10,9 +10,11 @@ import type { FastifyInstance } from 'fastify';
 import { issueVouchers } from '../src/activation/vouchers.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../src/security/password.ts';
 import { buildServer } from '../src/server.ts';
+import { subscriberById } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field, payAndReturn } from './helpers/http.ts';
+import { refreshAs } from './helpers/refresh.ts';
 
 const START = new Date('2026-11-21T10:00:00Z');
 const PASSWORD = 'correct horse battery';
@@ -194,6 +196,12 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(model.Plans?.Plan[0]?.Name, 'Wi-Fi Day Pass');
       assert.match(model.Provisioning?.RefreshParameters?.RefreshURL ?? '', /\/refresh\//);
+      // The RefreshURL serves a Wi-Fi-only subscriber as a SIM's, with its HTTP Basic credentials.
+      const row = await subscriberById(ctx.store.db, account.id);
+      assert.ok(row);
+      const refreshed = await refreshAs(app, ctx, row);
+      assert.equal(refreshed.statusCode, 200);
+      assert.equal(refreshed.body, xml);
       // The link ends after wifiAccounts.documentLinkMinutes; the status page then carries a new one.
       ctx.setNow(
         new Date(ctx.clock().getTime() + (ctx.config.wifiAccounts.documentLinkMinutes + 1) * 60_000),
