@@ -549,7 +549,7 @@ export const ConfigSchema = Closed({
         maximum: 20,
         default: 15,
         description:
-          'log2 of the scrypt cost N of new password hashes (r = 8, p = 1): 15 takes 32 MiB and about 0.1 s per ' +
+          'log2 of the scrypt cost N of new password hashes (r = 8, p = 1): 15 takes 32 MiB and a fraction of a second per ' +
           'hash on the thread pool. Raising it rehashes each password at its next login.',
       }),
       documentLinkMinutes: Type.Integer({
