@@ -24,6 +24,7 @@ import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts'
 import { refreshRoutes } from './routes/refresh.ts';
 import { drainRefusedBody } from './routes/refused-body.ts';
 import { subscriberRoutes } from './routes/subscriber-pages.ts';
+import { wifiRoutes } from './routes/wifi.ts';
 import { securityHeaders } from './security/headers.ts';
 import type { ErrorView } from './views/models.ts';
 import { createRenderer, PUBLIC_DIR, type Renderer, STATIC_PREFIX } from './views/render.ts';
@@ -37,8 +38,9 @@ export interface ServerOptions {
   renderer?: Renderer;
 }
 
-// Secrets travel in URLs of two routes: the download token, and nothing else in the query. Logs keep the path shape.
-const REDACTED_URL = /^(\/document\/[^/]+\/)[^/?]+/;
+// Secrets travel in URLs of two routes: the download token and the Wi-Fi document link, nothing else in the query.
+// Logs keep the path shape.
+const REDACTED_URL = /^(\/document\/[^/]+\/|\/wifi\/document\/)[^/?]+/;
 
 /** The origin of an operator logo served from another site (an https URL), for the CSP's img-src. */
 function logoOrigin(logoUrl: string | undefined): string[] {
@@ -144,6 +146,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   checkoutRoutes(app, ctx, renderer);
   paymentWebhookRoutes(app, ctx);
   subscriberRoutes(app, ctx, renderer);
+  wifiRoutes(app, ctx, renderer, limits);
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx, limits);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

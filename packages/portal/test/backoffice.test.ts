@@ -33,6 +33,7 @@ const PLAN_FIELDS = [
   'bandwidthKbps',
   'priceMinor',
   'currency',
+  'kind',
   'status',
   'updatedAt',
 ];
@@ -436,6 +437,7 @@ for (const dialect of DIALECTS) {
           bandwidthKbps: 10000,
           priceMinor: stored.price_minor,
           currency: stored.currency,
+          kind: 'mobile',
           status: 'active',
           updatedAt: stored.updated_at,
         });
@@ -486,6 +488,7 @@ for (const dialect of DIALECTS) {
           bandwidthKbps: 5000,
           priceMinor: 900,
           currency: 'USD',
+          kind: 'mobile',
           status: 'active',
           updatedAt: ctx.clock().toISOString(),
         });

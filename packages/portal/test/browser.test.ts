@@ -20,22 +20,20 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, trustedCertificateEntry, verifyDocument } from '@mbprov/core';
 import { addDays, httpsRefreshFetch, Machine, type ProvisionOutcome } from '@mbprov/simulator';
-import {
-  type APIResponse,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Locator,
-  type Page,
-  type Response,
+import type {
+  APIResponse,
+  Browser,
+  BrowserContext,
+  BrowserContextOptions,
+  Locator,
+  Page,
+  Response,
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
@@ -44,6 +42,7 @@ import { issueCheckoutTicket, readCheckoutTicket } from '../src/security/checkou
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
 import { formatDate, formatDateTime, messages, t } from '../src/views/i18n.ts';
+import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
 
 /** The portal's page languages; the test payment page speaks the same two. */
 type Lang = 'en' | 'ja';
@@ -295,13 +294,6 @@ async function expectNoCardField(page: Page): Promise<void> {
   );
 }
 
-/** A button name made from a text with an {amount} placeholder, for any amount. */
-function withAnyAmount(text: string): RegExp {
-  const [before = '', after = ''] = text.split('{amount}');
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${quote(before)}.+${quote(after)}$`);
-}
-
 /** The name of the test payment page's Pay button ("Pay {amount}"), for any amount. */
 const payButtonName = (lang: Lang) => withAnyAmount(testPaymentText(lang, 'pay.submit'));
 
@@ -361,32 +353,6 @@ async function pay(page: Page, lang: Lang = 'en'): Promise<void> {
   await expectNoCardField(page);
 }
 
-/** axe-core's browser build, injected into each page checked (it is not served by the portal). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * The axe-core violations of the page as it is now (rule, impact, the elements), of every rule or of `rules`. The source is evaluated through
- * the DevTools protocol rather than added as a script tag: the page's CSP (script-src 'self') rightly refuses an
- * inline script, and nothing about the page is relaxed for the check.
- */
-async function axeViolations(page: Page, rules?: string[]): Promise<unknown[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (only) => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (c: Document, o: { runOnly?: string[] }) => Promise<AxeResults> };
-      }
-    ).axe;
-    const results = await axe.run(document, only ? { runOnly: only } : {});
-    return results.violations.map((v) => ({
-      rule: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
-    }));
-  }, rules);
-}
-
 /**
  * The font families Chromium drew the text of the first element matching `selector` with (DevTools protocol,
  * CSS.getPlatformFontsForNode): what a screenshot shows, not what the stylesheet asks for.
@@ -411,16 +377,6 @@ const LANGUAGE_CONTEXT: Record<Lang, BrowserContextOptions> = {
   en: { locale: 'en-US', extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' } },
   ja: { locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja-JP,ja;q=0.9' } },
 };
-
-/** The part of axe-core's results the check reads. */
-interface AxeResults {
-  violations: Array<{
-    id: string;
-    impact?: string | null;
-    help: string;
-    nodes: Array<{ target: string[]; failureSummary?: string }>;
-  }>;
-}
 
 /** The text of an element, trimmed. */
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
@@ -633,17 +589,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
       const imported = await api('POST', '/api/v1/sims/import', { csv: `iccid,imsi\n${extra.join('\n')}\n` });
       assert.equal(imported.status, 200, JSON.stringify(imported.json));
       assert.equal(imported.json.added, extra.length, JSON.stringify(imported.json));
-      browser = await chromium.launch({
-        executablePath: process.env.MBPROV_CHROMIUM ?? '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     },
     { timeout: TEST_TIMEOUT },
   );

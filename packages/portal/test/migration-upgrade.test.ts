@@ -1,6 +1,8 @@
 // Upgrading a database stored before migration 0008_cdma_identifiers: rows of version 0007 survive the rebuild of
 // `sims` and `subscribers` (SQLite) or its ALTERs (PostgreSQL), SIMs keep their ICCID as id, subscribers point at
 // their SIM, the new constraints hold, and the portal opens the migrated database (its documents rebuilt by 0014).
+// Then 0016_wifi_accounts on a database holding SIM subscribers: a subscriber may have no SIM, with its rows, indexes
+// and foreign keys kept.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -284,6 +286,30 @@ async function refused(run: () => Promise<unknown>, what: string, why: RegExp): 
   );
 }
 
+/** A document of an unknown subscriber is refused: the tables that reference subscribers still enforce it. */
+async function refusesGhostDocument(
+  // biome-ignore lint/suspicious/noExplicitAny: the untyped database of the test
+  any: Kysely<any>,
+): Promise<void> {
+  await refused(
+    () =>
+      any
+        .insertInto('documents')
+        .values({
+          id: 'doc-ghost',
+          subscriber_id: 'sub-ghost',
+          version: 1,
+          kind: 'full',
+          etag: '"x"',
+          xml_encrypted: 'v1:x',
+          created_at: T1,
+        })
+        .execute(),
+    'a document of an unknown subscriber',
+    /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
+  );
+}
+
 for (const dialect of DIALECTS) {
   describe(`upgrading a 0007 database to 0008_cdma_identifiers (${dialect})`, () => {
     let upgraded: Upgraded | undefined;
@@ -411,23 +437,7 @@ for (const dialect of DIALECTS) {
         /UNIQUE constraint failed: subscribers\.sim_id|unique constraint "subscribers_sim_id_key"/,
       );
       // The tables that reference subscribers still enforce it after the rebuild.
-      await refused(
-        () =>
-          any
-            .insertInto('documents')
-            .values({
-              id: 'doc-ghost',
-              subscriber_id: 'sub-ghost',
-              version: 1,
-              kind: 'full',
-              etag: '"x"',
-              xml_encrypted: 'v1:x',
-              created_at: T1,
-            })
-            .execute(),
-        'a document of an unknown subscriber',
-        /FOREIGN KEY constraint failed|foreign key constraint "documents_subscriber_id_fkey"/,
-      );
+      await refusesGhostDocument(any);
       // A CDMA row (MIN only) and its subscriber are accepted.
       await any
         .insertInto('sims')
@@ -503,6 +513,127 @@ for (const dialect of DIALECTS) {
           'a second row of one version',
           /UNIQUE constraint failed: documents\.subscriber_id, documents\.version|duplicate key value violates unique constraint "documents_key"/,
         );
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`upgrading a database with SIM subscribers to 0016_wifi_accounts (${dialect})`, () => {
+    let upgraded: Upgraded | undefined;
+    after(async () => {
+      await upgraded?.cleanup();
+    });
+
+    test('subscribers keep their rows, indexes and foreign keys; one may now have no SIM; plans become mobile', async () => {
+      upgraded = await oldDatabase(dialect);
+      const { db, migrator } = upgraded;
+      // biome-ignore lint/suspicious/noExplicitAny: the untyped database of the test
+      const any = db as Kysely<any>;
+      assert.ifError((await migrator.migrateTo('0007_test_payment_charges')).error);
+      for (const [table, values] of OLD_ROWS) await any.insertInto(table).values(values).execute();
+      assert.ifError((await migrator.migrateTo('0013_receipt_email')).error);
+      const before = await rows(db, 'subscribers');
+      const indexes = async () =>
+        dialect === 'sqlite'
+          ? (
+              await sql<{
+                name: string;
+              }>`select name from sqlite_master where type = 'index' and tbl_name = 'subscribers' order by name`.execute(
+                db,
+              )
+            ).rows.map((r) => r.name)
+          : (
+              await sql<{
+                name: string;
+              }>`select indexname as name from pg_indexes where tablename = 'subscribers' and schemaname = current_schema() order by indexname`.execute(
+                db,
+              )
+            ).rows.map((r) => r.name);
+      const indexesBefore = await indexes();
+
+      const to16 = await migrator.migrateTo('0016_wifi_accounts');
+      assert.ifError(to16.error);
+      assert.equal(to16.results?.at(-1)?.migrationName, '0016_wifi_accounts');
+      if (dialect === 'sqlite') {
+        const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+        assert.equal(fk.rows[0]?.foreign_keys, 1, 'foreign keys are on again after 0016');
+        assert.deepEqual((await sql`pragma foreign_key_check`.execute(db)).rows, []);
+      }
+      assert.deepEqual(await rows(db, 'subscribers'), before);
+      assert.deepEqual(await indexes(), indexesBefore);
+      assert.deepEqual(
+        (await rows(db, 'plans')).map((p) => [p.id, p.kind]),
+        [['p-5gb', 'mobile']],
+      );
+
+      const noSim = (id: string) => ({
+        id,
+        sim_id: null,
+        refresh_user: `ru-${id}`,
+        refresh_password_hash: 'x',
+        created_at: T1,
+        updated_at: T1,
+      });
+      // Two subscribers without a SIM: sim_id may be null, and nulls do not collide in its unique index.
+      await any
+        .insertInto('subscribers')
+        .values([noSim('wifi-1'), noSim('wifi-2')])
+        .execute();
+      await refused(
+        () =>
+          any
+            .insertInto('subscribers')
+            .values({ ...noSim('sub-twice'), sim_id: '8981100000000000011' })
+            .execute(),
+        'a second subscriber of the same SIM',
+        /UNIQUE constraint failed: subscribers\.sim_id|unique constraint "subscribers_sim_id_key"/,
+      );
+      await refused(
+        () =>
+          any
+            .insertInto('subscribers')
+            .values({ ...noSim('sub-ghost'), sim_id: 'no-such-sim' })
+            .execute(),
+        'a subscriber with an unknown sim_id',
+        /FOREIGN KEY constraint failed|foreign key constraint "subscribers_sim_id_fkey"/,
+      );
+      await refused(
+        () =>
+          any
+            .insertInto('subscribers')
+            .values({ ...noSim('wifi-3'), refresh_user: 'ru-wifi-1' })
+            .execute(),
+        'a duplicate refresh user',
+        /UNIQUE constraint failed: subscribers\.refresh_user|unique constraint "subscribers_refresh_user_key"/,
+      );
+      // The tables that reference subscribers still enforce it after the rebuild.
+      await refusesGhostDocument(any);
+      await refused(
+        () =>
+          any
+            .insertInto('accounts')
+            .values({
+              id: 'acc-ghost',
+              email_id: 'e',
+              email_encrypted: 'v1.x',
+              password_hash: 'x',
+              subscriber_id: 'sub-ghost',
+              created_at: T1,
+              updated_at: T1,
+            })
+            .execute(),
+        'an account of an unknown subscriber',
+        /FOREIGN KEY constraint failed|foreign key constraint "accounts_subscriber_id_fkey"/,
+      );
+      await upgraded.close();
+
+      // The portal opens the migrated database (applying any later migration) and finds the SIM's subscriber.
+      const store = await upgraded.reopen();
+      try {
+        assert.equal((await subscriberByIccid(store.db, '8981100000000000011'))?.id, 'sub-1');
       } finally {
         await store.close();
       }

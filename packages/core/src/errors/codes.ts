@@ -312,6 +312,16 @@ export const codes = {
   MBPROV_RECEIPT_EMAIL_INVALID: e(
     'The e-mail address given for the receipt is not a valid address (more than 254 characters, not exactly one @, spaces, control or other characters an address cannot hold); nothing is stored.',
   ),
+  MBPROV_LOGIN_FAILED: e(
+    'A Wi-Fi account login failed: an unknown e-mail address or a wrong password, answered alike; counted against wifiAccounts.loginFailuresPerClientPerHour and loginFailuresPerAccountPerHour.',
+    401,
+  ),
+  MBPROV_ACCOUNT_REFUSED: e(
+    'A Wi-Fi account sign-up was refused: an invalid e-mail address, a password of fewer than 10 or more than 256 characters, or an address with an account already (409); nothing is stored.',
+  ),
+  MBPROV_VOUCHER_INVALID: e(
+    'A voucher code is unknown, used already or expired; nothing is written, and the failure counts against wifiAccounts.loginFailuresPerClientPerHour.',
+  ),
   MBPROV_MAIL_UNAVAILABLE: e(
     'The SMTP server (smtp.host) could not be reached, did not offer TLS, refused the login or the message, or timed out; the receipt job fails and the queue tries again.',
     503,

@@ -6,6 +6,7 @@ import {
   markExpired,
   unfinishedCheckouts,
 } from '../storage/checkouts.ts';
+import { giveBack } from './give-back.ts';
 
 /** Checkouts one sweep ends at most; the job runs every minute, so a backlog clears over a few runs. */
 const BATCH = 500;
@@ -33,7 +34,7 @@ export async function sweepCheckouts(ctx: PortalContext): Promise<{ expired: num
     )
       continue; // a request moved it on meanwhile
     const reference = checkout.payment_reference ?? (await providerCapture(ctx, checkout));
-    if (reference) await ctx.payments.refund({ checkoutId: checkout.id, reference });
+    if (reference) await giveBack(ctx, checkout, reference);
     await markExpired(db, checkout.id, reference, at);
     ctx.log.info({ checkout: checkout.id, refunded: reference !== null }, 'unfinished checkout expired');
     expired++;

@@ -4,12 +4,14 @@ import { randomToken } from '../security/tokens.ts';
 import type { Checkout } from '../storage/checkouts.ts';
 import * as checkouts from '../storage/checkouts.ts';
 import { getPlan, type Plan } from '../storage/plans.ts';
+import { subscriberById } from '../storage/subscribers.ts';
 import { localizedName, t } from '../views/i18n.ts';
 import { type CheckoutOutcome, settledOutcome } from './checkout-outcome.ts';
 import { preflightDocument } from './issue.ts';
 import { orderNumber } from './order-number.ts';
 import { activateCaptured, checkoutParties, confirmPayment } from './payment-confirmation.ts';
 import { planRenewal } from './renewal.ts';
+import { planKindFor } from './subscribers.ts';
 
 export type { CheckoutOutcome } from './checkout-outcome.ts';
 
@@ -67,7 +69,10 @@ async function storeCheckout(
   const now = ctx.clock();
   if (now.getTime() - request.shownAt.getTime() > limits.ttlMinutes * 60_000) return { kind: 'expired' };
   const plan = await getPlan(ctx.store.db, request.planId);
-  if (plan?.status !== 'active') return { kind: 'plan-unavailable' };
+  const subscriber = await subscriberById(ctx.store.db, request.subscriberId);
+  // A SIM's customer buys mobile plans, a customer without a SIM Wi-Fi plans; a forged form gets neither.
+  if (plan?.status !== 'active' || !subscriber || plan.kind !== planKindFor(subscriber))
+    return { kind: 'plan-unavailable' };
   const windowMs = limits.windowMinutes * 60_000;
   const stored = await checkouts.insertCheckout(
     ctx.store.db,

@@ -110,9 +110,11 @@ export function usageOf(subscription: Subscription): NonNullable<Plan['Usage']> 
 /**
  * The full provisioning document of a subscriber (what activation sends): profiles with the internet and purchase
  * APNs, the SMS rules, the configured Wi-Fi hotspots, the plan with its usage, the signer as trusted for later
- * documents, the per-subscriber RefreshURL and credentials, and the configured activation directive.
+ * documents, the per-subscriber RefreshURL and credentials, and the configured activation directive. A subscriber
+ * without a SIM gets {@link wifiOnlyDocument}.
  */
 export function subscriberDocument(config: Config, inputs: DocumentInputs): CarrierProvisioning {
+  if (inputs.subscriber.sim_id === null) return wifiOnlyDocument(config, inputs);
   const op = config.operator;
   const plan = inputs.plan.name;
   const doc: CarrierProvisioning = {
@@ -140,21 +142,63 @@ export function subscriberDocument(config: Config, inputs: DocumentInputs): Carr
   };
   if (op.wifi.length) doc.WLANProfiles = { WLANProfile: op.wifi.map((w) => wifiProfile(w, plan, inputs)) };
   doc.Plans = { Plan: [planEntry(inputs.plan, inputs.subscription)] };
-  doc.Provisioning = {
+  doc.Provisioning = provisioning(config, inputs);
+  return doc;
+}
+
+/**
+ * The configured Wi-Fi network kinds a customer without a SIM can join: EAP-SIM authenticates with the SIM, so it is
+ * left out. Another credential kind (Passpoint, with the same account's credentials) is added here.
+ */
+export const WIFI_ONLY_KINDS: ReadonlySet<WifiConfig['kind']> = new Set(['wispr', 'open']);
+
+/** The configured networks a Wi-Fi-only document carries (WIFI_ONLY_KINDS). */
+export function wifiOnlyNetworks(config: Config): WifiConfig[] {
+  return config.operator.wifi.filter((w) => WIFI_ONLY_KINDS.has(w.kind));
+}
+
+/**
+ * The document of a customer without a SIM (docs/hotspot.md): only WLAN profiles (the WISPr networks with the
+ * subscriber's HotspotProfile BasicAuth credentials, and open ones), the plan they are associated with and its usage
+ * (Windows meters the Wi-Fi networks by it), and the same Provisioning section as a SIM's (TrustedCertificates and the
+ * RefreshURL: refresh is the provisioning engine's, not the modem's). No MBN profiles, SMS rules or activation
+ * directive: they all need a SIM.
+ */
+export function wifiOnlyDocument(config: Config, inputs: DocumentInputs): CarrierProvisioning {
+  const plan = inputs.plan.name;
+  return {
+    Global: { CarrierId: config.operator.carrierId, SubscriberId: subscriberIdOf(inputs.subscriber) },
+    WLANProfiles: { WLANProfile: wifiOnlyNetworks(config).map((w) => wifiProfile(w, plan, inputs)) },
+    Plans: { Plan: [planEntry(inputs.plan, inputs.subscription)] },
+    Provisioning: provisioning(config, inputs),
+  };
+}
+
+/** The Provisioning section: the certificates trusted for later documents, and the RefreshURL with its credentials. */
+function provisioning(
+  config: Config,
+  inputs: DocumentInputs,
+): NonNullable<CarrierProvisioning['Provisioning']> {
+  return {
     TrustedCertificates: { TrustedCertificate: inputs.trusted },
     RefreshParameters: {
-      DelayInDays: op.refreshDelayDays,
+      DelayInDays: config.operator.refreshDelayDays,
       RefreshURL: inputs.refresh.url,
       UserName: inputs.refresh.userName,
       Password: inputs.refresh.password,
     },
   };
-  return doc;
 }
 
-/** The document's SubscriberId: the IMSI (GSM), else the MIN (CDMA), else the ICCID of a row known by it alone. */
-export function subscriberIdOf(subscriber: Pick<Subscriber, 'imsi' | 'min' | 'iccid'>): string {
-  return subscriber.imsi ?? subscriber.min ?? subscriber.iccid ?? '';
+/**
+ * The document's SubscriberId: the IMSI (GSM), else the MIN (CDMA), else the ICCID of a row known by it alone; a
+ * customer without a SIM is named by the first 20 hexadecimal digits of its subscriber id (base:SubscriberType allows
+ * 20 word characters: a provider's own id).
+ */
+export function subscriberIdOf(subscriber: Pick<Subscriber, 'id' | 'imsi' | 'min' | 'iccid'>): string {
+  return (
+    subscriber.imsi ?? subscriber.min ?? subscriber.iccid ?? subscriber.id.replace(/-/g, '').slice(0, 20)
+  );
 }
 
 /** A usage-only document (Plans with Usage): how the account provisioning page updates usage. */

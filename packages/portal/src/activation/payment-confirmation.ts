@@ -7,6 +7,7 @@ import { getPlan, type Plan } from '../storage/plans.ts';
 import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
 import * as subscriptions from '../storage/subscriptions.ts';
 import { type CheckoutOutcome, settledOutcome } from './checkout-outcome.ts';
+import { giveBack } from './give-back.ts';
 import { fullDocument, type SignedDocument, storeDocument } from './issue.ts';
 import { planRenewal, type Renewal, unchanged } from './renewal.ts';
 
@@ -117,7 +118,7 @@ async function refundCapture(
   failure: 'already-active' | 'amount-mismatch',
 ): Promise<CheckoutOutcome> {
   if (!checkout.payment_reference) throw new Error(`checkout ${checkout.id} is captured without a reference`);
-  await ctx.payments.refund({ checkoutId: checkout.id, reference: checkout.payment_reference });
+  await giveBack(ctx, checkout, checkout.payment_reference);
   await checkouts.markRefunded(ctx.store.db, checkout.id, failure, ctx.clock().toISOString());
   const after = await checkouts.getCheckout(ctx.store.db, checkout.id);
   return (after && settledOutcome(after)) ?? { kind: 'refunded' };
@@ -151,7 +152,7 @@ async function activateOnce(ctx: PortalContext, checkout: Checkout): Promise<Che
   }
   if (outcome.kind === 'expired' && checkout.payment_reference)
     // The expiry sweep cancelled it before this activation: it refunds too (refunds are idempotent).
-    await ctx.payments.refund({ checkoutId: checkout.id, reference: checkout.payment_reference });
+    await giveBack(ctx, checkout, checkout.payment_reference);
   if (outcome.kind === 'completed') {
     ctx.log.info(
       { checkout: checkout.id, subscription: outcome.subscriptionId, plan: plan.id },

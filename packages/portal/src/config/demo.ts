@@ -90,6 +90,28 @@ export function demoConfig(): Record<string, unknown> {
         priceMinor: 1499,
         currency: 'USD',
       },
+      // Sold to customers without a SIM (/wifi): the Contoso Hotspot networks only (docs/hotspot.md).
+      {
+        id: 'wifi-day',
+        name: 'Wi-Fi Day Pass',
+        nameJa: 'Wi-Fi デイパス',
+        planType: 'Unrestricted',
+        durationDays: 1,
+        priceMinor: 399,
+        currency: 'USD',
+        kind: 'wifi',
+      },
+      {
+        id: 'wifi-month-20gb',
+        name: 'Wi-Fi 20 GB Monthly',
+        nameJa: 'Wi-Fi 20GB マンスリー',
+        planType: 'Fixed',
+        dataLimitMb: 20000,
+        durationDays: 30,
+        priceMinor: 1499,
+        currency: 'USD',
+        kind: 'wifi',
+      },
     ],
     sims: [
       ...demoSims.map(({ iccid, imsi }) => ({ iccid, imsi })),

@@ -102,6 +102,12 @@ const Plan = Closed({
   ),
   priceMinor: Type.Integer({ minimum: 0, description: 'Price in minor units (cents; yen have none).' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' }),
+  kind: Type.Union([Type.Literal('mobile'), Type.Literal('wifi')], {
+    default: 'mobile',
+    description:
+      'Who the plan is sold to: mobile, SIM customers (the AccountExperienceURL); wifi, customers without a SIM ' +
+      '(the /wifi pages: an account or a voucher, a document with only the Wi-Fi networks). See docs/hotspot.md.',
+  }),
 });
 
 const Sim = Closed({
@@ -599,6 +605,56 @@ export const ConfigSchema = Closed({
       description: 'Prefix of the Redis keys, to keep apart several portals that share one Redis.',
     }),
   }),
+  wifiAccounts: Closed(
+    {
+      sessionHours: Type.Integer({
+        minimum: 1,
+        maximum: 720,
+        default: 12,
+        description:
+          'How long a login lasts (the session cookie of a Wi-Fi-only customer, signed, HttpOnly); logging out ends ' +
+          'every session of the account before that. See docs/hotspot.md.',
+      }),
+      signupsPerClientPerHour: Type.Integer({
+        minimum: 1,
+        default: 10,
+        description:
+          'Accounts one client address may create per hour: anonymous traffic cannot fill the database. Beyond, 429.',
+      }),
+      loginFailuresPerClientPerHour: Type.Integer({
+        minimum: 1,
+        default: 30,
+        description:
+          'Failed logins and voucher redemptions one client address may make per hour; beyond, 429 until the hour ' +
+          'ends, before any password is checked.',
+      }),
+      loginFailuresPerAccountPerHour: Type.Integer({
+        minimum: 1,
+        default: 10,
+        description:
+          'Failed logins one e-mail address may get per hour, from any client; beyond, 429 (the same answer for an ' +
+          'unknown address, which says nothing about which addresses have accounts).',
+      }),
+      passwordCost: Type.Integer({
+        minimum: 14,
+        maximum: 20,
+        default: 15,
+        description:
+          'log2 of the scrypt cost N of new password hashes (r = 8, p = 1): 15 takes 32 MiB and a fraction of a second per ' +
+          'hash on the thread pool. Raising it rehashes each password at its next login.',
+      }),
+      documentLinkMinutes: Type.Integer({
+        minimum: 1,
+        maximum: 1440,
+        default: 15,
+        description:
+          "How long the completion and status pages' document link of a Wi-Fi-only customer works (the " +
+          'ms-settings:wifi-provisioning URL, which the Settings app fetches without cookies): any number of ' +
+          'fetches until then.',
+      }),
+    },
+    { default: {} },
+  ),
   documents: Closed({
     keepVersions: Type.Integer({
       minimum: 2,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { newCheckoutId } from '../activation/checkout.ts';
-import { subscriberForSim } from '../activation/subscribers.ts';
+import { planKindFor, subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import {
   cdmaDeviceKey,
@@ -12,16 +12,17 @@ import {
 import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
-import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
 import {
   activeSubscription,
   expireEnded,
   latestSubscription,
   usageTimeOf,
 } from '../storage/subscriptions.ts';
-import type { Lang, PlansView, Scenario } from '../views/models.ts';
+import type { HomeView, Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
-import { cookieSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { browserSubscriber } from './browser-subscriber.ts';
+import { rememberSubscriber, requestLang, sendPage } from './pages.ts';
 import { planView, simView } from './presenters.ts';
 import { statusView } from './subscriber-pages.ts';
 
@@ -60,6 +61,7 @@ async function scenarioOf(
   lang: Lang,
 ): Promise<{ scenario: Scenario; previous?: PlansView['previous']; activePlanId?: string }> {
   const latest = await latestSubscription(ctx.store.db, subscriber.id);
+  const wifiOnly = subscriber.sim_id === null;
   const mode = ctx.config.operator.renewWhileActive;
   if (latest?.status === 'active' && latest.ends_at > ctx.clock().toISOString() && mode !== 'refuse')
     return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };
@@ -73,6 +75,7 @@ async function scenarioOf(
     };
     return { scenario: exhausted ? 'renewal-exhausted' : 'renewal-expired', previous };
   }
+  if (wifiOnly) return { scenario: 'wifi-first-use' };
   // A USB modem the operator sells is recognized by the Type Allocation Code of its IMEI.
   const imei = params.devId ? imeiOf(params.devId) : subscriber.device_id;
   const tac = imei && /^\d{14,15}$/.test(imei) ? imei.slice(0, 8) : undefined;
@@ -96,8 +99,9 @@ export async function plansView(
   receiptEmail: NonNullable<PlansView['receiptEmail']> = { value: '', invalid: false },
 ): Promise<PlansView> {
   const { scenario, previous, activePlanId } = await scenarioOf(ctx, subscriber, params, lang);
-  // Extending means more of the same plan: that is the only one on offer then.
-  const plans = (await activePlans(ctx.store.db)).filter(
+  // Extending means more of the same plan: that is the only one on offer then. A customer without a SIM sees the
+  // Wi-Fi plans, a SIM's customer the mobile ones (whose documents carry the Wi-Fi networks too).
+  const plans = (await activePlans(ctx.store.db, planKindFor(subscriber))).filter(
     (p) => scenario !== 'active-extend' || p.id === activePlanId,
   );
   return {
@@ -119,6 +123,12 @@ export async function plansView(
     ...(ctx.payments.name === 'test' ? { testPayments: true } : {}),
     ...(ctx.mailer ? { receiptEmail } : {}),
   };
+}
+
+/** The start page: it leads customers without a SIM to /wifi when Wi-Fi plans are on sale. */
+async function homeView(ctx: PortalContext): Promise<HomeView> {
+  const wifi = (await activePlans(ctx.store.db, 'wifi')).length > 0;
+  return { page: 'home', ...(wifi ? { wifi } : {}) };
 }
 
 /**
@@ -143,14 +153,14 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
         params.devId && mayBeCdma(params.devId) ? cdmaDeviceKey(params.devId.value) : undefined;
       if (!params.iccId && !params.subId && !cdmaDevice) {
         // Coming back from checkout or the status page without parameters: the browser's subscriber.
-        const known = cookieSubscriber(request);
-        if (!params.devId && known) {
-          const active = await activeSubscription(ctx.store.db, known);
+        const known = params.devId ? undefined : await browserSubscriber(ctx, request);
+        if (known) {
+          const active = await activeSubscription(ctx.store.db, known.id);
           if (active) return reply.redirect('/status', 303);
         }
         return params.devId
           ? sendPage(ctx, renderer, request, reply, { page: 'unknown-sim' }, lang)
-          : sendPage(ctx, renderer, request, reply, { page: 'home' }, lang);
+          : sendPage(ctx, renderer, request, reply, await homeView(ctx), lang);
       }
       const found = await simOfVisit(ctx, params, cdmaDevice);
       if ('conflict' in found) {
@@ -210,8 +220,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
     { config: { rateLimit: { max: ctx.config.rateLimits.entryPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const lang = requestLang(request, reply);
-      const id = cookieSubscriber(request);
-      const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+      const subscriber = await browserSubscriber(ctx, request);
       if (!subscriber) return reply.redirect('/', 303);
       await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
       if (

@@ -76,13 +76,22 @@ export function cookieSubscriber(request: FastifyRequest): string | undefined {
   return unsigned.valid && unsigned.value ? unsigned.value : undefined;
 }
 
-/** Remembers the subscriber of this browser for the completion and status pages (signed, HttpOnly, session cookie). */
-export function rememberSubscriber(reply: FastifyReply, subscriberId: string): void {
+/**
+ * Remembers the subscriber of this browser for the completion and status pages (signed, HttpOnly, session cookie);
+ * `maxAgeSeconds` bounds it further (an account's, to its login session).
+ */
+export function rememberSubscriber(reply: FastifyReply, subscriberId: string, maxAgeSeconds?: number): void {
   reply.setCookie(SUBSCRIBER_COOKIE, subscriberId, {
     path: '/',
     signed: true,
     httpOnly: true,
     secure: true,
     sameSite: 'lax',
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   });
+}
+
+/** Forgets the subscriber of this browser (a Wi-Fi-only customer logging out). */
+export function forgetSubscriber(reply: FastifyReply): void {
+  reply.clearCookie(SUBSCRIBER_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'lax' });
 }

@@ -1,4 +1,5 @@
 import type { PortalContext } from '../context.ts';
+import { issueDocumentLink } from '../security/document-link.ts';
 import { type Checkout, latestPaidCheckout } from '../storage/checkouts.ts';
 import type { Plan } from '../storage/plans.ts';
 import type { Subscription } from '../storage/subscriptions.ts';
@@ -113,4 +114,13 @@ export function checkoutReceipt(
 /** The public https URL of a subscriber's document (also the ms-settings:wifi-provisioning target). */
 export function documentUrl(ctx: PortalContext, subscriberId: string): string {
   return `${ctx.config.server.publicUrl.replace(/\/$/, '')}/document/${subscriberId}/${ctx.secrets.documentToken(subscriberId)}`;
+}
+
+/**
+ * The short-lived https URL of a Wi-Fi-only customer's document (security/document-link.ts): the completion and status
+ * pages' download and ms-settings:wifi-provisioning target, good for wifiAccounts.documentLinkMinutes.
+ */
+export function wifiDocumentUrl(ctx: PortalContext, subscriberId: string): string {
+  const expires = new Date(ctx.clock().getTime() + ctx.config.wifiAccounts.documentLinkMinutes * 60_000);
+  return `${ctx.config.server.publicUrl.replace(/\/$/, '')}/wifi/document/${issueDocumentLink(ctx.secrets, subscriberId, expires)}`;
 }

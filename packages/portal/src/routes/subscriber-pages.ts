@@ -1,16 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import type { PortalContext } from '../context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
-import { type Subscriber, subscriberById } from '../storage/subscribers.ts';
+import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
 import type { CompleteView, Lang, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
-import { cookieSubscriber, requestLang, sendPage } from './pages.ts';
-import { documentUrl, planView, receiptView, simView, topUpView, usageView } from './presenters.ts';
+import { browserSubscriber } from './browser-subscriber.ts';
+import { requestLang, sendPage } from './pages.ts';
+import {
+  documentUrl,
+  planView,
+  receiptView,
+  simView,
+  topUpView,
+  usageView,
+  wifiDocumentUrl,
+} from './presenters.ts';
 
 /** The status page of an active subscription. */
 export async function statusView(
@@ -32,6 +41,7 @@ export async function statusView(
     endsAt: subscription.ends_at,
     ...usageView(subscription, lang),
     completeUrl: '/complete',
+    ...(subscriber.sim_id === null ? { wifiOnly: true } : {}),
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
     ...(receipt ? { receipt } : {}),
     ...(topUp ? { topUp } : {}),
@@ -50,20 +60,24 @@ function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
 export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
   app.get('/complete', async (request, reply) => {
     const lang = requestLang(request, reply);
-    const id = cookieSubscriber(request);
-    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const subscriber = await browserSubscriber(ctx, request);
     const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
     const subscription = subscriber ? await latestSubscription(ctx.store.db, subscriber.id) : undefined;
     const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
     if (!subscriber || !stored || !plan) return reply.redirect('/', 303);
     const xml = await openStoredDocument(ctx, stored.sealed);
-    const url = documentUrl(ctx, subscriber.id);
+    // Without a SIM no page of the portal runs in Windows' legacy web host: no msProvisionNetworks, and a
+    // short-lived document link instead of the SIM's lasting one (docs/hotspot.md).
+    const wifiOnly = subscriber.sim_id === null;
+    const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
     const view: CompleteView = {
       page: 'complete',
       sim: simView(subscriber),
       plan: planView(plan, lang),
-      signedXml: xml,
+      ...(wifiOnly
+        ? { wifiOnly: { linkMinutes: ctx.config.wifiAccounts.documentLinkMinutes } }
+        : { signedXml: xml }),
       downloadUrl: url,
       wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
       wifiProfiles: wifiProfiles(parseDocument(xml).model),
@@ -75,8 +89,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
 
   app.get('/status', async (request, reply) => {
     const lang = requestLang(request, reply);
-    const id = cookieSubscriber(request);
-    const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
+    const subscriber = await browserSubscriber(ctx, request);
     const active = subscriber ? await activeSubscription(ctx.store.db, subscriber.id) : undefined;
     if (!subscriber || !active) return reply.redirect('/', 303);
     return sendPage(ctx, renderer, request, reply, await statusView(ctx, subscriber, active, lang), lang);
@@ -90,14 +103,25 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       const expected = Buffer.from(ctx.secrets.documentToken(subscriberId));
       const given = Buffer.from(token);
       const valid = given.length === expected.length && timingSafeEqual(given, expected);
-      const stored = valid ? await latestFullDocument(ctx.store.db, subscriberId) : undefined;
-      if (!stored)
-        return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found\n');
-      return reply
-        .header('content-type', 'application/xml; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="provisioning.xml"')
-        .header('cache-control', 'no-store')
-        .send(await openStoredDocument(ctx, stored.sealed));
+      return sendDocument(
+        ctx,
+        reply,
+        valid ? await latestFullDocument(ctx.store.db, subscriberId) : undefined,
+      );
     },
   );
+}
+
+/** Answers a stored document as the download (application/xml, never cached), or 404 when there is none. */
+export async function sendDocument(
+  ctx: PortalContext,
+  reply: FastifyReply,
+  stored: { sealed: Uint8Array } | undefined,
+): Promise<FastifyReply> {
+  if (!stored) return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found\n');
+  return reply
+    .header('content-type', 'application/xml; charset=utf-8')
+    .header('content-disposition', 'attachment; filename="provisioning.xml"')
+    .header('cache-control', 'no-store')
+    .send(await openStoredDocument(ctx, stored.sealed));
 }

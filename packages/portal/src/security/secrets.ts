@@ -27,6 +27,12 @@ export interface Secrets {
   checkoutTicketTag(ticket: string): string;
   /** A keyed hash of a client address, stored on checkouts to count them per client without keeping the address. */
   clientKey(address: string): string;
+  /** A keyed hash of a normalized e-mail address: how an account is found without the address in clear. */
+  accountEmailId(email: string): string;
+  /** A keyed hash of a normalized voucher code: only this is stored. */
+  voucherCodeId(code: string): string;
+  /** The MAC of a Wi-Fi-only customer's short-lived document link (security/document-link.ts). */
+  documentLinkTag(link: string): string;
   /**
    * A keyed hash naming stored content by what it holds (a compression dictionary, which may carry configured
    * secrets such as an APN password): equal content gets the same name, and the name reveals nothing of it.
@@ -74,6 +80,9 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
   const ticket = derive(key, 'checkout ticket');
   const client = derive(key, 'client address');
   const content = derive(key, 'content id');
+  const email = derive(key, 'account e-mail');
+  const voucher = derive(key, 'voucher code');
+  const link = derive(key, 'document link');
   const token = (k: Buffer, input: string) =>
     createHmac('sha256', k).update(input).digest('base64url').slice(0, 32);
   // 12-byte nonce, 16-byte tag, ciphertext; `context`, when given, is authenticated additional data.
@@ -101,6 +110,9 @@ export function loadSecrets(configured: string | undefined, file: string): Secre
     documentToken: (subscriberId) => token(download, subscriberId),
     checkoutTicketTag: (text) => token(ticket, text),
     clientKey: (address) => token(client, address),
+    accountEmailId: (address) => token(email, address),
+    voucherCodeId: (code) => token(voucher, code),
+    documentLinkTag: (text) => token(link, text),
     contentId: (text) => token(content, text).slice(0, 22),
     testPaymentsApiKey: derive(key, 'test payments api key').toString('base64url'),
     testPaymentsWebhookSecret: derive(key, 'test payments webhook secret').toString('base64url'),

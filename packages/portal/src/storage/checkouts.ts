@@ -90,36 +90,63 @@ export async function insertCheckout(
     }
     const inserted = await trx
       .insertInto('checkouts')
-      .values({
-        id: checkout.id,
-        subscriber_id: checkout.subscriberId,
-        plan_id: checkout.planId,
-        amount_minor: checkout.amountMinor,
-        currency: checkout.currency,
-        status: 'pending' satisfies CheckoutStatus,
-        payment_reference: null,
-        failure: null,
-        subscription_id: null,
-        client_key: checkout.clientKey,
-        payment_provider: null,
-        payment_id: null,
-        method_kind: null,
-        method_brand: null,
-        method_last4: null,
-        method_label: null,
-        paid_at: null,
-        order_number: checkout.orderNumber,
-        receipt_email_encrypted: checkout.receiptEmailEncrypted,
-        receipt_sent_at: null,
-        receipt_claimed_at: null,
-        lang: checkout.lang,
-        created_at: checkout.now,
-        updated_at: checkout.now,
-      })
+      .values(pendingRow(checkout))
       .onConflict((c) => c.column('id').doNothing())
       .executeTakeFirst();
     return { kind: Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? 'stored' : 'exists' };
   });
+}
+
+/** The row of a new pending checkout. */
+function pendingRow(checkout: NewCheckout): CheckoutTable {
+  return {
+    id: checkout.id,
+    subscriber_id: checkout.subscriberId,
+    plan_id: checkout.planId,
+    amount_minor: checkout.amountMinor,
+    currency: checkout.currency,
+    status: 'pending' satisfies CheckoutStatus,
+    payment_reference: null,
+    failure: null,
+    subscription_id: null,
+    client_key: checkout.clientKey,
+    payment_provider: null,
+    payment_id: null,
+    method_kind: null,
+    method_brand: null,
+    method_last4: null,
+    method_label: null,
+    paid_at: null,
+    order_number: checkout.orderNumber,
+    receipt_email_encrypted: checkout.receiptEmailEncrypted,
+    receipt_sent_at: null,
+    receipt_claimed_at: null,
+    lang: checkout.lang,
+    created_at: checkout.now,
+    updated_at: checkout.now,
+  };
+}
+
+/**
+ * Stores a checkout paid already, without a payment provider's page (a voucher): captured with `provider` and its
+ * `reference`, ready for the activation.
+ */
+export async function insertPaidCheckout(
+  db: Db,
+  checkout: NewCheckout,
+  payment: { provider: string; reference: string; methodKind: string },
+): Promise<void> {
+  await db
+    .insertInto('checkouts')
+    .values({
+      ...pendingRow(checkout),
+      status: 'captured' satisfies CheckoutStatus,
+      payment_provider: payment.provider,
+      payment_reference: payment.reference,
+      method_kind: payment.methodKind,
+      paid_at: checkout.now,
+    })
+    .execute();
 }
 
 /** The ends without a plan: no receipt will be sent, so an address given for one is forgotten at once. */

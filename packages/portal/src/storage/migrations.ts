@@ -480,7 +480,78 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('subscriptions').addColumn('wifi_usage_at', 'text').execute();
     },
   },
+  // Customers without a SIM (docs/hotspot.md, "Customers without a SIM"): a subscriber may have no inventory row;
+  // accounts (e-mail and password) and the operator's vouchers name such subscribers; plans are sold to mobile or to
+  // Wi-Fi-only customers. Self-contained: the SQLite rebuild copies whatever columns and indexes subscribers has.
+  '0016_wifi_accounts': {
+    async up(db: Kysely<unknown>) {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) await dropSimIdNotNullOnSqlite(db);
+      else await sql`alter table subscribers alter column sim_id drop not null`.execute(db);
+      await db.schema
+        .alterTable('plans')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('mobile'))
+        .execute();
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email_id', 'text', (c) => c.notNull().unique())
+        .addColumn('email_encrypted', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('subscriber_id', 'text', (c) => c.notNull().unique().references('subscribers.id'))
+        .addColumn('session_epoch', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('vouchers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('code_id', 'text', (c) => c.notNull().unique())
+        .addColumn('batch_id', 'text', (c) => c.notNull())
+        .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('redeemed_at', 'text')
+        .addColumn('subscriber_id', 'text', (c) => c.references('subscribers.id'))
+        // No foreign key: the checkout retention sweep deletes checkouts that ended without a plan.
+        .addColumn('checkout_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('vouchers_by_batch').on('vouchers').column('batch_id').execute();
+    },
+  },
 };
+
+/**
+ * SQLite cannot drop a NOT NULL: subscribers is rebuilt from its own stored definition with only sim_id's NOT NULL
+ * removed (so columns and indexes later migrations added come along), as SQLite's documentation describes, with
+ * foreign keys off meanwhile and checked after.
+ */
+async function dropSimIdNotNullOnSqlite(db: Kysely<unknown>): Promise<void> {
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'subscribers'`.execute(db);
+  const definition = table.rows[0]?.sql ?? '';
+  const nullable = definition.replace(/(\bsim_id\s+text)\s+not\s+null/i, '$1');
+  if (nullable === definition) throw new Error('0016: subscribers.sim_id NOT NULL not found');
+  const rebuilt = nullable.replace(
+    /^\s*create\s+table\s+("subscribers"|subscribers)/i,
+    'create table subscribers_rebuilt',
+  );
+  if (rebuilt === nullable) throw new Error('0016: unexpected subscribers definition');
+  const indexes = await sql<{ sql: string }>`select sql from sqlite_master
+    where tbl_name = 'subscribers' and type in ('index', 'trigger') and sql is not null`.execute(db);
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    await sql.raw(rebuilt).execute(db);
+    await sql`insert into subscribers_rebuilt select * from subscribers`.execute(db);
+    await sql`drop table subscribers`.execute(db);
+    await sql`alter table subscribers_rebuilt rename to subscribers`.execute(db);
+    for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
+    const broken = await sql`pragma foreign_key_check`.execute(db);
+    if (broken.rows.length) throw new Error(`foreign keys broken by 0016: ${JSON.stringify(broken.rows)}`);
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
+}
 
 export class CodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -18,6 +18,7 @@ export function planRow(p: PlanConfig, now: string): Omit<PlanTable, 'id'> {
     currency: p.currency,
     status: 'active',
     updated_at: now,
+    kind: p.kind,
   };
 }
 
@@ -34,12 +35,16 @@ export async function seedPlans(db: Db, plans: PlanConfig[], now: string): Promi
     .execute();
 }
 
-/** The plans on sale, cheapest first. */
-export async function activePlans(db: Db): Promise<Plan[]> {
+/** Who a plan is sold to: SIM customers, or customers without a SIM. */
+export type PlanKind = 'mobile' | 'wifi';
+
+/** The plans on sale to `kind` customers, cheapest first. */
+export async function activePlans(db: Db, kind: PlanKind = 'mobile'): Promise<Plan[]> {
   return db
     .selectFrom('plans')
     .selectAll()
     .where('status', '=', 'active')
+    .where('kind', '=', kind)
     .orderBy('price_minor')
     .orderBy('id')
     .execute();

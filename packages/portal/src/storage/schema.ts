@@ -18,6 +18,8 @@ export interface Database {
   test_payments: TestPaymentTable;
   rate_limits: RateLimitTable;
   radius_sessions: RadiusSessionTable;
+  accounts: AccountTable;
+  vouchers: VoucherTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -90,13 +92,18 @@ export interface PlanTable {
   /** active or retired. */
   status: string;
   updated_at: string;
+  /** Who it is sold to: mobile (SIM customers) or wifi (customers without a SIM). */
+  kind: string;
 }
 
-/** A SIM (or CDMA subscription) that reached the portal at least once; its identifiers are copied from its inventory row. */
+/**
+ * A SIM (or CDMA subscription) that reached the portal at least once, its identifiers copied from its inventory row;
+ * or a Wi-Fi-only customer (no SIM: sim_id, iccid, imsi and min are null), named by an account or a voucher.
+ */
 export interface SubscriberTable {
   id: string;
-  /** The inventory row (sims.id). */
-  sim_id: string;
+  /** The inventory row (sims.id); null for a Wi-Fi-only customer. */
+  sim_id: string | null;
   iccid: string | null;
   imsi: string | null;
   min: string | null;
@@ -300,4 +307,41 @@ export interface RadiusSessionTable {
   /** When the last record arrived (the portal clock). */
   updated_at: string;
   stopped_at: string | null;
+}
+
+/**
+ * A Wi-Fi-only customer's login (docs/hotspot.md): the e-mail address only encrypted (Secrets.encrypt) and as a keyed
+ * hash for the lookup, never in clear; the password as a memory-hard hash (security/password.ts).
+ */
+export interface AccountTable {
+  id: string;
+  /** Secrets.accountEmailId of the normalized address: unique, what a login looks up. */
+  email_id: string;
+  email_encrypted: string;
+  /** scrypt with its parameters and salt (security/password.ts), so the cost can be raised later. */
+  password_hash: string;
+  /** The account's subscriber (no SIM), created with the account. */
+  subscriber_id: string;
+  /** Login sessions carry it; logging out increments it, which ends every session of the account. */
+  session_epoch: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A voucher code the operator issued for a plan: only a keyed hash of the code is kept; it is used once. */
+export interface VoucherTable {
+  id: string;
+  /** Secrets.voucherCodeId of the normalized code: unique, what a redemption looks up. */
+  code_id: string;
+  /** The batch it was issued in (one API call). */
+  batch_id: string;
+  plan_id: string;
+  /** After this it cannot be redeemed (ISO 8601). */
+  expires_at: string;
+  redeemed_at: string | null;
+  /** The subscriber it activated a plan for. */
+  subscriber_id: string | null;
+  /** The checkout (payment provider `voucher`) that activated the plan. */
+  checkout_id: string | null;
+  created_at: string;
 }

@@ -2,8 +2,11 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Db } from './database.ts';
 import type { SubscriberTable } from './schema.ts';
 
-/** A SIM that reached the portal, with its RefreshURL credentials. */
+/** A SIM that reached the portal, or a Wi-Fi-only customer (no SIM), with its RefreshURL credentials. */
 export type Subscriber = Selectable<SubscriberTable>;
+
+/** A subscriber row to store. */
+export type NewSubscriber = Insertable<SubscriberTable>;
 
 /** The subscriber of a SIM, if it reached the portal before. */
 export async function subscriberByIccid(db: Db, iccid: string): Promise<Subscriber | undefined> {
@@ -26,7 +29,10 @@ export async function subscriberById(db: Db, id: string): Promise<Subscriber | u
 }
 
 /** Creates the subscriber of a SIM unless another request just did; returns the stored one. */
-export async function ensureSubscriber(db: Db, row: Insertable<SubscriberTable>): Promise<Subscriber> {
+export async function ensureSubscriber(
+  db: Db,
+  row: Insertable<SubscriberTable> & { sim_id: string },
+): Promise<Subscriber> {
   await db
     .insertInto('subscribers')
     .values(row)
@@ -57,4 +63,9 @@ export async function setSubscriberStatus(
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Stores a new subscriber without a SIM (a Wi-Fi-only customer's). */
+export async function insertSubscriber(db: Db, row: NewSubscriber): Promise<void> {
+  await db.insertInto('subscribers').values(row).execute();
 }

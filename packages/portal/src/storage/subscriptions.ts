@@ -105,6 +105,7 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       'p.currency',
       'p.status as plan_status',
       'p.updated_at as plan_updated_at',
+      'p.kind as plan_kind',
     ])
     .where('s.status', '=', 'active')
     .where('s.subscriber_id', '>', after)
@@ -156,6 +157,7 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       currency: r.currency,
       status: r.plan_status,
       updated_at: r.plan_updated_at,
+      kind: r.plan_kind,
     },
   }));
 }

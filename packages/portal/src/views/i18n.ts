@@ -298,6 +298,75 @@ const en = {
   'error.500.title': 'Something went wrong',
   'error.500.body': 'Something went wrong on our side. Please try again in a few minutes.',
   'error.again': 'Choose your plan again',
+  'error.loginLimit.body':
+    'Too many failed attempts to log in or redeem a voucher have come from this network or for this address. Please wait an hour and try again.',
+  'error.signupLimit.body':
+    'Too many accounts have been created from this network in a short time. Please try again later.',
+  'receipt.method.voucher': 'Voucher',
+
+  // Customers without a SIM (docs/hotspot.md)
+  'home.wifi.title': 'No SIM? Get Wi-Fi access',
+  'home.wifi.body':
+    'You can also buy access to the {operator} Wi-Fi hotspots without a SIM: with an account or a voucher.',
+  'home.wifi.link': 'Wi-Fi plans',
+  'wifi.title': 'Wi-Fi access',
+  'wifi.heading': 'Wi-Fi access without a SIM',
+  'wifi.intro':
+    'Use the {operator} Wi-Fi hotspots on your Windows PC. Create an account or redeem a voucher, choose a plan, and install the Wi-Fi settings: your PC then logs in to the hotspots by itself.',
+  'wifi.plans.title': 'Wi-Fi plans',
+  'wifi.none': 'No Wi-Fi plans are on sale at the moment. Please try again later.',
+  'wifi.start.title': 'Get started',
+  'wifi.signup.link': 'Create an account',
+  'wifi.login.link': 'Log in',
+  'wifi.voucher.link': 'Redeem a voucher',
+  'wifi.account.title': 'Your account',
+  'wifi.account.signedIn': 'You are logged in as {email}.',
+  'wifi.account.buy': 'Buy a Wi-Fi plan',
+  'wifi.account.status': 'See your plan',
+  'wifi.logout': 'Log out',
+  'wifi.field.email': 'E-mail address',
+  'wifi.field.password': 'Password',
+  'wifi.field.passwordHint': 'At least 10 characters.',
+  'wifi.field.code': 'Voucher code',
+  'wifi.field.codeHint': 'The 16 letters and digits on your voucher, for example 7KQ2-M9XD-4HBT-QW3E.',
+  'wifi.error.title': 'Please check the form',
+  'wifi.error.exists': 'An account with this e-mail address exists already. Log in instead.',
+  'wifi.error.invalid-email': 'Enter an e-mail address like name@example.com.',
+  'wifi.error.weak-password': 'Choose a password of 10 to 256 characters.',
+  'wifi.error.login-failed': 'The e-mail address or the password is not right.',
+  'wifi.error.invalid-code': 'This voucher code is not valid, or it has been used already.',
+  'wifi.error.expired-code': 'This voucher has expired.',
+  'wifi.error.already-active':
+    'Your account already has an active plan, so the voucher was not used. Redeem it when your plan has ended.',
+  'wifi.error.plan-unavailable':
+    'The plan of this voucher cannot be added to your current plan; the voucher was not used.',
+  'wifi-signup.title': 'Create an account',
+  'wifi-signup.intro':
+    'With an account you can buy Wi-Fi plans, and come back to see your plan and install the settings again.',
+  'wifi-signup.submit': 'Create account',
+  'wifi-signup.other': 'Already have an account?',
+  'wifi-login.title': 'Log in',
+  'wifi-login.intro': 'Log in to buy a Wi-Fi plan or see your plan.',
+  'wifi-login.submit': 'Log in',
+  'wifi-login.other': 'No account yet?',
+  'wifi-voucher.title': 'Redeem a voucher',
+  'wifi-voucher.intro':
+    'Enter the code of your voucher: its plan starts at once. If you are logged in, the plan goes to your account.',
+  'wifi-voucher.submit': 'Redeem',
+  'plans.heading.wifi-first-use': 'Choose your Wi-Fi plan',
+  'plans.intro.wifi-first-use':
+    'Choose a plan and pay below: you can use the {operator} Wi-Fi hotspots as soon as the payment is complete and the settings are installed.',
+  'status.intro.wifi': 'Your account already has an active Wi-Fi plan, so there is nothing to buy right now.',
+  'status.intro.wifi.renewable': 'Your account has an active Wi-Fi plan.',
+  'complete.intro.wifi': '{plan} is now active. Install the Wi-Fi settings on this PC to use it.',
+  'complete.wifi.title': 'Set up this PC',
+  'complete.wifi.intro': 'Your PC needs the Wi-Fi settings of your plan, with the login for the hotspots:',
+  'complete.wifi.step.install':
+    'Select “Install the Wi-Fi settings”. Windows Settings opens and shows the Wi-Fi networks listed here. The first time, Windows asks whether you trust {operator}: check the name, then select Install.',
+  'complete.wifi.step.download':
+    'If Settings does not open, select “Download the settings file”, keep it, and contact {operator} customer support: they will help you install it.',
+  'complete.wifi.expiry':
+    'These links work for {minutes} minutes. If one no longer works, reload this page for new ones.',
 } as const;
 
 /** Every message key. */
@@ -596,6 +665,75 @@ const ja: Record<MessageKey, string> = {
   'error.500.title': 'エラーが発生しました',
   'error.500.body': '当社のシステムでエラーが発生しました。数分後にもう一度お試しください。',
   'error.again': 'プランの選択に戻る',
+  'error.loginLimit.body':
+    'このネットワークまたはこのメールアドレスで、ログインやバウチャーの失敗が続きました。1 時間ほど待ってから、もう一度お試しください。',
+  'error.signupLimit.body':
+    'このネットワークから、短時間に多くのアカウントが作成されました。しばらくしてから、もう一度お試しください。',
+  'receipt.method.voucher': 'バウチャー',
+  'home.wifi.title': 'SIM カードなしで Wi-Fi を使う',
+  'home.wifi.body':
+    '{operator}の Wi-Fi スポットは、SIM カードがなくても、アカウントまたはバウチャーでご利用いただけます。',
+  'home.wifi.link': 'Wi-Fi プラン',
+  'wifi.title': 'Wi-Fi アクセス',
+  'wifi.heading': 'SIM カードなしの Wi-Fi アクセス',
+  'wifi.intro':
+    'Windows PC で{operator}の Wi-Fi スポットをご利用いただけます。アカウントを作成するかバウチャーを使い、プランを選んで Wi-Fi 設定をインストールすると、PC がスポットに自動でログインします。',
+  'wifi.plans.title': 'Wi-Fi プラン',
+  'wifi.none': '現在販売中の Wi-Fi プランはありません。しばらくしてから、もう一度お試しください。',
+  'wifi.start.title': 'はじめる',
+  'wifi.signup.link': 'アカウントを作成',
+  'wifi.login.link': 'ログイン',
+  'wifi.voucher.link': 'バウチャーを使う',
+  'wifi.account.title': 'お客様のアカウント',
+  'wifi.account.signedIn': '{email} でログインしています。',
+  'wifi.account.buy': 'Wi-Fi プランを購入',
+  'wifi.account.status': 'ご利用中のプランを見る',
+  'wifi.logout': 'ログアウト',
+  'wifi.field.email': 'メールアドレス',
+  'wifi.field.password': 'パスワード',
+  'wifi.field.passwordHint': '10 文字以上。',
+  'wifi.field.code': 'バウチャーコード',
+  'wifi.field.codeHint': 'バウチャーに記載の英数字 16 文字（例: 7KQ2-M9XD-4HBT-QW3E）。',
+  'wifi.error.title': '入力内容をご確認ください',
+  'wifi.error.exists': 'このメールアドレスのアカウントはすでにあります。ログインしてください。',
+  'wifi.error.invalid-email': 'name@example.com のような形式でメールアドレスを入力してください。',
+  'wifi.error.weak-password': '10〜256 文字のパスワードを設定してください。',
+  'wifi.error.login-failed': 'メールアドレスまたはパスワードが正しくありません。',
+  'wifi.error.invalid-code': 'このバウチャーコードは無効か、すでに使用されています。',
+  'wifi.error.expired-code': 'このバウチャーは有効期限が切れています。',
+  'wifi.error.already-active':
+    'お客様のアカウントにはご利用中のプランがあるため、バウチャーは使用されていません。プランの終了後にお使いください。',
+  'wifi.error.plan-unavailable':
+    'このバウチャーのプランは現在のプランに追加できないため、バウチャーは使用されていません。',
+  'wifi-signup.title': 'アカウントを作成',
+  'wifi-signup.intro':
+    'アカウントがあれば Wi-Fi プランを購入でき、あとからプランの確認や設定の再インストールもできます。',
+  'wifi-signup.submit': 'アカウントを作成',
+  'wifi-signup.other': 'アカウントをお持ちの方',
+  'wifi-login.title': 'ログイン',
+  'wifi-login.intro': 'ログインして Wi-Fi プランを購入するか、ご利用中のプランをご確認ください。',
+  'wifi-login.submit': 'ログイン',
+  'wifi-login.other': 'アカウントをお持ちでない方',
+  'wifi-voucher.title': 'バウチャーを使う',
+  'wifi-voucher.intro':
+    'バウチャーのコードを入力すると、そのプランがすぐに始まります。ログイン中の場合は、お客様のアカウントにプランが追加されます。',
+  'wifi-voucher.submit': 'バウチャーを使う',
+  'plans.heading.wifi-first-use': 'Wi-Fi プランを選ぶ',
+  'plans.intro.wifi-first-use':
+    'プランを選んでお支払いください。お支払いが完了し設定をインストールすると、すぐに{operator}の Wi-Fi スポットをご利用いただけます。',
+  'status.intro.wifi':
+    'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
+  'status.intro.wifi.renewable': 'お客様のアカウントにはご利用中の Wi-Fi プランがあります。',
+  'complete.intro.wifi':
+    '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
+  'complete.wifi.title': 'この PC の設定',
+  'complete.wifi.intro': 'PC には、スポットへのログイン情報を含むプランの Wi-Fi 設定が必要です。',
+  'complete.wifi.step.install':
+    '「Wi-Fi 設定をインストール」を選択します。Windows の設定が開き、ここに表示された Wi-Fi ネットワークが表示されます。初回は{operator}を信頼するかどうか確認されます。名前を確認して「インストール」を選択してください。',
+  'complete.wifi.step.download':
+    '設定が開かない場合は「設定ファイルをダウンロード」を選択してファイルを保存し、{operator}のカスタマーサポートにお問い合わせください。インストールをお手伝いします。',
+  'complete.wifi.expiry':
+    'これらのリンクは {minutes} 分間有効です。使えなくなった場合は、このページを再読み込みすると新しいリンクが表示されます。',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };

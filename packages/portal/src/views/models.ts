@@ -72,7 +72,9 @@ export type Scenario =
   | 'renewal-exhausted'
   /** A purchase while a plan is active, as `operator.renewWhileActive` allows. */
   | 'active-extend'
-  | 'active-replace';
+  | 'active-replace'
+  /** A customer without a SIM (an account or a voucher) before any plan: Wi-Fi plans only. */
+  | 'wifi-first-use';
 
 /** A query parameter Windows passed that is not valid. */
 export interface ParameterProblem {
@@ -95,6 +97,36 @@ export interface SimView {
 
 export interface HomeView {
   page: 'home';
+  /** Wi-Fi plans are on sale: the page leads customers without a SIM to /wifi. */
+  wifi?: boolean;
+}
+
+/** The Wi-Fi entry page (/wifi): the Wi-Fi plans, and the way in (sign up, log in, voucher) or the account. */
+export interface WifiView {
+  page: 'wifi';
+  plans: PlanView[];
+  /** The logged-in account: its address, whether a plan is active, and the log-out form's CSRF token. */
+  account?: { email: string; active: boolean; csrfToken: string };
+}
+
+/** Why an account or voucher form was refused (shown on the form, nothing written). */
+export type WifiFormError =
+  | 'exists'
+  | 'invalid-email'
+  | 'weak-password'
+  | 'login-failed'
+  | 'invalid-code'
+  | 'expired-code'
+  | 'already-active'
+  | 'plan-unavailable';
+
+/** The sign-up, log-in and voucher forms. */
+export interface WifiFormView {
+  page: 'wifi-signup' | 'wifi-login' | 'wifi-voucher';
+  csrfToken: string;
+  /** The e-mail address typed (never the password), to fill in again. */
+  email?: string;
+  error?: WifiFormError;
 }
 
 export interface InvalidParametersView {
@@ -178,6 +210,8 @@ export interface StatusView {
   renew?: { mode: 'extend' | 'replace'; url: string };
   /** The purchase of the active plan (absent for plans activated without a checkout). */
   receipt?: ReceiptView;
+  /** A customer without a SIM: the texts say so, and the account page (/wifi) is linked. */
+  wifiOnly?: boolean;
   /**
    * "Running low?": the usage passed operator.topUp.usagePercent or the plan ends within operator.topUp.daysBefore.
    * With `renew` it offers the renewal; without (renewWhileActive refuse) it says when a new plan can be bought.
@@ -202,8 +236,14 @@ export interface CompleteView {
   page: 'complete';
   sim: SimView;
   plan: PlanView;
-  /** The signed provisioning document, handed to window.external.msProvisionNetworks by provision.js. */
-  signedXml: string;
+  /**
+   * The signed provisioning document, handed to window.external.msProvisionNetworks by provision.js. Absent for a
+   * customer without a SIM: Windows opens no page of the portal for them, so no page runs in the legacy web host
+   * that has msProvisionNetworks (docs/hotspot.md); the ms-settings link and the download deliver the document.
+   */
+  signedXml?: string;
+  /** A customer without a SIM: how many minutes the document links of the page work (wifiAccounts.documentLinkMinutes). */
+  wifiOnly?: { linkMinutes: number };
   /** Download of the same document (application/xml). */
   downloadUrl: string;
   /** ms-settings:wifi-provisioning?uri=<https URL of the document>, for the Wi-Fi profiles. */
@@ -225,8 +265,11 @@ export interface OperatorErrorView {
 export interface ErrorView {
   page: 'error';
   status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
-  /** A more specific explanation than the status's: too many checkouts for the SIM or from the client address. */
-  reason?: 'checkout-limit';
+  /**
+   * A more specific explanation than the status's: too many checkouts for the SIM or from the client address; too
+   * many failed logs-in or voucher codes; too many accounts created from the client address.
+   */
+  reason?: 'checkout-limit' | 'login-limit' | 'signup-limit';
   /** Where to start again (a refused checkout form: its SIM's plans page) instead of the start page. */
   again?: string;
 }
@@ -234,6 +277,8 @@ export interface ErrorView {
 /** Every page. */
 export type View =
   | HomeView
+  | WifiView
+  | WifiFormView
   | InvalidParametersView
   | UnknownSimView
   | IdsConflictView

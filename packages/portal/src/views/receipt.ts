@@ -30,6 +30,7 @@ function paidWith(method: ReceiptView['method'], lang: Lang): string {
     return method.last4
       ? t(lang, 'receipt.method.card', { brand, last4: method.last4 })
       : t(lang, 'receipt.method.cardNoDigits', { brand });
+  if (method.kind === 'voucher') return t(lang, 'receipt.method.voucher');
   if (method.kind === 'account')
     return method.label
       ? t(lang, 'receipt.method.accountLabel', { label: method.label })

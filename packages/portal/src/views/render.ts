@@ -50,6 +50,14 @@ export const CHECKOUT_FIELDS = {
   receiptEmail: 'receiptEmail',
 } as const;
 
+/** The names of the fields the sign-up, log-in and voucher forms post. */
+export const WIFI_FIELDS = {
+  email: 'email',
+  password: 'password',
+  code: 'code',
+  csrf: '_csrf',
+} as const;
+
 /** Options of createRenderer. */
 export interface RendererOptions {
   /** Folder holding layout.eta and one template per page; the package's own templates by default. */
@@ -64,6 +72,10 @@ export interface Renderer {
 
 const PAGES: readonly View['page'][] = [
   'home',
+  'wifi',
+  'wifi-signup',
+  'wifi-login',
+  'wifi-voucher',
   'invalid-parameters',
   'unknown-sim',
   'ids-conflict',
@@ -251,6 +263,23 @@ function templateData(view: View, ctx: PageContext): TemplateData {
   switch (view.page) {
     case 'home':
       return { ...base, title: tl('home.title'), page: {} };
+    case 'wifi':
+      return {
+        ...base,
+        title: tl('wifi.title'),
+        page: {
+          fields: WIFI_FIELDS,
+          facts: Object.fromEntries(view.plans.map((plan) => [plan.id, planFacts(plan, lang)])),
+        },
+      };
+    case 'wifi-signup':
+    case 'wifi-login':
+    case 'wifi-voucher':
+      return {
+        ...base,
+        title: tl(`${view.page}.title`),
+        page: { fields: WIFI_FIELDS, error: view.error ? tl(`wifi.error.${view.error}`) : undefined },
+      };
     case 'invalid-parameters':
       return { ...base, title: tl('invalid.title'), page: invalidParameters(view, lang) };
     case 'unknown-sim':
@@ -270,7 +299,7 @@ function templateData(view: View, ctx: PageContext): TemplateData {
       return {
         ...base,
         title: tl('complete.title'),
-        scripts: [`${STATIC_PREFIX}provision.js`],
+        scripts: view.signedXml === undefined ? [] : [`${STATIC_PREFIX}provision.js`],
         page: complete(view, ctx),
       };
     case 'operator-error':
@@ -369,7 +398,7 @@ function status(view: StatusView, ctx: PageContext) {
     endsAt: displayDate(view.endsAt, lang),
     usagePercent: percent,
     usagePercentText: percent === undefined ? undefined : t(lang, 'status.usagePercent', { percent }),
-    intro: t(lang, view.renew ? 'status.intro.renewable' : 'status.intro'),
+    intro: t(lang, `status.intro${view.wifiOnly ? '.wifi' : ''}${view.renew ? '.renewable' : ''}`),
     receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
     renew: view.renew && {
       body: t(lang, `status.renew.body.${view.renew.mode}`),
@@ -416,7 +445,7 @@ function complete(view: CompleteView, ctx: PageContext) {
       ...planFacts(view.plan, lang),
     ],
     receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
-    scriptXml: escapeForScriptElement(view.signedXml),
+    scriptXml: view.signedXml === undefined ? undefined : escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
       success: t(lang, 'complete.status.success'),
@@ -438,11 +467,15 @@ function complete(view: CompleteView, ctx: PageContext) {
   };
 }
 
+/** The message of each specific reason of an error page. */
+const ERROR_REASONS: Record<NonNullable<ErrorView['reason']>, MessageKey> = {
+  'checkout-limit': 'error.checkoutLimit.body',
+  'login-limit': 'error.loginLimit.body',
+  'signup-limit': 'error.signupLimit.body',
+};
+
 function error(view: ErrorView, lang: Lang) {
   return {
-    body: t(
-      lang,
-      view.reason === 'checkout-limit' ? 'error.checkoutLimit.body' : `error.${view.status}.body`,
-    ),
+    body: t(lang, view.reason ? ERROR_REASONS[view.reason] : `error.${view.status}.body`),
   };
 }

@@ -16,6 +16,12 @@ const definition = {
   bandwidthKbps: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 2_000_000 }))),
   priceMinor: Type.Integer({ minimum: 0 }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('mobile'), Type.Literal('wifi')], {
+      description:
+        'Who it is sold to: mobile (SIM customers, the default) or wifi (customers without a SIM).',
+    }),
+  ),
 };
 
 /** POST /api/v1/plans: a new plan (an answer without its read-only status and updatedAt). */
@@ -62,6 +68,7 @@ export function newPlanDefinition(body: PlanBody): PlanConfig {
     ...(body.bandwidthKbps != null ? { bandwidthKbps: body.bandwidthKbps } : {}),
     priceMinor: body.priceMinor,
     currency: body.currency,
+    kind: body.kind ?? 'mobile',
   });
 }
 
@@ -103,6 +110,7 @@ export function patchedPlanDefinition(plan: Plan, patch: PlanPatch): PlanConfig 
     ...(bandwidthKbps !== undefined ? { bandwidthKbps } : {}),
     priceMinor: patch.priceMinor ?? plan.price_minor,
     currency: patch.currency ?? plan.currency,
+    kind: patch.kind ?? (plan.kind as PlanConfig['kind']),
   });
 }
 

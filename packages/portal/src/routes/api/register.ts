@@ -13,6 +13,7 @@ import { radiusRoutes } from './radius.ts';
 import { simRoutes } from './sims.ts';
 import { subscriberRoutes } from './subscribers.ts';
 import { usageRoutes } from './usage.ts';
+import { voucherRoutes } from './vouchers.ts';
 
 /**
  * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
@@ -33,6 +34,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: Rate
     cosaRoutes,
     radiusRoutes,
     metricsRoutes,
+    voucherRoutes,
   ]) {
     routes(app, ctx, guard);
   }

@@ -17,6 +17,7 @@ export const PlanAnswer = Type.Object({
   bandwidthKbps: Nullable(Type.Integer({ description: 'Speed cap; null: none.' })),
   priceMinor: Type.Integer({ description: 'Price in minor units (cents; yen have none).' }),
   currency: Type.String({ description: 'ISO 4217 code.' }),
+  kind: Type.String({ description: 'mobile (SIM customers) or wifi (customers without a SIM).' }),
   status: Type.String({ description: 'active or retired (POST /api/v1/plans/{id}/retire).', readOnly: true }),
   updatedAt: Type.String({ format: 'date-time', readOnly: true }),
 });
@@ -35,6 +36,7 @@ export function presentPlan(plan: Plan): PlanAnswer {
     bandwidthKbps: plan.bandwidth_kbps,
     priceMinor: plan.price_minor,
     currency: plan.currency,
+    kind: plan.kind,
     status: plan.status,
     updatedAt: plan.updated_at,
   };

@@ -5,7 +5,9 @@ import { Nullable } from '../nullable.ts';
 /** A subscriber as the back office may see it: these fields and nothing else (never its credential hash). */
 export const SubscriberAnswer = Type.Object({
   id: Type.String(),
-  simId: Type.String({ description: 'The inventory row.' }),
+  simId: Nullable(
+    Type.String({ description: 'The inventory row; null for a Wi-Fi-only customer (no SIM).' }),
+  ),
   iccid: Nullable(Type.String()),
   imsi: Nullable(Type.String()),
   min: Nullable(Type.String({ description: 'CDMA MIN or MIN(IRM).' })),

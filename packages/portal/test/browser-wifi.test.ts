@@ -1,0 +1,264 @@
+// A customer without a SIM in a real browser (Debian's Chromium through playwright-core), against the running portal
+// (startPortal over HTTPS, embedded demo): from the start page to /wifi, sign-up, a Wi-Fi plan paid on the test
+// payment service's hosted page, and the completion page's ms-settings:wifi-provisioning link and download. The
+// Settings app fetches that link itself, without the browser's cookies: so does the test, then a simulated Windows PC
+// without a SIM (@mbprov/simulator, source wifi-provider) applies the document: an EV signature the user consents to
+// the first time, and the WISPr profile with the account's credentials installed. axe-core checks every new page in
+// English and Japanese, and none scrolls sideways at 320 px. Tests never assert on time: timeouts guard hangs only.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Machine } from '@mbprov/simulator';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { normalizeEmail } from '../src/activation/accounts.ts';
+import { freeLoopbackPort } from '../src/free-port.ts';
+import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
+import { type RunningPortal, startPortal } from '../src/start.ts';
+import { accountByEmailId } from '../src/storage/accounts.ts';
+import { subscriberById } from '../src/storage/subscribers.ts';
+import { messages, t } from '../src/views/i18n.ts';
+import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
+
+type Lang = 'en' | 'ja';
+const TEST_TIMEOUT = 180_000;
+const PASSWORD = 'a long test password';
+
+let portal: RunningPortal;
+let browser: Browser;
+let dataDir: string;
+let baseUrl: string;
+let tlsCa: string;
+let testRootPem: string;
+let accounts = 0;
+
+/** An https GET as the Settings app makes it: no cookies, no credentials, the portal's certificate trusted. */
+function fetchWithoutCookies(url: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpsRequest(url, { ca: tlsCa }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** What is wrong with the page as it is: axe violations and sideways scrolling at its width. */
+async function problems(page: Page, name: string): Promise<string[]> {
+  const found = (await axeViolations(page)).map((v) => `${name}: ${JSON.stringify(v)}`);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+  );
+  if (overflow) found.push(`${name}: scrolls sideways`);
+  return found;
+}
+
+async function newContext(lang: Lang, width = 1024): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    locale: lang === 'ja' ? 'ja-JP' : 'en-US',
+    extraHTTPHeaders: { 'Accept-Language': lang === 'ja' ? 'ja-JP,ja;q=0.9' : 'en-US,en;q=0.9' },
+    viewport: { width, height: 700 },
+  });
+  context.setDefaultTimeout(30_000);
+  return context;
+}
+
+/** The first-level heading of the page. */
+const heading = async (page: Page) =>
+  ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+
+/** Signs up on the sign-up page with a new address; answers the address. */
+async function signUp(page: Page, lang: Lang): Promise<string> {
+  const email = `wifi-${++accounts}@example.net`;
+  await page.getByLabel(t(lang, 'wifi.field.email')).fill(email);
+  await page.getByLabel(t(lang, 'wifi.field.password')).fill(PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/wifi/plans'),
+    page.getByRole('button', { name: t(lang, 'wifi-signup.submit') }).click(),
+  ]);
+  return email;
+}
+
+/** Chooses `plan`, pays with the accepted test card on the hosted page, and comes back to the completion page. */
+async function buy(page: Page, plan: string, lang: Lang): Promise<void> {
+  await page.getByRole('radio', { name: plan }).check();
+  await Promise.all([
+    page.waitForURL((url) => url.pathname.startsWith('/pay/')),
+    page.getByRole('button', { name: withAnyAmount(messages(lang)['pay.submit.hosted.amount']) }).click(),
+  ]);
+  await page.getByLabel(testPaymentText(lang, 'field.name')).fill('Test User');
+  await page.getByLabel(testPaymentText(lang, 'field.number')).fill('4242 4242 4242 4242');
+  await page.getByLabel(testPaymentText(lang, 'field.expiry')).fill('12/39');
+  await page.getByLabel(testPaymentText(lang, 'field.cvc')).fill('123');
+  await Promise.all([
+    page.waitForURL((url) => url.origin === baseUrl && url.pathname === '/complete'),
+    page.getByRole('button', { name: withAnyAmount(testPaymentText(lang, 'pay.submit')) }).click(),
+  ]);
+}
+
+describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 * TEST_TIMEOUT }, () => {
+  before(
+    async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-wifi-'));
+      const port = await freeLoopbackPort();
+      baseUrl = `https://localhost:${port}`;
+      portal = await startPortal({
+        env: {
+          MBPROV_DATA_DIR: dataDir,
+          PORT: String(port),
+          MBPROV_PUBLIC_URL: baseUrl,
+          MBPROV_TEST_PAYMENTS_PORT: '0',
+        },
+        adjust: (config) => {
+          config.rateLimits.entryPerMinute = 10_000;
+          config.rateLimits.checkoutPerMinute = 10_000;
+          config.checkouts.maxPerClient = 10_000;
+          config.wifiAccounts.signupsPerClientPerHour = 1000;
+        },
+        logger: false,
+      });
+      tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
+      testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
+      browser = await launchChromium();
+    },
+    { timeout: TEST_TIMEOUT },
+  );
+
+  after(async () => {
+    await browser?.close();
+    await portal?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs up, buys a Wi-Fi plan on the hosted page, and the PC without a SIM applies the document of the ms-settings link (EV, consent once): the WISPr profile with the account credentials', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const context = await newContext('en');
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/`);
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/wifi`),
+        page.getByRole('link', { name: t('en', 'home.wifi.link') }).click(),
+      ]);
+      assert.equal(await heading(page), t('en', 'wifi.heading'));
+      await page.getByRole('link', { name: t('en', 'wifi.signup.link') }).click();
+      assert.equal(await heading(page), t('en', 'wifi-signup.title'));
+      const email = await signUp(page, 'en');
+      assert.equal(await heading(page), t('en', 'plans.heading.wifi-first-use'));
+      await buy(page, 'Wi-Fi Day Pass', 'en');
+      assert.equal(await heading(page), t('en', 'complete.heading'));
+
+      // The completion page offers the ms-settings link and the download, and no msProvisionNetworks script.
+      const settingsLink = page.getByRole('link', { name: t('en', 'complete.fallback.wifi') });
+      const href = (await settingsLink.getAttribute('href')) ?? '';
+      assert.match(href, /^ms-settings:wifi-provisioning\?uri=https%3A%2F%2F/);
+      const documentUrl = decodeURIComponent(href.slice('ms-settings:wifi-provisioning?uri='.length));
+      const download = page.getByRole('link', { name: t('en', 'complete.fallback.download') });
+      assert.equal(await download.getAttribute('href'), documentUrl);
+      assert.equal(await page.locator('script[src$="provision.js"]').count(), 0);
+
+      // What the Settings app does: it fetches the URL itself, without the browser's cookies.
+      const fetched = await fetchWithoutCookies(documentUrl);
+      assert.equal(fetched.status, 200, fetched.body.slice(0, 200));
+      assert.match(fetched.type, /^application\/xml/);
+
+      // A PC without a SIM applies it as from a Wi-Fi provider: EV chain to a trusted root, consent the first time.
+      const pc = Machine.create({ trustedRoots: [testRootPem], capabilities: { mobileBroadband: false } });
+      delete pc.state.capabilities.sim;
+      let prompts = 0;
+      const consent = () => ++prompts > 0;
+      const outcome = pc.provision(fetched.body, { source: 'wifi-provider', consent });
+      assert.equal(outcome.ok, true, outcome.xml);
+      assert.equal(outcome.signer?.trustedBy, 'consent');
+      assert.equal(prompts, 1);
+      const account = await accountByEmailId(
+        portal.ctx.store.db,
+        portal.ctx.secrets.accountEmailId(normalizeEmail(email) as string),
+      );
+      const subscriber = account && (await subscriberById(portal.ctx.store.db, account.subscriber_id));
+      assert.ok(subscriber);
+      const carrier = Object.values(pc.state.carriers)[0];
+      assert.ok(carrier);
+      assert.equal(carrier.DefaultProfile, undefined, 'no mobile broadband profile');
+      const wispr = carrier.WLANProfiles.find((p) => p.name === 'Contoso Hotspot');
+      assert.deepEqual(wispr?.MSM?.security?.HotspotProfile?.BasicAuth, {
+        UserName: subscriber.refresh_user,
+        Password: portal.ctx.secrets.hotspotPassword(subscriber.id),
+      });
+      assert.equal(
+        carrier.WLANProfiles.some((p) => p.name === 'Contoso Secure'),
+        false,
+        'no EAP-SIM network',
+      );
+      // The same document again (the link pressed twice): no second prompt.
+      assert.equal(pc.provision(fetched.body, { source: 'wifi-provider', consent }).ok, true);
+      assert.equal(prompts, 1);
+
+      // The status page, then logging out.
+      await page.goto(`${baseUrl}/status`);
+      assert.equal(await heading(page), t('en', 'status.heading'));
+      await page.goto(`${baseUrl}/wifi`);
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/wifi`),
+        page.getByRole('button', { name: t('en', 'wifi.logout') }).click(),
+      ]);
+      assert.equal(await page.getByRole('link', { name: t('en', 'wifi.login.link') }).count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const lang of ['en', 'ja'] as const)
+    it(`every new page is axe-clean and fits 320 px (${lang}): /wifi, sign-up, log-in, voucher, Wi-Fi plans, completion, status, account`, {
+      timeout: TEST_TIMEOUT,
+    }, async () => {
+      const found: string[] = [];
+      for (const width of [1024, 320]) {
+        const context = await newContext(lang, width);
+        try {
+          const page = await context.newPage();
+          const check = async (name: string) => found.push(...(await problems(page, `${name} @${width}`)));
+          await page.goto(`${baseUrl}/`);
+          await check('home');
+          for (const path of ['/wifi', '/wifi/login', '/wifi/voucher', '/wifi/signup']) {
+            await page.goto(`${baseUrl}${path}`);
+            await check(path);
+          }
+          // A refused form shows its error.
+          await page.getByLabel(t(lang, 'wifi.field.email')).fill('not-an-address@');
+          await page.getByLabel(t(lang, 'wifi.field.password')).fill('short');
+          await page.locator('form.account-form').evaluate((f: HTMLFormElement) => {
+            f.noValidate = true;
+          });
+          await page.getByRole('button', { name: t(lang, 'wifi-signup.submit') }).click();
+          await page.locator('.banner.error').waitFor();
+          await check('sign-up refused');
+          await page.goto(`${baseUrl}/wifi/signup`);
+          await signUp(page, lang);
+          await check('Wi-Fi plans');
+          await buy(page, lang === 'ja' ? 'Wi-Fi デイパス' : 'Wi-Fi Day Pass', lang);
+          await check('completion');
+          await page.goto(`${baseUrl}/status`);
+          await check('status');
+          await page.goto(`${baseUrl}/wifi`);
+          await check('account');
+        } finally {
+          await context.close();
+        }
+      }
+      assert.deepEqual(found, []);
+    });
+});
