@@ -80,6 +80,13 @@ const completeView: CompleteView = {
   wifiProfiles: ['Contoso Hotspot', 'Contoso Passpoint'],
 };
 
+/** The Passpoint sign-in of a document with a Passpoint network (Windows asks for it the first time). */
+const PASSPOINT = {
+  networks: ['Contoso Passpoint'],
+  userName: 'r8Xk2pQ9wLm4Zt7a@wifi.contoso.example',
+  password: 'Qm5vW2xYk8pR3tZa9LcE1u',
+};
+
 /** A day pass bought with a JCB card: its end is shown with the time of day. */
 const receipt: ReceiptView = {
   orderNumber: 'QPQ1S-0STFQ',
@@ -219,6 +226,8 @@ const views: View[] = [
   completeView,
   { ...completeView, wifiProfiles: [] },
   { ...completeView, receipt },
+  { ...completeView, passpoint: PASSPOINT },
+  { ...completeView, signedXml: undefined, wifiOnly: { linkMinutes: 15 }, passpoint: PASSPOINT },
   {
     ...completeView,
     receipt: { ...receipt, method: { kind: 'account', label: 'Prepaid balance' }, shortPlan: false },
@@ -575,6 +584,24 @@ describe('the signed document in the complete page', () => {
     const noWifi = parse(renderer.render({ ...completeView, wifiProfiles: [] }, ctx('en')));
     assert.equal(noWifi.querySelector('a[href^="ms-settings:"]'), null);
     assert.equal(noWifi.querySelector('.wifi-profiles'), null);
+    assert.equal(doc.getElementById('passpoint-title'), null, 'no sign-in without a Passpoint network');
+  });
+
+  it('shows the Passpoint sign-in (user name with the realm, password) for SIM and Wi-Fi-only customers, in both languages', () => {
+    for (const view of [
+      { ...completeView, passpoint: PASSPOINT },
+      { ...completeView, signedXml: undefined, wifiOnly: { linkMinutes: 15 }, passpoint: PASSPOINT },
+    ])
+      for (const lang of ['en', 'ja'] as const) {
+        const doc = parse(renderer.render(view, ctx(lang)));
+        const section = doc.getElementById('passpoint-title')?.closest('section');
+        assert.ok(section, `${lang}: the sign-in section`);
+        assert.match(section.textContent ?? '', /Contoso Passpoint/);
+        assert.deepEqual(
+          [...section.querySelectorAll('dd code')].map((c) => c.textContent),
+          [PASSPOINT.userName, PASSPOINT.password],
+        );
+      }
   });
 });
 

@@ -148,9 +148,9 @@ export function subscriberDocument(config: Config, inputs: DocumentInputs): Carr
 
 /**
  * The configured Wi-Fi network kinds a customer without a SIM can join: EAP-SIM authenticates with the SIM, so it is
- * left out. Another credential kind (Passpoint, with the same account's credentials) is added here.
+ * left out; Passpoint signs in with the same credentials as WISPr (the user types them the first time).
  */
-export const WIFI_ONLY_KINDS: ReadonlySet<WifiConfig['kind']> = new Set(['wispr', 'open']);
+export const WIFI_ONLY_KINDS: ReadonlySet<WifiConfig['kind']> = new Set(['wispr', 'open', 'passpoint']);
 
 /** The configured networks a Wi-Fi-only document carries (WIFI_ONLY_KINDS). */
 export function wifiOnlyNetworks(config: Config): WifiConfig[] {

@@ -7,7 +7,7 @@ import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
-import type { CompleteView, Lang, StatusView } from '../views/models.ts';
+import type { CompleteView, Lang, PasspointSignInView, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
 import { requestLang, sendPage } from './pages.ts';
@@ -48,6 +48,26 @@ export async function statusView(
   };
 }
 
+/**
+ * What the user types the first time a Passpoint network of the document asks: Windows cannot carry a TTLS password
+ * in the document. The same credentials as WISPr's, the user name with the network's NAI realm.
+ */
+function passpointSignIn(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  model: CarrierProvisioning | undefined,
+): PasspointSignInView | undefined {
+  const inDocument = new Set(wifiProfiles(model));
+  const networks = ctx.config.operator.wifi.filter((w) => w.kind === 'passpoint' && inDocument.has(w.name));
+  const realm = networks[0]?.naiRealm;
+  if (!realm) return undefined;
+  return {
+    networks: networks.map((w) => w.name),
+    userName: `${subscriber.refresh_user}@${realm}`,
+    password: ctx.secrets.hotspotPassword(subscriber.id),
+  };
+}
+
 /** Names of the Wi-Fi profiles of a document. */
 function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
   return model?.WLANProfiles?.WLANProfile.map((p) => p.name) ?? [];
@@ -70,6 +90,8 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     // short-lived document link instead of the SIM's lasting one (docs/hotspot.md).
     const wifiOnly = subscriber.sim_id === null;
     const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
+    const model = parseDocument(xml).model;
+    const passpoint = passpointSignIn(ctx, subscriber, model);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
     const view: CompleteView = {
       page: 'complete',
@@ -80,9 +102,10 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
         : { signedXml: xml }),
       downloadUrl: url,
       wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
-      wifiProfiles: wifiProfiles(parseDocument(xml).model),
+      wifiProfiles: wifiProfiles(model),
       ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
       ...(receipt ? { receipt } : {}),
+      ...(passpoint ? { passpoint } : {}),
     };
     return sendPage(ctx, renderer, request, reply, view, lang);
   });

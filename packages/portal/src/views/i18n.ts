@@ -367,6 +367,13 @@ const en = {
     'If Settings does not open, select “Download the settings file”, keep it, and contact {operator} customer support: they will help you install it.',
   'complete.wifi.expiry':
     'These links work for {minutes} minutes. If one no longer works, reload this page for new ones.',
+  'complete.passpoint.title': 'Sign-in for {networks}',
+  'complete.passpoint.intro':
+    'The first time your PC connects to these networks, Windows asks for a user name and password. Enter:',
+  'complete.passpoint.user': 'User name',
+  'complete.passpoint.password': 'Password',
+  'complete.passpoint.keep':
+    'Keep them private: they are your plan’s. This page shows them again while your plan is active.',
 } as const;
 
 /** Every message key. */
@@ -734,6 +741,13 @@ const ja: Record<MessageKey, string> = {
     '設定が開かない場合は「設定ファイルをダウンロード」を選択してファイルを保存し、{operator}のカスタマーサポートにお問い合わせください。インストールをお手伝いします。',
   'complete.wifi.expiry':
     'これらのリンクは {minutes} 分間有効です。使えなくなった場合は、このページを再読み込みすると新しいリンクが表示されます。',
+  'complete.passpoint.title': '{networks}へのサインイン',
+  'complete.passpoint.intro':
+    'PC がこれらのネットワークに初めて接続するとき、Windows がユーザー名とパスワードを求めます。次を入力してください：',
+  'complete.passpoint.user': 'ユーザー名',
+  'complete.passpoint.password': 'パスワード',
+  'complete.passpoint.keep':
+    'プラン専用の情報です。他人に知らせないでください。プランが有効な間はこのページで再度確認できます。',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };

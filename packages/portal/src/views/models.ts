@@ -254,6 +254,21 @@ export interface CompleteView {
   supportPhone?: string;
   /** The purchase that activated the plan (absent for plans activated without a checkout). */
   receipt?: ReceiptView;
+  /**
+   * The sign-in for the Passpoint networks of the document: Windows cannot carry a TTLS password in a provisioning
+   * document, so it asks the user the first time (docs/hotspot.md, Passpoint).
+   */
+  passpoint?: PasspointSignInView;
+}
+
+/** What a user types the first time a Passpoint network asks. */
+export interface PasspointSignInView {
+  /** The Passpoint profile names. */
+  networks: string[];
+  /** <refresh user>@<NAI realm>. */
+  userName: string;
+  /** The subscriber's hotspot password (derived from the secret key). */
+  password: string;
 }
 
 export interface OperatorErrorView {
