@@ -190,6 +190,20 @@ export async function openSessionsOf(db: Db, subscriberId: string): Promise<Radi
     .execute();
 }
 
+/**
+ * Closes a session its NAS ended at mbprov's request (a Disconnect ACKed, or NAKed because the session was already
+ * gone): accounting's Stop may never reach the portal. Answers whether it was still open.
+ */
+export async function closeEndedSession(db: Db, id: string, cause: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('radius_sessions')
+    .set({ status: 'stopped', terminate_cause: cause, stopped_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** A session by NAS and Acct-Session-Id. */
 export async function radiusSession(
   db: Db,
