@@ -165,7 +165,14 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
           config.wifiAccounts.signupsPerClientPerHour = 1000;
           if (coa)
             config.radius.nas = [
-              { name: 'ap-test', address: '127.0.0.1', coaPort: coa.port, secretEnv: NAS_SECRET_ENV, action: 'disconnect', timeoutSeconds: 30 },
+              {
+                name: 'ap-test',
+                address: '127.0.0.1',
+                coaPort: coa.port,
+                secretEnv: NAS_SECRET_ENV,
+                action: 'disconnect',
+                timeoutSeconds: 30,
+              },
             ];
         },
         logger: false,
@@ -265,12 +272,15 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       await buy(page, 'Wi-Fi Day Pass', 'en');
       const { pc, outcome } = await applySettingsLink(page);
       assert.equal(outcome.ok, true, outcome.xml);
-      const wispr = Object.values(pc.state.carriers)[0]?.WLANProfiles.find((p) => p.name === 'Contoso Hotspot');
+      const wispr = Object.values(pc.state.carriers)[0]?.WLANProfiles.find(
+        (p) => p.name === 'Contoso Hotspot',
+      );
       const credentials = wispr?.MSM?.security?.HotspotProfile?.BasicAuth;
       assert.ok(credentials?.UserName && credentials.Password, 'the PC holds the WISPr credentials');
 
       // FreeRADIUS with the configuration `mbprov radius config` writes, its rest module calling this portal.
-      const apiKey = (await createApiKey(ctx.store.db, 'freeradius', ['radius'], ctx.clock().toISOString())).key;
+      const apiKey = (await createApiKey(ctx.store.db, 'freeradius', ['radius'], ctx.clock().toISOString()))
+        .key;
       radius = await startFreeRadius(ctx.config, {
         apiKey,
         portalCaFile: join(dataDir, 'tls', 'localhost.crt.pem'),
@@ -289,7 +299,10 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
         'NAS-IP-Address': '127.0.0.1',
         'Framed-IP-Address': '10.30.0.9',
       };
-      assert.equal((await radclient(server, 'acct', { ...session, 'Acct-Status-Type': 'Start' })).code, 'Accounting-Response');
+      assert.equal(
+        (await radclient(server, 'acct', { ...session, 'Acct-Status-Type': 'Start' })).code,
+        'Accounting-Response',
+      );
       const interim = await radclient(server, 'acct', {
         ...session,
         'Acct-Status-Type': 'Interim-Update',

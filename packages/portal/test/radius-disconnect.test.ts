@@ -21,8 +21,8 @@ import type { Subscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, POSTGRES_URL, type TestContext, testContext } from './helpers/context.ts';
 import { installed } from './helpers/freeradius.ts';
 import { FreeRadiusCoa } from './helpers/freeradius-coa.ts';
-import { freeUdpPort } from './helpers/radius-udp.ts';
 import { buyPlan } from './helpers/purchase.ts';
+import { freeUdpPort } from './helpers/radius-udp.ts';
 
 const haveFreeRadius = await installed('freeradius');
 const SECRET_ENV = 'MBPROV_TEST_DISCONNECT_SECRET';
@@ -214,7 +214,9 @@ for (const dialect of DIALECTS) {
         const f = await subscriberWithPlan();
         await record(f, 'Start', 'unconfigured-f');
         const before = await queue.depth();
-        await applyUsageReports(ctx, [{ iccid: f.iccid, usageMegabytes: 1500, at: ctx.clock().toISOString() }]);
+        await applyUsageReports(ctx, [
+          { iccid: f.iccid, usageMegabytes: 1500, at: ctx.clock().toISOString() },
+        ]);
         assert.equal(await queue.depth(), before);
         await queue.drain();
         assert.deepEqual(disconnectsOf('unconfigured-f'), []);

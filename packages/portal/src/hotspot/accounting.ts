@@ -1,7 +1,7 @@
 import type { PortalContext } from '../context.ts';
-import { requestDisconnects } from './disconnect.ts';
 import { applyAccountingRecord, stopNasSessions } from '../storage/radius-sessions.ts';
 import { radiusUser } from '../storage/radius-users.ts';
+import { requestDisconnects } from './disconnect.ts';
 import { count, octets, type RestAttributeMap, required, text } from './rest-attributes.ts';
 import { acceptedRealms, hotspotUserName } from './user-name.ts';
 

@@ -99,7 +99,11 @@ function identityOf(session: RadiusSession): SessionIdentity {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
-async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function pooled<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++] as T);
@@ -153,7 +157,9 @@ export async function disconnectSessions(
     await client.close();
   }
   if (summary.timedOut > 0)
-    throw new Error(`${summary.timedOut} session(s) not disconnected: their NAS did not answer (retried later)`);
+    throw new Error(
+      `${summary.timedOut} session(s) not disconnected: their NAS did not answer (retried later)`,
+    );
   return summary;
 }
 
@@ -162,6 +168,10 @@ export async function runDisconnectJob(ctx: PortalContext, data: Record<string, 
   const { subscriberIds, reason } = data;
   if (!Array.isArray(subscriberIds) || !subscriberIds.every((id) => typeof id === 'string'))
     throw new Error('a disconnect-sessions job without subscriberIds');
-  const summary = await disconnectSessions(ctx, subscriberIds, typeof reason === 'string' ? reason : 'unknown');
+  const summary = await disconnectSessions(
+    ctx,
+    subscriberIds,
+    typeof reason === 'string' ? reason : 'unknown',
+  );
   ctx.log.info({ ...summary, reason }, 'disconnect job done');
 }

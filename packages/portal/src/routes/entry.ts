@@ -14,11 +14,7 @@ import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
-import {
-  activeSubscription,
-  latestSubscription,
-  usageTimeOf,
-} from '../storage/subscriptions.ts';
+import { activeSubscription, latestSubscription, usageTimeOf } from '../storage/subscriptions.ts';
 import type { HomeView, Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
