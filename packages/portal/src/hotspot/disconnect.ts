@@ -65,7 +65,7 @@ export async function expireEndedOf(ctx: PortalContext, subscriberId: string): P
 
 /** What one run of the job did. */
 export interface DisconnectSummary {
-  /** Sessions the NAS ended (ACK, or NAK Session-Context-Not-Found): their rows are closed. */
+  /** Sessions the NAS ended (Disconnect ACK, or NAK Session-Context-Not-Found): their rows are closed. */
   closed: number;
   /** Sessions whose NAS did not answer in time: left open, the job is retried. */
   timedOut: number;
@@ -143,8 +143,16 @@ export async function disconnectSessions(
       const result = await endSession(client, nas, identityOf(session));
       const logged = { ...at, nas: nas.target.name, action: nas.action, outcome: result.outcome };
       if (result.ok) {
-        if (await closeEndedSession(ctx.store.db, session.id, 'Admin-Reset', now())) summary.closed++;
-        ctx.log.info(logged, 'session ended at its NAS');
+        // A CoA leaves the session alive in the walled garden (its accounting goes on): only a Disconnect ends it.
+        if (
+          nas.action === 'disconnect' &&
+          (await closeEndedSession(ctx.store.db, session.id, 'Admin-Reset', now()))
+        )
+          summary.closed++;
+        ctx.log.info(
+          logged,
+          nas.action === 'disconnect' ? 'session ended at its NAS' : 'session moved to the walled garden',
+        );
       } else if (result.outcome === 'timeout') {
         summary.timedOut++;
         ctx.log.warn({ ...logged, attempts: result.attempts }, 'NAS did not answer: session left open');
