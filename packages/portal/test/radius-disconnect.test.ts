@@ -31,7 +31,7 @@ process.env[SECRET_ENV] = SECRET;
 process.env.MBPROV_TEST_DEAD_NAS_SECRET = SECRET;
 
 /** Sessions the listener acknowledges; any other id is NAKed with Session-Context-Not-Found. */
-const KNOWN = ['expired-a', 'other-b', 'exhausted-c', 'billing-d', 'suspended-e'];
+const KNOWN = ['expired-a', 'other-b', 'exhausted-c', 'billing-d', 'suspended-e', 'garden-h'];
 
 const HOUR = 3_600_000;
 
@@ -209,6 +209,34 @@ for (const dialect of DIALECTS) {
       assert.equal(answer.statusCode, 200);
       // vanished-e is unknown to the NAS: its NAK 503 (already gone) closes the row too.
       await expectDisconnected('suspended-e', 'vanished-e');
+    });
+
+    it('a NAS configured for CoA gets a CoA-Request with its walled-garden Filter-Id; the session stays open', async () => {
+      const nas = ctx.config.radius.nas;
+      ctx.config.radius.nas = nas.map((n) => ({
+        ...n,
+        action: 'coa' as const,
+        coaFilterId: 'walled-garden',
+      }));
+      try {
+        const h = await subscriberWithPlan();
+        await record(h, 'Start', 'garden-h');
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/subscribers/${h.id}/suspend`,
+          headers: { authorization: `Bearer ${admin}` },
+        });
+        await queue.drain();
+        const sent = coa.received().filter((r) => r.attributes['Acct-Session-Id'] === 'garden-h');
+        assert.deepEqual(
+          sent.map((r) => [r.type, r.attributes['Filter-Id']]),
+          [['CoA-Request', 'walled-garden']],
+          coa.output.slice(-3000),
+        );
+        assert.equal((await sessionRow('garden-h'))?.status, 'open', 'it lives on in the walled garden');
+      } finally {
+        ctx.config.radius.nas = nas;
+      }
     });
 
     it('nothing is queued when no NAS is configured', async () => {
