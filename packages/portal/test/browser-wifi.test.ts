@@ -5,6 +5,9 @@
 // without a SIM (@mbprov/simulator, source wifi-provider) applies the document: an EV signature the user consents to
 // the first time, and the WISPr profile with the account's credentials installed. axe-core checks every new page in
 // English and Japanese, and none scrolls sideways at 320 px. Tests never assert on time: timeouts guard hangs only.
+// Issue 16's "Done when" in one test: the credentials of the applied document get Access-Accept from FreeRADIUS
+// (its rest module calling the portal), accounting through FreeRADIUS consumes the plan, and expiry sends a
+// Disconnect-Request that FreeRADIUS's Dynamic Authorization listener (the NAS of the test) receives.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -14,17 +17,28 @@ import { after, before, describe, it } from 'node:test';
 import { Machine } from '@mbprov/simulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { normalizeEmail } from '../src/activation/accounts.ts';
+import { createApiKey } from '../src/backoffice/api-keys.ts';
 import { freeLoopbackPort } from '../src/free-port.ts';
+import { runExpirySweep } from '../src/jobs/tasks.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import { type RunningPortal, startPortal } from '../src/start.ts';
 import { accountByEmailId } from '../src/storage/accounts.ts';
+import { radiusSession } from '../src/storage/radius-sessions.ts';
 import { subscriberById } from '../src/storage/subscribers.ts';
+import { latestSubscription } from '../src/storage/subscriptions.ts';
 import { messages, t } from '../src/views/i18n.ts';
 import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
+import { installed, type RunningFreeRadius, radclient, startFreeRadius } from './helpers/freeradius.ts';
+import { FreeRadiusCoa } from './helpers/freeradius-coa.ts';
 
 type Lang = 'en' | 'ja';
 const TEST_TIMEOUT = 180_000;
 const PASSWORD = 'a long test password';
+/** The NAS of the Done-when test: FreeRADIUS's Dynamic Authorization listener on 127.0.0.1. */
+const NAS_SECRET_ENV = 'MBPROV_TEST_BROWSER_NAS_SECRET';
+const NAS_SECRET = 'browser-test-nas-shared-secret';
+const SESSION_ID = 'done-when-session-1';
+const haveFreeRadius = (await installed('freeradius')) && (await installed('radclient'));
 
 let portal: RunningPortal;
 let browser: Browser;
@@ -33,6 +47,7 @@ let baseUrl: string;
 let tlsCa: string;
 let testRootPem: string;
 let accounts = 0;
+let coa: FreeRadiusCoa | undefined;
 
 /** An https GET as the Settings app makes it: no cookies, no credentials, the portal's certificate trusted. */
 function fetchWithoutCookies(url: string): Promise<{ status: number; type: string; body: string }> {
@@ -91,6 +106,26 @@ async function signUp(page: Page, lang: Lang): Promise<string> {
   return email;
 }
 
+/**
+ * The document of the completion page's ms-settings link, fetched as the Settings app fetches it (no cookies), applied
+ * by a PC without a SIM as from a Wi-Fi provider (EV chain to a trusted root, consent the first time).
+ */
+async function applySettingsLink(page: Page) {
+  const settingsLink = page.getByRole('link', { name: t('en', 'complete.fallback.wifi') });
+  const href = (await settingsLink.getAttribute('href')) ?? '';
+  assert.match(href, /^ms-settings:wifi-provisioning\?uri=https%3A%2F%2F/);
+  const documentUrl = decodeURIComponent(href.slice('ms-settings:wifi-provisioning?uri='.length));
+  const fetched = await fetchWithoutCookies(documentUrl);
+  assert.equal(fetched.status, 200, fetched.body.slice(0, 200));
+  assert.match(fetched.type, /^application\/xml/);
+  const pc = Machine.create({ trustedRoots: [testRootPem], capabilities: { mobileBroadband: false } });
+  delete pc.state.capabilities.sim;
+  let prompts = 0;
+  const consent = () => ++prompts > 0;
+  const outcome = pc.provision(fetched.body, { source: 'wifi-provider', consent });
+  return { documentUrl, fetched, pc, consent, outcome, prompts: () => prompts };
+}
+
 /** Chooses `plan`, pays with the accepted test card on the hosted page, and comes back to the completion page. */
 async function buy(page: Page, plan: string, lang: Lang): Promise<void> {
   await page.getByRole('radio', { name: plan }).check();
@@ -112,6 +147,8 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
   before(
     async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-wifi-'));
+      process.env[NAS_SECRET_ENV] = NAS_SECRET;
+      if (haveFreeRadius) coa = await FreeRadiusCoa.start(NAS_SECRET, [SESSION_ID]);
       const port = await freeLoopbackPort();
       baseUrl = `https://localhost:${port}`;
       portal = await startPortal({
@@ -126,6 +163,17 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
           config.rateLimits.checkoutPerMinute = 10_000;
           config.checkouts.maxPerClient = 10_000;
           config.wifiAccounts.signupsPerClientPerHour = 1000;
+          if (coa)
+            config.radius.nas = [
+              {
+                name: 'ap-test',
+                address: '127.0.0.1',
+                coaPort: coa.port,
+                secretEnv: NAS_SECRET_ENV,
+                action: 'disconnect',
+                timeoutSeconds: 30,
+              },
+            ];
         },
         logger: false,
       });
@@ -139,6 +187,7 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
   after(async () => {
     await browser?.close();
     await portal?.close();
+    await coa?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -161,29 +210,15 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       await buy(page, 'Wi-Fi Day Pass', 'en');
       assert.equal(await heading(page), t('en', 'complete.heading'));
 
-      // The completion page offers the ms-settings link and the download, and no msProvisionNetworks script.
-      const settingsLink = page.getByRole('link', { name: t('en', 'complete.fallback.wifi') });
-      const href = (await settingsLink.getAttribute('href')) ?? '';
-      assert.match(href, /^ms-settings:wifi-provisioning\?uri=https%3A%2F%2F/);
-      const documentUrl = decodeURIComponent(href.slice('ms-settings:wifi-provisioning?uri='.length));
+      // The completion page offers the ms-settings link and the download, and no msProvisionNetworks script. What
+      // the Settings app does: it fetches the URL itself, without the browser's cookies; a PC without a SIM applies it.
+      const { documentUrl, fetched, pc, consent, outcome, prompts } = await applySettingsLink(page);
       const download = page.getByRole('link', { name: t('en', 'complete.fallback.download') });
       assert.equal(await download.getAttribute('href'), documentUrl);
       assert.equal(await page.locator('script[src$="provision.js"]').count(), 0);
-
-      // What the Settings app does: it fetches the URL itself, without the browser's cookies.
-      const fetched = await fetchWithoutCookies(documentUrl);
-      assert.equal(fetched.status, 200, fetched.body.slice(0, 200));
-      assert.match(fetched.type, /^application\/xml/);
-
-      // A PC without a SIM applies it as from a Wi-Fi provider: EV chain to a trusted root, consent the first time.
-      const pc = Machine.create({ trustedRoots: [testRootPem], capabilities: { mobileBroadband: false } });
-      delete pc.state.capabilities.sim;
-      let prompts = 0;
-      const consent = () => ++prompts > 0;
-      const outcome = pc.provision(fetched.body, { source: 'wifi-provider', consent });
       assert.equal(outcome.ok, true, outcome.xml);
       assert.equal(outcome.signer?.trustedBy, 'consent');
-      assert.equal(prompts, 1);
+      assert.equal(prompts(), 1);
       const account = await accountByEmailId(
         portal.ctx.store.db,
         portal.ctx.secrets.accountEmailId(normalizeEmail(email) as string),
@@ -205,7 +240,7 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       );
       // The same document again (the link pressed twice): no second prompt.
       assert.equal(pc.provision(fetched.body, { source: 'wifi-provider', consent }).ok, true);
-      assert.equal(prompts, 1);
+      assert.equal(prompts(), 1);
 
       // The status page, then logging out.
       await page.goto(`${baseUrl}/status`);
@@ -217,6 +252,90 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       ]);
       assert.equal(await page.getByRole('link', { name: t('en', 'wifi.login.link') }).count(), 1);
     } finally {
+      await context.close();
+    }
+  });
+
+  it('Done when (issue 16): the applied credentials get Access-Accept from FreeRADIUS, accounting through it consumes the plan, and expiry sends a Disconnect the NAS receives', {
+    timeout: TEST_TIMEOUT,
+    skip: haveFreeRadius ? false : 'freeradius and freeradius-utils are not installed',
+  }, async () => {
+    const { ctx } = portal;
+    const listener = coa as FreeRadiusCoa;
+    const context = await newContext('en');
+    const realClock = ctx.clock;
+    let radius: RunningFreeRadius | undefined;
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/wifi/signup`);
+      await signUp(page, 'en');
+      await buy(page, 'Wi-Fi Day Pass', 'en');
+      const { pc, outcome } = await applySettingsLink(page);
+      assert.equal(outcome.ok, true, outcome.xml);
+      const wispr = Object.values(pc.state.carriers)[0]?.WLANProfiles.find(
+        (p) => p.name === 'Contoso Hotspot',
+      );
+      const credentials = wispr?.MSM?.security?.HotspotProfile?.BasicAuth;
+      assert.ok(credentials?.UserName && credentials.Password, 'the PC holds the WISPr credentials');
+
+      // FreeRADIUS with the configuration `mbprov radius config` writes, its rest module calling this portal.
+      const apiKey = (await createApiKey(ctx.store.db, 'freeradius', ['radius'], ctx.clock().toISOString()))
+        .key;
+      radius = await startFreeRadius(ctx.config, {
+        apiKey,
+        portalCaFile: join(dataDir, 'tls', 'localhost.crt.pem'),
+      });
+      const server = radius;
+      const accepted = await radclient(server, 'auth', {
+        'User-Name': credentials.UserName,
+        'User-Password': credentials.Password,
+      });
+      assert.equal(accepted.code, 'Access-Accept', server.output().slice(-3000));
+
+      // Accounting from the NAS (127.0.0.1, the configured ap-test) through FreeRADIUS consumes the plan.
+      const session = {
+        'User-Name': credentials.UserName,
+        'Acct-Session-Id': SESSION_ID,
+        'NAS-IP-Address': '127.0.0.1',
+        'Framed-IP-Address': '10.30.0.9',
+      };
+      assert.equal(
+        (await radclient(server, 'acct', { ...session, 'Acct-Status-Type': 'Start' })).code,
+        'Accounting-Response',
+      );
+      const interim = await radclient(server, 'acct', {
+        ...session,
+        'Acct-Status-Type': 'Interim-Update',
+        'Acct-Input-Octets': '50000000',
+        'Acct-Output-Octets': '30000000',
+      });
+      assert.equal(interim.code, 'Accounting-Response', server.output().slice(-3000));
+      const subscriberId = (await radiusSession(ctx.store.db, 'ip:127.0.0.1', SESSION_ID))?.subscriber_id;
+      assert.ok(subscriberId, 'the session is stored');
+      const plan = await latestSubscription(ctx.store.db, subscriberId);
+      assert.equal(Number(plan?.wifi_octets), 80_000_000);
+      assert.equal(plan?.usage_mb, 80);
+
+      // Two days later the sweep expires the plan and the job disconnects the session at its NAS.
+      ctx.clock = () => new Date(Date.now() + 2 * 86_400_000);
+      await runExpirySweep(ctx);
+      await ctx.queue?.drain();
+      const sent = listener
+        .received()
+        .filter((r) => r.type === 'Disconnect-Request' && r.attributes['Acct-Session-Id'] === SESSION_ID);
+      assert.equal(sent.length, 1, listener.output.slice(-3000));
+      assert.equal(sent[0]?.attributes['User-Name'], credentials.UserName);
+      assert.equal(sent[0]?.attributes['Framed-IP-Address'], '10.30.0.9');
+      assert.equal((await radiusSession(ctx.store.db, 'ip:127.0.0.1', SESSION_ID))?.status, 'stopped');
+      // And the same credentials are refused now.
+      const refused = await radclient(server, 'auth', {
+        'User-Name': credentials.UserName,
+        'User-Password': credentials.Password,
+      });
+      assert.equal(refused.code, 'Access-Reject');
+    } finally {
+      ctx.clock = realClock;
+      await radius?.stop();
       await context.close();
     }
   });

@@ -1,8 +1,9 @@
 import type { PortalContext } from '../context.ts';
+import { expireEndedOf } from '../hotspot/disconnect.ts';
 import { getPlan } from '../storage/plans.ts';
 import { findSim, type Sim } from '../storage/sims.ts';
 import { subscriberBySim } from '../storage/subscribers.ts';
-import { activeSubscription, expireEnded, latestSubscription } from '../storage/subscriptions.ts';
+import { activeSubscription, latestSubscription } from '../storage/subscriptions.ts';
 
 /**
  * The hosts Windows uses to test connectivity: reachable only with an active plan, so that the test tells the
@@ -99,7 +100,7 @@ export async function policyFor(
   const suspended = subscriber.status === 'suspended' || sim.status === 'suspended';
   if (suspended) return closed('suspended');
   const now = ctx.clock().toISOString();
-  await expireEnded(db, subscriber.id, now);
+  await expireEndedOf(ctx, subscriber.id);
   const active = await activeSubscription(db, subscriber.id);
   const reason = accessReason(
     { suspended, current: active ?? (await latestSubscription(db, subscriber.id)) },

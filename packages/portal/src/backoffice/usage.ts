@@ -1,5 +1,6 @@
 import { MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
+import { requestDisconnects } from '../hotspot/disconnect.ts';
 import { applyUsageBatch, type UsageOutcome, type UsageRow } from '../storage/usage-reports.ts';
 
 /** One usage report from billing or the PCRF. */
@@ -35,7 +36,7 @@ function usageWindow(ctx: PortalContext): UsageWindow {
  * Applies usage reports. Each is idempotent per subscriber and timestamp: a report not newer than the stored one is
  * a duplicate (same time) or stale (older: out-of-order delivery), and changes nothing. Usage never moves
  * backwards: a newer report with a lower figure keeps the higher one. Crossing the allowance of a Fixed plan
- * exhausts it (the walled garden closes); the next refresh answers a usage-only document. The reports of a call apply
+ * exhausts it (the walled garden closes, and its Wi-Fi sessions are disconnected); the next refresh answers a usage-only document. The reports of a call apply
  * in order, as one statement whatever their number, a report alone as one UPDATE (storage/usage-reports.ts).
  *
  * A report dated outside the usageReports window refuses the whole call before anything is applied
@@ -75,12 +76,15 @@ export async function applyUsageReports(ctx: PortalContext, reports: UsageReport
     valid.map((v) => v.row),
     new Date(window.latest).toISOString(),
   );
+  const exhausted: string[] = [];
   for (const [i, { index }] of valid.entries()) {
     const outcome = outcomes[i] as UsageOutcome;
+    if (outcome.status === 'applied' && outcome.exhausted) exhausted.push(outcome.subscriberId);
     results[index] =
       outcome.status === 'applied'
         ? { status: 'applied', usageMegabytes: outcome.usageMb, exhausted: outcome.exhausted }
         : outcome;
   }
+  await requestDisconnects(ctx, exhausted, 'exhausted');
   return results;
 }

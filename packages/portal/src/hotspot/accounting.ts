@@ -1,6 +1,7 @@
 import type { PortalContext } from '../context.ts';
 import { applyAccountingRecord, stopNasSessions } from '../storage/radius-sessions.ts';
 import { radiusUser } from '../storage/radius-users.ts';
+import { requestDisconnects } from './disconnect.ts';
 import { count, octets, type RestAttributeMap, required, text } from './rest-attributes.ts';
 import { acceptedRealms, hotspotUserName } from './user-name.ts';
 
@@ -88,6 +89,8 @@ export async function account(ctx: PortalContext, attributes: RestAttributeMap):
     },
     now,
   );
+  if (outcome.status === 'applied' && outcome.exhausted)
+    await requestDisconnects(ctx, [user.subscriberId], 'exhausted');
   return outcome.status === 'applied'
     ? {
         result: 'applied',

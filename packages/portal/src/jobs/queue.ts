@@ -4,6 +4,7 @@ export type JobName =
   | 'regenerate-documents'
   | 'prune-documents'
   | 'prune-radius-sessions'
+  | 'disconnect-sessions'
   | 'receipt-mail';
 
 /** A durable job queue: pg-boss on PostgreSQL, a jobs table polled in process on SQLite. */

@@ -1,6 +1,7 @@
 import { sweepCheckouts } from '../activation/checkout-expiry.ts';
 import { fullDocument, storeDocument } from '../activation/issue.ts';
 import type { PortalContext } from '../context.ts';
+import { requestDisconnects, runDisconnectJob } from '../hotspot/disconnect.ts';
 import { forgetUnsentReceipts, sendReceiptMail } from '../mail/receipt-job.ts';
 import { pruneDocumentsPage } from '../storage/documents.ts';
 import { closeSilentSessions, deleteStoppedSessions } from '../storage/radius-sessions.ts';
@@ -20,7 +21,7 @@ export const PRUNE_PAGE_SIZE = 200;
 
 /**
  * Marks plans past their end as expired (the walled garden closes at once for the policy API anyway), in bounded
- * batches, those that ended first first; returns how many.
+ * batches, those that ended first first, and queues the end of their subscribers' Wi-Fi sessions; returns how many.
  */
 export async function expireSweep(
   ctx: PortalContext,
@@ -30,8 +31,9 @@ export async function expireSweep(
   let expired = 0;
   for (;;) {
     const batch = await expireEndedBatch(ctx.store.db, now, pageSize);
-    expired += batch;
-    if (batch < pageSize) return expired;
+    await requestDisconnects(ctx, batch, 'expired');
+    expired += batch.length;
+    if (batch.length < pageSize) return expired;
   }
 }
 
@@ -138,7 +140,8 @@ export async function runExpirySweep(ctx: PortalContext): Promise<void> {
 
 /**
  * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions and of
- * RADIUS sessions every hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete.
+ * RADIUS sessions every hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete,
+ * Disconnects as access closes (hotspot/disconnect.ts).
  */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', () => runExpirySweep(ctx));
@@ -151,6 +154,7 @@ export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<vo
   await queue.work('prune-radius-sessions', async () => {
     await pruneRadiusSessions(ctx);
   });
+  await queue.work('disconnect-sessions', (data) => runDisconnectJob(ctx, data));
   await queue.work('receipt-mail', async (data) => {
     if (typeof data.checkoutId !== 'string') throw new Error('a receipt-mail job without a checkoutId');
     await sendReceiptMail(ctx, data.checkoutId);

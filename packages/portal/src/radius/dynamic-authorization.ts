@@ -129,7 +129,7 @@ interface Pending {
 }
 
 /** The address as the socket reports a sender: IPv6 in its canonical compressed form (RFC 5952). */
-function canonicalAddress(address: string): string {
+export function canonicalAddress(address: string): string {
   return isIPv6(address) ? new URL(`http://[${address}]`).hostname.slice(1, -1) : address;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { newCheckoutId } from '../activation/checkout.ts';
 import { planKindFor, subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
+import { expireEndedOf } from '../hotspot/disconnect.ts';
 import {
   cdmaDeviceKey,
   type DeviceParameters,
@@ -13,12 +14,7 @@ import { issueCheckoutTicket } from '../security/checkout-ticket.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { findSimsByAny, type Sim } from '../storage/sims.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
-import {
-  activeSubscription,
-  expireEnded,
-  latestSubscription,
-  usageTimeOf,
-} from '../storage/subscriptions.ts';
+import { activeSubscription, latestSubscription, usageTimeOf } from '../storage/subscriptions.ts';
 import type { HomeView, Lang, PlansView, Scenario } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
@@ -198,7 +194,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
       }
       const subscriber = await subscriberForSim(ctx, sim, params.devId?.value);
       rememberSubscriber(reply, subscriber.id);
-      await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
+      await expireEndedOf(ctx, subscriber.id);
       const active = await activeSubscription(ctx.store.db, subscriber.id);
       if (active)
         return sendPage(ctx, renderer, request, reply, await statusView(ctx, subscriber, active, lang), lang);
@@ -222,7 +218,7 @@ export function entryRoutes(app: FastifyInstance, ctx: PortalContext, renderer: 
       const lang = requestLang(request, reply);
       const subscriber = await browserSubscriber(ctx, request);
       if (!subscriber) return reply.redirect('/', 303);
-      await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
+      await expireEndedOf(ctx, subscriber.id);
       if (
         ctx.config.operator.renewWhileActive === 'refuse' &&
         (await activeSubscription(ctx.store.db, subscriber.id))

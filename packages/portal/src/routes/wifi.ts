@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logIn, normalizeEmail, signUp } from '../activation/accounts.ts';
 import { redeemVoucher } from '../activation/vouchers.ts';
 import type { PortalContext } from '../context.ts';
+import { expireEndedOf } from '../hotspot/disconnect.ts';
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import { clearSession, sessionAccount, startSession } from '../security/account-session.ts';
 import { readDocumentLink } from '../security/document-link.ts';
@@ -10,7 +11,7 @@ import { endSessions } from '../storage/accounts.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { activePlans } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
-import { activeSubscription, expireEnded } from '../storage/subscriptions.ts';
+import { activeSubscription } from '../storage/subscriptions.ts';
 import type { ErrorView, Lang, WifiFormError, WifiFormView } from '../views/models.ts';
 import { type Renderer, WIFI_FIELDS } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
@@ -96,7 +97,7 @@ export function wifiRoutes(
     const lang = requestLang(request, reply);
     const account = await sessionAccount(ctx, request);
     const plans = (await activePlans(ctx.store.db, 'wifi')).map((p) => planView(p, lang));
-    if (account) await expireEnded(ctx.store.db, account.subscriber_id, ctx.clock().toISOString());
+    if (account) await expireEndedOf(ctx, account.subscriber_id);
     const view = {
       page: 'wifi' as const,
       plans,
@@ -200,7 +201,7 @@ export function wifiRoutes(
     const lang = requestLang(request, reply);
     const subscriber = await wifiSubscriber(ctx, request);
     if (!subscriber) return reply.redirect('/wifi/login', 303);
-    await expireEnded(ctx.store.db, subscriber.id, ctx.clock().toISOString());
+    await expireEndedOf(ctx, subscriber.id);
     if (
       ctx.config.operator.renewWhileActive === 'refuse' &&
       (await activeSubscription(ctx.store.db, subscriber.id))

@@ -169,11 +169,22 @@ export async function applyAccountingRecord(
  * Closes the open sessions of a NAS that says it (re)started (Accounting-On or -Off): it lost them, and no Stop will
  * come. Their octets since the last record are lost with them. Answers how many were closed.
  */
-export async function stopNasSessions(db: Db, nas: string, cause: string, now: string): Promise<number> {
+export function stopNasSessions(db: Db, nas: string, cause: string, now: string): Promise<number> {
+  return stopOpen(db, 'nas', nas, cause, now);
+}
+
+/** Stops the open sessions whose `column` is `value`, with `cause`; answers how many. */
+async function stopOpen(
+  db: Db,
+  column: 'nas' | 'id',
+  value: string,
+  cause: string,
+  now: string,
+): Promise<number> {
   const result = await db
     .updateTable('radius_sessions')
     .set({ status: 'stopped', terminate_cause: cause, stopped_at: now, updated_at: now })
-    .where('nas', '=', nas)
+    .where(column, '=', value)
     .where('status', '=', 'open')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -188,6 +199,14 @@ export async function openSessionsOf(db: Db, subscriberId: string): Promise<Radi
     .where('status', '=', 'open')
     .orderBy('started_at')
     .execute();
+}
+
+/**
+ * Closes a session its NAS ended at mbprov's request (a Disconnect ACKed, or NAKed because the session was already
+ * gone): accounting's Stop may never reach the portal. Answers whether it was still open.
+ */
+export async function closeEndedSession(db: Db, id: string, cause: string, now: string): Promise<boolean> {
+  return (await stopOpen(db, 'id', id, cause, now)) === 1;
 }
 
 /** A session by NAS and Acct-Session-Id. */

@@ -26,7 +26,17 @@ interface Row {
  * known one. Compiled once per handle (compiled-once.ts).
  */
 const userRow = compiledOnce((db: Db, userName: string) =>
-  db
+  userQuery(db).where('s.refresh_user', '=', userName),
+);
+
+/** The same row by subscriber id (a Disconnect job checks the access is still closed). */
+const userRowById = compiledOnce((db: Db, subscriberId: string) =>
+  userQuery(db).where('s.id', '=', subscriberId),
+);
+
+/** The subscriber, its SIM and its current subscription; the callers add which subscriber. */
+function userQuery(db: Db) {
+  return db
     .selectFrom('subscribers as s')
     .leftJoin('sims as m', 'm.id', 's.sim_id')
     .leftJoin('subscriptions as p', (join) =>
@@ -44,13 +54,20 @@ const userRow = compiledOnce((db: Db, userName: string) =>
       'p.id as subscription_id',
       'p.status',
       'p.ends_at',
-    ])
-    .where('s.refresh_user', '=', userName),
-);
+    ]);
+}
 
 /** The subscriber whose hotspot user name (its refresh_user) this is, with what authorize decides from. */
 export async function radiusUser(db: Db, userName: string): Promise<RadiusUser | undefined> {
-  const row = (await userRow(db, userName)) as Row | undefined;
+  return userOf((await userRow(db, userName)) as Row | undefined);
+}
+
+/** The same by subscriber id: what a Disconnect job checks before it ends a session. */
+export async function radiusUserById(db: Db, subscriberId: string): Promise<RadiusUser | undefined> {
+  return userOf((await userRowById(db, subscriberId)) as Row | undefined);
+}
+
+function userOf(row: Row | undefined): RadiusUser | undefined {
   if (!row) return undefined;
   return {
     subscriberId: row.id,

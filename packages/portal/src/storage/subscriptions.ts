@@ -175,13 +175,13 @@ export async function expireEnded(db: Db, subscriberId: string | undefined, now:
 }
 
 /**
- * Marks up to `limit` active subscriptions past their end as expired, those that ended first first; returns how
- * many. Ordered and bounded, the statement walks subscriptions_active_ends from its start and stops: PostgreSQL
+ * Marks up to `limit` active subscriptions past their end as expired, those that ended first first; returns their
+ * subscribers (whose network sessions then end: hotspot/disconnect.ts). Ordered and bounded, the statement walks subscriptions_active_ends from its start and stops: PostgreSQL
  * estimates `ends_at <= now` from every subscription's end, most of them history long past, and would read the
  * whole table for an unbounded sweep that finds none.
  */
-export async function expireEndedBatch(db: Db, now: string, limit: number): Promise<number> {
-  const result = await db
+export async function expireEndedBatch(db: Db, now: string, limit: number): Promise<string[]> {
+  const rows = await db
     .updateTable('subscriptions')
     .set({ status: 'expired' })
     .where('status', '=', 'active')
@@ -194,8 +194,9 @@ export async function expireEndedBatch(db: Db, now: string, limit: number): Prom
         .orderBy('ends_at')
         .limit(limit),
     )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('subscriber_id')
+    .execute();
+  return rows.map((r) => r.subscriber_id);
 }
 
 /**

@@ -26,7 +26,13 @@ export interface UsageRow {
 
 /** What became of one report (see UsageResult of backoffice/usage.ts, which this feeds). */
 export type UsageOutcome =
-  | { status: 'applied'; usageMb: number; exhausted: boolean }
+  | {
+      status: 'applied';
+      usageMb: number;
+      exhausted: boolean;
+      /** The subscriber whose plan the report counted against. */
+      subscriberId: string;
+    }
   | { status: 'duplicate' | 'stale' | 'unknown-sim' | 'no-plan' };
 
 /** A row of the batch statement: one per report, in report order. */
@@ -152,7 +158,7 @@ function outcome(row: ReportRow): UsageOutcome {
   if (row.at === row.current_at) return { status: 'duplicate' };
   const usageMb = Number(row.usage);
   const exhausted = Number(row.fixed) === 1 && row.cap !== null && usageMb >= Number(row.cap);
-  return { status: 'applied', usageMb, exhausted };
+  return { status: 'applied', usageMb, exhausted, subscriberId: row.subscriber };
 }
 
 /** PostgreSQL: the batch is one statement, the update a data-modifying CTE; `updated` tells which rows it took. */
@@ -216,7 +222,11 @@ const applyOne = compiledOnce(
     const fixed = sql`(select plans.plan_type from plans where plans.id = subscriptions.plan_id) = 'Fixed'
       and subscriptions.data_limit_mb is not null`;
     const subscriber = sql`(select s.id from subscribers s where s.sim_id = ${simOf(text(iccid), text(imsi), text(min))})`;
-    const statement = sql<{ usage_mb: number | string; exhausted: number | string }>`update subscriptions
+    const statement = sql<{
+      usage_mb: number | string;
+      exhausted: number | string;
+      subscriber_id: string;
+    }>`update subscriptions
   set usage_mb = ${usage}, usage_at = ${text(at)},
     status = case when ${fixed} and ${usage} >= subscriptions.data_limit_mb then 'exhausted'
       else subscriptions.status end
@@ -224,7 +234,8 @@ const applyOne = compiledOnce(
     and subscriptions.status in ('active', 'exhausted') and subscriptions.starts_at <= ${text(at)}
     and (subscriptions.usage_at is null or subscriptions.usage_at > ${text(latest)}
       or subscriptions.usage_at < ${text(at)})
-  returning usage_mb, case when ${fixed} and usage_mb >= data_limit_mb then 1 else 0 end as exhausted`;
+  returning usage_mb, case when ${fixed} and usage_mb >= data_limit_mb then 1 else 0 end as exhausted,
+    subscriber_id`;
     return { compile: () => statement.compile(db) };
   },
 );
@@ -252,7 +263,14 @@ export async function applyUsageBatch(
     const { iccid, imsi, min, usageMb, at } = one;
     const row = await applyOne(store.db, iccid ?? null, imsi ?? null, min ?? null, usageMb, at, latest);
     if (row)
-      return [{ status: 'applied', usageMb: Number(row.usage_mb), exhausted: Number(row.exhausted) === 1 }];
+      return [
+        {
+          status: 'applied',
+          usageMb: Number(row.usage_mb),
+          exhausted: Number(row.exhausted) === 1,
+          subscriberId: row.subscriber_id,
+        },
+      ];
   }
   const outcomes: UsageOutcome[] = new Array(reports.length);
   let pending = reports.map((_, i) => i);

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { refreshUrl } from '../../activation/issue.ts';
 import type { PortalContext } from '../../context.ts';
+import { requestDisconnects } from '../../hotspot/disconnect.ts';
 import { latestDocument } from '../../storage/documents.ts';
 import { findSim, simByMsisdn } from '../../storage/sims.ts';
 import { setSubscriberStatus, subscriberById, subscriberBySim } from '../../storage/subscribers.ts';
@@ -92,6 +93,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, guard
         if (!(await setSubscriberStatus(db, id, status, ctx.clock().toISOString())))
           throw new MbprovError('MBPROV_NOT_FOUND', `No subscriber ${id}.`);
         await recordChange(ctx, request, { action: `subscriber.${action}`, target: id });
+        if (action === 'suspend') await requestDisconnects(ctx, [id], 'suspended');
         return { id, status };
       },
     );
