@@ -78,7 +78,11 @@ export async function runScale(
   const secrets = loadSecrets(secretKey, '/nonexistent');
   const config = demoConfig() as Record<string, unknown>;
   config.sims = Array.from({ length: SAMPLES }, (_, k) => ({ iccid: sampleIccid(k), imsi: sampleImsi(k) }));
-  config.rateLimits = { entryPerMinute: 1_000_000_000, checkoutPerMinute: 1_000_000 };
+  config.rateLimits = {
+    entryPerMinute: 1_000_000_000,
+    checkoutPerMinute: 1_000_000,
+    apiPerMinute: 1_000_000_000,
+  };
   config.checkouts = { maxPerClient: 1_000_000 };
   config.dataDir = dir;
   const file = join(dir, 'config.json');
