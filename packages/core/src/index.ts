@@ -31,6 +31,7 @@ export type * from './model/plans.ts';
 export type * from './model/provisioning.ts';
 export type { XmlFragment } from './model/spec.ts';
 export type * from './model/wlan-profiles.ts';
+export * from './profiles/index.ts';
 export { MAX_DUSM_VALUE } from './rules/dusm-rules.ts';
 export { DEVICE_ID_PATTERN, GUID_PATTERN, SUBSCRIBER_ID_PATTERN } from './rules/global-rules.ts';
 export { checkRules, rules } from './rules/index.ts';

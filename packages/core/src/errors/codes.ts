@@ -189,6 +189,44 @@ export const codes = {
     'HotspotProfile UserName/Password directly is a legacy form; prefer BasicAuth.',
   ),
 
+  // Apple and Android profiles from one hotspot description (profiles/)
+  MBPROV_HOTSPOT_INVALID: e(
+    'A hotspot description cannot be rendered: a field is missing or of the wrong type, holds a character XML cannot carry, the user name holds "@", there is no network, or the CA is not one certificate; nothing is written.',
+  ),
+  MBPROV_PROFILE_SSID_LENGTH: e('An SSID of a hotspot description is longer than 32 octets of UTF-8.'),
+  MBPROV_PROFILE_DOMAIN_NAME: e('The Passpoint domainName of a hotspot description is not a DNS name.'),
+  MBPROV_PROFILE_REALM_SYNTAX: e(
+    'The NAI realm of a hotspot description is not an RFC 7542 realm (two or more ASCII labels of letters, digits and inner hyphens).',
+  ),
+  MBPROV_PROFILE_RCOI_FORMAT: e(
+    'A roaming consortium OI of a hotspot description is not 3 to 5 octets of hexadecimal.',
+  ),
+  MBPROV_PROFILE_RCOI_LENGTH: w(
+    'A roaming consortium OI of 4 octets: IEEE assigns 3 (OUI, CID) or 5 (OUI-36), so no network advertises it.',
+  ),
+  MBPROV_PROFILE_RCOI_CASE: w(
+    'A roaming consortium OI is written in lower case; the profiles carry it in upper case (Apple, Windows), so the configuration should too.',
+  ),
+  MBPROV_PROFILE_SERVER_NAMES_MISSING: e(
+    'A Passpoint network has no RADIUS server names, so devices would accept any certificate the CA issued.',
+  ),
+  MBPROV_PROFILE_CA_MISSING: e(
+    'A Passpoint network has no CA certificate: Android refuses the credential, Apple and Windows would ask the user to trust the server.',
+  ),
+  MBPROV_PROFILE_FRIENDLY_NAME_LENGTH: e(
+    'The operator friendly name is empty or longer than 252 octets of UTF-8 (ANQP Operator Friendly Name).',
+  ),
+  MBPROV_PROFILE_INNER_METHOD: w(
+    "The EAP-TTLS inner method is PAP: Apple and Android take it, Windows' Passpoint refuses it.",
+  ),
+  MBPROV_PROFILE_CREDENTIAL_LENGTH: e(
+    'The Passpoint identity (user@realm) is over 63 octets or the password over 255: Android refuses the credential.',
+  ),
+  MBPROV_PROFILE_SIGNER_UNSUPPORTED: e(
+    'The Apple profile signer (or a certificate of its chain) does not have an RSA key: the CMS signer (node-forge) signs with RSA only.',
+    500,
+  ),
+
   // Provisioning section
   MBPROV_REFRESH_URL_NOT_HTTPS: e('RefreshURL must be an https:// URL.'),
   MBPROV_REFRESH_DELAY_RANGE: e('DelayInDays must be between 1 and 730.'),
