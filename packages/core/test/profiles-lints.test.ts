@@ -11,7 +11,9 @@ import {
   isRealm,
   lintHotspot,
   MbprovError,
+  ppsMo,
   validateHotspot,
+  writePlist,
 } from '../src/index.ts';
 import { sampleHotspot } from './helpers/hotspot.ts';
 
@@ -199,5 +201,18 @@ describe('hotspot lints', () => {
     const d = await sampleHotspot();
     const copy = validateHotspot({ ...d, extra: 'ignored', credentials: { ...d.credentials, token: 'x' } });
     assert.deepEqual(copy, d);
+  });
+
+  it('has the low-level writers refuse what XML cannot carry, even when called without validation', async () => {
+    const network = (await sampleHotspot()).passpoint as Passpoint;
+    const bad = (f: () => unknown) =>
+      assert.throws(f, (e: unknown) => codeOf(e) === 'MBPROV_MODEL_BAD_VALUE');
+    bad(() => writePlist({ Name: 'escape \u001B[31m' }));
+    bad(() => writePlist({ ['key \uFFFE']: 'x' }));
+    bad(() => writePlist({ List: ['\uD83D'] }));
+    bad(() => writePlist({ Count: 1.5 }));
+    bad(() => ppsMo({ ...network, friendlyName: 'nul \u0000' }, 'u@contoso.net', 'p'));
+    bad(() => ppsMo(network, 'u\u0008@contoso.net', 'p'));
+    assert.match(writePlist({ Tab: 'a\tb', Line: 'a\nb' }), /<string>a\tb<\/string>/);
   });
 });

@@ -7,6 +7,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { MbprovError } from '../errors/mbprov-error.ts';
+import { isXmlText } from './xml-text.ts';
 
 /** The inner method of EAP-TTLS: MS-CHAP-V2 (every platform) or PAP (Apple and Android, not Windows Passpoint). */
 export type HotspotInnerMethod = 'MSCHAPv2' | 'PAP';
@@ -49,14 +50,6 @@ export interface HotspotDescription {
   credentials: { userName: string; password: string };
 }
 
-/**
- * XML 1.0 cannot carry C0 controls other than tab, newline and carriage return, U+FFFE/U+FFFF, or unpaired
- * surrogates (not even as character references): a value holding one cannot be written into a plist or PPS-MO.
- */
-const NOT_XML_CHAR =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find the control characters XML refuses
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Reverse-DNS identifier: two or more dot-separated labels of letters, digits and hyphens. */
 const REVERSE_DNS =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
@@ -76,8 +69,7 @@ function text(value: unknown, path: string, options: { empty?: boolean; max?: nu
   if (value === '' && !options.empty) refuse(path, 'must not be empty');
   const max = options.max ?? HOTSPOT_TEXT_MAX;
   if (value.length > max) refuse(path, `is longer than ${max} characters`);
-  if (NOT_XML_CHAR.test(value))
-    refuse(path, 'holds a control character or unpaired surrogate XML cannot carry');
+  if (!isXmlText(value)) refuse(path, 'holds a control character or unpaired surrogate XML cannot carry');
   return value;
 }
 

@@ -38,3 +38,4 @@ export {
   lintHotspot,
   SSID_MAX_OCTETS,
 } from './lints.ts';
+export { isXmlText, xmlTextValue } from './xml-text.ts';

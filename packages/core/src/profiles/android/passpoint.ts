@@ -7,11 +7,11 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { escapeText } from '../../document/write.ts';
 import type { Diagnostic } from '../../errors/diagnostic.ts';
 import { MbprovError } from '../../errors/mbprov-error.ts';
 import { caCertificateDer, type PasspointNetwork, passpointIdentity } from '../hotspot.ts';
 import { assertRenderable } from '../lints.ts';
+import { xmlTextValue } from '../xml-text.ts';
 
 /** The HTTP Content-Type of the answer (with `Content-Transfer-Encoding: base64` and no Content-Disposition). */
 export const WIFI_CONFIG_MIME_TYPE = 'application/x-wifi-config';
@@ -29,10 +29,10 @@ const INNER_METHOD = { MSCHAPv2: 'MS-CHAP-V2', PAP: 'PAP' } as const;
 type Node = { name: string; value: string } | { name: string; children: Node[] };
 
 function writeNode(node: Node, indent: string): string {
-  const name = `${indent}  <NodeName>${escapeText(node.name)}</NodeName>\n`;
+  const name = `${indent}  <NodeName>${xmlTextValue(node.name, 'A PPS-MO node name')}</NodeName>\n`;
   const body =
     'value' in node
-      ? `${indent}  <Value>${escapeText(node.value)}</Value>\n`
+      ? `${indent}  <Value>${xmlTextValue(node.value, 'A PPS-MO value')}</Value>\n`
       : node.children.map((c) => writeNode(c, `${indent}  `)).join('');
   return `${indent}<Node>\n${name}${body}${indent}</Node>\n`;
 }
@@ -40,7 +40,8 @@ function writeNode(node: Node, indent: string): string {
 /**
  * The PPS-MO XML of a Passpoint network and credentials: HomeSP (FriendlyName, FQDN, RoamingConsortiumOI as a
  * comma-separated list) and Credential (Realm, UsernamePassword with Username, Password in base64, EAPMethod with
- * EAPType 21 and the inner method).
+ * EAPType 21 and the inner method). Give it a network that passed validateHotspot; a value XML cannot carry is
+ * refused (MBPROV_MODEL_BAD_VALUE).
  */
 export function ppsMo(network: PasspointNetwork, userName: string, password: string): string {
   const homeSp: Node[] = [

@@ -4,8 +4,8 @@
  * escaping must be exact: a hostile value (an SSID with `<`, a name with `]]>`) must stay one string.
  */
 
-import { escapeText } from '../../document/write.ts';
 import { MbprovError } from '../../errors/mbprov-error.ts';
+import { xmlTextValue } from '../xml-text.ts';
 
 /** A property list value. `Uint8Array` is written as `<data>` (base64). */
 export type PlistValue = string | number | boolean | Uint8Array | readonly PlistValue[] | PlistDict;
@@ -28,7 +28,8 @@ function base64Lines(bytes: Uint8Array, indent: string): string {
 }
 
 function write(value: PlistValue, indent: string, out: string[]): void {
-  if (typeof value === 'string') out.push(`${indent}<string>${escapeText(value)}</string>\n`);
+  if (typeof value === 'string')
+    out.push(`${indent}<string>${xmlTextValue(value, 'A plist string')}</string>\n`);
   else if (typeof value === 'boolean') out.push(`${indent}<${value ? 'true' : 'false'}/>\n`);
   else if (typeof value === 'number') {
     if (!Number.isSafeInteger(value))
@@ -47,14 +48,14 @@ function write(value: PlistValue, indent: string, out: string[]): void {
     out.push(`${indent}<dict>\n`);
     for (const [key, item] of Object.entries(value as PlistDict)) {
       if (item === undefined) continue;
-      out.push(`${indent}\t<key>${escapeText(key)}</key>\n`);
+      out.push(`${indent}\t<key>${xmlTextValue(key, 'A plist key')}</key>\n`);
       write(item, `${indent}\t`, out);
     }
     out.push(`${indent}</dict>\n`);
   }
 }
 
-/** Writes a dictionary as an XML property list (UTF-8 text). */
+/** Writes a dictionary as an XML property list (UTF-8 text); MBPROV_MODEL_BAD_VALUE for a string XML cannot carry. */
 export function writePlist(root: PlistDict): string {
   const out = [HEADER];
   write(root, '', out);
