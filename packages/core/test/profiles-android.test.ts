@@ -94,6 +94,8 @@ describe('Android application/x-wifi-config', () => {
     });
     for (const line of answer.body.split('\r\n'))
       assert.ok(line.length <= 76, 'RFC 2045 lines of at most 76');
+    const decoded = Buffer.from(answer.body, 'base64').toString('utf8');
+    assert.doesNotMatch(decoded, /content-disposition/i);
     const msg = split(answer.body);
     assert.equal(msg.type, 'multipart/mixed');
     assert.equal(msg.multipart, true);

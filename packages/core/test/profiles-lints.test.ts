@@ -25,7 +25,7 @@ const withPasspoint = (d: HotspotDescription, change: Partial<Passpoint>): Hotsp
 
 /** One documented mistake per row: the change and the one code it must raise. */
 const MISTAKES: [string, (d: HotspotDescription) => HotspotDescription, string][] = [
-  ['SSID of 33 octets', (d) => ({ ...d, wisprSsids: ['é'.repeat(16) + 'x'] }), 'MBPROV_PROFILE_SSID_LENGTH'],
+  ['SSID of 33 octets', (d) => ({ ...d, wisprSsids: [`${'é'.repeat(16)}x`] }), 'MBPROV_PROFILE_SSID_LENGTH'],
   [
     'domain with a space',
     (d) => withPasspoint(d, { domainName: 'wifi contoso.net' }),
@@ -208,7 +208,7 @@ describe('hotspot lints', () => {
     const bad = (f: () => unknown) =>
       assert.throws(f, (e: unknown) => codeOf(e) === 'MBPROV_MODEL_BAD_VALUE');
     bad(() => writePlist({ Name: 'escape \u001B[31m' }));
-    bad(() => writePlist({ ['key \uFFFE']: 'x' }));
+    bad(() => writePlist({ 'key \uFFFE': 'x' }));
     bad(() => writePlist({ List: ['\uD83D'] }));
     bad(() => writePlist({ Count: 1.5 }));
     bad(() => ppsMo({ ...network, friendlyName: 'nul \u0000' }, 'u@contoso.net', 'p'));
