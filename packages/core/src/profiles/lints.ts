@@ -22,8 +22,9 @@ export function isRealm(realm: string): boolean {
 export const FRIENDLY_NAME_MAX_OCTETS = 252;
 /** An SSID is 1 to 32 octets (802.11). */
 export const SSID_MAX_OCTETS = 32;
-/** Android's UserCredential refuses a user name over 63 octets and a password over 255. */
+/** Android's UserCredential refuses a user name over 63 octets. */
 export const ANDROID_USERNAME_MAX_OCTETS = 63;
+/** Android's UserCredential refuses a password over 255 octets. */
 export const ANDROID_PASSWORD_MAX_OCTETS = 255;
 
 const octets = (s: string): number => Buffer.byteLength(s, 'utf8');
