@@ -25,6 +25,9 @@ import { buyPlan } from './helpers/purchase.ts';
 import { freeUdpPort } from './helpers/radius-udp.ts';
 
 const haveFreeRadius = await installed('freeradius');
+// Setup installs it (scripts/setup.sh): a missing tool fails the tests rather than skipping them.
+if (!haveFreeRadius)
+  throw new Error('freeradius (and freeradius-utils) are not installed: run npm run setup');
 const SECRET_ENV = 'MBPROV_TEST_DISCONNECT_SECRET';
 const SECRET = 'disconnect-test-shared-secret';
 process.env[SECRET_ENV] = SECRET;
@@ -36,9 +39,7 @@ const KNOWN = ['expired-a', 'other-b', 'exhausted-c', 'billing-d', 'suspended-e'
 const HOUR = 3_600_000;
 
 for (const dialect of DIALECTS) {
-  describe(`Disconnects when access closes, on ${dialect}`, {
-    skip: haveFreeRadius ? false : 'freeradius is not installed',
-  }, () => {
+  describe(`Disconnects when access closes, on ${dialect}`, {}, () => {
     let ctx: TestContext;
     let queue: JobQueue;
     let coa: FreeRadiusCoa;
@@ -258,49 +259,50 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('a NAS that does not answer leaves the session open and the job to be retried', {
-      skip: dialect === 'postgres' ? 'the local queue records the retry; pg-boss retries by itself' : false,
-    }, async () => {
-      const port = await freeUdpPort();
-      const nas = ctx.config.radius.nas;
-      ctx.config.radius.nas = [
-        ...nas,
-        {
-          name: 'ap-dead',
-          address: '127.0.0.3',
-          coaPort: port,
-          secretEnv: 'MBPROV_TEST_DEAD_NAS_SECRET',
-          action: 'disconnect',
-          timeoutSeconds: 1,
-        },
-      ];
-      try {
-        const g = await subscriberWithPlan();
-        await account(ctx, {
-          'User-Name': { type: 'string', value: [g.refresh_user] },
-          'Acct-Status-Type': { type: 'string', value: ['Start'] },
-          'Acct-Session-Id': { type: 'string', value: ['dead-g'] },
-          'NAS-IP-Address': { type: 'ipaddr', value: ['127.0.0.3'] },
-        });
-        await app.inject({
-          method: 'POST',
-          url: `/api/v1/subscribers/${g.id}/suspend`,
-          headers: { authorization: `Bearer ${admin}` },
-        });
-        await queue.drain();
-        assert.equal((await sessionRow('dead-g', 'ip:127.0.0.3'))?.status, 'open');
-        assert.match(JSON.stringify(ctx.log.lines), /NAS did not answer: session left open/);
-        const [job] = await ctx.store.db
-          .selectFrom('jobs')
-          .selectAll()
-          .where('name', '=', 'disconnect-sessions')
-          .where('status', '!=', 'done')
-          .execute();
-        assert.ok(job, 'the job waits for its retry');
-        assert.equal(job.attempts, 1);
-      } finally {
-        ctx.config.radius.nas = nas;
-      }
-    });
+    // On the local queue only (SQLite): it records the attempt and the retry in the jobs table; pg-boss retries by
+    // itself, out of this test's reach (docs/hotspot.md says so).
+    if (dialect === 'sqlite')
+      it('a NAS that does not answer leaves the session open and the job to be retried', async () => {
+        const port = await freeUdpPort();
+        const nas = ctx.config.radius.nas;
+        ctx.config.radius.nas = [
+          ...nas,
+          {
+            name: 'ap-dead',
+            address: '127.0.0.3',
+            coaPort: port,
+            secretEnv: 'MBPROV_TEST_DEAD_NAS_SECRET',
+            action: 'disconnect',
+            timeoutSeconds: 1,
+          },
+        ];
+        try {
+          const g = await subscriberWithPlan();
+          await account(ctx, {
+            'User-Name': { type: 'string', value: [g.refresh_user] },
+            'Acct-Status-Type': { type: 'string', value: ['Start'] },
+            'Acct-Session-Id': { type: 'string', value: ['dead-g'] },
+            'NAS-IP-Address': { type: 'ipaddr', value: ['127.0.0.3'] },
+          });
+          await app.inject({
+            method: 'POST',
+            url: `/api/v1/subscribers/${g.id}/suspend`,
+            headers: { authorization: `Bearer ${admin}` },
+          });
+          await queue.drain();
+          assert.equal((await sessionRow('dead-g', 'ip:127.0.0.3'))?.status, 'open');
+          assert.match(JSON.stringify(ctx.log.lines), /NAS did not answer: session left open/);
+          const [job] = await ctx.store.db
+            .selectFrom('jobs')
+            .selectAll()
+            .where('name', '=', 'disconnect-sessions')
+            .where('status', '!=', 'done')
+            .execute();
+          assert.ok(job, 'the job waits for its retry');
+          assert.equal(job.attempts, 1);
+        } finally {
+          ctx.config.radius.nas = nas;
+        }
+      });
   });
 }
