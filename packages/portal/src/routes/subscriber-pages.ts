@@ -55,9 +55,9 @@ export async function statusView(
 function passpointSignIn(
   ctx: PortalContext,
   subscriber: Subscriber,
-  model: CarrierProvisioning | undefined,
+  profiles: readonly string[],
 ): PasspointSignInView | undefined {
-  const inDocument = new Set(wifiProfiles(model));
+  const inDocument = new Set(profiles);
   const networks = ctx.config.operator.wifi.filter((w) => w.kind === 'passpoint' && inDocument.has(w.name));
   const realm = networks[0]?.naiRealm;
   if (!realm) return undefined;
@@ -91,7 +91,8 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const wifiOnly = subscriber.sim_id === null;
     const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
     const model = parseDocument(xml).model;
-    const passpoint = passpointSignIn(ctx, subscriber, model);
+    const profiles = wifiProfiles(model);
+    const passpoint = passpointSignIn(ctx, subscriber, profiles);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
     const view: CompleteView = {
       page: 'complete',
@@ -102,7 +103,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
         : { signedXml: xml }),
       downloadUrl: url,
       wifiProvisioningUrl: `ms-settings:wifi-provisioning?uri=${encodeURIComponent(url)}`,
-      wifiProfiles: wifiProfiles(model),
+      wifiProfiles: profiles,
       ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
       ...(receipt ? { receipt } : {}),
       ...(passpoint ? { passpoint } : {}),

@@ -48,18 +48,21 @@ export function sealDocument(secrets: Secrets, xml: string, dictionary: Compress
   return Buffer.concat([header, secrets.seal(compressed, header.toString('latin1'))]);
 }
 
+/** `stored` as a Buffer over the same memory (a driver may hand a Uint8Array or a view into a larger buffer). */
+const view = (stored: Uint8Array) => Buffer.from(stored.buffer, stored.byteOffset, stored.length);
+
 /** The header of a v3 value (marker, id length, id) and the dictionary id it names; undefined when it is no v3 value. */
 function v3Header(stored: Uint8Array): { header: Buffer; id: string } | undefined {
   if (stored[0] !== V3 || stored.length < 2) return undefined;
   const end = 2 + (stored[1] as number);
   if (stored.length < end) return undefined;
-  const header = Buffer.from(stored.buffer, stored.byteOffset, end);
+  const header = view(stored).subarray(0, end);
   return { header, id: header.subarray(2).toString('latin1') };
 }
 
 /** The id of the dictionary a stored document was compressed against; undefined for a v1 document, which needs none. */
 export function dictionaryIdOf(stored: Uint8Array): string | undefined {
-  if (stored[0] === TEXT) return V2.exec(Buffer.from(stored).toString('latin1', 0, 64))?.[1];
+  if (stored[0] === TEXT) return V2.exec(view(stored).toString('latin1', 0, 64))?.[1];
   return v3Header(stored)?.id;
 }
 
@@ -108,14 +111,10 @@ function openText(secrets: Secrets, stored: string, dictionary?: Buffer): string
  * altered), or one that does not decompress within {@link MAX_DOCUMENT_BYTES}.
  */
 export function openDocument(secrets: Secrets, stored: Uint8Array, dictionary?: Buffer): string {
-  if (stored[0] === TEXT) return openText(secrets, Buffer.from(stored).toString('utf8'), dictionary);
+  if (stored[0] === TEXT) return openText(secrets, view(stored).toString('utf8'), dictionary);
   const v3 = v3Header(stored);
   if (!v3) throw unreadable(`unknown stored format (first byte ${stored[0] ?? 'none'})`);
   if (!dictionary) throw unreadable(`the compression dictionary ${v3.id} is missing`);
-  const sealed = Buffer.from(
-    stored.buffer,
-    stored.byteOffset + v3.header.length,
-    stored.length - v3.header.length,
-  );
+  const sealed = view(stored).subarray(v3.header.length);
   return inflated(opened(secrets, sealed, v3.header.toString('latin1'), 'v3'), dictionary, 'v3');
 }
