@@ -1,5 +1,6 @@
 import type { Signer } from './activation/signer.ts';
 import type { Config } from './config/schema.ts';
+import type { EsimOrders } from './esim/orders.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Mailer } from './mail/smtp-mailer.ts';
 import type { PortalMetrics } from './metrics.ts';
@@ -29,4 +30,6 @@ export interface PortalContext {
   /** Sends the receipt e-mails; present when `smtp` is configured (the plans page then offers the receipt field). */
   mailer?: Mailer;
   metrics?: PortalMetrics;
+  /** eSIM profiles through the operator's SM-DP+; present when `esim` is configured (docs/mobile-plans.md). */
+  esim?: EsimOrders;
 }
