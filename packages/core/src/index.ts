@@ -18,6 +18,16 @@ export { escapeAttr as escapeXmlAttribute, escapeText as escapeXmlText } from '.
 export { type Code, type CodeInfo, codeInfo, codes, type Severity } from './errors/codes.ts';
 export { type Diagnostic, diagnostic, formatDiagnostic, hasErrors } from './errors/diagnostic.ts';
 export { MbprovError } from './errors/mbprov-error.ts';
+export {
+  ACTIVATION_CODE_MAX_LENGTH,
+  ACTIVATION_CODE_QR_PREFIX,
+  type ActivationCode,
+  activationCodeQrText,
+  buildActivationCode,
+  MATCHING_ID_PATTERN,
+  parseActivationCode,
+  parseActivationCodeQrText,
+} from './esim/activation-code.ts';
 export type * from './model/activation.ts';
 export type * from './model/carrier-provisioning.ts';
 export { carrierProvisioningSpec } from './model/carrier-provisioning.ts';
@@ -47,7 +57,7 @@ export {
   passpointFindings,
 } from './rules/passpoint-rules.ts';
 export { MAX_BANDWIDTH_KBPS } from './rules/plan-rules.ts';
-export { isTrustedDomain, MAX_WLAN_PROFILES, SSID_LIMITS } from './rules/wlan-rules.ts';
+export { isLdhName, isTrustedDomain, MAX_WLAN_PROFILES, SSID_LIMITS } from './rules/wlan-rules.ts';
 export { type SchemaKind, schemaDir, validateXsd, xsdValidator } from './schema/xsd.ts';
 export { C14N, type Canonicalization, type DigestName } from './signature/algorithms.ts';
 export {

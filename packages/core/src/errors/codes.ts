@@ -433,6 +433,35 @@ export const codes = {
     409,
   ),
 
+  // eSIM (GSMA SGP.22: the Activation Code, the ES2+ client of the operator's SM-DP+, the profile inventory)
+  MBPROV_ACTIVATION_CODE_INVALID: e(
+    'An eSIM Activation Code is not SGP.22 section 4.1 format 1: longer than 255 characters, another format than 1, an SM-DP+ address that is not an LDH domain name, a matching ID with characters other than 0-9, A-Z and -, an OID that is not dotted decimal, a confirmation flag other than 1, more than 5 fields, or the LPA: prefix outside a QR code.',
+  ),
+  MBPROV_ESIM_EID_INVALID: e('An EID is not 32 digits; nothing is ordered.'),
+  MBPROV_ESIM_NO_PROFILE: e(
+    'The eSIM profile inventory has no available profile to order; import more (`mbprov esim import`).',
+    409,
+  ),
+  MBPROV_ESIM_ORDER_STATE: e(
+    'The eSIM order cannot be changed in its state: it is being ordered at the SM-DP+ right now, or it was downloaded already (a downloaded profile is not cancelled), or it is not the subscriber\'s.',
+    409,
+  ),
+  MBPROV_ESIM_INVENTORY_INVALID: e(
+    'An eSIM profile inventory file is refused as a whole (nothing is imported): not CSV or a JSON array, a row without a 19- or 20-digit ICCID, a profile type or state that is not allowed, an ICCID repeated in the file or held by a profile of another state in the inventory.',
+  ),
+  MBPROV_SMDP_UNAVAILABLE: e(
+    "The SM-DP+ could not be reached, refused the TLS handshake, did not answer within esim.timeoutMs, answered more than the size limit or something that is not an ES2+ answer (HTTP status, content type, X-Admin-Protocol, JSON, header), or answered Expired or busy (1.2/4.4, 1.2/4.2); the order's profile is back in stock. Try again.",
+    503,
+  ),
+  MBPROV_SMDP_REFUSED: e(
+    'The SM-DP+ refused an ES2+ call for a reason the portal cannot mend by retrying: the function requester is unknown or not allowed (1.1/1.1, 1.1/1.2), a parameter is invalid or missing (1.6/2.x), the ICCID or profile type is unknown to it (8.2.1/3.9, 8.2.5/3.9): the operator\'s configuration or inventory disagrees with the SM-DP+.',
+    502,
+  ),
+  MBPROV_SMDP_CONFLICT: e(
+    'The SM-DP+ refused an ES2+ call because of the profile\'s state: the ICCID is already in use (8.2.1/3.3), the transition is not allowed (8.2.1/3.5), the EID or matching ID belongs to another order (8.1.1/3.10, 8.2.6/3.10, 8.2.6/3.3), or no profile of the type is left (8.2.5/3.7).',
+    409,
+  ),
+
   // RADIUS (the RFC 2865 packet codec and the RFC 5176 Disconnect/CoA client)
   MBPROV_RADIUS_MALFORMED: e(
     'A RADIUS datagram is not a well-formed RFC 2865 packet (shorter than 20 octets, a Length field outside 20..4096 or beyond the datagram, an attribute shorter than 2 octets or running past the packet, a value of the wrong size for its attribute).',

@@ -52,6 +52,14 @@ const LDH_NAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
+ * A host name in LDH labels (letters, digits, hyphens; 1 to 63 characters a label, at most 253 in all), no trailing
+ * dot, every `xn--` label valid punycode: the FQDN of protocols that take no Unicode (an SM-DP+ address).
+ */
+export function isLdhName(name: string): boolean {
+  return LDH_NAME.test(name) && name.split('.').every(validALabel);
+}
+
+/**
  * A TrustedDomain: a host name, or `.domain` for every host under it. Internationalized names are domain names
  * too: U-labels (`bücher.example`) and A-labels (`xn--bcher-kva.example`) are accepted when node's
  * `domainToASCII` (UTS #46, as WHATWG URL) gives an LDH name and every A-label is the encoding of its U-label; one
