@@ -1,5 +1,6 @@
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { MbprovError } from '@mbprov/core';
+import { isJsonContentType, sendBoundedJson } from '../../http/bounded-json.ts';
 import { signRequest } from './request-signing.ts';
 import { API_VERSION, HEADERS } from './wire.ts';
 
@@ -60,7 +61,7 @@ export class BillingClient {
    * Sends one request: `path` from the version on (`/v1/charges`), `body` as JSON for a POST. Resolves with the
    * answer whatever its status, or `'timeout'`.
    */
-  send(method: 'GET' | 'POST', path: string, body?: object): Promise<BillingAnswer | 'timeout'> {
+  async send(method: 'GET' | 'POST', path: string, body?: object): Promise<BillingAnswer | 'timeout'> {
     const call = `${method} ${path}`;
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8');
     const timestamp = String(Math.floor((this.options.clock?.() ?? new Date()).getTime() / 1000));
@@ -76,68 +77,31 @@ export class BillingClient {
         body: payload,
       }),
     };
-    if (method === 'POST') {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(payload.length);
-    }
+    if (method === 'POST') headers['content-type'] = 'application/json';
     const url = new URL(this.base.href.replace(/\/$/, '') + path);
     const maxBytes = this.options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const finish = (end: () => void) => {
-        if (done) return;
-        done = true;
-        clearTimeout(deadline);
-        end();
-      };
-      const fail = (problem: string) => {
-        finish(() => reject(new MbprovError('MBPROV_PAYMENT_PROVIDER_UNAVAILABLE', `${call}: ${problem}`)));
-        req.destroy();
-      };
-      // One deadline for the whole call: a server that trickles its answer byte by byte never idles long enough
-      // for a socket timeout.
-      const deadline = setTimeout(() => {
-        finish(() => resolve('timeout'));
-        req.destroy();
-      }, this.options.timeoutMs);
-      const req = request(url, { method, headers, agent: this.agent }, (res) => {
-        const status = res.statusCode ?? 0;
-        if (res.headers[HEADERS.version] !== API_VERSION) {
-          fail(
-            `HTTP ${status} without Mbprov-Billing-Version ${API_VERSION}: not an answer of this billing API`,
-          );
-          return;
-        }
-        if (!/^application\/json\s*(;|$)/i.test(res.headers['content-type'] ?? '')) {
-          fail(`HTTP ${status} is not application/json`);
-          return;
-        }
-        if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
-          fail(`HTTP ${status}: the answer is larger than ${maxBytes} bytes`);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) fail(`HTTP ${status}: the answer is larger than ${maxBytes} bytes`);
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            fail(`HTTP ${status}: the answer is not JSON`);
-            return;
-          }
-          finish(() => resolve({ status, body: parsed }));
-        });
-        res.on('error', (error) => fail(`the answer broke off: ${error.message}`));
-      });
-      req.on('error', (error) => fail(`cannot reach the billing system: ${error.message}`));
-      req.end(payload);
+    const outcome = await sendBoundedJson({
+      url,
+      method,
+      headers,
+      payload,
+      agent: this.agent,
+      timeoutMs: this.options.timeoutMs,
+      maxBytes,
+      checkHead: (status, answer) => {
+        if (answer[HEADERS.version] !== API_VERSION)
+          return `HTTP ${status} without Mbprov-Billing-Version ${API_VERSION}: not an answer of this billing API`;
+        if (!isJsonContentType(answer['content-type']))
+          return `HTTP ${status} is not application/json`;
+        return undefined;
+      },
     });
+    if (outcome === 'timeout') return 'timeout';
+    if ('problem' in outcome) {
+      const problem = outcome.problem.replace(/^cannot connect:/, 'cannot reach the billing system:');
+      throw new MbprovError('MBPROV_PAYMENT_PROVIDER_UNAVAILABLE', `${call}: ${problem}`);
+    }
+    return { status: outcome.status, body: outcome.body };
   }
 
   /** Closes the agent's connections. */

@@ -1,5 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { wireProblem } from '../../http/wire-problem.ts';
+
+export { wireProblem };
 
 /**
  * The operator-billing API, version 1 (docs/payments-operator-billing.md): what the portal sends to the operator's
@@ -123,11 +125,6 @@ export const ERROR_CODES = {
   chargeNotFound: 'charge-not-found',
 } as const;
 
-/** Checks `value` against a wire schema: the first problem (path and message) when it does not conform. */
-export function wireProblem(schema: TSchema, value: unknown): string | undefined {
-  const error = Value.Errors(schema, value).First();
-  return error ? `${error.path || '/'}: ${error.message}` : undefined;
-}
 
 /**
  * Reads an answer as a charge: the charge, or the first problem. The variant is chosen by `status` first, so that
