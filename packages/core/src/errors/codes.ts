@@ -437,7 +437,9 @@ export const codes = {
   MBPROV_ACTIVATION_CODE_INVALID: e(
     'An eSIM Activation Code is not SGP.22 section 4.1 format 1: longer than 255 characters, another format than 1, an SM-DP+ address that is not an LDH domain name, a matching ID with characters other than 0-9, A-Z and -, an OID that is not dotted decimal, a confirmation flag other than 1, more than 5 fields, or the LPA: prefix outside a QR code.',
   ),
-  MBPROV_ESIM_EID_INVALID: e('An EID is not 32 digits; nothing is ordered.'),
+  MBPROV_ESIM_ORDER_INVALID: e(
+    'An eSIM order names an EID that is not 32 digits or a transactionId that is not 1 to 64 printable characters; nothing is ordered.',
+  ),
   MBPROV_ESIM_NO_PROFILE: e(
     'The eSIM profile inventory has no available profile to order; import more (`mbprov esim import`).',
     409,

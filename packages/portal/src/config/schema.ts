@@ -1,4 +1,5 @@
 import { type ObjectOptions, type Static, type TProperties, Type } from '@sinclair/typebox';
+import { FQDN_PATTERN } from '../esim/es2plus-wire.ts';
 
 /** An object that accepts only its listed keys: a misspelt setting is reported instead of silently ignored. */
 const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
@@ -202,6 +203,72 @@ const OperatorBilling = Closed(
   },
   { description: "Charge the subscriber's operator account through the billing system's HTTPS API." },
 );
+/** The operator's SM-DP+ (docs/mobile-plans.md, "eSIM through an SM-DP+"). */
+const Esim = Closed(
+  {
+    smdpAddress: Type.String({
+      pattern: FQDN_PATTERN,
+      description:
+        "The SM-DP+ address put in Activation Codes (1$<address>$<matching ID>) when ConfirmOrder does not answer one: the FQDN devices reach the SM-DP+'s ES9+ interface at.",
+    }),
+    functionRequesterIdentifier: Type.String({
+      pattern: '^[\\x21-\\x7e]{1,128}$',
+      description: "The operator's identifier at the SM-DP+, sent in the header of every ES2+ request.",
+    }),
+    es2plus: Type.Optional(
+      Closed(
+        {
+          url: Type.String({
+            pattern: '^https://[^\\s]+$',
+            description:
+              "The SM-DP+'s ES2+ base URL (https); /gsma/rsp2/es2plus/downloadOrder and the other functions are appended.",
+          }),
+          clientCertFile: Type.String({
+            minLength: 1,
+            description: 'Client certificate (PEM) the portal presents to the SM-DP+ (ES2+ is mutual TLS).',
+          }),
+          clientKeyFile: Type.String({ minLength: 1, description: 'Private key (PEM) of clientCertFile.' }),
+          caFile: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "CA certificates (PEM) trusted for the SM-DP+'s server certificate instead of the system's.",
+            }),
+          ),
+          timeoutMs: Type.Integer({
+            minimum: 100,
+            maximum: 120_000,
+            default: 10_000,
+            description:
+              'Every ES2+ call ends within this time; an order whose call runs out of it is cancelled at the SM-DP+ and its profile goes back to stock.',
+          }),
+        },
+        { description: "How the portal reaches the SM-DP+'s ES2+ interface." },
+      ),
+    ),
+    testSmdp: Type.Optional(
+      Closed(
+        {
+          port: Type.Integer({
+            minimum: 0,
+            maximum: 65535,
+            default: 0,
+            description: 'HTTPS port of the built-in test SM-DP+ on the portal host; 0 picks a free one.',
+          }),
+        },
+        {
+          description:
+            'Run the built-in TEST SM-DP+ instead of reaching a real one (demo and trials: it delivers no profile to a real device). Exactly one of es2plus and testSmdp.',
+        },
+      ),
+    ),
+  },
+  {
+    description:
+      "eSIM profiles through the operator's SM-DP+ (GSMA SGP.22 ES2+): the Mobile Plans pages order a profile of the inventory (`mbprov esim import`) for the device's EID.",
+  },
+);
+
 /** Where receipts are e-mailed from (docs/receipts.md); the login itself comes from the environment. */
 export const SmtpSettingsSchema = Closed({
   host: Type.String({ minLength: 1, maxLength: 253, description: "The operator's SMTP submission server." }),
@@ -529,6 +596,7 @@ export const ConfigSchema = Closed({
     operatorBilling: Type.Optional(OperatorBilling),
   }),
   smtp: Type.Optional(SmtpSettingsSchema),
+  esim: Type.Optional(Esim),
   checkouts: Closed({
     ttlMinutes: Type.Integer({
       minimum: 5,
@@ -736,3 +804,5 @@ export type SmtpSettings = Static<typeof SmtpSettingsSchema>;
 export type RadiusNasConfig = Static<typeof RadiusNas>;
 /** A configured APN. */
 export type ApnConfig = Static<typeof Apn>;
+/** The eSIM settings (the SM-DP+). */
+export type EsimSettings = Static<typeof Esim>;

@@ -37,10 +37,10 @@ export const ES2_MATCHING_ID_PATTERN = '^[0-9A-Z-]{1,64}$';
 const Eid = Type.String({ pattern: EID_PATTERN });
 const Iccid = Type.String({ pattern: ICCID_PATTERN });
 const MatchingId = Type.String({ pattern: ES2_MATCHING_ID_PATTERN });
-const Fqdn = Type.String({
-  pattern:
-    '^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
-});
+/** A domain name in LDH labels (SGP.22's FQDN: SM-DP+ and SM-DS addresses). */
+export const FQDN_PATTERN =
+  '^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+const Fqdn = Type.String({ pattern: FQDN_PATTERN });
 /** Printable ASCII: identifiers that end up in logs. */
 const Identifier = Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$' });
 const ProfileType = Type.String({ minLength: 1, maxLength: 64 });

@@ -518,6 +518,55 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('vouchers_by_batch').on('vouchers').column('batch_id').execute();
     },
   },
+  // eSIM through the operator's SM-DP+ (docs/mobile-plans.md): the subscriber model learns the EIDs of its eSIMs; the
+  // profile inventory holds the ICCIDs the SM-DP+ can deliver and each order's state, matching ID and EID (an eSIM
+  // holds several profiles, so several rows may name one EID). Every text column is bounded by a check.
+  '0017_esim': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('subscriber_esims')
+        .addColumn('subscriber_id', 'text', (c) => c.notNull().references('subscribers.id'))
+        .addColumn('eid', 'text', (c) => c.notNull().check(sql`length(eid) = 32`))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('subscriber_esims_pk', ['subscriber_id', 'eid'])
+        .execute();
+      await db.schema.createIndex('subscriber_esims_by_eid').on('subscriber_esims').column('eid').execute();
+      await db.schema
+        .createTable('esim_profiles')
+        .addColumn('iccid', 'text', (c) => c.primaryKey().check(sql`length(iccid) between 19 and 20`))
+        .addColumn('profile_type', 'text', (c) => c.check(sql`length(profile_type) between 1 and 64`))
+        .addColumn('state', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('available')
+            .check(sql`state in ('available', 'ordering', 'released', 'downloaded', 'installed', 'failed')`),
+        )
+        .addColumn('matching_id', 'text', (c) => c.unique().check(sql`length(matching_id) between 1 and 64`))
+        .addColumn('smdp_address', 'text', (c) => c.check(sql`length(smdp_address) between 1 and 253`))
+        .addColumn('eid', 'text', (c) => c.check(sql`length(eid) = 32`))
+        .addColumn('subscriber_id', 'text', (c) => c.references('subscribers.id'))
+        .addColumn('transaction_id', 'text', (c) => c.check(sql`length(transaction_id) between 1 and 64`))
+        .addColumn('failure', 'text', (c) => c.check(sql`length(failure) <= 300`))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('released_at', 'text')
+        .addColumn('downloaded_at', 'text')
+        .addColumn('installed_at', 'text')
+        .execute();
+      // Allocation takes the first available ICCID; a subscriber's orders are found by subscriber and EID.
+      await db.schema
+        .createIndex('esim_profiles_by_state')
+        .on('esim_profiles')
+        .columns(['state', 'iccid'])
+        .execute();
+      await db.schema
+        .createIndex('esim_profiles_by_subscriber')
+        .on('esim_profiles')
+        .columns(['subscriber_id', 'eid'])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -20,6 +20,8 @@ export interface Database {
   radius_sessions: RadiusSessionTable;
   accounts: AccountTable;
   vouchers: VoucherTable;
+  esim_profiles: EsimProfileTable;
+  subscriber_esims: SubscriberEsimTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -344,4 +346,42 @@ export interface VoucherTable {
   /** The checkout (payment provider `voucher`) that activated the plan. */
   checkout_id: string | null;
   created_at: string;
+}
+
+/** The states of an eSIM profile of the inventory (docs/mobile-plans.md). */
+export type EsimProfileState = 'available' | 'ordering' | 'released' | 'downloaded' | 'installed' | 'failed';
+
+/**
+ * An eSIM profile the SM-DP+ can deliver, and its order: `ordering` while the ES2+ calls run, `released` once the
+ * SM-DP+ waits for the device, then `downloaded` and `installed` as the SM-DP+ reports; `failed` when the
+ * installation failed or the SM-DP+ refused the ICCID itself (the operator looks at it; it is out of stock).
+ */
+export interface EsimProfileTable {
+  iccid: string;
+  profile_type: string | null;
+  state: EsimProfileState;
+  matching_id: string | null;
+  /** The SM-DP+ address of the Activation Code (the one ConfirmOrder answered, else the configured one). */
+  smdp_address: string | null;
+  eid: string | null;
+  subscriber_id: string | null;
+  /** The Mobile Plans transactionId of the purchase that ordered it. */
+  transaction_id: string | null;
+  /** Why it failed (the SM-DP+'s subject and reason codes), bounded. */
+  failure: string | null;
+  created_at: string;
+  updated_at: string;
+  released_at: string | null;
+  downloaded_at: string | null;
+  installed_at: string | null;
+}
+
+/** The eSIMs (by EID) a subscriber ordered profiles for: what the subscriber model knows of its devices' eUICCs. */
+export interface SubscriberEsimTable {
+  subscriber_id: string;
+  /** 32 digits. */
+  eid: string;
+  created_at: string;
+  /** When a profile was last ordered for it. */
+  updated_at: string;
 }

@@ -39,13 +39,15 @@ function cachedStatements(sqlite: SQLite.Database): {
 }
 
 /**
- * Drops `FOR UPDATE` from selects: SQLite has no row locks and needs none, because one connection runs one write
+ * Drops `FOR UPDATE` (and its `SKIP LOCKED`) from selects: SQLite has no row locks and needs none, because one connection runs one write
  * transaction at a time. Storage operations lock rows the PostgreSQL way and stay the same on both engines.
  */
 class NoRowLocks implements KyselyPlugin {
   transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
     if (!SelectQueryNode.is(node) || !node.endModifiers?.length) return node;
-    const endModifiers = node.endModifiers.filter((m) => m.modifier !== 'ForUpdate');
+    const endModifiers = node.endModifiers.filter(
+      (m) => m.modifier !== 'ForUpdate' && m.modifier !== 'SkipLocked',
+    );
     return { ...node, endModifiers };
   }
 

@@ -91,8 +91,7 @@ export class BillingClient {
       checkHead: (status, answer) => {
         if (answer[HEADERS.version] !== API_VERSION)
           return `HTTP ${status} without Mbprov-Billing-Version ${API_VERSION}: not an answer of this billing API`;
-        if (!isJsonContentType(answer['content-type']))
-          return `HTTP ${status} is not application/json`;
+        if (!isJsonContentType(answer['content-type'])) return `HTTP ${status} is not application/json`;
         return undefined;
       },
     });

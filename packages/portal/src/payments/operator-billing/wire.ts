@@ -125,7 +125,6 @@ export const ERROR_CODES = {
   chargeNotFound: 'charge-not-found',
 } as const;
 
-
 /**
  * Reads an answer as a charge: the charge, or the first problem. The variant is chosen by `status` first, so that
  * the problem names the field that is wrong rather than "no variant of the union matches".

@@ -1,0 +1,238 @@
+import type { Db } from './database.ts';
+import type { EsimProfileState, EsimProfileTable } from './schema.ts';
+
+/** An eSIM profile of the inventory with its order. */
+export type EsimProfile = EsimProfileTable;
+
+/** A profile to add to the inventory. */
+export interface NewEsimProfile {
+  iccid: string;
+  profileType?: string;
+}
+
+/** States of an order that was not downloaded: the same subscriber and EID get it again. */
+const UNDOWNLOADED: EsimProfileState[] = ['ordering', 'released'];
+/** Rows a statement of an import inserts at once. */
+const INSERT_BATCH = 500;
+
+/**
+ * Adds profiles the inventory does not hold yet (an ICCID it holds is left as it is); returns how many were added.
+ * Run it in a transaction to make an import all-or-nothing; `progress` hears the rows written so far.
+ */
+export async function addEsimProfiles(
+  db: Db,
+  profiles: readonly NewEsimProfile[],
+  now: string,
+  progress?: (done: number) => void,
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < profiles.length; i += INSERT_BATCH) {
+    const batch = profiles.slice(i, i + INSERT_BATCH);
+    const result = await db
+      .insertInto('esim_profiles')
+      .values(
+        batch.map((p) => ({
+          iccid: p.iccid,
+          profile_type: p.profileType ?? null,
+          state: 'available' as const,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((c) => c.column('iccid').doNothing())
+      .executeTakeFirst();
+    added += Number(result.numInsertedOrUpdatedRows ?? 0);
+    progress?.(i + batch.length);
+  }
+  return added;
+}
+
+/** The states of the given ICCIDs that the inventory holds already (an import checks them before it writes). */
+export async function esimStatesOf(
+  db: Db,
+  iccids: readonly string[],
+): Promise<Map<string, { state: EsimProfileState; profileType: string | null }>> {
+  const found = new Map<string, { state: EsimProfileState; profileType: string | null }>();
+  for (let i = 0; i < iccids.length; i += INSERT_BATCH) {
+    const rows = await db
+      .selectFrom('esim_profiles')
+      .select(['iccid', 'state', 'profile_type'])
+      .where('iccid', 'in', iccids.slice(i, i + INSERT_BATCH))
+      .execute();
+    for (const r of rows) found.set(r.iccid, { state: r.state, profileType: r.profile_type });
+  }
+  return found;
+}
+
+/** A profile by ICCID. */
+export async function esimProfileByIccid(db: Db, iccid: string): Promise<EsimProfile | undefined> {
+  return db.selectFrom('esim_profiles').selectAll().where('iccid', '=', iccid).executeTakeFirst();
+}
+
+/** How many profiles the inventory holds in each state. */
+export async function esimProfileCounts(db: Db): Promise<Partial<Record<EsimProfileState, number>>> {
+  const rows = await db
+    .selectFrom('esim_profiles')
+    .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+/**
+ * Serializes the eSIM orders of one subscriber for the rest of the transaction (its subscriber row locked): a
+ * reload and its original then see each other's order instead of ordering two profiles.
+ */
+export async function lockSubscriberOrders(tx: Db, subscriberId: string): Promise<void> {
+  await tx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
+}
+
+/** The subscriber's order for the eSIM that was not downloaded yet, if any. */
+export async function undownloadedOrder(
+  db: Db,
+  subscriberId: string,
+  eid: string,
+): Promise<EsimProfile | undefined> {
+  return db
+    .selectFrom('esim_profiles')
+    .selectAll()
+    .where('subscriber_id', '=', subscriberId)
+    .where('eid', '=', eid)
+    .where('state', 'in', UNDOWNLOADED)
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * Takes the first available profile for the order (state `ordering`), or undefined when none is left. On PostgreSQL
+ * a row another transaction is taking is skipped, not waited for, so concurrent orders get different profiles
+ * without queueing; SQLite runs one write transaction at a time.
+ */
+export async function reserveEsimProfile(
+  tx: Db,
+  order: { subscriberId: string; eid: string; transactionId?: string },
+  now: string,
+): Promise<EsimProfile | undefined> {
+  const free = await tx
+    .selectFrom('esim_profiles')
+    .select('iccid')
+    .where('state', '=', 'available')
+    .orderBy('iccid')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+  if (!free) return undefined;
+  return tx
+    .updateTable('esim_profiles')
+    .set({
+      state: 'ordering',
+      subscriber_id: order.subscriberId,
+      eid: order.eid,
+      transaction_id: order.transactionId ?? null,
+      failure: null,
+      updated_at: now,
+    })
+    .where('iccid', '=', free.iccid)
+    .where('state', '=', 'available')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Records that the subscriber has the eSIM `eid` (the subscriber model learns its EIDs). */
+export async function rememberSubscriberEsim(
+  db: Db,
+  subscriberId: string,
+  eid: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('subscriber_esims')
+    .values({ subscriber_id: subscriberId, eid, created_at: now, updated_at: now })
+    .onConflict((c) => c.columns(['subscriber_id', 'eid']).doUpdateSet({ updated_at: now }))
+    .execute();
+}
+
+/** The EIDs of a subscriber's eSIMs, most recently ordered for first. */
+export async function subscriberEids(db: Db, subscriberId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('subscriber_esims')
+    .select('eid')
+    .where('subscriber_id', '=', subscriberId)
+    .orderBy('updated_at', 'desc')
+    .execute();
+  return rows.map((r) => r.eid);
+}
+
+/** The order is released at the SM-DP+: the device can download it with this matching ID. */
+export async function markEsimReleased(
+  db: Db,
+  iccid: string,
+  released: { matchingId: string; smdpAddress: string },
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('esim_profiles')
+    .set({
+      state: 'released',
+      matching_id: released.matchingId,
+      smdp_address: released.smdpAddress,
+      released_at: now,
+      updated_at: now,
+    })
+    .where('iccid', '=', iccid)
+    .where('state', '=', 'ordering')
+    .execute();
+}
+
+/** Puts an order's profile back in stock (from one of `from`); false when it was in none of them. */
+export async function returnEsimProfile(
+  db: Db,
+  iccid: string,
+  from: readonly EsimProfileState[],
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('esim_profiles')
+    .set({
+      state: 'available',
+      matching_id: null,
+      smdp_address: null,
+      eid: null,
+      subscriber_id: null,
+      transaction_id: null,
+      released_at: null,
+      updated_at: now,
+    })
+    .where('iccid', '=', iccid)
+    .where('state', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Moves a profile forward as the SM-DP+ reports its download (`downloaded`, `installed`) or a failure (`failed`,
+ * with why), only from the states in `from`; false when it was in none of them (a repeated notification).
+ */
+export async function advanceEsimProfile(
+  db: Db,
+  iccid: string,
+  to: 'downloaded' | 'installed' | 'failed',
+  from: readonly EsimProfileState[],
+  now: string,
+  failure?: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('esim_profiles')
+    .set({
+      state: to,
+      updated_at: now,
+      ...(to === 'downloaded' ? { downloaded_at: now } : {}),
+      ...(to === 'installed' ? { installed_at: now } : {}),
+      ...(to === 'failed' ? { failure: (failure ?? 'failed').slice(0, 300) } : {}),
+    })
+    .where('iccid', '=', iccid)
+    .where('state', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
