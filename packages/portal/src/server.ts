@@ -177,8 +177,13 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   app.setErrorHandler(async (error, request, reply) => {
     const e = error as Error & { statusCode?: number; code?: string; validation?: unknown };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRefusedBody(request.raw);
-    // The API (and /metrics, guarded by the same API keys) answers JSON errors with the catalog's codes.
-    if (request.url.startsWith('/api/') || request.routeOptions.url === '/metrics') {
+    // The API (and /metrics and the SM-DP+'s notifications, guarded by the same API keys) answers JSON errors with
+    // the catalog's codes.
+    if (
+      request.url.startsWith('/api/') ||
+      request.url.startsWith('/gsma/') ||
+      request.routeOptions.url === '/metrics'
+    ) {
       if (e.validation)
         return reply.code(400).send({ code: 'MBPROV_API_BAD_REQUEST', message: validationMessage(e) });
       if (error instanceof MbprovError)

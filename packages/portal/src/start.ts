@@ -6,6 +6,8 @@ import { createApiKey, SCOPES } from './backoffice/api-keys.ts';
 import { type ConfigSource, isDemo, loadConfig } from './config/load.ts';
 import type { PortalContext } from './context.ts';
 import { demoLinks, seedDemoHistory } from './demo.ts';
+import { openEsim } from './esim/open.ts';
+import type { TestSmdp } from './esim/test-smdp.ts';
 import { LocalQueue } from './jobs/local-queue.ts';
 import { PgBossQueue } from './jobs/pg-boss-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
@@ -30,6 +32,8 @@ export interface RunningPortal {
   tlsCertificate: string;
   /** Demo links of each scenario (embedded demo only). */
   demo: Array<{ scenario: string; url: string }>;
+  /** The built-in test SM-DP+, when `esim.testSmdp` runs one (tests and the demo play the device with it). */
+  testSmdp?: TestSmdp;
   /** Stops accepting connections, waits for the requests in flight, stops the job queue, closes the database. */
   close(): Promise<void>;
 }
@@ -83,6 +87,8 @@ export async function startPortal(
     log: { info: () => {}, warn: () => {}, error: () => {} },
     ...(mailer ? { mailer } : {}),
   };
+  const esim = await openEsim({ config, ctx, store, ...(tls.development ? { portalCa: tls.cert } : {}) });
+  if (esim) ctx.esim = esim.orders;
   const queue: JobQueue = config.databaseUrl
     ? await PgBossQueue.start(
         config.databaseUrl,
@@ -126,6 +132,8 @@ export async function startPortal(
     );
   if (payments.testServiceUrl)
     print(`  Payments: built-in TEST payment service on ${payments.testServiceUrl} (no real money)`);
+  if (esim?.testSmdp)
+    print(`  eSIM: built-in TEST SM-DP+ on ${esim.testSmdp.url} (delivers no profile to a real device)`);
   if (demo.length) {
     print('  Demo scenarios (open in a browser):');
     for (const d of demo) print(`    ${d.scenario.padEnd(20)} ${d.url}`);
@@ -140,11 +148,13 @@ export async function startPortal(
     url,
     tlsCertificate: tls.cert,
     demo,
+    ...(esim?.testSmdp ? { testSmdp: esim.testSmdp } : {}),
     close: async () => {
       // Requests first (a checkout finishing may enqueue a job), then the queue's running job, then the database.
       await app.close();
       await queue.stop();
       await payments.close();
+      await esim?.close();
       mailer?.close();
       await store.close();
     },

@@ -18,6 +18,8 @@ export const SCOPES = [
   'metrics:read',
   /** FreeRADIUS's rest module: authorize, post-auth and accounting (docs/hotspot.md). */
   'radius',
+  /** The operator's SM-DP+: ES2+ HandleDownloadProgressInfo notifications (docs/mobile-plans.md). */
+  'smdp',
   'admin',
 ] as const;
 

@@ -236,3 +236,9 @@ export async function advanceEsimProfile(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Every ICCID of the inventory, in order (the built-in test SM-DP+ starts with them). */
+export async function allEsimIccids(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('esim_profiles').select('iccid').orderBy('iccid').execute();
+  return rows.map((r) => r.iccid);
+}

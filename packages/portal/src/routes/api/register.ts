@@ -11,13 +11,14 @@ import { planRoutes } from './plans.ts';
 import { policyRoutes } from './policy.ts';
 import { radiusRoutes } from './radius.ts';
 import { simRoutes } from './sims.ts';
+import { smdpNotificationRoutes } from './smdp-notifications.ts';
 import { subscriberRoutes } from './subscribers.ts';
 import { usageRoutes } from './usage.ts';
 import { voucherRoutes } from './vouchers.ts';
 
 /**
  * Registers the back-office API (/api/v1 and /metrics): usage updates, walled-garden policy, catalog, SIM
- * inventory, subscribers, documents, audit, COSA, FreeRADIUS's rest module. In this order, which is the order of the OpenAPI document. The
+ * inventory, subscribers, documents, audit, COSA, FreeRADIUS's rest module, the SM-DP+'s ES2+ notifications. In this order, which is the order of the OpenAPI document. The
  * guard counts its limits in `limits`, the server's.
  */
 export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: RateLimits): void {
@@ -35,6 +36,7 @@ export function apiRoutes(app: FastifyInstance, ctx: PortalContext, limits: Rate
     radiusRoutes,
     metricsRoutes,
     voucherRoutes,
+    smdpNotificationRoutes,
   ]) {
     routes(app, ctx, guard);
   }
