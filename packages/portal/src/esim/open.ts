@@ -108,7 +108,7 @@ async function testPki(dir: string): Promise<{
   if (!existsSync(file)) {
     makePrivateDir(dir);
     const ca = await createCertificate({
-      subject: 'CN=mbprov TEST SM-DP+ CA, O=mbprov TEST',
+      subject: 'CN=mbprov TEST SMDP CA, O=mbprov TEST',
       ca: true,
       days: 3650,
     });
@@ -126,8 +126,8 @@ async function testPki(dir: string): Promise<{
     };
     const pki = {
       ca: ca.certificatePem,
-      server: await leaf('CN=localhost, O=mbprov TEST SM-DP+', '1.3.6.1.5.5.7.3.1', true),
-      client: await leaf('CN=mbprov portal, O=mbprov TEST ES2+ client', '1.3.6.1.5.5.7.3.2', false),
+      server: await leaf('CN=localhost, O=mbprov TEST SMDP', '1.3.6.1.5.5.7.3.1', true),
+      client: await leaf('CN=mbprov portal, O=mbprov TEST ES2 client', '1.3.6.1.5.5.7.3.2', false),
     };
     writeFileSync(file, JSON.stringify(pki), { mode: 0o600 });
   }

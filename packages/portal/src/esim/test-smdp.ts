@@ -219,6 +219,7 @@ export async function startTestSmdp(options: TestSmdpOptions): Promise<TestSmdp>
       if (!adminProtocol || !ADMIN_PROTOCOL_PATTERN.test(adminProtocol))
         throw new Refusal('parameterInvalid', 'X-Admin-Protocol must be gsma/rsp/v2.x.y');
       const header = (body as { header?: unknown } | null)?.header;
+      if (header === undefined) throw new Refusal('parameterMissing', '/header: required');
       const headerRefusal = definitionRefusal(RequestHeader, header);
       if (headerRefusal) throw headerRefusal;
       const { functionRequesterIdentifier, functionCallIdentifier } = header as RequestHeader;
