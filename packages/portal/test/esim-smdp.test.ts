@@ -386,7 +386,7 @@ describe('ES2+ client against a hostile SM-DP+', () => {
         functionRequesterIdentifier: OPERATOR,
         ...pki.client,
         ca: pki.ca,
-        timeoutMs: 300,
+        timeoutMs: /silent|trickling/.test(name) ? 300 : 5000,
       });
       await refused(
         client.downloadOrder({ iccid: '8900000000000000001' }),
