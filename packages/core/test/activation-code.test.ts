@@ -86,9 +86,10 @@ describe('eSIM Activation Code (SGP.22 4.1)', () => {
   it('round-trips generated codes', () => {
     const random = seededRandom(0x5e1d);
     const pick = (chars: string, max: number) =>
-      Array.from({ length: Math.floor(random() * max) }, () => chars[Math.floor(random() * chars.length)]).join(
-        '',
-      );
+      Array.from(
+        { length: Math.floor(random() * max) },
+        () => chars[Math.floor(random() * chars.length)],
+      ).join('');
     const label = () => `a${pick('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-', 20)}z`;
     for (let i = 0; i < 2000; i++) {
       const code: ActivationCode = {

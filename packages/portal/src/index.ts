@@ -6,9 +6,15 @@
 
 export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
 export { createApiKey, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
+export {
+  ESIM_INVENTORY_MAX_BYTES,
+  type EsimImportSummary,
+  importEsimInventory,
+  readEsimInventory,
+} from './backoffice/esim-inventory.ts';
 export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
-export { type Config, ConfigSchema } from './config/schema.ts';
+export { type Config, ConfigSchema, type EsimSettings } from './config/schema.ts';
 export type { PortalContext } from './context.ts';
 export {
   accountExperienceUrl,
@@ -22,6 +28,8 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
+export type { EsimOrder, EsimOrders } from './esim/orders.ts';
+export type { ConfirmOrderInput, Smdp } from './esim/smdp.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export {
   type WriteFreeRadiusOptions,

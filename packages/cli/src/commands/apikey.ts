@@ -1,37 +1,10 @@
-import { join } from 'node:path';
 import { MbprovError } from '@mbprov/core';
-import {
-  createApiKey,
-  listApiKeys,
-  loadConfig,
-  openStore,
-  revokeApiKey,
-  SCOPES,
-  type Scope,
-} from '@mbprov/portal';
+import { createApiKey, listApiKeys, revokeApiKey, SCOPES, type Scope } from '@mbprov/portal';
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.ts';
+import { withStore } from '../portal-store.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-/** Opens the portal database of a configuration (--config, else MBPROV_CONFIG, else the embedded demo; plus environment). */
-async function withStore<T>(
-  file: string | undefined,
-  use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-): Promise<T> {
-  const source = file ?? process.env.MBPROV_CONFIG;
-  const config = loadConfig(source ? { file: source } : {});
-  const store = await openStore({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
-  });
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** Registers `mbprov apikey`: back-office API keys (the secret is shown once; only its hash is stored). */
 export function registerApiKey(program: Command, setStatus: (status: number) => void): void {

@@ -65,6 +65,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./apikey.ts')).registerApiKey,
   },
   {
+    name: 'esim',
+    summary: 'Manage the eSIM profile inventory of the portal database.',
+    oneShot: true,
+    load: async () => (await import('./esim.ts')).registerEsim,
+  },
+  {
     name: 'cosa',
     summary: 'Write the COSA/APN database entries of the configured APNs.',
     oneShot: true,

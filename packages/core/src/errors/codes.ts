@@ -445,22 +445,22 @@ export const codes = {
     409,
   ),
   MBPROV_ESIM_ORDER_STATE: e(
-    'The eSIM order cannot be changed in its state: it is being ordered at the SM-DP+ right now, or it was downloaded already (a downloaded profile is not cancelled), or it is not the subscriber\'s.',
+    "The eSIM order cannot be changed in its state: it is being ordered at the SM-DP+ right now, or it was downloaded already (a downloaded profile is not cancelled), or it is not the subscriber's.",
     409,
   ),
   MBPROV_ESIM_INVENTORY_INVALID: e(
-    'An eSIM profile inventory file is refused as a whole (nothing is imported): not CSV or a JSON array, a row without a 19- or 20-digit ICCID, a profile type or state that is not allowed, an ICCID repeated in the file or held by a profile of another state in the inventory.',
+    'An eSIM profile inventory file is refused as a whole (nothing is imported): not CSV or a JSON array, a row without a 19- or 20-digit ICCID, a profile type or state that is not allowed, an ICCID repeated in the file, or held by the inventory with another profile type.',
   ),
   MBPROV_SMDP_UNAVAILABLE: e(
     "The SM-DP+ could not be reached, refused the TLS handshake, did not answer within esim.timeoutMs, answered more than the size limit or something that is not an ES2+ answer (HTTP status, content type, X-Admin-Protocol, JSON, header), or answered Expired or busy (1.2/4.4, 1.2/4.2); the order's profile is back in stock. Try again.",
     503,
   ),
   MBPROV_SMDP_REFUSED: e(
-    'The SM-DP+ refused an ES2+ call for a reason the portal cannot mend by retrying: the function requester is unknown or not allowed (1.1/1.1, 1.1/1.2), a parameter is invalid or missing (1.6/2.x), the ICCID or profile type is unknown to it (8.2.1/3.9, 8.2.5/3.9): the operator\'s configuration or inventory disagrees with the SM-DP+.',
+    "The SM-DP+ refused an ES2+ call for a reason the portal cannot mend by retrying: the function requester is unknown or not allowed (1.1/1.1, 1.1/1.2), a parameter is invalid or missing (1.6/2.x), the ICCID or profile type is unknown to it (8.2.1/3.9, 8.2.5/3.9): the operator's configuration or inventory disagrees with the SM-DP+.",
     502,
   ),
   MBPROV_SMDP_CONFLICT: e(
-    'The SM-DP+ refused an ES2+ call because of the profile\'s state: the ICCID is already in use (8.2.1/3.3), the transition is not allowed (8.2.1/3.5), the EID or matching ID belongs to another order (8.1.1/3.10, 8.2.6/3.10, 8.2.6/3.3), or no profile of the type is left (8.2.5/3.7).',
+    "The SM-DP+ refused an ES2+ call because of the profile's state: the ICCID is already in use (8.2.1/3.3), the transition is not allowed (8.2.1/3.5), the EID or matching ID belongs to another order (8.1.1/3.10, 8.2.6/3.10, 8.2.6/3.3), or no profile of the type is left (8.2.5/3.7).",
     409,
   ),
 

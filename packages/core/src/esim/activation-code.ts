@@ -36,8 +36,7 @@ const refuse = (why: string): never => {
 function checkParts(code: ActivationCode): void {
   if (!isLdhName(code.smdpAddress))
     refuse('the SM-DP+ address must be a domain name of letters, digits, hyphens and dots (no port)');
-  if (!MATCHING_ID_PATTERN.test(code.matchingId))
-    refuse('the matching ID may only hold 0-9, A-Z and -');
+  if (!MATCHING_ID_PATTERN.test(code.matchingId)) refuse('the matching ID may only hold 0-9, A-Z and -');
   if (code.smdpOid !== undefined && !OID.test(code.smdpOid))
     refuse('the SM-DP+ OID must be dotted decimal, such as 1.3.6.1.4.1.31746');
 }
@@ -69,7 +68,8 @@ export function parseActivationCode(text: string): ActivationCode {
   if (fields.length < 3) refuse('needs the format, the SM-DP+ address and the matching ID, separated by $');
   if (fields.length > 5) refuse('has more than 5 fields');
   const [, smdpAddress = '', matchingId = '', oid = '', flag] = fields;
-  if (flag !== undefined && flag !== '1') refuse('the confirmation code required flag must be 1 when present');
+  if (flag !== undefined && flag !== '1')
+    refuse('the confirmation code required flag must be 1 when present');
   const code: ActivationCode = {
     smdpAddress,
     matchingId,

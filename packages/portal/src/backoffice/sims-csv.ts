@@ -52,7 +52,7 @@ const HEADER_NAMES: Record<string, Column> = {
 };
 
 /** Splits one CSV line (RFC 4180 quoting). */
-function cells(line: string): string[] {
+export function cells(line: string): string[] {
   const out: string[] = [];
   let cell = '';
   let quoted = false;

@@ -1,0 +1,130 @@
+import { MbprovError } from '@mbprov/core';
+import type { Store } from '../storage/database.ts';
+import { addEsimProfiles, esimStatesOf, type NewEsimProfile } from '../storage/esim-profiles.ts';
+import { cells } from './sims-csv.ts';
+
+/** The largest inventory file read (a few million profiles). */
+export const ESIM_INVENTORY_MAX_BYTES = 64 * 1024 * 1024;
+/** The most profiles one file may hold. */
+export const ESIM_INVENTORY_MAX_ROWS = 2_000_000;
+
+const ICCID = /^[0-9]{19}[0-9Ff]?$/;
+const PROFILE_TYPE = /^[\x20-\x7e]{1,64}$/;
+
+const refuse = (where: string, why: string): never => {
+  throw new MbprovError('MBPROV_ESIM_INVENTORY_INVALID', `${where}: ${why}; nothing is imported`);
+};
+
+/** Checks one row; the profile as stored (ICCID without its F padding). */
+function profileOf(where: string, iccid: unknown, profileType: unknown): NewEsimProfile {
+  if (typeof iccid !== 'string' || !ICCID.test(iccid)) refuse(where, 'the ICCID must be 19 or 20 digits');
+  if (
+    profileType !== undefined &&
+    profileType !== '' &&
+    (typeof profileType !== 'string' || !PROFILE_TYPE.test(profileType))
+  )
+    refuse(where, 'the profile type must be 1 to 64 printable characters');
+  return {
+    iccid: (iccid as string).replace(/[Ff]$/, ''),
+    ...(typeof profileType === 'string' && profileType !== '' ? { profileType } : {}),
+  };
+}
+
+/**
+ * Reads an eSIM profile inventory: CSV with the columns ICCID and an optional profile type (by position, or under a
+ * header row `iccid,profile_type`), or a JSON array of ICCID strings or `{ "iccid", "profileType" }` objects. The
+ * whole file is refused at its first bad row (MBPROV_ESIM_INVENTORY_INVALID naming the line or index): an ICCID that
+ * is not 19 or 20 digits (a 20th F is padding and dropped), a profile type that is not 1 to 64 printable characters,
+ * an ICCID repeated in the file, more than ESIM_INVENTORY_MAX_ROWS rows.
+ */
+export function readEsimInventory(text: string, format: 'csv' | 'json'): NewEsimProfile[] {
+  if (text.length > ESIM_INVENTORY_MAX_BYTES)
+    refuse('the file', `larger than ${ESIM_INVENTORY_MAX_BYTES} bytes`);
+  const profiles: NewEsimProfile[] = [];
+  const seen = new Set<string>();
+  const add = (where: string, profile: NewEsimProfile) => {
+    if (seen.has(profile.iccid)) refuse(where, `ICCID ${profile.iccid} repeated in the file`);
+    if (profiles.length === ESIM_INVENTORY_MAX_ROWS)
+      refuse(where, `more than ${ESIM_INVENTORY_MAX_ROWS} profiles`);
+    seen.add(profile.iccid);
+    profiles.push(profile);
+  };
+  if (format === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return refuse('the file', 'not JSON');
+    }
+    if (!Array.isArray(parsed))
+      refuse('the file', 'a JSON inventory is an array of ICCIDs or { iccid, profileType }');
+    for (const [i, item] of (parsed as unknown[]).entries()) {
+      const where = `item ${i}`;
+      if (typeof item === 'string') add(where, profileOf(where, item, undefined));
+      else if (item && typeof item === 'object' && !Array.isArray(item)) {
+        const { iccid, profileType, ...rest } = item as Record<string, unknown>;
+        const unknown = Object.keys(rest)[0];
+        if (unknown !== undefined) refuse(where, `unknown field ${unknown.slice(0, 40)}`);
+        add(where, profileOf(where, iccid, profileType));
+      } else refuse(where, 'an item is an ICCID or { iccid, profileType }');
+    }
+    return profiles;
+  }
+  let header = true;
+  for (const [index, raw] of text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .entries()) {
+    if (raw.trim() === '') continue;
+    const row = cells(raw);
+    if (header) {
+      header = false;
+      if (/^iccid$/i.test(row[0] ?? '')) {
+        if (row.length > 2 || (row[1] !== undefined && !/^profile_?type$/i.test(row[1])))
+          refuse(`line ${index + 1}`, 'the header names the columns iccid and profile_type');
+        continue;
+      }
+    }
+    if (row.length > 2) refuse(`line ${index + 1}`, 'a row has an ICCID and a profile type at most');
+    add(`line ${index + 1}`, profileOf(`line ${index + 1}`, row[0], row[1]));
+  }
+  return profiles;
+}
+
+/** What an import did. */
+export interface EsimImportSummary {
+  /** Profiles added (state available). */
+  added: number;
+  /** Profiles the inventory held already with the same profile type (left as they are). */
+  exists: number;
+}
+
+/**
+ * Imports an inventory read by {@link readEsimInventory} in one transaction: every profile is added, or none. A
+ * profile the inventory holds already with the same profile type is counted and left as it is (an import can be run
+ * again); with another type the whole import is refused. `progress` hears how many rows were written.
+ */
+export async function importEsimInventory(
+  store: Store,
+  profiles: readonly NewEsimProfile[],
+  now: string,
+  progress?: (done: number, total: number) => void,
+): Promise<EsimImportSummary> {
+  return store.transaction(async (tx) => {
+    const held = await esimStatesOf(
+      tx,
+      profiles.map((p) => p.iccid),
+    );
+    for (const p of profiles) {
+      const stored = held.get(p.iccid);
+      if (stored && stored.profileType !== (p.profileType ?? null))
+        refuse(
+          `ICCID ${p.iccid}`,
+          `the inventory holds it with profile type ${stored.profileType ?? '(none)'}`,
+        );
+    }
+    const fresh = profiles.filter((p) => !held.has(p.iccid));
+    const added = await addEsimProfiles(tx, fresh, now, (done) => progress?.(done, fresh.length));
+    return { added, exists: profiles.length - fresh.length };
+  });
+}
