@@ -70,6 +70,8 @@ function semanticProblems(config: Config): string[] {
       seen.add(`${key}:${value}`);
     }
   }
+  if (config.esim && !config.esim.es2plus === !config.esim.testSmdp)
+    problems.push('/esim: set exactly one of es2plus (your SM-DP+) and testSmdp (the built-in test SM-DP+)');
   for (const [i, wifi] of config.operator.wifi.entries()) {
     if (wifi.kind === 'wispr' && !wifi.trustedDomains?.length)
       problems.push(`/operator/wifi/${i}: a wispr network needs trustedDomains`);

@@ -11,6 +11,7 @@ import { allEsimIccids } from '../storage/esim-profiles.ts';
 import { Es2plusClient } from './es2plus-client.ts';
 import { createEsimOrders } from './esim-orders.ts';
 import type { EsimOrders } from './orders.ts';
+import type { Smdp } from './smdp.ts';
 import { startTestSmdp, type TestSmdp } from './test-smdp.ts';
 
 /** What openEsim needs of the portal being started. */
@@ -39,15 +40,13 @@ function readPem(file: string): string {
 }
 
 /**
- * Opens the configured SM-DP+ (`esim`): the ES2+ client with the configured client certificate, key and CA, or the
+ * Opens the configured SM-DP+ (`esim`; loadConfig checked that exactly one of es2plus and testSmdp is set): the ES2+ client with the configured client certificate, key and CA, or the
  * built-in test SM-DP+ (`esim.testSmdp`) with a TEST PKI generated once under `<dataDir>/esim-test/`, the profiles of
- * the inventory at start, and an API key of scope smdp for its notifications. Undefined when `esim` is not set.
+ * the inventory (read again before each order), and an API key of scope smdp for its notifications to the portal. Undefined when `esim` is not set.
  */
 export async function openEsim(setup: EsimSetup): Promise<OpenEsim | undefined> {
   const settings = setup.config.esim;
   if (!settings) return undefined;
-  if (!settings.es2plus === !settings.testSmdp)
-    throw new MbprovError('MBPROV_CONFIG_INVALID', 'esim: set exactly one of es2plus and testSmdp');
   if (settings.es2plus) {
     const { url, clientCertFile, clientKeyFile, caFile, timeoutMs } = settings.es2plus;
     const pair = readTlsFiles(clientCertFile, clientKeyFile);
@@ -88,8 +87,19 @@ export async function openEsim(setup: EsimSetup): Promise<OpenEsim | undefined> 
     ca: pki.ca,
     timeoutMs: 10_000,
   });
+  // The test SM-DP+ holds what the inventory holds, as a real SM-DP+ holds the profiles its provider delivered with
+  // the file the operator imports: profiles imported while the portal runs are added before each order.
+  const synced: Smdp = {
+    downloadOrder: async (input) => {
+      testSmdp.addProfiles((await allEsimIccids(setup.store.db)).map((iccid) => ({ iccid })));
+      return client.downloadOrder(input);
+    },
+    confirmOrder: (input) => client.confirmOrder(input),
+    cancelOrder: (input) => client.cancelOrder(input),
+    releaseProfile: (input) => client.releaseProfile(input),
+  };
   return {
-    orders: createEsimOrders(setup.ctx, client),
+    orders: createEsimOrders(setup.ctx, synced),
     testSmdp,
     close: async () => {
       client.close();
