@@ -173,7 +173,7 @@ export class SmdpProfiles {
    */
   download(matchingId: string, eid: string): SmdpProfile {
     const p = [...this.byIccid.values()].find((q) => q.matchingId === matchingId);
-    if (!p || p.state !== 'Released')
+    if (p?.state !== 'Released')
       throw new Refusal('matchingIdRefused', 'no released order for the matching ID');
     this.sameEid(p, eid);
     p.eid = eid;
