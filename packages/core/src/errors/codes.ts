@@ -223,7 +223,7 @@ export const codes = {
     'The Passpoint identity (user@realm) is over 63 octets or the password over 255: Android refuses the credential.',
   ),
   MBPROV_PROFILE_SIGNER_UNSUPPORTED: e(
-    'The Apple profile signer (or a certificate of its chain) does not have an RSA key: the CMS signer (node-forge) signs with RSA only.',
+    'The Apple profile signer key is neither RSA nor ECDSA on P-256, P-384 or P-521 (Ed25519, RSA-PSS, DSA, other curves): iOS and macOS are not known to verify it.',
     500,
   ),
 
