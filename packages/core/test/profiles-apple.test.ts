@@ -130,10 +130,7 @@ describe('Apple .mobileconfig', () => {
   it('includes the intermediate CA, so openssl verifies against the root alone', async () => {
     const chain = await intermediateChain('rsa');
     const { plist } = buildMobileconfig(await sampleHotspot());
-    const signed = signMobileconfig(plist, {
-      ...chain.signer,
-      chainPems: [chain.intermediate.certificatePem],
-    });
+    const signed = signMobileconfig(plist, withIntermediate(chain));
     const verified = opensslVerify(signed, chain.root.certificatePem);
     assert.equal(verified.status, 0, verified.stderr);
     const without = opensslVerify(signMobileconfig(plist, chain.signer), chain.root.certificatePem);
@@ -195,7 +192,7 @@ describe('Apple .mobileconfig', () => {
 
   it('signs like the former node-forge signer: openssl verifies both alike, the same content, the same failures', async () => {
     const chain = await intermediateChain('rsa');
-    const signer = { ...chain.signer, chainPems: [chain.intermediate.certificatePem] };
+    const signer = withIntermediate(chain);
     const { plist } = buildMobileconfig(await sampleHotspot());
     const other = await createCertificate({ subject: 'CN=Other Root, O=mbprov test', ca: true });
     const outcome = (signed: Uint8Array) => {
@@ -223,7 +220,7 @@ describe('Apple .mobileconfig', () => {
       { ...(await ecChain('P-384')), hash: 'sha384' },
       { ...(await ecChain('P-521')), hash: 'sha512' },
     ]) {
-      const signer = { ...chain.signer, chainPems: [chain.intermediate.certificatePem] };
+      const signer = withIntermediate(chain);
       const { plist } = buildMobileconfig(await sampleHotspot());
       const ours = opensslPrint(signMobileconfig(plist, signer));
       const theirs = opensslPrint(opensslSign(plist, signer, chain.hash));
@@ -320,10 +317,7 @@ describe('Apple .mobileconfig with an ECDSA signer', () => {
     it(`${curve}: openssl verifies it against the root with the plist byte for byte, and refuses every change`, async () => {
       const chain = await ecChain(curve);
       const { plist } = buildMobileconfig(await sampleHotspot());
-      const signed = signMobileconfig(plist, {
-        ...chain.signer,
-        chainPems: [chain.intermediate.certificatePem],
-      });
+      const signed = signMobileconfig(plist, withIntermediate(chain));
       const verified = opensslVerify(signed, chain.root.certificatePem);
       assert.equal(verified.status, 0, verified.stderr);
       assert.deepEqual(verified.content, Buffer.from(plist, 'utf8'));
@@ -347,6 +341,11 @@ describe('Apple .mobileconfig with an ECDSA signer', () => {
       assert.equal(messageDigestOf(printed), digest);
     });
 });
+
+/** The chain's signer with its intermediate CA as `chainPems`. */
+function withIntermediate(chain: IntermediateChain): ProfileSigner {
+  return { ...chain.signer, chainPems: [chain.intermediate.certificatePem] };
+}
 
 /** Root → intermediate CA → signer, all ECDSA on one curve. */
 const ecChains = new Map<string, Promise<IntermediateChain>>();
