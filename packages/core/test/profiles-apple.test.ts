@@ -163,6 +163,8 @@ describe('Apple .mobileconfig', () => {
       );
     }
     const rsa = await rsaChain();
+    // The signer is remembered once it signed (sign.ts): the same certificate with another key is still refused.
+    signMobileconfig(plist, rsa.signer);
     assert.throws(
       () =>
         signMobileconfig(plist, {

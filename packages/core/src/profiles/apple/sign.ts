@@ -12,7 +12,9 @@
  */
 
 import { createHash, createPrivateKey, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import type * as Asn1Cms from '@peculiar/asn1-cms';
 import type * as Asn1Schema from '@peculiar/asn1-schema';
+import { BoundedMemo } from '../../certificates/cache.ts';
 import { asn1Cms } from '../../certificates/libraries.ts';
 import { MbprovError } from '../../errors/mbprov-error.ts';
 
@@ -106,12 +108,16 @@ interface ExtraTypes {
   Oid: new (
     value: string,
   ) => { value: string };
+  /** ContentInfo holding SignedData as such, not as ANY (which the library would parse again to write it). */
+  SignedContentInfo: new (
+    content: Asn1Cms.SignedData,
+  ) => object;
 }
 let extraTypes: ExtraTypes | undefined;
 
 function types(): ExtraTypes {
   if (extraTypes) return extraTypes;
-  const { schema } = asn1Cms();
+  const { schema, cms } = asn1Cms();
   class DerSet extends schema.AsnArray<ArrayBuffer> {}
   schema.AsnType({ type: schema.AsnTypeTypes.Set, itemType: schema.AsnPropTypes.Any })(DerSet);
   class Oid {
@@ -122,7 +128,17 @@ function types(): ExtraTypes {
   }
   schema.AsnProp({ type: schema.AsnPropTypes.ObjectIdentifier })(Oid.prototype, 'value');
   schema.AsnType({ type: schema.AsnTypeTypes.Choice })(Oid);
-  extraTypes = { DerSet, Oid };
+  class SignedContentInfo {
+    contentType = cms.id_signedData;
+    content: Asn1Cms.SignedData;
+    constructor(content = new cms.SignedData()) {
+      this.content = content;
+    }
+  }
+  schema.AsnProp({ type: schema.AsnPropTypes.ObjectIdentifier })(SignedContentInfo.prototype, 'contentType');
+  schema.AsnProp({ type: cms.SignedData, context: 0 })(SignedContentInfo.prototype, 'content');
+  schema.AsnType({ type: schema.AsnTypeTypes.Sequence })(SignedContentInfo);
+  extraTypes = { DerSet, Oid, SignedContentInfo };
   return extraTypes;
 }
 
@@ -131,18 +147,26 @@ function derOrder(a: ArrayBuffer, b: ArrayBuffer): number {
   return Buffer.compare(new Uint8Array(a), new Uint8Array(b));
 }
 
-function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return new Uint8Array(bytes).buffer;
+/** What signing needs of a signer, independent of the profile. */
+interface PreparedSigner {
+  key: KeyObject;
+  algorithm: SignerAlgorithm;
+  sid: Asn1Cms.SignerIdentifier;
+  /** DER of the signer and chain certificates, in DER SET order. */
+  certificates: ArrayBuffer[];
 }
 
-/**
- * Signs the profile text (UTF-8) and returns the DER of the CMS SignedData (ContentInfo), to serve as
- * `application/x-apple-aspen-config`. Signs with RSA (SHA-256) or ECDSA P-256/P-384/P-521 (SHA-256/384/512); refuses
- * any other signer key (MBPROV_PROFILE_SIGNER_UNSUPPORTED), a key that does not match the certificate
- * (MBPROV_SIG_KEY_MISMATCH), and an unreadable certificate (MBPROV_CERT_INVALID) or key (MBPROV_KEY_INVALID).
- * The chain certificates are carried as they are, whatever their keys: the device checks them, not the signer.
- */
-export function signMobileconfig(plist: string, signer: ProfileSigner): Uint8Array {
+// A portal signs every profile with the same signer: its key, certificates and identifier are read once per signer
+// (reading them costs more than the signature). Keyed by the whole texts, length-prefixed, so that two different
+// signers never share an entry; only signers that passed every check are remembered; bounded.
+const preparedSigners = new BoundedMemo<PreparedSigner>(16);
+
+function prepared(signer: ProfileSigner): PreparedSigner {
+  const texts = [signer.privateKeyPem, signer.certificatePem, ...(signer.chainPems ?? [])].map(String);
+  return preparedSigners.get(texts.map((t) => `${t.length}:${t}`).join(''), () => prepare(signer));
+}
+
+function prepare(signer: ProfileSigner): PreparedSigner {
   const cert = certificate(signer.certificatePem, 'signer certificate');
   const algorithm = algorithmFor(cert);
   const chain = (signer.chainPems ?? []).map((pem, i) => certificate(pem, `chain certificate ${i + 1}`));
@@ -152,9 +176,31 @@ export function signMobileconfig(plist: string, signer: ProfileSigner): Uint8Arr
       'MBPROV_SIG_KEY_MISMATCH',
       'The signer key does not belong to the signer certificate.',
     );
-
   const { schema, x509, cms } = asn1Cms();
-  const { DerSet, Oid } = types();
+  const { tbsCertificate } = schema.AsnConvert.parse(cert.raw, x509.Certificate);
+  const sid = new cms.SignerIdentifier({
+    issuerAndSerialNumber: new cms.IssuerAndSerialNumber({
+      issuer: tbsCertificate.issuer,
+      serialNumber: tbsCertificate.serialNumber,
+    }),
+  });
+  // The certificates' own bytes, not a re-encoding of their parsed form: the issuers' signatures cover them.
+  const certificates = [cert, ...chain].map((c) => new Uint8Array(c.raw).buffer).sort(derOrder);
+  return { key, algorithm, sid, certificates };
+}
+
+/**
+ * Signs the profile text (UTF-8) and returns the DER of the CMS SignedData (ContentInfo), to serve as
+ * `application/x-apple-aspen-config`. Signs with RSA (SHA-256) or ECDSA P-256/P-384/P-521 (SHA-256/384/512); refuses
+ * any other signer key (MBPROV_PROFILE_SIGNER_UNSUPPORTED), a key that does not match the certificate
+ * (MBPROV_SIG_KEY_MISMATCH), and an unreadable certificate (MBPROV_CERT_INVALID) or key (MBPROV_KEY_INVALID).
+ * The chain certificates are carried as they are, whatever their keys: the device checks them, not the signer.
+ * A signer is read once and remembered (bounded), as a server signs every profile with the same one.
+ */
+export function signMobileconfig(plist: string, signer: ProfileSigner): Uint8Array {
+  const { key, algorithm, sid, certificates } = prepared(signer);
+  const { schema, cms } = asn1Cms();
+  const { DerSet, Oid, SignedContentInfo } = types();
   const content = Buffer.from(plist, 'utf8');
   const serialize = (value: unknown) => schema.AsnConvert.serialize(value);
   const attributes = [
@@ -167,28 +213,17 @@ export function signMobileconfig(plist: string, signer: ProfileSigner): Uint8Arr
   });
   attributes.sort((a, b) => derOrder(a.der, b.der));
   // The signature covers the attributes as a DER SET (tag 0x31); SignerInfo carries the same elements under [0].
-  const signature = sign(
-    algorithm.hash,
-    new Uint8Array(serialize(new DerSet(attributes.map((a) => a.der)))),
-    key,
-  );
-
-  const parsed = schema.AsnConvert.parse(cert.raw, x509.Certificate);
+  const signedAttributes = new Uint8Array(serialize(new DerSet(attributes.map((a) => a.der))));
   const signerInfo = new cms.SignerInfo({
     version: cms.CMSVersion.v1,
-    sid: new cms.SignerIdentifier({
-      issuerAndSerialNumber: new cms.IssuerAndSerialNumber({
-        issuer: parsed.tbsCertificate.issuer,
-        serialNumber: parsed.tbsCertificate.serialNumber,
-      }),
-    }),
+    sid,
     digestAlgorithm: new cms.DigestAlgorithmIdentifier({ algorithm: algorithm.digestOid }),
     signedAttrs: attributes.map((a) => a.attribute),
     signatureAlgorithm: new cms.SignatureAlgorithmIdentifier({
       algorithm: algorithm.signatureOid,
       parameters: algorithm.signatureParameters,
     }),
-    signature: new schema.OctetString(signature),
+    signature: new schema.OctetString(sign(algorithm.hash, signedAttributes, key)),
   });
   const signedData = new cms.SignedData({
     version: cms.CMSVersion.v1,
@@ -197,12 +232,8 @@ export function signMobileconfig(plist: string, signer: ProfileSigner): Uint8Arr
       eContentType: cms.id_data,
       eContent: new cms.EncapsulatedContent({ single: new schema.OctetString(content) }),
     }),
-    // The certificates' own bytes, not a re-encoding of their parsed form: the issuers' signatures cover them.
-    certificates: new DerSet(
-      [cert, ...chain].map((c) => arrayBuffer(c.raw)).sort(derOrder),
-    ) as unknown as InstanceType<typeof cms.CertificateSet>,
+    certificates: new DerSet(certificates) as unknown as Asn1Cms.CertificateSet,
     signerInfos: new cms.SignerInfos([signerInfo]),
   });
-  const contentInfo = new cms.ContentInfo({ contentType: cms.id_signedData, content: serialize(signedData) });
-  return new Uint8Array(serialize(contentInfo));
+  return new Uint8Array(serialize(new SignedContentInfo(signedData)));
 }
