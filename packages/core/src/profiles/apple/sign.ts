@@ -4,11 +4,11 @@
  * serial number, the signer certificate and its chain included. The structure is written with @peculiar/asn1-cms (the
  * schemas under @peculiar/x509), the digest and signature with node:crypto, so RSA and ECDSA signers both work.
  *
- * Algorithms, as OpenSSL writes them and Apple's verifier reads them: RSA signs SHA-256 with PKCS #1 v1.5 under
- * rsaEncryption; ECDSA uses the hash that matches the curve's strength (RFC 5753, RFC 5480: SHA-256 for P-256,
- * SHA-384 for P-384, SHA-512 for P-521) under ecdsa-with-SHA*, the signature DER-encoded. Ed25519 and Ed448
- * (RFC 8419), RSA-PSS, DSA and other curves are refused (MBPROV_PROFILE_SIGNER_UNSUPPORTED): iOS and macOS are not
- * known to verify them in a profile, and a profile a device cannot verify installs as unsigned or not at all.
+ * Algorithms, as `openssl cms -sign -md <hash>` writes them (a test compares the two): RSA signs SHA-256 with
+ * PKCS #1 v1.5 under rsaEncryption; ECDSA uses the hash that matches the curve's strength (RFC 5753, RFC 5480:
+ * SHA-256 for P-256, SHA-384 for P-384, SHA-512 for P-521) under ecdsa-with-SHA*, the signature DER-encoded. Ed25519
+ * and Ed448 (RFC 8419), RSA-PSS, DSA and other curves are refused (MBPROV_PROFILE_SIGNER_UNSUPPORTED): iOS and macOS
+ * are not known to verify them in a profile, so an operator would serve profiles no device shows as signed.
  */
 
 import { createHash, createPrivateKey, type KeyObject, sign, X509Certificate } from 'node:crypto';
@@ -177,7 +177,14 @@ function prepare(signer: ProfileSigner): PreparedSigner {
       'The signer key does not belong to the signer certificate.',
     );
   const { schema, x509, cms } = asn1Cms();
-  const { tbsCertificate } = schema.AsnConvert.parse(cert.raw, x509.Certificate);
+  let tbsCertificate: InstanceType<typeof x509.TBSCertificate>;
+  try {
+    tbsCertificate = schema.AsnConvert.parse(cert.raw, x509.Certificate).tbsCertificate;
+  } catch (cause) {
+    throw new MbprovError('MBPROV_CERT_INVALID', 'The signer certificate cannot be read as X.509.', {
+      cause,
+    });
+  }
   const sid = new cms.SignerIdentifier({
     issuerAndSerialNumber: new cms.IssuerAndSerialNumber({
       issuer: tbsCertificate.issuer,
