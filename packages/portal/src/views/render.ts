@@ -87,7 +87,7 @@ const PAGES: readonly View['page'][] = [
   'payment-pending',
   'error',
 ];
-const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim'] as const;
+const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim', '_device-setup'] as const;
 
 /** Creates a renderer: reads and compiles every template now, so a broken template fails at start-up. */
 export function createRenderer(options: RendererOptions = {}): Renderer {
