@@ -787,7 +787,7 @@ const ja: Record<MessageKey, string> = {
     'Passpoint に対応した Android 11 以降が必要です（ほとんどの機種が対応しています）。',
   'devices.android.button': 'Passpoint プロファイルをインストール',
   'devices.android.name': 'Android スマートフォン',
-  'devices.windows.name': 'Windows PC',
+  'devices.windows.name': 'Windows パソコン',
   'devices.other.title': 'ほかのデバイス',
   'devices.other.intro':
     'プランはお持ちのほかのデバイスでもご利用いただけます。設定するデバイスでリンクを開くか、このページを開いてください。',
