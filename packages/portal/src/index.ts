@@ -24,17 +24,17 @@ export {
 } from './cosa/export.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export {
+  type WriteFreeRadiusOptions,
+  type WrittenFreeRadiusConfig,
+  writeFreeRadiusConfig,
+} from './freeradius/write-config.ts';
+export {
   type HotspotCredentials,
   hotspotDescriptionOf,
   profileSignerOf,
   signedMobileconfig,
 } from './hotspot/device-profiles.ts';
 export { storedCredentials } from './hotspot/stored-credentials.ts';
-export {
-  type WriteFreeRadiusOptions,
-  type WrittenFreeRadiusConfig,
-  writeFreeRadiusConfig,
-} from './freeradius/write-config.ts';
 export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';

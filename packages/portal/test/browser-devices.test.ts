@@ -235,8 +235,9 @@ describe('device profiles on the completion page (Chromium, each platform)', {
       ['Contoso Wi-Fi'],
     );
     const [root] = payloadOf(profile, 'com.apple.security.root');
+    assert.ok(root, 'the CA payload');
     assert.deepEqual(
-      Buffer.from((root?.PayloadContent as { data: string }).data, 'base64'),
+      Buffer.from((root.PayloadContent as { data: string }).data, 'base64'),
       Buffer.from(caCertificateDer(radiusCaPem)),
     );
   });

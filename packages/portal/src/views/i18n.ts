@@ -359,6 +359,7 @@ const en = {
   'status.intro.wifi': 'Your account already has an active Wi-Fi plan, so there is nothing to buy right now.',
   'status.intro.wifi.renewable': 'Your account has an active Wi-Fi plan.',
   'complete.intro.wifi': '{plan} is now active. Install the Wi-Fi settings on this PC to use it.',
+  'complete.intro.device': '{plan} is now active. Install the Wi-Fi settings on this device to use it.',
   'complete.wifi.title': 'Set up this PC',
   'complete.wifi.intro': 'Your PC needs the Wi-Fi settings of your plan, with the login for the hotspots:',
   'complete.wifi.step.install':
@@ -753,6 +754,8 @@ const ja: Record<MessageKey, string> = {
   'status.intro.wifi':
     'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
   'status.intro.wifi.renewable': 'お客様のアカウントにはご利用中の Wi-Fi プランがあります。',
+  'complete.intro.device':
+    '{plan}のご利用を開始しました。このデバイスに Wi-Fi 設定をインストールしてご利用ください。',
   'complete.intro.wifi':
     '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
   'complete.wifi.title': 'この PC の設定',
