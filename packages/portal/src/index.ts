@@ -28,6 +28,13 @@ export {
   type WrittenFreeRadiusConfig,
   writeFreeRadiusConfig,
 } from './freeradius/write-config.ts';
+export {
+  type HotspotCredentials,
+  hotspotDescriptionOf,
+  profileSignerOf,
+  signedMobileconfig,
+} from './hotspot/device-profiles.ts';
+export { storedCredentials } from './hotspot/stored-credentials.ts';
 export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';
@@ -44,5 +51,5 @@ export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';
 export { listApiKeys } from './storage/api-keys.ts';
-export { openStore, type Store } from './storage/database.ts';
+export { configuredStore, openStore, type Store } from './storage/database.ts';
 export { CHECKOUT_FIELDS } from './views/render.ts';

@@ -17,6 +17,7 @@ import { releaseConnectionsOnClose } from './release-connections.ts';
 import { apiRoutes } from './routes/api/register.ts';
 import { validationMessage } from './routes/api/validation-message.ts';
 import { checkoutRoutes, startAgainUrl } from './routes/checkout.ts';
+import { deviceProfileRoutes } from './routes/device-profiles.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { sendPage } from './routes/pages.ts';
@@ -146,6 +147,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   checkoutRoutes(app, ctx, renderer);
   paymentWebhookRoutes(app, ctx);
   subscriberRoutes(app, ctx, renderer);
+  deviceProfileRoutes(app, ctx);
   wifiRoutes(app, ctx, renderer, limits);
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx, limits);

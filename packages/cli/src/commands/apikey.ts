@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { MbprovError } from '@mbprov/core';
 import {
+  configuredStore,
   createApiKey,
   listApiKeys,
   loadConfig,
@@ -21,11 +21,7 @@ async function withStore<T>(
 ): Promise<T> {
   const source = file ?? process.env.MBPROV_CONFIG;
   const config = loadConfig(source ? { file: source } : {});
-  const store = await openStore({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
-  });
+  const store = await openStore(configuredStore(config));
   try {
     return await use(store);
   } finally {

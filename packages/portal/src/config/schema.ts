@@ -411,6 +411,16 @@ export const ConfigSchema = Closed({
         'Type Allocation Codes (first 8 IMEI digits) of the USB modems you sell: their first use gets the USB welcome.',
     }),
     wifi: Type.Array(WifiNetwork, { default: [] }),
+    profileIdentifier: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$',
+        maxLength: 200,
+        description:
+          'Reverse-DNS identifier of the Apple profiles the portal serves (PayloadIdentifier), e.g. net.example.wifi: ' +
+          'a device replaces an installed profile of the same identifier. Default: the host of server.publicUrl ' +
+          'reversed, then ".hotspot". Keep it stable once customers installed profiles (docs/hotspot.md).',
+      }),
+    ),
     smsRules: Type.Optional(
       Type.Unknown({
         description:

@@ -3,15 +3,18 @@ import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import type { PortalContext } from '../context.ts';
+import { hotspotDescriptionOf } from '../hotspot/device-profiles.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
-import type { CompleteView, Lang, PasspointSignInView, StatusView } from '../views/models.ts';
+import type { CompleteView, DevicesView, Lang, PasspointSignInView, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
+import { platformOf } from './device-platform.ts';
 import { requestLang, sendPage } from './pages.ts';
 import {
+  deviceProfileUrl,
   documentUrl,
   planView,
   receiptView,
@@ -68,6 +71,29 @@ function passpointSignIn(
   };
 }
 
+/**
+ * The device profiles of the completion page: offered when the operator runs a hotspot network that iPhones, Macs or
+ * Android phones can join (hotspot/device-profiles.ts), with the visitor's platform named for the page to show first.
+ */
+function devicesView(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  userAgent: string | undefined,
+): DevicesView | undefined {
+  const description = hotspotDescriptionOf(ctx.config, {
+    userName: subscriber.refresh_user,
+    password: ctx.secrets.hotspotPassword(subscriber.id),
+  });
+  if (!description) return undefined;
+  const platform = platformOf(userAgent);
+  return {
+    ...(platform ? { platform } : {}),
+    apple: deviceProfileUrl(ctx, 'apple', subscriber.id),
+    ...(description.passpoint ? { android: deviceProfileUrl(ctx, 'android', subscriber.id) } : {}),
+    linkMinutes: ctx.config.wifiAccounts.documentLinkMinutes,
+  };
+}
+
 /** Names of the Wi-Fi profiles of a document. */
 function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
   return model?.WLANProfiles?.WLANProfile.map((p) => p.name) ?? [];
@@ -94,6 +120,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const profiles = wifiProfiles(model);
     const passpoint = passpointSignIn(ctx, subscriber, profiles);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
+    const devices = devicesView(ctx, subscriber, request.headers['user-agent']);
     const view: CompleteView = {
       page: 'complete',
       sim: simView(subscriber),
@@ -107,6 +134,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
       ...(receipt ? { receipt } : {}),
       ...(passpoint ? { passpoint } : {}),
+      ...(devices ? { devices } : {}),
     };
     return sendPage(ctx, renderer, request, reply, view, lang);
   });

@@ -359,6 +359,7 @@ const en = {
   'status.intro.wifi': 'Your account already has an active Wi-Fi plan, so there is nothing to buy right now.',
   'status.intro.wifi.renewable': 'Your account has an active Wi-Fi plan.',
   'complete.intro.wifi': '{plan} is now active. Install the Wi-Fi settings on this PC to use it.',
+  'complete.intro.device': '{plan} is now active. Install the Wi-Fi settings on this device to use it.',
   'complete.wifi.title': 'Set up this PC',
   'complete.wifi.intro': 'Your PC needs the Wi-Fi settings of your plan, with the login for the hotspots:',
   'complete.wifi.step.install':
@@ -374,6 +375,28 @@ const en = {
   'complete.passpoint.password': 'Password',
   'complete.passpoint.keep':
     'Keep them private: they are your plan’s. This page shows them again while your plan is active.',
+  'devices.apple.title': 'Set up this iPhone, iPad or Mac',
+  'devices.apple.intro':
+    'Install the {operator} Wi-Fi profile: your device then joins the {operator} hotspots and signs in by itself.',
+  'devices.apple.step.download': 'Select “Download the profile” and allow the download.',
+  'devices.apple.step.install':
+    'On an iPhone or iPad, open Settings, select “Profile Downloaded”, then Install. On a Mac, open System Settings, then Privacy & Security, Profiles. The profile is signed by {operator}: check the name before you install it.',
+  'devices.apple.button': 'Download the profile',
+  'devices.apple.name': 'iPhone, iPad or Mac',
+  'devices.android.title': 'Set up this Android phone',
+  'devices.android.intro':
+    'Install the {operator} Passpoint profile: your phone then joins the {operator} hotspots and signs in by itself.',
+  'devices.android.step.download':
+    'Select “Install the Passpoint profile”. Android asks whether to install it: check that it names {operator}, then select Install.',
+  'devices.android.step.needs':
+    'This needs Android 11 or later with Passpoint support, which most phones have.',
+  'devices.android.button': 'Install the Passpoint profile',
+  'devices.android.name': 'Android phone',
+  'devices.windows.name': 'Windows PC',
+  'devices.other.title': 'Other devices',
+  'devices.other.intro':
+    'Your plan works on your other devices too. Open the link on the device you want to set up, or open this page on it:',
+  'devices.expiry': 'The profile links work for {minutes} minutes. Reload this page for new ones.',
 } as const;
 
 /** Every message key. */
@@ -731,6 +754,8 @@ const ja: Record<MessageKey, string> = {
   'status.intro.wifi':
     'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
   'status.intro.wifi.renewable': 'お客様のアカウントにはご利用中の Wi-Fi プランがあります。',
+  'complete.intro.device':
+    '{plan}のご利用を開始しました。このデバイスに Wi-Fi 設定をインストールしてご利用ください。',
   'complete.intro.wifi':
     '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
   'complete.wifi.title': 'この PC の設定',
@@ -748,6 +773,29 @@ const ja: Record<MessageKey, string> = {
   'complete.passpoint.password': 'パスワード',
   'complete.passpoint.keep':
     'プラン専用の情報です。他人に知らせないでください。プランが有効な間はこのページで再度確認できます。',
+  'devices.apple.title': 'この iPhone、iPad、Mac を設定する',
+  'devices.apple.intro':
+    '{operator}の Wi-Fi プロファイルをインストールすると、{operator}のアクセスポイントに自動で接続し、サインインします。',
+  'devices.apple.step.download': '「プロファイルをダウンロード」を選び、ダウンロードを許可してください。',
+  'devices.apple.step.install':
+    'iPhone・iPad では「設定」を開き、「プロファイルがダウンロードされました」を選んでインストールします。Mac では「システム設定」の「プライバシーとセキュリティ」から「プロファイル」を開きます。プロファイルは{operator}の署名付きです。インストールの前に名前をご確認ください。',
+  'devices.apple.button': 'プロファイルをダウンロード',
+  'devices.apple.name': 'iPhone、iPad、Mac',
+  'devices.android.title': 'この Android スマートフォンを設定する',
+  'devices.android.intro':
+    '{operator}の Passpoint プロファイルをインストールすると、{operator}のアクセスポイントに自動で接続し、サインインします。',
+  'devices.android.step.download':
+    '「Passpoint プロファイルをインストール」を選んでください。インストールの確認が表示されたら、{operator}の名前を確認してインストールを選びます。',
+  'devices.android.step.needs':
+    'Passpoint に対応した Android 11 以降が必要です（ほとんどの機種が対応しています）。',
+  'devices.android.button': 'Passpoint プロファイルをインストール',
+  'devices.android.name': 'Android スマートフォン',
+  'devices.windows.name': 'Windows パソコン',
+  'devices.other.title': 'ほかのデバイス',
+  'devices.other.intro':
+    'プランはお持ちのほかのデバイスでもご利用いただけます。設定するデバイスでリンクを開くか、このページを開いてください。',
+  'devices.expiry':
+    'プロファイルのリンクは{minutes}分間有効です。新しいリンクはこのページを再読み込みすると表示されます。',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };

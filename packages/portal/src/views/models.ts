@@ -259,6 +259,23 @@ export interface CompleteView {
    * document, so it asks the user the first time (docs/hotspot.md, Passpoint).
    */
   passpoint?: PasspointSignInView;
+  /** The profiles for iPhones, iPads, Macs and Android phones, when the operator runs hotspots they can join. */
+  devices?: DevicesView;
+}
+
+/**
+ * The completion page's device profiles (docs/hotspot.md): the visitor's platform, read from the User-Agent, gets its
+ * own setup first; the other platforms are a click away.
+ */
+export interface DevicesView {
+  /** The visitor's platform, when the User-Agent names one the page knows. */
+  platform?: 'windows' | 'apple' | 'android';
+  /** The signed `.mobileconfig` link (a capability, short-lived). */
+  apple: string;
+  /** The `application/x-wifi-config` link, when the operator runs a Passpoint network (Android has no WISPr profile). */
+  android?: string;
+  /** How many minutes the links work. */
+  linkMinutes: number;
 }
 
 /** What a user types the first time a Passpoint network asks. */

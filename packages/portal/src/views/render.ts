@@ -19,6 +19,7 @@ import {
 } from './i18n.ts';
 import type {
   CompleteView,
+  DevicesView,
   ErrorView,
   IdsConflictView,
   InvalidParametersView,
@@ -86,7 +87,7 @@ const PAGES: readonly View['page'][] = [
   'payment-pending',
   'error',
 ];
-const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim'] as const;
+const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim', '_device-setup'] as const;
 
 /** Creates a renderer: reads and compiles every template now, so a broken template fails at start-up. */
 export function createRenderer(options: RendererOptions = {}): Renderer {
@@ -464,6 +465,34 @@ function complete(view: CompleteView, ctx: PageContext) {
         : t(lang, 'complete.status.supportNoPhone', { operator: ctx.operatorName }),
     } as Record<string, string>,
     showWifi: view.wifiProfiles.length > 0,
+    devices: view.devices && devicesOf(view.devices),
+  };
+}
+
+/** A device profile the completion page links to. */
+interface DeviceLink {
+  platform: 'apple' | 'android';
+  url: string;
+}
+
+/**
+ * The completion page's device setups: the visitor's Apple or Android device first (the Windows setup then folds away
+ * under its name), the profiles of the other platforms a click away.
+ */
+function devicesOf(devices: DevicesView): {
+  primary?: DeviceLink;
+  others: DeviceLink[];
+  linkMinutes: number;
+} {
+  const links: DeviceLink[] = [
+    { platform: 'apple', url: devices.apple },
+    ...(devices.android ? [{ platform: 'android' as const, url: devices.android }] : []),
+  ];
+  const primary = links.find((l) => l.platform === devices.platform);
+  return {
+    ...(primary ? { primary } : {}),
+    others: links.filter((l) => l !== primary),
+    linkMinutes: devices.linkMinutes,
   };
 }
 
