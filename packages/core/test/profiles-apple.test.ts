@@ -16,60 +16,9 @@ import {
   signMobileconfig,
 } from '../src/index.ts';
 import { forgeSignMobileconfig } from './helpers/forge-cms.ts';
-import { python, radiusCa, run, sampleHotspot, workDir } from './helpers/hotspot.ts';
+import { radiusCa, run, sampleHotspot, workDir } from './helpers/hotspot.ts';
+import { type Dict, opensslVerify, plistOf } from './helpers/profile-checks.ts';
 import { ecdsaChain, type IntermediateChain, intermediateChain, rsaChain } from './helpers/signing.ts';
-
-/** Reads a plist file with plistlib and prints it as JSON (data as base64). */
-const PLIST_TO_JSON = `
-import base64, json, plistlib, sys
-with open(sys.argv[1], 'rb') as f:
-    value = plistlib.load(f)
-def plain(v):
-    if isinstance(v, bytes): return {'data': base64.b64encode(v).decode()}
-    if isinstance(v, dict): return {k: plain(x) for k, x in v.items()}
-    if isinstance(v, list): return [plain(x) for x in v]
-    return v
-print(json.dumps(plain(value)))
-`;
-
-type Dict = Record<string, unknown>;
-
-/** Verifies a signed profile with openssl against a root and returns the verified content. */
-function opensslVerify(
-  signed: Uint8Array,
-  rootPem: string,
-): { status: number | null; stderr: string; content?: Buffer } {
-  const w = workDir();
-  try {
-    const r = run('openssl', [
-      'cms',
-      '-verify',
-      '-inform',
-      'DER',
-      '-in',
-      w.file('profile.mobileconfig', signed),
-      '-CAfile',
-      w.file('root.pem', rootPem),
-      '-binary',
-      '-out',
-      w.file('content.plist'),
-    ]);
-    return r.status === 0
-      ? { status: 0, stderr: r.stderr, content: readFileSync(w.file('content.plist')) }
-      : { status: r.status, stderr: r.stderr };
-  } finally {
-    w.done();
-  }
-}
-
-function plistOf(bytes: Uint8Array): Dict {
-  const w = workDir();
-  try {
-    return python(PLIST_TO_JSON, w.file('p.plist', bytes)) as Dict;
-  } finally {
-    w.done();
-  }
-}
 
 describe('Apple .mobileconfig', () => {
   it('signs CMS SignedData that openssl verifies against the root, whose content plistlib reads as the profile', async () => {
