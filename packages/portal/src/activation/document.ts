@@ -2,6 +2,7 @@ import type { CarrierProvisioning, Context, Messages, Plan, WLANProfile } from '
 import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
 import type { Plan as CatalogPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
+import { isWifiOnly } from './subscribers.ts';
 import { type Subscription, usageTimeOf } from '../storage/subscriptions.ts';
 import { passpointSecurity } from './passpoint-profile.ts';
 
@@ -114,7 +115,7 @@ export function usageOf(subscription: Subscription): NonNullable<Plan['Usage']> 
  * without a SIM gets {@link wifiOnlyDocument}.
  */
 export function subscriberDocument(config: Config, inputs: DocumentInputs): CarrierProvisioning {
-  if (inputs.subscriber.sim_id === null) return wifiOnlyDocument(config, inputs);
+  if (isWifiOnly(inputs.subscriber)) return wifiOnlyDocument(config, inputs);
   const op = config.operator;
   const plan = inputs.plan.name;
   const doc: CarrierProvisioning = {

@@ -1,3 +1,4 @@
+import { isWifiOnly } from '../activation/subscribers.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -41,7 +42,7 @@ export async function statusView(
     endsAt: subscription.ends_at,
     ...usageView(subscription, lang),
     completeUrl: '/complete',
-    ...(subscriber.sim_id === null ? { wifiOnly: true } : {}),
+    ...(isWifiOnly(subscriber) ? { wifiOnly: true } : {}),
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
     ...(receipt ? { receipt } : {}),
     ...(topUp ? { topUp } : {}),
@@ -88,7 +89,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const xml = await openStoredDocument(ctx, stored.sealed);
     // Without a SIM no page of the portal runs in Windows' legacy web host: no msProvisionNetworks, and a
     // short-lived document link instead of the SIM's lasting one (docs/hotspot.md).
-    const wifiOnly = subscriber.sim_id === null;
+    const wifiOnly = isWifiOnly(subscriber);
     const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
     const model = parseDocument(xml).model;
     const profiles = wifiProfiles(model);

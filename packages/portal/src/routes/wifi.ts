@@ -1,3 +1,4 @@
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logIn, normalizeEmail, signUp } from '../activation/accounts.ts';
 import { redeemVoucher } from '../activation/vouchers.ts';
@@ -28,7 +29,7 @@ export async function wifiSubscriber(
   request: FastifyRequest,
 ): Promise<Subscriber | undefined> {
   const subscriber = await browserSubscriber(ctx, request);
-  return subscriber?.sim_id === null ? subscriber : undefined;
+  return subscriber && isWifiOnly(subscriber) ? subscriber : undefined;
 }
 
 /**
