@@ -19,6 +19,7 @@ import { validationMessage } from './routes/api/validation-message.ts';
 import { checkoutRoutes, startAgainUrl } from './routes/checkout.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
+import { mobilePlansRoutes } from './routes/mobile-plans.ts';
 import { sendPage } from './routes/pages.ts';
 import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts';
 import { refreshRoutes } from './routes/refresh.ts';
@@ -147,6 +148,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   paymentWebhookRoutes(app, ctx);
   subscriberRoutes(app, ctx, renderer);
   wifiRoutes(app, ctx, renderer, limits);
+  mobilePlansRoutes(app, ctx, renderer, limits);
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx, limits);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -2,9 +2,9 @@ import type { CarrierProvisioning, Context, Messages, Plan, WLANProfile } from '
 import type { ApnConfig, Config, WifiConfig } from '../config/schema.ts';
 import type { Plan as CatalogPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
-import { isWifiOnly } from './subscribers.ts';
 import { type Subscription, usageTimeOf } from '../storage/subscriptions.ts';
 import { passpointSecurity } from './passpoint-profile.ts';
+import { isWifiOnly } from './subscribers.ts';
 
 /** The days a subscription runs: the plan's duration, or more after extensions. */
 function periodDays(subscription: { starts_at: string; ends_at: string }): number {

@@ -1,5 +1,5 @@
-import { isWifiOnly } from '../activation/subscribers.ts';
 import type { FastifyRequest } from 'fastify';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import { sessionAccount } from '../security/account-session.ts';
 import { accountBySubscriber } from '../storage/accounts.ts';

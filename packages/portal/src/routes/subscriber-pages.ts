@@ -1,9 +1,10 @@
-import { isWifiOnly } from '../activation/subscribers.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
+import { mobilePlansContext } from '../mobile-plans/launch-context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
@@ -80,6 +81,8 @@ function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
  */
 export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
   app.get('/complete', async (request, reply) => {
+    // A purchase started in the Mobile Plans app is handed back to the app, not to msProvisionNetworks.
+    if (mobilePlansContext(request)) return reply.redirect('/mobile-plans/complete', 303);
     const lang = requestLang(request, reply);
     const subscriber = await browserSubscriber(ctx, request);
     const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
