@@ -1,5 +1,6 @@
 import type { PortalContext } from '../context.ts';
 import { expireEndedOf } from '../hotspot/disconnect.ts';
+import { MOBILE_PLANS_WALLED_GARDEN } from '../mobile-plans/walled-garden.ts';
 import { getPlan } from '../storage/plans.ts';
 import { findSim, type Sim } from '../storage/sims.ts';
 import { subscriberBySim } from '../storage/subscribers.ts';
@@ -61,13 +62,15 @@ export interface PolicyAnswer {
 
 /**
  * The hosts a subscriber without a plan may reach: the portal, the payment provider's pages (a customer pays before
- * the plan opens the network), and the configured ones (certificate revocation hosts, anything else).
+ * the plan opens the network), the configured ones (certificate revocation hosts, anything else), and with Mobile
+ * Plans enabled the app's own endpoints (mobile-plans/walled-garden.ts).
  */
 export function walledGardenHosts(ctx: PortalContext): string[] {
   const portal = new URL(ctx.config.server.publicUrl).hostname;
   const payments =
     ctx.payments.walledGardenHosts ?? ctx.payments.origins.map((origin) => new URL(origin).hostname);
-  return [...new Set([portal, ...payments, ...(ctx.config.walledGarden?.hosts ?? [])])];
+  const mobilePlans = ctx.config.mobilePlans.enabled ? MOBILE_PLANS_WALLED_GARDEN.map((e) => e.host) : [];
+  return [...new Set([portal, ...payments, ...(ctx.config.walledGarden?.hosts ?? []), ...mobilePlans])];
 }
 
 /** The identifiers a row has, without the absent ones. */
