@@ -65,11 +65,10 @@
   function byHostValue(enumeration, messages) {
     var host = window[enumeration];
     var out = {};
-    for (var name in messages) {
-      if (Object.hasOwn(messages, name)) {
-        var value = host && host[name] !== undefined ? host[name] : name;
-        out[String(value)] = messages[name];
-      }
+    var name;
+    // messages comes from JSON.parse: a plain object without inherited enumerable properties.
+    for (name in messages) {
+      out[String(host && host[name] !== undefined ? host[name] : name)] = messages[name];
     }
     return out;
   }
