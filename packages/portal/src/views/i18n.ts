@@ -401,7 +401,7 @@ const en = {
   'mp.step.success': 'The eSIM profile is installed and active.',
   'mp.step.retry': 'This was a passing problem on the network or in the PC. Please try the download again.',
   'mp.step.free-space':
-    'The eSIM in this PC has no room for another profile. Delete a profile you no longer use in Settings > Network & internet > Cellular > eSIM profiles, then try again.',
+    'The eSIM in this PC has no room for another profile. Delete a profile you no longer use in Settings › Network & internet › Cellular › eSIM profiles, then try again.',
   'mp.step.code':
     'The download needs a confirmation code, and it was missing or not right. Try again and type the code exactly as you received it.',
   'mp.step.device':
@@ -854,20 +854,20 @@ const ja: Record<MessageKey, string> = {
   'mp.step.device':
     'Windows がこの PC の eSIM またはモデムにアクセスできませんでした。機内モードがオフになっていることを確認し、PC を再起動してから、もう一度お試しください。',
   'mp.step.support':
-    '当社のシステムからこの PC にプロファイルをお渡しできませんでした。{operator} カスタマーサポートにお問い合わせください。状況を確認いたします。',
+    '当社のシステムからこの PC にプロファイルをお渡しできませんでした。{operator}カスタマーサポートにお問い合わせください。状況を確認いたします。',
   'mp.registration.waiting': 'まだモバイル ネットワークに接続していません。',
-  'mp.registration.searching': '{operator} のネットワークを探しています…',
+  'mp.registration.searching': '{operator}のネットワークを探しています…',
   'mp.registration.connected': 'モバイル ネットワークに接続しました。ご利用いただけます。',
   'mp.registration.denied':
-    'ネットワークがこの PC の接続を受け付けませんでした。{operator} カスタマーサポートにお問い合わせください。',
+    'ネットワークがこの PC の接続を受け付けませんでした。{operator}カスタマーサポートにお問い合わせください。',
   'mp.esim.title': 'この PC の eSIM 用プラン',
   'mp.esim.intro':
-    '{operator} のモバイル データ プランを、この PC に内蔵された eSIM でご利用いただけます。プランを選んでお支払いいただくと、Windows がダウンロードします。SIM カードは不要です。',
+    '{operator}のモバイル データ プランを、この PC に内蔵された eSIM でご利用いただけます。プランを選んでお支払いいただくと、Windows がダウンロードします。SIM カードは不要です。',
   'mp.esim.plans': 'ご利用いただけるプラン',
   'mp.esim.continue': 'プランを選ぶ',
   'mp.complete.title': 'ご注文の確認',
   'mp.complete.heading': 'ありがとうございます。プランの準備ができました',
-  'mp.complete.intro': '{plan} をご購入いただきました。このページがご注文の確認です。',
+  'mp.complete.intro': '{plan}をご購入いただきました。このページがご注文の確認です。',
   'mp.complete.setup': 'この PC の設定',
   'mp.status.working': 'プランを Mobile Plans に渡しています…',
   'mp.status.download':
@@ -886,7 +886,7 @@ const ja: Record<MessageKey, string> = {
     'Mobile Plans に引き渡せませんでした。［キャンセル］を選択して Mobile Plans をもう一度開いてください。お支払い済みのプランは有効なままです。',
   'mp.cancelDownload': 'ダウンロードをキャンセルする',
   'mp.cancel.title': '購入を中止しました',
-  'mp.cancel.body': 'このページではこれ以上何も行われません。{operator} のサイトからサインアウトしました。',
+  'mp.cancel.body': 'このページではこれ以上何も行われません。{operator}のサイトからサインアウトしました。',
   'mp.cancel.again': 'Mobile Plans に戻る',
   'error.503.title': 'ここではご利用いただけません',
   'error.503.body': 'このサービスは現在ご利用いただけません。しばらくしてからもう一度お試しください。',
