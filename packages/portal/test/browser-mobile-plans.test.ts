@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freeLoopbackPort } from '../src/free-port.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
-import { type RunningPortal, startPortal } from '../src/start.ts';
+import type { RunningPortal } from '../src/start.ts';
 import { addSims } from '../src/storage/sims.ts';
 import { messages, t } from '../src/views/i18n.ts';
-import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
+import { axeViolations, launchChromium, startBrowserPortal, withAnyAmount } from './helpers/chromium.ts';
 import { type RecordingEsimOrders, recordingEsimOrders } from './helpers/esim-orders.ts';
 import { appReports, type FakeMobilePlansHost, fakeMobilePlansHost } from './helpers/mobile-plans-host.ts';
 
@@ -115,22 +114,7 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
   before(
     async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-mp-'));
-      const port = await freeLoopbackPort();
-      baseUrl = `https://localhost:${port}`;
-      portal = await startPortal({
-        env: {
-          MBPROV_DATA_DIR: dataDir,
-          PORT: String(port),
-          MBPROV_PUBLIC_URL: baseUrl,
-          MBPROV_TEST_PAYMENTS_PORT: '0',
-        },
-        adjust: (config) => {
-          config.rateLimits.entryPerMinute = 10_000;
-          config.rateLimits.checkoutPerMinute = 10_000;
-          config.checkouts.maxPerClient = 10_000;
-        },
-        logger: false,
-      });
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir));
       orders = recordingEsimOrders();
       portal.ctx.esim = orders;
       await addSims(

@@ -94,7 +94,7 @@ describe('Mobile Plans launch', () => {
     const before = await countRows(ctx, 'subscribers');
     for (const [q, label] of [
       ['eid=123&transactionId=a', t('en', 'param.eid')],
-      ['iccid=8988247000100003319&transactionId=' + 'x'.repeat(65), t('en', 'param.transactionId')],
+      [`iccid=8988247000100003319&transactionId=${'x'.repeat(65)}`, t('en', 'param.transactionId')],
       ['iccid=8988247000100003319&market=USA', t('en', 'param.market')],
       ['imei=001102000311608', t('en', 'param.eid')],
     ] as const) {

@@ -1,4 +1,5 @@
 import { parseIccId } from '../identifiers/device-parameters.ts';
+import { knownParameters } from '../identifiers/query-parameters.ts';
 import type { MobilePlansParam, ParameterProblem } from '../views/models.ts';
 
 /** Most ICCIDs an `iccids` list may hold: an eSIM holds a handful of profiles; more is not a device talking. */
@@ -104,19 +105,8 @@ export function parseMobilePlansLaunch(
   query: Record<string, unknown>,
 ): { launch: MobilePlansLaunch; problems: [] } | { launch?: undefined; problems: ParameterProblem[] } {
   const read: Partial<Record<MobilePlansParam, string | string[]>> = {};
-  const problems: ParameterProblem[] = [];
-  const seen = new Set<MobilePlansParam>();
-  for (const [rawName, rawValue] of Object.entries(query)) {
-    const name = NAMES[rawName.toLowerCase()];
-    if (!name) continue;
-    const values = Array.isArray(rawValue) ? rawValue.map(String) : [String(rawValue ?? '')];
-    if (seen.has(name) || values.length > 1) {
-      problems.push({ param: name, value: values.join(','), problem: 'duplicate' });
-      continue;
-    }
-    seen.add(name);
-    const value = (values[0] ?? '').trim();
-    if (value === '') continue;
+  const { values, problems } = knownParameters(query, NAMES);
+  for (const [name, value] of values) {
     const problem = readParam(name, value, read);
     if (problem) problems.push({ param: name, value, problem });
   }

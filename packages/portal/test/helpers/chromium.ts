@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Config } from '../../src/config/schema.ts';
+import { freeLoopbackPort } from '../../src/free-port.ts';
+import { type RunningPortal, startPortal } from '../../src/start.ts';
 
 /** Debian's Chromium (/usr/bin/chromium, installed by npm run setup), or the binary MBPROV_CHROMIUM names, headless. */
 export function launchChromium(): Promise<Browser> {
@@ -60,4 +63,34 @@ interface AxeResults {
     help: string;
     nodes: Array<{ target: string[]; failureSummary?: string }>;
   }>;
+}
+
+/**
+ * The embedded demo portal for a browser test: HTTPS on a free loopback port, `dataDir` as its data directory, the test
+ * payment service on a port of its own (others may be running on this machine), and the limits per client address
+ * lifted: every customer of these tests comes from 127.0.0.1, dozens of pages and checkouts a minute
+ * (portal-http-checkout.test.ts tests the limits). `adjust` changes the configuration further.
+ */
+export async function startBrowserPortal(
+  dataDir: string,
+  adjust?: (config: Config) => void,
+): Promise<{ portal: RunningPortal; baseUrl: string }> {
+  const port = await freeLoopbackPort();
+  const baseUrl = `https://localhost:${port}`;
+  const portal = await startPortal({
+    env: {
+      MBPROV_DATA_DIR: dataDir,
+      PORT: String(port),
+      MBPROV_PUBLIC_URL: baseUrl,
+      MBPROV_TEST_PAYMENTS_PORT: '0',
+    },
+    adjust: (config) => {
+      config.rateLimits.entryPerMinute = 10_000;
+      config.rateLimits.checkoutPerMinute = 10_000;
+      config.checkouts.maxPerClient = 10_000;
+      adjust?.(config);
+    },
+    logger: false,
+  });
+  return { portal, baseUrl };
 }
