@@ -7,7 +7,7 @@
 // HTTPS origin, axe-core clean. The eSIM back end is the in-test EsimOrders (helpers/esim-orders.ts) until the SM-DP+
 // branch is merged.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,13 @@ import { text as testPaymentText } from '../src/payments/test-service/strings.ts
 import type { RunningPortal } from '../src/start.ts';
 import { addSims } from '../src/storage/sims.ts';
 import { messages, t } from '../src/views/i18n.ts';
-import { axeViolations, launchChromium, startBrowserPortal, withAnyAmount } from './helpers/chromium.ts';
+import {
+  axeViolations,
+  launchChromium,
+  startBrowserPortal,
+  stopBrowserPortal,
+  withAnyAmount,
+} from './helpers/chromium.ts';
 import { type RecordingEsimOrders, recordingEsimOrders } from './helpers/esim-orders.ts';
 import { appReports, type FakeMobilePlansHost, fakeMobilePlansHost } from './helpers/mobile-plans-host.ts';
 
@@ -129,11 +135,7 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
     },
     { timeout: TEST_TIMEOUT },
   );
-  after(async () => {
-    await browser?.close();
-    await portal?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopBrowserPortal(browser, portal, dataDir));
 
   it('an eSIM purchase: launch with eid and iccids, a plan, the test payment, notifyProfileDownload with the activation code; every result the app reports is explained', {
     timeout: TEST_TIMEOUT,

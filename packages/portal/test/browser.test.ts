@@ -18,7 +18,7 @@
 // Chromium is Debian's (/usr/bin/chromium, installed by npm run setup); MBPROV_CHROMIUM names another binary.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,13 @@ import { issueCheckoutTicket, readCheckoutTicket } from '../src/security/checkou
 import type { RunningPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
 import { formatDate, formatDateTime, messages, t } from '../src/views/i18n.ts';
-import { axeViolations, launchChromium, startBrowserPortal, withAnyAmount } from './helpers/chromium.ts';
+import {
+  axeViolations,
+  launchChromium,
+  startBrowserPortal,
+  stopBrowserPortal,
+  withAnyAmount,
+} from './helpers/chromium.ts';
 
 /** The portal's page languages; the test payment page speaks the same two. */
 type Lang = 'en' | 'ja';
@@ -576,11 +582,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     { timeout: TEST_TIMEOUT },
   );
 
-  after(async () => {
-    await browser?.close();
-    await portal?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopBrowserPortal(browser, portal, dataDir));
 
   it('first use of a USB modem: welcome, plan, card, /complete hands the document to Windows, which gets the APN, plan, Wi-Fi and refresh; the walled garden opens; a later refresh brings new usage', {
     timeout: TEST_TIMEOUT,

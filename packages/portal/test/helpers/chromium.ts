@@ -1,6 +1,6 @@
 // What the browser tests share: Debian's Chromium launched headless, axe-core run in a page, and button names with an
 // amount in them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Config } from '../../src/config/schema.ts';
@@ -93,4 +93,15 @@ export async function startBrowserPortal(
     logger: false,
   });
   return { portal, baseUrl };
+}
+
+/** Ends a browser test: the browser, the portal, and its data directory (each only if it was started). */
+export async function stopBrowserPortal(
+  browser: Browser | undefined,
+  portal: RunningPortal | undefined,
+  dataDir: string | undefined,
+): Promise<void> {
+  await browser?.close();
+  await portal?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
