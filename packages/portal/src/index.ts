@@ -6,6 +6,7 @@
 
 export { checkSigner, loadSigner, type Signer, WARN_DAYS } from './activation/signer.ts';
 export { createApiKey, revokeApiKey, SCOPES, type Scope } from './backoffice/api-keys.ts';
+export { walledGardenOf } from './backoffice/policy.ts';
 export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema } from './config/schema.ts';
@@ -36,6 +37,8 @@ export {
 } from './hotspot/device-profiles.ts';
 export { storedCredentials } from './hotspot/stored-credentials.ts';
 export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
+export { MOBILE_PLANS_WALLED_GARDEN, type WalledGardenEndpoint } from './mobile-plans/walled-garden.ts';
+export { configuredPaymentHosts } from './payments/open.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';
 export { TEST_CARDS } from './payments/test-service/cards.ts';

@@ -20,6 +20,7 @@ import { checkoutRoutes, startAgainUrl } from './routes/checkout.ts';
 import { deviceProfileRoutes } from './routes/device-profiles.ts';
 import { earlyErrorAnswers } from './routes/early-errors.ts';
 import { entryRoutes } from './routes/entry.ts';
+import { mobilePlansRoutes } from './routes/mobile-plans.ts';
 import { sendPage } from './routes/pages.ts';
 import { paymentWebhookRoutes, webhookError } from './routes/payment-webhook.ts';
 import { refreshRoutes } from './routes/refresh.ts';
@@ -149,6 +150,7 @@ export async function buildServer(ctx: PortalContext, options: ServerOptions = {
   subscriberRoutes(app, ctx, renderer);
   deviceProfileRoutes(app, ctx);
   wifiRoutes(app, ctx, renderer, limits);
+  mobilePlansRoutes(app, ctx, renderer, limits);
   refreshRoutes(app, ctx);
   apiRoutes(app, ctx, limits);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

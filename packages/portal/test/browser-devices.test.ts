@@ -6,7 +6,7 @@
 // the Android answer with Python's email package into a PPS-MO (xmllint, ElementTree) and the RADIUS CA. axe-core
 // checks the page in English and Japanese, and it does not scroll sideways at 320 px. Timeouts guard hangs only.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,12 +19,11 @@ import {
   ppsLeaves,
   split,
 } from '../../core/test/helpers/profile-checks.ts';
-import { freeLoopbackPort } from '../src/free-port.ts';
-import { type RunningPortal, startPortal } from '../src/start.ts';
+import type { RunningPortal } from '../src/start.ts';
 import { subscriberByRefreshUser } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import type { Lang } from '../src/views/models.ts';
-import { launchChromium } from './helpers/chromium.ts';
+import { launchChromium, startBrowserPortal, stopBrowserPortal } from './helpers/chromium.ts';
 import { buy, fetchWithoutCookies, heading, pageProblems, signUp } from './helpers/wifi-browser.ts';
 
 const TEST_TIMEOUT = 180_000;
@@ -100,32 +99,19 @@ describe('device profiles on the completion page (Chromium, each platform)', {
       radiusCaPem = ca.certificatePem;
       const caFile = join(dataDir, 'radius-ca.pem');
       writeFileSync(caFile, radiusCaPem);
-      const port = await freeLoopbackPort();
-      baseUrl = `https://localhost:${port}`;
-      portal = await startPortal({
-        env: {
-          MBPROV_DATA_DIR: dataDir,
-          PORT: String(port),
-          MBPROV_PUBLIC_URL: baseUrl,
-          MBPROV_TEST_PAYMENTS_PORT: '0',
-        },
-        adjust: (config) => {
-          config.rateLimits.entryPerMinute = 10_000;
-          config.rateLimits.checkoutPerMinute = 10_000;
-          config.operator.profileIdentifier = 'example.contoso.wifi';
-          config.operator.wifi.push({
-            name: 'Contoso Passpoint',
-            ssids: ['Contoso Passpoint'],
-            kind: 'passpoint',
-            domainName: REALM,
-            naiRealm: REALM,
-            roamingConsortiumOis: ['5A03BA0000', '004096'],
-            radiusServerNames: ['radius.contoso.test'],
-            radiusCaFile: caFile,
-          });
-        },
-        logger: process.env.DEBUG_PORTAL ? undefined : false,
-      });
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
+        config.operator.profileIdentifier = 'example.contoso.wifi';
+        config.operator.wifi.push({
+          name: 'Contoso Passpoint',
+          ssids: ['Contoso Passpoint'],
+          kind: 'passpoint',
+          domainName: REALM,
+          naiRealm: REALM,
+          roamingConsortiumOis: ['5A03BA0000', '004096'],
+          radiusServerNames: ['radius.contoso.test'],
+          radiusCaFile: caFile,
+        });
+      }));
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       signerRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       browser = await launchChromium();
@@ -142,11 +128,7 @@ describe('device profiles on the completion page (Chromium, each platform)', {
     { timeout: TEST_TIMEOUT },
   );
 
-  after(async () => {
-    await browser?.close();
-    await portal?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopBrowserPortal(browser, portal, dataDir));
 
   it('offers each platform its own profile first and the others a click away', {
     timeout: TEST_TIMEOUT,

@@ -17,15 +17,14 @@ import { Machine } from '@mbprov/simulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { normalizeEmail } from '../src/activation/accounts.ts';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
-import { freeLoopbackPort } from '../src/free-port.ts';
 import { runExpirySweep } from '../src/jobs/tasks.ts';
-import { type RunningPortal, startPortal } from '../src/start.ts';
+import type { RunningPortal } from '../src/start.ts';
 import { accountByEmailId } from '../src/storage/accounts.ts';
 import { radiusSession } from '../src/storage/radius-sessions.ts';
 import { subscriberById } from '../src/storage/subscribers.ts';
 import { latestSubscription } from '../src/storage/subscriptions.ts';
 import { t } from '../src/views/i18n.ts';
-import { launchChromium } from './helpers/chromium.ts';
+import { launchChromium, startBrowserPortal } from './helpers/chromium.ts';
 import { installed, type RunningFreeRadius, radclient, startFreeRadius } from './helpers/freeradius.ts';
 import { FreeRadiusCoa } from './helpers/freeradius-coa.ts';
 import { buy, fetchWithoutCookies, heading, pageProblems, signUp } from './helpers/wifi-browser.ts';
@@ -95,34 +94,20 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-wifi-'));
       process.env[NAS_SECRET_ENV] = NAS_SECRET;
       coa = await FreeRadiusCoa.start(NAS_SECRET, [SESSION_ID]);
-      const port = await freeLoopbackPort();
-      baseUrl = `https://localhost:${port}`;
-      portal = await startPortal({
-        env: {
-          MBPROV_DATA_DIR: dataDir,
-          PORT: String(port),
-          MBPROV_PUBLIC_URL: baseUrl,
-          MBPROV_TEST_PAYMENTS_PORT: '0',
-        },
-        adjust: (config) => {
-          config.rateLimits.entryPerMinute = 10_000;
-          config.rateLimits.checkoutPerMinute = 10_000;
-          config.checkouts.maxPerClient = 10_000;
-          config.wifiAccounts.signupsPerClientPerHour = 1000;
-          if (coa)
-            config.radius.nas = [
-              {
-                name: 'ap-test',
-                address: '127.0.0.1',
-                coaPort: coa.port,
-                secretEnv: NAS_SECRET_ENV,
-                action: 'disconnect',
-                timeoutSeconds: 30,
-              },
-            ];
-        },
-        logger: false,
-      });
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
+        config.wifiAccounts.signupsPerClientPerHour = 1000;
+        if (coa)
+          config.radius.nas = [
+            {
+              name: 'ap-test',
+              address: '127.0.0.1',
+              coaPort: coa.port,
+              secretEnv: NAS_SECRET_ENV,
+              action: 'disconnect',
+              timeoutSeconds: 30,
+            },
+          ];
+      }));
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       browser = await launchChromium();

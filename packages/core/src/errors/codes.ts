@@ -334,6 +334,19 @@ export const codes = {
     'The identifiers Windows sent (IccId, SubId as IMSI or MIN, a CDMA DevId) name different rows of the inventory, or a row bound to another CDMA device; nothing is offered or written.',
     409,
   ),
+  MBPROV_MOBILE_PLANS_LAUNCH_INVALID: e(
+    'A Mobile Plans launch parameter (eid, iccids, iccid, imei, location, market, transactionId) is not valid, given twice, or the launch names neither an eSIM nor a SIM; nothing is written.',
+  ),
+  MBPROV_MOBILE_PLANS_LPA_ERROR: w(
+    'The Mobile Plans app reported failed eSIM downloads (X-MP-LPAError-Codes, -TimeStamps, -ICCIDs): logged with the transactionId and explained on the page.',
+  ),
+  MBPROV_MOBILE_PLANS_CONTEXT_MISSING: e(
+    'A Mobile Plans page was opened without the signed context of a launch in this browser (or with one of another subscriber); open the site from the Mobile Plans app again.',
+  ),
+  MBPROV_ESIM_NOT_CONFIGURED: e(
+    'A Mobile Plans launch for an eSIM the portal does not know, but no SM-DP+ is configured (esim): no profile can be sold; nothing is written.',
+    503,
+  ),
   MBPROV_CHECKOUT_INVALID: e('The checkout form is incomplete or not valid.'),
   MBPROV_CHECKOUT_EXPIRED: e(
     'The checkout form is older than checkouts.ttlMinutes, or the expiry sweep cancelled its unfinished checkout; nothing is charged (a charge found is refunded).',

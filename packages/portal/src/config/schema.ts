@@ -665,6 +665,44 @@ export const ConfigSchema = Closed({
     },
     { default: {} },
   ),
+  mobilePlans: Closed(
+    {
+      enabled: Type.Boolean({
+        default: false,
+        description:
+          'Serve the Mobile Plans launch URL (/mobile-plans, docs/mobile-plans.md) and add the Mobile Plans ' +
+          'walled-garden endpoints to the walled-garden hosts. Turn on once onboarded with Microsoft.',
+      }),
+      esimDelivery: Type.Union([Type.Literal('inline'), Type.Literal('delayed'), Type.Literal('async')], {
+        default: 'inline',
+        description:
+          'How a new eSIM profile is handed to the Mobile Plans app: inline (notifyProfileDownload, download at ' +
+          'once), delayed (notifyProfileDownload with downloadDelayMinutes, the profile is not released yet) or async ' +
+          '(notifyPurchaseWithProfileDownload, connectivity after networkRegistrationMinutes).',
+      }),
+      downloadDelayMinutes: Type.Integer({
+        minimum: 1,
+        maximum: 10_080,
+        default: 15,
+        description: 'With esimDelivery delayed: minutes the app waits before it offers the download.',
+      }),
+      networkRegistrationMinutes: Type.Integer({
+        minimum: 0,
+        maximum: 10_080,
+        default: 0,
+        description:
+          'With esimDelivery async: minutes the network needs before the device registers (the app rounds to 15; 0 at once).',
+      }),
+      newEsimsPerClientPerHour: Type.Integer({
+        minimum: 1,
+        default: 10,
+        description:
+          'Subscribers a client address may create per hour for eSIMs the portal does not know (one per EID): ' +
+          'anonymous traffic cannot fill the database. Beyond, 429.',
+      }),
+    },
+    { default: {} },
+  ),
   documents: Closed({
     keepVersions: Type.Integer({
       minimum: 2,

@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import { hotspotDescriptionOf } from '../hotspot/device-profiles.ts';
+import { mobilePlansContext } from '../mobile-plans/launch-context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
@@ -44,7 +46,7 @@ export async function statusView(
     endsAt: subscription.ends_at,
     ...usageView(subscription, lang),
     completeUrl: '/complete',
-    ...(subscriber.sim_id === null ? { wifiOnly: true } : {}),
+    ...(isWifiOnly(subscriber) ? { wifiOnly: true } : {}),
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
     ...(receipt ? { receipt } : {}),
     ...(topUp ? { topUp } : {}),
@@ -105,6 +107,8 @@ function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
  */
 export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
   app.get('/complete', async (request, reply) => {
+    // A purchase started in the Mobile Plans app is handed back to the app, not to msProvisionNetworks.
+    if (mobilePlansContext(request)) return reply.redirect('/mobile-plans/complete', 303);
     const lang = requestLang(request, reply);
     const subscriber = await browserSubscriber(ctx, request);
     const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
@@ -114,7 +118,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const xml = await openStoredDocument(ctx, stored.sealed);
     // Without a SIM no page of the portal runs in Windows' legacy web host: no msProvisionNetworks, and a
     // short-lived document link instead of the SIM's lasting one (docs/hotspot.md).
-    const wifiOnly = subscriber.sim_id === null;
+    const wifiOnly = isWifiOnly(subscriber);
     const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
     const model = parseDocument(xml).model;
     const profiles = wifiProfiles(model);
