@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { loadConfig, openStore, type Store } from '@mbprov/portal';
+import { configuredStore, loadConfig, openStore, type Store } from '@mbprov/portal';
 
 /**
  * Opens the portal database of a configuration (--config, else MBPROV_CONFIG, else the embedded demo; plus the
@@ -8,11 +7,7 @@ import { loadConfig, openStore, type Store } from '@mbprov/portal';
 export async function withStore<T>(file: string | undefined, use: (store: Store) => Promise<T>): Promise<T> {
   const source = file ?? process.env.MBPROV_CONFIG;
   const config = loadConfig(source ? { file: source } : {});
-  const store = await openStore({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
-  });
+  const store = await openStore(configuredStore(config));
   try {
     return await use(store);
   } finally {

@@ -130,3 +130,61 @@ describe('mbprov cosa export', () => {
 
 /** Prints the demo configuration as JSON (the starting point of a real configuration file). */
 const demoScript = `import('${new URL('../../portal/src/config/demo.ts', import.meta.url).pathname}').then((m) => process.stdout.write(JSON.stringify(m.demoConfig())))`;
+
+describe('mbprov cosa walled-garden', () => {
+  const garden = (args: string[]) =>
+    spawnSync(process.execPath, [bin, 'cosa', 'walled-garden', ...args], { encoding: 'utf8', env });
+
+  it('lists the portal, the configured hosts and the Mobile Plans endpoints (text and JSON)', () => {
+    const text = garden([]);
+    assert.equal(text.status, 0, text.stderr);
+    const hosts = text.stdout.trimEnd().split('\n');
+    assert.equal(hosts[0], 'mbb.contoso.example');
+    for (const host of ['login.live.com', 'ctldl.windowsupdate.com', '*.smartscreen.microsoft.com'])
+      assert.ok(hosts.includes(host), host);
+    const json = garden(['--format', 'json']);
+    const parsed = JSON.parse(json.stdout) as {
+      hosts: string[];
+      mobilePlans: Array<{ host: string; https: boolean }>;
+    };
+    assert.deepEqual(parsed.hosts, hosts);
+    assert.equal(parsed.mobilePlans.find((e) => e.host === 'login.live.com')?.https, true);
+  });
+
+  it('leaves the Mobile Plans endpoints out when it is not enabled; adds Stripe Checkout for Stripe; writes a file', () => {
+    const config = file('no-mobile-plans.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        operator: {
+          carrierId: '{6a8c1f0e-5d2b-4c7e-9a31-0f4e2b7c9d15}',
+          name: 'Op',
+          homeProviderName: 'Op',
+          internetApn: { accessString: 'internet' },
+        },
+        plans: [
+          {
+            id: 'p',
+            name: 'P',
+            planType: 'Unrestricted',
+            durationDays: 30,
+            priceMinor: 100,
+            currency: 'USD',
+          },
+        ],
+        payments: {
+          provider: 'stripe',
+          stripe: { secretKeyEnv: 'X_STRIPE_KEY', webhookSecretEnv: 'X_STRIPE_HOOK' },
+        },
+        walledGarden: { hosts: ['crl.example.net'] },
+      }),
+    );
+    const out = file('garden.txt');
+    const r = garden(['--config', config, '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const hosts = readFileSync(out, 'utf8').trimEnd().split('\n');
+    assert.ok(hosts.includes('checkout.stripe.com'));
+    assert.ok(hosts.includes('crl.example.net'));
+    assert.ok(!hosts.includes('login.live.com'));
+  });
+});

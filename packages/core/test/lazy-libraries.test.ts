@@ -1,6 +1,7 @@
 // The certificate libraries load on first use (certificates/libraries.ts): importing @mbprov/core and validating or
-// parsing a document must not load @peculiar/x509 (with tsyringe and the Reflect polyfill) or node-forge, which
-// together take longer to load than Node takes to start; `mbprov validate` and `--help` pay for them otherwise.
+// parsing a document must not load @peculiar/x509 (with tsyringe and the Reflect polyfill), @peculiar/asn1-cms or
+// node-forge, which together take longer to load than Node takes to start; `mbprov validate` and `--help` pay for them
+// otherwise.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { createRequire } from 'node:module';
 const core = await import('@mbprov/core');
 ${body}
 const cache = Object.keys(createRequire(import.meta.url).cache);
-const loaded = ['@peculiar/x509', 'node-forge', 'reflect-metadata', 'tsyringe'].filter((name) =>
+const loaded = ['@peculiar/x509', '@peculiar/asn1-cms', 'node-forge', 'reflect-metadata', 'tsyringe'].filter((name) =>
   cache.some((file) => file.includes(\`/node_modules/\${name}/\`)),
 );
 console.log(JSON.stringify(loaded));
@@ -55,6 +56,13 @@ if (!result.valid) throw new Error(JSON.stringify(result.diagnostics));`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('signing an Apple profile loads the CMS schemas, not @peculiar/x509 or node-forge', async () => {
+    const chain = await createTestEvChain({ name: 'Lazy profile', keyType: 'ecdsa' });
+    const signer = { privateKeyPem: chain.signer.privateKeyPem, certificatePem: chain.signer.certificatePem };
+    const loaded = loadedAfter(`core.signMobileconfig('<plist/>', ${JSON.stringify(signer)});`);
+    assert.deepEqual(loaded, ['@peculiar/asn1-cms']);
   });
 
   it('creating a test chain loads @peculiar/x509 (the check above can see it)', () => {

@@ -11,77 +11,8 @@ import {
   PASSPOINT_PROFILE_MIME_TYPE,
   PPS_MO_URN,
 } from '../src/index.ts';
-import { python, radiusCa, run, sampleHotspot, workDir } from './helpers/hotspot.ts';
-
-/** Decodes the answer body (base64) and splits it with the email package; prints every part as JSON. */
-const SPLIT_MULTIPART = `
-import base64, email, json, sys
-with open(sys.argv[1], 'rb') as f:
-    raw = base64.b64decode(f.read(), validate=False)
-msg = email.message_from_bytes(raw)
-parts = []
-for part in msg.walk():
-    if part.is_multipart(): continue
-    parts.append({
-        'type': part.get_content_type(),
-        'encoding': part.get('Content-Transfer-Encoding'),
-        'disposition': part.get('Content-Disposition'),
-        'payload': base64.b64encode(part.get_payload(decode=True)).decode(),
-    })
-print(json.dumps({'type': msg.get_content_type(), 'multipart': msg.is_multipart(),
-                  'disposition': msg.get('Content-Disposition'), 'defects': [type(d).__name__ for d in msg.defects],
-                  'parts': parts}))
-`;
-
-/** Walks a PPS-MO with ElementTree into {"Path/To/Leaf": value}, checking the DDF name and version. */
-const PPS_LEAVES = `
-import json, sys
-import xml.etree.ElementTree as ET
-ns = {'d': 'syncml:dmddf1.2'}
-root = ET.parse(sys.argv[1]).getroot()
-assert root.tag == '{syncml:dmddf1.2}MgmtTree', root.tag
-leaves = {'VerDTD': root.find('d:VerDTD', ns).text}
-def walk(node, path):
-    name = node.find('d:NodeName', ns).text
-    ddf = node.find('d:RTProperties/d:Type/d:DDFName', ns)
-    if ddf is not None: leaves[path + name + '@DDFName'] = ddf.text
-    value = node.find('d:Value', ns)
-    children = node.findall('d:Node', ns)
-    assert (value is None) != (len(children) == 0), name + ': a value or children, not both'
-    if value is not None: leaves[path + name] = value.text or ''
-    for c in children: walk(c, path + name + '/')
-for n in root.findall('d:Node', ns): walk(n, '')
-print(json.dumps(leaves))
-`;
-
-interface Split {
-  type: string;
-  multipart: boolean;
-  disposition: string | null;
-  defects: string[];
-  parts: { type: string; encoding: string; disposition: string | null; payload: string }[];
-}
-
-function split(body: string): Split {
-  const w = workDir();
-  try {
-    return python(SPLIT_MULTIPART, w.file('answer.b64', body)) as Split;
-  } finally {
-    w.done();
-  }
-}
-
-function ppsLeaves(pps: Buffer): Record<string, string> {
-  const w = workDir();
-  try {
-    const file = w.file('pps.xml', pps);
-    const lint = run('xmllint', ['--noout', file]);
-    assert.equal(lint.status, 0, lint.stderr);
-    return python(PPS_LEAVES, file) as Record<string, string>;
-  } finally {
-    w.done();
-  }
-}
+import { radiusCa, sampleHotspot } from './helpers/hotspot.ts';
+import { ppsLeaves, type Split, split } from './helpers/profile-checks.ts';
 
 const P = 'PerProviderSubscription/i001';
 

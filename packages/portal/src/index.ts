@@ -12,6 +12,7 @@ export {
   importEsimInventory,
   readEsimInventory,
 } from './backoffice/esim-inventory.ts';
+export { walledGardenOf } from './backoffice/policy.ts';
 export { demoSims } from './config/demo.ts';
 export { type ConfigSource, loadConfig } from './config/load.ts';
 export { type Config, ConfigSchema, type EsimSettings } from './config/schema.ts';
@@ -36,7 +37,16 @@ export {
   type WrittenFreeRadiusConfig,
   writeFreeRadiusConfig,
 } from './freeradius/write-config.ts';
+export {
+  type HotspotCredentials,
+  hotspotDescriptionOf,
+  profileSignerOf,
+  signedMobileconfig,
+} from './hotspot/device-profiles.ts';
+export { storedCredentials } from './hotspot/stored-credentials.ts';
 export { type Mailer, openSmtpMailer } from './mail/smtp-mailer.ts';
+export { MOBILE_PLANS_WALLED_GARDEN, type WalledGardenEndpoint } from './mobile-plans/walled-garden.ts';
+export { configuredPaymentHosts } from './payments/open.ts';
 export type { PaymentProvider } from './payments/provider.ts';
 export { TestPaymentProvider } from './payments/test-provider.ts';
 export { TEST_CARDS } from './payments/test-service/cards.ts';
@@ -52,5 +62,5 @@ export { readTlsFiles } from './security/tls.ts';
 export { FORCED_EXIT_STATUS, type ShutdownOptions, stopOnSignals } from './shutdown.ts';
 export { type RunningPortal, startPortal } from './start.ts';
 export { listApiKeys } from './storage/api-keys.ts';
-export { openStore, type Store } from './storage/database.ts';
+export { configuredStore, openStore, type Store } from './storage/database.ts';
 export { CHECKOUT_FIELDS } from './views/render.ts';

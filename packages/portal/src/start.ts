@@ -18,7 +18,7 @@ import { openPayments } from './payments/open.ts';
 import { loadSecrets } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';
-import { openStore } from './storage/database.ts';
+import { configuredStore, openStore } from './storage/database.ts';
 import { seedPlans } from './storage/plans.ts';
 import { addSims } from './storage/sims.ts';
 
@@ -50,11 +50,7 @@ export async function startPortal(
   const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
   // Before the database opens: a missing SMTP credential variable stops the start, like a missing passphrase.
   const mailer = config.smtp ? await openSmtpMailer(config.smtp, source.env ?? process.env) : undefined;
-  const store = await openStore({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
-  });
+  const store = await openStore(configuredStore(config));
   const [signer, tls] = await Promise.all([loadSigner(config, source.env), loadTls(config)]);
   const signerWarnings = checkSigner(signer, new Date(), config.operator.carrierId, {
     requireEv: config.signing.requireEv,

@@ -11,6 +11,7 @@ import { createApiKey, revokeApiKey, SCOPES } from '../src/backoffice/api-keys.t
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { startJobs } from '../src/jobs/tasks.ts';
 import { createMetrics } from '../src/metrics.ts';
+import { MOBILE_PLANS_WALLED_GARDEN } from '../src/mobile-plans/walled-garden.ts';
 import { buildServer } from '../src/server.ts';
 import { getPlan, seedPlans, updatePlan } from '../src/storage/plans.ts';
 import { findSim } from '../src/storage/sims.ts';
@@ -185,13 +186,16 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([p.internet, p.reason, p.connectivityTest.allowed], [true, 'active', true]);
       });
 
-      it('the walled-garden host list, the portal and the payment page, downloads as text and JSON', async () => {
-        // The test payment service listens on 127.0.0.1 here: its page is reached by that host.
+      it('the walled-garden host list, the portal, the payment page and the Mobile Plans endpoints, downloads as text and JSON', async () => {
+        // The test payment service listens on 127.0.0.1 here: its page is reached by that host. The demo has Mobile
+        // Plans enabled: the app's documented endpoints follow.
+        const mobilePlans = MOBILE_PLANS_WALLED_GARDEN.map((e) => e.host);
         const text = await call('GET', '/api/v1/walled-garden', gateway);
         assert.equal(text.statusCode, 200);
-        assert.equal(text.body, 'localhost\n127.0.0.1\n');
+        assert.equal(text.body, `${['localhost', '127.0.0.1', ...mobilePlans].join('\n')}\n`);
         assert.deepEqual((await call('GET', '/api/v1/walled-garden?format=json', gateway)).json(), {
-          hosts: ['localhost', '127.0.0.1'],
+          hosts: ['localhost', '127.0.0.1', ...mobilePlans],
+          mobilePlans: MOBILE_PLANS_WALLED_GARDEN,
         });
       });
 

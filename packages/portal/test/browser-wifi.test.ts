@@ -10,7 +10,6 @@
 // Disconnect-Request that FreeRADIUS's Dynamic Authorization listener (the NAS of the test) receives.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,18 +17,17 @@ import { Machine } from '@mbprov/simulator';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { normalizeEmail } from '../src/activation/accounts.ts';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
-import { freeLoopbackPort } from '../src/free-port.ts';
 import { runExpirySweep } from '../src/jobs/tasks.ts';
-import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
-import { type RunningPortal, startPortal } from '../src/start.ts';
+import type { RunningPortal } from '../src/start.ts';
 import { accountByEmailId } from '../src/storage/accounts.ts';
 import { radiusSession } from '../src/storage/radius-sessions.ts';
 import { subscriberById } from '../src/storage/subscribers.ts';
 import { latestSubscription } from '../src/storage/subscriptions.ts';
-import { messages, t } from '../src/views/i18n.ts';
-import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
+import { t } from '../src/views/i18n.ts';
+import { launchChromium, startBrowserPortal } from './helpers/chromium.ts';
 import { installed, type RunningFreeRadius, radclient, startFreeRadius } from './helpers/freeradius.ts';
 import { FreeRadiusCoa } from './helpers/freeradius-coa.ts';
+import { buy, fetchWithoutCookies, heading, pageProblems, signUp } from './helpers/wifi-browser.ts';
 
 type Lang = 'en' | 'ja';
 const TEST_TIMEOUT = 180_000;
@@ -52,34 +50,11 @@ let testRootPem: string;
 let accounts = 0;
 let coa: FreeRadiusCoa | undefined;
 
-/** An https GET as the Settings app makes it: no cookies, no credentials, the portal's certificate trusted. */
-function fetchWithoutCookies(url: string): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    httpsRequest(url, { ca: tlsCa }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          type: String(res.headers['content-type']),
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-/** What is wrong with the page as it is: axe violations and sideways scrolling at its width. */
-async function problems(page: Page, name: string): Promise<string[]> {
-  const found = (await axeViolations(page)).map((v) => `${name}: ${JSON.stringify(v)}`);
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-  );
-  if (overflow) found.push(`${name}: scrolls sideways`);
-  return found;
+/** Signs up on the sign-up page with a new address; answers the address. */
+async function signUpNew(page: Page, lang: Lang): Promise<string> {
+  const email = `wifi-${++accounts}@example.net`;
+  await signUp(page, lang, email, PASSWORD);
+  return email;
 }
 
 async function newContext(lang: Lang, width = 1024): Promise<BrowserContext> {
@@ -93,22 +68,6 @@ async function newContext(lang: Lang, width = 1024): Promise<BrowserContext> {
   return context;
 }
 
-/** The first-level heading of the page. */
-const heading = async (page: Page) =>
-  ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
-
-/** Signs up on the sign-up page with a new address; answers the address. */
-async function signUp(page: Page, lang: Lang): Promise<string> {
-  const email = `wifi-${++accounts}@example.net`;
-  await page.getByLabel(t(lang, 'wifi.field.email')).fill(email);
-  await page.getByLabel(t(lang, 'wifi.field.password')).fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === '/wifi/plans'),
-    page.getByRole('button', { name: t(lang, 'wifi-signup.submit') }).click(),
-  ]);
-  return email;
-}
-
 /**
  * The document of the completion page's ms-settings link, fetched as the Settings app fetches it (no cookies), applied
  * by a PC without a SIM as from a Wi-Fi provider (EV chain to a trusted root, consent the first time).
@@ -118,7 +77,7 @@ async function applySettingsLink(page: Page) {
   const href = (await settingsLink.getAttribute('href')) ?? '';
   assert.match(href, /^ms-settings:wifi-provisioning\?uri=https%3A%2F%2F/);
   const documentUrl = decodeURIComponent(href.slice('ms-settings:wifi-provisioning?uri='.length));
-  const fetched = await fetchWithoutCookies(documentUrl);
+  const fetched = await fetchWithoutCookies(documentUrl, tlsCa);
   assert.equal(fetched.status, 200, fetched.body.slice(0, 200));
   assert.match(fetched.type, /^application\/xml/);
   const pc = Machine.create({ trustedRoots: [testRootPem], capabilities: { mobileBroadband: false } });
@@ -129,57 +88,26 @@ async function applySettingsLink(page: Page) {
   return { documentUrl, fetched, pc, consent, outcome, prompts: () => prompts };
 }
 
-/** Chooses `plan`, pays with the accepted test card on the hosted page, and comes back to the completion page. */
-async function buy(page: Page, plan: string, lang: Lang): Promise<void> {
-  await page.getByRole('radio', { name: plan }).check();
-  await Promise.all([
-    page.waitForURL((url) => url.pathname.startsWith('/pay/')),
-    page.getByRole('button', { name: withAnyAmount(messages(lang)['pay.submit.hosted.amount']) }).click(),
-  ]);
-  await page.getByLabel(testPaymentText(lang, 'field.name')).fill('Test User');
-  await page.getByLabel(testPaymentText(lang, 'field.number')).fill('4242 4242 4242 4242');
-  await page.getByLabel(testPaymentText(lang, 'field.expiry')).fill('12/39');
-  await page.getByLabel(testPaymentText(lang, 'field.cvc')).fill('123');
-  await Promise.all([
-    page.waitForURL((url) => url.origin === baseUrl && url.pathname === '/complete'),
-    page.getByRole('button', { name: withAnyAmount(testPaymentText(lang, 'pay.submit')) }).click(),
-  ]);
-}
-
 describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 * TEST_TIMEOUT }, () => {
   before(
     async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-wifi-'));
       process.env[NAS_SECRET_ENV] = NAS_SECRET;
       coa = await FreeRadiusCoa.start(NAS_SECRET, [SESSION_ID]);
-      const port = await freeLoopbackPort();
-      baseUrl = `https://localhost:${port}`;
-      portal = await startPortal({
-        env: {
-          MBPROV_DATA_DIR: dataDir,
-          PORT: String(port),
-          MBPROV_PUBLIC_URL: baseUrl,
-          MBPROV_TEST_PAYMENTS_PORT: '0',
-        },
-        adjust: (config) => {
-          config.rateLimits.entryPerMinute = 10_000;
-          config.rateLimits.checkoutPerMinute = 10_000;
-          config.checkouts.maxPerClient = 10_000;
-          config.wifiAccounts.signupsPerClientPerHour = 1000;
-          if (coa)
-            config.radius.nas = [
-              {
-                name: 'ap-test',
-                address: '127.0.0.1',
-                coaPort: coa.port,
-                secretEnv: NAS_SECRET_ENV,
-                action: 'disconnect',
-                timeoutSeconds: 30,
-              },
-            ];
-        },
-        logger: false,
-      });
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
+        config.wifiAccounts.signupsPerClientPerHour = 1000;
+        if (coa)
+          config.radius.nas = [
+            {
+              name: 'ap-test',
+              address: '127.0.0.1',
+              coaPort: coa.port,
+              secretEnv: NAS_SECRET_ENV,
+              action: 'disconnect',
+              timeoutSeconds: 30,
+            },
+          ];
+      }));
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       testRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
       browser = await launchChromium();
@@ -208,9 +136,9 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
       assert.equal(await heading(page), t('en', 'wifi.heading'));
       await page.getByRole('link', { name: t('en', 'wifi.signup.link') }).click();
       assert.equal(await heading(page), t('en', 'wifi-signup.title'));
-      const email = await signUp(page, 'en');
+      const email = await signUpNew(page, 'en');
       assert.equal(await heading(page), t('en', 'plans.heading.wifi-first-use'));
-      await buy(page, 'Wi-Fi Day Pass', 'en');
+      await buy(page, 'Wi-Fi Day Pass', 'en', baseUrl);
       assert.equal(await heading(page), t('en', 'complete.heading'));
 
       // The completion page offers the ms-settings link and the download, and no msProvisionNetworks script. What
@@ -270,8 +198,8 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
     try {
       const page = await context.newPage();
       await page.goto(`${baseUrl}/wifi/signup`);
-      await signUp(page, 'en');
-      await buy(page, 'Wi-Fi Day Pass', 'en');
+      await signUpNew(page, 'en');
+      await buy(page, 'Wi-Fi Day Pass', 'en', baseUrl);
       const { pc, outcome } = await applySettingsLink(page);
       assert.equal(outcome.ok, true, outcome.xml);
       const wispr = Object.values(pc.state.carriers)[0]?.WLANProfiles.find(
@@ -351,7 +279,8 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
         const context = await newContext(lang, width);
         try {
           const page = await context.newPage();
-          const check = async (name: string) => found.push(...(await problems(page, `${name} @${width}`)));
+          const check = async (name: string) =>
+            found.push(...(await pageProblems(page, `${name} @${width}`)));
           await page.goto(`${baseUrl}/`);
           await check('home');
           for (const path of ['/wifi', '/wifi/login', '/wifi/voucher', '/wifi/signup']) {
@@ -368,9 +297,9 @@ describe('a customer without a SIM in a real browser (Chromium)', { timeout: 6 *
           await page.locator('.banner.error').waitFor();
           await check('sign-up refused');
           await page.goto(`${baseUrl}/wifi/signup`);
-          await signUp(page, lang);
+          await signUpNew(page, lang);
           await check('Wi-Fi plans');
-          await buy(page, lang === 'ja' ? 'Wi-Fi デイパス' : 'Wi-Fi Day Pass', lang);
+          await buy(page, lang === 'ja' ? 'Wi-Fi デイパス' : 'Wi-Fi Day Pass', lang, baseUrl);
           await check('completion');
           await page.goto(`${baseUrl}/status`);
           await check('status');

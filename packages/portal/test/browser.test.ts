@@ -18,7 +18,7 @@
 // Chromium is Debian's (/usr/bin/chromium, installed by npm run setup); MBPROV_CHROMIUM names another binary.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,13 +36,18 @@ import type {
   Response,
 } from 'playwright-core';
 import { demoConfig, demoSims } from '../src/config/demo.ts';
-import { freeLoopbackPort } from '../src/free-port.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import { issueCheckoutTicket, readCheckoutTicket } from '../src/security/checkout-ticket.ts';
-import { type RunningPortal, startPortal } from '../src/start.ts';
+import type { RunningPortal } from '../src/start.ts';
 import { countTestPayments } from '../src/storage/test-payments.ts';
 import { formatDate, formatDateTime, messages, t } from '../src/views/i18n.ts';
-import { axeViolations, launchChromium, withAnyAmount } from './helpers/chromium.ts';
+import {
+  axeViolations,
+  launchChromium,
+  startBrowserPortal,
+  stopBrowserPortal,
+  withAnyAmount,
+} from './helpers/chromium.ts';
 
 /** The portal's page languages; the test payment page speaks the same two. */
 type Lang = 'en' | 'ja';
@@ -547,27 +552,10 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-'));
-      const port = await freeLoopbackPort();
-      baseUrl = `https://localhost:${port}`;
-      portal = await startPortal({
-        env: {
-          MBPROV_DATA_DIR: dataDir,
-          PORT: String(port),
-          MBPROV_PUBLIC_URL: baseUrl,
-          // A free port of its own for the test payment service: others may be running on this machine.
-          MBPROV_TEST_PAYMENTS_PORT: '0',
-        },
-        // A purchase while a plan is active extends it (the demo refuses it); no other test buys twice.
-        adjust: (config) => {
-          config.operator.renewWhileActive = 'extend';
-          // Every customer of these tests comes from 127.0.0.1, dozens of pages and checkouts a minute: the limits
-          // per client address (portal-http-checkout.test.ts tests them) would refuse them.
-          config.rateLimits.entryPerMinute = 10_000;
-          config.rateLimits.checkoutPerMinute = 10_000;
-          config.checkouts.maxPerClient = 10_000;
-        },
-        logger: false,
-      });
+      // A purchase while a plan is active extends it (the demo refuses it); no other test buys twice.
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
+        config.operator.renewWhileActive = 'extend';
+      }));
       apiKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
       [paymentsOrigin = ''] = portal.ctx.payments.origins;
       assert.notEqual(paymentsOrigin, baseUrl, 'the test payment service has its own origin');
@@ -594,11 +582,7 @@ describe('the portal in a real browser (Chromium, playwright-core)', { timeout: 
     { timeout: TEST_TIMEOUT },
   );
 
-  after(async () => {
-    await browser?.close();
-    await portal?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopBrowserPortal(browser, portal, dataDir));
 
   it('first use of a USB modem: welcome, plan, card, /complete hands the document to Windows, which gets the APN, plan, Wi-Fi and refresh; the walled garden opens; a later refresh brings new usage', {
     timeout: TEST_TIMEOUT,

@@ -83,6 +83,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./radius.ts')).registerRadius,
   },
   {
+    name: 'profile',
+    summary: 'Apple and Android Wi-Fi profiles of one subscriber, and lints across platforms.',
+    oneShot: true,
+    load: async () => (await import('./profile.ts')).registerProfile,
+  },
+  {
     name: 'demo',
     summary: 'Run the whole flow in the terminal.',
     oneShot: false,

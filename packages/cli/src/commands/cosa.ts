@@ -3,10 +3,13 @@ import { MbprovError } from '@mbprov/core';
 import {
   type CosaEntry,
   type CosaOptions,
+  configuredPaymentHosts,
   cosaEntries,
   loadConfig,
+  MOBILE_PLANS_WALLED_GARDEN,
   toCosaCsv,
   toCosaJson,
+  walledGardenOf,
 } from '@mbprov/portal';
 import { type Command, Option } from 'commander';
 import { EXIT } from '../exit-codes.ts';
@@ -51,21 +54,57 @@ export async function exportCosa(
   };
   const entries = cosaEntries(config, options);
   const text = flags.format === 'json' ? toCosaJson(entries) : toCosaCsv(entries);
+  await writeOut(flags.output, text, out);
   if (flags.output) {
-    try {
-      await writeFile(flags.output, text);
-    } catch (error) {
-      throw new MbprovError('MBPROV_IO_ERROR', `cannot write ${flags.output}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
     err(
       `wrote ${entries.length} COSA entr${entries.length === 1 ? 'y' : 'ies'} to ${flags.output} (${flags.format})`,
     );
-  } else {
-    out(text);
   }
   if (flags.format === 'csv') for (const line of noteLines(entries)) err(line);
+  return EXIT.ok;
+}
+
+/** Flags of `mbprov cosa walled-garden`. */
+export interface WalledGardenFlags {
+  config?: string;
+  format: 'text' | 'json';
+  output?: string;
+}
+
+/** Writes `text` to the output file, or hands it to `out`. */
+async function writeOut(
+  output: string | undefined,
+  text: string,
+  out: (text: string) => void,
+): Promise<void> {
+  if (!output) return out(text);
+  try {
+    await writeFile(output, text);
+  } catch (error) {
+    throw new MbprovError('MBPROV_IO_ERROR', `cannot write ${output}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Exports the walled-garden hosts of a configuration (default: the embedded demo) for the gateway and for the Mobile
+ * Plans onboarding: the portal's host, the payment pages', the configured ones and, with mobilePlans.enabled, the Mobile
+ * Plans endpoints (JSON adds the schemes each of those needs). The same list as GET /api/v1/walled-garden, without a
+ * running portal. Returns 0.
+ */
+export async function exportWalledGarden(
+  flags: WalledGardenFlags,
+  out: (text: string) => void,
+): Promise<number> {
+  const file = flags.config ?? process.env.MBPROV_CONFIG;
+  const config = loadConfig(file ? { file } : {});
+  const hosts = walledGardenOf(config, configuredPaymentHosts(config));
+  const text =
+    flags.format === 'json'
+      ? `${JSON.stringify({ hosts, ...(config.mobilePlans.enabled ? { mobilePlans: MOBILE_PLANS_WALLED_GARDEN } : {}) }, null, 2)}\n`
+      : `${hosts.join('\n')}\n`;
+  await writeOut(flags.output, text, out);
   return EXIT.ok;
 }
 
@@ -109,5 +148,21 @@ export function registerCosa(program: Command, setStatus: (status: number) => vo
           (line) => process.stderr.write(`${line}\n`),
         ),
       );
+    });
+  cosa
+    .command('walled-garden')
+    .description(
+      'Write the hosts reachable without a plan: the portal, the payment pages, walledGarden.hosts and the Mobile Plans endpoints.',
+    )
+    .option('-c, --config <file>', 'configuration file (JSON); default: the embedded demo configuration')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write to this file instead of standard output (replaced if it exists)')
+    .addHelpText(
+      'after',
+      '\nText: one host per line. JSON: {hosts, mobilePlans}, the Mobile Plans endpoints with the schemes each needs.\n' +
+        'Exit status: 0 written, 2 invalid configuration or I/O error. See docs/mobile-plans.md.',
+    )
+    .action(async (flags: WalledGardenFlags) => {
+      setStatus(await exportWalledGarden(flags, (text) => process.stdout.write(text)));
     });
 }

@@ -4,6 +4,7 @@
  * never touch a certificate; reading a certificate (verification) needs only the ASN.1 schemas below them. Loaded through `require` so that the synchronous certificate functions can load them.
  */
 import { createRequire } from 'node:module';
+import type * as Asn1Cms from '@peculiar/asn1-cms';
 import type * as Asn1Schema from '@peculiar/asn1-schema';
 import type * as Asn1X509 from '@peculiar/asn1-x509';
 import type * as X509 from '@peculiar/x509';
@@ -13,6 +14,7 @@ const require = createRequire(import.meta.url);
 let x509Library: typeof X509 | undefined;
 let forgeLibrary: typeof Forge | undefined;
 let asn1Library: { schema: typeof Asn1Schema; x509: typeof Asn1X509 } | undefined;
+let cmsLibrary: typeof Asn1Cms | undefined;
 
 /** @peculiar/x509, with the Reflect polyfill loaded before it and WebCrypto as its crypto provider. */
 export function peculiarX509(): typeof X509 {
@@ -42,4 +44,10 @@ export function asn1X509(): { schema: typeof Asn1Schema; x509: typeof Asn1X509 }
     x509: require('@peculiar/asn1-x509') as typeof Asn1X509,
   };
   return asn1Library;
+}
+
+/** The ASN.1 schemas of CMS (@peculiar/asn1-cms) beside those of X.509: what signing an Apple profile loads. */
+export function asn1Cms(): { schema: typeof Asn1Schema; x509: typeof Asn1X509; cms: typeof Asn1Cms } {
+  cmsLibrary ??= require('@peculiar/asn1-cms') as typeof Asn1Cms;
+  return { ...asn1X509(), cms: cmsLibrary };
 }

@@ -223,7 +223,7 @@ export const codes = {
     'The Passpoint identity (user@realm) is over 63 octets or the password over 255: Android refuses the credential.',
   ),
   MBPROV_PROFILE_SIGNER_UNSUPPORTED: e(
-    'The Apple profile signer (or a certificate of its chain) does not have an RSA key: the CMS signer (node-forge) signs with RSA only.',
+    'The Apple profile signer key is neither RSA nor ECDSA on P-256, P-384 or P-521 (Ed25519, RSA-PSS, DSA, other curves): iOS and macOS are not known to verify it.',
     500,
   ),
 
@@ -333,6 +333,19 @@ export const codes = {
   MBPROV_SUBSCRIBER_IDS_CONFLICT: e(
     'The identifiers Windows sent (IccId, SubId as IMSI or MIN, a CDMA DevId) name different rows of the inventory, or a row bound to another CDMA device; nothing is offered or written.',
     409,
+  ),
+  MBPROV_MOBILE_PLANS_LAUNCH_INVALID: e(
+    'A Mobile Plans launch parameter (eid, iccids, iccid, imei, location, market, transactionId) is not valid, given twice, or the launch names neither an eSIM nor a SIM; nothing is written.',
+  ),
+  MBPROV_MOBILE_PLANS_LPA_ERROR: w(
+    'The Mobile Plans app reported failed eSIM downloads (X-MP-LPAError-Codes, -TimeStamps, -ICCIDs): logged with the transactionId and explained on the page.',
+  ),
+  MBPROV_MOBILE_PLANS_CONTEXT_MISSING: e(
+    'A Mobile Plans page was opened without the signed context of a launch in this browser (or with one of another subscriber); open the site from the Mobile Plans app again.',
+  ),
+  MBPROV_ESIM_NOT_CONFIGURED: e(
+    'A Mobile Plans launch for an eSIM the portal does not know, but no SM-DP+ is configured (esim): no profile can be sold; nothing is written.',
+    503,
   ),
   MBPROV_CHECKOUT_INVALID: e('The checkout form is incomplete or not valid.'),
   MBPROV_CHECKOUT_EXPIRED: e(

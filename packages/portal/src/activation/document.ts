@@ -4,6 +4,7 @@ import type { Plan as CatalogPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import { type Subscription, usageTimeOf } from '../storage/subscriptions.ts';
 import { passpointSecurity } from './passpoint-profile.ts';
+import { isWifiOnly } from './subscribers.ts';
 
 /** The days a subscription runs: the plan's duration, or more after extensions. */
 function periodDays(subscription: { starts_at: string; ends_at: string }): number {
@@ -114,7 +115,7 @@ export function usageOf(subscription: Subscription): NonNullable<Plan['Usage']> 
  * without a SIM gets {@link wifiOnlyDocument}.
  */
 export function subscriberDocument(config: Config, inputs: DocumentInputs): CarrierProvisioning {
-  if (inputs.subscriber.sim_id === null) return wifiOnlyDocument(config, inputs);
+  if (isWifiOnly(inputs.subscriber)) return wifiOnlyDocument(config, inputs);
   const op = config.operator;
   const plan = inputs.plan.name;
   const doc: CarrierProvisioning = {

@@ -118,6 +118,7 @@ function dictionarySamples(ctx: PortalContext): CarrierProvisioning[] {
     iccid: '8900000000000000000',
     imsi: '001010000000000',
     min: null,
+    eid: null,
     device_id: null,
     refresh_user: 'r0000000000000000',
     refresh_password_hash: '',

@@ -1,10 +1,7 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { escapeXmlText, MbprovError, type Security } from '@mbprov/core';
+import { createHash } from 'node:crypto';
+import { escapeXmlText, type Security } from '@mbprov/core';
 import type { WifiConfig } from '../config/schema.ts';
-
-/** The thumbprints of a CA file, read once per path (documents are signed often; the file changes with a restart). */
-const thumbprints = new Map<string, string[]>();
+import { radiusCa } from '../hotspot/radius-ca.ts';
 
 /** `a1 b2 c3 …`: the hex bytes of a digest, space-separated, as Windows' own TTLS profiles write them. */
 const spaced = (digest: Buffer) => digest.toString('hex').replace(/(..)(?!$)/g, '$1 ');
@@ -14,24 +11,8 @@ const spaced = (digest: Buffer) => digest.toString('hex').replace(/(..)(?!$)/g, 
  * EapTtlsConnectionPropertiesV1 schema describes) and its SHA-256 one (what Windows 10 is reported to compare).
  */
 function caThumbprints(file: string): string[] {
-  let known = thumbprints.get(file);
-  if (!known) {
-    let der: Buffer;
-    try {
-      der = new X509Certificate(readFileSync(file)).raw;
-    } catch (error) {
-      throw new MbprovError(
-        'MBPROV_CONFIG_INVALID',
-        `operator.wifi[].radiusCaFile ${file} is not a readable PEM certificate: ${(error as Error).message}`,
-      );
-    }
-    known = [
-      spaced(createHash('sha1').update(der).digest()),
-      spaced(createHash('sha256').update(der).digest()),
-    ];
-    thumbprints.set(file, known);
-  }
-  return known;
+  const der = radiusCa(file).raw;
+  return [spaced(createHash('sha1').update(der).digest()), spaced(createHash('sha256').update(der).digest())];
 }
 
 /**

@@ -4,6 +4,7 @@ import { hashToken, randomToken } from '../security/tokens.ts';
 import type { PlanKind } from '../storage/plans.ts';
 import type { Sim } from '../storage/sims.ts';
 import {
+  ensureEidSubscriber,
   ensureSubscriber,
   type NewSubscriber,
   recordDevice,
@@ -52,7 +53,24 @@ export async function subscriberForSim(
   return subscriber;
 }
 
-/** The plans a subscriber may buy: Wi-Fi plans without a SIM, mobile plans with one. */
-export function planKindFor(subscriber: Pick<Subscriber, 'sim_id'>): PlanKind {
-  return subscriber.sim_id === null ? 'wifi' : 'mobile';
+/**
+ * Whether a subscriber has no SIM at all: neither an inventory row nor an eSIM (an EID the Mobile Plans app gave).
+ * Such a customer buys Wi-Fi plans and gets a Wi-Fi-only document.
+ */
+export function isWifiOnly(subscriber: Pick<Subscriber, 'sim_id' | 'eid'>): boolean {
+  return subscriber.sim_id === null && subscriber.eid === null;
+}
+
+/** The plans a subscriber may buy: Wi-Fi plans without a SIM, mobile plans with one (an eSIM's too). */
+export function planKindFor(subscriber: Pick<Subscriber, 'sim_id' | 'eid'>): PlanKind {
+  return isWifiOnly(subscriber) ? 'wifi' : 'mobile';
+}
+
+/**
+ * The subscriber of an eSIM the portal does not know yet (Mobile Plans, docs/mobile-plans.md), created when its
+ * purchase starts: one row per EID, with RefreshURL credentials like a SIM's.
+ */
+export async function subscriberForEid(ctx: PortalContext, eid: string): Promise<Subscriber> {
+  const now = ctx.clock().toISOString();
+  return ensureEidSubscriber(ctx.store.db, { ...newSubscriberRow(ctx, randomUUID(), now), eid });
 }

@@ -1,5 +1,7 @@
+import type { Config } from '../config/schema.ts';
 import type { PortalContext } from '../context.ts';
 import { expireEndedOf } from '../hotspot/disconnect.ts';
+import { MOBILE_PLANS_WALLED_GARDEN } from '../mobile-plans/walled-garden.ts';
 import { getPlan } from '../storage/plans.ts';
 import { findSim, type Sim } from '../storage/sims.ts';
 import { subscriberBySim } from '../storage/subscribers.ts';
@@ -61,13 +63,20 @@ export interface PolicyAnswer {
 
 /**
  * The hosts a subscriber without a plan may reach: the portal, the payment provider's pages (a customer pays before
- * the plan opens the network), and the configured ones (certificate revocation hosts, anything else).
+ * the plan opens the network), the configured ones (certificate revocation hosts, anything else), and with Mobile
+ * Plans enabled the app's own endpoints (mobile-plans/walled-garden.ts).
  */
 export function walledGardenHosts(ctx: PortalContext): string[] {
-  const portal = new URL(ctx.config.server.publicUrl).hostname;
   const payments =
     ctx.payments.walledGardenHosts ?? ctx.payments.origins.map((origin) => new URL(origin).hostname);
-  return [...new Set([portal, ...payments, ...(ctx.config.walledGarden?.hosts ?? [])])];
+  return walledGardenOf(ctx.config, payments);
+}
+
+/** The walled-garden hosts of a configuration whose payment pages are on `paymentHosts` (see walledGardenHosts). */
+export function walledGardenOf(config: Config, paymentHosts: readonly string[]): string[] {
+  const portal = new URL(config.server.publicUrl).hostname;
+  const mobilePlans = config.mobilePlans.enabled ? MOBILE_PLANS_WALLED_GARDEN.map((e) => e.host) : [];
+  return [...new Set([portal, ...paymentHosts, ...(config.walledGarden?.hosts ?? []), ...mobilePlans])];
 }
 
 /** The identifiers a row has, without the absent ones. */

@@ -118,6 +118,7 @@ export function demoConfig(): Record<string, unknown> {
       ...demoCdmaSubscribers.map(({ min, devId }) => ({ min, esnMeid: devId })),
     ],
     payments: {},
+    mobilePlans: { enabled: true },
     rateLimits: {},
   };
 }

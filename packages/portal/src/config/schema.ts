@@ -478,6 +478,16 @@ export const ConfigSchema = Closed({
         'Type Allocation Codes (first 8 IMEI digits) of the USB modems you sell: their first use gets the USB welcome.',
     }),
     wifi: Type.Array(WifiNetwork, { default: [] }),
+    profileIdentifier: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$',
+        maxLength: 200,
+        description:
+          'Reverse-DNS identifier of the Apple profiles the portal serves (PayloadIdentifier), e.g. net.example.wifi: ' +
+          'a device replaces an installed profile of the same identifier. Default: the host of server.publicUrl ' +
+          'reversed, then ".hotspot". Keep it stable once customers installed profiles (docs/hotspot.md).',
+      }),
+    ),
     smsRules: Type.Optional(
       Type.Unknown({
         description:
@@ -719,6 +729,44 @@ export const ConfigSchema = Closed({
           "How long the completion and status pages' document link of a Wi-Fi-only customer works (the " +
           'ms-settings:wifi-provisioning URL, which the Settings app fetches without cookies): any number of ' +
           'fetches until then.',
+      }),
+    },
+    { default: {} },
+  ),
+  mobilePlans: Closed(
+    {
+      enabled: Type.Boolean({
+        default: false,
+        description:
+          'Serve the Mobile Plans launch URL (/mobile-plans, docs/mobile-plans.md) and add the Mobile Plans ' +
+          'walled-garden endpoints to the walled-garden hosts. Turn on once onboarded with Microsoft.',
+      }),
+      esimDelivery: Type.Union([Type.Literal('inline'), Type.Literal('delayed'), Type.Literal('async')], {
+        default: 'inline',
+        description:
+          'How a new eSIM profile is handed to the Mobile Plans app: inline (notifyProfileDownload, download at ' +
+          'once), delayed (notifyProfileDownload with downloadDelayMinutes, the profile is not released yet) or async ' +
+          '(notifyPurchaseWithProfileDownload, connectivity after networkRegistrationMinutes).',
+      }),
+      downloadDelayMinutes: Type.Integer({
+        minimum: 1,
+        maximum: 10_080,
+        default: 15,
+        description: 'With esimDelivery delayed: minutes the app waits before it offers the download.',
+      }),
+      networkRegistrationMinutes: Type.Integer({
+        minimum: 0,
+        maximum: 10_080,
+        default: 0,
+        description:
+          'With esimDelivery async: minutes the network needs before the device registers (the app rounds to 15; 0 at once).',
+      }),
+      newEsimsPerClientPerHour: Type.Integer({
+        minimum: 1,
+        default: 10,
+        description:
+          'Subscribers a client address may create per hour for eSIMs the portal does not know (one per EID): ' +
+          'anonymous traffic cannot fill the database. Beyond, 429.',
       }),
     },
     { default: {} },

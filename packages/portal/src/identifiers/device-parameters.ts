@@ -1,4 +1,5 @@
 import type { ParameterProblem } from '../views/models.ts';
+import { knownParameters } from './query-parameters.ts';
 
 /** The subscriber ID Windows passes as SubId: an IMSI (GSM, up to 15 digits) or a MIN (CDMA, 10 digits). */
 export interface SubscriberId {
@@ -180,19 +181,8 @@ export function parseDeviceParameters(query: Record<string, unknown>): {
   problems: ParameterProblem[];
 } {
   const params: DeviceParameters = {};
-  const problems: ParameterProblem[] = [];
-  const seen = new Set<string>();
-  for (const [rawName, rawValue] of Object.entries(query)) {
-    const name = NAMES[rawName.toLowerCase() as keyof typeof NAMES];
-    if (!name) continue;
-    const values = Array.isArray(rawValue) ? rawValue.map(String) : [String(rawValue ?? '')];
-    if (seen.has(name) || values.length > 1) {
-      problems.push({ param: name, value: values.join(','), problem: 'duplicate' });
-      continue;
-    }
-    seen.add(name);
-    const value = (values[0] ?? '').trim();
-    if (value === '') continue;
+  const { values, problems } = knownParameters(query, NAMES);
+  for (const [name, value] of values) {
     if (name === 'SubId') {
       const id = parseSubId(value);
       if (id) params.subId = id;

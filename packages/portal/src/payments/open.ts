@@ -4,7 +4,7 @@ import type { Secrets } from '../security/secrets.ts';
 import type { Db } from '../storage/database.ts';
 import { openOperatorBillingProvider } from './operator-billing-provider.ts';
 import type { PaymentProvider } from './provider.ts';
-import { openStripeProvider } from './stripe-provider.ts';
+import { openStripeProvider, STRIPE_CHECKOUT_HOSTS } from './stripe-provider.ts';
 import { TestPaymentProvider } from './test-provider.ts';
 import { startTestPaymentService } from './test-service/service.ts';
 
@@ -28,6 +28,15 @@ export interface OpenPayments {
   /** The built-in test payment service's origin, when it runs (provider `test`). */
   testServiceUrl?: string;
   close(): Promise<void>;
+}
+
+/**
+ * The hosts of the configured provider's pages, for the walled garden, from the configuration alone (`mbprov cosa
+ * walled-garden` starts nothing): Stripe Checkout's; none for operator billing (it charges server to server) and for
+ * the test payment service (it runs on the portal's host name, which the walled garden lists anyway).
+ */
+export function configuredPaymentHosts(config: Config): readonly string[] {
+  return config.payments.provider === 'stripe' ? STRIPE_CHECKOUT_HOSTS : [];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import { sessionAccount } from '../security/account-session.ts';
 import { accountBySubscriber } from '../storage/accounts.ts';
@@ -17,6 +18,6 @@ export async function browserSubscriber(
   const account = await sessionAccount(ctx, request);
   const id = account?.subscriber_id ?? cookieSubscriber(request);
   const subscriber = id ? await subscriberById(ctx.store.db, id) : undefined;
-  if (!subscriber || subscriber.sim_id !== null || account) return subscriber;
+  if (!subscriber || !isWifiOnly(subscriber) || account) return subscriber;
   return (await accountBySubscriber(ctx.store.db, subscriber.id)) ? undefined : subscriber;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { newCheckoutId } from '../activation/checkout.ts';
-import { planKindFor, subscriberForSim } from '../activation/subscribers.ts';
+import { isWifiOnly, planKindFor, subscriberForSim } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
 import { expireEndedOf } from '../hotspot/disconnect.ts';
 import {
@@ -57,7 +57,7 @@ async function scenarioOf(
   lang: Lang,
 ): Promise<{ scenario: Scenario; previous?: PlansView['previous']; activePlanId?: string }> {
   const latest = await latestSubscription(ctx.store.db, subscriber.id);
-  const wifiOnly = subscriber.sim_id === null;
+  const wifiOnly = isWifiOnly(subscriber);
   const mode = ctx.config.operator.renewWhileActive;
   if (latest?.status === 'active' && latest.ends_at > ctx.clock().toISOString() && mode !== 'refuse')
     return { scenario: mode === 'extend' ? 'active-extend' : 'active-replace', activePlanId: latest.plan_id };

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalContext } from '../context.ts';
+import { mobilePlansContext } from '../mobile-plans/launch-context.ts';
 import { withNonce } from '../security/headers.ts';
 import { localizedName, negotiateLanguage } from '../views/i18n.ts';
-import type { Lang, OperatorLinks, PageContext, View } from '../views/models.ts';
+import type { ErrorView, Lang, MobilePlansPage, OperatorLinks, PageContext, View } from '../views/models.ts';
 import { httpStatus, type Renderer } from '../views/render.ts';
 
 /** The cookie holding the chosen language. */
@@ -27,7 +28,14 @@ export function requestLang(request: FastifyRequest, reply: FastifyReply): Lang 
   return lang;
 }
 
-/** Sends a page: the view rendered in the request's language, with the CSP nonce, and its HTTP status (or `status`). */
+/** Where the cancel button of a Mobile Plans page leads (routes/mobile-plans.ts). */
+export const MOBILE_PLANS_CANCEL_URL = '/mobile-plans/cancel';
+
+/**
+ * Sends a page: the view rendered in the request's language, with the CSP nonce, and its HTTP status (or `status`).
+ * A browser that came from the Mobile Plans app (its signed launch cookie) gets the app's cancel button on every
+ * page; `mobilePlans` sets that part of the page instead (the launch itself, before the cookie is back).
+ */
 export function sendPage(
   ctx: PortalContext,
   renderer: Renderer,
@@ -36,6 +44,7 @@ export function sendPage(
   view: View,
   lang?: Lang,
   status?: number,
+  mobilePlans?: MobilePlansPage,
 ): FastifyReply {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>))
@@ -55,11 +64,29 @@ export function sendPage(
     testSigning: ctx.signer.test,
     timeZone: ctx.config.operator.timeZone,
   };
+  const launched =
+    mobilePlans ?? (mobilePlansContext(request) ? { cancelUrl: MOBILE_PLANS_CANCEL_URL } : undefined);
+  if (launched) page.mobilePlans = launched;
   return reply
     .code(status ?? httpStatus(view))
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(renderer.render(view, page));
+}
+
+/** Sends the 429 page of a limit used up (`reason`), saying when to come back (Retry-After), and logs it. */
+export function sendLimited(
+  ctx: PortalContext,
+  renderer: Renderer,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  lang: Lang,
+  reason: ErrorView['reason'],
+  resetMs: number,
+): FastifyReply {
+  request.log.info({ code: 'MBPROV_RATE_LIMITED', reason }, 'limit reached');
+  reply.header('retry-after', String(Math.max(1, Math.ceil(resetMs / 1000))));
+  return sendPage(ctx, renderer, request, reply, { page: 'error', status: 429, reason }, lang);
 }
 
 /** The operator's logo and links of every page, from its settings. */

@@ -121,6 +121,20 @@ export function documentUrl(ctx: PortalContext, subscriberId: string): string {
  * pages' download and ms-settings:wifi-provisioning target, good for wifiAccounts.documentLinkMinutes.
  */
 export function wifiDocumentUrl(ctx: PortalContext, subscriberId: string): string {
+  return shortLivedUrl(ctx, 'wifi/document', subscriberId);
+}
+
+/** The short-lived https URL of a subscriber's Apple or Android profile (routes/device-profiles.ts). */
+export function deviceProfileUrl(
+  ctx: PortalContext,
+  platform: 'apple' | 'android',
+  subscriberId: string,
+): string {
+  return shortLivedUrl(ctx, `profile/${platform}`, subscriberId);
+}
+
+/** `<public URL>/<path>/<link>` with a document link good for wifiAccounts.documentLinkMinutes. */
+function shortLivedUrl(ctx: PortalContext, path: string, subscriberId: string): string {
   const expires = new Date(ctx.clock().getTime() + ctx.config.wifiAccounts.documentLinkMinutes * 60_000);
-  return `${ctx.config.server.publicUrl.replace(/\/$/, '')}/wifi/document/${issueDocumentLink(ctx.secrets, subscriberId, expires)}`;
+  return `${ctx.config.server.publicUrl.replace(/\/$/, '')}/${path}/${issueDocumentLink(ctx.secrets, subscriberId, expires)}`;
 }

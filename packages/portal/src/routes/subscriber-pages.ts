@@ -2,16 +2,21 @@ import { timingSafeEqual } from 'node:crypto';
 import { type CarrierProvisioning, parseDocument } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
+import { hotspotDescriptionOf } from '../hotspot/device-profiles.ts';
+import { mobilePlansContext } from '../mobile-plans/launch-context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
 import type { Subscriber } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription, type Subscription } from '../storage/subscriptions.ts';
-import type { CompleteView, Lang, PasspointSignInView, StatusView } from '../views/models.ts';
+import type { CompleteView, DevicesView, Lang, PasspointSignInView, StatusView } from '../views/models.ts';
 import type { Renderer } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
+import { platformOf } from './device-platform.ts';
 import { requestLang, sendPage } from './pages.ts';
 import {
+  deviceProfileUrl,
   documentUrl,
   planView,
   receiptView,
@@ -41,7 +46,7 @@ export async function statusView(
     endsAt: subscription.ends_at,
     ...usageView(subscription, lang),
     completeUrl: '/complete',
-    ...(subscriber.sim_id === null ? { wifiOnly: true } : {}),
+    ...(isWifiOnly(subscriber) ? { wifiOnly: true } : {}),
     ...(renewWhileActive === 'refuse' ? {} : { renew: { mode: renewWhileActive, url: '/renew' } }),
     ...(receipt ? { receipt } : {}),
     ...(topUp ? { topUp } : {}),
@@ -68,6 +73,29 @@ function passpointSignIn(
   };
 }
 
+/**
+ * The device profiles of the completion page: offered when the operator runs a hotspot network that iPhones, Macs or
+ * Android phones can join (hotspot/device-profiles.ts), with the visitor's platform named for the page to show first.
+ */
+function devicesView(
+  ctx: PortalContext,
+  subscriber: Subscriber,
+  userAgent: string | undefined,
+): DevicesView | undefined {
+  const description = hotspotDescriptionOf(ctx.config, {
+    userName: subscriber.refresh_user,
+    password: ctx.secrets.hotspotPassword(subscriber.id),
+  });
+  if (!description) return undefined;
+  const platform = platformOf(userAgent);
+  return {
+    ...(platform ? { platform } : {}),
+    apple: deviceProfileUrl(ctx, 'apple', subscriber.id),
+    ...(description.passpoint ? { android: deviceProfileUrl(ctx, 'android', subscriber.id) } : {}),
+    linkMinutes: ctx.config.wifiAccounts.documentLinkMinutes,
+  };
+}
+
 /** Names of the Wi-Fi profiles of a document. */
 function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
   return model?.WLANProfiles?.WLANProfile.map((p) => p.name) ?? [];
@@ -79,6 +107,8 @@ function wifiProfiles(model: CarrierProvisioning | undefined): string[] {
  */
 export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, renderer: Renderer): void {
   app.get('/complete', async (request, reply) => {
+    // A purchase started in the Mobile Plans app is handed back to the app, not to msProvisionNetworks.
+    if (mobilePlansContext(request)) return reply.redirect('/mobile-plans/complete', 303);
     const lang = requestLang(request, reply);
     const subscriber = await browserSubscriber(ctx, request);
     const stored = subscriber ? await latestFullDocument(ctx.store.db, subscriber.id) : undefined;
@@ -88,12 +118,13 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
     const xml = await openStoredDocument(ctx, stored.sealed);
     // Without a SIM no page of the portal runs in Windows' legacy web host: no msProvisionNetworks, and a
     // short-lived document link instead of the SIM's lasting one (docs/hotspot.md).
-    const wifiOnly = subscriber.sim_id === null;
+    const wifiOnly = isWifiOnly(subscriber);
     const url = wifiOnly ? wifiDocumentUrl(ctx, subscriber.id) : documentUrl(ctx, subscriber.id);
     const model = parseDocument(xml).model;
     const profiles = wifiProfiles(model);
     const passpoint = passpointSignIn(ctx, subscriber, profiles);
     const receipt = subscription ? await receiptView(ctx, subscription, plan, lang) : undefined;
+    const devices = devicesView(ctx, subscriber, request.headers['user-agent']);
     const view: CompleteView = {
       page: 'complete',
       sim: simView(subscriber),
@@ -107,6 +138,7 @@ export function subscriberRoutes(app: FastifyInstance, ctx: PortalContext, rende
       ...(ctx.config.operator.supportPhone ? { supportPhone: ctx.config.operator.supportPhone } : {}),
       ...(receipt ? { receipt } : {}),
       ...(passpoint ? { passpoint } : {}),
+      ...(devices ? { devices } : {}),
     };
     return sendPage(ctx, renderer, request, reply, view, lang);
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logIn, normalizeEmail, signUp } from '../activation/accounts.ts';
+import { isWifiOnly } from '../activation/subscribers.ts';
 import { redeemVoucher } from '../activation/vouchers.ts';
 import type { PortalContext } from '../context.ts';
 import { expireEndedOf } from '../hotspot/disconnect.ts';
@@ -16,7 +17,7 @@ import type { ErrorView, Lang, WifiFormError, WifiFormView } from '../views/mode
 import { type Renderer, WIFI_FIELDS } from '../views/render.ts';
 import { browserSubscriber } from './browser-subscriber.ts';
 import { plansView } from './entry.ts';
-import { forgetSubscriber, rememberSubscriber, requestLang, sendPage } from './pages.ts';
+import { forgetSubscriber, rememberSubscriber, requestLang, sendLimited, sendPage } from './pages.ts';
 import { planView } from './presenters.ts';
 import { sendDocument } from './subscriber-pages.ts';
 
@@ -28,7 +29,7 @@ export async function wifiSubscriber(
   request: FastifyRequest,
 ): Promise<Subscriber | undefined> {
   const subscriber = await browserSubscriber(ctx, request);
-  return subscriber?.sim_id === null ? subscriber : undefined;
+  return subscriber && isWifiOnly(subscriber) ? subscriber : undefined;
 }
 
 /**
@@ -83,11 +84,7 @@ export function wifiRoutes(
     lang: Lang,
     reason: ErrorView['reason'],
     resetMs: number,
-  ) => {
-    request.log.info({ code: 'MBPROV_RATE_LIMITED', reason }, 'Wi-Fi account limit reached');
-    reply.header('retry-after', String(Math.max(1, Math.ceil(resetMs / 1000))));
-    return sendPage(ctx, renderer, request, reply, { page: 'error', status: 429, reason }, lang);
-  };
+  ) => sendLimited(ctx, renderer, request, reply, lang, reason, resetMs);
 
   /** Where a customer goes once logged in or signed up: the status of an active plan, else the Wi-Fi plans. */
   const landing = async (subscriberId: string) =>

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from './migrations.ts';
 import { isPostgresUniqueViolation, openPostgres } from './postgres-engine.ts';
@@ -46,6 +47,22 @@ export interface StoreOptions {
    * the portal really runs). The parameters hold credential hashes and document ciphertexts: never log them.
    */
   onStatement?: (statement: RanStatement) => void;
+}
+
+/**
+ * The store of a portal configuration: its PostgreSQL URL and schema, else the SQLite file `mbprov.sqlite` in its
+ * data directory. What the portal, the CLI's database commands and the tools open alike.
+ */
+export function configuredStore(config: {
+  databaseUrl?: string | undefined;
+  databaseSchema?: string | undefined;
+  dataDir: string;
+}): StoreOptions {
+  return {
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    sqliteFile: join(config.dataDir, 'mbprov.sqlite'),
+  };
 }
 
 /** A statement as the driver ran it. */

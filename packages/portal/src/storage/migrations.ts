@@ -567,6 +567,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Mobile Plans (docs/mobile-plans.md): a customer whose eSIM holds no profile of the operator yet is known by its
+  // EID; the row is created when the purchase starts, one per EID. (0017 is the SM-DP+ profile inventory.)
+  '0018_mobile_plans_eid': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('subscribers').addColumn('eid', 'text').execute();
+      await db.schema.createIndex('subscribers_eid').on('subscribers').column('eid').unique().execute();
+    },
+  },
 };
 
 /**

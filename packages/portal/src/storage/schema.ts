@@ -120,6 +120,8 @@ export interface SubscriberTable {
   updated_at: string;
   /** active, or suspended by the operator (no internet, whatever the plan). */
   status: Generated<string>;
+  /** The EID (32 digits) of a Mobile Plans eSIM customer the portal first knew by it (migration 0018). */
+  eid: string | null;
 }
 
 /** A purchased plan period. At most one `active` per subscriber (a partial unique index enforces it). */

@@ -107,3 +107,9 @@ export async function simIdentifiers(db: Db): Promise<Array<Pick<Sim, 'iccid' | 
     .orderBy('iccid')
     .execute();
 }
+
+/** The inventory rows of any of `iccids` (a Mobile Plans launch's list: a handful, bounded by the caller). */
+export async function simsByIccids(db: Db, iccids: readonly string[]): Promise<Sim[]> {
+  if (iccids.length === 0) return [];
+  return db.selectFrom('sims').selectAll().where('iccid', 'in', iccids).execute();
+}

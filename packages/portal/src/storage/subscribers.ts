@@ -69,3 +69,21 @@ export async function setSubscriberStatus(
 export async function insertSubscriber(db: Db, row: NewSubscriber): Promise<void> {
   await db.insertInto('subscribers').values(row).execute();
 }
+
+/** The subscriber a Mobile Plans eSIM was first known by, by its EID. */
+export async function subscriberByEid(db: Db, eid: string): Promise<Subscriber | undefined> {
+  return db.selectFrom('subscribers').selectAll().where('eid', '=', eid).executeTakeFirst();
+}
+
+/** Creates the subscriber of an EID unless another request just did (one per EID); returns the stored one. */
+export async function ensureEidSubscriber(
+  db: Db,
+  row: Insertable<SubscriberTable> & { eid: string },
+): Promise<Subscriber> {
+  await db
+    .insertInto('subscribers')
+    .values(row)
+    .onConflict((c) => c.column('eid').doNothing())
+    .execute();
+  return (await subscriberByEid(db, row.eid)) as Subscriber;
+}

@@ -95,6 +95,7 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       'u.created_at as subscriber_created_at',
       'u.updated_at as subscriber_updated_at',
       'u.status as subscriber_status',
+      'u.eid',
       'p.name',
       'p.name_ja',
       'p.plan_type',
@@ -144,6 +145,7 @@ export async function activeSubscriptionsPage(db: Db, after: string, limit: numb
       created_at: r.subscriber_created_at,
       updated_at: r.subscriber_updated_at,
       status: r.subscriber_status,
+      eid: r.eid,
     },
     plan: {
       id: r.plan_id,

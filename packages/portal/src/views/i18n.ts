@@ -359,6 +359,7 @@ const en = {
   'status.intro.wifi': 'Your account already has an active Wi-Fi plan, so there is nothing to buy right now.',
   'status.intro.wifi.renewable': 'Your account has an active Wi-Fi plan.',
   'complete.intro.wifi': '{plan} is now active. Install the Wi-Fi settings on this PC to use it.',
+  'complete.intro.device': '{plan} is now active. Install the Wi-Fi settings on this device to use it.',
   'complete.wifi.title': 'Set up this PC',
   'complete.wifi.intro': 'Your PC needs the Wi-Fi settings of your plan, with the login for the hotspots:',
   'complete.wifi.step.install':
@@ -374,6 +375,101 @@ const en = {
   'complete.passpoint.password': 'Password',
   'complete.passpoint.keep':
     'Keep them private: they are your plan’s. This page shows them again while your plan is active.',
+  'devices.apple.title': 'Set up this iPhone, iPad or Mac',
+  'devices.apple.intro':
+    'Install the {operator} Wi-Fi profile: your device then joins the {operator} hotspots and signs in by itself.',
+  'devices.apple.step.download': 'Select “Download the profile” and allow the download.',
+  'devices.apple.step.install':
+    'On an iPhone or iPad, open Settings, select “Profile Downloaded”, then Install. On a Mac, open System Settings, then Privacy & Security, Profiles. The profile is signed by {operator}: check the name before you install it.',
+  'devices.apple.button': 'Download the profile',
+  'devices.apple.name': 'iPhone, iPad or Mac',
+  'devices.android.title': 'Set up this Android phone',
+  'devices.android.intro':
+    'Install the {operator} Passpoint profile: your phone then joins the {operator} hotspots and signs in by itself.',
+  'devices.android.step.download':
+    'Select “Install the Passpoint profile”. Android asks whether to install it: check that it names {operator}, then select Install.',
+  'devices.android.step.needs':
+    'This needs Android 11 or later with Passpoint support, which most phones have.',
+  'devices.android.button': 'Install the Passpoint profile',
+  'devices.android.name': 'Android phone',
+  'devices.windows.name': 'Windows PC',
+  'devices.other.title': 'Other devices',
+  'devices.other.intro':
+    'Your plan works on your other devices too. Open the link on the device you want to set up, or open this page on it:',
+  'devices.expiry': 'The profile links work for {minutes} minutes. Reload this page for new ones.',
+  // Mobile Plans (docs/mobile-plans.md)
+  'mp.cancel': 'Cancel',
+  'mp.invalid.next':
+    'Select Cancel and open Mobile Plans again so that Windows sends these details again. If this keeps happening, contact customer support and tell them the details above.',
+  'param.eid': 'eSIM identifier (eid)',
+  'param.iccids': 'eSIM profiles (iccids)',
+  'param.iccid': 'SIM card number (iccid)',
+  'param.imei': 'Device IMEI (imei)',
+  'param.location': 'Location (location)',
+  'param.market': 'Region (market)',
+  'param.transactionId': 'Session reference (transactionId)',
+  'problem.eid.format': 'This must be the 32 digits of the eSIM identifier (EID).',
+  'problem.iccids.format':
+    'Each entry must be a SIM card number (ICCID) of 19 or 20 digits, the entries separated by commas.',
+  'problem.iccids.count': 'This lists more than 16 SIM card numbers.',
+  'problem.imei.format': 'This must be an IMEI of 14 to 16 digits.',
+  'problem.country.format': 'This must be a two-letter country or region code, such as US or JP.',
+  'problem.transactionId.format': 'This must be at most 64 characters, without spaces.',
+  'problem.launch.both':
+    'The link names both an eSIM (eid) and a SIM card (iccid), where Mobile Plans sends one.',
+  'problem.launch.missing': 'The link names neither an eSIM (eid) nor a SIM card (iccid).',
+  'mp.lpa.title': 'Your last eSIM download did not finish',
+  'mp.lpa.reported': 'Windows reported: {codes}',
+  'mp.lpa.retry': 'Try the download again',
+  'mp.step.success': 'The eSIM profile is installed and active.',
+  'mp.step.retry': 'This was a passing problem on the network or in the PC. Please try the download again.',
+  'mp.step.free-space':
+    'The eSIM in this PC has no room for another profile. Delete a profile you no longer use in Settings › Network & internet › Cellular › eSIM profiles, then try again.',
+  'mp.step.code':
+    'The download needs a confirmation code, and it was missing or not right. Try again and type the code exactly as you received it.',
+  'mp.step.device':
+    'Windows could not reach the eSIM or the modem of this PC. Make sure airplane mode is off, restart the PC, then try again.',
+  'mp.step.support':
+    'Our systems could not give this PC its profile. Please contact {operator} customer support: they can see what happened.',
+  'mp.registration.waiting': 'Not connected to the mobile network yet.',
+  'mp.registration.searching': 'Looking for the {operator} network…',
+  'mp.registration.connected': 'Connected to the mobile network. You are ready to go.',
+  'mp.registration.denied': 'The network did not accept this PC. Please contact {operator} customer support.',
+  'mp.esim.title': 'A plan for this PC’s eSIM',
+  'mp.esim.intro':
+    '{operator} can put a mobile data plan on the eSIM built into this PC: choose a plan, pay, and Windows downloads it. No SIM card needed.',
+  'mp.esim.plans': 'Plans on offer',
+  'mp.esim.continue': 'Choose a plan',
+  'mp.complete.title': 'Order confirmation',
+  'mp.complete.heading': 'Thank you: your plan is ready',
+  'mp.complete.intro': 'You bought {plan}. This page is your order confirmation.',
+  'mp.complete.setup': 'Setting up this PC',
+  'mp.status.working': 'Handing your plan to Mobile Plans…',
+  'mp.status.download':
+    'Mobile Plans is downloading your eSIM profile. You can keep using this page meanwhile.',
+  'mp.status.delayed': 'Mobile Plans will offer to download your eSIM profile in about {minutes} minutes.',
+  'mp.status.async':
+    'Your eSIM profile is being installed. The PC connects to the network within about {minutes} minutes.',
+  'mp.status.asyncNow':
+    'Your eSIM profile is being installed. The PC connects to the network as soon as it is.',
+  'mp.status.balance': 'Your plan is active. Mobile Plans takes you back to Windows.',
+  'mp.status.cancelled': 'Mobile Plans takes you back to Windows.',
+  'mp.status.downloadCancelled': 'The download is cancelled.',
+  'mp.status.noHost': 'This page finishes in the Mobile Plans app. Open Mobile Plans on the PC to continue.',
+  'mp.status.error':
+    'Mobile Plans did not take the hand-over. Select Cancel and open Mobile Plans again: your plan is paid and stays active.',
+  'mp.cancelDownload': 'Cancel the download',
+  'mp.cancel.title': 'You left the purchase',
+  'mp.cancel.body': 'Nothing more happens on this page, and you are signed out of the {operator} site.',
+  'mp.cancel.again': 'Return to Mobile Plans',
+  'error.503.title': 'Not available here',
+  'error.503.body': 'This service is not available right now. Please try again later.',
+  'error.esimUnavailable.body':
+    'Plans for eSIMs are not on sale on this site. Please contact customer support to get a SIM card.',
+  'error.esimLimit.body':
+    'Too many new eSIM customers came from your network in the last hour. Please try again later.',
+  'error.mobilePlansContext.body':
+    'This page belongs to a purchase started in the Mobile Plans app. Please open Mobile Plans again.',
 } as const;
 
 /** Every message key. */
@@ -731,6 +827,8 @@ const ja: Record<MessageKey, string> = {
   'status.intro.wifi':
     'お客様のアカウントにはご利用中の Wi-Fi プランがあるため、現在購入できるものはありません。',
   'status.intro.wifi.renewable': 'お客様のアカウントにはご利用中の Wi-Fi プランがあります。',
+  'complete.intro.device':
+    '{plan}のご利用を開始しました。このデバイスに Wi-Fi 設定をインストールしてご利用ください。',
   'complete.intro.wifi':
     '{plan}のご利用を開始しました。この PC に Wi-Fi 設定をインストールしてご利用ください。',
   'complete.wifi.title': 'この PC の設定',
@@ -748,6 +846,104 @@ const ja: Record<MessageKey, string> = {
   'complete.passpoint.password': 'パスワード',
   'complete.passpoint.keep':
     'プラン専用の情報です。他人に知らせないでください。プランが有効な間はこのページで再度確認できます。',
+  'devices.apple.title': 'この iPhone、iPad、Mac を設定する',
+  'devices.apple.intro':
+    '{operator}の Wi-Fi プロファイルをインストールすると、{operator}のアクセスポイントに自動で接続し、サインインします。',
+  'devices.apple.step.download': '「プロファイルをダウンロード」を選び、ダウンロードを許可してください。',
+  'devices.apple.step.install':
+    'iPhone・iPad では「設定」を開き、「プロファイルがダウンロードされました」を選んでインストールします。Mac では「システム設定」の「プライバシーとセキュリティ」から「プロファイル」を開きます。プロファイルは{operator}の署名付きです。インストールの前に名前をご確認ください。',
+  'devices.apple.button': 'プロファイルをダウンロード',
+  'devices.apple.name': 'iPhone、iPad、Mac',
+  'devices.android.title': 'この Android スマートフォンを設定する',
+  'devices.android.intro':
+    '{operator}の Passpoint プロファイルをインストールすると、{operator}のアクセスポイントに自動で接続し、サインインします。',
+  'devices.android.step.download':
+    '「Passpoint プロファイルをインストール」を選んでください。インストールの確認が表示されたら、{operator}の名前を確認してインストールを選びます。',
+  'devices.android.step.needs':
+    'Passpoint に対応した Android 11 以降が必要です（ほとんどの機種が対応しています）。',
+  'devices.android.button': 'Passpoint プロファイルをインストール',
+  'devices.android.name': 'Android スマートフォン',
+  'devices.windows.name': 'Windows パソコン',
+  'devices.other.title': 'ほかのデバイス',
+  'devices.other.intro':
+    'プランはお持ちのほかのデバイスでもご利用いただけます。設定するデバイスでリンクを開くか、このページを開いてください。',
+  'devices.expiry':
+    'プロファイルのリンクは{minutes}分間有効です。新しいリンクはこのページを再読み込みすると表示されます。',
+  // Mobile Plans (docs/mobile-plans.md)
+  'mp.cancel': 'キャンセル',
+  'mp.invalid.next':
+    '［キャンセル］を選択し、Mobile Plans をもう一度開いて、Windows にこれらの情報を送り直させてください。繰り返し発生する場合は、上記の内容をカスタマーサポートにお知らせください。',
+  'param.eid': 'eSIM 識別番号（eid）',
+  'param.iccids': 'eSIM プロファイル（iccids）',
+  'param.iccid': 'SIM カード番号（iccid）',
+  'param.imei': '端末の IMEI（imei）',
+  'param.location': '現在地（location）',
+  'param.market': '地域（market）',
+  'param.transactionId': 'セッション参照番号（transactionId）',
+  'problem.eid.format': '32 桁の eSIM 識別番号（EID）である必要があります。',
+  'problem.iccids.format':
+    '各項目は 19 桁または 20 桁の SIM カード番号（ICCID）で、カンマで区切られている必要があります。',
+  'problem.iccids.count': 'SIM カード番号が 16 個を超えています。',
+  'problem.imei.format': '14～16 桁の IMEI である必要があります。',
+  'problem.country.format': 'US や JP のような 2 文字の国または地域のコードである必要があります。',
+  'problem.transactionId.format': '空白を含まない 64 文字以内である必要があります。',
+  'problem.launch.both':
+    'eSIM（eid）と SIM カード（iccid）の両方が指定されています。Mobile Plans はどちらか一方を送ります。',
+  'problem.launch.missing': 'eSIM（eid）も SIM カード（iccid）も指定されていません。',
+  'mp.lpa.title': '前回の eSIM のダウンロードが完了しませんでした',
+  'mp.lpa.reported': 'Windows からの報告：{codes}',
+  'mp.lpa.retry': 'もう一度ダウンロードする',
+  'mp.step.success': 'eSIM プロファイルはインストールされ、有効になっています。',
+  'mp.step.retry': 'ネットワークまたは PC の一時的な問題です。もう一度ダウンロードしてください。',
+  'mp.step.free-space':
+    'この PC の eSIM に新しいプロファイルを入れる空きがありません。［設定］＞［ネットワークとインターネット］＞［携帯電話］＞［eSIM プロファイル］で不要なプロファイルを削除してから、もう一度お試しください。',
+  'mp.step.code':
+    'ダウンロードには確認コードが必要ですが、入力されていないか正しくありませんでした。受け取ったとおりにコードを入力して、もう一度お試しください。',
+  'mp.step.device':
+    'Windows がこの PC の eSIM またはモデムにアクセスできませんでした。機内モードがオフになっていることを確認し、PC を再起動してから、もう一度お試しください。',
+  'mp.step.support':
+    '当社のシステムからこの PC にプロファイルをお渡しできませんでした。{operator}カスタマーサポートにお問い合わせください。状況を確認いたします。',
+  'mp.registration.waiting': 'まだモバイル ネットワークに接続していません。',
+  'mp.registration.searching': '{operator}のネットワークを探しています…',
+  'mp.registration.connected': 'モバイル ネットワークに接続しました。ご利用いただけます。',
+  'mp.registration.denied':
+    'ネットワークがこの PC の接続を受け付けませんでした。{operator}カスタマーサポートにお問い合わせください。',
+  'mp.esim.title': 'この PC の eSIM 用プラン',
+  'mp.esim.intro':
+    '{operator}のモバイル データ プランを、この PC に内蔵された eSIM でご利用いただけます。プランを選んでお支払いいただくと、Windows がダウンロードします。SIM カードは不要です。',
+  'mp.esim.plans': 'ご利用いただけるプラン',
+  'mp.esim.continue': 'プランを選ぶ',
+  'mp.complete.title': 'ご注文の確認',
+  'mp.complete.heading': 'ありがとうございます。プランの準備ができました',
+  'mp.complete.intro': '{plan}をご購入いただきました。このページがご注文の確認です。',
+  'mp.complete.setup': 'この PC の設定',
+  'mp.status.working': 'プランを Mobile Plans に渡しています…',
+  'mp.status.download':
+    'Mobile Plans が eSIM プロファイルをダウンロードしています。その間もこのページをご利用いただけます。',
+  'mp.status.delayed': '約 {minutes} 分後に、Mobile Plans が eSIM プロファイルのダウンロードをご案内します。',
+  'mp.status.async':
+    'eSIM プロファイルをインストールしています。約 {minutes} 分以内に PC がネットワークに接続します。',
+  'mp.status.asyncNow':
+    'eSIM プロファイルをインストールしています。完了すると PC がネットワークに接続します。',
+  'mp.status.balance': 'プランが有効になりました。Mobile Plans が Windows に戻ります。',
+  'mp.status.cancelled': 'Mobile Plans が Windows に戻ります。',
+  'mp.status.downloadCancelled': 'ダウンロードをキャンセルしました。',
+  'mp.status.noHost':
+    'このページは Mobile Plans アプリの中で完了します。PC で Mobile Plans を開いて続けてください。',
+  'mp.status.error':
+    'Mobile Plans に引き渡せませんでした。［キャンセル］を選択して Mobile Plans をもう一度開いてください。お支払い済みのプランは有効なままです。',
+  'mp.cancelDownload': 'ダウンロードをキャンセルする',
+  'mp.cancel.title': '購入を中止しました',
+  'mp.cancel.body': 'このページではこれ以上何も行われません。{operator}のサイトからサインアウトしました。',
+  'mp.cancel.again': 'Mobile Plans に戻る',
+  'error.503.title': 'ここではご利用いただけません',
+  'error.503.body': 'このサービスは現在ご利用いただけません。しばらくしてからもう一度お試しください。',
+  'error.esimUnavailable.body':
+    'このサイトでは eSIM 用のプランを販売していません。SIM カードについてはカスタマーサポートにお問い合わせください。',
+  'error.esimLimit.body':
+    'この 1 時間に、お使いのネットワークから新しい eSIM のお客様が多数ありました。しばらくしてからもう一度お試しください。',
+  'error.mobilePlansContext.body':
+    'このページは Mobile Plans アプリで始めた購入のページです。Mobile Plans をもう一度開いてください。',
 };
 
 const catalogs: Record<Lang, Record<string, string>> = { en, ja };

@@ -1,3 +1,6 @@
+import type { EsimNextStep } from '../mobile-plans/esim-results.ts';
+import type { MobilePlansNotification, PurchaseMetadata } from '../mobile-plans/notification.ts';
+
 /**
  * What each page shows: the data the routes hand to the templates. Templates only format these; every
  * decision (scenario, which plans, what failed) is made before rendering.
@@ -21,6 +24,25 @@ export interface PageContext {
   testSigning: boolean;
   /** IANA time zone of the operator's customers (operator.timeZone): times on receipts are shown in it. */
   timeZone: string;
+  /** Set on the pages of a Mobile Plans launch: every page then has a cancel button (docs/mobile-plans.md). */
+  mobilePlans?: MobilePlansPage;
+}
+
+/** What every page of a Mobile Plans launch adds: the way out, and earlier failed downloads the app reported. */
+export interface MobilePlansPage {
+  /** The cancel page (it returns control to the app with notifyCancelledPurchase). */
+  cancelUrl: string;
+  /** The X-MP-LPAError-* headers of the launch, when they reported a failure. */
+  lpa?: LpaNoticeView;
+}
+
+/** An earlier eSIM download that failed, as the launch page explains it. */
+export interface LpaNoticeView {
+  nextStep: Exclude<EsimNextStep, 'success'>;
+  /** The ESimOperationStatus names reported. */
+  codes: string[];
+  /** Where the download can be tried again (the subscriber has a paid profile), when it can. */
+  retryUrl?: string;
 }
 
 /** The operator's logo and links every page shows (operator.* settings); those not configured are left out. */
@@ -76,15 +98,18 @@ export type Scenario =
   /** A customer without a SIM (an account or a voucher) before any plan: Wi-Fi plans only. */
   | 'wifi-first-use';
 
-/** A query parameter Windows passed that is not valid. */
+/** A query parameter Windows passed that is not valid: the AccountExperienceURL's, or a Mobile Plans launch's. */
 export interface ParameterProblem {
-  param: 'SubId' | 'DevId' | 'IccId';
+  param: 'SubId' | 'DevId' | 'IccId' | MobilePlansParam;
   value: string;
   /** Message key: 'subid.format', 'devid.format', 'iccid.format', 'duplicate'… with English and Japanese texts. */
   problem: string;
   /** The catalog code of a problem that has one of its own, shown with the message and logged. */
   code?: 'MBPROV_CDMA_DEVICE_ID_RANGE';
 }
+
+/** The launch parameters of the Mobile Plans app (docs/mobile-plans.md). */
+export type MobilePlansParam = 'eid' | 'iccids' | 'iccid' | 'imei' | 'location' | 'market' | 'transactionId';
 
 /** The SIM as shown (identifiers partly masked). */
 export interface SimView {
@@ -132,6 +157,35 @@ export interface WifiFormView {
 export interface InvalidParametersView {
   page: 'invalid-parameters';
   problems: ParameterProblem[];
+  /** The parameters of a Mobile Plans launch: the next step is to open Mobile Plans again. */
+  mobilePlans?: boolean;
+}
+
+/** A Mobile Plans launch for an eSIM the portal does not know: the plans, and the button that starts the purchase. */
+export interface MobilePlansEsimView {
+  page: 'mobile-plans-esim';
+  plans: PlanView[];
+  csrfToken: string;
+}
+
+/** The order confirmation of a Mobile Plans purchase, which hands it to the app (mobile-plans.js). */
+export interface MobilePlansCompleteView {
+  page: 'mobile-plans-complete';
+  sim: SimView;
+  plan: PlanView;
+  receipt?: ReceiptView;
+  notification: MobilePlansNotification;
+  metadata: PurchaseMetadata;
+  /** A delayed download can be cancelled before the app offers it: the form's CSRF token and the profile. */
+  cancelDownload?: { csrfToken: string; iccid: string };
+}
+
+/** The end of a Mobile Plans flow without a purchase: the page returns control to the app. */
+export interface MobilePlansCancelView {
+  page: 'mobile-plans-cancel';
+  metadata: PurchaseMetadata;
+  /** The customer cancelled a delayed eSIM download (notifyOperationCancel came first). */
+  downloadCancelled?: boolean;
 }
 
 export interface UnknownSimView {
@@ -259,6 +313,23 @@ export interface CompleteView {
    * document, so it asks the user the first time (docs/hotspot.md, Passpoint).
    */
   passpoint?: PasspointSignInView;
+  /** The profiles for iPhones, iPads, Macs and Android phones, when the operator runs hotspots they can join. */
+  devices?: DevicesView;
+}
+
+/**
+ * The completion page's device profiles (docs/hotspot.md): the visitor's platform, read from the User-Agent, gets its
+ * own setup first; the other platforms are a click away.
+ */
+export interface DevicesView {
+  /** The visitor's platform, when the User-Agent names one the page knows. */
+  platform?: 'windows' | 'apple' | 'android';
+  /** The signed `.mobileconfig` link (a capability, short-lived). */
+  apple: string;
+  /** The `application/x-wifi-config` link, when the operator runs a Passpoint network (Android has no WISPr profile). */
+  android?: string;
+  /** How many minutes the links work. */
+  linkMinutes: number;
 }
 
 /** What a user types the first time a Passpoint network asks. */
@@ -279,12 +350,21 @@ export interface OperatorErrorView {
 
 export interface ErrorView {
   page: 'error';
-  status: 400 | 403 | 404 | 409 | 413 | 429 | 500;
+  status: 400 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
   /**
    * A more specific explanation than the status's: too many checkouts for the SIM or from the client address; too
    * many failed logs-in or voucher codes; too many accounts created from the client address.
    */
-  reason?: 'checkout-limit' | 'login-limit' | 'signup-limit';
+  reason?:
+    | 'checkout-limit'
+    | 'login-limit'
+    | 'signup-limit'
+    /** Mobile Plans: an eSIM the portal does not know, and no SM-DP+ configured (503). */
+    | 'esim-unavailable'
+    /** Mobile Plans: too many new eSIM customers from the client address (429). */
+    | 'esim-limit'
+    /** Mobile Plans: a page of the flow without the signed launch context (400). */
+    | 'mobile-plans-context';
   /** Where to start again (a refused checkout form: its SIM's plans page) instead of the start page. */
   again?: string;
 }
@@ -302,4 +382,7 @@ export type View =
   | CompleteView
   | OperatorErrorView
   | PaymentPendingView
-  | ErrorView;
+  | ErrorView
+  | MobilePlansEsimView
+  | MobilePlansCompleteView
+  | MobilePlansCancelView;

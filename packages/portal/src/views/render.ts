@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { ACTIVATION_RESULTS, type EsimNextStep, REGISTRATION_STATES } from '../mobile-plans/esim-results.ts';
+import type { PurchaseMetadata } from '../mobile-plans/notification.ts';
 import {
   formatDate,
   formatDateTime,
@@ -19,10 +21,13 @@ import {
 } from './i18n.ts';
 import type {
   CompleteView,
+  DevicesView,
   ErrorView,
   IdsConflictView,
   InvalidParametersView,
   Lang,
+  MobilePlansCancelView,
+  MobilePlansCompleteView,
   PageContext,
   PlansView,
   PlanView,
@@ -85,8 +90,11 @@ const PAGES: readonly View['page'][] = [
   'operator-error',
   'payment-pending',
   'error',
+  'mobile-plans-esim',
+  'mobile-plans-complete',
+  'mobile-plans-cancel',
 ];
-const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim'] as const;
+const PARTIALS = ['layout', '_plan-facts', '_receipt', '_sim', '_device-setup'] as const;
 
 /** Creates a renderer: reads and compiles every template now, so a broken template fails at start-up. */
 export function createRenderer(options: RendererOptions = {}): Renderer {
@@ -242,6 +250,12 @@ interface TemplateData {
   scripts: string[];
   staticPrefix: string;
   footer: FooterLinks;
+  /** The Mobile Plans cancel button and failed-download notice of the layout, in the page's language. */
+  mobilePlans?: {
+    cancel: string;
+    cancelUrl: string;
+    lpa?: { title: string; body: string; reported: string; retryUrl?: string; retry: string };
+  };
   /** CSS of this page alone, in a nonce'd style element of the head (built from indexes only, never from data). */
   pageStyle?: string;
   /** Page-specific display values. */
@@ -259,6 +273,7 @@ function templateData(view: View, ctx: PageContext): TemplateData {
     staticPrefix: STATIC_PREFIX,
     scripts: [] as string[],
     footer: footerLinks(ctx),
+    ...(ctx.mobilePlans ? { mobilePlans: mobilePlansLayout(ctx) } : {}),
   };
   switch (view.page) {
     case 'home':
@@ -308,11 +323,143 @@ function templateData(view: View, ctx: PageContext): TemplateData {
       return { ...base, title: tl('pending.title'), page: {} };
     case 'error':
       return { ...base, title: tl(`error.${view.status}.title`), page: error(view, lang) };
+    case 'mobile-plans-esim':
+      return {
+        ...base,
+        title: tl('mp.esim.title'),
+        page: {
+          plans: view.plans.map((plan) => ({
+            name: plan.name,
+            price: plan.price,
+            facts: planFacts(plan, lang),
+          })),
+        },
+      };
+    case 'mobile-plans-complete':
+      return {
+        ...base,
+        title: tl('mp.complete.title'),
+        scripts: [`${STATIC_PREFIX}mobile-plans.js`],
+        page: mobilePlansComplete(view, ctx),
+      };
+    case 'mobile-plans-cancel':
+      return {
+        ...base,
+        title: tl('mp.cancel.title'),
+        scripts: [`${STATIC_PREFIX}mobile-plans.js`],
+        page: { data: mobilePlansCancel(view, ctx) },
+      };
   }
+}
+
+/** The layout's cancel button and, when the launch reported a failed download, its explanation and retry. */
+function mobilePlansLayout(ctx: PageContext): TemplateData['mobilePlans'] {
+  const { lang, mobilePlans } = ctx;
+  if (!mobilePlans) return undefined;
+  const lpa = mobilePlans.lpa;
+  return {
+    cancel: t(lang, 'mp.cancel'),
+    cancelUrl: mobilePlans.cancelUrl,
+    ...(lpa
+      ? {
+          lpa: {
+            title: t(lang, 'mp.lpa.title'),
+            body: stepMessage(lpa.nextStep, ctx),
+            reported: t(lang, 'mp.lpa.reported', { codes: lpa.codes.join(', ') }),
+            retry: t(lang, 'mp.lpa.retry'),
+            ...(lpa.retryUrl ? { retryUrl: lpa.retryUrl } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The sentence of a next step after an eSIM result. */
+function stepMessage(step: EsimNextStep, ctx: PageContext): string {
+  return t(ctx.lang, `mp.step.${step}`, { operator: ctx.operatorName });
+}
+
+/** The data- attributes mobile-plans.js reads: the metadata, and the texts it shows (no inline script: CSP). */
+function metadataData(metadata: PurchaseMetadata, ctx: PageContext): Record<string, string> {
+  return {
+    'user-account': metadata.userAccount,
+    'purchase-instrument': metadata.purchaseInstrument,
+    line: metadata.line,
+    status: metadata.moDirectStatus,
+    'plan-name': metadata.planName,
+    ...(metadata.transactionId ? { 'transaction-id': metadata.transactionId } : {}),
+    'msg-working': t(ctx.lang, 'mp.status.working'),
+    'msg-no-host': t(ctx.lang, 'mp.status.noHost'),
+    'msg-error': t(ctx.lang, 'mp.status.error'),
+  };
+}
+
+/** The completion page's hand-over: which call, its arguments, and every message the app's answers may need. */
+function mobilePlansComplete(view: MobilePlansCompleteView, ctx: PageContext) {
+  const { lang } = ctx;
+  const n = view.notification;
+  const operator = ctx.operatorName;
+  const done =
+    n.operation === 'profile-download'
+      ? n.delayMinutes === undefined
+        ? t(lang, 'mp.status.download')
+        : t(lang, 'mp.status.delayed', { minutes: n.delayMinutes })
+      : n.operation === 'purchase-with-profile-download'
+        ? n.networkRegistrationMinutes === 0
+          ? t(lang, 'mp.status.asyncNow')
+          : t(lang, 'mp.status.async', { minutes: n.networkRegistrationMinutes })
+        : t(lang, n.operation === 'balance-addition' ? 'mp.status.balance' : 'mp.status.cancelled');
+  const data: Record<string, string> = {
+    operation: n.operation,
+    ...metadataData(view.metadata, ctx),
+    'msg-done': done,
+    'msg-download-cancelled': t(lang, 'mp.status.downloadCancelled'),
+    ...('activationCode' in n ? { 'activation-code': n.activationCode } : {}),
+    ...('iccid' in n && n.iccid ? { iccid: n.iccid } : {}),
+    ...(n.operation === 'profile-download' && n.delayMinutes !== undefined
+      ? { delay: String(n.delayMinutes) }
+      : {}),
+    ...(n.operation === 'purchase-with-profile-download'
+      ? { 'registration-minutes': String(n.networkRegistrationMinutes) }
+      : {}),
+    'activation-results': JSON.stringify(
+      Object.fromEntries(
+        Object.entries(ACTIVATION_RESULTS).map(([name, step]) => [name, stepMessage(step, ctx)]),
+      ),
+    ),
+    'registration-states': JSON.stringify(
+      Object.fromEntries(
+        Object.entries(REGISTRATION_STATES).map(([name, note]) => [
+          name,
+          t(lang, `mp.registration.${note}`, { operator }),
+        ]),
+      ),
+    ),
+  };
+  return {
+    data,
+    facts: [
+      { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
+      ...planFacts(view.plan, lang),
+    ],
+    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
+  };
+}
+
+/** The cancel page's hand-over: notifyCancelledPurchase with its metadata. */
+function mobilePlansCancel(view: MobilePlansCancelView, ctx: PageContext): Record<string, string> {
+  return {
+    operation: 'cancelled-purchase',
+    ...metadataData(view.metadata, ctx),
+    'msg-done': view.downloadCancelled
+      ? `${t(ctx.lang, 'mp.status.downloadCancelled')} ${t(ctx.lang, 'mp.status.cancelled')}`
+      : t(ctx.lang, 'mp.status.cancelled'),
+  };
 }
 
 function invalidParameters(view: InvalidParametersView, lang: Lang) {
   return {
+    next: t(lang, view.mobilePlans ? 'mp.invalid.next' : 'invalid.next'),
     problems: view.problems.map((p) => ({
       label: t(lang, `param.${p.param}`),
       value: displayValue(p.value, lang),
@@ -464,6 +611,34 @@ function complete(view: CompleteView, ctx: PageContext) {
         : t(lang, 'complete.status.supportNoPhone', { operator: ctx.operatorName }),
     } as Record<string, string>,
     showWifi: view.wifiProfiles.length > 0,
+    devices: view.devices && devicesOf(view.devices),
+  };
+}
+
+/** A device profile the completion page links to. */
+interface DeviceLink {
+  platform: 'apple' | 'android';
+  url: string;
+}
+
+/**
+ * The completion page's device setups: the visitor's Apple or Android device first (the Windows setup then folds away
+ * under its name), the profiles of the other platforms a click away.
+ */
+function devicesOf(devices: DevicesView): {
+  primary?: DeviceLink;
+  others: DeviceLink[];
+  linkMinutes: number;
+} {
+  const links: DeviceLink[] = [
+    { platform: 'apple', url: devices.apple },
+    ...(devices.android ? [{ platform: 'android' as const, url: devices.android }] : []),
+  ];
+  const primary = links.find((l) => l.platform === devices.platform);
+  return {
+    ...(primary ? { primary } : {}),
+    others: links.filter((l) => l !== primary),
+    linkMinutes: devices.linkMinutes,
   };
 }
 
@@ -472,6 +647,9 @@ const ERROR_REASONS: Record<NonNullable<ErrorView['reason']>, MessageKey> = {
   'checkout-limit': 'error.checkoutLimit.body',
   'login-limit': 'error.loginLimit.body',
   'signup-limit': 'error.signupLimit.body',
+  'esim-unavailable': 'error.esimUnavailable.body',
+  'esim-limit': 'error.esimLimit.body',
+  'mobile-plans-context': 'error.mobilePlansContext.body',
 };
 
 function error(view: ErrorView, lang: Lang) {

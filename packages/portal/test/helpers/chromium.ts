@@ -1,8 +1,11 @@
 // What the browser tests share: Debian's Chromium launched headless, axe-core run in a page, and button names with an
 // amount in them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Config } from '../../src/config/schema.ts';
+import { freeLoopbackPort } from '../../src/free-port.ts';
+import { type RunningPortal, startPortal } from '../../src/start.ts';
 
 /** Debian's Chromium (/usr/bin/chromium, installed by npm run setup), or the binary MBPROV_CHROMIUM names, headless. */
 export function launchChromium(): Promise<Browser> {
@@ -60,4 +63,45 @@ interface AxeResults {
     help: string;
     nodes: Array<{ target: string[]; failureSummary?: string }>;
   }>;
+}
+
+/**
+ * The embedded demo portal for a browser test: HTTPS on a free loopback port, `dataDir` as its data directory, the test
+ * payment service on a port of its own (others may be running on this machine), and the limits per client address
+ * lifted: every customer of these tests comes from 127.0.0.1, dozens of pages and checkouts a minute
+ * (portal-http-checkout.test.ts tests the limits). `adjust` changes the configuration further.
+ */
+export async function startBrowserPortal(
+  dataDir: string,
+  adjust?: (config: Config) => void,
+): Promise<{ portal: RunningPortal; baseUrl: string }> {
+  const port = await freeLoopbackPort();
+  const baseUrl = `https://localhost:${port}`;
+  const portal = await startPortal({
+    env: {
+      MBPROV_DATA_DIR: dataDir,
+      PORT: String(port),
+      MBPROV_PUBLIC_URL: baseUrl,
+      MBPROV_TEST_PAYMENTS_PORT: '0',
+    },
+    adjust: (config) => {
+      config.rateLimits.entryPerMinute = 10_000;
+      config.rateLimits.checkoutPerMinute = 10_000;
+      config.checkouts.maxPerClient = 10_000;
+      adjust?.(config);
+    },
+    logger: false,
+  });
+  return { portal, baseUrl };
+}
+
+/** Ends a browser test: the browser, the portal, and its data directory (each only if it was started). */
+export async function stopBrowserPortal(
+  browser: Browser | undefined,
+  portal: RunningPortal | undefined,
+  dataDir: string | undefined,
+): Promise<void> {
+  await browser?.close();
+  await portal?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

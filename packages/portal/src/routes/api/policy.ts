@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { policyFor, walledGardenHosts } from '../../backoffice/policy.ts';
 import type { PortalContext } from '../../context.ts';
+import { MOBILE_PLANS_WALLED_GARDEN } from '../../mobile-plans/walled-garden.ts';
 import { sendAttachment } from './attachment.ts';
 import { ERRORS } from './error-answers.ts';
 import { givenIdentifiers } from './given-identifiers.ts';
@@ -73,12 +74,27 @@ export function policyRoutes(app: FastifyInstance, ctx: PortalContext, guard: Gu
           'Hosts reachable without a plan, for firewalls and proxies (text: one per line; ?format=json).',
         querystring: WalledGardenQuery,
         // The JSON form's; the text form is sent as it is.
-        response: { 200: Type.Object({ hosts: Type.Array(Type.String()) }), ...ERRORS },
+        response: {
+          200: Type.Object({
+            hosts: Type.Array(Type.String()),
+            mobilePlans: Type.Optional(
+              Type.Array(Type.Object({ host: Type.String(), http: Type.Boolean(), https: Type.Boolean() }), {
+                description:
+                  'With mobilePlans.enabled: the Mobile Plans endpoints and the schemes each needs.',
+              }),
+            ),
+          }),
+          ...ERRORS,
+        },
       },
     },
     async (request, reply) => {
       const hosts = walledGardenHosts(ctx);
-      if (request.query.format === 'json') return { hosts };
+      if (request.query.format === 'json')
+        return {
+          hosts,
+          ...(ctx.config.mobilePlans.enabled ? { mobilePlans: MOBILE_PLANS_WALLED_GARDEN } : {}),
+        };
       return sendAttachment(reply, 'text/plain; charset=utf-8', 'walled-garden.txt', `${hosts.join('\n')}\n`);
     },
   );

@@ -1,0 +1,344 @@
+// The Mobile Plans flow in a real browser (Debian's Chromium, playwright-core), against a fake Mobile Plans app
+// (helpers/mobile-plans-host.ts) that checks every call against the documented shapes: an eSIM purchase down to
+// notifyProfileDownload with the ordered activation code and every result the app can report back, a physical-SIM
+// purchase, balance top-ups with and without an ICCID, a cancel, and a retry after an LPA error header. Each page is
+// checked against the design policies a test can check: 800x600 and 320 px wide without sideways scrolling, no new
+// windows or target=_blank, support, terms and privacy links, the cancel button, every resource from the portal's own
+// HTTPS origin, axe-core clean. The eSIM back end is the in-test EsimOrders (helpers/esim-orders.ts) until the SM-DP+
+// branch is merged.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
+import type { RunningPortal } from '../src/start.ts';
+import { addSims } from '../src/storage/sims.ts';
+import { messages, t } from '../src/views/i18n.ts';
+import {
+  axeViolations,
+  launchChromium,
+  startBrowserPortal,
+  stopBrowserPortal,
+  withAnyAmount,
+} from './helpers/chromium.ts';
+import { type RecordingEsimOrders, recordingEsimOrders } from './helpers/esim-orders.ts';
+import { appReports, type FakeMobilePlansHost, fakeMobilePlansHost } from './helpers/mobile-plans-host.ts';
+
+const TEST_TIMEOUT = 180_000;
+const PHYSICAL = '8988247000100007001';
+const INSTALLED = '8988247000100007019';
+const EID = '89033024010400000100000000007001';
+
+let portal: RunningPortal;
+let browser: Browser;
+let dataDir: string;
+let baseUrl: string;
+let orders: RecordingEsimOrders;
+
+/** A browser context as the Mobile Plans app's WebView: the fake app, 800x600, the given headers. */
+async function mobilePlansApp(
+  transactionId: string,
+  headers: Record<string, string> = {},
+  locale: 'en-US' | 'ja-JP' = 'en-US',
+): Promise<{ context: BrowserContext; host: FakeMobilePlansHost; page: Page }> {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 800, height: 600 },
+    locale,
+    extraHTTPHeaders: { 'Accept-Language': locale, ...headers },
+  });
+  context.setDefaultTimeout(30_000);
+  const host = await fakeMobilePlansHost(context, transactionId);
+  return { context, host, page: await context.newPage() };
+}
+
+/** The launch URL as the app opens it. */
+const launchUrl = (query: Record<string, string>) => `${baseUrl}/mobile-plans?${new URLSearchParams(query)}`;
+
+/** The design policies of a Mobile Plans page a test can check (docs/mobile-plans.md, "Design policies"). */
+async function checkDesign(page: Page, host: FakeMobilePlansHost): Promise<void> {
+  const where = new URL(page.url()).pathname;
+  const layout = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: document.documentElement.clientWidth,
+    blank: document.querySelectorAll('[target]').length,
+    resources: performance.getEntriesByType('resource').map((e) => e.name),
+  }));
+  assert.ok(layout.scroll <= layout.width, `${where}: no sideways scrolling at 800 px (${layout.scroll})`);
+  assert.equal(layout.blank, 0, `${where}: no target= links (new windows)`);
+  for (const url of [page.url(), ...layout.resources])
+    assert.equal(new URL(url).origin, baseUrl, `${where}: ${url} from the portal's https origin`);
+  for (const key of ['site.footer.supportPage', 'site.footer.terms', 'site.footer.privacy'] as const)
+    assert.equal(await page.getByRole('link', { name: t('en', key) }).count(), 1, `${where}: ${key}`);
+  assert.equal(
+    await page.getByRole('link', { name: t('en', 'mp.cancel') }).count(),
+    1,
+    `${where}: cancel button`,
+  );
+  assert.deepEqual(await axeViolations(page), [], `${where}: axe-core`);
+  await page.setViewportSize({ width: 320, height: 600 });
+  const narrow = await page.evaluate(
+    () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+  );
+  assert.ok(narrow, `${where}: readable at 320 px without sideways scrolling`);
+  await page.setViewportSize({ width: 800, height: 600 });
+  assert.deepEqual(host.callsTo('window.open'), [], 'no pop-ups');
+}
+
+/** Chooses a plan on the plans page, pays with the accepted test card, and waits for the hand-over. */
+async function buy(page: Page, plan: string, host: FakeMobilePlansHost): Promise<void> {
+  await checkDesign(page, host);
+  await page.getByRole('radio', { name: plan }).check();
+  await Promise.all([
+    page.waitForURL((u) => u.origin !== baseUrl),
+    page.getByRole('button', { name: withAnyAmount(messages('en')['pay.submit.hosted.amount']) }).click(),
+  ]);
+  await page.getByLabel(testPaymentText('en', 'field.name')).fill('Test User');
+  await page.getByLabel(testPaymentText('en', 'field.number')).fill('4242 4242 4242 4242');
+  await page.getByLabel(testPaymentText('en', 'field.expiry')).fill('12/39');
+  await page.getByLabel(testPaymentText('en', 'field.cvc')).fill('123');
+  await Promise.all([
+    page.waitForURL(`${baseUrl}/mobile-plans/complete`),
+    page.getByRole('button', { name: withAnyAmount(testPaymentText('en', 'pay.submit')) }).click(),
+  ]);
+  await page.locator('#mobile-plans[data-state="done"]').waitFor();
+}
+
+/** The one call to `fn`, without problems; its arguments. */
+function onlyCall(host: FakeMobilePlansHost, fn: string): unknown[] {
+  assert.deepEqual(host.problems(), []);
+  const calls = host.callsTo(fn);
+  assert.equal(calls.length, 1, `${fn} once: ${JSON.stringify(host.calls)}`);
+  return (calls[0] as { args: unknown[] }).args;
+}
+
+describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
+  timeout: 10 * TEST_TIMEOUT,
+}, () => {
+  before(
+    async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-mp-'));
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir));
+      orders = recordingEsimOrders();
+      portal.ctx.esim = orders;
+      await addSims(
+        portal.ctx.store.db,
+        [
+          { iccid: PHYSICAL, imsi: '440100000007001' },
+          { iccid: INSTALLED, imsi: '440100000007019' },
+        ],
+        new Date().toISOString(),
+      );
+      browser = await launchChromium();
+    },
+    { timeout: TEST_TIMEOUT },
+  );
+  after(() => stopBrowserPortal(browser, portal, dataDir));
+
+  it('an eSIM purchase: launch with eid and iccids, a plan, the test payment, notifyProfileDownload with the activation code; every result the app reports is explained', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const { context, host, page } = await mobilePlansApp('/7RBTuSJt02OZbX8.4');
+    try {
+      await page.goto(
+        launchUrl({
+          market: 'US',
+          location: 'US',
+          transactionId: '/7RBTuSJt02OZbX8.4',
+          eid: EID,
+          imei: '001102000315468',
+          iccids: '8988247000101867183,8988247000103824828',
+        }),
+      );
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), t('en', 'mp.esim.title'));
+      await checkDesign(page, host);
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/renew`),
+        page.getByRole('button', { name: t('en', 'mp.esim.continue') }).click(),
+      ]);
+      await buy(page, '10 GB Monthly', host);
+      await checkDesign(page, host);
+      const [metadata, code, ...rest] = onlyCall(host, 'notifyProfileDownload');
+      assert.deepEqual(rest, [], 'inline: no delay');
+      const order = orders.calls.find((c) => c.fn === 'order');
+      assert.deepEqual(order && { eid: order.eid, transactionId: order.transactionId }, {
+        eid: EID,
+        transactionId: '/7RBTuSJt02OZbX8.4',
+      });
+      assert.match(code as string, /^1\$smdp\.test\.example\$MP-0001-TEST$/);
+      assert.deepEqual(metadata, {
+        userAccount: 'New',
+        purchaseInstrument: 'New',
+        line: 'New',
+        lineType: 'New',
+        moDirectStatus: 'Complete',
+        modirectStatus: 'Complete',
+        planName: '10 GB Monthly',
+        transactionId: '/7RBTuSJt02OZbX8.4',
+      });
+      assert.equal(await page.locator('#mobile-plans').textContent(), t('en', 'mp.status.download'));
+
+      // What the app reports afterwards: every documented registration state and activation result.
+      const operator = 'Contoso Mobile (demo)';
+      for (const [state, note] of [
+        ['none', 'waiting'],
+        ['deregistered', 'waiting'],
+        ['searching', 'searching'],
+        ['home', 'connected'],
+        ['roaming', 'connected'],
+        ['partner', 'connected'],
+        ['denied', 'denied'],
+      ] as const) {
+        await appReports(page, 'registrationChanged', state, '8988247000000000001');
+        assert.equal(
+          await page.locator('#mobile-plans-network').textContent(),
+          t('en', `mp.registration.${note}`, { operator }),
+        );
+      }
+      const results = (await page.evaluate(
+        () =>
+          (window as unknown as { __mobilePlansApp: { activationResults: string[] } }).__mobilePlansApp
+            .activationResults,
+      )) as string[];
+      assert.equal(results.length, 31);
+      const { ACTIVATION_RESULTS } = await import('../src/mobile-plans/esim-results.ts');
+      for (const result of results) {
+        await appReports(page, 'activationComplete', result, '8988247000000000001');
+        const step = ACTIVATION_RESULTS[result as keyof typeof ACTIVATION_RESULTS];
+        assert.equal(await page.locator('#mobile-plans').getAttribute('data-state'), `activation-${result}`);
+        assert.equal(
+          await page.locator('#mobile-plans').textContent(),
+          t('en', `mp.step.${step}`, { operator }),
+          result,
+        );
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a retry after an LPA error header: the notice explains it, and the retry hands over the same profile again', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const { context, host, page } = await mobilePlansApp('retry.2', {
+      'X-MP-LPAError-Codes': 'ServerNotReachable',
+      'X-MP-LPAError-TimeStamps': '5/18/2018 11:17:23 PM',
+      'X-MP-LPAError-ICCIDs': '8988247000000000001',
+    });
+    try {
+      await page.goto(launchUrl({ eid: EID, transactionId: 'retry.2' }));
+      const notice = page.locator('#lpa-notice');
+      assert.equal(await notice.getByRole('heading').textContent(), t('en', 'mp.lpa.title'));
+      assert.ok((await notice.textContent())?.includes(t('en', 'mp.step.retry')));
+      await checkDesign(page, host);
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/mobile-plans/complete`),
+        page.getByRole('link', { name: t('en', 'mp.lpa.retry') }).click(),
+      ]);
+      await page.locator('#mobile-plans[data-state="done"]').waitFor();
+      const [metadata, code] = onlyCall(host, 'notifyProfileDownload');
+      assert.equal(code, '1$smdp.test.example$MP-0001-TEST', 'the same order');
+      assert.equal((metadata as { transactionId: string }).transactionId, 'retry.2');
+      assert.equal((metadata as { userAccount: string }).userAccount, 'New', 'still the first plan');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a physical-SIM purchase ends with notifyBalanceAddition without an ICCID', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const { context, host, page } = await mobilePlansApp('waoigFfX00yGH3Vb.1');
+    try {
+      await page.goto(
+        launchUrl({
+          iccid: `${PHYSICAL}F`,
+          imei: '001102000311608',
+          market: 'us',
+          transactionId: 'waoigFfX00yGH3Vb.1',
+          location: 'us',
+        }),
+      );
+      await buy(page, '1 GB Day Pass', host);
+      const args = onlyCall(host, 'notifyBalanceAddition');
+      assert.equal(args.length, 1, 'no ICCID: the SIM is in the PC');
+      assert.equal((args[0] as { line: string }).line, 'Existing');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a balance top-up of an installed eSIM profile names its ICCID', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, host, page } = await mobilePlansApp('topup.1');
+    try {
+      await page.goto(
+        launchUrl({
+          eid: '89033024010400000100000000007019',
+          iccids: `8988247000199999998, ${INSTALLED}F`,
+          transactionId: 'topup.1',
+        }),
+      );
+      await buy(page, '1 GB Day Pass', host);
+      const args = onlyCall(host, 'notifyBalanceAddition');
+      assert.deepEqual([args.length, args[1]], [2, INSTALLED]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('cancel: the button on the plans page returns control with notifyCancelledPurchase', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const { context, host, page } = await mobilePlansApp('cancel.1');
+    try {
+      await page.goto(launchUrl({ iccid: PHYSICAL, transactionId: 'cancel.1' }));
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/mobile-plans/cancel`),
+        page.getByRole('link', { name: t('en', 'mp.cancel') }).click(),
+      ]);
+      await page.locator('#mobile-plans[data-state="done"]').waitFor();
+      const [metadata] = onlyCall(host, 'notifyCancelledPurchase');
+      assert.deepEqual(metadata, {
+        userAccount: 'None',
+        purchaseInstrument: 'None',
+        line: 'Bailed',
+        lineType: 'Bailed',
+        moDirectStatus: 'Cancelled',
+        modirectStatus: 'Cancelled',
+        planName: '',
+        transactionId: 'cancel.1',
+      });
+      assert.deepEqual(await axeViolations(page), []);
+      const cookies = (await context.cookies()).map((c) => c.name);
+      assert.ok(!cookies.includes('mbprov_mp') && !cookies.includes('mbprov_sub'), 'signed out');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Japanese: Accept-Language chooses the language; the new-eSIM page and its LPA notice pass axe-core', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    const { context, page } = await mobilePlansApp(
+      'ja.1',
+      { 'X-MP-LPAError-Codes': 'InsufficientSpaceOnCard' },
+      'ja-JP',
+    );
+    try {
+      await page.goto(launchUrl({ eid: '89033024010400000100000000007027', transactionId: 'ja.1' }));
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), t('ja', 'mp.esim.title'));
+      assert.ok((await page.locator('#lpa-notice').textContent())?.includes(t('ja', 'mp.step.free-space')));
+      assert.equal(await page.getByRole('link', { name: t('ja', 'mp.cancel') }).count(), 1);
+      assert.deepEqual(await axeViolations(page), []);
+      const wide = await page.evaluate(
+        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+      );
+      assert.ok(wide, 'no sideways scrolling at 800 px');
+    } finally {
+      await context.close();
+    }
+  });
+});
