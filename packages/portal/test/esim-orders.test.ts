@@ -11,6 +11,7 @@ import { MbprovError, parseActivationCode } from '@mbprov/core';
 import type { FastifyInstance } from 'fastify';
 import { newSubscriberRow } from '../src/activation/subscribers.ts';
 import { createApiKey } from '../src/backoffice/api-keys.ts';
+import { importEsimInventory, readEsimInventory } from '../src/backoffice/esim-inventory.ts';
 import { Es2plusClient } from '../src/esim/es2plus-client.ts';
 import { createEsimOrders } from '../src/esim/esim-orders.ts';
 import type { EsimOrders } from '../src/esim/orders.ts';
@@ -313,6 +314,30 @@ for (const dialect of DIALECTS) {
       assert.match(failed?.failure ?? '', /installation Failed 8\.1\/4\.8/);
       assert.equal((await notify(note({ notificationPointId: 4 }), smdpKey)).status, 204);
       assert.equal((await esimProfileByIccid(ctx.store.db, order.iccid))?.state, 'failed');
+    });
+
+    it('imports an inventory all or nothing', async () => {
+      const [x, y, z] = iccids(8000, 3) as [string, string, string];
+      const first = readEsimInventory(`iccid,profile_type\n${x},gold\n${y}F\n`, 'csv');
+      assert.deepEqual(await importEsimInventory(ctx.store, first, ctx.clock().toISOString()), {
+        added: 2,
+        exists: 0,
+      });
+      const before = await availableCount();
+      // z is new, x contradicts its stored type: nothing of the file is written.
+      const contradicting = readEsimInventory(
+        JSON.stringify([z, { iccid: x, profileType: 'silver' }]),
+        'json',
+      );
+      await assert.rejects(importEsimInventory(ctx.store, contradicting, ctx.clock().toISOString()), (e) =>
+        code(e, 'MBPROV_ESIM_INVENTORY_INVALID'),
+      );
+      assert.equal(await esimProfileByIccid(ctx.store.db, z), undefined);
+      assert.equal(await availableCount(), before);
+      assert.deepEqual(await importEsimInventory(ctx.store, first, ctx.clock().toISOString()), {
+        added: 0,
+        exists: 2,
+      });
     });
 
     /** POSTs a notification to the portal as an SM-DP+ would. */
