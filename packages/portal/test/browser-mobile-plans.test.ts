@@ -4,16 +4,18 @@
 // purchase, balance top-ups with and without an ICCID, a cancel, and a retry after an LPA error header. Each page is
 // checked against the design policies a test can check: 800x600 and 320 px wide without sideways scrolling, no new
 // windows or target=_blank, support, terms and privacy links, the cancel button, every resource from the portal's own
-// HTTPS origin, axe-core clean. The eSIM back end is the in-test EsimOrders (helpers/esim-orders.ts) until the SM-DP+
-// branch is merged.
+// HTTPS origin, axe-core clean. The eSIM back end is the portal's own: ES2+ over mutual TLS to the built-in test
+// SM-DP+ (esim.testSmdp), which checks every request and plays the device's download with its notifications.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseActivationCode } from '@mbprov/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import type { RunningPortal } from '../src/start.ts';
+import { addEsimProfiles, esimProfileByIccid } from '../src/storage/esim-profiles.ts';
 import { addSims } from '../src/storage/sims.ts';
 import { messages, t } from '../src/views/i18n.ts';
 import {
@@ -23,19 +25,38 @@ import {
   stopBrowserPortal,
   withAnyAmount,
 } from './helpers/chromium.ts';
-import { type RecordingEsimOrders, recordingEsimOrders } from './helpers/esim-orders.ts';
 import { appReports, type FakeMobilePlansHost, fakeMobilePlansHost } from './helpers/mobile-plans-host.ts';
 
 const TEST_TIMEOUT = 180_000;
 const PHYSICAL = '8988247000100007001';
 const INSTALLED = '8988247000100007019';
 const EID = '89033024010400000100000000007001';
+const SMDP_ADDRESS = 'smdp.test.example';
+/** The eSIM profile inventory: what the test SM-DP+ can deliver. */
+const STOCK = ['8988247000200000011', '8988247000200000029', '8988247000200000037'];
+
+/** The ES2+ functions the test SM-DP+ received, in order, with the EID and ICCID of each. */
+function smdpCalls(): Array<{ fn: string; eid?: string; iccid?: string; status?: string }> {
+  const smdp = portal.testSmdp;
+  assert.ok(smdp, 'the built-in test SM-DP+ runs');
+  return smdp.requests.map((r) => {
+    const body = r.body as { eid?: string; iccid?: string };
+    return {
+      fn: r.function,
+      ...(body?.eid ? { eid: body.eid } : {}),
+      ...(body?.iccid ? { iccid: body.iccid } : {}),
+      ...(r.answer ? { status: r.answer.status } : {}),
+    };
+  });
+}
+
+/** The order of the first test (an activation code and its profile), for the retry and the download. */
+let firstOrder: { code: string; iccid: string; matchingId: string } | undefined;
 
 let portal: RunningPortal;
 let browser: Browser;
 let dataDir: string;
 let baseUrl: string;
-let orders: RecordingEsimOrders;
 
 /** A browser context as the Mobile Plans app's WebView: the fake app, 800x600, the given headers. */
 async function mobilePlansApp(
@@ -120,9 +141,18 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
   before(
     async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'mbprov-browser-mp-'));
-      ({ portal, baseUrl } = await startBrowserPortal(dataDir));
-      orders = recordingEsimOrders();
-      portal.ctx.esim = orders;
+      ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
+        config.esim = {
+          smdpAddress: SMDP_ADDRESS,
+          functionRequesterIdentifier: 'mbprov-browser-test',
+          testSmdp: { port: 0 },
+        };
+      }));
+      await addEsimProfiles(
+        portal.ctx.store.db,
+        STOCK.map((iccid) => ({ iccid })),
+        new Date().toISOString(),
+      );
       await addSims(
         portal.ctx.store.db,
         [
@@ -162,12 +192,22 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
       await checkDesign(page, host);
       const [metadata, code, ...rest] = onlyCall(host, 'notifyProfileDownload');
       assert.deepEqual(rest, [], 'inline: no delay');
-      const order = orders.calls.find((c) => c.fn === 'order');
-      assert.deepEqual(order && { eid: order.eid, transactionId: order.transactionId }, {
-        eid: EID,
-        transactionId: '/7RBTuSJt02OZbX8.4',
-      });
-      assert.match(code as string, /^1\$smdp\.test\.example\$MP-0001-TEST$/);
+      // The portal ordered the first profile of the inventory at the SM-DP+ for this EID (DownloadOrder, then
+      // ConfirmOrder with release), and the app got the activation code of that order.
+      const iccid = STOCK[0] as string;
+      assert.deepEqual(smdpCalls(), [
+        { fn: 'downloadOrder', eid: EID, iccid, status: 'Executed-Success' },
+        { fn: 'confirmOrder', eid: EID, iccid, status: 'Executed-Success' },
+      ]);
+      const activation = parseActivationCode(code as string);
+      assert.equal(activation.smdpAddress, SMDP_ADDRESS);
+      const stored = await esimProfileByIccid(portal.ctx.store.db, iccid);
+      assert.equal(stored?.state, 'released');
+      assert.equal(stored?.eid, EID);
+      assert.equal(stored?.matching_id, activation.matchingId);
+      assert.equal(stored?.transaction_id, '/7RBTuSJt02OZbX8.4');
+      assert.equal(portal.testSmdp?.profile(iccid)?.state, 'Released');
+      firstOrder = { code: code as string, iccid, matchingId: activation.matchingId };
       assert.deepEqual(metadata, {
         userAccount: 'New',
         purchaseInstrument: 'New',
@@ -239,10 +279,54 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
       ]);
       await page.locator('#mobile-plans[data-state="done"]').waitFor();
       const [metadata, code] = onlyCall(host, 'notifyProfileDownload');
-      assert.equal(code, '1$smdp.test.example$MP-0001-TEST', 'the same order');
+      assert.equal(code, firstOrder?.code, 'the same order');
+      assert.equal(smdpCalls().length, 2, 'no second order at the SM-DP+');
       assert.equal((metadata as { transactionId: string }).transactionId, 'retry.2');
       assert.equal((metadata as { userAccount: string }).userAccount, 'New', 'still the first plan');
     } finally {
+      await context.close();
+    }
+  });
+
+  it('the device downloads the profile: the SM-DP+ notifies the portal, and the line is topped up afterwards, never given a second profile', {
+    timeout: TEST_TIMEOUT,
+  }, async () => {
+    assert.ok(firstOrder && portal.testSmdp, 'the eSIM purchase ran first');
+    const sent = await portal.testSmdp.simulateDownload(firstOrder.matchingId, EID);
+    assert.deepEqual(
+      sent.map((n) => [n.notificationPointId, n.httpStatus]),
+      [
+        [3, 204],
+        [4, 204],
+      ],
+    );
+    assert.equal((await esimProfileByIccid(portal.ctx.store.db, firstOrder.iccid))?.state, 'installed');
+    // The app opens the portal again with the installed profile among the eSIM's ICCIDs: a top-up naming it. (The
+    // line's first plan is still active: the operator here lets a purchase replace it.)
+    const { operator } = portal.ctx.config;
+    const renew = operator.renewWhileActive;
+    operator.renewWhileActive = 'replace';
+    const { context, host, page } = await mobilePlansApp('after.1');
+    try {
+      await page.goto(launchUrl({ eid: EID, iccids: firstOrder.iccid, transactionId: 'after.1' }));
+      // The status page of the active line, with the purchase that replaces its plan.
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), t('en', 'status.heading'));
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/renew`),
+        page.locator('a.button[href="/renew"]').click(),
+      ]);
+      await buy(page, '1 GB Day Pass', host);
+      const args = onlyCall(host, 'notifyBalanceAddition');
+      assert.deepEqual([args.length, args[1]], [2, firstOrder.iccid]);
+      // And a launch that does not list it (the app's list is optional) finds the line by its EID: the completion
+      // page sees the delivered profile and tops it up instead of ordering another.
+      await page.goto(launchUrl({ eid: EID, transactionId: 'after.2' }));
+      await page.goto(`${baseUrl}/mobile-plans/complete`);
+      await page.locator('#mobile-plans[data-state="done"]').waitFor();
+      assert.equal(host.callsTo('notifyProfileDownload').length, 0);
+      assert.equal(smdpCalls().length, 2, 'still one order at the SM-DP+');
+    } finally {
+      operator.renewWhileActive = renew;
       await context.close();
     }
   });

@@ -6,7 +6,6 @@ import {
   esimProfileByIccid,
   lockSubscriberOrders,
   markEsimReleased,
-  rememberSubscriberEsim,
   reserveEsimProfile,
   returnEsimProfile,
   undownloadedOrder,
@@ -117,7 +116,6 @@ export function createEsimOrders(ctx: PortalContext, smdp: Smdp): EsimOrders {
           at,
         );
         if (!reserved) throw new MbprovError('MBPROV_ESIM_NO_PROFILE', 'No eSIM profile is available.');
-        await rememberSubscriberEsim(tx, subscriberId, eid, at);
         return { again: false, profile: reserved };
       });
       const { again, profile } = taken;

@@ -20,9 +20,10 @@ import {
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import { clearSession } from '../security/account-session.ts';
 import { sameOriginGuard } from '../security/same-origin.ts';
+import { deliveredProfile, orderedProfileOf } from '../storage/esim-profiles.ts';
 import { activePlans, getPlan } from '../storage/plans.ts';
 import { simsByIccids } from '../storage/sims.ts';
-import { type Subscriber, subscriberByEid } from '../storage/subscribers.ts';
+import { type Subscriber, subscriberByEid, subscriberById } from '../storage/subscribers.ts';
 import { activeSubscription, subscriptionsOf } from '../storage/subscriptions.ts';
 import type {
   ErrorView,
@@ -82,6 +83,15 @@ async function launchSubscriber(ctx: PortalContext, launch: MobilePlansLaunch): 
     return { kind: 'known', subscriber, context: { ...base, iccid: sim.iccid, subscriberId: subscriber.id } };
   }
   if (launch.kind === 'physical') return { kind: 'unknown-sim' };
+  // A profile the portal ordered for a subscriber, now on this eSIM: that subscriber's line, topped up.
+  const ordered = await orderedProfileOf(ctx.store.db, launch.iccids);
+  const owner = ordered && (await subscriberById(ctx.store.db, ordered.subscriberId));
+  if (ordered && owner?.status === 'active')
+    return {
+      kind: 'known',
+      subscriber: owner,
+      context: { ...base, iccid: ordered.iccid, subscriberId: owner.id },
+    };
   const byEid = await subscriberByEid(ctx.store.db, launch.eid);
   if (!byEid) return { kind: 'new-esim' };
   const installed = launch.iccids[0];
@@ -303,6 +313,13 @@ export function mobilePlansRoutes(
     const subscription = await activeSubscription(ctx.store.db, subscriber.id);
     const plan = subscription ? await getPlan(ctx.store.db, subscription.plan_id) : undefined;
     if (!subscription || !plan) return reply.redirect('/renew', 303);
+    // A line whose profile reached the eSIM since the launch (this page visited again after the download) is topped
+    // up, not given a second profile.
+    const delivered =
+      context.kind === 'esim' && !context.iccid && context.eid
+        ? await deliveredProfile(ctx.store.db, subscriber.id, context.eid)
+        : undefined;
+    if (delivered) context.iccid = delivered.iccid;
     const newLine = context.kind === 'esim' && !context.iccid;
     if (newLine && !ctx.esim) return esimUnavailable(request, reply, lang, context.transactionId);
     // The same subscriber and EID get the same undownloaded order again: a reload or a retry burns no profile.

@@ -139,29 +139,58 @@ export async function reserveEsimProfile(
     .executeTakeFirst();
 }
 
-/** Records that the subscriber has the eSIM `eid` (the subscriber model learns its EIDs). */
-export async function rememberSubscriberEsim(
+/**
+ * The EIDs of a subscriber's eSIMs, most recently ordered for first: those its profiles were ordered for (the
+ * subscriber model learns its EIDs from its orders).
+ */
+export async function subscriberEids(db: Db, subscriberId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('esim_profiles')
+    .select(['eid', (eb) => eb.fn.max('updated_at').as('last')])
+    .where('subscriber_id', '=', subscriberId)
+    .where('eid', 'is not', null)
+    .where('state', '!=', 'failed')
+    .groupBy('eid')
+    .orderBy('last', 'desc')
+    .execute();
+  return rows.map((r) => r.eid as string);
+}
+
+/**
+ * The subscriber's profile on the eSIM `eid` that reached the device (downloaded or installed), the latest: a Mobile
+ * Plans purchase for a line that has it tops it up instead of ordering another.
+ */
+export async function deliveredProfile(
   db: Db,
   subscriberId: string,
   eid: string,
-  now: string,
-): Promise<void> {
-  await db
-    .insertInto('subscriber_esims')
-    .values({ subscriber_id: subscriberId, eid, created_at: now, updated_at: now })
-    .onConflict((c) => c.columns(['subscriber_id', 'eid']).doUpdateSet({ updated_at: now }))
-    .execute();
+): Promise<EsimProfile | undefined> {
+  return db
+    .selectFrom('esim_profiles')
+    .selectAll()
+    .where('subscriber_id', '=', subscriberId)
+    .where('eid', '=', eid)
+    .where('state', 'in', ['downloaded', 'installed'])
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
 }
 
-/** The EIDs of a subscriber's eSIMs, most recently ordered for first. */
-export async function subscriberEids(db: Db, subscriberId: string): Promise<string[]> {
+/** The first of `iccids` (in their order) that is a profile the inventory gave a subscriber, with that subscriber. */
+export async function orderedProfileOf(
+  db: Db,
+  iccids: readonly string[],
+): Promise<{ iccid: string; subscriberId: string } | undefined> {
+  if (iccids.length === 0) return undefined;
   const rows = await db
-    .selectFrom('subscriber_esims')
-    .select('eid')
-    .where('subscriber_id', '=', subscriberId)
-    .orderBy('updated_at', 'desc')
+    .selectFrom('esim_profiles')
+    .select(['iccid', 'subscriber_id'])
+    .where('iccid', 'in', iccids)
+    .where('subscriber_id', 'is not', null)
+    .where('state', 'in', ['released', 'downloaded', 'installed'])
     .execute();
-  return rows.map((r) => r.eid);
+  const iccid = iccids.find((i) => rows.some((r) => r.iccid === i));
+  const row = rows.find((r) => r.iccid === iccid);
+  return row ? { iccid: row.iccid, subscriberId: row.subscriber_id as string } : undefined;
 }
 
 /** The order is released at the SM-DP+: the device can download it with this matching ID. */

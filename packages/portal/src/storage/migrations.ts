@@ -518,20 +518,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('vouchers_by_batch').on('vouchers').column('batch_id').execute();
     },
   },
-  // eSIM through the operator's SM-DP+ (docs/mobile-plans.md): the subscriber model learns the EIDs of its eSIMs; the
-  // profile inventory holds the ICCIDs the SM-DP+ can deliver and each order's state, matching ID and EID (an eSIM
-  // holds several profiles, so several rows may name one EID). Every text column is bounded by a check.
+  // eSIM through the operator's SM-DP+ (docs/mobile-plans.md): the profile inventory holds the ICCIDs the SM-DP+ can
+  // deliver and each order's state, matching ID, subscriber and EID (an eSIM holds several profiles, so several rows
+  // may name one EID; a subscriber's EIDs are those of its profiles, and the EID it was first known by is
+  // subscribers.eid, 0018). Every text column is bounded by a check.
   '0017_esim': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('subscriber_esims')
-        .addColumn('subscriber_id', 'text', (c) => c.notNull().references('subscribers.id'))
-        .addColumn('eid', 'text', (c) => c.notNull().check(sql`length(eid) = 32`))
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('subscriber_esims_pk', ['subscriber_id', 'eid'])
-        .execute();
-      await db.schema.createIndex('subscriber_esims_by_eid').on('subscriber_esims').column('eid').execute();
       await db.schema
         .createTable('esim_profiles')
         .addColumn('iccid', 'text', (c) => c.primaryKey().check(sql`length(iccid) between 19 and 20`))

@@ -21,7 +21,6 @@ export interface Database {
   accounts: AccountTable;
   vouchers: VoucherTable;
   esim_profiles: EsimProfileTable;
-  subscriber_esims: SubscriberEsimTable;
 }
 
 /** Back-office API keys: only a hash of the secret part is kept. */
@@ -376,14 +375,4 @@ export interface EsimProfileTable {
   released_at: string | null;
   downloaded_at: string | null;
   installed_at: string | null;
-}
-
-/** The eSIMs (by EID) a subscriber ordered profiles for: what the subscriber model knows of its devices' eUICCs. */
-export interface SubscriberEsimTable {
-  subscriber_id: string;
-  /** 32 digits. */
-  eid: string;
-  created_at: string;
-  /** When a profile was last ordered for it. */
-  updated_at: string;
 }
