@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseActivationCode } from '@mbprov/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { policyFor } from '../src/backoffice/policy.ts';
 import { text as testPaymentText } from '../src/payments/test-service/strings.ts';
 import type { RunningPortal } from '../src/start.ts';
 import { addEsimProfiles, esimProfileByIccid } from '../src/storage/esim-profiles.ts';
@@ -301,6 +302,11 @@ describe('Mobile Plans in a real browser against a fake Mobile Plans app', {
       ],
     );
     assert.equal((await esimProfileByIccid(portal.ctx.store.db, firstOrder.iccid))?.state, 'installed');
+    // The gateway's policy for the new line, by its profile's ICCID: the walled garden is open (a paid plan).
+    const policy = await policyFor(portal.ctx, { iccid: firstOrder.iccid });
+    assert.deepEqual([policy.internet, policy.reason, policy.plan?.name], [true, 'active', '10 GB Monthly']);
+    const stock = await policyFor(portal.ctx, { iccid: STOCK[2] as string });
+    assert.deepEqual([stock.internet, stock.reason], [false, 'unknown-sim'], 'a profile in stock is no line');
     // The app opens the portal again with the installed profile among the eSIM's ICCIDs: a top-up naming it. (The
     // line's first plan is still active: the operator here lets a purchase replace it.)
     const { operator } = portal.ctx.config;

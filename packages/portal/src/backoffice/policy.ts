@@ -2,9 +2,10 @@ import type { Config } from '../config/schema.ts';
 import type { PortalContext } from '../context.ts';
 import { expireEndedOf } from '../hotspot/disconnect.ts';
 import { MOBILE_PLANS_WALLED_GARDEN } from '../mobile-plans/walled-garden.ts';
+import { orderedProfileOf } from '../storage/esim-profiles.ts';
 import { getPlan } from '../storage/plans.ts';
 import { findSim, type Sim } from '../storage/sims.ts';
-import { subscriberBySim } from '../storage/subscribers.ts';
+import { subscriberById, subscriberBySim } from '../storage/subscribers.ts';
 import { activeSubscription, latestSubscription } from '../storage/subscriptions.ts';
 
 /**
@@ -96,6 +97,8 @@ export async function policyFor(
   const { db } = ctx.store;
   const allowedHosts = walledGardenHosts(ctx);
   const sim = await findSim(db, by);
+  // An eSIM line has no SIM row: the profile the portal ordered for it, by the ICCID the gateway gives.
+  const profile = !sim && by.iccid ? await orderedProfileOf(db, [by.iccid]) : undefined;
   const base = { ...(sim ? simIdentifiers(sim) : by), allowedHosts };
   const closed = (reason: PolicyReason): PolicyAnswer => ({
     ...base,
@@ -103,10 +106,12 @@ export async function policyFor(
     reason,
     connectivityTest: { allowed: false, hosts: CONNECTIVITY_TEST_HOSTS },
   });
-  if (!sim) return closed('unknown-sim');
-  const subscriber = await subscriberBySim(db, sim.id);
+  if (!sim && !profile) return closed('unknown-sim');
+  const subscriber = sim
+    ? await subscriberBySim(db, sim.id)
+    : await subscriberById(db, (profile as { subscriberId: string }).subscriberId);
   if (!subscriber) return closed('no-plan');
-  const suspended = subscriber.status === 'suspended' || sim.status === 'suspended';
+  const suspended = subscriber.status === 'suspended' || sim?.status === 'suspended';
   if (suspended) return closed('suspended');
   const now = ctx.clock().toISOString();
   await expireEndedOf(ctx, subscriber.id);
