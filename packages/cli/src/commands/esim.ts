@@ -17,7 +17,7 @@ export function registerEsim(program: Command, setStatus: (status: number) => vo
   esim
     .command('import')
     .description(
-      'Import eSIM profiles (ICCIDs the SM-DP+ can deliver) from CSV (iccid[,profile_type]) or a JSON array; all or nothing.',
+      'Import eSIM profiles (ICCIDs the SM-DP+ can deliver) from CSV (iccid[,profile_type[,imsi]]) or a JSON array; all or nothing.',
     )
     .argument('<file>', 'the inventory file (.csv or .json)')
     .addOption(

@@ -1,6 +1,11 @@
 import { MbprovError } from '@mbprov/core';
 import type { Store } from '../storage/database.ts';
-import { addEsimProfiles, esimStatesOf, type NewEsimProfile } from '../storage/esim-profiles.ts';
+import {
+  addEsimProfiles,
+  esimImsisHeld,
+  esimStatesOf,
+  type NewEsimProfile,
+} from '../storage/esim-profiles.ts';
 import { cells } from './sims-csv.ts';
 
 /** The largest inventory file read (a few million profiles). */
@@ -10,43 +15,60 @@ export const ESIM_INVENTORY_MAX_ROWS = 2_000_000;
 
 const ICCID = /^[0-9]{19}[0-9Ff]?$/;
 const PROFILE_TYPE = /^[\x20-\x7e]{1,64}$/;
+const IMSI = /^\d{6,15}$/;
+/** The CSV columns, in their order (a header row may name the first one, two or three). */
+const CSV_COLUMNS = ['iccid', 'profile_type', 'imsi'] as const;
 
 const refuse = (where: string, why: string): never => {
   throw new MbprovError('MBPROV_ESIM_INVENTORY_INVALID', `${where}: ${why}; nothing is imported`);
 };
 
+/** An optional text field of a row: absent or empty, else matching `form`. */
+function optional(where: string, value: unknown, form: RegExp, what: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !form.test(value)) refuse(where, what);
+  return value as string;
+}
+
 /** Checks one row; the profile as stored (ICCID without its F padding). */
-function profileOf(where: string, iccid: unknown, profileType: unknown): NewEsimProfile {
+function profileOf(where: string, iccid: unknown, profileType: unknown, imsi: unknown): NewEsimProfile {
   if (typeof iccid !== 'string' || !ICCID.test(iccid)) refuse(where, 'the ICCID must be 19 or 20 digits');
-  if (
-    profileType !== undefined &&
-    profileType !== '' &&
-    (typeof profileType !== 'string' || !PROFILE_TYPE.test(profileType))
-  )
-    refuse(where, 'the profile type must be 1 to 64 printable characters');
+  const type = optional(
+    where,
+    profileType,
+    PROFILE_TYPE,
+    'the profile type must be 1 to 64 printable characters',
+  );
+  const imsiValue = optional(where, imsi, IMSI, 'the IMSI must be 6 to 15 digits');
   return {
     iccid: (iccid as string).replace(/[Ff]$/, ''),
-    ...(typeof profileType === 'string' && profileType !== '' ? { profileType } : {}),
+    ...(type ? { profileType: type } : {}),
+    ...(imsiValue ? { imsi: imsiValue } : {}),
   };
 }
 
 /**
- * Reads an eSIM profile inventory: CSV with the columns ICCID and an optional profile type (by position, or under a
- * header row `iccid,profile_type`), or a JSON array of ICCID strings or `{ "iccid", "profileType" }` objects. The
- * whole file is refused at its first bad row (MBPROV_ESIM_INVENTORY_INVALID naming the line or index): an ICCID that
- * is not 19 or 20 digits (a 20th F is padding and dropped), a profile type that is not 1 to 64 printable characters,
- * an ICCID repeated in the file, more than ESIM_INVENTORY_MAX_ROWS rows.
+ * Reads an eSIM profile inventory: CSV with the columns ICCID, an optional profile type and an optional IMSI (by
+ * position, or under a header row `iccid,profile_type,imsi`), or a JSON array of ICCID strings or `{ "iccid",
+ * "profileType", "imsi" }` objects. The whole file is refused at its first bad row (MBPROV_ESIM_INVENTORY_INVALID
+ * naming the line or index): an ICCID that is not 19 or 20 digits (a 20th F is padding and dropped), a profile type
+ * that is not 1 to 64 printable characters, an IMSI that is not 6 to 15 digits, an ICCID or IMSI repeated in the
+ * file, more than ESIM_INVENTORY_MAX_ROWS rows.
  */
 export function readEsimInventory(text: string, format: 'csv' | 'json'): NewEsimProfile[] {
   if (text.length > ESIM_INVENTORY_MAX_BYTES)
     refuse('the file', `larger than ${ESIM_INVENTORY_MAX_BYTES} bytes`);
   const profiles: NewEsimProfile[] = [];
   const seen = new Set<string>();
+  const seenImsis = new Set<string>();
   const add = (where: string, profile: NewEsimProfile) => {
     if (seen.has(profile.iccid)) refuse(where, `ICCID ${profile.iccid} repeated in the file`);
+    if (profile.imsi && seenImsis.has(profile.imsi))
+      refuse(where, `IMSI ${profile.imsi} repeated in the file`);
     if (profiles.length === ESIM_INVENTORY_MAX_ROWS)
       refuse(where, `more than ${ESIM_INVENTORY_MAX_ROWS} profiles`);
     seen.add(profile.iccid);
+    if (profile.imsi) seenImsis.add(profile.imsi);
     profiles.push(profile);
   };
   if (format === 'json') {
@@ -57,16 +79,16 @@ export function readEsimInventory(text: string, format: 'csv' | 'json'): NewEsim
       return refuse('the file', 'not JSON');
     }
     if (!Array.isArray(parsed))
-      refuse('the file', 'a JSON inventory is an array of ICCIDs or { iccid, profileType }');
+      refuse('the file', 'a JSON inventory is an array of ICCIDs or { iccid, profileType, imsi }');
     for (const [i, item] of (parsed as unknown[]).entries()) {
       const where = `item ${i}`;
-      if (typeof item === 'string') add(where, profileOf(where, item, undefined));
+      if (typeof item === 'string') add(where, profileOf(where, item, undefined, undefined));
       else if (item && typeof item === 'object' && !Array.isArray(item)) {
-        const { iccid, profileType, ...rest } = item as Record<string, unknown>;
+        const { iccid, profileType, imsi, ...rest } = item as Record<string, unknown>;
         const unknown = Object.keys(rest)[0];
         if (unknown !== undefined) refuse(where, `unknown field ${unknown.slice(0, 40)}`);
-        add(where, profileOf(where, iccid, profileType));
-      } else refuse(where, 'an item is an ICCID or { iccid, profileType }');
+        add(where, profileOf(where, iccid, profileType, imsi));
+      } else refuse(where, 'an item is an ICCID or { iccid, profileType, imsi }');
     }
     return profiles;
   }
@@ -80,13 +102,15 @@ export function readEsimInventory(text: string, format: 'csv' | 'json'): NewEsim
     if (header) {
       header = false;
       if (/^iccid$/i.test(row[0] ?? '')) {
-        if (row.length > 2 || (row[1] !== undefined && !/^profile_?type$/i.test(row[1])))
-          refuse(`line ${index + 1}`, 'the header names the columns iccid and profile_type');
+        const named = row.map((c) => c.toLowerCase().replace('profiletype', 'profile_type'));
+        if (row.length > CSV_COLUMNS.length || named.some((c, i) => c !== CSV_COLUMNS[i]))
+          refuse(`line ${index + 1}`, `the header names the columns ${CSV_COLUMNS.join(', ')} in that order`);
         continue;
       }
     }
-    if (row.length > 2) refuse(`line ${index + 1}`, 'a row has an ICCID and a profile type at most');
-    add(`line ${index + 1}`, profileOf(`line ${index + 1}`, row[0], row[1]));
+    if (row.length > CSV_COLUMNS.length)
+      refuse(`line ${index + 1}`, 'a row has an ICCID, a profile type and an IMSI at most');
+    add(`line ${index + 1}`, profileOf(`line ${index + 1}`, row[0], row[1], row[2]));
   }
   return profiles;
 }
@@ -101,8 +125,8 @@ export interface EsimImportSummary {
 
 /**
  * Imports an inventory read by {@link readEsimInventory} in one transaction: every profile is added, or none. A
- * profile the inventory holds already with the same profile type is counted and left as it is (an import can be run
- * again); with another type the whole import is refused. `progress` hears how many rows were written.
+ * profile the inventory holds already with the same profile type and IMSI is counted and left as it is (an import
+ * can be run again); with another type or IMSI, or an IMSI another profile holds, the whole import is refused. `progress` hears how many rows were written.
  */
 export async function importEsimInventory(
   store: Store,
@@ -115,6 +139,10 @@ export async function importEsimInventory(
       tx,
       profiles.map((p) => p.iccid),
     );
+    const imsis = await esimImsisHeld(
+      tx,
+      profiles.flatMap((p) => (p.imsi ? [p.imsi] : [])),
+    );
     for (const p of profiles) {
       const stored = held.get(p.iccid);
       if (stored && stored.profileType !== (p.profileType ?? null))
@@ -122,6 +150,11 @@ export async function importEsimInventory(
           `ICCID ${p.iccid}`,
           `the inventory holds it with profile type ${stored.profileType ?? '(none)'}`,
         );
+      if (stored && stored.imsi !== (p.imsi ?? null))
+        refuse(`ICCID ${p.iccid}`, `the inventory holds it with IMSI ${stored.imsi ?? '(none)'}`);
+      const owner = p.imsi ? imsis.get(p.imsi) : undefined;
+      if (owner && owner !== p.iccid)
+        refuse(`ICCID ${p.iccid}`, `IMSI ${p.imsi} belongs to profile ${owner}`);
     }
     const fresh = profiles.filter((p) => !held.has(p.iccid));
     const added = await addEsimProfiles(tx, fresh, now, (done) => progress?.(done, fresh.length));

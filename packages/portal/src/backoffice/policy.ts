@@ -97,8 +97,11 @@ export async function policyFor(
   const { db } = ctx.store;
   const allowedHosts = walledGardenHosts(ctx);
   const sim = await findSim(db, by);
-  // An eSIM line has no SIM row: the profile the portal ordered for it, by the ICCID the gateway gives.
-  const profile = !sim && by.iccid ? await orderedProfileOf(db, [by.iccid]) : undefined;
+  // An eSIM line has no SIM row: the profile the portal ordered for it, by the ICCID or IMSI the gateway gives.
+  const profile =
+    sim || !(by.iccid || by.imsi)
+      ? undefined
+      : await orderedProfileOf(db, by.iccid ? { iccids: [by.iccid] } : { imsi: by.imsi as string });
   const base = { ...(sim ? simIdentifiers(sim) : by), allowedHosts };
   const closed = (reason: PolicyReason): PolicyAnswer => ({
     ...base,

@@ -84,7 +84,7 @@ async function launchSubscriber(ctx: PortalContext, launch: MobilePlansLaunch): 
   }
   if (launch.kind === 'physical') return { kind: 'unknown-sim' };
   // A profile the portal ordered for a subscriber, now on this eSIM: that subscriber's line, topped up.
-  const ordered = await orderedProfileOf(ctx.store.db, launch.iccids);
+  const ordered = await orderedProfileOf(ctx.store.db, { iccids: launch.iccids });
   const owner = ordered && (await subscriberById(ctx.store.db, ordered.subscriberId));
   if (ordered && owner?.status === 'active')
     return {

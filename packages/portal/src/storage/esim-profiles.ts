@@ -8,6 +8,8 @@ export type EsimProfile = EsimProfileTable;
 export interface NewEsimProfile {
   iccid: string;
   profileType?: string;
+  /** The profile's IMSI (6 to 15 digits), when the operator gives it. */
+  imsi?: string;
 }
 
 /** States of an order that was not downloaded: the same subscriber and EID get it again. */
@@ -34,6 +36,7 @@ export async function addEsimProfiles(
         batch.map((p) => ({
           iccid: p.iccid,
           profile_type: p.profileType ?? null,
+          imsi: p.imsi ?? null,
           state: 'available' as const,
           created_at: now,
           updated_at: now,
@@ -51,17 +54,34 @@ export async function addEsimProfiles(
 export async function esimStatesOf(
   db: Db,
   iccids: readonly string[],
-): Promise<Map<string, { state: EsimProfileState; profileType: string | null }>> {
-  const found = new Map<string, { state: EsimProfileState; profileType: string | null }>();
+): Promise<Map<string, { state: EsimProfileState; profileType: string | null; imsi: string | null }>> {
+  const found = new Map<
+    string,
+    { state: EsimProfileState; profileType: string | null; imsi: string | null }
+  >();
   for (let i = 0; i < iccids.length; i += INSERT_BATCH) {
     const rows = await db
       .selectFrom('esim_profiles')
-      .select(['iccid', 'state', 'profile_type'])
+      .select(['iccid', 'state', 'profile_type', 'imsi'])
       .where('iccid', 'in', iccids.slice(i, i + INSERT_BATCH))
       .execute();
-    for (const r of rows) found.set(r.iccid, { state: r.state, profileType: r.profile_type });
+    for (const r of rows) found.set(r.iccid, { state: r.state, profileType: r.profile_type, imsi: r.imsi });
   }
   return found;
+}
+
+/** Which of the given IMSIs profiles of the inventory hold already, with their ICCIDs. */
+export async function esimImsisHeld(db: Db, imsis: readonly string[]): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
+  for (let i = 0; i < imsis.length; i += INSERT_BATCH) {
+    const rows = await db
+      .selectFrom('esim_profiles')
+      .select(['imsi', 'iccid'])
+      .where('imsi', 'in', imsis.slice(i, i + INSERT_BATCH))
+      .execute();
+    for (const r of rows) held.set(r.imsi as string, r.iccid);
+  }
+  return held;
 }
 
 /** A profile by ICCID. */
@@ -175,21 +195,24 @@ export async function deliveredProfile(
     .executeTakeFirst();
 }
 
-/** The first of `iccids` (in their order) that is a profile the inventory gave a subscriber, with that subscriber. */
+/**
+ * The profile the inventory gave a subscriber (released, downloaded or installed) among the first of `iccids` (in
+ * their order), or with `imsi`; with that subscriber.
+ */
 export async function orderedProfileOf(
   db: Db,
-  iccids: readonly string[],
+  by: { iccids: readonly string[] } | { imsi: string },
 ): Promise<{ iccid: string; subscriberId: string } | undefined> {
-  if (iccids.length === 0) return undefined;
+  const iccids = 'iccids' in by ? by.iccids : undefined;
+  if (iccids?.length === 0) return undefined;
   const rows = await db
     .selectFrom('esim_profiles')
     .select(['iccid', 'subscriber_id'])
-    .where('iccid', 'in', iccids)
+    .where((eb) => (iccids ? eb('iccid', 'in', iccids) : eb('imsi', '=', (by as { imsi: string }).imsi)))
     .where('subscriber_id', 'is not', null)
     .where('state', 'in', ['released', 'downloaded', 'installed'])
     .execute();
-  const iccid = iccids.find((i) => rows.some((r) => r.iccid === i));
-  const row = rows.find((r) => r.iccid === iccid);
+  const row = iccids ? iccids.map((i) => rows.find((r) => r.iccid === i)).find((r) => r) : rows[0];
   return row ? { iccid: row.iccid, subscriberId: row.subscriber_id as string } : undefined;
 }
 

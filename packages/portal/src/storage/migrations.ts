@@ -528,6 +528,7 @@ const migrations: Record<string, Migration> = {
         .createTable('esim_profiles')
         .addColumn('iccid', 'text', (c) => c.primaryKey().check(sql`length(iccid) between 19 and 20`))
         .addColumn('profile_type', 'text', (c) => c.check(sql`length(profile_type) between 1 and 64`))
+        .addColumn('imsi', 'text', (c) => c.unique().check(sql`length(imsi) between 6 and 15`))
         .addColumn('state', 'text', (c) =>
           c
             .notNull()

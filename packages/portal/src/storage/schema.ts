@@ -360,6 +360,8 @@ export type EsimProfileState = 'available' | 'ordering' | 'released' | 'download
 export interface EsimProfileTable {
   iccid: string;
   profile_type: string | null;
+  /** The profile's IMSI when the inventory gave it: how a gateway that knows only the IMSI asks for the line. */
+  imsi: string | null;
   state: EsimProfileState;
   matching_id: string | null;
   /** The SM-DP+ address of the Activation Code (the one ConfirmOrder answered, else the configured one). */
