@@ -29,7 +29,7 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
-export type { EsimOrder, EsimOrders } from './esim/orders.ts';
+export type { EsimOrder, EsimOrders, StuckOrders } from './esim/orders.ts';
 export type { ConfirmOrderInput, Smdp } from './esim/smdp.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export {
