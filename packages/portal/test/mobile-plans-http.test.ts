@@ -353,10 +353,9 @@ for (const dialect of DIALECTS)
         assert.deepEqual(smdpCalls(requests), [
           { fn: 'cancelOrder', eid, iccid, status: 'Executed-Success' },
         ]);
-        assert.equal(
-          (smdp.requests.at(-1)?.body as { matchingId?: string }).matchingId,
-          ordered?.matching_id,
-        );
+        const cancel = smdp.requests.at(-1);
+        assert.ok(cancel);
+        assert.equal((cancel.body as { matchingId?: string }).matchingId, ordered?.matching_id);
         assert.equal(smdp.profile(iccid)?.state, 'Available');
         assert.equal((await esimProfileByIccid(ctx.store.db, iccid))?.state, 'available');
       } finally {
