@@ -11,7 +11,7 @@ import { Es2plusClient } from '../src/esim/es2plus-client.ts';
 import { createEsimOrders } from '../src/esim/esim-orders.ts';
 import type { EsimOrders } from '../src/esim/orders.ts';
 import { STUCK_ORDER_MS } from '../src/esim/stuck-orders.ts';
-import { startTestSmdp, type TestSmdp } from '../src/esim/test-smdp.ts';
+import type { TestSmdp } from '../src/esim/test-smdp.ts';
 import { LocalQueue } from '../src/jobs/local-queue.ts';
 import { PgBossQueue } from '../src/jobs/pg-boss-queue.ts';
 import type { JobQueue } from '../src/jobs/queue.ts';
@@ -24,7 +24,7 @@ import {
 } from '../src/storage/esim-profiles.ts';
 import { insertSubscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, POSTGRES_URL, type TestContext, testContext } from './helpers/context.ts';
-import { eidOf, iccids, type SmdpPki, smdpPki } from './helpers/smdp.ts';
+import { eidOf, iccids, type SmdpPki, smdpAndClient } from './helpers/smdp.ts';
 
 const OPERATOR = 'mbprov-test';
 const ADDRESS = 'smdp.operator.example';
@@ -36,6 +36,7 @@ for (const dialect of DIALECTS) {
     let pki: SmdpPki;
     let smdp: TestSmdp;
     let client: Es2plusClient;
+    let closeSmdp: () => Promise<void>;
     let orders: EsimOrders;
     let queue: JobQueue;
     let minutes = 0;
@@ -72,21 +73,13 @@ for (const dialect of DIALECTS) {
           config.esim = { smdpAddress: ADDRESS, functionRequesterIdentifier: OPERATOR };
         },
       });
-      pki = await smdpPki();
-      smdp = await startTestSmdp({
-        tls: pki.server,
-        clientCa: pki.ca,
-        functionRequesterIdentifier: OPERATOR,
+      const started = await smdpAndClient({
+        operator: OPERATOR,
         address: ADDRESS,
         profiles: stock.map((iccid) => ({ iccid })),
       });
-      client = new Es2plusClient({
-        url: smdp.url,
-        functionRequesterIdentifier: OPERATOR,
-        ...pki.client,
-        ca: pki.ca,
-        timeoutMs: 5000,
-      });
+      ({ smdp, client, pki } = started);
+      closeSmdp = started.close;
       orders = createEsimOrders(ctx, client);
       ctx.esim = orders;
       await addEsimProfiles(
@@ -102,8 +95,7 @@ for (const dialect of DIALECTS) {
     });
     after(async () => {
       await queue.stop();
-      client.close();
-      await smdp.close();
+      await closeSmdp();
       await ctx.close();
     });
 

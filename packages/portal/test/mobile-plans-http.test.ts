@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseActivationCode } from '@mbprov/core';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { Es2plusClient } from '../src/esim/es2plus-client.ts';
+import type { Es2plusClient } from '../src/esim/es2plus-client.ts';
 import { createEsimOrders } from '../src/esim/esim-orders.ts';
 import type { EsimOrders } from '../src/esim/orders.ts';
-import { startTestSmdp, type TestSmdp } from '../src/esim/test-smdp.ts';
+import type { TestSmdp } from '../src/esim/test-smdp.ts';
 import { buildServer } from '../src/server.ts';
 import { addEsimProfiles, esimProfileByIccid, undownloadedOrder } from '../src/storage/esim-profiles.ts';
 import { addSims } from '../src/storage/sims.ts';
@@ -18,7 +18,7 @@ import { subscriberByEid } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
 import { Browser, field, payAndReturn } from './helpers/http.ts';
-import { iccids, smdpPki } from './helpers/smdp.ts';
+import { es2Calls, iccids, smdpAndClient } from './helpers/smdp.ts';
 
 const OPERATOR = 'mbprov-test';
 const SMDP_ADDRESS = 'smdp.test.example';
@@ -29,24 +29,15 @@ let ctx: TestContext;
 let app: FastifyInstance;
 let smdp: TestSmdp;
 let client: Es2plusClient;
+let closeSmdp: () => Promise<void>;
 let orders: EsimOrders;
 let eids = 0;
 /** What the portal logged (JSON lines of pino). */
 const logged: Array<Record<string, unknown>> = [];
 const loggedWith = (code: string) => logged.filter((l) => l.code === code);
 
-/** The ES2+ requests the test SM-DP+ received from the `from`th on: function, EID, ICCID, its answer. */
-function smdpCalls(from: number): Array<{ fn: string; eid?: string; iccid?: string; status?: string }> {
-  return smdp.requests.slice(from).map((r) => {
-    const body = r.body as { eid?: string; iccid?: string };
-    return {
-      fn: r.function,
-      ...(body?.eid ? { eid: body.eid } : {}),
-      ...(body?.iccid ? { iccid: body.iccid } : {}),
-      ...(r.answer ? { status: r.answer.status } : {}),
-    };
-  });
-}
+/** The ES2+ requests the test SM-DP+ received from the `from`th on. */
+const smdpCalls = (from: number) => es2Calls(smdp, from);
 
 /** A fresh EID the portal has not seen. */
 const newEid = () => `890330240104000001000000000${String(++eids).padStart(5, '0')}`;
@@ -102,21 +93,13 @@ for (const dialect of DIALECTS)
           c.esim = { smdpAddress: SMDP_ADDRESS, functionRequesterIdentifier: OPERATOR };
         },
       });
-      const pki = await smdpPki();
-      smdp = await startTestSmdp({
-        tls: pki.server,
-        clientCa: pki.ca,
-        functionRequesterIdentifier: OPERATOR,
+      const started = await smdpAndClient({
+        operator: OPERATOR,
         address: SMDP_ADDRESS,
         profiles: STOCK.map((iccid) => ({ iccid })),
       });
-      client = new Es2plusClient({
-        url: smdp.url,
-        functionRequesterIdentifier: OPERATOR,
-        ...pki.client,
-        ca: pki.ca,
-        timeoutMs: 5000,
-      });
+      ({ smdp, client } = started);
+      closeSmdp = started.close;
       orders = createEsimOrders(ctx, client);
       ctx.esim = orders;
       await addEsimProfiles(
@@ -138,8 +121,7 @@ for (const dialect of DIALECTS)
     });
     after(async () => {
       await app.close();
-      client.close();
-      await smdp.close();
+      await closeSmdp();
       await ctx.close();
     });
 
