@@ -257,6 +257,54 @@ describe('mbprov config check', () => {
     },
   );
 
+  it(
+    "the ES2+ client files of the SM-DP+: ready with the client subject; a key not the certificate's or a CA file without a certificate is exit 1; an unreadable one exit 2",
+    guard,
+    () => {
+      const dir = tempDir();
+      const client = files(dir, good, 'es2-client');
+      const caFile = join(dir, 'smdp-ca.pem');
+      writeFileSync(caFile, good.root.certificatePem);
+      const run = (es2plus: Record<string, string>) => {
+        const config = demoConfig() as Record<string, unknown>;
+        config.esim = {
+          smdpAddress: 'smdp.contoso.example',
+          functionRequesterIdentifier: 'contoso',
+          es2plus: { url: 'https://smdp.contoso.example', ...es2plus },
+        };
+        const file = join(dir, 'portal.json');
+        writeFileSync(file, JSON.stringify(config));
+        return check({ MBPROV_DATA_DIR: dir }, ['--config', file]);
+      };
+      const ready = run({ clientCertFile: client.cert, clientKeyFile: client.key, caFile });
+      assert.equal(ready.status, 0, ready.stderr);
+      assert.match(
+        ready.stdout,
+        new RegExp(`eSIM: ES2\\+ https://smdp\\.contoso\\.example, client CN=.* until .*, CA ${caFile}\\n`),
+      );
+      const wrongKey = run({ clientCertFile: client.cert, clientKeyFile: rootKeyFile(dir), caFile });
+      assert.equal(wrongKey.status, 1);
+      assert.match(wrongKey.stderr, /MBPROV_TLS_INVALID: .*es2-client\.crt\.pem and .*root\.key\.pem/);
+      const notCa = run({ clientCertFile: client.cert, clientKeyFile: client.key, caFile: client.key });
+      assert.equal(notCa.status, 1);
+      assert.match(
+        notCa.stderr,
+        /MBPROV_TLS_INVALID: .*es2-client\.key\.pem is not a file of CA certificates/,
+      );
+      const missing = run({
+        clientCertFile: client.cert,
+        clientKeyFile: client.key,
+        caFile: join(dir, 'none.pem'),
+      });
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /none\.pem/);
+      assert.ok(
+        !`${ready.stdout}${ready.stderr}${wrongKey.stderr}`.includes('PRIVATE KEY'),
+        'no key printed',
+      );
+    },
+  );
+
   it('a misspelt setting: exit 1 naming its path; a missing file: exit 2', guard, () => {
     const dir = tempDir();
     const config = demoConfig() as Record<string, unknown>;

@@ -29,7 +29,12 @@ export {
   toCosaCsv,
   toCosaJson,
 } from './cosa/export.ts';
-export type { EsimOrder, EsimOrders } from './esim/orders.ts';
+export {
+  type Es2plusCredentials,
+  type Es2plusSettings,
+  readEs2plusCredentials,
+} from './esim/es2plus-credentials.ts';
+export type { EsimOrder, EsimOrders, StuckOrders } from './esim/orders.ts';
 export type { ConfirmOrderInput, Smdp } from './esim/smdp.ts';
 export { freeLoopbackPort } from './free-port.ts';
 export {

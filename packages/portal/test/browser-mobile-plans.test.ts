@@ -27,6 +27,7 @@ import {
   withAnyAmount,
 } from './helpers/chromium.ts';
 import { appReports, type FakeMobilePlansHost, fakeMobilePlansHost } from './helpers/mobile-plans-host.ts';
+import { es2Calls } from './helpers/smdp.ts';
 
 const TEST_TIMEOUT = 180_000;
 const PHYSICAL = '8988247000100007001';
@@ -37,19 +38,7 @@ const SMDP_ADDRESS = 'smdp.test.example';
 const STOCK = ['8988247000200000011', '8988247000200000029', '8988247000200000037'];
 
 /** The ES2+ functions the test SM-DP+ received, in order, with the EID and ICCID of each. */
-function smdpCalls(): Array<{ fn: string; eid?: string; iccid?: string; status?: string }> {
-  const smdp = portal.testSmdp;
-  assert.ok(smdp, 'the built-in test SM-DP+ runs');
-  return smdp.requests.map((r) => {
-    const body = r.body as { eid?: string; iccid?: string };
-    return {
-      fn: r.function,
-      ...(body?.eid ? { eid: body.eid } : {}),
-      ...(body?.iccid ? { iccid: body.iccid } : {}),
-      ...(r.answer ? { status: r.answer.status } : {}),
-    };
-  });
-}
+const smdpCalls = () => es2Calls(portal.testSmdp);
 
 /** The order of the first test (an activation code and its profile), for the retry and the download. */
 let firstOrder: { code: string; iccid: string; matchingId: string } | undefined;

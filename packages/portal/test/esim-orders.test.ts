@@ -15,12 +15,12 @@ import { importEsimInventory, readEsimInventory } from '../src/backoffice/esim-i
 import { Es2plusClient } from '../src/esim/es2plus-client.ts';
 import { createEsimOrders } from '../src/esim/esim-orders.ts';
 import type { EsimOrders } from '../src/esim/orders.ts';
-import { startTestSmdp, type TestSmdp } from '../src/esim/test-smdp.ts';
+import type { TestSmdp } from '../src/esim/test-smdp.ts';
 import { buildServer } from '../src/server.ts';
 import { addEsimProfiles, esimProfileByIccid, subscriberEids } from '../src/storage/esim-profiles.ts';
 import { insertSubscriber } from '../src/storage/subscribers.ts';
 import { DIALECTS, type TestContext, testContext, testTls } from './helpers/context.ts';
-import { eidOf, iccids, type SmdpPki, smdpPki } from './helpers/smdp.ts';
+import { eidOf, iccids, type SmdpPki, smdpAndClient } from './helpers/smdp.ts';
 
 const OPERATOR = 'mbprov-test';
 const ADDRESS = 'smdp.operator.example';
@@ -54,26 +54,17 @@ for (const dialect of DIALECTS) {
           config.esim = { smdpAddress: ADDRESS, functionRequesterIdentifier: OPERATOR };
         },
       });
-      pki = await smdpPki();
       const tls = await testTls();
       app = await buildServer(ctx, { https: tls, logger: false });
       portalUrl = (await app.listen({ port: 0, host: '127.0.0.1' })).replace(/^http:/, 'https:');
       smdpKey = (await createApiKey(ctx.store.db, 'smdp', ['smdp'], ctx.clock().toISOString())).key;
-      smdp = await startTestSmdp({
-        tls: pki.server,
-        clientCa: pki.ca,
-        functionRequesterIdentifier: OPERATOR,
+      const started = await smdpAndClient({
+        operator: OPERATOR,
         address: ADDRESS,
         profiles: stock.map((iccid) => ({ iccid })),
         notifications: { url: portalUrl, apiKey: smdpKey, ca: tls.cert },
       });
-      client = new Es2plusClient({
-        url: smdp.url,
-        functionRequesterIdentifier: OPERATOR,
-        ...pki.client,
-        ca: pki.ca,
-        timeoutMs: 5000,
-      });
+      ({ smdp, client, pki } = started);
       orders = createEsimOrders(ctx, client);
       await addEsimProfiles(
         ctx.store.db,

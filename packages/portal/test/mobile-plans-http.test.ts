@@ -1,24 +1,43 @@
 // The Mobile Plans flow over HTTP (in-process requests, SQLite and PostgreSQL): launches refused with nothing written, the physical
 // SIM and eSIM purchases through the hosted checkout to the hand-over page and its data- attributes, the signed launch
-// context, the LPA error headers, the bounded creation of new eSIM customers, cancelling, and the walled garden.
+// context, the LPA error headers, the bounded creation of new eSIM customers, cancelling, and the walled garden. The
+// eSIM back end is the portal's own (createEsimOrders) speaking ES2+ over mutual TLS to the test SM-DP+, and the tests
+// read what it received and the esim_profiles rows.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseActivationCode } from '@mbprov/core';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Es2plusClient } from '../src/esim/es2plus-client.ts';
+import { createEsimOrders } from '../src/esim/esim-orders.ts';
+import type { EsimOrders } from '../src/esim/orders.ts';
+import type { TestSmdp } from '../src/esim/test-smdp.ts';
 import { buildServer } from '../src/server.ts';
+import { addEsimProfiles, esimProfileByIccid, undownloadedOrder } from '../src/storage/esim-profiles.ts';
 import { addSims } from '../src/storage/sims.ts';
 import { subscriberByEid } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import { countRows, DIALECTS, type TestContext, testContext } from './helpers/context.ts';
-import { type RecordingEsimOrders, recordingEsimOrders } from './helpers/esim-orders.ts';
 import { Browser, field, payAndReturn } from './helpers/http.ts';
+import { es2Calls, iccids, smdpAndClient } from './helpers/smdp.ts';
+
+const OPERATOR = 'mbprov-test';
+const SMDP_ADDRESS = 'smdp.test.example';
+/** The eSIM profile inventory, held by the test SM-DP+ too. */
+const STOCK = iccids(7000, 10);
 
 let ctx: TestContext;
 let app: FastifyInstance;
-let orders: RecordingEsimOrders;
+let smdp: TestSmdp;
+let client: Es2plusClient;
+let closeSmdp: () => Promise<void>;
+let orders: EsimOrders;
 let eids = 0;
 /** What the portal logged (JSON lines of pino). */
 const logged: Array<Record<string, unknown>> = [];
 const loggedWith = (code: string) => logged.filter((l) => l.code === code);
+
+/** The ES2+ requests the test SM-DP+ received from the `from`th on. */
+const smdpCalls = (from: number) => es2Calls(smdp, from);
 
 /** A fresh EID the portal has not seen. */
 const newEid = () => `890330240104000001000000000${String(++eids).padStart(5, '0')}`;
@@ -71,10 +90,23 @@ for (const dialect of DIALECTS)
           c.rateLimits.checkoutPerMinute = 1000;
           c.checkouts.maxPerClient = 1000;
           c.mobilePlans.newEsimsPerClientPerHour = 3;
+          c.esim = { smdpAddress: SMDP_ADDRESS, functionRequesterIdentifier: OPERATOR };
         },
       });
-      orders = recordingEsimOrders();
+      const started = await smdpAndClient({
+        operator: OPERATOR,
+        address: SMDP_ADDRESS,
+        profiles: STOCK.map((iccid) => ({ iccid })),
+      });
+      ({ smdp, client } = started);
+      closeSmdp = started.close;
+      orders = createEsimOrders(ctx, client);
       ctx.esim = orders;
+      await addEsimProfiles(
+        ctx.store.db,
+        STOCK.map((iccid) => ({ iccid })),
+        ctx.clock().toISOString(),
+      );
       await addSims(
         ctx.store.db,
         [
@@ -89,6 +121,7 @@ for (const dialect of DIALECTS)
     });
     after(async () => {
       await app.close();
+      await closeSmdp();
       await ctx.close();
     });
 
@@ -120,6 +153,7 @@ for (const dialect of DIALECTS)
 
     it('a physical SIM: plans in the Accept-Language, checkout, then notifyBalanceAddition without an ICCID', async () => {
       const browser = new Browser(app, { 'accept-language': 'ja-JP,ja;q=0.9' });
+      const requests = smdp.requests.length;
       const plans = await browser.get(
         '/mobile-plans?iccid=8988247000100003319F&imei=001102000311608&market=jp&location=jp&transactionId=waoigFfX00yGH3Vb.1&future=x',
       );
@@ -137,7 +171,7 @@ for (const dialect of DIALECTS)
         ['new', 'new', 'existing', 'complete', '1 GB Day Pass'],
       );
       assert.equal(data['msg-done'], t('ja', 'mp.status.balance'));
-      assert.equal(orders.calls.length, 0, 'no eSIM order for a physical SIM');
+      assert.deepEqual(smdpCalls(requests), [], 'no eSIM order for a physical SIM');
     });
 
     it('a new eSIM: no row until the purchase starts, one per EID; the paid plan downloads the ordered profile', async () => {
@@ -161,22 +195,34 @@ for (const dialect of DIALECTS)
       assert.ok(subscriber);
       const plans = await browser.get('/renew');
       assert.ok(plans.body.includes('10 GB'), 'the mobile plans');
+      const requests = smdp.requests.length;
       const page = await buy(browser, plans, 'month-10gb');
       const data = handOver(page.body);
       assert.equal(data.operation, 'profile-download');
-      assert.match(data['activation-code'] as string, /^1\$smdp\.test\.example\$MP-\d{4}-TEST$/);
+      const activation = parseActivationCode(data['activation-code'] as string);
+      assert.equal(activation.smdpAddress, SMDP_ADDRESS);
       assert.equal(data['transaction-id'], 'E.1');
       assert.equal(data.line, 'new');
       assert.equal(data.delay, undefined, 'inline by default');
-      assert.deepEqual(orders.calls.at(-1), {
-        fn: 'order',
-        subscriberId: subscriber.id,
-        eid,
-        transactionId: 'E.1',
-      });
-      // A reload hands over the same order.
+      // The paid plan ordered a profile of the inventory for the EID, and the SM-DP+ released it for download.
+      const ordered = await undownloadedOrder(ctx.store.db, subscriber.id, eid);
+      assert.ok(ordered);
+      assert.deepEqual(
+        [ordered.state, ordered.transaction_id, ordered.matching_id, ordered.smdp_address],
+        ['released', 'E.1', activation.matchingId, SMDP_ADDRESS],
+      );
+      assert.deepEqual(smdpCalls(requests), [
+        { fn: 'downloadOrder', eid, iccid: ordered.iccid, status: 'Executed-Success' },
+        { fn: 'confirmOrder', eid, iccid: ordered.iccid, status: 'Executed-Success' },
+      ]);
+      assert.deepEqual(
+        [smdp.profile(ordered.iccid)?.state, smdp.profile(ordered.iccid)?.matchingId],
+        ['Released', activation.matchingId],
+      );
+      // A reload hands over the same order, without asking the SM-DP+ again.
       const reload = handOver((await browser.get('/mobile-plans/complete')).body);
       assert.equal(reload['activation-code'], data['activation-code']);
+      assert.equal(smdp.requests.length, requests + 2);
       // Every documented activation result and registration state has a message.
       assert.equal(Object.keys(JSON.parse(data['activation-results'] as string)).length, 31);
       assert.equal(Object.keys(JSON.parse(data['registration-states'] as string)).length, 7);
@@ -272,19 +318,28 @@ for (const dialect of DIALECTS)
         const data = handOver(page.body);
         assert.equal(data.delay, '15');
         const iccid = field(page.body, 'iccid');
+        const subscriber = await subscriberByEid(ctx.store.db, eid);
+        const ordered = await esimProfileByIccid(ctx.store.db, iccid);
+        assert.deepEqual(
+          [ordered?.state, ordered?.subscriber_id, ordered?.eid, ordered?.transaction_id],
+          ['released', subscriber?.id, eid, 'D.1'],
+        );
+        const requests = smdp.requests.length;
         const r = await browser.post('/mobile-plans/esim/cancel', {
           _csrf: field(page.body, '_csrf'),
           iccid,
         });
         assert.equal(r.statusCode, 200);
         assert.equal(handOver(r.body).operation, 'cancelled-purchase');
-        const subscriber = await subscriberByEid(ctx.store.db, eid);
-        assert.deepEqual(orders.calls.at(-1), {
-          fn: 'cancel',
-          subscriberId: subscriber?.id,
-          iccid,
-          transactionId: 'D.1',
-        });
+        // Cancelled at the SM-DP+ (the order's matching ID with it) and back in stock.
+        assert.deepEqual(smdpCalls(requests), [
+          { fn: 'cancelOrder', eid, iccid, status: 'Executed-Success' },
+        ]);
+        const cancel = smdp.requests.at(-1);
+        assert.ok(cancel);
+        assert.equal((cancel.body as { matchingId?: string }).matchingId, ordered?.matching_id);
+        assert.equal(smdp.profile(iccid)?.state, 'Available');
+        assert.equal((await esimProfileByIccid(ctx.store.db, iccid))?.state, 'available');
       } finally {
         ctx.config.mobilePlans.esimDelivery = 'inline';
       }

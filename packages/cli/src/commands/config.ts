@@ -6,6 +6,7 @@ import {
   loadConfig,
   loadSigner,
   openSmtpMailer,
+  readEs2plusCredentials,
   readTlsFiles,
 } from '@mbprov/portal';
 import type { Command } from 'commander';
@@ -49,6 +50,18 @@ function tlsLine(config: Config): string {
   return `${described.subject}, until ${described.notAfter}`;
 }
 
+/** The SM-DP+ of eSIM orders: the ES2+ client certificate, key and CA files checked as at start, or the test one. */
+function esimLine(esim: NonNullable<Config['esim']>): string {
+  if (!esim.es2plus) return 'the built-in TEST SM-DP+ (delivers no profile to a real device)';
+  const { cert } = readEs2plusCredentials(esim.es2plus);
+  const [leaf] = loadCertificates(cert);
+  const client = leaf
+    ? `${describeCertificate(leaf).subject} until ${describeCertificate(leaf).notAfter}`
+    : esim.es2plus.clientCertFile;
+  const ca = esim.es2plus.caFile ? `CA ${esim.es2plus.caFile}` : "the system's CAs";
+  return `ES2+ ${esim.es2plus.url}, client ${client}, ${ca}`;
+}
+
 /** The SMTP server of receipts, and where its login comes from (the names of the variables, never their values). */
 function smtpLine(smtp: NonNullable<Config['smtp']>): string {
   const tls = smtp.secure ? 'implicit TLS' : 'STARTTLS required';
@@ -64,7 +77,7 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
     .description(
       'Check a configuration as the portal does at start, without starting it or writing anything: the schema ' +
         '(unknown keys included), the signing key and certificate (validity, CA, key usage, EV), the TLS files, ' +
-        'the SMTP login variables and CA file.',
+        'the SMTP login variables and CA file, the ES2+ client certificate, key and CA files of the SM-DP+.',
     )
     .option('-c, --config <file>', 'configuration file (JSON); default MBPROV_CONFIG, else the embedded demo')
     .addHelpText(
@@ -104,6 +117,7 @@ export function registerConfig(program: Command, setStatus: (status: number) => 
           (await openSmtpMailer(loaded.smtp)).close();
           out(`  receipts by e-mail: ${smtpLine(loaded.smtp)}`);
         }
+        if (loaded.esim) out(`  eSIM: ${esimLine(loaded.esim)}`);
         out('ready');
         setStatus(EXIT.ok);
       } catch (error) {

@@ -1,7 +1,6 @@
 import { buildActivationCode, MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
 import {
-  advanceEsimProfile,
   type EsimProfile,
   esimProfileByIccid,
   lockSubscriberOrders,
@@ -11,9 +10,11 @@ import {
   undownloadedOrder,
 } from '../storage/esim-profiles.ts';
 import { subscriberById } from '../storage/subscribers.ts';
+import { cancelOrderOf, refusesIccid, takeOutOfStock } from './order-stock.ts';
 import type { EsimOrder, EsimOrders } from './orders.ts';
 import type { Smdp } from './smdp.ts';
 import { SmdpError } from './smdp-error.ts';
+import { returnStuckOrders } from './stuck-orders.ts';
 
 const EID = /^[0-9]{32}$/;
 const TRANSACTION_ID = /^[\x21-\x7e]{1,64}$/;
@@ -56,30 +57,11 @@ export function createEsimOrders(ctx: PortalContext, smdp: Smdp): EsimOrders {
 
   /** Undoes a reservation after a failed ES2+ call; never throws (the call's own error is what the caller sees). */
   const giveBack = async (profile: EsimProfile, error: unknown, smdpMayHoldIt: boolean) => {
-    const statusName = error instanceof SmdpError ? error.statusName : undefined;
     try {
-      if (statusName === 'iccidUnknown' || statusName === 'iccidInUse') {
-        await advanceEsimProfile(
-          ctx.store.db,
-          profile.iccid,
-          'failed',
-          ['ordering'],
-          now(),
-          (error as Error).message,
-        );
-        ctx.log.error(
-          { iccid: profile.iccid, code: (error as SmdpError).code },
-          'eSIM profile taken out of stock',
-        );
-        return;
-      }
+      if (refusesIccid(error)) return await takeOutOfStock(ctx, profile, error);
       if (smdpMayHoldIt)
         await smdp
-          .cancelOrder({
-            iccid: profile.iccid,
-            ...(profile.eid ? { eid: profile.eid } : {}),
-            finalProfileStatusIndicator: 'Available',
-          })
+          .cancelOrder(cancelOrderOf(profile))
           .catch((cancelError: unknown) =>
             ctx.log.warn(
               { iccid: profile.iccid, code: (cancelError as MbprovError).code },
@@ -152,13 +134,10 @@ export function createEsimOrders(ctx: PortalContext, smdp: Smdp): EsimOrders {
             ? 'The eSIM profile is being ordered; try again shortly.'
             : 'The eSIM profile was downloaded already; it cannot be cancelled.',
         );
-      await smdp.cancelOrder({
-        iccid,
-        ...(profile.eid ? { eid: profile.eid } : {}),
-        ...(profile.matching_id ? { matchingId: profile.matching_id } : {}),
-        finalProfileStatusIndicator: 'Available',
-      });
+      await smdp.cancelOrder(cancelOrderOf(profile));
       await returnEsimProfile(ctx.store.db, iccid, ['released'], now());
     },
+
+    returnStuck: (options) => returnStuckOrders(ctx, smdp, options),
   };
 }

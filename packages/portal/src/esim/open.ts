@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificate, MbprovError } from '@mbprov/core';
+import { createCertificate } from '@mbprov/core';
 import { createApiKey } from '../backoffice/api-keys.ts';
 import type { Config } from '../config/schema.ts';
 import type { PortalContext } from '../context.ts';
 import { makePrivateDir } from '../security/private-files.ts';
-import { readTlsFiles } from '../security/tls.ts';
 import type { Store } from '../storage/database.ts';
 import { allEsimIccids } from '../storage/esim-profiles.ts';
 import { Es2plusClient } from './es2plus-client.ts';
+import { readEs2plusCredentials } from './es2plus-credentials.ts';
 import { createEsimOrders } from './esim-orders.ts';
 import type { EsimOrders } from './orders.ts';
 import type { Smdp } from './smdp.ts';
@@ -30,15 +30,6 @@ export interface OpenEsim {
   close(): Promise<void>;
 }
 
-/** Reads a PEM file named in the configuration, as a named error when it cannot. */
-function readPem(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new MbprovError('MBPROV_IO_ERROR', `cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Opens the configured SM-DP+ (`esim`; loadConfig checked that exactly one of es2plus and testSmdp is set): the ES2+ client with the configured client certificate, key and CA, or the
  * built-in test SM-DP+ (`esim.testSmdp`) with a TEST PKI generated once under `<dataDir>/esim-test/`, the profiles of
@@ -48,14 +39,11 @@ export async function openEsim(setup: EsimSetup): Promise<OpenEsim | undefined> 
   const settings = setup.config.esim;
   if (!settings) return undefined;
   if (settings.es2plus) {
-    const { url, clientCertFile, clientKeyFile, caFile, timeoutMs } = settings.es2plus;
-    const pair = readTlsFiles(clientCertFile, clientKeyFile);
+    const { url, timeoutMs } = settings.es2plus;
     const client = new Es2plusClient({
       url,
       functionRequesterIdentifier: settings.functionRequesterIdentifier,
-      cert: pair.cert,
-      key: pair.key,
-      ...(caFile ? { ca: readPem(caFile) } : {}),
+      ...readEs2plusCredentials(settings.es2plus),
       timeoutMs,
     });
     return { orders: createEsimOrders(setup.ctx, client), close: async () => client.close() };

@@ -23,4 +23,20 @@ export interface EsimOrders {
   order(input: { subscriberId: string; eid: string; transactionId?: string }): Promise<EsimOrder>;
   /** Cancels the subscriber's order that was not downloaded (ES2+ CancelOrder), returning the profile to stock. */
   cancel(input: { subscriberId: string; iccid: string; transactionId?: string }): Promise<void>;
+  /**
+   * Takes back the orders a crash left half done (reserved, never released nor returned) for longer than
+   * `olderThanMs` (10 minutes by default): cancels them at the SM-DP+ and returns their profiles to stock
+   * (stuck-orders.ts). The periodic job `return-stuck-esim-orders` runs it.
+   */
+  returnStuck(options?: { pageSize?: number; olderThanMs?: number }): Promise<StuckOrders>;
+}
+
+/** What a run of {@link EsimOrders.returnStuck} did. */
+export interface StuckOrders {
+  /** Profiles returned to stock. */
+  returned: number;
+  /** Profiles taken out of stock: the SM-DP+ refused their ICCID. */
+  failed: number;
+  /** Orders left for the next run: the SM-DP+ failed. */
+  left: number;
 }

@@ -5,7 +5,8 @@ export type JobName =
   | 'prune-documents'
   | 'prune-radius-sessions'
   | 'disconnect-sessions'
-  | 'receipt-mail';
+  | 'receipt-mail'
+  | 'return-stuck-esim-orders';
 
 /** A durable job queue: pg-boss on PostgreSQL, a jobs table polled in process on SQLite. */
 export interface JobQueue {

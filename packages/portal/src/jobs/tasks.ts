@@ -140,8 +140,9 @@ export async function runExpirySweep(ctx: PortalContext): Promise<void> {
 
 /**
  * Registers the handlers and the periodic jobs: the expiry sweep every minute, pruning of old document versions and of
- * RADIUS sessions every hour (on PostgreSQL, pg-boss: one schedule for all processes). Receipt e-mails are queued as checkouts complete,
- * Disconnects as access closes (hotspot/disconnect.ts).
+ * RADIUS sessions every hour, and with eSIM the return of stuck orders every minute (on PostgreSQL, pg-boss: one
+ * schedule for all processes). Receipt e-mails are queued as checkouts complete, Disconnects as access closes
+ * (hotspot/disconnect.ts).
  */
 export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<void> {
   await queue.work('expire-sweep', () => runExpirySweep(ctx));
@@ -162,4 +163,12 @@ export async function startJobs(ctx: PortalContext, queue: JobQueue): Promise<vo
   await queue.every('expire-sweep', 60);
   await queue.every('prune-documents', 3600);
   await queue.every('prune-radius-sessions', 3600);
+  const esim = ctx.esim;
+  if (esim) {
+    // Its own job, not a step of the expiry sweep: an SM-DP+ that is down must not hold up the sweep.
+    await queue.work('return-stuck-esim-orders', async () => {
+      await esim.returnStuck({ pageSize: JOB_PAGE_SIZE });
+    });
+    await queue.every('return-stuck-esim-orders', 60);
+  }
 }

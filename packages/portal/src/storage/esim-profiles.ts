@@ -294,3 +294,43 @@ export async function allEsimIccids(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('esim_profiles').select('iccid').orderBy('iccid').execute();
   return rows.map((r) => r.iccid);
 }
+
+/**
+ * A page of orders stuck in `ordering` since before `before` (a crash between reserving the profile and releasing
+ * or returning it), by ICCID after `after`, for the stuck-order job (esim/stuck-orders.ts).
+ */
+export async function stuckEsimOrdersPage(
+  db: Db,
+  { before, after, limit }: { before: string; after: string; limit: number },
+): Promise<EsimProfile[]> {
+  return db
+    .selectFrom('esim_profiles')
+    .selectAll()
+    .where('state', '=', 'ordering')
+    .where('iccid', '>', after)
+    .where('updated_at', '<', before)
+    .orderBy('iccid')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Claims a stuck order for this run: touches it when it is still `ordering` as last seen (`seenAt`, its updated_at);
+ * false when another run or the order itself moved it meanwhile. A run that dies after claiming leaves the order to
+ * a run after the next bound.
+ */
+export async function claimStuckEsimOrder(
+  db: Db,
+  iccid: string,
+  seenAt: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('esim_profiles')
+    .set({ updated_at: now })
+    .where('iccid', '=', iccid)
+    .where('state', '=', 'ordering')
+    .where('updated_at', '=', seenAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
