@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { caCertificateDer, createCertificate } from '@mbprov/core';
-import { configuredStore, openStore } from '@mbprov/portal';
+import { configuredStore, openStore, type PortalContext } from '@mbprov/portal';
 import { demoConfig, loadSecrets } from '@mbprov/portal/testing';
 import { opensslVerify, plistOf, ppsLeaves, split } from '../../core/test/helpers/profile-checks.ts';
+import { newSubscriberRow } from '../../portal/src/activation/subscribers.ts';
+import { insertSubscriber } from '../../portal/src/storage/subscribers.ts';
+import { contosoPasspoint } from '../../portal/test/helpers/passpoint.ts';
 
 const bin = new URL('../bin/mbprov.js', import.meta.url).pathname;
 const base = mkdtempSync(join(tmpdir(), 'mbprov-profile-cli-'));
@@ -34,16 +37,7 @@ describe('mbprov profile', () => {
     caPem = (await createCertificate({ subject: 'CN=Contoso RADIUS Root', ca: true })).certificatePem;
     writeFileSync(file('radius-ca.pem'), caPem);
     const config = demoConfig() as unknown as { operator: { wifi: unknown[] } };
-    config.operator.wifi.push({
-      name: 'Contoso Passpoint',
-      ssids: ['Contoso Passpoint'],
-      kind: 'passpoint',
-      domainName: REALM,
-      naiRealm: REALM,
-      roamingConsortiumOis: ['5A03BA0000'],
-      radiusServerNames: ['radius.contoso.test'],
-      radiusCaFile: file('radius-ca.pem'),
-    });
+    config.operator.wifi.push(contosoPasspoint(REALM, 'radius.contoso.test', file('radius-ca.pem')));
     writeFileSync(file('config.json'), JSON.stringify(config));
   });
 
@@ -79,28 +73,14 @@ describe('mbprov profile', () => {
     const config = JSON.parse(readFileSync(file('config.json'), 'utf8'));
     const store = await openStore(configuredStore({ dataDir: join(base, 'data'), ...config }));
     const id = '0b5e4a8e-3c1d-4e7f-9a2b-6c8d0e1f2a3b';
-    const now = new Date().toISOString();
+    const secrets = loadSecrets(undefined, join(base, 'data', 'secret.key'));
     try {
-      await store.db
-        .insertInto('subscribers')
-        .values({
-          id,
-          sim_id: null,
-          iccid: null,
-          imsi: null,
-          min: null,
-          device_id: null,
-          refresh_user: 'u-stored',
-          refresh_password_hash: 'x',
-          credential_version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      const row = newSubscriberRow({ secrets } as PortalContext, id, new Date().toISOString());
+      await insertSubscriber(store.db, { ...row, refresh_user: 'u-stored' });
     } finally {
       await store.close();
     }
-    const password = loadSecrets(undefined, join(base, 'data', 'secret.key')).hotspotPassword(id);
+    const password = secrets.hotspotPassword(id);
     for (const who of [id, 'u-stored']) {
       const out = file(`${who}.b64`);
       const r = run(['android', '-c', file('config.json'), '--subscriber', who, '-o', out]);

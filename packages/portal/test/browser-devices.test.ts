@@ -24,6 +24,7 @@ import { subscriberByRefreshUser } from '../src/storage/subscribers.ts';
 import { t } from '../src/views/i18n.ts';
 import type { Lang } from '../src/views/models.ts';
 import { launchChromium, startBrowserPortal, stopBrowserPortal } from './helpers/chromium.ts';
+import { contosoPasspoint } from './helpers/passpoint.ts';
 import { buy, fetchWithoutCookies, heading, pageProblems, signUp } from './helpers/wifi-browser.ts';
 
 const TEST_TIMEOUT = 180_000;
@@ -85,6 +86,16 @@ async function offers(page: Page): Promise<{ primary?: string; others: string[];
 const linkOf = (page: Page, platform: string) =>
   page.locator(`a[data-device="${platform}"]`).first().getAttribute('href') as Promise<string>;
 
+/** The link a device with `agent` finds on the completion page for `platform`. */
+async function profileLink(agent: string, platform: string): Promise<string> {
+  const { page, close } = await visitComplete(agent, 'en');
+  try {
+    return await linkOf(page, platform);
+  } finally {
+    await close();
+  }
+}
+
 /** Finds a payload of the given type in a profile's PayloadContent. */
 const payloadOf = (profile: Dict, type: string) =>
   (profile.PayloadContent as Dict[]).filter((p) => p.PayloadType === type);
@@ -101,16 +112,7 @@ describe('device profiles on the completion page (Chromium, each platform)', {
       writeFileSync(caFile, radiusCaPem);
       ({ portal, baseUrl } = await startBrowserPortal(dataDir, (config) => {
         config.operator.profileIdentifier = 'example.contoso.wifi';
-        config.operator.wifi.push({
-          name: 'Contoso Passpoint',
-          ssids: ['Contoso Passpoint'],
-          kind: 'passpoint',
-          domainName: REALM,
-          naiRealm: REALM,
-          roamingConsortiumOis: ['5A03BA0000', '004096'],
-          radiusServerNames: ['radius.contoso.test'],
-          radiusCaFile: caFile,
-        });
+        config.operator.wifi.push(contosoPasspoint(REALM, 'radius.contoso.test', caFile));
       }));
       tlsCa = readFileSync(join(dataDir, 'tls', 'localhost.crt.pem'), 'utf8');
       signerRootPem = readFileSync(join(dataDir, 'signing', 'root.crt.pem'), 'utf8');
@@ -170,13 +172,7 @@ describe('device profiles on the completion page (Chromium, each platform)', {
   it('serves the iPhone a signed .mobileconfig that openssl verifies against the signer root and plistlib reads', {
     timeout: TEST_TIMEOUT,
   }, async () => {
-    const { page, close } = await visitComplete(AGENTS.iphone, 'en');
-    let href: string;
-    try {
-      href = await linkOf(page, 'apple');
-    } finally {
-      await close();
-    }
+    const href = await profileLink(AGENTS.iphone, 'apple');
     assert.match(href, new RegExp(`^${baseUrl}/profile/apple/`));
     const answer = await fetchWithoutCookies(href, tlsCa);
     assert.equal(answer.status, 200, answer.body.slice(0, 200));
@@ -227,13 +223,7 @@ describe('device profiles on the completion page (Chromium, each platform)', {
   it('serves the Android phone the application/x-wifi-config answer: a PPS-MO and the RADIUS CA', {
     timeout: TEST_TIMEOUT,
   }, async () => {
-    const { page, close } = await visitComplete(AGENTS.android, 'en');
-    let href: string;
-    try {
-      href = await linkOf(page, 'android');
-    } finally {
-      await close();
-    }
+    const href = await profileLink(AGENTS.android, 'android');
     const answer = await fetchWithoutCookies(href, tlsCa);
     assert.equal(answer.status, 200, answer.body.slice(0, 200));
     assert.equal(answer.type, 'application/x-wifi-config');
@@ -265,13 +255,7 @@ describe('device profiles on the completion page (Chromium, each platform)', {
   it('refuses a link that is not ours, a platform it does not know, and a link after it expired', {
     timeout: TEST_TIMEOUT,
   }, async () => {
-    const { page, close } = await visitComplete(AGENTS.android, 'en');
-    let href: string;
-    try {
-      href = await linkOf(page, 'android');
-    } finally {
-      await close();
-    }
+    const href = await profileLink(AGENTS.android, 'android');
     const tampered = href.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     assert.equal((await fetchWithoutCookies(tampered, tlsCa)).status, 404);
     assert.equal((await fetchWithoutCookies(href.replace('/android/', '/windows/'), tlsCa)).status, 404);

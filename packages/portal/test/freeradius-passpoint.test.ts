@@ -21,6 +21,7 @@ import { findSim } from '../src/storage/sims.ts';
 import type { Subscriber } from '../src/storage/subscribers.ts';
 import { type TestContext, testContext, testTls } from './helpers/context.ts';
 import { eapTtls, installed, type RunningFreeRadius, startFreeRadius } from './helpers/freeradius.ts';
+import { contosoPasspoint } from './helpers/passpoint.ts';
 import { buyPlan } from './helpers/purchase.ts';
 
 const REALM = 'wifi.contoso.example';
@@ -61,16 +62,7 @@ describe('a passpoint network with EAP-TTLS credentials', () => {
     writeFileSync(files.portalCa, (await testTls()).cert);
     ctx = await testContext('sqlite', {
       configure: (config) => {
-        config.operator.wifi.push({
-          name: 'Contoso Passpoint',
-          ssids: ['Contoso Passpoint'],
-          kind: 'passpoint',
-          domainName: REALM,
-          naiRealm: REALM,
-          roamingConsortiumOis: ['5A03BA0000', '004096'],
-          radiusServerNames: ['radius.test'],
-          radiusCaFile: files.ca,
-        });
+        config.operator.wifi.push(contosoPasspoint(REALM, 'radius.test', files.ca));
       },
     });
     const port = await freeLoopbackPort();

@@ -107,20 +107,30 @@ export async function lockSubscriberOrders(tx: Db, subscriberId: string): Promis
   await tx.selectFrom('subscribers').select('id').where('id', '=', subscriberId).forUpdate().execute();
 }
 
-/** The subscriber's order for the eSIM that was not downloaded yet, if any. */
-export async function undownloadedOrder(
+/** The subscriber's latest profile for the eSIM `eid` in one of `states`, if any. */
+async function latestProfileIn(
   db: Db,
   subscriberId: string,
   eid: string,
+  states: readonly EsimProfileState[],
 ): Promise<EsimProfile | undefined> {
   return db
     .selectFrom('esim_profiles')
     .selectAll()
     .where('subscriber_id', '=', subscriberId)
     .where('eid', '=', eid)
-    .where('state', 'in', UNDOWNLOADED)
+    .where('state', 'in', states)
     .orderBy('updated_at', 'desc')
     .executeTakeFirst();
+}
+
+/** The subscriber's order for the eSIM that was not downloaded yet, if any. */
+export function undownloadedOrder(
+  db: Db,
+  subscriberId: string,
+  eid: string,
+): Promise<EsimProfile | undefined> {
+  return latestProfileIn(db, subscriberId, eid, UNDOWNLOADED);
 }
 
 /**
@@ -180,19 +190,12 @@ export async function subscriberEids(db: Db, subscriberId: string): Promise<stri
  * The subscriber's profile on the eSIM `eid` that reached the device (downloaded or installed), the latest: a Mobile
  * Plans purchase for a line that has it tops it up instead of ordering another.
  */
-export async function deliveredProfile(
+export function deliveredProfile(
   db: Db,
   subscriberId: string,
   eid: string,
 ): Promise<EsimProfile | undefined> {
-  return db
-    .selectFrom('esim_profiles')
-    .selectAll()
-    .where('subscriber_id', '=', subscriberId)
-    .where('eid', '=', eid)
-    .where('state', 'in', ['downloaded', 'installed'])
-    .orderBy('updated_at', 'desc')
-    .executeTakeFirst();
+  return latestProfileIn(db, subscriberId, eid, ['downloaded', 'installed']);
 }
 
 /**
