@@ -15,7 +15,7 @@ import { startJobs } from './jobs/tasks.ts';
 import { openSmtpMailer } from './mail/smtp-mailer.ts';
 import { createMetrics } from './metrics.ts';
 import { openPayments } from './payments/open.ts';
-import { loadSecrets } from './security/secrets.ts';
+import { configuredSecrets, secretKeyFile } from './security/secrets.ts';
 import { loadTls } from './security/tls.ts';
 import { buildServer } from './server.ts';
 import { configuredStore, openStore } from './storage/database.ts';
@@ -47,7 +47,7 @@ export async function startPortal(
   print: (line: string) => void = () => {},
 ): Promise<RunningPortal> {
   const config = loadConfig(source);
-  const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
+  const secrets = configuredSecrets(config);
   // Before the database opens: a missing SMTP credential variable stops the start, like a missing passphrase.
   const mailer = config.smtp ? await openSmtpMailer(config.smtp, source.env ?? process.env) : undefined;
   const store = await openStore(configuredStore(config));
@@ -123,9 +123,7 @@ export async function startPortal(
     );
   for (const warning of signerWarnings) print(`  Signing: warning: ${warning}`);
   if (secrets.generated)
-    print(
-      `  Secrets: development key ${join(config.dataDir, 'secret.key')}; set MBPROV_SECRET_KEY in production`,
-    );
+    print(`  Secrets: development key ${secretKeyFile(config.dataDir)}; set MBPROV_SECRET_KEY in production`);
   if (payments.testServiceUrl)
     print(`  Payments: built-in TEST payment service on ${payments.testServiceUrl} (no real money)`);
   if (esim?.testSmdp)

@@ -5,7 +5,6 @@ import {
   type CosaOptions,
   configuredPaymentHosts,
   cosaEntries,
-  loadConfig,
   MOBILE_PLANS_WALLED_GARDEN,
   toCosaCsv,
   toCosaJson,
@@ -13,6 +12,7 @@ import {
 } from '@mbprov/portal';
 import { type Command, Option } from 'commander';
 import { EXIT } from '../exit-codes.ts';
+import { portalConfig } from '../portal-config.ts';
 
 /** Flags of `mbprov cosa export`. */
 export interface CosaExportFlags {
@@ -46,8 +46,7 @@ export async function exportCosa(
   out: (text: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const file = flags.config ?? process.env.MBPROV_CONFIG;
-  const config = loadConfig(file ? { file } : {});
+  const config = portalConfig(flags.config);
   const options: CosaOptions = {
     ...(flags.range ? { range: flags.range } : {}),
     ...(flags.mncDigits ? { mncDigits: Number(flags.mncDigits) as 2 | 3 } : {}),
@@ -97,8 +96,7 @@ export async function exportWalledGarden(
   flags: WalledGardenFlags,
   out: (text: string) => void,
 ): Promise<number> {
-  const file = flags.config ?? process.env.MBPROV_CONFIG;
-  const config = loadConfig(file ? { file } : {});
+  const config = portalConfig(flags.config);
   const hosts = walledGardenOf(config, configuredPaymentHosts(config));
   const text =
     flags.format === 'json'

@@ -14,14 +14,14 @@ import {
   type Config,
   type HotspotCredentials,
   hotspotDescriptionOf,
-  loadConfig,
   loadSigner,
   profileSignerOf,
   signedMobileconfig,
   storedCredentials,
 } from '@mbprov/portal';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { EXIT } from '../exit-codes.ts';
+import { envName, portalConfig } from '../portal-config.ts';
 
 /** Flags of `mbprov profile apple` and `mbprov profile android`. */
 export interface ProfileFlags {
@@ -36,19 +36,6 @@ export interface ProfileFlags {
 export interface ProfileLintFlags {
   config?: string;
   description?: string;
-}
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function envName(value: string): string {
-  if (!ENV_NAME.test(value)) throw new InvalidArgumentError('not an environment variable name');
-  return value;
-}
-
-/** The configuration of --config, else MBPROV_CONFIG, else the embedded demo. */
-function configOf(file: string | undefined): Config {
-  const source = file ?? process.env.MBPROV_CONFIG;
-  return loadConfig(source ? { file: source } : {});
 }
 
 /**
@@ -93,7 +80,7 @@ export async function writeProfile(
   err: (line: string) => void,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  const config = configOf(flags.config);
+  const config = portalConfig(flags.config);
   const description = descriptionOf(config, await credentialsOf(config, flags, env));
   for (const d of lintHotspot(description)) err(formatDiagnostic('profile', d));
   if (platform === 'apple') {
@@ -138,7 +125,7 @@ export async function lintProfiles(flags: ProfileLintFlags, out: (line: string) 
     }
     description = validateHotspot(parsed);
   } else {
-    const config = configOf(flags.config);
+    const config = portalConfig(flags.config);
     name = flags.config ?? process.env.MBPROV_CONFIG ?? 'demo configuration';
     // The longest user name and password the portal derives: what a real subscriber's profile holds.
     description = descriptionOf(config, { userName: 'x'.repeat(17), password: 'x'.repeat(32) });

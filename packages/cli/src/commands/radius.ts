@@ -1,6 +1,7 @@
-import { loadConfig, type WriteFreeRadiusOptions, writeFreeRadiusConfig } from '@mbprov/portal';
+import { type WriteFreeRadiusOptions, writeFreeRadiusConfig } from '@mbprov/portal';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from '../exit-codes.ts';
+import { envName, portalConfig } from '../portal-config.ts';
 
 /** Flags of `mbprov radius config`. */
 export interface RadiusConfigFlags {
@@ -19,13 +20,6 @@ export interface RadiusConfigFlags {
   authPort: number;
   acctPort: number;
   log: 'stdout' | 'files';
-}
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function envName(value: string): string {
-  if (!ENV_NAME.test(value)) throw new InvalidArgumentError('not an environment variable name');
-  return value;
 }
 
 function port(value: string): number {
@@ -48,8 +42,7 @@ export async function writeRadiusConfig(
   flags: RadiusConfigFlags,
   err: (line: string) => void,
 ): Promise<number> {
-  const file = flags.config ?? process.env.MBPROV_CONFIG;
-  const config = loadConfig(file ? { file } : {});
+  const config = portalConfig(flags.config);
   const options: WriteFreeRadiusOptions = {
     out: flags.out,
     apiKeyEnv: flags.apiKeyEnv,

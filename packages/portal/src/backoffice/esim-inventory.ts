@@ -1,4 +1,5 @@
 import { MbprovError } from '@mbprov/core';
+import { ICCID_PATTERN } from '../esim/es2plus-wire.ts';
 import type { Store } from '../storage/database.ts';
 import {
   addEsimProfiles,
@@ -13,7 +14,8 @@ export const ESIM_INVENTORY_MAX_BYTES = 64 * 1024 * 1024;
 /** The most profiles one file may hold. */
 export const ESIM_INVENTORY_MAX_ROWS = 2_000_000;
 
-const ICCID = /^[0-9]{19}[0-9Ff]?$/;
+/** An ICCID as profile providers deliver it: 19 or 20 digits, a 20th F as padding (ES2+'s form). */
+const ICCID = new RegExp(ICCID_PATTERN);
 const PROFILE_TYPE = /^[\x20-\x7e]{1,64}$/;
 const IMSI = /^\d{6,15}$/;
 /** The CSV columns, in their order (a header row may name the first one, two or three). */

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { EID_PATTERN } from '../identifiers/eid.ts';
 
 /**
  * The ES2+ messages of GSMA SGP.22 (section 5.3, JSON binding of section 6.5) between the operator and its SM-DP+:
@@ -27,8 +28,6 @@ export const ADMIN_PROTOCOL_PATTERN = /^gsma\/rsp\/v2\.\d{1,3}\.\d{1,3}$/;
 /** The header name, as node gives it. */
 export const ADMIN_PROTOCOL_HEADER = 'x-admin-protocol';
 
-/** An EID: 32 digits. */
-export const EID_PATTERN = '^[0-9]{32}$';
 /** An ICCID: 19 or 20 digits (the portal sends no F padding; an SM-DP+ may answer a 19-digit one padded with F). */
 export const ICCID_PATTERN = '^[0-9]{19}[0-9Ff]?$';
 /** A matching ID: SGP.22 4.1's characters, at most 64 (an Activation Code is at most 255 in all). */

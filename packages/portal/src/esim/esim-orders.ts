@@ -1,5 +1,6 @@
 import { buildActivationCode, MbprovError } from '@mbprov/core';
 import type { PortalContext } from '../context.ts';
+import { EID } from '../identifiers/eid.ts';
 import {
   type EsimProfile,
   esimProfileByIccid,
@@ -16,7 +17,6 @@ import type { Smdp } from './smdp.ts';
 import { SmdpError } from './smdp-error.ts';
 import { returnStuckOrders } from './stuck-orders.ts';
 
-const EID = /^[0-9]{32}$/;
 const TRANSACTION_ID = /^[\x21-\x7e]{1,64}$/;
 
 /** The order answered to the page: the ICCID and the Activation Code of a released profile. */

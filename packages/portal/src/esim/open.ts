@@ -76,10 +76,11 @@ export async function openEsim(setup: EsimSetup): Promise<OpenEsim | undefined> 
     timeoutMs: 10_000,
   });
   // The test SM-DP+ holds what the inventory holds, as a real SM-DP+ holds the profiles its provider delivered with
-  // the file the operator imports: profiles imported while the portal runs are added before each order.
+  // the file the operator imports: a profile imported while the portal runs is added when it is ordered (the
+  // portal orders only ICCIDs of its inventory), not by reading the whole inventory before every order.
   const synced: Smdp = {
-    downloadOrder: async (input) => {
-      testSmdp.addProfiles((await allEsimIccids(setup.store.db)).map((iccid) => ({ iccid })));
+    downloadOrder: (input) => {
+      if (input.iccid) testSmdp.addProfiles([{ iccid: input.iccid }]);
       return client.downloadOrder(input);
     },
     confirmOrder: (input) => client.confirmOrder(input),

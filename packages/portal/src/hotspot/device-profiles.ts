@@ -11,7 +11,7 @@ import {
   signMobileconfig,
 } from '@mbprov/core';
 import type { Signer } from '../activation/signer.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config, WifiConfig } from '../config/schema.ts';
 import { radiusCa } from './radius-ca.ts';
 
 /** The platforms the completion page offers a profile for. */
@@ -49,10 +49,10 @@ export function hotspotDescriptionOf(
   credentials: HotspotCredentials,
 ): HotspotDescription | undefined {
   const { operator } = config;
-  const passpoint = operator.wifi.find((w) => w.kind === 'passpoint');
-  const wisprSsids = operator.wifi.filter((w) => w.kind === 'wispr').flatMap((w) => w.ssids);
-  if (!passpoint && wisprSsids.length === 0) return undefined;
-  const name = passpoint?.name ?? operator.wifi.find((w) => w.kind === 'wispr')?.name ?? operator.name;
+  const { passpoint, wispr } = profileNetworks(config);
+  if (!passpoint && wispr.length === 0) return undefined;
+  const wisprSsids = wispr.flatMap((w) => w.ssids);
+  const name = passpoint?.name ?? wispr[0]?.name ?? operator.name;
   return {
     name,
     identifier: profileIdentifier(config),
@@ -74,9 +74,23 @@ export function hotspotDescriptionOf(
   };
 }
 
-/** The platforms a description has a profile for: Apple with any network, Android with a Passpoint one. */
-export function profilePlatforms(description: HotspotDescription): Array<'apple' | 'android'> {
-  return description.passpoint ? ['apple', 'android'] : ['apple'];
+/** The networks of operator.wifi a device profile holds: the first passpoint network, and every wispr one. */
+function profileNetworks(config: Config): { passpoint: WifiConfig | undefined; wispr: WifiConfig[] } {
+  const { wifi } = config.operator;
+  return {
+    passpoint: wifi.find((w) => w.kind === 'passpoint'),
+    wispr: wifi.filter((w) => w.kind === 'wispr'),
+  };
+}
+
+/**
+ * The platforms the operator's networks have a profile for: Apple with any passpoint or wispr network, Android with a
+ * passpoint one (Android installs Passpoint credentials only). Empty when no profile is offered.
+ */
+export function profilePlatforms(config: Config): Array<'apple' | 'android'> {
+  const { passpoint, wispr } = profileNetworks(config);
+  if (passpoint) return ['apple', 'android'];
+  return wispr.length > 0 ? ['apple'] : [];
 }
 
 /** The portal's signer as the Apple profile signer (the same key and chain that sign the Windows documents). */
@@ -88,7 +102,7 @@ export function profileSignerOf(signer: Signer): ProfileSigner {
   };
 }
 
-/** The signed `.mobileconfig` of a description (DER CMS SignedData, served as application/x-apple-aspen-config). */
+/** The signed `.mobileconfig` of a description (DER CMS SignedData, served as MOBILECONFIG_MIME_TYPE). */
 export function signedMobileconfig(description: HotspotDescription, signer: ProfileSigner): Uint8Array {
   return signMobileconfig(buildMobileconfig(description).plist, signer);
 }

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { MbprovError } from '@mbprov/core';
 import type { Config } from '../config/schema.ts';
-import { loadSecrets } from '../security/secrets.ts';
+import { configuredSecrets } from '../security/secrets.ts';
 import { configuredStore, openStore } from '../storage/database.ts';
 import { subscriberByIccid, subscriberById, subscriberByRefreshUser } from '../storage/subscribers.ts';
 import type { HotspotCredentials } from './device-profiles.ts';
@@ -24,7 +23,7 @@ export async function storedCredentials(config: Config, who: string): Promise<Ho
         'MBPROV_NOT_FOUND',
         `No subscriber has the id, ICCID or hotspot user name ${who}.`,
       );
-    const secrets = loadSecrets(config.secretKey, join(config.dataDir, 'secret.key'));
+    const secrets = configuredSecrets(config);
     return { userName: subscriber.refresh_user, password: secrets.hotspotPassword(subscriber.id) };
   } finally {
     await store.close();

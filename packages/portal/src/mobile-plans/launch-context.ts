@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EID } from '../identifiers/eid.ts';
 
 /** The signed cookie carrying a Mobile Plans launch across the portal's pages and the hosted checkout. */
 export const MOBILE_PLANS_COOKIE = 'mbprov_mp';
@@ -23,7 +24,7 @@ export interface MobilePlansContext {
 const FIELDS: Record<keyof MobilePlansContext, RegExp> = {
   kind: /^(esim|physical)$/,
   transactionId: /^[\x21-\x7e]{1,64}$/,
-  eid: /^\d{32}$/,
+  eid: EID,
   iccid: /^\d{19,20}$/,
   subscriberId: /^[0-9a-f-]{36}$/,
 };

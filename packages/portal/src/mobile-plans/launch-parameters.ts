@@ -1,4 +1,5 @@
 import { parseIccId } from '../identifiers/device-parameters.ts';
+import { EID } from '../identifiers/eid.ts';
 import { knownParameters } from '../identifiers/query-parameters.ts';
 import type { MobilePlansParam, ParameterProblem } from '../views/models.ts';
 
@@ -62,7 +63,7 @@ function readParam(
 ): string | undefined {
   switch (name) {
     case 'eid':
-      if (!/^\d{32}$/.test(value)) return 'eid.format';
+      if (!EID.test(value)) return 'eid.format';
       into.eid = value;
       return undefined;
     case 'iccids': {

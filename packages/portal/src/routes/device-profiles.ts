@@ -1,9 +1,10 @@
-import { buildWifiConfig } from '@mbprov/core';
+import { buildWifiConfig, MOBILECONFIG_MIME_TYPE } from '@mbprov/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PortalContext } from '../context.ts';
 import {
   type HotspotCredentials,
   hotspotDescriptionOf,
+  profilePlatforms,
   profileSignerOf,
   signedMobileconfig,
 } from '../hotspot/device-profiles.ts';
@@ -42,14 +43,14 @@ export function deviceProfileRoutes(app: FastifyInstance, ctx: PortalContext): v
     { config: limit },
     async (request, reply) => {
       const platform = request.params.platform as ProfilePlatform;
-      if (platform !== 'apple' && platform !== 'android') return notFound(reply);
+      if (!profilePlatforms(ctx.config).includes(platform)) return notFound(reply);
       const credentials = await credentialsOf(request.params.link);
       const description = credentials && hotspotDescriptionOf(ctx.config, credentials);
-      if (!description || (platform === 'android' && !description.passpoint)) return notFound(reply);
+      if (!description) return notFound(reply);
       reply.header('cache-control', 'no-store');
       if (platform === 'apple')
         return reply
-          .header('content-type', 'application/x-apple-aspen-config')
+          .header('content-type', MOBILECONFIG_MIME_TYPE)
           .header('content-disposition', `attachment; filename="${description.identifier}.mobileconfig"`)
           .send(Buffer.from(signedMobileconfig(description, signer)));
       // AOSP: exactly these two headers describe the answer, and no Content-Disposition (the download would be

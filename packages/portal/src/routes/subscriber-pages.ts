@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openStoredDocument } from '../activation/documents-at-rest.ts';
 import { isWifiOnly } from '../activation/subscribers.ts';
 import type { PortalContext } from '../context.ts';
-import { hotspotDescriptionOf } from '../hotspot/device-profiles.ts';
+import { profilePlatforms } from '../hotspot/device-profiles.ts';
 import { mobilePlansContext } from '../mobile-plans/launch-context.ts';
 import { latestFullDocument } from '../storage/documents.ts';
 import { getPlan } from '../storage/plans.ts';
@@ -82,16 +82,13 @@ function devicesView(
   subscriber: Subscriber,
   userAgent: string | undefined,
 ): DevicesView | undefined {
-  const description = hotspotDescriptionOf(ctx.config, {
-    userName: subscriber.refresh_user,
-    password: ctx.secrets.hotspotPassword(subscriber.id),
-  });
-  if (!description) return undefined;
+  const platforms = profilePlatforms(ctx.config);
+  if (platforms.length === 0) return undefined;
   const platform = platformOf(userAgent);
   return {
     ...(platform ? { platform } : {}),
     apple: deviceProfileUrl(ctx, 'apple', subscriber.id),
-    ...(description.passpoint ? { android: deviceProfileUrl(ctx, 'android', subscriber.id) } : {}),
+    ...(platforms.includes('android') ? { android: deviceProfileUrl(ctx, 'android', subscriber.id) } : {}),
     linkMinutes: ctx.config.wifiAccounts.documentLinkMinutes,
   };
 }

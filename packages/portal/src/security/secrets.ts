@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MbprovError } from '@mbprov/core';
 import { makePrivateDir } from './private-files.ts';
 
@@ -53,6 +53,16 @@ export interface Secrets {
 
 const derive = (key: Buffer, purpose: string) =>
   Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `mbprov ${purpose}`, 32));
+
+/** The development secret key file of a data directory (used when no MBPROV_SECRET_KEY is configured). */
+export function secretKeyFile(dataDir: string): string {
+  return join(dataDir, 'secret.key');
+}
+
+/** The secrets of a portal configuration: its configured key, else the data directory's development key. */
+export function configuredSecrets(config: { secretKey?: string | undefined; dataDir: string }): Secrets {
+  return loadSecrets(config.secretKey, secretKeyFile(config.dataDir));
+}
 
 /**
  * The secret key: the configured one (MBPROV_SECRET_KEY, base64 of 32 bytes), or for development a key generated

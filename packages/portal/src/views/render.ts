@@ -438,11 +438,7 @@ function mobilePlansComplete(view: MobilePlansCompleteView, ctx: PageContext) {
   };
   return {
     data,
-    facts: [
-      { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
-      ...planFacts(view.plan, lang),
-    ],
-    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
+    ...orderFacts(view, ctx),
   };
 }
 
@@ -584,14 +580,21 @@ const RESULT_MESSAGES = [
   'code-other',
 ];
 
+/** The order of a completion page (the legacy one and Mobile Plans'): the plan's name and facts, and the receipt. */
+function orderFacts(view: CompleteView | MobilePlansCompleteView, ctx: PageContext) {
+  return {
+    facts: [
+      { key: 'name', label: t(ctx.lang, 'plan.name'), value: view.plan.name },
+      ...planFacts(view.plan, ctx.lang),
+    ],
+    receipt: view.receipt && receiptRows(view.receipt, ctx.lang, ctx.timeZone),
+  };
+}
+
 function complete(view: CompleteView, ctx: PageContext) {
   const lang = ctx.lang;
   return {
-    facts: [
-      { key: 'name', label: t(lang, 'plan.name'), value: view.plan.name },
-      ...planFacts(view.plan, lang),
-    ],
-    receipt: view.receipt && receiptRows(view.receipt, lang, ctx.timeZone),
+    ...orderFacts(view, ctx),
     scriptXml: view.signedXml === undefined ? undefined : escapeForScriptElement(view.signedXml),
     status: {
       working: t(lang, 'complete.status.working'),
